@@ -1,0 +1,98 @@
+# The Wuzhong low-altitude planner - plain GNU make.
+#
+#   make          build bin/planner (installs missing Debian packages first)
+#   make test     unit + end-to-end tests; last line "N passed, N failed"
+#   make check    the whole suite again under ASan + UBSan
+#   make run      plan scenarios/wuzhong-2025.yaml, print a summary
+#   make deps     install missing Debian packages (as root; else print the command)
+#   make clean
+#
+# Flavours build into their own folders (build/release, build/asan), so
+# switching never mixes objects.
+
+CC      ?= cc
+OPT     ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+FLAVOR  ?= release
+B       := build/$(FLAVOR)
+
+# Debian 12 packages the build, the tests and the tools need.
+DEB_PKGS := pkg-config libgeos-dev libproj-dev proj-bin libgdal-dev gdal-bin \
+            libspatialite-dev libsqlite3-mod-spatialite spatialite-bin libsqlite3-dev \
+            sqlite3 libfyaml-dev libcmocka-dev
+PC_PKGS  := geos proj gdal sqlite3 spatialite libfyaml cmocka
+
+ifeq ($(FLAVOR),asan)
+  OPT   := -O1 -g
+  SAN   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+# Evaluated only when a recipe needs them (after 'deps' has run).
+# GDAL's headers go on -isystem: they trip our warnings otherwise.
+PC_CFLAGS = $(shell pkg-config --cflags geos proj sqlite3 libfyaml) \
+            $(patsubst -I%,-isystem %,$(shell pkg-config --cflags gdal))
+PC_LIBS   = $(shell pkg-config --libs geos proj gdal libfyaml)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DGEOS_USE_ONLY_R_API $(OPT) $(WARN) $(SAN) $(PC_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+
+SRC      := $(wildcard planner/*.c)
+OBJ      := $(SRC:planner/%.c=$(B)/%.o)
+LIB_OBJ  := $(filter-out $(B)/main.o,$(OBJ))
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%.o)
+PLANNER  := $(if $(filter release,$(FLAVOR)),bin/planner,$(B)/planner)
+
+.PHONY: all build deps test test-run check run clean unit
+all: deps
+	@$(MAKE) --no-print-directory build
+
+build: $(PLANNER)
+
+deps:
+	@missing=""; \
+	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
+	for p in $(PC_PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	command -v ogrinfo >/dev/null 2>&1 || missing="$$missing ogrinfo"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "make deps: installing Debian packages (missing:$$missing)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS) >/dev/null || exit 1; \
+	  else \
+	    echo "make deps: missing:$$missing"; \
+	    echo "  run: sudo apt-get install -y $(DEB_PKGS)"; exit 1; \
+	  fi; \
+	fi
+
+$(PLANNER): $(OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ) $(PC_LIBS) -lm
+
+$(B)/%.o: planner/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/unit/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Iplanner $(shell pkg-config --cflags cmocka) -c -o $@ $<
+
+$(B)/unit/run: $(UNIT_OBJ) $(LIB_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(LIB_OBJ) $(PC_LIBS) $(shell pkg-config --libs cmocka) -lm
+
+unit: $(PLANNER) $(B)/unit/run
+
+test: deps
+	@$(MAKE) --no-print-directory unit
+	@tests/run.sh $(abspath $(PLANNER)) $(abspath $(B)/unit/run)
+
+check: deps
+	@$(MAKE) --no-print-directory FLAVOR=asan unit
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  tests/run.sh $(abspath build/asan/planner) $(abspath build/asan/unit/run)
+
+run: all
+	bin/planner run scenarios/wuzhong-2025.yaml
+
+clean:
+	rm -rf build bin out tests/e2e/result
+
+-include $(OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

@@ -1,0 +1,152 @@
+/*
+ * crs.c - PROJ: transformers between a layer's CRS and the working CRS, and
+ * from the working CRS back to WGS84 lon/lat.  The only file calling proj_*.
+ *
+ * Entry points: pl_crs_xform, pl_crs_trans, pl_crs_trans_geom,
+ * pl_crs_check_metric, pl_crs_cache_free.
+ *
+ * Axis order: every transformer is normalised for visualisation, so x is
+ * always east (or longitude) and y north (or latitude), whatever the
+ * authority says (EPSG:4326 is lat,lon; EPSG:4549 is northing,easting).
+ * See ../shared/TOOLCHAIN.md, "the silent axis trap".
+ */
+#include "planner.h"
+
+#include <math.h>
+#include <proj.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pl_xform {
+    char *src, *dst;       /* CRS definitions, as given */
+    PJ *pj;                /* normalised transformer, owned */
+    pl_xform *next;        /* cache list */
+};
+
+static PJ *make_pj(pl_ctx *ctx, const char *src, const char *dst)
+{
+    PJ_CONTEXT *pc = pl_proj(ctx);
+    pl_libmsg_clear(ctx);
+    PJ *raw = proj_create_crs_to_crs(pc, src, dst, NULL);
+    if (!raw)
+        return NULL;
+    PJ *norm = proj_normalize_for_visualization(pc, raw);
+    /* as PostGIS does: keep the normalised one, destroy the original */
+    proj_destroy(raw);
+    return norm;
+}
+
+pl_xform *pl_crs_xform(pl_ctx *ctx, const char *src, const char *dst)
+{
+    pl_xform **head = pl_ctx_xforms(ctx);
+    for (pl_xform *x = *head; x; x = x->next)
+        if (strcmp(x->src, src) == 0 && strcmp(x->dst, dst) == 0)
+            return x;
+    PJ *pj = make_pj(ctx, src, dst);
+    if (!pj) {
+        char shown[80];
+        snprintf(shown, sizeof shown, "%.60s%s", src, strlen(src) > 60 ? "..." : "");
+        pl_error(ctx, PL_CRS, "cannot transform from CRS %s to %s: %s", shown, dst,
+                 pl_libmsg(ctx));
+        return NULL;
+    }
+    pl_xform *x = calloc(1, sizeof *x);
+    if (x) {
+        x->src = pl_strdup(src);
+        x->dst = pl_strdup(dst);
+    }
+    if (!x || !x->src || !x->dst) {
+        if (x) {
+            free(x->src);
+            free(x->dst);
+        }
+        free(x);
+        proj_destroy(pj);
+        pl_error(ctx, PL_NOMEM, "out of memory");
+        return NULL;
+    }
+    x->pj = pj;
+    x->next = *head;
+    *head = x;
+    return x;
+}
+
+int pl_crs_trans(pl_ctx *ctx, pl_xform *xf, double *x, double *y, size_t n)
+{
+    proj_errno_reset(xf->pj);
+    size_t done = proj_trans_generic(xf->pj, PJ_FWD, x, sizeof(double), n, y, sizeof(double), n,
+                                     NULL, 0, 0, NULL, 0, 0);
+    int err = proj_errno_reset(xf->pj);
+    if (done != n || err) {
+        return pl_error(ctx, PL_CRS, "transformation to %s failed: %s", xf->dst,
+                        err ? proj_errno_string(err) : "points left untransformed");
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i]) || !isfinite(y[i]) || x[i] == HUGE_VAL)
+            return pl_error(ctx, PL_CRS, "transformation to %s gave no finite coordinate", xf->dst);
+    return PL_OK;
+}
+
+typedef struct {
+    pl_ctx *ctx;
+    pl_xform *xf;
+    int failed;
+} trans_ud;
+
+static int trans_cb(double *x, double *y, void *ud)
+{
+    trans_ud *t = ud;
+    if (pl_crs_trans(t->ctx, t->xf, x, y, 1) != PL_OK) {
+        t->failed = 1;
+        return 0;
+    }
+    return 1;
+}
+
+GEOSGeometry *pl_crs_trans_geom(pl_ctx *ctx, pl_xform *xf, const GEOSGeometry *g)
+{
+    trans_ud t = {ctx, xf, 0};
+    GEOSGeometry *out = GEOSGeom_transformXY_r(pl_geos(ctx), g, trans_cb, &t);
+    if (!out && !t.failed)
+        pl_error(ctx, PL_CRS, "transformation to %s failed: %s", xf->dst, pl_libmsg(ctx));
+    return out;
+}
+
+int pl_crs_check_metric(pl_ctx *ctx, const char *def)
+{
+    PJ_CONTEXT *pc = pl_proj(ctx);
+    int rc = PL_OK;
+    PJ *crs = proj_create(pc, def);
+    PJ *cs = NULL;
+    if (!crs)
+        return pl_error(ctx, PL_CRS, "unknown CRS '%s'", def);
+    PJ_TYPE t = proj_get_type(crs);
+    if (t != PJ_TYPE_PROJECTED_CRS) {
+        rc = pl_error(ctx, PL_CRS, "working CRS '%s' is not a projected CRS in metres", def);
+        goto out;
+    }
+    cs = proj_crs_get_coordinate_system(pc, crs);
+    double factor = 0;
+    if (!cs || !proj_cs_get_axis_info(pc, cs, 0, NULL, NULL, NULL, &factor, NULL, NULL, NULL) ||
+        fabs(factor - 1.0) > 1e-12)
+        rc = pl_error(ctx, PL_CRS, "working CRS '%s' does not use metres", def);
+out:
+    proj_destroy(cs);
+    proj_destroy(crs);
+    return rc;
+}
+
+void pl_crs_cache_free(pl_ctx *ctx)
+{
+    pl_xform **head = pl_ctx_xforms(ctx);
+    pl_xform *x = *head;
+    while (x) {
+        pl_xform *next = x->next;
+        proj_destroy(x->pj);
+        free(x->src);
+        free(x->dst);
+        free(x);
+        x = next;
+    }
+    *head = NULL;
+}

@@ -1,0 +1,592 @@
+/*
+ * export.c - the plan as files: RFC 7946 GeoJSON (routes, conflicts, zones)
+ * and summary.json; machine-readable reports for --json.
+ *
+ * Entry points: pl_export_run, pl_export_check_json, pl_export_layers_json,
+ * pl_export_lonlat.
+ *
+ * GeoJSON per RFC 7946: WGS84 lon/lat, no "crs" member, 7 decimals (about
+ * 1 cm), exterior rings counter-clockwise and holes clockwise (GEOS gives
+ * buffers clockwise, so every ring is checked).  Altitudes are not written
+ * as a third coordinate: RFC 7946 reads that as height above the WGS84
+ * ellipsoid, while ours are heights above ground; they go in properties
+ * whose names carry the unit and reference.  Output is deterministic: no
+ * time stamps, features in a fixed order, numbers in a fixed format.
+ */
+#include "planner.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define COORD_DEC 7
+#define METRE_DEC 3
+
+static pl_xform *to_wgs84(pl_ctx *ctx, const pl_plan *p)
+{
+    return pl_crs_xform(ctx, p->sc->work_crs, "EPSG:4326");
+}
+
+int pl_export_lonlat(pl_ctx *ctx, const pl_plan *p, double x, double y, double *lon, double *lat)
+{
+    pl_xform *xf = to_wgs84(ctx, p);
+    if (!xf)
+        return pl_errcode(ctx);
+    *lon = x;
+    *lat = y;
+    return pl_crs_trans(ctx, xf, lon, lat, 1);
+}
+
+/* ==== geometry writing ================================================= */
+
+static int write_seq(pl_ctx *ctx, pl_xform *xf, pl_buf *b, const GEOSGeometry *g, int ring_dir)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, g);
+    unsigned n = 0;
+    GEOSCoordSeq_getSize_r(h, cs, &n);
+    double *x = malloc((n ? n : 1) * sizeof *x), *y = malloc((n ? n : 1) * sizeof *y);
+    if (!x || !y) {
+        free(x);
+        free(y);
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    }
+    for (unsigned i = 0; i < n; i++)
+        GEOSCoordSeq_getXY_r(h, cs, i, &x[i], &y[i]);
+    int rc = pl_crs_trans(ctx, xf, x, y, n);
+    if (rc == PL_OK) {
+        int reverse = 0;
+        if (ring_dir) {
+            /* shoelace in lon/lat: > 0 is counter-clockwise */
+            double a = 0;
+            for (unsigned i = 0; i + 1 < n; i++)
+                a += x[i] * y[i + 1] - x[i + 1] * y[i];
+            reverse = (ring_dir > 0) ? (a < 0) : (a > 0);
+        }
+        pl_buf_puts(b, "[");
+        for (unsigned k = 0; k < n; k++) {
+            unsigned i = reverse ? n - 1 - k : k;
+            pl_buf_puts(b, k ? ",[" : "[");
+            pl_buf_num(b, x[i], COORD_DEC);
+            pl_buf_puts(b, ",");
+            pl_buf_num(b, y[i], COORD_DEC);
+            pl_buf_puts(b, "]");
+        }
+        pl_buf_puts(b, "]");
+    }
+    free(x);
+    free(y);
+    return rc;
+}
+
+static int write_polygon_rings(pl_ctx *ctx, pl_xform *xf, pl_buf *b, const GEOSGeometry *g)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    int rc;
+    pl_buf_puts(b, "[");
+    if ((rc = write_seq(ctx, xf, b, GEOSGetExteriorRing_r(h, g), +1)) != PL_OK)
+        return rc;
+    int n = GEOSGetNumInteriorRings_r(h, g);
+    for (int i = 0; i < n; i++) {
+        pl_buf_puts(b, ",");
+        if ((rc = write_seq(ctx, xf, b, GEOSGetInteriorRingN_r(h, g, i), -1)) != PL_OK)
+            return rc;
+    }
+    pl_buf_puts(b, "]");
+    return PL_OK;
+}
+
+/* Write g (working CRS) as a GeoJSON geometry in lon/lat; empty -> null. */
+static int write_geom(pl_ctx *ctx, pl_xform *xf, pl_buf *b, const GEOSGeometry *g)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    if (!g || GEOSisEmpty_r(h, g) == 1) {
+        pl_buf_puts(b, "null");
+        return PL_OK;
+    }
+    int t = GEOSGeomTypeId_r(h, g), rc = PL_OK, n;
+    switch (t) {
+    case GEOS_POINT: {
+        double x, y;
+        GEOSGeomGetX_r(h, g, &x);
+        GEOSGeomGetY_r(h, g, &y);
+        if ((rc = pl_crs_trans(ctx, xf, &x, &y, 1)) != PL_OK)
+            return rc;
+        pl_buf_puts(b, "{\"type\":\"Point\",\"coordinates\":[");
+        pl_buf_num(b, x, COORD_DEC);
+        pl_buf_puts(b, ",");
+        pl_buf_num(b, y, COORD_DEC);
+        pl_buf_puts(b, "]}");
+        return PL_OK;
+    }
+    case GEOS_LINESTRING:
+    case GEOS_LINEARRING:
+        pl_buf_puts(b, "{\"type\":\"LineString\",\"coordinates\":");
+        rc = write_seq(ctx, xf, b, g, 0);
+        pl_buf_puts(b, "}");
+        return rc;
+    case GEOS_POLYGON:
+        pl_buf_puts(b, "{\"type\":\"Polygon\",\"coordinates\":");
+        rc = write_polygon_rings(ctx, xf, b, g);
+        pl_buf_puts(b, "}");
+        return rc;
+    case GEOS_MULTIPOLYGON:
+    case GEOS_MULTILINESTRING:
+        pl_buf_puts(b, t == GEOS_MULTIPOLYGON ? "{\"type\":\"MultiPolygon\",\"coordinates\":["
+                                              : "{\"type\":\"MultiLineString\",\"coordinates\":[");
+        n = GEOSGetNumGeometries_r(h, g);
+        for (int i = 0; i < n && rc == PL_OK; i++) {
+            if (i)
+                pl_buf_puts(b, ",");
+            const GEOSGeometry *part = GEOSGetGeometryN_r(h, g, i);
+            rc = t == GEOS_MULTIPOLYGON ? write_polygon_rings(ctx, xf, b, part)
+                                        : write_seq(ctx, xf, b, part, 0);
+        }
+        pl_buf_puts(b, "]}");
+        return rc;
+    default: {
+        /* collections (e.g. an overlap that is partly a line): keep the
+         * polygonal part, which is what the overlap means */
+        GEOSGeometry *poly = pl_geom_polygonal(ctx, g);
+        if (!poly)
+            return pl_errcode(ctx);
+        int t2 = GEOSGeomTypeId_r(h, poly);
+        rc = (t2 == GEOS_GEOMETRYCOLLECTION) ? (pl_buf_puts(b, "null"), PL_OK)
+                                             : write_geom(ctx, xf, b, poly);
+        GEOSGeom_destroy_r(h, poly);
+        return rc;
+    }
+    }
+}
+
+/* ==== property helpers ================================================= */
+
+static void kstr(pl_buf *b, const char *k, const char *v)
+{
+    pl_buf_printf(b, ",\"%s\":", k);
+    pl_buf_json_str(b, v);
+}
+
+static void knum(pl_buf *b, const char *k, double v, int dec)
+{
+    pl_buf_printf(b, ",\"%s\":", k);
+    pl_buf_num(b, v, dec);
+}
+
+static void kint(pl_buf *b, const char *k, long long v) { pl_buf_printf(b, ",\"%s\":%lld", k, v); }
+static void kbool(pl_buf *b, const char *k, int v) { pl_buf_printf(b, ",\"%s\":%s", k, v ? "true" : "false"); }
+
+static const char *route_rule_name(const pl_zone *z)
+{
+    return z->rule ? pl_route_rule_names[z->rule->route] : "forbidden";
+}
+
+static double area_m2(pl_ctx *ctx, const GEOSGeometry *g)
+{
+    double a = 0;
+    if (g)
+        GEOSArea_r(pl_geos(ctx), g, &a);
+    return a;
+}
+
+/* ==== the layers ======================================================= */
+
+static int routes_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b)
+{
+    const pl_routeset *rs = p->routes;
+    pl_buf_puts(b, "{\"type\":\"FeatureCollection\",\"name\":\"routes\",\"features\":[\n");
+    for (size_t i = 0; i < rs->n; i++) {
+        const pl_route *r = &rs->a[i];
+        const pl_route_result *res = &rs->res[i];
+        pl_buf_puts(b, i ? ",\n{\"type\":\"Feature\",\"id\":" : "{\"type\":\"Feature\",\"id\":");
+        pl_buf_json_str(b, r->id);
+        pl_buf_puts(b, ",\"properties\":{\"id\":");
+        pl_buf_json_str(b, r->id);
+        kstr(b, "name", r->name);
+        kstr(b, "kind", r->kind);
+        kstr(b, "status", r->status);
+        kstr(b, "verdict", pl_verdict_names[res->verdict]);
+        kint(b, "blocking_conflicts", (long long)res->n_blocking);
+        kint(b, "warnings", (long long)res->n_warning);
+        knum(b, "length_m", r->length_m, METRE_DEC);
+        knum(b, "half_width_m", r->half_width_m, METRE_DEC);
+        knum(b, "band_below_m", r->band_below_m, METRE_DEC);
+        knum(b, "band_above_m", r->band_above_m, METRE_DEC);
+        pl_buf_puts(b, ",\"waypoint_altitudes_m\":[");
+        for (size_t k = 0; k < r->n_pts; k++) {
+            if (k)
+                pl_buf_puts(b, ",");
+            pl_buf_num(b, r->alt_m[k], METRE_DEC);
+        }
+        pl_buf_puts(b, "]");
+        knum(b, "clearance_m", res->clearance_m, METRE_DEC);
+        kstr(b, "clearance_zone_id", res->clearance_zone ? res->clearance_zone->id : NULL);
+        kstr(b, "layer", r->layer_id);
+        kstr(b, "source", r->source);
+        kstr(b, "license", r->license);
+        kstr(b, "accuracy", r->accuracy);
+        pl_buf_puts(b, "},\"geometry\":");
+        int rc = write_geom(ctx, xf, b, r->line);
+        if (rc != PL_OK)
+            return rc;
+        pl_buf_puts(b, "}");
+    }
+    pl_buf_puts(b, "\n]}\n");
+    return PL_OK;
+}
+
+static int conflicts_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b)
+{
+    const pl_routeset *rs = p->routes;
+    pl_buf_puts(b, "{\"type\":\"FeatureCollection\",\"name\":\"conflicts\",\"features\":[\n");
+    for (size_t i = 0; i < rs->n_c; i++) {
+        const pl_conflict *c = &rs->c[i];
+        const pl_route *r = &rs->a[c->route];
+        const pl_zone *z = c->zone;
+        char id[512];
+        snprintf(id, sizeof id, "%s/%s", r->id, z->id);
+        double e[2] = {c->entry[0], c->entry[1]}, x[2] = {c->exit[0], c->exit[1]};
+        int rc;
+        if ((rc = pl_crs_trans(ctx, xf, &e[0], &e[1], 1)) || (rc = pl_crs_trans(ctx, xf, &x[0], &x[1], 1)))
+            return rc;
+        pl_buf_puts(b, i ? ",\n{\"type\":\"Feature\",\"id\":" : "{\"type\":\"Feature\",\"id\":");
+        pl_buf_json_str(b, id);
+        pl_buf_puts(b, ",\"properties\":{\"id\":");
+        pl_buf_json_str(b, id);
+        kstr(b, "route_id", r->id);
+        kstr(b, "route_name", r->name);
+        kstr(b, "route_status", r->status);
+        kstr(b, "zone_id", z->id);
+        kstr(b, "zone_name", z->name);
+        kstr(b, "zone_class", z->cls);
+        kstr(b, "severity", c->blocking ? "blocking" : "warning");
+        kstr(b, "rule", route_rule_name(z));
+        kstr(b, "basis", z->basis);
+        kbool(b, "centreline_enters", c->enters);
+        knum(b, "length_inside_m", c->length_inside_m, METRE_DEC);
+        knum(b, "corridor_length_m", c->corridor_length_m, METRE_DEC);
+        knum(b, "from_along_m", c->s_from_m, METRE_DEC);
+        knum(b, "to_along_m", c->s_to_m, METRE_DEC);
+        knum(b, "entry_lon", e[0], COORD_DEC);
+        knum(b, "entry_lat", e[1], COORD_DEC);
+        knum(b, "entry_alt_m", c->entry[2], METRE_DEC);
+        knum(b, "exit_lon", x[0], COORD_DEC);
+        knum(b, "exit_lat", x[1], COORD_DEC);
+        knum(b, "exit_alt_m", c->exit[2], METRE_DEC);
+        knum(b, "alt_overlap_lo_m", c->alt_lo_m, METRE_DEC);
+        knum(b, "alt_overlap_hi_m", c->alt_hi_m, METRE_DEC);
+        knum(b, "zone_floor_m", c->zone_floor_m, METRE_DEC);
+        knum(b, "zone_ceiling_m", c->zone_ceiling_m, METRE_DEC);
+        kstr(b, "altitude_ref", z->alt_ref);
+        knum(b, "overlap_area_m2", area_m2(ctx, c->overlap), 1);
+        pl_buf_puts(b, "},\"geometry\":");
+        if ((rc = write_geom(ctx, xf, b, c->overlap)) != PL_OK)
+            return rc;
+        pl_buf_puts(b, "}");
+    }
+    pl_buf_puts(b, "\n]}\n");
+    return PL_OK;
+}
+
+static int zones_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b)
+{
+    const pl_zoneset *zs = p->zones;
+    pl_buf_puts(b, "{\"type\":\"FeatureCollection\",\"name\":\"zones\",\"features\":[\n");
+    for (size_t i = 0; i < zs->n; i++) {
+        const pl_zone *z = &zs->a[i];
+        pl_buf_puts(b, i ? ",\n{\"type\":\"Feature\",\"id\":" : "{\"type\":\"Feature\",\"id\":");
+        pl_buf_json_str(b, z->id);
+        pl_buf_puts(b, ",\"properties\":{\"id\":");
+        pl_buf_json_str(b, z->id);
+        kstr(b, "name", z->name);
+        kstr(b, "class", z->cls);
+        knum(b, "floor_m", z->floor_m, METRE_DEC);
+        knum(b, "ceiling_m", z->ceiling_m, METRE_DEC); /* null = unlimited */
+        kstr(b, "altitude_ref", z->alt_ref);
+        kstr(b, "route_rule", route_rule_name(z));
+        if (z->rule && z->rule->route == PL_RR_MIN_OVERFLIGHT)
+            knum(b, "min_overflight_m", z->rule->min_overflight_m, METRE_DEC);
+        kstr(b, "vertiport_rule", z->rule ? pl_vp_rule_names[z->rule->vertiport] : "forbidden");
+        if (z->rule && z->rule->vertiport == PL_VR_MIN_DISTANCE)
+            knum(b, "min_distance_m", z->rule->min_distance_m, METRE_DEC);
+        kstr(b, "basis", z->basis);
+        knum(b, "area_m2", area_m2(ctx, z->g), 1);
+        kstr(b, "layer", z->layer_id);
+        kstr(b, "source", z->source);
+        kstr(b, "license", z->license);
+        kstr(b, "accuracy", z->accuracy);
+        pl_buf_puts(b, "},\"geometry\":");
+        int rc = write_geom(ctx, xf, b, z->g);
+        if (rc != PL_OK)
+            return rc;
+        pl_buf_puts(b, "}");
+    }
+    pl_buf_puts(b, "\n]}\n");
+    return PL_OK;
+}
+
+/* ==== summary and reports ============================================== */
+
+static void layers_json(const pl_plan *p, pl_buf *b)
+{
+    pl_buf_puts(b, "[");
+    for (size_t i = 0; i < p->n_layers; i++) {
+        const pl_layer *l = p->layers[i];
+        pl_buf_puts(b, i ? ",\n  {\"id\":" : "\n  {\"id\":");
+        pl_buf_json_str(b, l->decl->id);
+        kstr(b, "role", pl_role_names[l->decl->role]);
+        kstr(b, "path", l->decl->path);
+        kstr(b, "driver", l->driver);
+        kstr(b, "layer", l->ogr_name);
+        kstr(b, "source_crs", l->crs_id ? l->crs_id : l->crs_name);
+        kstr(b, "source_crs_name", l->crs_name);
+        kbool(b, "crs_assumed", l->crs_assumed);
+        kint(b, "features_read", (long long)l->n_read);
+        kint(b, "features_kept", (long long)l->n_feats);
+        kint(b, "rejected", (long long)l->n_rejected);
+        pl_buf_puts(b, ",\"geometry_types\":{");
+        int first = 1;
+        for (int t = 0; t < 8; t++)
+            if (l->n_type[t]) {
+                pl_buf_printf(b, "%s\"%s\":%zu", first ? "" : ",", pl_geom_type_name(t), l->n_type[t]);
+                first = 0;
+            }
+        pl_buf_puts(b, "},\"issues\":[");
+        for (size_t k = 0; k < l->n_issues; k++) {
+            pl_buf_puts(b, k ? ",{\"feature\":" : "{\"feature\":");
+            pl_buf_json_str(b, l->a_issues[k].fid);
+            kstr(b, "action", l->a_issues[k].what);
+            kstr(b, "reason", l->a_issues[k].why);
+            pl_buf_puts(b, "}");
+        }
+        pl_buf_puts(b, "]}");
+    }
+    pl_buf_puts(b, "\n]");
+}
+
+static void routes_json(const pl_plan *p, pl_buf *b)
+{
+    const pl_routeset *rs = p->routes;
+    pl_buf_puts(b, "[");
+    for (size_t i = 0; i < rs->n; i++) {
+        const pl_route *r = &rs->a[i];
+        const pl_route_result *res = &rs->res[i];
+        pl_buf_puts(b, i ? ",\n  {\"id\":" : "\n  {\"id\":");
+        pl_buf_json_str(b, r->id);
+        kstr(b, "name", r->name);
+        kstr(b, "kind", r->kind);
+        kstr(b, "status", r->status);
+        kstr(b, "verdict", pl_verdict_names[res->verdict]);
+        knum(b, "length_m", r->length_m, METRE_DEC);
+        kint(b, "blocking_conflicts", (long long)res->n_blocking);
+        kint(b, "warnings", (long long)res->n_warning);
+        knum(b, "clearance_m", res->clearance_m, METRE_DEC);
+        kstr(b, "clearance_zone_id", res->clearance_zone ? res->clearance_zone->id : NULL);
+        pl_buf_puts(b, "}");
+    }
+    pl_buf_puts(b, "\n]");
+}
+
+static int conflicts_json(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b)
+{
+    const pl_routeset *rs = p->routes;
+    pl_buf_puts(b, "[");
+    for (size_t i = 0; i < rs->n_c; i++) {
+        const pl_conflict *c = &rs->c[i];
+        double e[2] = {c->entry[0], c->entry[1]}, x[2] = {c->exit[0], c->exit[1]};
+        int rc;
+        if ((rc = pl_crs_trans(ctx, xf, &e[0], &e[1], 1)) || (rc = pl_crs_trans(ctx, xf, &x[0], &x[1], 1)))
+            return rc;
+        pl_buf_puts(b, i ? ",\n  {\"route_id\":" : "\n  {\"route_id\":");
+        pl_buf_json_str(b, rs->a[c->route].id);
+        kstr(b, "zone_id", c->zone->id);
+        kstr(b, "zone_name", c->zone->name);
+        kstr(b, "zone_class", c->zone->cls);
+        kstr(b, "severity", c->blocking ? "blocking" : "warning");
+        knum(b, "length_inside_m", c->length_inside_m, METRE_DEC);
+        knum(b, "corridor_length_m", c->corridor_length_m, METRE_DEC);
+        pl_buf_puts(b, ",\"entry\":[");
+        pl_buf_num(b, e[0], COORD_DEC);
+        pl_buf_puts(b, ",");
+        pl_buf_num(b, e[1], COORD_DEC);
+        pl_buf_puts(b, ",");
+        pl_buf_num(b, c->entry[2], METRE_DEC);
+        pl_buf_puts(b, "],\"exit\":[");
+        pl_buf_num(b, x[0], COORD_DEC);
+        pl_buf_puts(b, ",");
+        pl_buf_num(b, x[1], COORD_DEC);
+        pl_buf_puts(b, ",");
+        pl_buf_num(b, c->exit[2], METRE_DEC);
+        pl_buf_puts(b, "]");
+        knum(b, "alt_overlap_lo_m", c->alt_lo_m, METRE_DEC);
+        knum(b, "alt_overlap_hi_m", c->alt_hi_m, METRE_DEC);
+        pl_buf_puts(b, "}");
+    }
+    pl_buf_puts(b, "\n]");
+    return PL_OK;
+}
+
+static void totals_json(const pl_plan *p, pl_buf *b)
+{
+    const pl_routeset *rs = p->routes;
+    size_t v[3] = {0, 0, 0}, planned = 0, nb = 0, nw = 0;
+    for (size_t i = 0; i < rs->n; i++) {
+        v[rs->res[i].verdict]++;
+        planned += !strcmp(rs->a[i].status, "planned");
+        nb += rs->res[i].n_blocking;
+        nw += rs->res[i].n_warning;
+    }
+    pl_buf_printf(b,
+                  "{\"zones\":%zu,\"routes\":%zu,\"routes_planned\":%zu,\"routes_existing\":%zu,"
+                  "\"routes_clear\":%zu,\"routes_warning\":%zu,\"routes_blocked\":%zu,"
+                  "\"conflicts_blocking\":%zu,\"conflicts_warning\":%zu}",
+                  p->zones->n, rs->n, planned, rs->n - planned, v[PL_V_CLEAR], v[PL_V_WARNING],
+                  v[PL_V_BLOCKED], nb, nw);
+}
+
+static void head_json(const pl_plan *p, pl_buf *b)
+{
+    pl_buf_puts(b, "{\"planner_version\":");
+    pl_buf_json_str(b, PL_VERSION);
+    pl_buf_puts(b, ",\n\"scenario\":");
+    pl_buf_json_str(b, p->sc->name);
+    kstr(b, "title", p->sc->title);
+    kstr(b, "scenario_file", p->sc->file);
+    kstr(b, "working_crs", p->sc->work_crs);
+}
+
+int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
+{
+    pl_xform *xf = to_wgs84(ctx, p);
+    if (!xf)
+        return pl_errcode(ctx);
+    head_json(p, b);
+    pl_buf_puts(b, ",\n\"totals\":");
+    totals_json(p, b);
+    pl_buf_puts(b, ",\n\"routes\":");
+    routes_json(p, b);
+    pl_buf_puts(b, ",\n\"conflicts\":");
+    int rc = conflicts_json(ctx, p, xf, b);
+    pl_buf_puts(b, "}\n");
+    return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : rc;
+}
+
+int pl_export_layers_json(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
+{
+    head_json(p, b);
+    pl_buf_puts(b, ",\n\"layers\":");
+    layers_json(p, b);
+    pl_buf_puts(b, "}\n");
+    return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : PL_OK;
+}
+
+/* ==== writing a run folder ============================================= */
+
+static int make_dirs(pl_ctx *ctx, const char *dir)
+{
+    char *d = pl_strdup(dir);
+    if (!d)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    for (char *s = d + 1; ; s++) {
+        if (*s == '/' || *s == '\0') {
+            char c = *s;
+            *s = '\0';
+            if (mkdir(d, 0777) != 0 && errno != EEXIST) {
+                int e = errno;
+                pl_error(ctx, PL_IO, "%s: cannot create output folder: %s", d, strerror(e));
+                free(d);
+                return PL_IO;
+            }
+            *s = c;
+            if (!c)
+                break;
+        }
+    }
+    free(d);
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return pl_error(ctx, PL_IO, "%s: not a folder", dir);
+    if (access(dir, W_OK) != 0)
+        return pl_error(ctx, PL_IO, "%s: output folder is not writable", dir);
+    return PL_OK;
+}
+
+enum { F_ROUTES, F_CONFLICTS, F_ZONES, F_SUMMARY, F_N };
+static const char *const file_names[F_N] = {"routes.geojson", "conflicts.geojson", "zones.geojson",
+                                            "summary.json"};
+
+int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir)
+{
+    pl_buf b[F_N];
+    char *tmp[F_N] = {0}, *fin[F_N] = {0};
+    int rc = PL_OK;
+    for (int i = 0; i < F_N; i++)
+        pl_buf_init(&b[i]);
+    pl_xform *xf = to_wgs84(ctx, p);
+    if (!xf) {
+        rc = pl_errcode(ctx);
+        goto out;
+    }
+    /* 1. everything in memory first: a failure here writes nothing */
+    if ((rc = routes_geojson(ctx, p, xf, &b[F_ROUTES])) ||
+        (rc = conflicts_geojson(ctx, p, xf, &b[F_CONFLICTS])) ||
+        (rc = zones_geojson(ctx, p, xf, &b[F_ZONES])))
+        goto out;
+    pl_buf *s = &b[F_SUMMARY];
+    head_json(p, s);
+    pl_buf_puts(s, ",\n\"files\":[\"routes.geojson\",\"conflicts.geojson\",\"zones.geojson\"]");
+    pl_buf_puts(s, ",\n\"totals\":");
+    totals_json(p, s);
+    pl_buf_puts(s, ",\n\"layers\":");
+    layers_json(p, s);
+    pl_buf_puts(s, ",\n\"routes\":");
+    routes_json(p, s);
+    pl_buf_puts(s, "}\n");
+    for (int i = 0; i < F_N; i++)
+        if (b[i].oom) {
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+            goto out;
+        }
+    /* 2. the folder, then every file under a temporary name, then renames */
+    if ((rc = make_dirs(ctx, dir)) != PL_OK)
+        goto out;
+    for (int i = 0; i < F_N; i++) {
+        size_t k = strlen(dir) + strlen(file_names[i]) + 40;
+        fin[i] = malloc(k);
+        tmp[i] = malloc(k);
+        if (!fin[i] || !tmp[i]) {
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+            goto out;
+        }
+        snprintf(fin[i], k, "%s/%s", dir, file_names[i]);
+        snprintf(tmp[i], k, "%s/.%s.tmp%ld", dir, file_names[i], (long)getpid());
+        FILE *f = fopen(tmp[i], "wb");
+        if (!f) {
+            rc = pl_error(ctx, PL_IO, "%s: cannot write: %s", fin[i], strerror(errno));
+            goto out;
+        }
+        int bad = fwrite(b[i].s, 1, b[i].n, f) != b[i].n;
+        bad |= fclose(f) != 0;
+        if (bad) {
+            rc = pl_error(ctx, PL_IO, "%s: cannot write: %s", fin[i], strerror(errno));
+            goto out;
+        }
+    }
+    for (int i = 0; i < F_N; i++)
+        if (rename(tmp[i], fin[i]) != 0) {
+            rc = pl_error(ctx, PL_IO, "%s: cannot write: %s", fin[i], strerror(errno));
+            goto out;
+        }
+out:
+    for (int i = 0; i < F_N; i++) {
+        if (tmp[i])
+            unlink(tmp[i]); /* no-op once renamed */
+        free(tmp[i]);
+        free(fin[i]);
+        pl_buf_free(&b[i]);
+    }
+    return rc;
+}

@@ -1,0 +1,370 @@
+/*
+ * layers.c - GDAL/OGR input: any vector format GDAL reads, into features in
+ * the working CRS.  The only file (with export.c later) that calls OGR.
+ *
+ * Entry points: pl_layer_load, pl_layer_free, pl_feature_prop,
+ * pl_feature_str.
+ *
+ * Per feature: geometry read as ISO WKB into GEOS, axis order made x=east
+ * (see below), transformed by PROJ to the working CRS, checked: empty or
+ * non-finite -> rejected; invalid polygons -> repaired with GEOSMakeValid
+ * and reported with GEOS's reason.
+ */
+#include "planner.h"
+
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void gdal_err(CPLErr cls, CPLErrorNum no, const char *msg)
+{
+    (void)no;
+    if (cls >= CE_Failure) {
+        pl_ctx *ctx = CPLGetErrorHandlerUserData();
+        if (ctx)
+            pl_libmsg_set(ctx, msg);
+    }
+}
+
+static int add_issue(pl_layer *l, const char *fid, const char *what, const char *why)
+{
+    pl_issue *a = realloc(l->a_issues, (l->n_issues + 1) * sizeof *a);
+    if (!a)
+        return -1;
+    l->a_issues = a;
+    pl_issue *is = &a[l->n_issues++];
+    is->fid = pl_strdup(fid);
+    is->what = pl_strdup(what);
+    is->why = pl_strdup(why);
+    return 0;
+}
+
+static void feature_clear(pl_ctx *ctx, pl_feature *f)
+{
+    free(f->id);
+    if (f->g)
+        GEOSGeom_destroy_r(pl_geos(ctx), f->g);
+    for (size_t i = 0; i < f->n_props; i++) {
+        free(f->a_props[i].key);
+        free(f->a_props[i].str);
+    }
+    free(f->a_props);
+    memset(f, 0, sizeof *f);
+}
+
+static int read_props(OGRFeatureH of, OGRFeatureDefnH defn, pl_feature *f)
+{
+    int n = OGR_FD_GetFieldCount(defn);
+    f->a_props = calloc((size_t)(n ? n : 1), sizeof *f->a_props);
+    if (!f->a_props)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        OGRFieldDefnH fd = OGR_FD_GetFieldDefn(defn, i);
+        pl_prop *p = &f->a_props[f->n_props++];
+        p->key = pl_strdup(OGR_Fld_GetNameRef(fd));
+        if (!p->key)
+            return -1;
+        if (!OGR_F_IsFieldSetAndNotNull(of, i)) {
+            p->type = PL_P_NULL;
+            continue;
+        }
+        switch (OGR_Fld_GetType(fd)) {
+        case OFTInteger:
+        case OFTInteger64:
+            p->type = PL_P_INT;
+            p->num = (double)OGR_F_GetFieldAsInteger64(of, i);
+            break;
+        case OFTReal:
+            p->type = PL_P_REAL;
+            p->num = OGR_F_GetFieldAsDouble(of, i);
+            break;
+        default:
+            p->type = PL_P_STR;
+            break;
+        }
+        p->str = pl_strdup(OGR_F_GetFieldAsString(of, i));
+        if (!p->str)
+            return -1;
+    }
+    return 0;
+}
+
+static int swap_cb(double *x, double *y, void *ud)
+{
+    (void)ud;
+    double t = *x;
+    *x = *y;
+    *y = t;
+    return 1;
+}
+
+/* Returns: 1 when the data's first coordinate is a northing/latitude. */
+static int data_north_first(OGRSpatialReferenceH srs)
+{
+    int count = 0;
+    const int *map = OSRGetDataAxisToSRSAxisMapping(srs, &count);
+    if (!map || count < 2)
+        return 0;
+    int axis = abs(map[0]) - 1;
+    OGRAxisOrientation o = OAO_Other;
+    const char *key = OSRIsGeographic(srs) ? "GEOGCS" : (OSRIsProjected(srs) ? "PROJCS" : NULL);
+    if (!OSRGetAxis(srs, key, axis, &o))
+        return 0;
+    return o == OAO_North || o == OAO_South;
+}
+
+/* Convert one OGR feature into f.  Returns 0 kept, 1 rejected (issue
+ * recorded), -1 hard error (ctx error set). */
+static int read_feature(pl_ctx *ctx, const pl_layer_decl *d, pl_layer *l, OGRFeatureH of,
+                        OGRFeatureDefnH defn, int swap, pl_xform *xf, pl_feature *f)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    /* without an id property, the id is layer:FID so ids stay unique across layers */
+    char fidbuf[300];
+    snprintf(fidbuf, sizeof fidbuf, "%.200s:%lld", d->id, (long long)OGR_F_GetFID(of));
+    if (read_props(of, defn, f))
+        return pl_error(ctx, PL_NOMEM, "out of memory"), -1;
+    const char *idv = pl_feature_str(f, d->id_prop, NULL);
+    f->id = pl_strdup(idv && *idv ? idv : fidbuf);
+    if (!f->id)
+        return pl_error(ctx, PL_NOMEM, "out of memory"), -1;
+
+    OGRGeometryH og = OGR_F_GetGeometryRef(of); /* owned by the feature */
+    if (!og || OGR_G_IsEmpty(og))
+        return add_issue(l, f->id, "rejected", og ? "empty geometry" : "no geometry") ? -1 : 1;
+    OGRwkbGeometryType gt = wkbFlatten(OGR_G_GetGeometryType(og));
+    if (gt == wkbLineString && OGR_G_GetPointCount(og) < 2)
+        return add_issue(l, f->id, "rejected", "a line with one point (a route needs at least 2 waypoints)")
+                   ? -1 : 1;
+    size_t nb = (size_t)OGR_G_WkbSize(og);
+    unsigned char *wkb = malloc(nb ? nb : 1);
+    if (!wkb)
+        return pl_error(ctx, PL_NOMEM, "out of memory"), -1;
+    OGR_G_ExportToIsoWkb(og, wkbNDR, wkb);
+    GEOSWKBReader *rd = GEOSWKBReader_create_r(h);
+    pl_libmsg_clear(ctx);
+    GEOSGeometry *g = rd ? GEOSWKBReader_read_r(h, rd, wkb, nb) : NULL;
+    if (rd)
+        GEOSWKBReader_destroy_r(h, rd);
+    free(wkb);
+    if (!g) {
+        char why[1100];
+        snprintf(why, sizeof why, "unreadable geometry: %s", pl_libmsg(ctx));
+        return add_issue(l, f->id, "rejected", why) ? -1 : 1;
+    }
+    if (GEOSisEmpty_r(h, g) == 1 || !pl_geom_finite(ctx, g)) {
+        int empty = GEOSisEmpty_r(h, g) == 1;
+        GEOSGeom_destroy_r(h, g);
+        return add_issue(l, f->id, "rejected", empty ? "empty geometry" : "non-finite coordinate")
+                   ? -1 : 1;
+    }
+    if (swap) {
+        GEOSGeometry *s = GEOSGeom_transformXY_r(h, g, swap_cb, NULL);
+        GEOSGeom_destroy_r(h, g);
+        if (!(g = s))
+            return pl_error(ctx, PL_GEOM, "out of memory"), -1;
+    }
+    GEOSGeometry *t = pl_crs_trans_geom(ctx, xf, g);
+    GEOSGeom_destroy_r(h, g);
+    if (!t) {
+        char why[2200];
+        snprintf(why, sizeof why, "cannot be transformed to the working CRS: %s", pl_errmsg(ctx));
+        pl_error_clear(ctx);
+        return add_issue(l, f->id, "rejected", why) ? -1 : 1;
+    }
+    g = t;
+    int type = GEOSGeomTypeId_r(h, g);
+    if ((type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) && GEOSisValid_r(h, g) != 1) {
+        char *reason = GEOSisValidReason_r(h, g);
+        char why[600];
+        snprintf(why, sizeof why, "invalid (%s), repaired with MakeValid", reason ? reason : "?");
+        if (reason)
+            GEOSFree_r(h, reason);
+        GEOSGeometry *v = GEOSMakeValid_r(h, g);
+        GEOSGeometry *poly = v ? pl_geom_polygonal(ctx, v) : NULL;
+        GEOSGeom_destroy_r(h, g);
+        if (v)
+            GEOSGeom_destroy_r(h, v);
+        if (!poly)
+            return pl_error(ctx, PL_GEOM, "%s: layer '%s': feature %s: repair failed: %s", d->path,
+                            d->id, f->id, pl_libmsg(ctx)), -1;
+        if (GEOSisEmpty_r(h, poly) == 1) {
+            GEOSGeom_destroy_r(h, poly);
+            return add_issue(l, f->id, "rejected", "invalid polygon with no area left after repair")
+                       ? -1 : 1;
+        }
+        g = poly;
+        if (add_issue(l, f->id, "repaired", why)) {
+            GEOSGeom_destroy_r(h, g);
+            return pl_error(ctx, PL_NOMEM, "out of memory"), -1;
+        }
+    }
+    f->g = g;
+    return 0;
+}
+
+int pl_layer_load(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d, pl_layer **out)
+{
+    *out = NULL;
+    int rc = PL_OK;
+    GDALDatasetH ds = NULL;
+    char *wkt = NULL;
+    pl_layer *l = calloc(1, sizeof *l);
+    if (!l)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    l->decl = d;
+    if (GDALGetDriverCount() == 0)
+        GDALAllRegister();
+    CPLPushErrorHandlerEx(gdal_err, ctx);
+    CPLErrorReset();
+    pl_libmsg_clear(ctx);
+    FILE *probe = fopen(d->path, "rb");
+    if (!probe) {
+        rc = pl_error(ctx, PL_IO, "%s:%d:%d: layer '%s': cannot open %s: %s", sc->file, d->path_line,
+                      d->path_col, d->id, d->path, strerror(errno));
+        goto out;
+    }
+    fclose(probe);
+    ds = GDALOpenEx(d->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!ds) {
+        rc = pl_error(ctx, PL_GDAL, "%s:%d:%d: layer '%s': %s is not a vector dataset GDAL can read: %s",
+                      sc->file, d->path_line, d->path_col, d->id, d->path, pl_libmsg(ctx));
+        goto out;
+    }
+    l->driver = pl_strdup(GDALGetDriverShortName(GDALGetDatasetDriver(ds)));
+    OGRLayerH lay = d->ogr_layer ? GDALDatasetGetLayerByName(ds, d->ogr_layer)
+                                 : (GDALDatasetGetLayerCount(ds) > 0 ? GDALDatasetGetLayer(ds, 0) : NULL);
+    if (!lay) {
+        rc = pl_error(ctx, PL_GDAL, "%s: layer '%s': %s%s%s", d->path, d->id,
+                      d->ogr_layer ? "no layer named '" : "no layer in the file",
+                      d->ogr_layer ? d->ogr_layer : "", d->ogr_layer ? "'" : "");
+        goto out;
+    }
+    l->ogr_name = pl_strdup(OGR_L_GetName(lay));
+    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(lay); /* owned by the layer */
+    int swap = 0;
+    const char *src_def;
+    if (srs) {
+        const char *opts[] = {"FORMAT=WKT2_2019", NULL};
+        if (OSRExportToWktEx(srs, &wkt, opts) != OGRERR_NONE || !wkt) {
+            rc = pl_error(ctx, PL_CRS, "%s: layer '%s': its CRS cannot be expressed as WKT", d->path, d->id);
+            goto out;
+        }
+        src_def = wkt;
+        swap = data_north_first(srs);
+        const char *nm = OSRGetName(srs);
+        l->crs_name = pl_strdup(nm ? nm : "unnamed");
+        const char *an = OSRGetAuthorityName(srs, NULL), *ac = OSRGetAuthorityCode(srs, NULL);
+        if (an && ac) {
+            char id[64];
+            snprintf(id, sizeof id, "%s:%s", an, ac);
+            l->crs_id = pl_strdup(id);
+        }
+    } else if (d->crs) {
+        src_def = d->crs;
+        l->crs_assumed = 1;
+        l->crs_name = pl_strdup(d->crs);
+        l->crs_id = pl_strdup(d->crs);
+    } else {
+        rc = pl_error(ctx, PL_CRS,
+                      "%s: layer '%s' has no CRS; add 'crs: EPSG:NNNN' to the layer at %s:%d:%d",
+                      d->path, d->id, sc->file, d->line, d->col);
+        goto out;
+    }
+    pl_xform *xf = pl_crs_xform(ctx, src_def, sc->work_crs);
+    if (!xf) {
+        rc = pl_errcode(ctx);
+        goto out;
+    }
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lay);
+    OGR_L_ResetReading(lay);
+    OGRFeatureH of;
+    size_t cap = 0;
+    while ((of = OGR_L_GetNextFeature(lay))) {
+        l->n_read++;
+        if (l->n_feats == cap) {
+            cap = cap ? cap * 2 : 64;
+            pl_feature *a = realloc(l->a_feats, cap * sizeof *a);
+            if (!a) {
+                OGR_F_Destroy(of);
+                rc = pl_error(ctx, PL_NOMEM, "out of memory");
+                goto out;
+            }
+            l->a_feats = a;
+        }
+        pl_feature *f = &l->a_feats[l->n_feats];
+        memset(f, 0, sizeof *f);
+        int r = read_feature(ctx, d, l, of, defn, swap, xf, f);
+        OGR_F_Destroy(of);
+        if (r < 0) {
+            feature_clear(ctx, f);
+            rc = pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
+            goto out;
+        }
+        if (r > 0) {
+            feature_clear(ctx, f);
+            l->n_rejected++;
+            continue;
+        }
+        int t = GEOSGeomTypeId_r(pl_geos(ctx), f->g);
+        if (t >= 0 && t < 8)
+            l->n_type[t]++;
+        l->n_feats++;
+    }
+    if (CPLGetLastErrorType() >= CE_Failure) {
+        rc = pl_error(ctx, PL_GDAL, "%s: layer '%s': read failed: %s", d->path, d->id,
+                      CPLGetLastErrorMsg());
+        goto out;
+    }
+out:
+    CPLPopErrorHandler();
+    CPLFree(wkt);
+    if (ds)
+        GDALClose(ds);
+    if (rc != PL_OK)
+        pl_layer_free(ctx, l);
+    else
+        *out = l;
+    return rc;
+}
+
+void pl_layer_free(pl_ctx *ctx, pl_layer *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n_feats; i++)
+        feature_clear(ctx, &l->a_feats[i]);
+    free(l->a_feats);
+    for (size_t i = 0; i < l->n_issues; i++) {
+        free(l->a_issues[i].fid);
+        free(l->a_issues[i].what);
+        free(l->a_issues[i].why);
+    }
+    free(l->a_issues);
+    free(l->driver);
+    free(l->ogr_name);
+    free(l->crs_name);
+    free(l->crs_id);
+    free(l);
+}
+
+const pl_prop *pl_feature_prop(const pl_feature *f, const char *key)
+{
+    for (size_t i = 0; key && i < f->n_props; i++)
+        if (!strcmp(f->a_props[i].key, key))
+            return &f->a_props[i];
+    return NULL;
+}
+
+const char *pl_feature_str(const pl_feature *f, const char *key, const char *dflt)
+{
+    const pl_prop *p = pl_feature_prop(f, key);
+    return p && p->type != PL_P_NULL && p->str ? p->str : dflt;
+}

@@ -1,0 +1,76 @@
+/*
+ * plan.c - one run: scenario -> layers -> zones, routes -> route check.
+ *
+ * Entry points: pl_plan_open, pl_plan_free, pl_plan_n_blocking.
+ */
+#include "planner.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
+{
+    int rc;
+    *out = NULL;
+    pl_plan *p = calloc(1, sizeof *p);
+    if (!p)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    if ((rc = pl_scenario_load(ctx, scenario, &p->sc)) != PL_OK)
+        goto out;
+    p->layers = calloc(p->sc->n_layers, sizeof *p->layers);
+    if (!p->layers) {
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < p->sc->n_layers; i++) {
+        if ((rc = pl_layer_load(ctx, p->sc, &p->sc->a_layers[i], &p->layers[i])) != PL_OK)
+            goto out;
+        p->n_layers++;
+        const pl_layer *l = p->layers[i];
+        if (l->n_rejected && !(flags & (PL_PLAN_SKIP_BAD | PL_PLAN_LAYERS_ONLY))) {
+            for (size_t k = 0; k < l->n_issues; k++)
+                if (!strcmp(l->a_issues[k].what, "rejected")) {
+                    rc = pl_error(ctx, PL_GEOM,
+                                  "%s: layer '%s': feature %s rejected: %s (%zu rejected in all; "
+                                  "'planner layers' lists them, --skip-bad drops them)",
+                                  l->decl->path, l->decl->id, l->a_issues[k].fid,
+                                  l->a_issues[k].why, l->n_rejected);
+                    goto out;
+                }
+        }
+    }
+    if (flags & PL_PLAN_LAYERS_ONLY)
+        goto out;
+    if ((rc = pl_zones_build(ctx, p->sc, p->layers, p->n_layers, &p->zones)) != PL_OK)
+        goto out;
+    if ((rc = pl_routes_build(ctx, p->sc, p->layers, p->n_layers, &p->routes)) != PL_OK)
+        goto out;
+    rc = pl_routes_check(ctx, p->zones, p->routes);
+out:
+    if (rc != PL_OK)
+        pl_plan_free(ctx, p);
+    else
+        *out = p;
+    return rc;
+}
+
+void pl_plan_free(pl_ctx *ctx, pl_plan *p)
+{
+    if (!p)
+        return;
+    pl_routes_free(ctx, p->routes);
+    pl_zones_free(ctx, p->zones);
+    for (size_t i = 0; i < p->n_layers; i++)
+        pl_layer_free(ctx, p->layers[i]);
+    free(p->layers);
+    pl_scenario_free(p->sc);
+    free(p);
+}
+
+size_t pl_plan_n_blocking(const pl_plan *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; p->routes && i < p->routes->n; i++)
+        n += p->routes->res[i].n_blocking;
+    return n;
+}

@@ -1,0 +1,361 @@
+/*
+ * planner.h - types and entry points shared by the modules of the Wuzhong
+ * low-altitude planner.
+ *
+ * Arrows point one way (see ../shared/DESIGN.md):
+ *   cli -> plan -> scenario, layers, zones, routes, export
+ *   layers -> crs, geom      zones -> geom      export -> crs
+ *
+ * Conventions (STYLE.md):
+ *   - every function that can fail returns int rc (PL_OK == 0) and has
+ *     already recorded the message with pl_error() when it returns non-zero;
+ *   - constructors return a pointer or NULL (ctx error set);
+ *   - pl_x_free(NULL) is a no-op;
+ *   - all geometry inside the engine is in the working CRS (metres);
+ *     WGS84 lon/lat appears only when reading and writing files.
+ */
+#ifndef PLANNER_H
+#define PLANNER_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <geos_c.h>
+
+#define PL_VERSION "0.1.0"
+
+/* ==== error codes =================================================== */
+enum {
+    PL_OK = 0,
+    PL_ERROR,      /* generic failure */
+    PL_NOMEM,      /* out of memory */
+    PL_IO,         /* file cannot be read or written */
+    PL_PARSE,      /* scenario file malformed or invalid */
+    PL_CRS,        /* CRS unknown or transformation failed */
+    PL_GEOM,       /* geometry invalid, empty, non-finite or GEOS failure */
+    PL_GDAL,       /* GDAL/OGR failure */
+    PL_SQL,        /* SQLite failure */
+    PL_INFEASIBLE, /* a request that has no answer */
+    PL_MISUSE      /* the API or the command line used wrongly */
+};
+
+/* Exit codes of the command line (cli.c is the only place that maps). */
+enum { PL_EXIT_OK = 0, PL_EXIT_CONFLICT = 1, PL_EXIT_BAD = 2 };
+
+typedef struct pl_ctx pl_ctx;
+typedef struct pl_xform pl_xform;
+
+/* ==== ctx.c: the one context =========================================== */
+
+/* Returns: a new context with its GEOS handle and PROJ context, or NULL
+ * (only when memory runs out; a message goes to stderr then because there
+ * is no ctx to hold it).  Ownership: free with pl_ctx_free(). */
+pl_ctx *pl_ctx_new(void);
+void pl_ctx_free(pl_ctx *ctx);
+
+/* Record an error (the first one wins, later ones are dropped so cleanup
+ * failures never hide the cause).  Returns code, so callers can write
+ * `return pl_error(ctx, PL_IO, "...")`. */
+#define pl_error(ctx, code, ...) pl_error_at((ctx), __func__, (code), __VA_ARGS__)
+int pl_error_at(pl_ctx *ctx, const char *func, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Returns: the recorded message ("" when none); borrowed from ctx. */
+const char *pl_errmsg(const pl_ctx *ctx);
+int pl_errcode(const pl_ctx *ctx);
+/* Forget the recorded error (used between independent inputs). */
+void pl_error_clear(pl_ctx *ctx);
+/* Last message a library (GEOS/PROJ/GDAL) gave; borrowed. */
+const char *pl_libmsg(const pl_ctx *ctx);
+void pl_libmsg_clear(pl_ctx *ctx);
+void pl_libmsg_set(pl_ctx *ctx, const char *msg);
+/* Borrowed handles. */
+GEOSContextHandle_t pl_geos(pl_ctx *ctx);
+void *pl_proj(pl_ctx *ctx); /* PJ_CONTEXT * */
+/* The transform cache lives in the ctx; crs.c manages it. */
+pl_xform **pl_ctx_xforms(pl_ctx *ctx);
+
+/* ==== util.c: strings, buffers, JSON writing ============================ */
+typedef struct pl_buf {
+    char *s;     /* NUL-terminated text */
+    size_t n;    /* bytes used, without the NUL */
+    size_t cap;  /* bytes allocated */
+    int oom;     /* sticky: an allocation failed */
+} pl_buf;
+
+void pl_buf_init(pl_buf *b);
+void pl_buf_free(pl_buf *b);
+void pl_buf_puts(pl_buf *b, const char *s);
+void pl_buf_printf(pl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append s as a JSON string literal (quotes and escapes). NULL -> null. */
+void pl_buf_json_str(pl_buf *b, const char *s);
+/* Append a number with at most `decimals` decimals, trailing zeros cut;
+ * non-finite -> null (JSON has no infinity). */
+void pl_buf_num(pl_buf *b, double v, int decimals);
+
+char *pl_strdup(const char *s); /* NULL -> NULL; NULL also when out of memory */
+/* Returns: 1 when the string is one of list (NULL-terminated). */
+int pl_str_in(const char *s, const char *const *list);
+
+/* ==== scenario.c: the scenario file ===================================== */
+enum pl_role {
+    PL_ROLE_BOUNDARY, PL_ROLE_ZONES, PL_ROLE_WATER, PL_ROLE_DEMAND, PL_ROLE_CANDIDATES,
+    PL_ROLE_VERTIPORTS, PL_ROLE_ROUTES, PL_ROLE_OBSTACLES, PL_ROLE__N
+};
+extern const char *const pl_role_names[]; /* NULL-terminated, by enum pl_role */
+extern const char *const pl_zone_classes[]; /* NULL-terminated */
+
+/* What a zone class means for a route. */
+enum pl_route_rule { PL_RR_FORBIDDEN, PL_RR_MIN_OVERFLIGHT, PL_RR_WARNING, PL_RR_ALLOWED };
+/* What a zone class means for a vertiport. */
+enum pl_vp_rule { PL_VR_FORBIDDEN, PL_VR_MIN_DISTANCE, PL_VR_ALLOWED };
+extern const char *const pl_route_rule_names[];
+extern const char *const pl_vp_rule_names[];
+
+typedef struct pl_rule {
+    char *cls;                  /* zone class this rule governs */
+    int route;                  /* enum pl_route_rule */
+    double min_overflight_m;    /* with PL_RR_MIN_OVERFLIGHT */
+    int vertiport;              /* enum pl_vp_rule */
+    double min_distance_m;      /* with PL_VR_MIN_DISTANCE */
+    char *basis;                /* the regulation or choice behind it */
+    int from_scenario;          /* 1 when the scenario set it, 0 built-in */
+} pl_rule;
+
+typedef struct pl_layer_decl {
+    char *id;           /* layer id in the scenario */
+    int role;           /* enum pl_role */
+    char *path;         /* resolved against the scenario's folder */
+    char *ogr_layer;    /* layer name inside the dataset, NULL = first */
+    char *cls;          /* zones: class for the whole layer, or NULL */
+    char *class_prop;   /* zones: property holding the class (default "class") */
+    char *id_prop;      /* property holding the feature id (default "id") */
+    char *crs;          /* CRS to assume when the data has none, or NULL */
+    int line, col;      /* where the layer is declared (1-based) */
+    int path_line, path_col; /* where its path is written */
+} pl_layer_decl;
+
+typedef struct pl_route_defaults {
+    double half_width_m;  /* corridor half-width */
+    double band_below_m;  /* altitude band below the nominal altitude */
+    double band_above_m;  /* altitude band above the nominal altitude */
+    double alt_m;         /* nominal altitude when waypoints carry none */
+} pl_route_defaults;
+
+typedef struct pl_scenario {
+    char *file;               /* the scenario file as given */
+    char *dir;                /* its folder, for relative paths */
+    char *name;               /* scenario name (default: file stem) */
+    char *title;              /* human title, may be NULL */
+    char *work_crs;           /* working CRS, default EPSG:4549 */
+    char *output;             /* default output folder (resolved), may be NULL */
+    pl_layer_decl *a_layers;  /* declared layers */
+    size_t n_layers;
+    pl_rule *a_rules;         /* rule per zone class (built-ins + scenario) */
+    size_t n_rules;
+    pl_route_defaults route;  /* defaults for route attributes */
+} pl_scenario;
+
+/* Read and check a scenario file.  Every problem found is recorded in one
+ * message (file:line:column: what was expected), up to a few.
+ * Returns: PL_OK and *out, or PL_PARSE/PL_IO.  Ownership: *out is the
+ * caller's; free with pl_scenario_free(). */
+int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out);
+void pl_scenario_free(pl_scenario *sc);
+/* Returns: the rule for a zone class (borrowed), or NULL. */
+const pl_rule *pl_scenario_rule(const pl_scenario *sc, const char *cls);
+
+/* ==== crs.c: PROJ ======================================================= */
+
+/* Returns: a transformer from src_def (WKT, "EPSG:n", PROJ string) to
+ * dst_def, both in traditional GIS order (x = east/lon, y = north/lat),
+ * created once and cached in the ctx; NULL on error.
+ * Ownership: borrowed from the ctx, valid until pl_ctx_free(). */
+pl_xform *pl_crs_xform(pl_ctx *ctx, const char *src_def, const char *dst_def);
+/* Transform n points in place.  Returns PL_OK or PL_CRS (naming what). */
+int pl_crs_trans(pl_ctx *ctx, pl_xform *xf, double *x, double *y, size_t n);
+/* Transform a GEOS geometry; Returns: a new geometry or NULL. */
+GEOSGeometry *pl_crs_trans_geom(pl_ctx *ctx, pl_xform *xf, const GEOSGeometry *g);
+/* Check that def names a projected CRS in metres; PL_CRS otherwise. */
+int pl_crs_check_metric(pl_ctx *ctx, const char *def);
+/* Free every cached transformer (ctx.c calls it). */
+void pl_crs_cache_free(pl_ctx *ctx);
+
+/* ==== geom.c: GEOS helpers ============================================= */
+/* Returns: 1 when every coordinate of g is finite. */
+int pl_geom_finite(pl_ctx *ctx, const GEOSGeometry *g);
+/* Returns: the polygonal part of g (a new geometry, possibly empty) */
+GEOSGeometry *pl_geom_polygonal(pl_ctx *ctx, const GEOSGeometry *g);
+/* Returns: a new LineString from n points (2D). */
+GEOSGeometry *pl_geom_line(pl_ctx *ctx, const double *x, const double *y, size_t n);
+GEOSGeometry *pl_geom_point(pl_ctx *ctx, double x, double y);
+/* Returns: the name of a GEOS type id (static text). */
+const char *pl_geom_type_name(int geos_type_id);
+
+/* ==== layers.c: GDAL/OGR input ========================================== */
+enum pl_prop_type { PL_P_NULL, PL_P_INT, PL_P_REAL, PL_P_STR };
+typedef struct pl_prop {
+    char *key;     /* field name */
+    int type;      /* enum pl_prop_type */
+    double num;    /* PL_P_INT, PL_P_REAL */
+    char *str;     /* PL_P_STR (and the text form of numbers) */
+} pl_prop;
+
+typedef struct pl_feature {
+    char *id;             /* feature id (id property, else OGR FID) */
+    GEOSGeometry *g;      /* owned; working CRS; Z kept where given */
+    pl_prop *a_props;     /* owned */
+    size_t n_props;
+} pl_feature;
+
+typedef struct pl_issue {
+    char *fid;     /* feature id */
+    char *what;    /* "repaired" or "rejected" */
+    char *why;     /* reason */
+} pl_issue;
+
+typedef struct pl_layer {
+    const pl_layer_decl *decl; /* borrowed from the scenario */
+    char *driver;              /* GDAL driver short name */
+    char *ogr_name;            /* layer name in the dataset */
+    char *crs_name;            /* source CRS name, e.g. "WGS 84" */
+    char *crs_id;              /* "EPSG:4326" when known, else NULL */
+    int crs_assumed;           /* 1 when the scenario supplied the CRS */
+    size_t n_read;             /* features read from the file */
+    pl_feature *a_feats;       /* features kept */
+    size_t n_feats;
+    size_t n_type[8];          /* kept features per GEOS type id 0..7 */
+    pl_issue *a_issues;        /* repaired or rejected features */
+    size_t n_issues;
+    size_t n_rejected;
+} pl_layer;
+
+/* Read one declared layer, transform to the working CRS, repair invalid
+ * geometries (recorded as issues), reject empty or non-finite ones
+ * (recorded as issues; the caller decides whether that is fatal).
+ * Returns: PL_OK and *out, or an error naming the file and layer.
+ * Ownership: *out is the caller's, pl_layer_free(). */
+int pl_layer_load(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *decl, pl_layer **out);
+void pl_layer_free(pl_ctx *ctx, pl_layer *l);
+/* Returns: the property (borrowed) or NULL when absent. */
+const pl_prop *pl_feature_prop(const pl_feature *f, const char *key);
+/* Returns: property as text (borrowed), or dflt when absent/null. */
+const char *pl_feature_str(const pl_feature *f, const char *key, const char *dflt);
+
+/* ==== zones.c: zones, rules, spatial index ============================== */
+typedef struct pl_zone {
+    char *id, *name, *cls;     /* identity and class */
+    double floor_m;            /* lower limit (default 0, the surface) */
+    double ceiling_m;          /* upper limit (INFINITY = unlimited) */
+    char *alt_ref;             /* "AGL" or "AMSL" */
+    char *source, *license, *accuracy, *basis; /* provenance, may be NULL */
+    const pl_rule *rule;       /* borrowed from the scenario */
+    const char *layer_id;      /* borrowed from the scenario */
+    GEOSGeometry *g;           /* owned, polygonal, working CRS */
+    const GEOSPreparedGeometry *pg; /* owned, prepared g */
+} pl_zone;
+
+typedef struct pl_zoneset {
+    pl_zone *a;          /* zones, in load order */
+    size_t n;
+    GEOSSTRtree *tree;   /* items are pl_zone * */
+} pl_zoneset;
+
+/* Build the zone set from every zones layer.  Returns PL_OK or an error
+ * naming the layer and feature (unknown class, floor above ceiling...). */
+int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, size_t n_layers,
+                   pl_zoneset **out);
+void pl_zones_free(pl_ctx *ctx, pl_zoneset *zs);
+/* Call fn for every zone whose envelope meets the envelope of g. */
+void pl_zones_query(pl_ctx *ctx, const pl_zoneset *zs, const GEOSGeometry *g,
+                    void (*fn)(void *zone, void *ud), void *ud);
+/* Route rule severity of a zone: 2 blocking, 1 warning, 0 none. */
+int pl_zone_route_severity(const pl_zone *z);
+
+/* ==== routes.c: 3D corridor checks ===================================== */
+typedef struct pl_route {
+    char *id, *name, *kind, *status;       /* status: existing / planned */
+    char *source, *license, *accuracy;     /* provenance, may be NULL */
+    const char *layer_id;                  /* borrowed */
+    double half_width_m;                   /* corridor half-width */
+    double band_below_m, band_above_m;     /* altitude band around alt */
+    size_t n_pts;                          /* waypoints */
+    double *x, *y, *alt_m;                 /* working CRS + altitude */
+    GEOSGeometry *line;                    /* owned 2D centreline */
+    double length_m;                       /* 2D length of the centreline */
+} pl_route;
+
+typedef struct pl_conflict {
+    size_t route;             /* index in the route array */
+    const pl_zone *zone;      /* borrowed */
+    int blocking;             /* 1 blocking, 0 warning */
+    int enters;               /* 1 when the centreline enters the zone */
+    double length_inside_m;   /* centreline inside the zone, altitudes overlapping */
+    double corridor_length_m; /* centreline whose corridor meets the zone, altitudes overlapping */
+    double entry[3], exit[3]; /* x, y, altitude (working CRS) */
+    double s_from_m, s_to_m;  /* along the route: where the conflict starts and ends */
+    double alt_lo_m, alt_hi_m;/* altitude overlap of band and zone */
+    double zone_floor_m, zone_ceiling_m; /* the vertical extent checked */
+    GEOSGeometry *overlap;    /* owned: corridor part inside the zone */
+} pl_conflict;
+
+enum pl_verdict { PL_V_CLEAR, PL_V_WARNING, PL_V_BLOCKED };
+extern const char *const pl_verdict_names[];
+
+typedef struct pl_route_result {
+    int verdict;               /* enum pl_verdict */
+    size_t n_blocking, n_warning;
+    double clearance_m;        /* corridor edge to nearest blocking zone not met; NAN = none */
+    const pl_zone *clearance_zone; /* borrowed, may be NULL */
+} pl_route_result;
+
+typedef struct pl_routeset {
+    pl_route *a;            /* routes */
+    size_t n;
+    pl_route_result *res;   /* one per route, after pl_routes_check */
+    pl_conflict *c;         /* all conflicts, by route then zone order */
+    size_t n_c;
+} pl_routeset;
+
+/* Build routes from every routes layer (one point -> error). */
+int pl_routes_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, size_t n_layers,
+                    pl_routeset **out);
+void pl_routes_free(pl_ctx *ctx, pl_routeset *rs);
+/* Check every route against the zones; fills rs->res and rs->c. */
+int pl_routes_check(pl_ctx *ctx, const pl_zoneset *zs, pl_routeset *rs);
+/* Check one route against the zones; appends to *c (n_c, cap).  */
+int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx,
+                   pl_route_result *res, pl_conflict **c, size_t *n_c, size_t *cap);
+
+/* ==== plan.c: one run =================================================== */
+typedef struct pl_plan {
+    pl_scenario *sc;        /* owned */
+    pl_layer **layers;      /* owned, one per declared layer */
+    size_t n_layers;
+    pl_zoneset *zones;      /* owned */
+    pl_routeset *routes;    /* owned */
+} pl_plan;
+
+enum { PL_PLAN_LAYERS_ONLY = 1, PL_PLAN_SKIP_BAD = 2 };
+/* Load a scenario and its layers, build zones and routes, check routes
+ * (unless LAYERS_ONLY).  Returns PL_OK and *out, or an error. */
+int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out);
+void pl_plan_free(pl_ctx *ctx, pl_plan *p);
+/* Returns: number of blocking conflicts over all routes. */
+size_t pl_plan_n_blocking(const pl_plan *p);
+
+/* ==== export.c: GeoJSON and summary ==================================== */
+/* Write routes.geojson, conflicts.geojson, zones.geojson and summary.json
+ * into dir (created when missing).  All files are built in memory first
+ * and then each is written through a temporary name; nothing is written
+ * when any part fails.  Returns PL_OK or PL_IO/PL_CRS. */
+int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir);
+/* Machine-readable check result (routes + conflicts) into b. */
+int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, pl_buf *b);
+/* Machine-readable layer report into b. */
+int pl_export_layers_json(pl_ctx *ctx, const pl_plan *p, pl_buf *b);
+/* Working CRS -> lon/lat for one point (used by text output too). */
+int pl_export_lonlat(pl_ctx *ctx, const pl_plan *p, double x, double y, double *lon, double *lat);
+
+/* ==== cli.c ============================================================= */
+int pl_cli_main(pl_ctx *ctx, int argc, char **argv);
+
+#endif

@@ -1,0 +1,667 @@
+/*
+ * routes.c - routes as 3D corridors, checked against every zone.
+ *
+ * Entry points: pl_routes_build, pl_routes_free, pl_routes_check,
+ * pl_route_check, pl_verdict_names.
+ *
+ * A route is a polyline of waypoints (x, y in the working CRS; altitude in
+ * metres, linear between waypoints) with a corridor half-width w and an
+ * altitude band [alt - below, alt + above] around the altitude.
+ *
+ * A route conflicts with a zone when, at some point s of the centreline,
+ *   (2D)  the disc of radius w around s meets the zone
+ *         <=> s lies in the zone inflated by w, and
+ *   (3D)  the band at s overlaps the zone's vertical extent (open interval:
+ *         flying exactly at a ceiling, or exactly at a minimum overflight
+ *         height, is allowed).
+ * Both are evaluated segment by segment and exactly: each segment is clipped
+ * by GEOS against the zone (or the inflated zone), and the altitude
+ * condition, linear on a segment, is solved in closed form.  Nothing is
+ * sampled.  The inflated zone is a GEOS buffer with 32 segments a quarter
+ * circle; its chords lie inside the true offset curve by at most
+ * w(1 - cos(pi/128)) = 0.03 % of w, and a near-tangent pass that the chords
+ * miss is caught by the exact distance test (GEOSDistance) instead.
+ */
+#include "planner.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define INFLATE_QUADSEGS 32
+#define CORRIDOR_QUADSEGS 8 /* GEOS/PostGIS default, for drawn overlap polygons */
+
+const char *const pl_verdict_names[] = {"clear", "warning", "blocked", NULL};
+
+/* ==== building routes =============================================== */
+
+static void route_clear(pl_ctx *ctx, pl_route *r)
+{
+    free(r->id);
+    free(r->name);
+    free(r->kind);
+    free(r->status);
+    free(r->source);
+    free(r->license);
+    free(r->accuracy);
+    free(r->x);
+    free(r->y);
+    free(r->alt_m);
+    if (r->line)
+        GEOSGeom_destroy_r(pl_geos(ctx), r->line);
+}
+
+static int num_prop(pl_ctx *ctx, const pl_layer_decl *d, const pl_feature *f, const char *key,
+                    double dflt, double lo, double *out)
+{
+    const pl_prop *p = pl_feature_prop(f, key);
+    if (!p || p->type == PL_P_NULL) {
+        *out = dflt;
+        return PL_OK;
+    }
+    char *end = NULL;
+    double v = (p->type == PL_P_STR) ? strtod(p->str, &end) : p->num;
+    if ((end && (end == p->str || *end)) || !isfinite(v) || v < lo)
+        return pl_error(ctx, PL_PARSE, "%s: layer '%s': route %s: %s must be a number >= %g, got '%s'",
+                        d->path, d->id, f->id, key, lo, p->str ? p->str : "?");
+    *out = v;
+    return PL_OK;
+}
+
+static int build_route(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, const pl_feature *f,
+                       pl_route *r)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    const pl_layer_decl *d = l->decl;
+    int rc;
+    int t = GEOSGeomTypeId_r(h, f->g);
+    if (t != GEOS_LINESTRING)
+        return pl_error(ctx, PL_GEOM, "%s: layer '%s': route %s: expected a LineString, got a %s",
+                        d->path, d->id, f->id, pl_geom_type_name(t));
+    r->id = pl_strdup(f->id);
+    r->name = pl_strdup(pl_feature_str(f, "name", f->id));
+    r->kind = pl_strdup(pl_feature_str(f, "kind", "unspecified"));
+    r->status = pl_strdup(pl_feature_str(f, "status", "planned"));
+    r->source = pl_strdup(pl_feature_str(f, "source", NULL));
+    r->license = pl_strdup(pl_feature_str(f, "license", NULL));
+    r->accuracy = pl_strdup(pl_feature_str(f, "accuracy", NULL));
+    r->layer_id = d->id;
+    if (!r->id || !r->name || !r->kind || !r->status)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    if (strcmp(r->status, "existing") && strcmp(r->status, "planned"))
+        return pl_error(ctx, PL_PARSE,
+                        "%s: layer '%s': route %s: status '%s' (expected existing or planned)",
+                        d->path, d->id, f->id, r->status);
+    const pl_route_defaults *df = &sc->route;
+    double alt_dflt;
+    if ((rc = num_prop(ctx, d, f, "half_width_m", df->half_width_m, 0, &r->half_width_m)) ||
+        (rc = num_prop(ctx, d, f, "band_below_m", df->band_below_m, 0, &r->band_below_m)) ||
+        (rc = num_prop(ctx, d, f, "band_above_m", df->band_above_m, 0, &r->band_above_m)) ||
+        (rc = num_prop(ctx, d, f, "altitude_m", df->alt_m, -500, &alt_dflt)))
+        return rc;
+    if (r->half_width_m <= 0)
+        return pl_error(ctx, PL_PARSE, "%s: layer '%s': route %s: half_width_m must be > 0",
+                        d->path, d->id, f->id);
+
+    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, f->g);
+    unsigned n = 0;
+    GEOSCoordSeq_getSize_r(h, cs, &n);
+    if (n < 2)
+        return pl_error(ctx, PL_GEOM,
+                        "%s: layer '%s': route %s has %u point; a route needs at least 2 waypoints",
+                        d->path, d->id, f->id, n);
+    int has_z = GEOSHasZ_r(h, f->g) == 1;
+    r->n_pts = n;
+    r->x = malloc(n * sizeof *r->x);
+    r->y = malloc(n * sizeof *r->y);
+    r->alt_m = malloc(n * sizeof *r->alt_m);
+    if (!r->x || !r->y || !r->alt_m)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    for (unsigned i = 0; i < n; i++) {
+        double z = NAN;
+        GEOSCoordSeq_getXYZ_r(h, cs, i, &r->x[i], &r->y[i], &z);
+        r->alt_m[i] = (has_z && isfinite(z)) ? z : alt_dflt;
+    }
+    r->line = pl_geom_line(ctx, r->x, r->y, n);
+    if (!r->line)
+        return pl_errcode(ctx);
+    GEOSLength_r(h, r->line, &r->length_m);
+    if (!(r->length_m > 0))
+        return pl_error(ctx, PL_GEOM, "%s: layer '%s': route %s has zero length", d->path, d->id,
+                        f->id);
+    return PL_OK;
+}
+
+int pl_routes_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, size_t n_layers,
+                    pl_routeset **out)
+{
+    int rc = PL_OK;
+    *out = NULL;
+    size_t total = 0;
+    for (size_t i = 0; i < n_layers; i++)
+        if (layers[i]->decl->role == PL_ROLE_ROUTES)
+            total += layers[i]->n_feats;
+    pl_routeset *rs = calloc(1, sizeof *rs);
+    if (!rs || !(rs->a = calloc(total ? total : 1, sizeof *rs->a)) ||
+        !(rs->res = calloc(total ? total : 1, sizeof *rs->res))) {
+        pl_routes_free(ctx, rs);
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n_layers && rc == PL_OK; i++) {
+        const pl_layer *l = layers[i];
+        if (l->decl->role != PL_ROLE_ROUTES)
+            continue;
+        for (size_t j = 0; j < l->n_feats && rc == PL_OK; j++) {
+            pl_route *r = &rs->a[rs->n++];
+            rc = build_route(ctx, sc, l, &l->a_feats[j], r);
+            for (size_t k = 0; rc == PL_OK && k + 1 < rs->n; k++)
+                if (!strcmp(rs->a[k].id, r->id))
+                    rc = pl_error(ctx, PL_PARSE, "%s: layer '%s': route id '%s' is used twice",
+                                  l->decl->path, l->decl->id, r->id);
+        }
+    }
+    if (rc != PL_OK)
+        pl_routes_free(ctx, rs);
+    else
+        *out = rs;
+    return rc;
+}
+
+void pl_routes_free(pl_ctx *ctx, pl_routeset *rs)
+{
+    if (!rs)
+        return;
+    for (size_t i = 0; rs->a && i < rs->n; i++)
+        route_clear(ctx, &rs->a[i]);
+    for (size_t i = 0; rs->c && i < rs->n_c; i++)
+        if (rs->c[i].overlap)
+            GEOSGeom_destroy_r(pl_geos(ctx), rs->c[i].overlap);
+    free(rs->a);
+    free(rs->res);
+    free(rs->c);
+    free(rs);
+}
+
+/* ==== pieces of a route ============================================== */
+
+typedef struct piece {
+    size_t seg;      /* segment index: waypoints seg and seg+1 */
+    double t0, t1;   /* parameters on the segment, 0 <= t0 <= t1 <= 1 */
+} piece;
+
+typedef struct pvec {
+    piece *a;
+    size_t n, cap;
+} pvec;
+
+static int pvec_add(pvec *v, size_t seg, double t0, double t1)
+{
+    if (v->n == v->cap) {
+        size_t c = v->cap ? v->cap * 2 : 16;
+        piece *a = realloc(v->a, c * sizeof *a);
+        if (!a)
+            return -1;
+        v->a = a;
+        v->cap = c;
+    }
+    v->a[v->n++] = (piece){seg, t0, t1};
+    return 0;
+}
+
+static double seg_param(const pl_route *r, size_t i, double px, double py)
+{
+    double dx = r->x[i + 1] - r->x[i], dy = r->y[i + 1] - r->y[i];
+    double l2 = dx * dx + dy * dy;
+    if (l2 <= 0)
+        return 0;
+    double t = ((px - r->x[i]) * dx + (py - r->y[i]) * dy) / l2;
+    return t < 0 ? 0 : (t > 1 ? 1 : t);
+}
+
+/* Add the [t0,t1] ranges of the parts of g (a clip result on segment i). */
+static int collect_parts(pl_ctx *ctx, const pl_route *r, size_t i, const GEOSGeometry *g, pvec *v)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    int t = GEOSGeomTypeId_r(h, g);
+    if (GEOSisEmpty_r(h, g) == 1)
+        return 0;
+    if (t == GEOS_POINT || t == GEOS_LINESTRING) {
+        const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, g);
+        unsigned n = 0;
+        GEOSCoordSeq_getSize_r(h, cs, &n);
+        double a = 2, b = -1;
+        for (unsigned k = 0; k < n; k++) {
+            double x, y;
+            GEOSCoordSeq_getXY_r(h, cs, k, &x, &y);
+            double p = seg_param(r, i, x, y);
+            a = p < a ? p : a;
+            b = p > b ? p : b;
+        }
+        return n ? pvec_add(v, i, a, b) : 0;
+    }
+    int n = GEOSGetNumGeometries_r(h, g);
+    for (int k = 0; k < n; k++)
+        if (collect_parts(ctx, r, i, GEOSGetGeometryN_r(h, g, k), v))
+            return -1;
+    return 0;
+}
+
+/* Clip segment i against a polygon; append its pieces to v. */
+static int clip_segment(pl_ctx *ctx, const pl_route *r, size_t i, const GEOSGeometry *poly,
+                        const GEOSPreparedGeometry *ppoly, pvec *v)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    double xs[2] = {r->x[i], r->x[i + 1]}, ys[2] = {r->y[i], r->y[i + 1]};
+    if (xs[0] == xs[1] && ys[0] == ys[1])
+        return 0; /* a repeated waypoint: no extent */
+    GEOSGeometry *seg = pl_geom_line(ctx, xs, ys, 2);
+    if (!seg)
+        return -1;
+    int rc = 0;
+    if (GEOSPreparedIntersects_r(h, ppoly, seg) == 1) {
+        GEOSGeometry *cut = GEOSIntersection_r(h, seg, poly);
+        if (!cut) {
+            pl_error(ctx, PL_GEOM, "route %s: segment %zu: intersection failed: %s", r->id, i + 1,
+                     pl_libmsg(ctx));
+            rc = -1;
+        } else {
+            if (collect_parts(ctx, r, i, cut, v)) {
+                pl_error(ctx, PL_NOMEM, "out of memory");
+                rc = -1;
+            }
+            GEOSGeom_destroy_r(h, cut);
+        }
+    }
+    GEOSGeom_destroy_r(h, seg);
+    return rc;
+}
+
+/* Keep, of each piece, the part where the band (alt - below, alt + above)
+ * overlaps (vlo, vhi) strictly.  Altitude is linear on a segment, so the
+ * part is one interval found in closed form. */
+static void altitude_filter(const pl_route *r, double vlo, double vhi, pvec *v)
+{
+    double lo = vlo - r->band_above_m, hi = vhi + r->band_below_m; /* alt must lie in (lo, hi) */
+    size_t k = 0;
+    for (size_t j = 0; j < v->n; j++) {
+        piece p = v->a[j];
+        double z0 = r->alt_m[p.seg], dz = r->alt_m[p.seg + 1] - z0;
+        if (dz == 0) {
+            if (!(z0 > lo && z0 < hi))
+                continue;
+        } else {
+            double ta = (lo - z0) / dz, tb = (hi - z0) / dz;
+            double a = ta < tb ? ta : tb, b = ta < tb ? tb : ta;
+            double n0 = p.t0 > a ? p.t0 : a, n1 = p.t1 < b ? p.t1 : b;
+            if (n0 > n1 || (n0 == n1 && p.t0 != p.t1))
+                continue; /* no overlap, or a single touching point of a longer piece */
+            p.t0 = n0;
+            p.t1 = n1;
+        }
+        v->a[k++] = p;
+    }
+    v->n = k;
+}
+
+static int cmp_piece(const void *a, const void *b)
+{
+    const piece *x = a, *y = b;
+    if (x->seg != y->seg)
+        return x->seg < y->seg ? -1 : 1;
+    return (x->t0 > y->t0) - (x->t0 < y->t0);
+}
+
+/* Sort pieces along the route and merge overlapping ones. */
+static void normalise(pvec *v)
+{
+    if (v->n < 2)
+        return;
+    qsort(v->a, v->n, sizeof *v->a, cmp_piece);
+    size_t k = 0;
+    for (size_t j = 1; j < v->n; j++) {
+        piece *last = &v->a[k];
+        if (v->a[j].seg == last->seg && v->a[j].t0 <= last->t1) {
+            if (v->a[j].t1 > last->t1)
+                last->t1 = v->a[j].t1;
+        } else {
+            v->a[++k] = v->a[j];
+        }
+    }
+    v->n = k + 1;
+}
+
+static double seg_len(const pl_route *r, size_t i)
+{
+    return hypot(r->x[i + 1] - r->x[i], r->y[i + 1] - r->y[i]);
+}
+
+static double pieces_len(const pl_route *r, const pvec *v)
+{
+    double s = 0;
+    for (size_t j = 0; j < v->n; j++)
+        s += (v->a[j].t1 - v->a[j].t0) * seg_len(r, v->a[j].seg);
+    return s;
+}
+
+static void at(const pl_route *r, size_t i, double t, double out[3])
+{
+    out[0] = r->x[i] + t * (r->x[i + 1] - r->x[i]);
+    out[1] = r->y[i] + t * (r->y[i + 1] - r->y[i]);
+    out[2] = r->alt_m[i] + t * (r->alt_m[i + 1] - r->alt_m[i]);
+}
+
+static double s_at(const pl_route *r, const double *cum, size_t i, double t)
+{
+    return cum[i] + t * seg_len(r, i);
+}
+
+/* Buffer the pieces by the half-width and intersect with the zone. */
+static GEOSGeometry *overlap_polygon(pl_ctx *ctx, const pl_route *r, const pvec *v, const pl_zone *z)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    GEOSGeometry **parts = calloc(v->n, sizeof *parts);
+    if (!parts)
+        return pl_error(ctx, PL_NOMEM, "out of memory"), NULL;
+    size_t n = 0;
+    for (size_t j = 0; j < v->n; j++) {
+        double a[3], b[3];
+        at(r, v->a[j].seg, v->a[j].t0, a);
+        at(r, v->a[j].seg, v->a[j].t1, b);
+        double xs[2] = {a[0], b[0]}, ys[2] = {a[1], b[1]};
+        GEOSGeometry *g = (a[0] == b[0] && a[1] == b[1]) ? pl_geom_point(ctx, a[0], a[1])
+                                                         : pl_geom_line(ctx, xs, ys, 2);
+        if (!g)
+            goto fail;
+        parts[n++] = g;
+    }
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
+    if (!coll)
+        goto fail;
+    free(parts);
+    GEOSGeometry *buf = GEOSBuffer_r(h, coll, r->half_width_m, CORRIDOR_QUADSEGS);
+    GEOSGeom_destroy_r(h, coll);
+    GEOSGeometry *ov = buf ? GEOSIntersection_r(h, buf, z->g) : NULL;
+    if (buf)
+        GEOSGeom_destroy_r(h, buf);
+    if (!ov)
+        pl_error(ctx, PL_GEOM, "route %s, zone %s: overlap failed: %s", r->id, z->id, pl_libmsg(ctx));
+    return ov;
+fail:
+    for (size_t j = 0; j < n; j++)
+        GEOSGeom_destroy_r(h, parts[j]);
+    free(parts);
+    pl_error(ctx, PL_GEOM, "route %s: cannot build the overlap: %s", r->id, pl_libmsg(ctx));
+    return NULL;
+}
+
+/* ==== checking ======================================================= */
+
+typedef struct cand {
+    const pl_zone **a;
+    size_t n, cap;
+    int oom;
+} cand;
+
+static void cand_cb(void *item, void *ud)
+{
+    cand *c = ud;
+    if (c->n == c->cap) {
+        size_t k = c->cap ? c->cap * 2 : 16;
+        const pl_zone **a = realloc(c->a, k * sizeof *a);
+        if (!a) {
+            c->oom = 1;
+            return;
+        }
+        c->a = a;
+        c->cap = k;
+    }
+    c->a[c->n++] = item;
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+    const void *const *x = a, *const *y = b;
+    return (*x > *y) - (*x < *y);
+}
+
+typedef struct near_ud {
+    pl_ctx *ctx;
+    const pl_route *r;
+    const pl_zone **excl;  /* sorted zones the corridor meets in 2D */
+    size_t n_excl;
+} near_ud;
+
+static int near_dist(const void *a, const void *b, double *d, void *ud)
+{
+    near_ud *u = ud;
+    const pl_zone *z = (a == (const void *)u->r) ? b : a;
+    if (pl_zone_route_severity(z) < 2 ||
+        bsearch(&z, u->excl, u->n_excl, sizeof *u->excl, cmp_ptr)) {
+        *d = 1e300; /* not a candidate for clearance */
+        return 1;
+    }
+    return GEOSPreparedDistance_r(pl_geos(u->ctx), z->pg, u->r->line, d);
+}
+
+/* Vertical extent that the rule protects. */
+static void vertical_extent(const pl_zone *z, double *lo, double *hi)
+{
+    *lo = z->floor_m;
+    *hi = z->ceiling_m;
+    if (z->rule && z->rule->route == PL_RR_MIN_OVERFLIGHT) {
+        /* overflight allowed at or above the minimum height, whatever the
+         * zone's own ceiling (the zone is an area on the ground) */
+        *hi = z->rule->min_overflight_m > z->floor_m ? z->rule->min_overflight_m : z->floor_m;
+    }
+}
+
+int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx,
+                   pl_route_result *res, pl_conflict **cv, size_t *n_c, size_t *cap)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    int rc = PL_OK;
+    cand c = {0};
+    pvec cor = {0}, ins = {0};
+    GEOSGeometry *inflated = NULL;
+    GEOSPreparedGeometry const *pinfl = NULL;
+    double *cum = malloc(r->n_pts * sizeof *cum);
+    const pl_zone **excl = NULL;
+    size_t n_excl = 0;
+    memset(res, 0, sizeof *res);
+    res->clearance_m = NAN;
+    if (!cum)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    cum[0] = 0;
+    for (size_t i = 1; i < r->n_pts; i++)
+        cum[i] = cum[i - 1] + seg_len(r, i - 1);
+
+    /* candidates: zones whose envelope meets the corridor's envelope */
+    GEOSGeometry *env = GEOSEnvelope_r(h, r->line);
+    GEOSGeometry *qbox = env ? GEOSBuffer_r(h, env, r->half_width_m, 1) : NULL;
+    if (env)
+        GEOSGeom_destroy_r(h, env);
+    if (!qbox) {
+        rc = pl_error(ctx, PL_GEOM, "route %s: %s", r->id, pl_libmsg(ctx));
+        goto out;
+    }
+    pl_zones_query(ctx, zs, qbox, cand_cb, &c);
+    GEOSGeom_destroy_r(h, qbox);
+    if (c.oom || (c.n && !(excl = malloc(c.n * sizeof *excl)))) {
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+        goto out;
+    }
+    /* report in zone order, whatever order the tree gives */
+    qsort(c.a, c.n, sizeof *c.a, cmp_ptr);
+
+    for (size_t k = 0; k < c.n; k++) {
+        const pl_zone *z = c.a[k];
+        int sev = pl_zone_route_severity(z);
+        double d;
+        if (!GEOSPreparedDistance_r(h, z->pg, r->line, &d)) {
+            rc = pl_error(ctx, PL_GEOM, "route %s, zone %s: distance failed: %s", r->id, z->id,
+                          pl_libmsg(ctx));
+            goto out;
+        }
+        if (d > r->half_width_m)
+            continue; /* no 2D overlap: touching (d == w) counts as overlap */
+        excl[n_excl++] = z;
+        if (sev == 0)
+            continue;
+        double vlo, vhi;
+        vertical_extent(z, &vlo, &vhi);
+
+        /* 1. where the corridor meets the zone: centreline in the inflated zone */
+        cor.n = ins.n = 0;
+        inflated = GEOSBuffer_r(h, z->g, r->half_width_m, INFLATE_QUADSEGS);
+        pinfl = inflated ? GEOSPrepare_r(h, inflated) : NULL;
+        if (!pinfl) {
+            rc = pl_error(ctx, PL_GEOM, "zone %s: cannot inflate: %s", z->id, pl_libmsg(ctx));
+            goto out;
+        }
+        for (size_t i = 0; i + 1 < r->n_pts; i++)
+            if (clip_segment(ctx, r, i, inflated, pinfl, &cor)) {
+                rc = pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
+                goto out;
+            }
+        GEOSPreparedGeom_destroy_r(h, pinfl);
+        GEOSGeom_destroy_r(h, inflated);
+        pinfl = NULL;
+        inflated = NULL;
+        if (cor.n == 0) {
+            /* near-tangent pass missed by the chords: use the exact nearest point */
+            GEOSCoordSequence *np = GEOSNearestPoints_r(h, r->line, z->g);
+            double px = 0, py = 0;
+            if (np) {
+                GEOSCoordSeq_getXY_r(h, np, 0, &px, &py);
+                GEOSCoordSeq_destroy_r(h, np);
+                size_t best = 0;
+                double bd = INFINITY;
+                for (size_t i = 0; i + 1 < r->n_pts; i++) {
+                    double t = seg_param(r, i, px, py), q[3];
+                    at(r, i, t, q);
+                    double dd = hypot(q[0] - px, q[1] - py);
+                    if (dd < bd) {
+                        bd = dd;
+                        best = i;
+                    }
+                }
+                double t = seg_param(r, best, px, py);
+                if (pvec_add(&cor, best, t, t)) {
+                    rc = pl_error(ctx, PL_NOMEM, "out of memory");
+                    goto out;
+                }
+            }
+        }
+        normalise(&cor);
+        altitude_filter(r, vlo, vhi, &cor);
+        if (cor.n == 0)
+            continue; /* flies above (or below) the zone's protected extent */
+
+        /* 2. the centreline inside the zone itself, same altitude test */
+        for (size_t j = 0; j < cor.n; j++) {
+            size_t i = cor.a[j].seg;
+            if (j > 0 && cor.a[j - 1].seg == i)
+                continue;
+            if (clip_segment(ctx, r, i, z->g, z->pg, &ins)) {
+                rc = pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
+                goto out;
+            }
+        }
+        normalise(&ins);
+        altitude_filter(r, vlo, vhi, &ins);
+
+        if (*n_c == *cap) {
+            size_t nc = *cap ? *cap * 2 : 16;
+            pl_conflict *a = realloc(*cv, nc * sizeof *a);
+            if (!a) {
+                rc = pl_error(ctx, PL_NOMEM, "out of memory");
+                goto out;
+            }
+            *cv = a;
+            *cap = nc;
+        }
+        pl_conflict *cf = &(*cv)[*n_c];
+        memset(cf, 0, sizeof *cf);
+        cf->route = idx;
+        cf->zone = z;
+        cf->blocking = sev == 2;
+        cf->enters = ins.n > 0;
+        cf->length_inside_m = pieces_len(r, &ins);
+        cf->corridor_length_m = pieces_len(r, &cor);
+        cf->zone_floor_m = vlo;
+        cf->zone_ceiling_m = vhi;
+        const pvec *ee = ins.n ? &ins : &cor;
+        at(r, ee->a[0].seg, ee->a[0].t0, cf->entry);
+        at(r, ee->a[ee->n - 1].seg, ee->a[ee->n - 1].t1, cf->exit);
+        cf->s_from_m = s_at(r, cum, cor.a[0].seg, cor.a[0].t0);
+        cf->s_to_m = s_at(r, cum, cor.a[cor.n - 1].seg, cor.a[cor.n - 1].t1);
+        double amin = INFINITY, amax = -INFINITY;
+        for (size_t j = 0; j < cor.n; j++) {
+            double p0[3], p1[3];
+            at(r, cor.a[j].seg, cor.a[j].t0, p0);
+            at(r, cor.a[j].seg, cor.a[j].t1, p1);
+            amin = fmin(amin, fmin(p0[2], p1[2]));
+            amax = fmax(amax, fmax(p0[2], p1[2]));
+        }
+        cf->alt_lo_m = fmax(amin - r->band_below_m, vlo);
+        cf->alt_hi_m = fmin(amax + r->band_above_m, vhi);
+        cf->overlap = overlap_polygon(ctx, r, &cor, z);
+        if (!cf->overlap) {
+            rc = pl_errcode(ctx);
+            goto out;
+        }
+        (*n_c)++;
+        if (cf->blocking)
+            res->n_blocking++;
+        else
+            res->n_warning++;
+    }
+    res->verdict = res->n_blocking ? PL_V_BLOCKED : (res->n_warning ? PL_V_WARNING : PL_V_CLEAR);
+
+    /* clearance: nearest blocking zone the corridor does not meet */
+    if (zs->n) {
+        qsort(excl, n_excl, sizeof *excl, cmp_ptr);
+        near_ud u = {ctx, r, excl, n_excl};
+        const pl_zone *z = GEOSSTRtree_nearest_generic_r(h, zs->tree, r, r->line, near_dist, &u);
+        double d;
+        if (z && near_dist(z, r, &d, &u) && d < 1e299) {
+            res->clearance_m = d - r->half_width_m;
+            res->clearance_zone = z;
+        }
+    }
+out:
+    if (pinfl)
+        GEOSPreparedGeom_destroy_r(h, pinfl);
+    if (inflated)
+        GEOSGeom_destroy_r(h, inflated);
+    free(c.a);
+    free(cor.a);
+    free(ins.a);
+    free(excl);
+    free(cum);
+    return rc;
+}
+
+static int cmp_conflict(const void *a, const void *b)
+{
+    const pl_conflict *x = a, *y = b;
+    if (x->route != y->route)
+        return x->route < y->route ? -1 : 1;
+    if (x->s_from_m != y->s_from_m)
+        return x->s_from_m < y->s_from_m ? -1 : 1;
+    return strcmp(x->zone->id, y->zone->id);
+}
+
+int pl_routes_check(pl_ctx *ctx, const pl_zoneset *zs, pl_routeset *rs)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < rs->n; i++) {
+        int rc = pl_route_check(ctx, zs, &rs->a[i], i, &rs->res[i], &rs->c, &rs->n_c, &cap);
+        if (rc != PL_OK)
+            return rc;
+    }
+    /* conflicts in the order a pilot meets them along each route */
+    if (rs->n_c > 1)
+        qsort(rs->c, rs->n_c, sizeof *rs->c, cmp_conflict);
+    return PL_OK;
+}

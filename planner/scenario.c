@@ -1,0 +1,581 @@
+/*
+ * scenario.c - the scenario file (YAML, read with libfyaml).
+ *
+ * Entry points: pl_scenario_load, pl_scenario_free, pl_scenario_rule,
+ * pl_role_names, pl_zone_classes, pl_route_rule_names, pl_vp_rule_names.
+ *
+ * Every problem found is reported as "file:line:column: what was expected";
+ * up to MAX_ERRS are collected before giving up, one per line.
+ *
+ * Shape (see scenarios/wuzhong-2025.yaml for a commented example):
+ *   name, title, crs, output       scalars
+ *   route_defaults:                half_width_m, band_below_m, band_above_m, altitude_m
+ *   layers: [ {id, role, path, layer, class, class_property, id_property, crs} ]
+ *   rules: { CLASS: {route: R, vertiport: V, basis: TEXT} }
+ *     R = forbidden | warning | allowed | {min_overflight_m: N}
+ *     V = forbidden | allowed | {min_distance_m: N}
+ */
+#include "planner.h"
+
+#include <errno.h>
+#include <libfyaml.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ERRS 8
+
+const char *const pl_role_names[] = {"boundary", "zones", "water", "demand", "candidates",
+                                     "vertiports", "routes", "obstacles", NULL};
+const char *const pl_zone_classes[] = {"no_fly", "airport", "military", "restricted",
+                                       "detention", "eco_redline", "eco_control", "water_source",
+                                       "cultural", "infrastructure", "temporary", NULL};
+const char *const pl_route_rule_names[] = {"forbidden", "min_overflight_m", "warning", "allowed",
+                                           NULL};
+const char *const pl_vp_rule_names[] = {"forbidden", "min_distance_m", "allowed", NULL};
+
+/* Built-in rule table.  The legal basis is in ../shared/RULES.md; a scenario
+ * overrides any of these.  Art. 19 = Interim Regulations on the Flight
+ * Management of Unmanned Aircraft (2024), which makes the airspace over
+ * these places controlled airspace (flight needs approval): a plan treats
+ * it as forbidden until approved. */
+static const struct {
+    const char *cls;
+    int route;
+    double overflight_m;
+    int vp;
+    double dist_m;
+    const char *basis;
+} builtin_rules[] = {
+    {"no_fly", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0, "prohibited area (Art. 19, 2024 interim regulations)"},
+    {"airport", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
+     "airport and surroundings, controlled airspace (Art. 19, 2024 interim regulations)"},
+    {"military", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
+     "military zone, controlled airspace (Art. 19, 2024 interim regulations)"},
+    {"restricted", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0, "restricted area (Art. 19, 2024 interim regulations)"},
+    {"detention", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
+     "detention site, controlled airspace (Art. 19, 2024 interim regulations)"},
+    {"water_source", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
+     "drinking-water source protection area, controlled airspace (Art. 19, 2024 interim regulations)"},
+    {"cultural", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
+     "major immovable cultural relic, controlled airspace (Art. 19, 2024 interim regulations)"},
+    {"infrastructure", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
+     "power/transport infrastructure, controlled airspace (Art. 19, 2024 interim regulations)"},
+    {"temporary", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0, "temporary restriction as published"},
+    {"eco_redline", PL_RR_MIN_OVERFLIGHT, 150, PL_VR_FORBIDDEN, 0,
+     "ecological red line: not named in Art. 19; planner default 150 m minimum overflight (our choice, a scenario parameter)"},
+    {"eco_control", PL_RR_WARNING, 0, PL_VR_ALLOWED, 0,
+     "ecological control zone: planner default, warn on overflight (our choice, a scenario parameter)"},
+};
+
+typedef struct parser {
+    pl_ctx *ctx;
+    const char *file;   /* as given */
+    pl_buf errs;        /* collected messages, one per line */
+    int n_errs;
+} parser;
+
+static void node_pos(struct fy_node *n, int *line, int *col)
+{
+    *line = 0;
+    *col = 0;
+    if (!n)
+        return;
+    if (fy_node_is_scalar(n)) {
+        struct fy_token *t = fy_node_get_scalar_token(n);
+        const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+        if (m) {
+            *line = m->line + 1;
+            *col = m->column + 1;
+        }
+        return;
+    }
+    void *it = NULL;
+    if (fy_node_is_mapping(n)) {
+        struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
+        if (p)
+            node_pos(fy_node_pair_key(p), line, col);
+    } else if (fy_node_is_sequence(n)) {
+        node_pos(fy_node_sequence_iterate(n, &it), line, col);
+    }
+}
+
+static void perr(parser *p, struct fy_node *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void perr(parser *p, struct fy_node *at, const char *fmt, ...)
+{
+    if (p->n_errs++ >= MAX_ERRS)
+        return;
+    int line, col;
+    node_pos(at, &line, &col);
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (p->errs.n)
+        pl_buf_puts(&p->errs, "\n");
+    if (line)
+        pl_buf_printf(&p->errs, "%s:%d:%d: %s", p->file, line, col, msg);
+    else
+        pl_buf_printf(&p->errs, "%s: %s", p->file, msg);
+}
+
+/* Returns: the scalar text (borrowed from the document) or NULL after
+ * reporting what was expected. */
+static const char *scalar(parser *p, struct fy_node *n, const char *what)
+{
+    if (!n || !fy_node_is_scalar(n)) {
+        perr(p, n, "%s: expected a plain value", what);
+        return NULL;
+    }
+    return fy_node_get_scalar0(n);
+}
+
+static char *dup_scalar(parser *p, struct fy_node *n, const char *what)
+{
+    const char *s = scalar(p, n, what);
+    if (!s)
+        return NULL;
+    if (!*s) {
+        perr(p, n, "%s: expected a non-empty value", what);
+        return NULL;
+    }
+    char *d = pl_strdup(s);
+    if (!d)
+        perr(p, n, "out of memory");
+    return d;
+}
+
+static int number(parser *p, struct fy_node *n, const char *what, double lo, double *out)
+{
+    const char *s = scalar(p, n, what);
+    if (!s)
+        return -1;
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end || !isfinite(v) || v < lo) {
+        perr(p, n, "%s: expected a number >= %g, got '%s'", what, lo, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static void unknown_key(parser *p, struct fy_node *key, const char *where, const char *expected)
+{
+    perr(p, key, "unknown key '%s' in %s (expected one of: %s)", fy_node_get_scalar0(key), where,
+         expected);
+}
+
+static char *resolve_path(const char *dir, const char *rel)
+{
+    if (rel[0] == '/' || !dir[0])
+        return pl_strdup(rel);
+    size_t k = strlen(dir) + strlen(rel) + 2;
+    char *s = malloc(k);
+    if (s)
+        snprintf(s, k, "%s/%s", dir, rel);
+    return s;
+}
+
+static void parse_layer(parser *p, pl_scenario *sc, struct fy_node *n, pl_layer_decl *l)
+{
+    l->role = -1;
+    node_pos(n, &l->line, &l->col);
+    if (!fy_node_is_mapping(n)) {
+        perr(p, n, "layers: each layer must be a mapping with id, role and path");
+        return;
+    }
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    struct fy_node *path_node = NULL;
+    while ((pr = fy_node_mapping_iterate(n, &it))) {
+        struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+        const char *key = fy_node_get_scalar0(k);
+        if (!key) {
+            perr(p, k, "layer keys must be plain names");
+            continue;
+        }
+        if (!strcmp(key, "id"))
+            l->id = dup_scalar(p, v, "layer id");
+        else if (!strcmp(key, "role")) {
+            const char *r = scalar(p, v, "role");
+            for (int i = 0; r && pl_role_names[i]; i++)
+                if (!strcmp(r, pl_role_names[i]))
+                    l->role = i;
+            if (r && l->role < 0)
+                perr(p, v,
+                     "unknown role '%s' (expected boundary, zones, water, demand, candidates, "
+                     "vertiports, routes or obstacles)",
+                     r);
+            if (!r)
+                l->role = -2;
+        } else if (!strcmp(key, "path")) {
+            const char *s = scalar(p, v, "path");
+            path_node = v;
+            if (s && *s) {
+                l->path = resolve_path(sc->dir, s);
+                node_pos(v, &l->path_line, &l->path_col);
+            } else if (s)
+                perr(p, v, "path: expected a file name");
+        } else if (!strcmp(key, "layer"))
+            l->ogr_layer = dup_scalar(p, v, "layer");
+        else if (!strcmp(key, "class")) {
+            l->cls = dup_scalar(p, v, "class");
+            if (l->cls && !pl_str_in(l->cls, pl_zone_classes))
+                perr(p, v,
+                     "unknown zone class '%s' (expected no_fly, airport, military, restricted, "
+                     "detention, eco_redline, eco_control, water_source, cultural, "
+                     "infrastructure or temporary)",
+                     l->cls);
+        } else if (!strcmp(key, "class_property"))
+            l->class_prop = dup_scalar(p, v, "class_property");
+        else if (!strcmp(key, "id_property"))
+            l->id_prop = dup_scalar(p, v, "id_property");
+        else if (!strcmp(key, "crs"))
+            l->crs = dup_scalar(p, v, "crs");
+        else
+            unknown_key(p, k, "a layer", "id, role, path, layer, class, class_property, id_property, crs");
+    }
+    (void)path_node;
+    if (!l->id)
+        perr(p, n, "layer: missing 'id'");
+    if (l->role == -1)
+        perr(p, n, "layer '%s': missing 'role'", l->id ? l->id : "?");
+    if (!l->path)
+        perr(p, n, "layer '%s': missing 'path'", l->id ? l->id : "?");
+    if (l->cls && l->role != PL_ROLE_ZONES)
+        perr(p, n, "layer '%s': 'class' applies to zones layers only", l->id ? l->id : "?");
+    if (!l->class_prop)
+        l->class_prop = pl_strdup("class");
+    if (!l->id_prop)
+        l->id_prop = pl_strdup("id");
+}
+
+static pl_rule *rule_slot(pl_scenario *sc, const char *cls)
+{
+    for (size_t i = 0; i < sc->n_rules; i++)
+        if (!strcmp(sc->a_rules[i].cls, cls))
+            return &sc->a_rules[i];
+    return NULL;
+}
+
+static void parse_rule(parser *p, pl_scenario *sc, struct fy_node *k, struct fy_node *v)
+{
+    const char *cls = fy_node_get_scalar0(k);
+    if (!cls || !pl_str_in(cls, pl_zone_classes)) {
+        perr(p, k,
+             "rules: unknown zone class '%s' (expected no_fly, airport, military, restricted, "
+             "detention, eco_redline, eco_control, water_source, cultural, infrastructure or "
+             "temporary)",
+             cls ? cls : "?");
+        return;
+    }
+    pl_rule *r = rule_slot(sc, cls);
+    if (!fy_node_is_mapping(v)) {
+        perr(p, v, "rules.%s: expected a mapping with route, vertiport and basis", cls);
+        return;
+    }
+    r->from_scenario = 1;
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(v, &it))) {
+        struct fy_node *rk = fy_node_pair_key(pr), *rv = fy_node_pair_value(pr);
+        const char *key = fy_node_get_scalar0(rk);
+        if (key && !strcmp(key, "route")) {
+            if (fy_node_is_scalar(rv)) {
+                const char *s = fy_node_get_scalar0(rv);
+                if (!strcmp(s, "forbidden"))
+                    r->route = PL_RR_FORBIDDEN;
+                else if (!strcmp(s, "warning"))
+                    r->route = PL_RR_WARNING;
+                else if (!strcmp(s, "allowed"))
+                    r->route = PL_RR_ALLOWED;
+                else
+                    perr(p, rv,
+                         "rules.%s.route: expected forbidden, warning, allowed or "
+                         "{min_overflight_m: N}, got '%s'",
+                         cls, s);
+            } else if (fy_node_is_mapping(rv) && fy_node_mapping_item_count(rv) == 1) {
+                void *it2 = NULL;
+                struct fy_node_pair *q = fy_node_mapping_iterate(rv, &it2);
+                const char *qk = fy_node_get_scalar0(fy_node_pair_key(q));
+                if (qk && !strcmp(qk, "min_overflight_m")) {
+                    if (!number(p, fy_node_pair_value(q), "min_overflight_m", 0, &r->min_overflight_m))
+                        r->route = PL_RR_MIN_OVERFLIGHT;
+                } else
+                    perr(p, fy_node_pair_key(q), "rules.%s.route: expected {min_overflight_m: N}", cls);
+            } else
+                perr(p, rv,
+                     "rules.%s.route: expected forbidden, warning, allowed or {min_overflight_m: N}",
+                     cls);
+        } else if (key && !strcmp(key, "vertiport")) {
+            if (fy_node_is_scalar(rv)) {
+                const char *s = fy_node_get_scalar0(rv);
+                if (!strcmp(s, "forbidden"))
+                    r->vertiport = PL_VR_FORBIDDEN;
+                else if (!strcmp(s, "allowed"))
+                    r->vertiport = PL_VR_ALLOWED;
+                else
+                    perr(p, rv,
+                         "rules.%s.vertiport: expected forbidden, allowed or {min_distance_m: N}, "
+                         "got '%s'",
+                         cls, s);
+            } else if (fy_node_is_mapping(rv) && fy_node_mapping_item_count(rv) == 1) {
+                void *it2 = NULL;
+                struct fy_node_pair *q = fy_node_mapping_iterate(rv, &it2);
+                const char *qk = fy_node_get_scalar0(fy_node_pair_key(q));
+                if (qk && !strcmp(qk, "min_distance_m")) {
+                    if (!number(p, fy_node_pair_value(q), "min_distance_m", 0, &r->min_distance_m))
+                        r->vertiport = PL_VR_MIN_DISTANCE;
+                } else
+                    perr(p, fy_node_pair_key(q), "rules.%s.vertiport: expected {min_distance_m: N}", cls);
+            } else
+                perr(p, rv, "rules.%s.vertiport: expected forbidden, allowed or {min_distance_m: N}",
+                     cls);
+        } else if (key && !strcmp(key, "basis")) {
+            char *b = dup_scalar(p, rv, "basis");
+            if (b) {
+                free(r->basis);
+                r->basis = b;
+            }
+        } else
+            unknown_key(p, rk, "a rule", "route, vertiport, basis");
+    }
+}
+
+static void parse_route_defaults(parser *p, pl_scenario *sc, struct fy_node *v)
+{
+    if (!fy_node_is_mapping(v)) {
+        perr(p, v, "route_defaults: expected a mapping");
+        return;
+    }
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(v, &it))) {
+        struct fy_node *k = fy_node_pair_key(pr), *x = fy_node_pair_value(pr);
+        const char *key = fy_node_get_scalar0(k);
+        if (key && !strcmp(key, "half_width_m"))
+            number(p, x, "half_width_m", 0, &sc->route.half_width_m);
+        else if (key && !strcmp(key, "band_below_m"))
+            number(p, x, "band_below_m", 0, &sc->route.band_below_m);
+        else if (key && !strcmp(key, "band_above_m"))
+            number(p, x, "band_above_m", 0, &sc->route.band_above_m);
+        else if (key && !strcmp(key, "altitude_m"))
+            number(p, x, "altitude_m", -500, &sc->route.alt_m);
+        else
+            unknown_key(p, k, "route_defaults", "half_width_m, band_below_m, band_above_m, altitude_m");
+    }
+}
+
+static int init_rules(pl_scenario *sc)
+{
+    size_t n = sizeof builtin_rules / sizeof builtin_rules[0];
+    sc->a_rules = calloc(n, sizeof *sc->a_rules);
+    if (!sc->a_rules)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        pl_rule *r = &sc->a_rules[i];
+        r->cls = pl_strdup(builtin_rules[i].cls);
+        r->route = builtin_rules[i].route;
+        r->min_overflight_m = builtin_rules[i].overflight_m;
+        r->vertiport = builtin_rules[i].vp;
+        r->min_distance_m = builtin_rules[i].dist_m;
+        r->basis = pl_strdup(builtin_rules[i].basis);
+        sc->n_rules++;
+        if (!r->cls || !r->basis)
+            return -1;
+    }
+    return 0;
+}
+
+/* Turn libfyaml's collected diagnostics into our messages. */
+static void yaml_errors(parser *p, struct fy_diag *diag)
+{
+    void *it = NULL;
+    struct fy_diag_error *e;
+    int any = 0;
+    while (diag && (e = fy_diag_errors_iterate(diag, &it))) {
+        if (e->type < FYET_ERROR)
+            continue;
+        any = 1;
+        if (p->n_errs++ >= MAX_ERRS)
+            continue;
+        if (p->errs.n)
+            pl_buf_puts(&p->errs, "\n");
+        pl_buf_printf(&p->errs, "%s:%d:%d: malformed YAML: %s", p->file, e->line + 1, e->column + 1,
+                      e->msg);
+    }
+    if (!any)
+        perr(p, NULL, "malformed YAML");
+}
+
+int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out)
+{
+    *out = NULL;
+    parser p = {ctx, path, {0}, 0};
+    pl_buf_init(&p.errs);
+    struct fy_diag *diag = NULL;
+    struct fy_document *doc = NULL;
+    pl_scenario *sc = calloc(1, sizeof *sc);
+    int rc = PL_OK;
+    if (!sc)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    sc->file = pl_strdup(path);
+    const char *slash = strrchr(path, '/');
+    sc->dir = slash ? strndup(path, (size_t)(slash - path)) : pl_strdup("");
+    sc->route = (pl_route_defaults){50.0, 30.0, 30.0, 120.0};
+    if (!sc->file || !sc->dir || init_rules(sc)) {
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+        goto out;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        rc = pl_error(ctx, PL_IO, "%s: cannot open scenario: %s", path, strerror(errno));
+        goto out;
+    }
+    fclose(f);
+
+    struct fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = NULL;
+    dcfg.colorize = false;
+    diag = fy_diag_create(&dcfg);
+    struct fy_parse_cfg cfg = {.search_path = "",
+                               .flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG,
+                               .userdata = NULL,
+                               .diag = diag};
+    doc = fy_document_build_from_file(&cfg, path);
+    if (!doc) {
+        yaml_errors(&p, diag);
+        goto done;
+    }
+    struct fy_node *root = fy_document_root(doc);
+    if (!root || !fy_node_is_mapping(root)) {
+        perr(&p, root, "expected a mapping with name, crs, layers and rules at the top");
+        goto done;
+    }
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    struct fy_node *layers = NULL;
+    while ((pr = fy_node_mapping_iterate(root, &it))) {
+        struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+        const char *key = fy_node_get_scalar0(k);
+        if (!key) {
+            perr(&p, k, "top-level keys must be plain names");
+        } else if (!strcmp(key, "name")) {
+            sc->name = dup_scalar(&p, v, "name");
+        } else if (!strcmp(key, "title")) {
+            sc->title = dup_scalar(&p, v, "title");
+        } else if (!strcmp(key, "crs")) {
+            sc->work_crs = dup_scalar(&p, v, "crs");
+            if (sc->work_crs && pl_crs_check_metric(ctx, sc->work_crs) != PL_OK) {
+                perr(&p, v, "crs: %s", pl_errmsg(ctx));
+                pl_error_clear(ctx);
+            }
+        } else if (!strcmp(key, "output")) {
+            const char *s = scalar(&p, v, "output");
+            if (s)
+                sc->output = resolve_path(sc->dir, s);
+        } else if (!strcmp(key, "route_defaults")) {
+            parse_route_defaults(&p, sc, v);
+        } else if (!strcmp(key, "layers")) {
+            layers = v;
+        } else if (!strcmp(key, "rules")) {
+            if (!fy_node_is_mapping(v)) {
+                perr(&p, v, "rules: expected a mapping of zone class to rule");
+                continue;
+            }
+            void *it2 = NULL;
+            struct fy_node_pair *rp;
+            while ((rp = fy_node_mapping_iterate(v, &it2)))
+                parse_rule(&p, sc, fy_node_pair_key(rp), fy_node_pair_value(rp));
+        } else {
+            unknown_key(&p, k, "the scenario", "name, title, crs, output, route_defaults, layers, rules");
+        }
+    }
+    if (!layers || !fy_node_is_sequence(layers) || fy_node_sequence_item_count(layers) == 0) {
+        perr(&p, layers ? layers : root, "layers: expected a list of at least one layer");
+        goto done;
+    }
+    int n = fy_node_sequence_item_count(layers);
+    sc->a_layers = calloc((size_t)n, sizeof *sc->a_layers);
+    if (!sc->a_layers) {
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+        goto out;
+    }
+    it = NULL;
+    struct fy_node *ln;
+    while ((ln = fy_node_sequence_iterate(layers, &it))) {
+        pl_layer_decl *l = &sc->a_layers[sc->n_layers++];
+        parse_layer(&p, sc, ln, l);
+        for (size_t j = 0; l->id && j + 1 < sc->n_layers; j++)
+            if (sc->a_layers[j].id && !strcmp(sc->a_layers[j].id, l->id))
+                perr(&p, ln, "layer id '%s' is used twice", l->id);
+    }
+done:
+    if (!sc->work_crs)
+        sc->work_crs = pl_strdup("EPSG:4549");
+    if (!sc->name) {
+        const char *b = slash ? slash + 1 : path;
+        const char *dot = strrchr(b, '.');
+        sc->name = dot ? strndup(b, (size_t)(dot - b)) : pl_strdup(b);
+    }
+    if (p.n_errs) {
+        if (p.n_errs > MAX_ERRS)
+            pl_buf_printf(&p.errs, "\n%s: %d more problems not shown", path, p.n_errs - MAX_ERRS);
+        rc = pl_error(ctx, PL_PARSE, "%s", p.errs.s ? p.errs.s : "scenario invalid");
+    } else if (p.errs.oom || !sc->work_crs || !sc->name) {
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+    }
+out:
+    if (doc)
+        fy_document_destroy(doc);
+    if (diag)
+        fy_diag_destroy(diag);
+    pl_buf_free(&p.errs);
+    if (rc != PL_OK)
+        pl_scenario_free(sc);
+    else
+        *out = sc;
+    return rc;
+}
+
+void pl_scenario_free(pl_scenario *sc)
+{
+    if (!sc)
+        return;
+    for (size_t i = 0; i < sc->n_layers; i++) {
+        pl_layer_decl *l = &sc->a_layers[i];
+        free(l->id);
+        free(l->path);
+        free(l->ogr_layer);
+        free(l->cls);
+        free(l->class_prop);
+        free(l->id_prop);
+        free(l->crs);
+    }
+    free(sc->a_layers);
+    for (size_t i = 0; i < sc->n_rules; i++) {
+        free(sc->a_rules[i].cls);
+        free(sc->a_rules[i].basis);
+    }
+    free(sc->a_rules);
+    free(sc->file);
+    free(sc->dir);
+    free(sc->name);
+    free(sc->title);
+    free(sc->work_crs);
+    free(sc->output);
+    free(sc);
+}
+
+const pl_rule *pl_scenario_rule(const pl_scenario *sc, const char *cls)
+{
+    for (size_t i = 0; i < sc->n_rules; i++)
+        if (!strcmp(sc->a_rules[i].cls, cls))
+            return &sc->a_rules[i];
+    return NULL;
+}

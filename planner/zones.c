@@ -1,0 +1,250 @@
+/*
+ * zones.c - no-fly, airport, restricted and ecological zones: attributes,
+ * rules, prepared geometries and the STRtree index.
+ *
+ * Entry points: pl_zones_build, pl_zones_free, pl_zones_query,
+ * pl_zone_route_severity.
+ *
+ * A zone feature is a Polygon/MultiPolygon, or a Point with a radius_m
+ * property (a circle, as ED-269 allows).  Properties read: id (or the
+ * layer's id_property), name, class (or the layer's class), floor_m,
+ * ceiling_m (default: the surface to unlimited), altitude_ref (AGL/AMSL,
+ * default AGL), source, license, accuracy, basis.
+ */
+#include "planner.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Segments per quarter circle for circular zones: 32 keeps the polygon
+ * within r(1-cos(pi/128)) = 0.03 % of the radius (3 cm for 100 m). */
+#define CIRCLE_QUADSEGS 32
+
+static int prop_number(const pl_feature *f, const char *key, double dflt, double *out, int *bad)
+{
+    const pl_prop *p = pl_feature_prop(f, key);
+    *bad = 0;
+    if (!p || p->type == PL_P_NULL) {
+        *out = dflt;
+        return 0;
+    }
+    if (p->type == PL_P_INT || p->type == PL_P_REAL) {
+        *out = p->num;
+    } else {
+        char *end;
+        *out = strtod(p->str, &end);
+        if (end == p->str || *end)
+            *bad = 1;
+    }
+    if (!isfinite(*out))
+        *bad = 1;
+    return 1;
+}
+
+static void zone_clear(pl_ctx *ctx, pl_zone *z)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    if (z->pg)
+        GEOSPreparedGeom_destroy_r(h, z->pg);
+    if (z->g)
+        GEOSGeom_destroy_r(h, z->g);
+    free(z->id);
+    free(z->name);
+    free(z->cls);
+    free(z->alt_ref);
+    free(z->source);
+    free(z->license);
+    free(z->accuracy);
+    free(z->basis);
+}
+
+static int build_zone(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, const pl_feature *f,
+                      pl_zone *z)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    const pl_layer_decl *d = l->decl;
+    const char *cls = d->cls ? d->cls : pl_feature_str(f, d->class_prop, NULL);
+    if (!cls)
+        return pl_error(ctx, PL_PARSE,
+                        "%s: layer '%s': feature %s: no zone class (no '%s' property and no "
+                        "'class' for the layer)", d->path, d->id, f->id, d->class_prop);
+    if (!pl_str_in(cls, pl_zone_classes))
+        return pl_error(ctx, PL_PARSE,
+                        "%s: layer '%s': feature %s: unknown zone class '%s' (expected no_fly, "
+                        "airport, military, restricted, detention, eco_redline, eco_control, "
+                        "water_source, cultural, infrastructure or temporary)",
+                        d->path, d->id, f->id, cls);
+    int bad;
+    prop_number(f, "floor_m", 0.0, &z->floor_m, &bad);
+    if (bad)
+        return pl_error(ctx, PL_PARSE, "%s: layer '%s': feature %s: floor_m is not a number",
+                        d->path, d->id, f->id);
+    prop_number(f, "ceiling_m", INFINITY, &z->ceiling_m, &bad);
+    if (bad)
+        return pl_error(ctx, PL_PARSE, "%s: layer '%s': feature %s: ceiling_m is not a number",
+                        d->path, d->id, f->id);
+    if (z->floor_m > z->ceiling_m)
+        return pl_error(ctx, PL_PARSE,
+                        "%s: layer '%s': feature %s: floor_m %g is above ceiling_m %g", d->path,
+                        d->id, f->id, z->floor_m, z->ceiling_m);
+    const char *ref = pl_feature_str(f, "altitude_ref", "AGL");
+    if (strcmp(ref, "AGL") && strcmp(ref, "AMSL"))
+        return pl_error(ctx, PL_PARSE,
+                        "%s: layer '%s': feature %s: altitude_ref '%s' (expected AGL or AMSL)",
+                        d->path, d->id, f->id, ref);
+
+    int t = GEOSGeomTypeId_r(h, f->g);
+    if (t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON) {
+        z->g = GEOSGeom_clone_r(h, f->g);
+    } else if (t == GEOS_POINT) {
+        double r;
+        if (!prop_number(f, "radius_m", 0, &r, &bad) || bad || r <= 0)
+            return pl_error(ctx, PL_PARSE,
+                            "%s: layer '%s': feature %s: a point zone needs radius_m > 0",
+                            d->path, d->id, f->id);
+        z->g = GEOSBuffer_r(h, f->g, r, CIRCLE_QUADSEGS);
+    } else {
+        return pl_error(ctx, PL_GEOM,
+                        "%s: layer '%s': feature %s: a zone must be a polygon (or a point with "
+                        "radius_m), not a %s", d->path, d->id, f->id, pl_geom_type_name(t));
+    }
+    if (!z->g)
+        return pl_error(ctx, PL_GEOM, "%s: layer '%s': feature %s: %s", d->path, d->id, f->id,
+                        pl_libmsg(ctx));
+    z->id = pl_strdup(f->id);
+    z->name = pl_strdup(pl_feature_str(f, "name", f->id));
+    z->cls = pl_strdup(cls);
+    z->alt_ref = pl_strdup(ref);
+    z->source = pl_strdup(pl_feature_str(f, "source", NULL));
+    z->license = pl_strdup(pl_feature_str(f, "license", NULL));
+    z->accuracy = pl_strdup(pl_feature_str(f, "accuracy", NULL));
+    z->rule = pl_scenario_rule(sc, cls);
+    z->basis = pl_strdup(pl_feature_str(f, "basis", z->rule ? z->rule->basis : NULL));
+    z->layer_id = d->id;
+    if (!z->id || !z->name || !z->cls || !z->alt_ref)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    z->pg = GEOSPrepare_r(h, z->g);
+    if (!z->pg)
+        return pl_error(ctx, PL_GEOM, "zone %s: cannot prepare: %s", z->id, pl_libmsg(ctx));
+    return PL_OK;
+}
+
+static int cmp_zone_id(const void *a, const void *b)
+{
+    const pl_zone *const *x = a, *const *y = b;
+    return strcmp((*x)->id, (*y)->id);
+}
+
+/* Zone ids name zones in every report: they must be unique.  Sorting keeps
+ * the check O(n log n) for large generated zone sets. */
+static int check_unique_ids(pl_ctx *ctx, const pl_zoneset *zs)
+{
+    if (zs->n < 2)
+        return PL_OK;
+    const pl_zone **s = malloc(zs->n * sizeof *s);
+    if (!s)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    for (size_t i = 0; i < zs->n; i++)
+        s[i] = &zs->a[i];
+    qsort(s, zs->n, sizeof *s, cmp_zone_id);
+    int rc = PL_OK;
+    for (size_t i = 1; i < zs->n && rc == PL_OK; i++)
+        if (!strcmp(s[i - 1]->id, s[i]->id))
+            rc = pl_error(ctx, PL_PARSE, "zone id '%s' is used twice (layers '%s' and '%s')",
+                          s[i]->id, s[i - 1]->layer_id, s[i]->layer_id);
+    free(s);
+    return rc;
+}
+
+int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, size_t n_layers,
+                   pl_zoneset **out)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    int rc = PL_OK;
+    *out = NULL;
+    pl_zoneset *zs = calloc(1, sizeof *zs);
+    size_t total = 0;
+    for (size_t i = 0; i < n_layers; i++)
+        if (layers[i]->decl->role == PL_ROLE_ZONES)
+            total += layers[i]->n_feats;
+    if (!zs || !(zs->a = calloc(total ? total : 1, sizeof *zs->a))) {
+        free(zs);
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    }
+    /* node capacity 10 is GEOS's usual default */
+    zs->tree = GEOSSTRtree_create_r(h, 10);
+    if (!zs->tree) {
+        rc = pl_error(ctx, PL_GEOM, "cannot create the zone index: %s", pl_libmsg(ctx));
+        goto out;
+    }
+    for (size_t i = 0; i < n_layers; i++) {
+        const pl_layer *l = layers[i];
+        if (l->decl->role != PL_ROLE_ZONES)
+            continue;
+        for (size_t j = 0; j < l->n_feats; j++) {
+            pl_zone *z = &zs->a[zs->n++];
+            if ((rc = build_zone(ctx, sc, l, &l->a_feats[j], z)) != PL_OK)
+                goto out;
+        }
+    }
+    if ((rc = check_unique_ids(ctx, zs)) != PL_OK)
+        goto out;
+    /* insert after the array is final: the tree keeps pointers into it */
+    for (size_t i = 0; i < zs->n; i++)
+        GEOSSTRtree_insert_r(h, zs->tree, zs->a[i].g, &zs->a[i]);
+out:
+    if (rc != PL_OK)
+        pl_zones_free(ctx, zs);
+    else
+        *out = zs;
+    return rc;
+}
+
+void pl_zones_free(pl_ctx *ctx, pl_zoneset *zs)
+{
+    if (!zs)
+        return;
+    /* the index and prepared geometries go before the geometries they index */
+    if (zs->tree)
+        GEOSSTRtree_destroy_r(pl_geos(ctx), zs->tree);
+    for (size_t i = 0; i < zs->n; i++)
+        zone_clear(ctx, &zs->a[i]);
+    free(zs->a);
+    free(zs);
+}
+
+typedef struct {
+    void (*fn)(void *, void *);
+    void *ud;
+} query_ud;
+
+static void query_cb(void *item, void *ud)
+{
+    query_ud *q = ud;
+    q->fn(item, q->ud);
+}
+
+void pl_zones_query(pl_ctx *ctx, const pl_zoneset *zs, const GEOSGeometry *g,
+                    void (*fn)(void *zone, void *ud), void *ud)
+{
+    if (!zs->n)
+        return;
+    query_ud q = {fn, ud};
+    GEOSSTRtree_query_r(pl_geos(ctx), zs->tree, g, query_cb, &q);
+}
+
+int pl_zone_route_severity(const pl_zone *z)
+{
+    if (!z->rule)
+        return 2; /* a class without a rule is treated as forbidden */
+    switch (z->rule->route) {
+    case PL_RR_FORBIDDEN:
+    case PL_RR_MIN_OVERFLIGHT:
+        return 2;
+    case PL_RR_WARNING:
+        return 1;
+    default:
+        return 0;
+    }
+}
