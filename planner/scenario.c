@@ -169,14 +169,51 @@ static void unknown_key(parser *p, struct fy_node *key, const char *where, const
          expected);
 }
 
+/* Lexically drop "." and "dir/.." parts, so messages show short paths
+ * (scenarios/../geodata/x -> geodata/x).  Leading ".." are kept. */
+static void normalise_path(char *s)
+{
+    int abs = s[0] == '/';
+    size_t len = strlen(s);
+    char *parts[256];
+    int n = 0;
+    for (char *t = strtok(s + abs, "/"); t && n < 256; t = strtok(NULL, "/")) {
+        if (!strcmp(t, "."))
+            continue;
+        if (!strcmp(t, "..") && n > 0 && strcmp(parts[n - 1], ".."))
+            n--;
+        else
+            parts[n++] = t;
+    }
+    char *tmp = malloc(len + 3);
+    if (!tmp)
+        return;
+    char *w = tmp;
+    for (int i = 0; i < n; i++) {
+        size_t k = strlen(parts[i]);
+        memmove(w, parts[i], k);
+        w += k;
+        if (i + 1 < n)
+            *w++ = '/';
+    }
+    if (n == 0)
+        *w++ = '.';
+    *w = '\0';
+    strcpy(s + abs, tmp);
+    free(tmp);
+}
+
 static char *resolve_path(const char *dir, const char *rel)
 {
-    if (rel[0] == '/' || !dir[0])
-        return pl_strdup(rel);
-    size_t k = strlen(dir) + strlen(rel) + 2;
+    size_t k = strlen(dir) + strlen(rel) + 3;
     char *s = malloc(k);
-    if (s)
+    if (!s)
+        return NULL;
+    if (rel[0] == '/' || !dir[0])
+        snprintf(s, k, "%s", rel);
+    else
         snprintf(s, k, "%s/%s", dir, rel);
+    normalise_path(s);
     return s;
 }
 
