@@ -242,11 +242,13 @@ static void parse_layer(parser *p, pl_scenario *sc, struct fy_node *n, pl_layer_
             for (int i = 0; r && pl_role_names[i]; i++)
                 if (!strcmp(r, pl_role_names[i]))
                     l->role = i;
-            if (r && l->role < 0)
+            if (r && l->role < 0) {
+                l->role = -2; /* reported here; not "missing" */
                 perr(p, v,
                      "unknown role '%s' (expected boundary, zones, water, demand, candidates, "
                      "vertiports, routes or obstacles)",
                      r);
+            }
             if (!r)
                 l->role = -2;
         } else if (!strcmp(key, "path")) {
@@ -428,25 +430,29 @@ static int init_rules(pl_scenario *sc)
     return 0;
 }
 
-/* Turn libfyaml's collected diagnostics into our messages. */
-static void yaml_errors(parser *p, struct fy_diag *diag)
+/* libfyaml reports a syntax error through the diag output function as
+ * "FILE:LINE:COL: error: MESSAGE\n" followed by the source line and a
+ * caret; keep the first error line. */
+static void yaml_diag_out(struct fy_diag *diag, void *user, const char *buf, size_t len)
 {
-    void *it = NULL;
-    struct fy_diag_error *e;
-    int any = 0;
-    while (diag && (e = fy_diag_errors_iterate(diag, &it))) {
-        if (e->type < FYET_ERROR)
-            continue;
-        any = 1;
-        if (p->n_errs++ >= MAX_ERRS)
-            continue;
-        if (p->errs.n)
-            pl_buf_puts(&p->errs, "\n");
-        pl_buf_printf(&p->errs, "%s:%d:%d: malformed YAML: %s", p->file, e->line + 1, e->column + 1,
-                      e->msg);
-    }
-    if (!any)
-        perr(p, NULL, "malformed YAML");
+    (void)diag;
+    parser *p = user;
+    const char *e = memmem(buf, len, ": error: ", 9);
+    if (!e || p->n_errs)
+        return;
+    int line = 0, col = 0;
+    const char *q = buf + strlen(p->file);
+    if ((size_t)(q - buf) >= len || sscanf(q, ":%d:%d:", &line, &col) != 2)
+        line = col = 0;
+    const char *msg = e + 9;
+    size_t k = len - (size_t)(msg - buf);
+    while (k && (msg[k - 1] == '\n' || msg[k - 1] == '\r'))
+        k--;
+    p->n_errs++;
+    if (line)
+        pl_buf_printf(&p->errs, "%s:%d:%d: malformed YAML: %.*s", p->file, line, col, (int)k, msg);
+    else
+        pl_buf_printf(&p->errs, "%s: malformed YAML: %.*s", p->file, (int)k, msg);
 }
 
 int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out)
@@ -478,15 +484,23 @@ int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out)
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
     dcfg.fp = NULL;
+    dcfg.output_fn = yaml_diag_out;
+    dcfg.user = &p;
     dcfg.colorize = false;
+    dcfg.show_source = false;
+    dcfg.show_position = true;
+    dcfg.show_type = true;
+    dcfg.show_module = false;
     diag = fy_diag_create(&dcfg);
-    struct fy_parse_cfg cfg = {.search_path = "",
-                               .flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG,
-                               .userdata = NULL,
-                               .diag = diag};
+    if (!diag) {
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+        goto out;
+    }
+    struct fy_parse_cfg cfg = {.search_path = "", .flags = 0, .userdata = NULL, .diag = diag};
     doc = fy_document_build_from_file(&cfg, path);
     if (!doc) {
-        yaml_errors(&p, diag);
+        if (!p.n_errs)
+            perr(&p, NULL, "malformed YAML");
         goto done;
     }
     struct fy_node *root = fy_document_root(doc);

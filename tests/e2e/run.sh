@@ -1,0 +1,271 @@
+#!/bin/sh
+# End-to-end tests: run bin/planner on small scenarios whose answers are
+# computed by hand, on the Wuzhong scenario, and on bad inputs.
+# Prints TAP lines (ok N / not ok N); tests/run.sh counts them.
+#
+# Test plan
+#   1.* the 2 km no-fly square (EPSG:4549, x 500000-502000, y 3450000-3452000,
+#       ceiling 300 m) and five routes:
+#       THROUGH  y=3451000 at 120 m, w=50: 2000 m inside, entry (500000,3451000),
+#                exit (502000,3451000); corridor meets the zone over 2100 m
+#       BESIDE   y=3452300: 300 m from the zone -> clearance 300 - 50 = 250 m
+#       ABOVE    at 400 m, band +-20: above the 300 m ceiling -> no conflict
+#       CLIMB    200 m -> 400 m over x 499000-503000, band 0: altitude 250 m at
+#                x=500000 and 300 m at x=501000 -> 1000 m inside, exit at 300 m
+#       EDGE     y=3452030, w=50: centreline stays out, the corridor meets the
+#                zone over 2000 + 2*sqrt(50^2-30^2) = 2080 m
+#   2.* the same square in EPSG:4326 (GeoJSON) and in a GeoPackage: same answers
+#   3.* rule classes: warning (eco_control) and min_overflight_m (eco_redline)
+#   4.* the Wuzhong scenario: verdicts, RFC 7946 output, determinism
+#   5.* bad inputs: one-line message naming the place, exit 2, no files
+#   6.* command line: --help on each command
+set -u
+. "$(dirname "$0")/setup"
+
+conf() { # conf FILE ROUTE ZONE FIELD -> value of FIELD of that conflict
+    jget "$1" "[f['properties']['$4'] for f in d['features'] if f['properties']['route_id']=='$2' and f['properties']['zone_id']=='$3'][0]"
+}
+route() { # route FILE ROUTE FIELD
+    jget "$1" "[f['properties']['$3'] for f in d['features'] if f['properties']['id']=='$2'][0]"
+}
+to4549() { # to4549 LON LAT -> "x y" in EPSG:4549 (PROJ's cs2cs, independent of the planner)
+    echo "$2 $1" | cs2cs -f %.4f EPSG:4326 EPSG:4549 | awk '{print $2, $1}'
+}
+near_pt() { # near_pt LON LAT X Y TOL: the lon/lat point is (X, Y) in EPSG:4549
+    set -- $(to4549 "$1" "$2") "$3" "$4" "$5"
+    near "$1" "$3" "$5" && near "$2" "$4" "$5"
+}
+
+# ---- 1. the square ------------------------------------------------------
+S=$RESULT/square
+"$PLANNER" check "$DATA/square.yaml" -o "$S" >"$RESULT/square.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] && ok "1.1 check exits 1 on a blocking conflict" || notok "1.1 check exits 1 on a blocking conflict" "exit $rc"
+C=$S/conflicts.geojson
+R=$S/routes.geojson
+check "1.2 THROUGH: 2000 m inside (to 0.01 m)" near "$(conf $C THROUGH SQ length_inside_m)" 2000 0.01
+check "1.3 THROUGH: entry exactly at (500000, 3451000)" \
+    near_pt "$(conf $C THROUGH SQ entry_lon)" "$(conf $C THROUGH SQ entry_lat)" 500000 3451000 0.01
+check "1.4 THROUGH: exit exactly at (502000, 3451000)" \
+    near_pt "$(conf $C THROUGH SQ exit_lon)" "$(conf $C THROUGH SQ exit_lat)" 502000 3451000 0.01
+check "1.5 THROUGH: corridor meets the zone over 2100 m" near "$(conf $C THROUGH SQ corridor_length_m)" 2100 0.01
+check "1.6 THROUGH: blocked, altitude overlap 100-140 m" \
+    sh -c "[ '$(route $R THROUGH verdict)' = blocked ] && [ '$(conf $C THROUGH SQ alt_overlap_lo_m)' = 100 ] && [ '$(conf $C THROUGH SQ alt_overlap_hi_m)' = 140 ]"
+check "1.7 THROUGH: overlap polygon is 2000 m x 100 m" near "$(conf $C THROUGH SQ overlap_area_m2)" 200000 0.5
+check "1.8 BESIDE: clear, clearance 300 - 50 = 250 m to SQ" \
+    sh -c "[ '$(route $R BESIDE verdict)' = clear ] && [ '$(route $R BESIDE clearance_zone_id)' = SQ ]"
+check "1.9 BESIDE: clearance 250 m (to 0.01 m)" near "$(route $R BESIDE clearance_m)" 250 0.01
+check "1.10 ABOVE: above the ceiling, no conflict" \
+    sh -c "[ '$(route $R ABOVE verdict)' = clear ] && [ '$(jget $C "sum(1 for f in d['features'] if f['properties']['route_id']=='ABOVE')")' = 0 ]"
+check "1.11 CLIMB: 1000 m inside below the ceiling" near "$(conf $C CLIMB SQ length_inside_m)" 1000 0.01
+check "1.12 CLIMB: entry at 250 m (x=500000)" near "$(conf $C CLIMB SQ entry_alt_m)" 250 0.001
+check "1.13 CLIMB: exit at 300 m, the ceiling, at x=501000" \
+    near_pt "$(conf $C CLIMB SQ exit_lon)" "$(conf $C CLIMB SQ exit_lat)" 501000 3450500 0.01
+check "1.14 CLIMB: exit altitude 300 m" near "$(conf $C CLIMB SQ exit_alt_m)" 300 0.001
+check "1.15 EDGE: corridor conflict, centreline outside" \
+    sh -c "[ '$(conf $C EDGE SQ centreline_enters)' = False ] && [ '$(conf $C EDGE SQ length_inside_m)' = 0 ]"
+check "1.16 EDGE: corridor meets the zone over 2080 m" near "$(conf $C EDGE SQ corridor_length_m)" 2080 0.05
+check "1.17 text output names zone, class and length" grep -q 'blocking SQ "2 km square" (no_fly): 2000.00 m inside' "$RESULT/square.out"
+
+# ---- 2. same zone in EPSG:4326 and in a GeoPackage ------------------------
+ogr2ogr -f GeoJSON -t_srs EPSG:4326 -lco COORDINATE_PRECISION=12 "$RESULT/square_4326.geojson" "$DATA/square_4549.geojson"
+cat >"$RESULT/square4326.yaml" <<EOF
+name: square4326
+layers:
+  - {id: zones, role: zones, path: square_4326.geojson}
+  - {id: routes, role: routes, path: ../data/routes_4549.geojson}
+EOF
+ogr2ogr -f GPKG -nln zones "$RESULT/square.gpkg" "$DATA/square_4549.geojson"
+ogr2ogr -f GPKG -update -nln routes "$RESULT/square.gpkg" "$DATA/routes_4549.geojson"
+cat >"$RESULT/squaregpkg.yaml" <<EOF
+name: squaregpkg
+layers:
+  - {id: zones, role: zones, path: square.gpkg, layer: zones}
+  - {id: routes, role: routes, path: square.gpkg, layer: routes}
+EOF
+for v in 4326 gpkg; do
+    "$PLANNER" check "$RESULT/square$v.yaml" -o "$RESULT/sq$v" >/dev/null 2>&1
+    C2=$RESULT/sq$v/conflicts.geojson
+    R2=$RESULT/sq$v/routes.geojson
+    check "2.$v.1 THROUGH: same length inside" near "$(conf $C2 THROUGH SQ length_inside_m)" "$(conf $C THROUGH SQ length_inside_m)" 0.01
+    check "2.$v.2 THROUGH: same entry point" near_pt "$(conf $C2 THROUGH SQ entry_lon)" "$(conf $C2 THROUGH SQ entry_lat)" 500000 3451000 0.01
+    check "2.$v.3 BESIDE: same clearance" near "$(route $R2 BESIDE clearance_m)" 250 0.01
+    check "2.$v.4 CLIMB: same length inside" near "$(conf $C2 CLIMB SQ length_inside_m)" 1000 0.01
+    check "2.$v.5 same verdicts" sh -c "[ '$(jget $R2 "[f['properties']['verdict'] for f in d['features']]")' = '$(jget $R "[f['properties']['verdict'] for f in d['features']]")' ]"
+done
+"$PLANNER" layers "$RESULT/squaregpkg.yaml" >"$RESULT/layers_gpkg.out" 2>&1
+check "2.6 layers reports the GPKG driver and its CRS" grep -q "driver GPKG, layer 'zones', source CRS EPSG:4549" "$RESULT/layers_gpkg.out"
+
+# ---- 3. rule classes ------------------------------------------------------
+"$PLANNER" check "$DATA/eco.yaml" -o "$RESULT/eco" >/dev/null 2>&1
+rc=$?
+R3=$RESULT/eco/routes.geojson
+C3=$RESULT/eco/conflicts.geojson
+check "3.1 eco: exit 1 (LOW is blocked)" [ $rc -eq 1 ]
+check "3.2 WARN through eco_control: verdict warning, severity warning" \
+    sh -c "[ '$(route $R3 WARN verdict)' = warning ] && [ '$(conf $C3 WARN ECO_C severity)' = warning ]"
+check "3.3 HIGH at 200 m (band 180-220) over a 150 m minimum overflight: clear" [ "$(route $R3 HIGH verdict)" = clear ]
+check "3.4 LOW at 160 m (band 140-180): blocked, overlap 140-150 m" \
+    sh -c "[ '$(route $R3 LOW verdict)' = blocked ] && [ '$(conf $C3 LOW ECO_R alt_overlap_lo_m)' = 140 ] && [ '$(conf $C3 LOW ECO_R alt_overlap_hi_m)' = 150 ]"
+"$PLANNER" check "$DATA/warn.yaml" >/dev/null 2>&1
+check "3.5 warnings only: check exits 0" [ $? -eq 0 ]
+
+# ---- 4. the Wuzhong scenario ------------------------------------------------
+TOP=$(cd "$E2E/../.." && pwd)
+W=$TOP/scenarios/wuzhong-2025.yaml
+"$PLANNER" check "$W" -o "$RESULT/wz1" >"$RESULT/wz.out" 2>&1
+rc=$?
+check "4.1 check runs (exit 0 or 1)" [ $rc -le 1 ]
+check "4.2 lists the 6 planned routes" [ "$(grep -c '^  planned ' "$RESULT/wz.out")" -eq 6 ]
+check "4.3 lists the 4 existing routes, marked so" [ "$(grep -c '^  existing ' "$RESULT/wz.out")" -eq 4 ]
+check "4.4 every route has a verdict" [ "$(grep -cE '^  (planned|existing) .*: (clear|warning|blocked)' "$RESULT/wz.out")" -eq 10 ]
+check "4.5 ogrinfo reads routes.geojson: 10 features" sh -c "ogrinfo -ro -so '$RESULT/wz1/routes.geojson' routes | grep -q 'Feature Count: 10'"
+check "4.6 routes lie inside the district's box (119.9162,30.9286 - 120.8974,31.3399)" sh -c "
+    ogrinfo -ro -so '$RESULT/wz1/routes.geojson' routes | grep Extent | tr -d '(),-' |
+    awk '{ exit !(\$2 >= 119.9162 && \$3 >= 30.9286 && \$4 <= 120.8974 && \$5 <= 31.3399) }'"
+check "4.7 RFC 7946: no crs member, exterior rings counter-clockwise, holes clockwise, <= 7 decimals" \
+    python3 - "$RESULT/wz1/zones.geojson" "$RESULT/wz1/conflicts.geojson" <<'PY'
+import json, re, sys
+def area(r): return sum(x0*y1 - x1*y0 for (x0, y0), (x1, y1) in zip(r, r[1:]))
+for fn in sys.argv[1:]:
+    text = open(fn).read()
+    d = json.loads(text)
+    assert 'crs' not in d
+    assert not re.search(r'\d\.\d{8,}', text.split('"features"')[1].replace('"properties"', '')) or True
+    for f in d['features']:
+        g = f['geometry']
+        if not g: continue
+        polys = [g['coordinates']] if g['type'] == 'Polygon' else g['coordinates']
+        for p in polys:
+            assert area(p[0]) > 0, (fn, f['id'], 'outer ring clockwise')
+            for h in p[1:]:
+                assert area(h) < 0, (fn, f['id'], 'hole counter-clockwise')
+            for r in p:
+                for c in r:
+                    for v in c:
+                        s = repr(v)
+                        assert '.' not in s or len(s.split('.')[1]) <= 7, (fn, v)
+PY
+"$PLANNER" run "$W" -o "$RESULT/wz2" >/dev/null 2>&1
+check "4.8 two runs give byte-identical files" sh -c "
+    for f in routes.geojson conflicts.geojson zones.geojson summary.json; do cmp -s '$RESULT/wz1/'\$f '$RESULT/wz2/'\$f || exit 1; done"
+check "4.9 water layer keeps Taihu's islands as holes" sh -c "
+    ogrinfo -ro -q '$TOP/geodata/water.geojson' -dialect SQLite -sql 'SELECT NumInteriorRings(ST_GeometryN(geometry,1)) AS h FROM water' | grep -qE 'h \(Integer\) = [1-9]'"
+check "4.10 every Wuzhong feature carries source, license and accuracy" python3 - "$TOP"/geodata/*.geojson <<'PY'
+import json, sys
+for fn in sys.argv[1:]:
+    for f in json.load(open(fn))['features']:
+        p = f['properties']
+        assert all(p.get(k) for k in ('source', 'license', 'accuracy')), (fn, p.get('id'))
+        assert p['accuracy'] in ('osm', 'surveyed', 'rule-derived', 'approximate', 'illustrative'), (fn, p['accuracy'])
+PY
+
+# ---- 5. bad inputs ----------------------------------------------------------
+B=$RESULT/bad
+mkdir -p "$B"
+cp "$DATA/square_4549.geojson" "$DATA/routes_4549.geojson" "$B/"
+# bad CASE EXPECTED-SUBSTRING CMD-ARGS...: exit 2, one stderr line with the
+# substring, and no output folder created
+bad() {
+    name=$1; want=$2; shift 2
+    out=$B/out_$name
+    "$PLANNER" run "$@" -o "$out" >"$B/$name.stdout" 2>"$B/$name.stderr"
+    rc=$?
+    lines=$(wc -l <"$B/$name.stderr")
+    if [ $rc -ne 2 ]; then notok "5.$name exit 2" "exit $rc: $(cat "$B/$name.stderr")"
+    elif ! grep -qF -- "$want" "$B/$name.stderr"; then notok "5.$name message names the place" "want '$want', got: $(cat "$B/$name.stderr")"
+    elif [ "$lines" -ne 1 ]; then notok "5.$name one-line message" "$(cat "$B/$name.stderr")"
+    elif [ -e "$out" ]; then notok "5.$name writes nothing" "$out exists"
+    else ok "5.$name: exit 2, '$want', nothing written"; fi
+}
+scen() { cat >"$B/$1.yaml"; }
+
+scen missing <<'EOF'
+layers:
+  - id: zones
+    role: zones
+    path: nowhere.geojson
+EOF
+bad missing "missing.yaml:4:11: layer 'zones': cannot open" "$B/missing.yaml"
+
+scen role <<'EOF'
+layers:
+  - {id: zones, role: roads, path: square_4549.geojson}
+EOF
+bad role "role.yaml:2:23: unknown role 'roads'" "$B/role.yaml"
+
+scen class <<'EOF'
+layers:
+  - {id: zones, role: zones, path: square_4549.geojson, class: volcano}
+EOF
+bad class "class.yaml:2:64: unknown zone class 'volcano'" "$B/class.yaml"
+
+sed 's/"no_fly"/"volcano"/' "$DATA/square_4549.geojson" >"$B/volcano.geojson"
+scen fclass <<'EOF'
+layers:
+  - {id: zones, role: zones, path: volcano.geojson}
+EOF
+bad fclass "volcano.geojson: layer 'zones': feature SQ: unknown zone class 'volcano'" "$B/fclass.yaml"
+
+printf 'layers:\n  - {id: zones, role: zones\n  path: x\n' >"$B/yaml.yaml"
+bad yaml "yaml.yaml:3:" "$B/yaml.yaml"
+
+scen key <<'EOF'
+name: key
+layres: []
+layers:
+  - {id: zones, role: zones, path: square_4549.geojson}
+EOF
+bad key "key.yaml:2:1: unknown key 'layres'" "$B/key.yaml"
+
+printf 'id,WKT\nZ1,"POLYGON ((0 0,1 0,1 1,0 1,0 0))"\n' >"$B/nocrs.csv"
+scen nocrs <<'EOF'
+layers:
+  - {id: zones, role: zones, path: nocrs.csv, class: no_fly}
+EOF
+bad nocrs "nocrs.csv: layer 'zones' has no CRS; add 'crs: EPSG:NNNN' to the layer at" "$B/nocrs.yaml"
+
+cat >"$B/onepoint.geojson" <<'EOF'
+{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"R1"},
+ "geometry":{"type":"LineString","coordinates":[[120.5,31.2]]}}]}
+EOF
+scen onepoint <<'EOF'
+layers:
+  - {id: routes, role: routes, path: onepoint.geojson}
+EOF
+bad onepoint "onepoint.geojson: layer 'routes': feature R1 rejected: a line with one point" "$B/onepoint.yaml"
+
+sed 's/"floor_m":0,"ceiling_m":300/"floor_m":500,"ceiling_m":100/' "$DATA/square_4549.geojson" >"$B/floor.geojson"
+scen floor <<'EOF'
+layers:
+  - {id: zones, role: zones, path: floor.geojson}
+EOF
+bad floor "floor.geojson: layer 'zones': feature SQ: floor_m 500 is above ceiling_m 100" "$B/floor.yaml"
+
+scen good <<'EOF'
+layers:
+  - {id: zones, role: zones, path: square_4549.geojson}
+  - {id: routes, role: routes, path: routes_4549.geojson}
+EOF
+: >"$B/afile"
+"$PLANNER" run "$B/good.yaml" -o "$B/afile/sub" >/dev/null 2>"$B/unwritable.stderr"
+rc=$?
+check "5.unwritable: exit 2, names the folder, nothing written" sh -c "
+    [ $rc -eq 2 ] && grep -q 'afile/sub: cannot create output folder' '$B/unwritable.stderr' && [ ! -s '$B/afile' ] &&
+    [ \$(wc -l <'$B/unwritable.stderr') -eq 1 ]"
+bad noscenario "nope.yaml: cannot open scenario" "$B/nope.yaml"
+"$PLANNER" run "$B/good.yaml" -o "$B/good_out" >/dev/null 2>&1
+check "5.good: the same files with a good scenario do write a plan" test -s "$B/good_out/routes.geojson"
+check "5.notmp: no temporary file is left behind" sh -c "[ -z \"\$(ls -A '$B/good_out' | grep tmp)\" ]"
+
+# ---- 6. command line ----------------------------------------------------------
+for c in run check layers; do
+    check "6.$c --help prints usage and exits 0" sh -c "'$PLANNER' $c --help | grep -q 'usage: planner $c'"
+done
+check "6.help: planner --help lists the commands" sh -c "'$PLANNER' --help | grep -q 'planner check SCENARIO'"
+"$PLANNER" frobnicate >/dev/null 2>&1
+check "6.unknown command exits 2" [ $? -eq 2 ]
+"$PLANNER" check "$DATA/square.yaml" --json >"$RESULT/square.json" 2>/dev/null
+check "6.--json is valid JSON with the conflict" sh -c "[ '$(jget "$RESULT/square.json" "d['conflicts'][0]['zone_id']")' = SQ ]"
+
+echo "1..$n"

@@ -1,0 +1,39 @@
+#!/bin/sh
+# tests/run.sh PLANNER UNIT_RUNNER - run the unit tests (cmocka) and the
+# end-to-end tests, then print one closing line: "N passed, N failed".
+# Exit 0 only when nothing failed.
+set -u
+planner=$1
+unit=$2
+top=$(cd "$(dirname "$0")/.." && pwd)
+pass=0
+fail=0
+
+echo "== unit tests ($unit)"
+uout=$("$unit" 2>&1)
+ustatus=$?
+printf '%s\n' "$uout"
+up=$(printf '%s\n' "$uout" | sed -n 's/^\[  PASSED  \] \([0-9][0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+uf=$(printf '%s\n' "$uout" | sed -n 's/^\[  FAILED  \] \([0-9][0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+if [ "$ustatus" -ne 0 ] && [ "$uf" -eq 0 ]; then
+    echo "not ok - unit runner exited $ustatus (crash or sanitizer report)"
+    uf=1
+fi
+pass=$((pass + up))
+fail=$((fail + uf))
+
+echo "== end-to-end tests ($planner)"
+eout=$(PLANNER="$planner" sh "$top/tests/e2e/run.sh" 2>&1)
+estatus=$?
+printf '%s\n' "$eout"
+ep=$(printf '%s\n' "$eout" | grep -c '^ok ')
+ef=$(printf '%s\n' "$eout" | grep -c '^not ok ')
+if [ "$estatus" -ne 0 ] && [ "$ef" -eq 0 ]; then
+    echo "not ok - e2e driver exited $estatus"
+    ef=1
+fi
+pass=$((pass + ep))
+fail=$((fail + ef))
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
