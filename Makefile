@@ -84,9 +84,14 @@ test: deps
 	@$(MAKE) --no-print-directory unit
 	@tests/run.sh $(abspath $(PLANNER)) $(abspath $(B)/unit/run)
 
+# Sanitizer reports of every process (unit runner and each planner run of the
+# end-to-end tests) go to build/asan/sanlog; tests/run.sh fails if any appear.
 check: deps
 	@$(MAKE) --no-print-directory FLAVOR=asan unit
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	@rm -rf build/asan/sanlog && mkdir -p build/asan/sanlog
+	@SAN_LOG_DIR=$(abspath build/asan/sanlog) \
+	  ASAN_OPTIONS=detect_leaks=1:log_path=$(abspath build/asan/sanlog)/asan \
+	  UBSAN_OPTIONS=print_stacktrace=1:log_path=$(abspath build/asan/sanlog)/ubsan \
 	  tests/run.sh $(abspath build/asan/planner) $(abspath build/asan/unit/run)
 
 run: all

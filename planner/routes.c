@@ -436,7 +436,7 @@ static int near_dist(const void *a, const void *b, double *d, void *ud)
     near_ud *u = ud;
     const pl_zone *z = (a == (const void *)u->r) ? b : a;
     if (pl_zone_route_severity(z) < 2 ||
-        bsearch(&z, u->excl, u->n_excl, sizeof *u->excl, cmp_ptr)) {
+        (u->n_excl && bsearch(&z, u->excl, u->n_excl, sizeof *u->excl, cmp_ptr))) {
         *d = 1e300; /* not a candidate for clearance */
         return 1;
     }
@@ -491,7 +491,8 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         goto out;
     }
     /* report in zone order, whatever order the tree gives */
-    qsort(c.a, c.n, sizeof *c.a, cmp_ptr);
+    if (c.n > 1)
+        qsort(c.a, c.n, sizeof *c.a, cmp_ptr);
 
     for (size_t k = 0; k < c.n; k++) {
         const pl_zone *z = c.a[k];
@@ -620,7 +621,8 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
 
     /* clearance: nearest blocking zone the corridor does not meet */
     if (zs->n) {
-        qsort(excl, n_excl, sizeof *excl, cmp_ptr);
+        if (n_excl > 1)
+            qsort(excl, n_excl, sizeof *excl, cmp_ptr);
         near_ud u = {ctx, r, excl, n_excl};
         const pl_zone *z = GEOSSTRtree_nearest_generic_r(h, zs->tree, r, r->line, near_dist, &u);
         double d;

@@ -35,5 +35,17 @@ fi
 pass=$((pass + ep))
 fail=$((fail + ef))
 
+# Under 'make check' every sanitizer report lands in SAN_LOG_DIR.
+if [ -n "${SAN_LOG_DIR:-}" ]; then
+    if [ -n "$(ls -A "$SAN_LOG_DIR" 2>/dev/null)" ]; then
+        echo "not ok - sanitizer reports:"
+        cat "$SAN_LOG_DIR"/* | head -50
+        fail=$((fail + 1))
+    else
+        echo "ok - no sanitizer report"
+        pass=$((pass + 1))
+    fi
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
