@@ -42,7 +42,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%.o)
 PLANNER  := $(if $(filter release,$(FLAVOR)),bin/planner,$(B)/planner)
 
-.PHONY: all build deps test test-run check run clean unit
+.PHONY: all build deps test check run clean unit checksymbols
 all: deps
 	@$(MAKE) --no-print-directory build
 
@@ -94,6 +94,12 @@ check: deps
 	  ASAN_OPTIONS=detect_leaks=1:log_path=$(abspath build/asan/sanlog)/asan \
 	  UBSAN_OPTIONS=print_stacktrace=1:log_path=$(abspath build/asan/sanlog)/ubsan \
 	  tests/run.sh $(abspath build/asan/planner) $(abspath build/asan/unit/run)
+
+# Every symbol the engine exports starts with pl_ (SQLite's checksymbols).
+checksymbols: build
+	@bad=$$(nm -g --defined-only $(LIB_OBJ) | awk 'NF == 3 && $$3 !~ /^pl_/ {print $$3}'); \
+	if [ -n "$$bad" ]; then echo "exported without the pl_ prefix: $$bad"; exit 1; fi; \
+	echo "checksymbols: every exported symbol starts with pl_"
 
 run: all
 	bin/planner run scenarios/wuzhong-2025.yaml
