@@ -267,7 +267,7 @@ static int cmd_layers(pl_ctx *ctx, const opts *o)
             printf("  driver %s, layer '%s', source CRS %s%s%s%s\n", l->driver, l->ogr_name,
                    l->crs_id ? l->crs_id : "", l->crs_id ? " " : "", l->crs_name,
                    l->crs_assumed ? " (assumed: the file has none)" : "");
-            printf("  %zu features read, %zu kept:", l->n_read, l->n_feats);
+            printf("  features read %zu, kept %zu:", l->n_read, l->n_feats);
             for (int t = 0; t < 8; t++)
                 if (l->n_type[t])
                     printf(" %s %zu", pl_geom_type_name(t), l->n_type[t]);

@@ -273,7 +273,7 @@ layers:
 EOF
 "$PLANNER" layers "$B/mixed.yaml" >"$B/mixed_layers.out" 2>&1
 rc=$?
-check "5.7 layers: exit 0 and reports 3 read, 1 kept" sh -c "[ $rc -eq 0 ] && grep -q '3 features read, 1 kept: MultiPolygon 1' '$B/mixed_layers.out'"
+check "5.7 layers: exit 0 and reports 3 read, 1 kept" sh -c "[ $rc -eq 0 ] && grep -q 'features read 3, kept 1: MultiPolygon 1' '$B/mixed_layers.out'"
 check "5.8 layers: the bow-tie is repaired, with GEOS's reason" grep -q 'repaired BOWTIE: invalid (Self-intersection' "$B/mixed_layers.out"
 check "5.9 layers: empty and missing geometries are rejected with their ids" sh -c "
     grep -q 'rejected EMPTY: empty geometry' '$B/mixed_layers.out' && grep -q 'rejected NOGEOM: no geometry' '$B/mixed_layers.out'"
