@@ -131,7 +131,20 @@ typedef struct pl_layer_decl {
     char *crs;          /* CRS to assume when the data has none, or NULL */
     int line, col;      /* where the layer is declared (1-based) */
     int path_line, path_col; /* where its path is written */
+    int airport_rule;   /* 1: features are runways, zones built by the rule below */
+    double ap_half_width_m;   /* protection area each side of the centreline */
+    double ap_end_ext_m;      /* protection area beyond each runway end */
+    char *ap_basis;           /* the rule's source, as the scenario states it */
 } pl_layer_decl;
+
+/* An aircraft class and the height above which its airspace is controlled
+ * (a rule, not a polygon: class W ends at 120 m, class G at 300 m true
+ * height in the 2023 national airspace classification). */
+typedef struct pl_aircraft {
+    char *name;            /* e.g. light_uas */
+    double max_height_m;   /* controlled airspace above this true height */
+    pl_rule rule;          /* class "controlled": forbidden or warning, basis */
+} pl_aircraft;
 
 typedef struct pl_route_defaults {
     double half_width_m;  /* corridor half-width */
@@ -152,6 +165,9 @@ typedef struct pl_scenario {
     pl_rule *a_rules;         /* rule per zone class (built-ins + scenario) */
     size_t n_rules;
     pl_route_defaults route;  /* defaults for route attributes */
+    pl_aircraft *a_aircraft;  /* aircraft classes */
+    size_t n_aircraft;
+    char *aircraft_default;   /* class of routes that name none, may be NULL */
 } pl_scenario;
 
 /* Read and check a scenario file.  Every problem found is recorded in one
@@ -162,6 +178,8 @@ int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out);
 void pl_scenario_free(pl_scenario *sc);
 /* Returns: the rule for a zone class (borrowed), or NULL. */
 const pl_rule *pl_scenario_rule(const pl_scenario *sc, const char *cls);
+/* Returns: the aircraft class of that name (borrowed), or NULL. */
+const pl_aircraft *pl_scenario_aircraft(const pl_scenario *sc, const char *name);
 
 /* ==== crs.c: PROJ ======================================================= */
 
@@ -249,15 +267,25 @@ typedef struct pl_zone {
     char *source, *license, *accuracy, *basis; /* provenance, may be NULL */
     const pl_rule *rule;       /* borrowed from the scenario */
     const char *layer_id;      /* borrowed from the scenario */
-    GEOSGeometry *g;           /* owned, polygonal, working CRS */
+    const pl_aircraft *aircraft; /* height rule: applies to this class only, g is NULL */
+    GEOSGeometry *g;           /* owned, polygonal, working CRS (NULL: everywhere) */
     const GEOSPreparedGeometry *pg; /* owned, prepared g */
 } pl_zone;
 
 typedef struct pl_zoneset {
-    pl_zone *a;          /* zones, in load order */
+    pl_zone *a;          /* zones, in load order; height rules (g NULL) last */
     size_t n;
-    GEOSSTRtree *tree;   /* items are pl_zone * */
+    GEOSSTRtree *tree;   /* items are pl_zone * (zones with a geometry) */
+    size_t n_indexed;    /* zones in the tree */
 } pl_zoneset;
+
+/* ==== airspace.c: zones built by rule ================================== */
+/* Build one airport zone per airport of a layer whose features are runways
+ * (LineString between the runway ends; or Point with runway_heading_deg and
+ * runway_length_m; or a bare Point when no runway is published), by the
+ * layer's airport_rule.  Appends to z (room for l->n_feats more) and *n. */
+int pl_airspace_airports(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, pl_zone *z,
+                         size_t *n);
 
 /* Build the zone set from every zones layer.  Returns PL_OK or an error
  * naming the layer and feature (unknown class, floor above ceiling...). */
@@ -273,6 +301,7 @@ int pl_zone_route_severity(const pl_zone *z);
 /* ==== routes.c: 3D corridor checks ===================================== */
 typedef struct pl_route {
     char *id, *name, *kind, *status;       /* status: existing / planned */
+    char *aircraft;                        /* aircraft class name, may be NULL */
     char *source, *license, *accuracy;     /* provenance, may be NULL */
     const char *layer_id;                  /* borrowed */
     double half_width_m;                   /* corridor half-width */

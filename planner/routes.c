@@ -41,6 +41,7 @@ static void route_clear(pl_ctx *ctx, pl_route *r)
     free(r->name);
     free(r->kind);
     free(r->status);
+    free(r->aircraft);
     free(r->source);
     free(r->license);
     free(r->accuracy);
@@ -87,6 +88,13 @@ static int build_route(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, co
     r->accuracy = pl_strdup(pl_feature_str(f, "accuracy", NULL));
     r->layer_id = d->id;
     if (!r->id || !r->name || !r->kind || !r->status)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    const char *ac = pl_feature_str(f, "aircraft", sc->aircraft_default);
+    if (ac && !pl_scenario_aircraft(sc, ac))
+        return pl_error(ctx, PL_PARSE,
+                        "%s: layer '%s': route %s: aircraft class '%s' is not in the scenario's "
+                        "'aircraft' table", d->path, d->id, f->id, ac);
+    if (ac && !(r->aircraft = pl_strdup(ac)))
         return pl_error(ctx, PL_NOMEM, "out of memory");
     if (strcmp(r->status, "existing") && strcmp(r->status, "planned"))
         return pl_error(ctx, PL_PARSE,
@@ -380,6 +388,8 @@ static GEOSGeometry *overlap_polygon(pl_ctx *ctx, const pl_route *r, const pvec 
     free(parts);
     GEOSGeometry *buf = GEOSBuffer_r(h, coll, r->half_width_m, CORRIDOR_QUADSEGS);
     GEOSGeom_destroy_r(h, coll);
+    if (!z->g) /* a height rule holds everywhere: the overlap is the corridor part */
+        return buf ? buf : (pl_error(ctx, PL_GEOM, "route %s: %s", r->id, pl_libmsg(ctx)), NULL);
     GEOSGeometry *ov = buf ? GEOSIntersection_r(h, buf, z->g) : NULL;
     if (buf)
         GEOSGeom_destroy_r(h, buf);
@@ -453,6 +463,59 @@ static void vertical_extent(const pl_zone *z, double *lo, double *hi)
          * zone's own ceiling (the zone is an area on the ground) */
         *hi = z->rule->min_overflight_m > z->floor_m ? z->rule->min_overflight_m : z->floor_m;
     }
+}
+
+/* Record a conflict of route r with zone z from its pieces: cor where the
+ * corridor meets the zone, ins where the centreline is inside (both already
+ * filtered by altitude, cor not empty). */
+static int add_conflict(pl_ctx *ctx, const pl_route *r, size_t idx, const pl_zone *z, int sev,
+                        double vlo, double vhi, const pvec *corp, const pvec *insp,
+                        const double *cum, pl_route_result *res, pl_conflict **cv, size_t *n_c,
+                        size_t *cap)
+{
+    const pvec cor = *corp, ins = *insp;
+    if (*n_c == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        pl_conflict *a = realloc(*cv, nc * sizeof *a);
+        if (!a)
+            return pl_error(ctx, PL_NOMEM, "out of memory");
+        *cv = a;
+        *cap = nc;
+    }
+    pl_conflict *cf = &(*cv)[*n_c];
+    memset(cf, 0, sizeof *cf);
+    cf->route = idx;
+    cf->zone = z;
+    cf->blocking = sev == 2;
+    cf->enters = ins.n > 0;
+    cf->length_inside_m = pieces_len(r, &ins);
+    cf->corridor_length_m = pieces_len(r, &cor);
+    cf->zone_floor_m = vlo;
+    cf->zone_ceiling_m = vhi;
+    const pvec *ee = ins.n ? &ins : &cor;
+    at(r, ee->a[0].seg, ee->a[0].t0, cf->entry);
+    at(r, ee->a[ee->n - 1].seg, ee->a[ee->n - 1].t1, cf->exit);
+    cf->s_from_m = s_at(r, cum, cor.a[0].seg, cor.a[0].t0);
+    cf->s_to_m = s_at(r, cum, cor.a[cor.n - 1].seg, cor.a[cor.n - 1].t1);
+    double amin = INFINITY, amax = -INFINITY;
+    for (size_t j = 0; j < cor.n; j++) {
+        double p0[3], p1[3];
+        at(r, cor.a[j].seg, cor.a[j].t0, p0);
+        at(r, cor.a[j].seg, cor.a[j].t1, p1);
+        amin = fmin(amin, fmin(p0[2], p1[2]));
+        amax = fmax(amax, fmax(p0[2], p1[2]));
+    }
+    cf->alt_lo_m = fmax(amin - r->band_below_m, vlo);
+    cf->alt_hi_m = fmin(amax + r->band_above_m, vhi);
+    cf->overlap = overlap_polygon(ctx, r, &cor, z);
+    if (!cf->overlap)
+        return pl_errcode(ctx);
+    (*n_c)++;
+    if (cf->blocking)
+        res->n_blocking++;
+    else
+        res->n_warning++;
+    return PL_OK;
 }
 
 int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx,
@@ -571,56 +634,32 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         normalise(&ins);
         altitude_filter(r, vlo, vhi, &ins);
 
-        if (*n_c == *cap) {
-            size_t nc = *cap ? *cap * 2 : 16;
-            pl_conflict *a = realloc(*cv, nc * sizeof *a);
-            if (!a) {
+        if ((rc = add_conflict(ctx, r, idx, z, sev, vlo, vhi, &cor, &ins, cum, res, cv, n_c, cap)))
+            goto out;
+    }
+
+    /* the height rule of the route's aircraft class: controlled airspace
+     * everywhere above the class's maximum true height */
+    for (size_t k = zs->n; r->aircraft && k-- > 0 && !zs->a[k].g;) {
+        const pl_zone *z = &zs->a[k];
+        if (strcmp(z->aircraft->name, r->aircraft))
+            continue;
+        cor.n = ins.n = 0;
+        for (size_t i = 0; i + 1 < r->n_pts; i++)
+            if (pvec_add(&cor, i, 0, 1) || pvec_add(&ins, i, 0, 1)) {
                 rc = pl_error(ctx, PL_NOMEM, "out of memory");
                 goto out;
             }
-            *cv = a;
-            *cap = nc;
-        }
-        pl_conflict *cf = &(*cv)[*n_c];
-        memset(cf, 0, sizeof *cf);
-        cf->route = idx;
-        cf->zone = z;
-        cf->blocking = sev == 2;
-        cf->enters = ins.n > 0;
-        cf->length_inside_m = pieces_len(r, &ins);
-        cf->corridor_length_m = pieces_len(r, &cor);
-        cf->zone_floor_m = vlo;
-        cf->zone_ceiling_m = vhi;
-        const pvec *ee = ins.n ? &ins : &cor;
-        at(r, ee->a[0].seg, ee->a[0].t0, cf->entry);
-        at(r, ee->a[ee->n - 1].seg, ee->a[ee->n - 1].t1, cf->exit);
-        cf->s_from_m = s_at(r, cum, cor.a[0].seg, cor.a[0].t0);
-        cf->s_to_m = s_at(r, cum, cor.a[cor.n - 1].seg, cor.a[cor.n - 1].t1);
-        double amin = INFINITY, amax = -INFINITY;
-        for (size_t j = 0; j < cor.n; j++) {
-            double p0[3], p1[3];
-            at(r, cor.a[j].seg, cor.a[j].t0, p0);
-            at(r, cor.a[j].seg, cor.a[j].t1, p1);
-            amin = fmin(amin, fmin(p0[2], p1[2]));
-            amax = fmax(amax, fmax(p0[2], p1[2]));
-        }
-        cf->alt_lo_m = fmax(amin - r->band_below_m, vlo);
-        cf->alt_hi_m = fmin(amax + r->band_above_m, vhi);
-        cf->overlap = overlap_polygon(ctx, r, &cor, z);
-        if (!cf->overlap) {
-            rc = pl_errcode(ctx);
+        altitude_filter(r, z->floor_m, z->ceiling_m, &cor);
+        altitude_filter(r, z->floor_m, z->ceiling_m, &ins);
+        if (cor.n && (rc = add_conflict(ctx, r, idx, z, pl_zone_route_severity(z), z->floor_m,
+                                        z->ceiling_m, &cor, &ins, cum, res, cv, n_c, cap)))
             goto out;
-        }
-        (*n_c)++;
-        if (cf->blocking)
-            res->n_blocking++;
-        else
-            res->n_warning++;
     }
     res->verdict = res->n_blocking ? PL_V_BLOCKED : (res->n_warning ? PL_V_WARNING : PL_V_CLEAR);
 
     /* clearance: nearest blocking zone the corridor does not meet */
-    if (zs->n) {
+    if (zs->n_indexed) {
         if (n_excl > 1)
             qsort(excl, n_excl, sizeof *excl, cmp_ptr);
         near_ud u = {ctx, r, excl, n_excl};

@@ -74,6 +74,7 @@ typedef struct parser {
     const char *file;   /* as given */
     pl_buf errs;        /* collected messages, one per line */
     int n_errs;
+    struct fy_node *aircraft_mark; /* where route_defaults.aircraft is written */
 } parser;
 
 static void node_pos(struct fy_node *n, int *line, int *col)
@@ -217,6 +218,34 @@ static char *resolve_path(const char *dir, const char *rel)
     return s;
 }
 
+/* airport_rule: {half_width_m: N, end_extension_m: N, basis: TEXT}; the
+ * defaults are the CAAC clearance protection area (../shared/RULES.md). */
+static void parse_airport_rule(parser *p, struct fy_node *v, pl_layer_decl *l)
+{
+    l->airport_rule = 1;
+    l->ap_half_width_m = 10000.0;
+    l->ap_end_ext_m = 20000.0;
+    if (!fy_node_is_mapping(v)) {
+        perr(p, v, "airport_rule: expected a mapping with half_width_m, end_extension_m, basis");
+        return;
+    }
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(v, &it))) {
+        struct fy_node *k = fy_node_pair_key(pr), *x = fy_node_pair_value(pr);
+        const char *key = fy_node_get_scalar0(k);
+        if (key && !strcmp(key, "half_width_m"))
+            number(p, x, "half_width_m", 0, &l->ap_half_width_m);
+        else if (key && !strcmp(key, "end_extension_m"))
+            number(p, x, "end_extension_m", 0, &l->ap_end_ext_m);
+        else if (key && !strcmp(key, "basis")) {
+            free(l->ap_basis);
+            l->ap_basis = dup_scalar(p, x, "basis");
+        } else
+            unknown_key(p, k, "airport_rule", "half_width_m, end_extension_m, basis");
+    }
+}
+
 static void parse_layer(parser *p, pl_scenario *sc, struct fy_node *n, pl_layer_decl *l)
 {
     l->role = -1;
@@ -275,8 +304,11 @@ static void parse_layer(parser *p, pl_scenario *sc, struct fy_node *n, pl_layer_
             l->id_prop = dup_scalar(p, v, "id_property");
         else if (!strcmp(key, "crs"))
             l->crs = dup_scalar(p, v, "crs");
+        else if (!strcmp(key, "airport_rule"))
+            parse_airport_rule(p, v, l);
         else
-            unknown_key(p, k, "a layer", "id, role, path, layer, class, class_property, id_property, crs");
+            unknown_key(p, k, "a layer",
+                        "id, role, path, layer, class, class_property, id_property, crs, airport_rule");
     }
     (void)path_node;
     if (!l->id)
@@ -287,6 +319,8 @@ static void parse_layer(parser *p, pl_scenario *sc, struct fy_node *n, pl_layer_
         perr(p, n, "layer '%s': missing 'path'", l->id ? l->id : "?");
     if (l->cls && l->role != PL_ROLE_ZONES)
         perr(p, n, "layer '%s': 'class' applies to zones layers only", l->id ? l->id : "?");
+    if (l->airport_rule && l->role != PL_ROLE_ZONES)
+        perr(p, n, "layer '%s': 'airport_rule' applies to zones layers only", l->id ? l->id : "?");
     if (!l->class_prop)
         l->class_prop = pl_strdup("class");
     if (!l->id_prop)
@@ -385,6 +419,70 @@ static void parse_rule(parser *p, pl_scenario *sc, struct fy_node *k, struct fy_
     }
 }
 
+/* aircraft: {NAME: {max_height_m: N, above: forbidden|warning, basis: TEXT}} */
+static void parse_aircraft(parser *p, pl_scenario *sc, struct fy_node *v)
+{
+    if (!fy_node_is_mapping(v)) {
+        perr(p, v, "aircraft: expected a mapping of class name to {max_height_m, above, basis}");
+        return;
+    }
+    size_t n = (size_t)fy_node_mapping_item_count(v);
+    sc->a_aircraft = calloc(n ? n : 1, sizeof *sc->a_aircraft);
+    if (!sc->a_aircraft) {
+        perr(p, v, "out of memory");
+        return;
+    }
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(v, &it))) {
+        struct fy_node *k = fy_node_pair_key(pr), *x = fy_node_pair_value(pr);
+        pl_aircraft *a = &sc->a_aircraft[sc->n_aircraft++];
+        a->name = dup_scalar(p, k, "aircraft class name");
+        a->max_height_m = INFINITY;
+        a->rule.cls = pl_strdup("controlled");
+        a->rule.route = PL_RR_FORBIDDEN;
+        a->rule.vertiport = PL_VR_ALLOWED;
+        a->rule.from_scenario = 1;
+        if (!fy_node_is_mapping(x)) {
+            perr(p, x, "aircraft.%s: expected a mapping with max_height_m, above, basis",
+                 a->name ? a->name : "?");
+            continue;
+        }
+        void *it2 = NULL;
+        struct fy_node_pair *q;
+        int have_height = 0;
+        while ((q = fy_node_mapping_iterate(x, &it2))) {
+            struct fy_node *qk = fy_node_pair_key(q), *qv = fy_node_pair_value(q);
+            const char *key = fy_node_get_scalar0(qk);
+            if (key && !strcmp(key, "max_height_m")) {
+                have_height = !number(p, qv, "max_height_m", 0, &a->max_height_m);
+            } else if (key && !strcmp(key, "above")) {
+                const char *r = scalar(p, qv, "above");
+                if (r && !strcmp(r, "forbidden"))
+                    a->rule.route = PL_RR_FORBIDDEN;
+                else if (r && !strcmp(r, "warning"))
+                    a->rule.route = PL_RR_WARNING;
+                else if (r)
+                    perr(p, qv, "aircraft.%s.above: expected forbidden or warning, got '%s'",
+                         a->name ? a->name : "?", r);
+            } else if (key && !strcmp(key, "basis")) {
+                free(a->rule.basis);
+                a->rule.basis = dup_scalar(p, qv, "basis");
+            } else
+                unknown_key(p, qk, "an aircraft class", "max_height_m, above, basis");
+        }
+        if (!have_height)
+            perr(p, x, "aircraft.%s: missing max_height_m", a->name ? a->name : "?");
+        if (!a->rule.basis)
+            a->rule.basis = pl_strdup("controlled airspace above the class's maximum true height "
+                                      "(2023 national airspace classification: class W to 120 m, "
+                                      "class G to 300 m)");
+        for (size_t j = 0; a->name && j + 1 < sc->n_aircraft; j++)
+            if (sc->a_aircraft[j].name && !strcmp(sc->a_aircraft[j].name, a->name))
+                perr(p, k, "aircraft class '%s' is given twice", a->name);
+    }
+}
+
 static void parse_route_defaults(parser *p, pl_scenario *sc, struct fy_node *v)
 {
     if (!fy_node_is_mapping(v)) {
@@ -404,8 +502,13 @@ static void parse_route_defaults(parser *p, pl_scenario *sc, struct fy_node *v)
             number(p, x, "band_above_m", 0, &sc->route.band_above_m);
         else if (key && !strcmp(key, "altitude_m"))
             number(p, x, "altitude_m", -500, &sc->route.alt_m);
-        else
-            unknown_key(p, k, "route_defaults", "half_width_m, band_below_m, band_above_m, altitude_m");
+        else if (key && !strcmp(key, "aircraft")) {
+            free(sc->aircraft_default);
+            sc->aircraft_default = dup_scalar(p, x, "aircraft");
+            p->aircraft_mark = x;
+        } else
+            unknown_key(p, k, "route_defaults",
+                        "half_width_m, band_below_m, band_above_m, altitude_m, aircraft");
     }
 }
 
@@ -458,7 +561,7 @@ static void yaml_diag_out(struct fy_diag *diag, void *user, const char *buf, siz
 int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out)
 {
     *out = NULL;
-    parser p = {ctx, path, {0}, 0};
+    parser p = {ctx, path, {0}, 0, NULL};
     pl_buf_init(&p.errs);
     struct fy_diag *diag = NULL;
     struct fy_document *doc = NULL;
@@ -532,6 +635,8 @@ int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out)
                 sc->output = resolve_path(sc->dir, s);
         } else if (!strcmp(key, "route_defaults")) {
             parse_route_defaults(&p, sc, v);
+        } else if (!strcmp(key, "aircraft")) {
+            parse_aircraft(&p, sc, v);
         } else if (!strcmp(key, "layers")) {
             layers = v;
         } else if (!strcmp(key, "rules")) {
@@ -544,7 +649,8 @@ int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out)
             while ((rp = fy_node_mapping_iterate(v, &it2)))
                 parse_rule(&p, sc, fy_node_pair_key(rp), fy_node_pair_value(rp));
         } else {
-            unknown_key(&p, k, "the scenario", "name, title, crs, output, route_defaults, layers, rules");
+            unknown_key(&p, k, "the scenario",
+                        "name, title, crs, output, route_defaults, aircraft, layers, rules");
         }
     }
     if (!layers || !fy_node_is_sequence(layers) || fy_node_sequence_item_count(layers) == 0) {
@@ -566,6 +672,9 @@ int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out)
             if (sc->a_layers[j].id && !strcmp(sc->a_layers[j].id, l->id))
                 perr(&p, ln, "layer id '%s' is used twice", l->id);
     }
+    if (sc->aircraft_default && !pl_scenario_aircraft(sc, sc->aircraft_default))
+        perr(&p, p.aircraft_mark,
+             "route_defaults.aircraft: no aircraft class '%s' in 'aircraft'", sc->aircraft_default);
 done:
     if (!sc->work_crs)
         sc->work_crs = pl_strdup("EPSG:4549");
@@ -607,7 +716,15 @@ void pl_scenario_free(pl_scenario *sc)
         free(l->class_prop);
         free(l->id_prop);
         free(l->crs);
+        free(l->ap_basis);
     }
+    for (size_t i = 0; i < sc->n_aircraft; i++) {
+        free(sc->a_aircraft[i].name);
+        free(sc->a_aircraft[i].rule.cls);
+        free(sc->a_aircraft[i].rule.basis);
+    }
+    free(sc->a_aircraft);
+    free(sc->aircraft_default);
     free(sc->a_layers);
     for (size_t i = 0; i < sc->n_rules; i++) {
         free(sc->a_rules[i].cls);
@@ -621,6 +738,14 @@ void pl_scenario_free(pl_scenario *sc)
     free(sc->work_crs);
     free(sc->output);
     free(sc);
+}
+
+const pl_aircraft *pl_scenario_aircraft(const pl_scenario *sc, const char *name)
+{
+    for (size_t i = 0; name && i < sc->n_aircraft; i++)
+        if (sc->a_aircraft[i].name && !strcmp(sc->a_aircraft[i].name, name))
+            return &sc->a_aircraft[i];
+    return NULL;
 }
 
 const pl_rule *pl_scenario_rule(const pl_scenario *sc, const char *cls)

@@ -164,7 +164,7 @@ int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, 
     int rc = PL_OK;
     *out = NULL;
     pl_zoneset *zs = calloc(1, sizeof *zs);
-    size_t total = 0;
+    size_t total = sc->n_aircraft;
     for (size_t i = 0; i < n_layers; i++)
         if (layers[i]->decl->role == PL_ROLE_ZONES)
             total += layers[i]->n_feats;
@@ -182,17 +182,49 @@ int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, 
         const pl_layer *l = layers[i];
         if (l->decl->role != PL_ROLE_ZONES)
             continue;
+        if (l->decl->airport_rule) {
+            if ((rc = pl_airspace_airports(ctx, sc, l, zs->a, &zs->n)) != PL_OK)
+                goto out;
+            continue;
+        }
         for (size_t j = 0; j < l->n_feats; j++) {
             pl_zone *z = &zs->a[zs->n++];
             if ((rc = build_zone(ctx, sc, l, &l->a_feats[j], z)) != PL_OK)
                 goto out;
         }
     }
+    /* height rules per aircraft class: everywhere, above the class's height */
+    for (size_t i = 0; i < sc->n_aircraft; i++) {
+        const pl_aircraft *ac = &sc->a_aircraft[i];
+        pl_zone *z = &zs->a[zs->n++];
+        char id[160], name[300];
+        snprintf(id, sizeof id, "above-%gm-%s", ac->max_height_m, ac->name);
+        snprintf(name, sizeof name, "controlled airspace above %g m true height for %s",
+                 ac->max_height_m, ac->name);
+        z->id = pl_strdup(id);
+        z->name = pl_strdup(name);
+        z->cls = pl_strdup("controlled");
+        z->floor_m = ac->max_height_m;
+        z->ceiling_m = INFINITY;
+        z->alt_ref = pl_strdup("AGL");
+        z->accuracy = pl_strdup("rule-derived");
+        z->rule = &ac->rule;
+        z->basis = pl_strdup(ac->rule.basis);
+        z->aircraft = ac;
+        z->layer_id = "aircraft";
+        if (!z->id || !z->name || !z->cls || !z->alt_ref || !z->accuracy || !z->basis) {
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+            goto out;
+        }
+    }
     if ((rc = check_unique_ids(ctx, zs)) != PL_OK)
         goto out;
     /* insert after the array is final: the tree keeps pointers into it */
     for (size_t i = 0; i < zs->n; i++)
-        GEOSSTRtree_insert_r(h, zs->tree, zs->a[i].g, &zs->a[i]);
+        if (zs->a[i].g) {
+            GEOSSTRtree_insert_r(h, zs->tree, zs->a[i].g, &zs->a[i]);
+            zs->n_indexed++;
+        }
 out:
     if (rc != PL_OK)
         pl_zones_free(ctx, zs);
@@ -228,7 +260,7 @@ static void query_cb(void *item, void *ud)
 void pl_zones_query(pl_ctx *ctx, const pl_zoneset *zs, const GEOSGeometry *g,
                     void (*fn)(void *zone, void *ud), void *ud)
 {
-    if (!zs->n)
+    if (!zs->n_indexed)
         return;
     query_ud q = {fn, ud};
     GEOSSTRtree_query_r(pl_geos(ctx), zs->tree, g, query_cb, &q);
