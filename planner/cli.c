@@ -20,6 +20,8 @@ typedef struct opts {
     const char *out_dir;   /* -o DIR */
     int json;              /* --json */
     int skip_bad;          /* --skip-bad */
+    const char *explain;   /* site --explain ID */
+    const char *lp;        /* site --lp FILE */
 } opts;
 
 typedef struct command {
@@ -32,6 +34,7 @@ typedef struct command {
 static int cmd_run(pl_ctx *ctx, const opts *o);
 static int cmd_check(pl_ctx *ctx, const opts *o);
 static int cmd_layers(pl_ctx *ctx, const opts *o);
+static int cmd_site(pl_ctx *ctx, const opts *o);
 
 static const command commands[] = {
     {"run", cmd_run, "planner run SCENARIO [-o DIR] [--json] [--skip-bad]",
@@ -49,6 +52,15 @@ static const command commands[] = {
      "length inside, entry and exit points and altitude overlap.\n"
      "With -o DIR, also write the plan files as 'run' does.\n"
      "Exit 0 when no route has a blocking conflict, 1 when any has, 2 on bad input."},
+    {"site", cmd_site, "planner site SCENARIO [--explain ID] [--lp FILE] [-o DIR] [--json]",
+     "Place the vertiports: check every candidate (district, land, safety-area\n"
+     "footprint, zone rules, obstacle-free approach headings), keep the built sites,\n"
+     "choose the scenario's count of new sites for the most demand covered (or the\n"
+     "least weighted distance), and report the objective, a proven bound and the gap.\n"
+     "  --explain ID  why candidate ID is in or out\n"
+     "  --lp FILE     write the instance as a CPLEX LP file for glpsol\n"
+     "With -o DIR, also write the plan files as 'run' does.\n"
+     "Exit 0 when every requested site was placed, 1 when fewer could be, 2 on bad input."},
     {"layers", cmd_layers, "planner layers SCENARIO [--json]",
      "Report each layer of the scenario: file, driver, feature count, source CRS,\n"
      "geometry types, and the features repaired (invalid polygons made valid) or\n"
@@ -56,6 +68,48 @@ static const command commands[] = {
      "layer cannot be read at all."},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void print_siting(const pl_plan *p, int list)
+{
+    const pl_siting *si = p->siting;
+    const pl_siting_cfg *c = &p->sc->siting;
+    size_t built = 0;
+    for (size_t i = 0; i < si->n; i++)
+        built += si->a[i].existing;
+    printf("Siting (%s): %zu candidates, %zu feasible; %zu built kept, %zu new chosen\n",
+           c->objective ? "median" : "coverage", si->n - built, si->n_feasible, built, si->n_new);
+    if (c->objective)
+        printf("  weighted distance %.1f, lower bound %.1f, gap %.2f %%\n", si->objective, si->bound,
+               100 * si->gap);
+    else
+        printf("  demand covered %.1f of %.1f (%.1f %%), upper bound %.1f, gap %.2f %%\n", si->objective,
+               si->total_w, si->total_w > 0 ? 100 * si->objective / si->total_w : 0, si->bound, 100 * si->gap);
+    printf("  method: %s; %zu iterations; %.1f ms\n", si->method, si->iterations, si->time_ms);
+    size_t lonely = 0, off = 0;
+    for (size_t i = 0; i < si->n; i++) {
+        const pl_site *s = &si->a[i];
+        if (!s->open)
+            continue;
+        lonely += !(s->nearest_open_m <= c->range_m);
+        if (list)
+            printf("  %-8s %-14s %s (%s, %s): demand in reach %.1f, only here %.1f\n",
+                   s->existing ? "existing" : "planned", s->id, s->name, s->kind, s->vp_kind, s->covered_w,
+                   s->only_w);
+    }
+    printf("  network: %zu open site%s beyond %.0f km of any other\n", lonely, lonely == 1 ? "" : "s",
+           c->range_m / 1000);
+    for (size_t r = 0; p->routes && r < p->routes->n; r++) {
+        const pl_route_ends *e = &si->ends[r];
+        if (e->from && e->to)
+            continue;
+        off++;
+        if (list)
+            printf("  route %s: %s%s%s (nearest site %.0f m / %.0f m)\n", p->routes->a[r].id,
+                   e->from ? "" : "start not at a site", !e->from && !e->to ? ", " : "",
+                   e->to ? "" : "end not at a site", e->from_m, e->to_m);
+    }
+    printf("  routes with an end not at a site: %zu of %zu\n", off, p->routes ? p->routes->n : 0);
+}
 
 static const char *common_opts =
     "Options:\n"
@@ -220,6 +274,8 @@ static int cmd_run(pl_ctx *ctx, const opts *o)
             print_head(p);
             print_routes(ctx, p, 0);
             printf("Conflicts: %zu (details: planner check %s)\n", p->routes->n_c, o->scenario);
+            if (p->siting)
+                print_siting(p, 0);
             printf("Plan written to %s/: routes.geojson conflicts.geojson zones.geojson summary.json\n",
                    dir);
         }
@@ -246,6 +302,107 @@ static int cmd_check(pl_ctx *ctx, const opts *o)
             printf("Plan written to %s/\n", o->out_dir);
     }
     code = pl_plan_n_blocking(p) ? PL_EXIT_CONFLICT : PL_EXIT_OK;
+out:
+    pl_plan_free(ctx, p);
+    return code;
+}
+
+static int explain(const pl_plan *p, const char *id)
+{
+    const pl_siting *si = p->siting;
+    for (size_t i = 0; i < si->n; i++) {
+        const pl_site *s = &si->a[i];
+        if (strcmp(s->id, id))
+            continue;
+        printf("%s %s (%s, would serve as %s)\n", s->id, s->name, s->kind, s->vp_kind);
+        printf("  status: %s\n", s->existing ? "built: always kept" : s->open ? "chosen" : "not chosen");
+        printf("  feasible: %s\n", s->feasible ? "yes" : "no");
+        if (s->why.n) {
+            const char *t = s->why.s;
+            while (*t) {
+                const char *e = strstr(t, "; ");
+                size_t k = e ? (size_t)(e - t) : strlen(t);
+                printf("    - %.*s\n", (int)k, t);
+                t += k + (e ? 2 : 0);
+            }
+        }
+        printf("  free approach/departure headings (deg): %s\n", s->headings.n ? s->headings.s : "none");
+        printf("  demand in reach: %.1f (service radius %.0f m, or its demand kind's)\n", s->covered_w,
+               p->sc->siting.radius_m);
+        if (s->open) {
+            printf("  demand no other open site reaches: %.1f\n", s->only_w);
+            printf("  nearest other open site: %.0f m\n", s->nearest_open_m);
+        } else if (s->feasible) {
+            double nearest = INFINITY, add = 0;
+            for (size_t j = 0; j < si->n; j++)
+                if (si->a[j].open)
+                    nearest = fmin(nearest, hypot(si->a[j].x - s->x, si->a[j].y - s->y));
+            for (size_t d = 0; d < si->n_dem; d++) {
+                if (hypot(s->x - si->dx[d], s->y - si->dy[d]) > si->dr[d])
+                    continue;
+                int covered = 0;
+                for (size_t j = 0; j < si->n && !covered; j++)
+                    covered = si->a[j].open && hypot(si->a[j].x - si->dx[d], si->a[j].y - si->dy[d]) <= si->dr[d];
+                add += covered ? 0 : si->dw[d];
+            }
+            printf("  why not chosen: it would add %.1f uncovered demand; nearest open site %.0f m",
+                   add, nearest);
+            if (nearest < p->sc->siting.min_sep_m)
+                printf(" (closer than the %.0f m separation)", p->sc->siting.min_sep_m);
+            printf("\n");
+        }
+        return PL_EXIT_OK;
+    }
+    fprintf(stderr, "planner site: no candidate or built site with id '%s'\n", id);
+    return PL_EXIT_BAD;
+}
+
+static int cmd_site(pl_ctx *ctx, const opts *o)
+{
+    pl_plan *p = NULL;
+    int code = open_plan(ctx, o, 0, &p);
+    if (code)
+        return code;
+    if (!p->siting) {
+        fprintf(stderr, "planner site: %s has no 'siting' section\n", o->scenario);
+        pl_plan_free(ctx, p);
+        return PL_EXIT_BAD;
+    }
+    if (o->out_dir && (code = write_plan(ctx, p, o->out_dir)) != PL_EXIT_OK)
+        goto out;
+    if (o->lp) {
+        pl_buf b;
+        pl_buf_init(&b);
+        FILE *f = NULL;
+        if (pl_siting_lp(ctx, p, p->siting, &b) != PL_OK || !(f = fopen(o->lp, "w")) ||
+            fwrite(b.s, 1, b.n, f) != b.n) {
+            if (!pl_errcode(ctx))
+                pl_error(ctx, PL_IO, "%s: cannot write", o->lp);
+            print_error(ctx);
+            code = PL_EXIT_BAD;
+        }
+        if (f && fclose(f) != 0 && !code) {
+            fprintf(stderr, "planner: error: %s: cannot write\n", o->lp);
+            code = PL_EXIT_BAD;
+        }
+        pl_buf_free(&b);
+        if (code)
+            goto out;
+    }
+    if (o->explain)
+        code = explain(p, o->explain);
+    else if (o->json)
+        code = emit_json(ctx, p, 0);
+    else
+        print_siting(p, 1);
+    if (!code) {
+        size_t built = 0;
+        for (size_t i = 0; i < p->siting->n; i++)
+            built += p->siting->a[i].existing;
+        const pl_siting_cfg *c = &p->sc->siting;
+        size_t want = c->built_count ? (c->count > built ? c->count - built : 0) : c->count;
+        code = p->siting->n_new < want ? PL_EXIT_CONFLICT : PL_EXIT_OK;
+    }
 out:
     pl_plan_free(ctx, p);
     return code;
@@ -335,6 +492,15 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
             o.json = 1;
         } else if (!strcmp(a, "--skip-bad")) {
             o.skip_bad = 1;
+        } else if ((!strcmp(a, "--explain") || !strcmp(a, "--lp")) && c->fn == cmd_site) {
+            if (++i >= argc || !*argv[i]) {
+                fprintf(stderr, "planner site: %s needs a value\n", a);
+                return PL_EXIT_BAD;
+            }
+            if (!strcmp(a, "--lp"))
+                o.lp = argv[i];
+            else
+                o.explain = argv[i];
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             if (++i >= argc || !*argv[i]) {
                 fprintf(stderr, "planner %s: %s needs a folder\n", c->name, a);

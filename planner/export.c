@@ -328,6 +328,155 @@ static int zones_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b)
     return PL_OK;
 }
 
+/* ==== siting layers ==================================================== */
+
+static void site_props(pl_buf *b, const pl_site *st)
+{
+    pl_buf_puts(b, ",\"properties\":{\"id\":");
+    pl_buf_json_str(b, st->id);
+    kstr(b, "name", st->name);
+    kstr(b, "site_kind", st->kind);
+    kstr(b, "kind", st->vp_kind);
+    kstr(b, "status", st->existing ? "existing" : (st->open ? "planned" : "candidate"));
+    kbool(b, "feasible", st->feasible);
+    kstr(b, "reasons", st->why.n ? st->why.s : NULL);
+    kstr(b, "free_headings_deg", st->headings.n ? st->headings.s : NULL);
+    knum(b, "demand_in_reach", st->covered_w, 3);
+}
+
+static int sites_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b, int open_only)
+{
+    const pl_siting *si = p->siting;
+    pl_buf_printf(b, "{\"type\":\"FeatureCollection\",\"name\":\"%s\",\"features\":[\n",
+                  open_only ? "vertiports" : "candidates");
+    int first = 1;
+    for (size_t i = 0; i < si->n; i++) {
+        const pl_site *st = &si->a[i];
+        if (open_only ? !st->open : st->existing)
+            continue;
+        pl_buf_puts(b, first ? "{\"type\":\"Feature\",\"id\":" : ",\n{\"type\":\"Feature\",\"id\":");
+        first = 0;
+        pl_buf_json_str(b, st->id);
+        site_props(b, st);
+        if (open_only) {
+            knum(b, "demand_only_here", st->only_w, 3);
+            knum(b, "nearest_site_m", st->nearest_open_m, METRE_DEC);
+            kbool(b, "within_range_of_another", st->nearest_open_m <= p->sc->siting.range_m);
+            char why[512];
+            if (st->existing)
+                snprintf(why, sizeof why, "built in 2024 or earlier: kept as it is");
+            else
+                snprintf(why, sizeof why,
+                         "chosen by the %s optimiser: reaches demand of weight %.1f, %.1f of it "
+                         "reached by no other open site",
+                         p->sc->siting.objective ? "median" : "coverage", st->covered_w, st->only_w);
+            kstr(b, "reason_chosen", why);
+        } else {
+            kbool(b, "chosen", st->open);
+        }
+        kstr(b, "layer", st->layer_id);
+        kstr(b, "source", st->source);
+        kstr(b, "license", st->license);
+        kstr(b, "accuracy", st->accuracy);
+        pl_buf_puts(b, "},\"geometry\":");
+        GEOSGeometry *g = pl_geom_point(ctx, st->x, st->y);
+        int rc = g ? write_geom(ctx, xf, b, g) : pl_errcode(ctx);
+        if (g)
+            GEOSGeom_destroy_r(pl_geos(ctx), g);
+        if (rc != PL_OK)
+            return rc;
+        pl_buf_puts(b, "}");
+    }
+    pl_buf_puts(b, "\n]}\n");
+    return PL_OK;
+}
+
+static int coverage_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    const pl_siting *si = p->siting;
+    double r = p->sc->siting.radius_m;
+    pl_buf_puts(b, "{\"type\":\"FeatureCollection\",\"name\":\"coverage\",\"features\":[\n");
+    int first = 1;
+    for (size_t i = 0; i < si->n; i++) {
+        const pl_site *st = &si->a[i];
+        if (!st->open)
+            continue;
+        pl_buf_puts(b, first ? "{\"type\":\"Feature\",\"id\":" : ",\n{\"type\":\"Feature\",\"id\":");
+        first = 0;
+        pl_buf_json_str(b, st->id);
+        pl_buf_puts(b, ",\"properties\":{\"site_id\":");
+        pl_buf_json_str(b, st->id);
+        kstr(b, "name", st->name);
+        kstr(b, "status", st->existing ? "existing" : "planned");
+        knum(b, "radius_m", r, METRE_DEC);
+        knum(b, "demand_in_reach", st->covered_w, 3);
+        pl_buf_puts(b, "},\"geometry\":");
+        GEOSGeometry *pt = pl_geom_point(ctx, st->x, st->y);
+        GEOSGeometry *g = pt ? GEOSBuffer_r(h, pt, r, 32) : NULL;
+        int rc = g ? write_geom(ctx, xf, b, g) : pl_error(ctx, PL_GEOM, "coverage: %s", pl_libmsg(ctx));
+        if (pt)
+            GEOSGeom_destroy_r(h, pt);
+        if (g)
+            GEOSGeom_destroy_r(h, g);
+        if (rc != PL_OK)
+            return rc;
+        pl_buf_puts(b, "}");
+    }
+    pl_buf_puts(b, "\n]}\n");
+    return PL_OK;
+}
+
+static void siting_json(const pl_plan *p, pl_buf *b)
+{
+    const pl_siting *si = p->siting;
+    const pl_siting_cfg *c = &p->sc->siting;
+    size_t built = 0, infeasible = 0;
+    for (size_t i = 0; i < si->n; i++) {
+        built += si->a[i].existing;
+        infeasible += !si->a[i].existing && !si->a[i].feasible;
+    }
+    pl_buf_printf(b, "{\"objective\":\"%s\"", c->objective ? "median" : "coverage");
+    knum(b, "objective_value", si->objective, 3);
+    knum(b, c->objective ? "lower_bound" : "upper_bound", si->bound, 3);
+    knum(b, "gap", si->gap, 6);
+    kstr(b, "method", si->method);
+    knum(b, "demand_weight_total", si->total_w, 3);
+    knum(b, "demand_weight_covered", si->covered_w, 3);
+    kint(b, "sites_built", (long long)built);
+    kint(b, "sites_new_requested", (long long)(c->built_count ? (c->count > built ? c->count - built : 0) : c->count));
+    kint(b, "sites_new_chosen", (long long)si->n_new);
+    kint(b, "candidates", (long long)(si->n - built));
+    kint(b, "candidates_feasible", (long long)si->n_feasible);
+    kint(b, "candidates_infeasible", (long long)infeasible);
+    knum(b, "service_radius_m", c->radius_m, METRE_DEC);
+    knum(b, "min_separation_m", c->min_sep_m, METRE_DEC);
+    knum(b, "design_d_m", c->design_d_m, METRE_DEC);
+    kint(b, "iterations", (long long)si->iterations);
+    size_t lonely = 0, off_site = 0;
+    for (size_t i = 0; i < si->n; i++)
+        lonely += si->a[i].open && !(si->a[i].nearest_open_m <= c->range_m);
+    for (size_t r = 0; p->routes && r < p->routes->n; r++)
+        off_site += !si->ends[r].from + !si->ends[r].to;
+    kint(b, "sites_out_of_range", (long long)lonely);
+    kint(b, "route_ends_not_at_a_site", (long long)off_site);
+    pl_buf_puts(b, ",\"route_ends\":[");
+    for (size_t r = 0; p->routes && r < p->routes->n; r++) {
+        const pl_route_ends *e = &si->ends[r];
+        pl_buf_puts(b, r ? ",{\"route_id\":" : "{\"route_id\":");
+        pl_buf_json_str(b, p->routes->a[r].id);
+        kstr(b, "from_site", e->from ? e->from->id : NULL);
+        knum(b, "from_nearest_site_m", e->from_m, 1);
+        kstr(b, "to_site", e->to ? e->to->id : NULL);
+        knum(b, "to_nearest_site_m", e->to_m, 1);
+        pl_buf_puts(b, "}");
+    }
+    pl_buf_puts(b, "]");
+    /* wall time: the one field that differs between two runs */
+    knum(b, "time_ms", si->time_ms, 1);
+    pl_buf_puts(b, "}");
+}
+
 /* ==== summary and reports ============================================== */
 
 static void layers_json(const pl_plan *p, pl_buf *b)
@@ -470,6 +619,10 @@ int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
     routes_json(p, b);
     pl_buf_puts(b, ",\n\"conflicts\":");
     int rc = conflicts_json(ctx, p, xf, b);
+    if (p->siting) {
+        pl_buf_puts(b, ",\n\"siting\":");
+        siting_json(p, b);
+    }
     pl_buf_puts(b, "}\n");
     return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : rc;
 }
@@ -514,9 +667,10 @@ static int make_dirs(pl_ctx *ctx, const char *dir)
     return PL_OK;
 }
 
-enum { F_ROUTES, F_CONFLICTS, F_ZONES, F_SUMMARY, F_N };
+enum { F_ROUTES, F_CONFLICTS, F_ZONES, F_VERTIPORTS, F_CANDIDATES, F_COVERAGE, F_SUMMARY, F_N };
 static const char *const file_names[F_N] = {"routes.geojson", "conflicts.geojson", "zones.geojson",
-                                            "summary.json"};
+                                            "vertiports.geojson", "candidates.geojson",
+                                            "coverage.geojson", "summary.json"};
 
 int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir)
 {
@@ -535,9 +689,22 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir)
         (rc = conflicts_geojson(ctx, p, xf, &b[F_CONFLICTS])) ||
         (rc = zones_geojson(ctx, p, xf, &b[F_ZONES])))
         goto out;
+    if (p->siting && ((rc = sites_geojson(ctx, p, xf, &b[F_VERTIPORTS], 1)) ||
+                      (rc = sites_geojson(ctx, p, xf, &b[F_CANDIDATES], 0)) ||
+                      (rc = coverage_geojson(ctx, p, xf, &b[F_COVERAGE]))))
+        goto out;
     pl_buf *s = &b[F_SUMMARY];
     head_json(p, s);
-    pl_buf_puts(s, ",\n\"files\":[\"routes.geojson\",\"conflicts.geojson\",\"zones.geojson\"]");
+    pl_buf_puts(s, ",\n\"files\":[");
+    for (int i = 0, k = 0; i < F_SUMMARY; i++)
+        if (b[i].n) {
+            pl_buf_printf(s, "%s\"%s\"", k++ ? "," : "", file_names[i]);
+        }
+    pl_buf_puts(s, "]");
+    if (p->siting) {
+        pl_buf_puts(s, ",\n\"siting\":");
+        siting_json(p, s);
+    }
     pl_buf_puts(s, ",\n\"totals\":");
     totals_json(p, s);
     pl_buf_puts(s, ",\n\"layers\":");
@@ -554,6 +721,8 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir)
     if ((rc = make_dirs(ctx, dir)) != PL_OK)
         goto out;
     for (int i = 0; i < F_N; i++) {
+        if (!b[i].n)
+            continue; /* no siting section: no siting files */
         size_t k = strlen(dir) + strlen(file_names[i]) + 40;
         fin[i] = malloc(k);
         tmp[i] = malloc(k);
@@ -576,7 +745,7 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir)
         }
     }
     for (int i = 0; i < F_N; i++)
-        if (rename(tmp[i], fin[i]) != 0) {
+        if (tmp[i] && rename(tmp[i], fin[i]) != 0) {
             rc = pl_error(ctx, PL_IO, "%s: cannot write: %s", fin[i], strerror(errno));
             goto out;
         }

@@ -45,7 +45,10 @@ int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
         goto out;
     if ((rc = pl_routes_build(ctx, p->sc, p->layers, p->n_layers, &p->routes)) != PL_OK)
         goto out;
-    rc = pl_routes_check(ctx, p->zones, p->routes);
+    if ((rc = pl_routes_check(ctx, p->zones, p->routes)) != PL_OK)
+        goto out;
+    if (p->sc->siting.enabled && !(flags & PL_PLAN_NO_SITING))
+        rc = pl_siting_run(ctx, p, &p->siting);
 out:
     if (rc != PL_OK)
         pl_plan_free(ctx, p);
@@ -58,6 +61,7 @@ void pl_plan_free(pl_ctx *ctx, pl_plan *p)
 {
     if (!p)
         return;
+    pl_siting_free(p->siting);
     pl_routes_free(ctx, p->routes);
     pl_zones_free(ctx, p->zones);
     for (size_t i = 0; i < p->n_layers; i++)

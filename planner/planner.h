@@ -153,6 +153,31 @@ typedef struct pl_route_defaults {
     double alt_m;         /* nominal altitude when waypoints carry none */
 } pl_route_defaults;
 
+/* The siting part of a scenario (FAA EB 105A as commonly implemented for
+ * the footprint: TLOF 1.0 D, FATO 1.5 D, safety area 2.0 D overall). */
+typedef struct pl_siting_cfg {
+    int enabled;                /* 1 when the scenario has a siting section */
+    size_t count;               /* new sites to choose */
+    int built_count;            /* 1: built sites count toward count */
+    int objective;              /* enum pl_objective (optimise.h) */
+    double radius_m;            /* service radius, default for every demand kind */
+    char **radius_kind;         /* demand kinds with their own radius */
+    double *radius_kind_m;
+    size_t n_radius_kind;
+    char **quota_kind;          /* candidate kinds with a minimum number of new sites */
+    int *quota_n;
+    size_t n_quota;
+    double min_sep_m;           /* minimum distance between open sites */
+    double design_d_m;          /* design aircraft's largest dimension D */
+    double fato_factor;         /* FATO size in D (1.5) */
+    double safety_factor;       /* safety area overall size in D (2.0) */
+    double surface_slope;       /* approach/departure surface run per unit rise (8) */
+    double surface_splay;       /* widening each side per unit run (0.15) */
+    double range_m;             /* design aircraft's range (network check) */
+    double end_tolerance_m;     /* a route end within this of a site is at the site */
+    size_t exact_limit;         /* enumerate when at most this many subsets */
+} pl_siting_cfg;
+
 typedef struct pl_scenario {
     char *file;               /* the scenario file as given */
     char *dir;                /* its folder, for relative paths */
@@ -168,6 +193,7 @@ typedef struct pl_scenario {
     pl_aircraft *a_aircraft;  /* aircraft classes */
     size_t n_aircraft;
     char *aircraft_default;   /* class of routes that name none, may be NULL */
+    pl_siting_cfg siting;     /* vertiport siting */
 } pl_scenario;
 
 /* Read and check a scenario file.  Every problem found is recorded in one
@@ -354,6 +380,49 @@ int pl_routes_check(pl_ctx *ctx, const pl_zoneset *zs, pl_routeset *rs);
 int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx,
                    pl_route_result *res, pl_conflict **c, size_t *n_c, size_t *cap);
 
+/* ==== siting.c: vertiport feasibility, choice, network ================== */
+typedef struct pl_site {
+    char *id, *name, *kind;   /* kind: candidate kind (pier, hospital, ...) */
+    char *vp_kind;            /* tourism, logistics, passenger, medical */
+    char *source, *license, *accuracy;
+    const char *layer_id;     /* borrowed */
+    double x, y;              /* working CRS */
+    int existing;             /* built: always open */
+    int feasible;             /* passes every site rule */
+    int open;                 /* existing or chosen */
+    pl_buf why;               /* reasons, "; "-separated */
+    pl_buf headings;          /* free approach/departure headings, e.g. "0-359" */
+    double covered_w;         /* demand weight within reach of this site */
+    double only_w;            /* weight no other open site reaches */
+    double nearest_open_m;    /* distance to the nearest other open site */
+} pl_site;
+
+typedef struct pl_route_ends {
+    const pl_site *from, *to; /* borrowed; NULL when the end is not at a site */
+    double from_m, to_m;      /* distance from each end to the nearest open site */
+} pl_route_ends;
+
+typedef struct pl_siting {
+    pl_site *a;               /* built sites first, then candidates */
+    size_t n;
+    size_t n_dem;             /* demand points */
+    double *dx, *dy, *dw, *dr;
+    char **dem_id;
+    double objective, bound, gap, total_w, covered_w, time_ms;
+    const char *method;
+    size_t iterations, n_new, n_feasible;
+    pl_route_ends *ends;      /* one per route of the plan */
+} pl_siting;
+
+struct pl_plan;
+/* Run feasibility and the choice for the plan's scenario (its demand,
+ * candidates, vertiports, boundary, water, obstacles layers and zones).
+ * Returns PL_OK and *out.  Ownership: *out is the caller's, pl_siting_free(). */
+int pl_siting_run(pl_ctx *ctx, const struct pl_plan *p, pl_siting **out);
+void pl_siting_free(pl_siting *s);
+/* The instance as a CPLEX LP file for glpsol (coverage objective). */
+int pl_siting_lp(pl_ctx *ctx, const struct pl_plan *p, const pl_siting *s, pl_buf *b);
+
 /* ==== plan.c: one run =================================================== */
 typedef struct pl_plan {
     pl_scenario *sc;        /* owned */
@@ -361,9 +430,10 @@ typedef struct pl_plan {
     size_t n_layers;
     pl_zoneset *zones;      /* owned */
     pl_routeset *routes;    /* owned */
+    pl_siting *siting;      /* owned, NULL without a siting section */
 } pl_plan;
 
-enum { PL_PLAN_LAYERS_ONLY = 1, PL_PLAN_SKIP_BAD = 2 };
+enum { PL_PLAN_LAYERS_ONLY = 1, PL_PLAN_SKIP_BAD = 2, PL_PLAN_NO_SITING = 4 };
 /* Load a scenario and its layers, build zones and routes, check routes
  * (unless LAYERS_ONLY).  Returns PL_OK and *out, or an error. */
 int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out);

@@ -483,6 +483,114 @@ static void parse_aircraft(parser *p, pl_scenario *sc, struct fy_node *v)
     }
 }
 
+/* A mapping of name -> number into parallel arrays (radius by kind, quotas). */
+static void parse_named_numbers(parser *p, struct fy_node *v, const char *what, char ***names,
+                                double *nums_d, int *nums_i, size_t *n)
+{
+    if (!fy_node_is_mapping(v)) {
+        perr(p, v, "%s: expected a mapping of kind to number", what);
+        return;
+    }
+    size_t k = (size_t)fy_node_mapping_item_count(v);
+    *names = calloc(k ? k : 1, sizeof **names);
+    if (!*names)
+        return;
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(v, &it)) && *n < k) {
+        double x = 0;
+        char *name = dup_scalar(p, fy_node_pair_key(pr), what);
+        if (!name)
+            continue;
+        (*names)[*n] = name;
+        if (!number(p, fy_node_pair_value(pr), what, 0, &x)) {
+            if (nums_d)
+                nums_d[*n] = x;
+            if (nums_i)
+                nums_i[*n] = (int)x;
+        }
+        (*n)++;
+    }
+}
+
+/* siting: count, built_count, objective, service_radius_m,
+ * service_radius_by_kind, quotas, min_separation_m, design_d_m,
+ * fato_factor, safety_factor, surface_slope, surface_splay, range_m,
+ * route_end_tolerance_m, exact_limit */
+static void parse_siting(parser *p, pl_scenario *sc, struct fy_node *v)
+{
+    pl_siting_cfg *c = &sc->siting;
+    c->enabled = 1;
+    if (!fy_node_is_mapping(v)) {
+        perr(p, v, "siting: expected a mapping");
+        return;
+    }
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(v, &it))) {
+        struct fy_node *k = fy_node_pair_key(pr), *x = fy_node_pair_value(pr);
+        const char *key = fy_node_get_scalar0(k);
+        double d = 0;
+        if (!key) {
+            perr(p, k, "siting keys must be plain names");
+        } else if (!strcmp(key, "count")) {
+            if (!number(p, x, "count", 0, &d))
+                c->count = (size_t)d;
+        } else if (!strcmp(key, "built_count")) {
+            const char *b = scalar(p, x, "built_count");
+            if (b && (!strcmp(b, "true") || !strcmp(b, "false")))
+                c->built_count = !strcmp(b, "true");
+            else if (b)
+                perr(p, x, "built_count: expected true or false, got '%s'", b);
+        } else if (!strcmp(key, "objective")) {
+            const char *o = scalar(p, x, "objective");
+            if (o && !strcmp(o, "coverage"))
+                c->objective = 0;
+            else if (o && !strcmp(o, "median"))
+                c->objective = 1;
+            else if (o)
+                perr(p, x, "objective: expected coverage or median, got '%s'", o);
+        } else if (!strcmp(key, "service_radius_m")) {
+            number(p, x, "service_radius_m", 0, &c->radius_m);
+        } else if (!strcmp(key, "service_radius_by_kind")) {
+            size_t m = fy_node_is_mapping(x) ? (size_t)fy_node_mapping_item_count(x) : 0;
+            c->radius_kind_m = calloc(m ? m : 1, sizeof *c->radius_kind_m);
+            if (c->radius_kind_m)
+                parse_named_numbers(p, x, "service_radius_by_kind", &c->radius_kind, c->radius_kind_m,
+                                    NULL, &c->n_radius_kind);
+        } else if (!strcmp(key, "quotas")) {
+            size_t m = fy_node_is_mapping(x) ? (size_t)fy_node_mapping_item_count(x) : 0;
+            c->quota_n = calloc(m ? m : 1, sizeof *c->quota_n);
+            if (c->quota_n)
+                parse_named_numbers(p, x, "quotas", &c->quota_kind, NULL, c->quota_n, &c->n_quota);
+        } else if (!strcmp(key, "min_separation_m")) {
+            number(p, x, "min_separation_m", 0, &c->min_sep_m);
+        } else if (!strcmp(key, "design_d_m")) {
+            number(p, x, "design_d_m", 0, &c->design_d_m);
+        } else if (!strcmp(key, "fato_factor")) {
+            number(p, x, "fato_factor", 0, &c->fato_factor);
+        } else if (!strcmp(key, "safety_factor")) {
+            number(p, x, "safety_factor", 0, &c->safety_factor);
+        } else if (!strcmp(key, "surface_slope")) {
+            number(p, x, "surface_slope", 0, &c->surface_slope);
+        } else if (!strcmp(key, "surface_splay")) {
+            number(p, x, "surface_splay", 0, &c->surface_splay);
+        } else if (!strcmp(key, "range_m")) {
+            number(p, x, "range_m", 0, &c->range_m);
+        } else if (!strcmp(key, "route_end_tolerance_m")) {
+            number(p, x, "route_end_tolerance_m", 0, &c->end_tolerance_m);
+        } else if (!strcmp(key, "exact_limit")) {
+            if (!number(p, x, "exact_limit", 0, &d))
+                c->exact_limit = (size_t)d;
+        } else {
+            unknown_key(p, k, "siting",
+                        "count, built_count, objective, service_radius_m, service_radius_by_kind, "
+                        "quotas, min_separation_m, design_d_m, fato_factor, safety_factor, "
+                        "surface_slope, surface_splay, range_m, route_end_tolerance_m, exact_limit");
+        }
+    }
+}
+
 static void parse_route_defaults(parser *p, pl_scenario *sc, struct fy_node *v)
 {
     if (!fy_node_is_mapping(v)) {
@@ -573,6 +681,12 @@ int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out)
     const char *slash = strrchr(path, '/');
     sc->dir = slash ? strndup(path, (size_t)(slash - path)) : pl_strdup("");
     sc->route = (pl_route_defaults){50.0, 30.0, 30.0, 120.0};
+    /* siting defaults: see planner.h and README; D = 15.2 m is the upper
+     * end of current eVTOL designs (RULES.md, unverified) */
+    sc->siting = (pl_siting_cfg){.count = 20, .radius_m = 3000, .min_sep_m = 1000,
+                                 .design_d_m = 15.2, .fato_factor = 1.5, .safety_factor = 2.0,
+                                 .surface_slope = 8, .surface_splay = 0.15, .range_m = 30000,
+                                 .end_tolerance_m = 300, .exact_limit = 200000};
     if (!sc->file || !sc->dir || init_rules(sc)) {
         rc = pl_error(ctx, PL_NOMEM, "out of memory");
         goto out;
@@ -637,6 +751,8 @@ int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out)
             parse_route_defaults(&p, sc, v);
         } else if (!strcmp(key, "aircraft")) {
             parse_aircraft(&p, sc, v);
+        } else if (!strcmp(key, "siting")) {
+            parse_siting(&p, sc, v);
         } else if (!strcmp(key, "layers")) {
             layers = v;
         } else if (!strcmp(key, "rules")) {
@@ -650,7 +766,7 @@ int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out)
                 parse_rule(&p, sc, fy_node_pair_key(rp), fy_node_pair_value(rp));
         } else {
             unknown_key(&p, k, "the scenario",
-                        "name, title, crs, output, route_defaults, aircraft, layers, rules");
+                        "name, title, crs, output, route_defaults, aircraft, siting, layers, rules");
         }
     }
     if (!layers || !fy_node_is_sequence(layers) || fy_node_sequence_item_count(layers) == 0) {
@@ -725,6 +841,14 @@ void pl_scenario_free(pl_scenario *sc)
     }
     free(sc->a_aircraft);
     free(sc->aircraft_default);
+    for (size_t i = 0; i < sc->siting.n_radius_kind; i++)
+        free(sc->siting.radius_kind[i]);
+    free(sc->siting.radius_kind);
+    free(sc->siting.radius_kind_m);
+    for (size_t i = 0; i < sc->siting.n_quota; i++)
+        free(sc->siting.quota_kind[i]);
+    free(sc->siting.quota_kind);
+    free(sc->siting.quota_n);
     free(sc->a_layers);
     for (size_t i = 0; i < sc->n_rules; i++) {
         free(sc->a_rules[i].cls);

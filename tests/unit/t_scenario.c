@@ -126,7 +126,7 @@ static void t2_errors(void **state)
     /* several problems at once: each on its own line */
     expect_error("colour: red\nlayers:\n  - {id: a, role: roads, path: a.geojson}\n",
                  "bad.yaml:1:1: unknown key 'colour' in the scenario (expected one of: name, title, "
-                 "crs, output, route_defaults, aircraft, layers, rules)\n");
+                 "crs, output, route_defaults, aircraft, siting, layers, rules)\n");
 }
 
 int t_scenario(void)

@@ -1,0 +1,629 @@
+/*
+ * optimise.c - maximal covering (MCLP) and p-median siting with the built
+ * sites fixed, minimum separation and per-kind quotas.
+ *
+ * Entry points: pl_sit_solve, pl_sit_value.
+ *
+ * Method, coverage (maximise the weight within a demand point's service
+ * radius of an open site):
+ *   - small instances (C(eligible, p) <= exact_limit): exhaustive
+ *     enumeration, the optimum itself;
+ *   - otherwise greedy (largest marginal gain, quota-aware) then best-
+ *     improvement 1-swap local search until no swap improves;
+ *   - upper bound: Lagrangian relaxation of "demand i is covered only if an
+ *     open site covers it" (multipliers lambda_i >= 0),
+ *       L(lambda) = sum_i max(0, w_i - lambda_i) + top-p sum_j sum_{i in N_j} lambda_i,
+ *     minimised by subgradient steps.  Separation and quotas are dropped in
+ *     the relaxation, which can only raise it: every L(lambda) is >= the
+ *     optimum (Daskin, Network and Discrete Location, ch. 4).
+ * Median (minimise sum_i w_i * distance to the nearest open site): greedy +
+ * swap, and the Lagrangian lower bound that relaxes "each demand point is
+ * assigned once":
+ *       L(mu) = sum_i mu_i + sum_{j open-fixed} rho_j + (p smallest rho_j),
+ *       rho_j = sum_i min(0, w_i d_ij - mu_i).
+ */
+#include "optimise.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EPS 1e-9
+
+typedef struct work {
+    const pl_sit_inst *in;
+    size_t *off, *idx;   /* CSR: demand covered by each candidate */
+    int *elig;           /* candidate may be chosen as new */
+    size_t n_elig;
+    int *open;           /* current open flags */
+    int *cnt;            /* coverage count per demand point */
+    size_t *nkind;       /* new sites open per kind */
+} work;
+
+static double d2(double ax, double ay, double bx, double by)
+{
+    return (ax - bx) * (ax - bx) + (ay - by) * (ay - by);
+}
+
+/* ==== coverage lists, on a uniform grid of demand points ============ */
+
+static int build_cover(work *w)
+{
+    const pl_sit_inst *in = w->in;
+    double rmax = 0, x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    for (size_t i = 0; i < in->n_dem; i++) {
+        rmax = fmax(rmax, in->dr ? in->dr[i] : 0);
+        x0 = fmin(x0, in->dx[i]);
+        y0 = fmin(y0, in->dy[i]);
+        x1 = fmax(x1, in->dx[i]);
+        y1 = fmax(y1, in->dy[i]);
+    }
+    w->off = calloc(in->n_cand + 1, sizeof *w->off);
+    if (!w->off)
+        return -1;
+    if (!in->n_dem || !in->dr)
+        return 0;
+    double cell = rmax > 0 ? rmax : 1;
+    size_t gx = (size_t)((x1 - x0) / cell) + 1, gy = (size_t)((y1 - y0) / cell) + 1;
+    if (gx * gy > 4 * in->n_dem + 16) { /* keep the grid no larger than the data */
+        double f = sqrt((double)(gx * gy) / (double)(4 * in->n_dem + 16));
+        cell *= f;
+        gx = (size_t)((x1 - x0) / cell) + 1;
+        gy = (size_t)((y1 - y0) / cell) + 1;
+    }
+    size_t *head = calloc(gx * gy + 1, sizeof *head), *order = malloc(in->n_dem * sizeof *order);
+    size_t cap = 1024, n = 0;
+    w->idx = malloc(cap * sizeof *w->idx);
+    if (!head || !order || !w->idx) {
+        free(head);
+        free(order);
+        return -1;
+    }
+    /* counting sort of demand points by cell */
+    for (size_t i = 0; i < in->n_dem; i++) {
+        size_t c = (size_t)((in->dx[i] - x0) / cell) + gx * (size_t)((in->dy[i] - y0) / cell);
+        head[c + 1]++;
+    }
+    for (size_t c = 0; c < gx * gy; c++)
+        head[c + 1] += head[c];
+    size_t *fill = malloc(gx * gy * sizeof *fill);
+    if (!fill) {
+        free(head);
+        free(order);
+        return -1;
+    }
+    memcpy(fill, head, gx * gy * sizeof *fill);
+    for (size_t i = 0; i < in->n_dem; i++) {
+        size_t c = (size_t)((in->dx[i] - x0) / cell) + gx * (size_t)((in->dy[i] - y0) / cell);
+        order[fill[c]++] = i;
+    }
+    free(fill);
+    long reach = (long)ceil(rmax / cell);
+    for (size_t j = 0; j < in->n_cand; j++) {
+        w->off[j] = n;
+        long cx = (long)floor((in->cx[j] - x0) / cell), cy = (long)floor((in->cy[j] - y0) / cell);
+        for (long yy = cy - reach; yy <= cy + reach; yy++) {
+            if (yy < 0 || yy >= (long)gy)
+                continue;
+            for (long xx = cx - reach; xx <= cx + reach; xx++) {
+                if (xx < 0 || xx >= (long)gx)
+                    continue;
+                size_t c = (size_t)xx + gx * (size_t)yy;
+                for (size_t k = head[c]; k < head[c + 1]; k++) {
+                    size_t i = order[k];
+                    if (d2(in->cx[j], in->cy[j], in->dx[i], in->dy[i]) > in->dr[i] * in->dr[i])
+                        continue;
+                    if (n == cap) {
+                        size_t *a = realloc(w->idx, 2 * cap * sizeof *a);
+                        if (!a) {
+                            free(head);
+                            free(order);
+                            return -1;
+                        }
+                        w->idx = a;
+                        cap *= 2;
+                    }
+                    w->idx[n++] = i;
+                }
+            }
+        }
+        /* keep each list sorted so results never depend on the grid */
+        size_t *a = w->idx + w->off[j];
+        size_t m = n - w->off[j];
+        for (size_t u = 1; u < m; u++)
+            for (size_t v = u; v > 0 && a[v - 1] > a[v]; v--) {
+                size_t t = a[v];
+                a[v] = a[v - 1];
+                a[v - 1] = t;
+            }
+    }
+    w->off[in->n_cand] = n;
+    free(head);
+    free(order);
+    return 0;
+}
+
+/* ==== constraints ===================================================== */
+
+static int separated(const work *w, size_t j, size_t skip)
+{
+    const pl_sit_inst *in = w->in;
+    if (in->min_sep_m <= 0)
+        return 1;
+    double s2 = in->min_sep_m * in->min_sep_m;
+    for (size_t k = 0; k < in->n_cand; k++)
+        if (w->open[k] && k != j && k != skip && d2(in->cx[j], in->cy[j], in->cx[k], in->cy[k]) < s2)
+            return 0;
+    return 1;
+}
+
+/* Quota still reachable after adding kind `add` and removing kind `rem`
+ * (-1 for none) with `left` new sites still to place afterwards. */
+static int quota_ok(const work *w, int add, int rem, size_t left)
+{
+    const pl_sit_inst *in = w->in;
+    if (!in->quota)
+        return 1;
+    size_t need = 0;
+    for (size_t k = 0; k < in->n_kinds; k++) {
+        long have = (long)w->nkind[k] + (add == (int)k) - (rem == (int)k);
+        if (have < in->quota[k])
+            need += (size_t)(in->quota[k] - have);
+    }
+    return need <= left;
+}
+
+/* ==== objective ======================================================= */
+
+static double median_value(const pl_sit_inst *in, const int *open)
+{
+    double s = 0;
+    for (size_t i = 0; i < in->n_dem; i++) {
+        double best = INFINITY;
+        for (size_t j = 0; j < in->n_cand; j++)
+            if (open[j])
+                best = fmin(best, d2(in->dx[i], in->dy[i], in->cx[j], in->cy[j]));
+        s += in->dw[i] * sqrt(best);
+    }
+    return s;
+}
+
+double pl_sit_value(const pl_sit_inst *in, const int *open)
+{
+    if (in->objective == PL_OBJ_MEDIAN)
+        return median_value(in, open);
+    double s = 0;
+    for (size_t i = 0; i < in->n_dem; i++)
+        for (size_t j = 0; j < in->n_cand; j++)
+            if (open[j] && d2(in->dx[i], in->dy[i], in->cx[j], in->cy[j]) <= in->dr[i] * in->dr[i]) {
+                s += in->dw[i];
+                break;
+            }
+    return s;
+}
+
+/* Change of objective (better = larger) from opening `add` and closing `rem`. */
+static double delta(work *w, size_t add, long rem)
+{
+    const pl_sit_inst *in = w->in;
+    if (in->objective == PL_OBJ_MEDIAN) {
+        double before = median_value(in, w->open);
+        w->open[add] = 1;
+        if (rem >= 0)
+            w->open[rem] = 0;
+        double after = median_value(in, w->open);
+        w->open[add] = 0;
+        if (rem >= 0)
+            w->open[rem] = 1;
+        return before - after;
+    }
+    double d = 0;
+    if (rem >= 0)
+        for (size_t k = w->off[rem]; k < w->off[rem + 1]; k++)
+            w->cnt[w->idx[k]]--;
+    for (size_t k = w->off[add]; k < w->off[add + 1]; k++)
+        if (w->cnt[w->idx[k]] == 0)
+            d += in->dw[w->idx[k]];
+    if (rem >= 0)
+        for (size_t k = w->off[rem]; k < w->off[rem + 1]; k++) {
+            size_t i = w->idx[k];
+            w->cnt[i]++;
+            if (w->cnt[i] == 1)
+                d -= in->dw[i]; /* only `rem` covered it */
+        }
+    return d;
+}
+
+static void set_open(work *w, size_t j, int on)
+{
+    w->open[j] = on;
+    w->nkind[w->in->kind[j]] += on ? 1 : (size_t)-1;
+    for (size_t k = w->off[j]; k < w->off[j + 1]; k++)
+        w->cnt[w->idx[k]] += on ? 1 : -1;
+}
+
+/* ==== greedy + swap ==================================================== */
+
+static size_t greedy(work *w)
+{
+    const pl_sit_inst *in = w->in;
+    size_t placed = 0;
+    while (placed < in->p) {
+        long best = -1;
+        double bg = -INFINITY;
+        for (size_t j = 0; j < in->n_cand; j++) {
+            if (!w->elig[j] || w->open[j] || !quota_ok(w, in->kind[j], -1, in->p - placed - 1) ||
+                !separated(w, j, (size_t)-1))
+                continue;
+            double g = delta(w, j, -1);
+            if (g > bg + EPS) {
+                bg = g;
+                best = (long)j;
+            }
+        }
+        if (best < 0)
+            break;
+        set_open(w, (size_t)best, 1);
+        placed++;
+    }
+    return placed;
+}
+
+static size_t swaps(work *w, size_t placed)
+{
+    const pl_sit_inst *in = w->in;
+    size_t passes = 0;
+    for (;;) {
+        passes++;
+        double bg = EPS * (1 + fabs(pl_sit_value(in, w->open)));
+        long bo = -1, bi = -1;
+        for (size_t o = 0; o < in->n_cand; o++) {
+            if (!w->open[o] || in->fixed[o])
+                continue;
+            for (size_t j = 0; j < in->n_cand; j++) {
+                if (!w->elig[j] || w->open[j] ||
+                    !quota_ok(w, in->kind[j], in->kind[o], in->p - placed) || !separated(w, j, o))
+                    continue;
+                double g = delta(w, j, (long)o);
+                if (g > bg) {
+                    bg = g;
+                    bo = (long)o;
+                    bi = (long)j;
+                }
+            }
+        }
+        if (bo < 0 || passes > 10000)
+            break;
+        set_open(w, (size_t)bo, 0);
+        set_open(w, (size_t)bi, 1);
+    }
+    return passes;
+}
+
+/* ==== exhaustive enumeration =========================================== */
+
+static double choose(size_t n, size_t k)
+{
+    double c = 1;
+    for (size_t i = 0; i < k; i++)
+        c = c * (double)(n - i) / (double)(i + 1);
+    return c;
+}
+
+/* Try every set of p eligible candidates; keep the best that meets the
+ * constraints.  Returns the number of new sites in the best set. */
+static size_t exhaustive(work *w, int *best_open, double *best_val)
+{
+    const pl_sit_inst *in = w->in;
+    size_t m = w->n_elig, p = in->p < m ? in->p : m, found = 0;
+    size_t *e = malloc((m ? m : 1) * sizeof *e), *c = malloc((p + 1) * sizeof *c);
+    int maximise = in->objective == PL_OBJ_COVERAGE;
+    *best_val = maximise ? -INFINITY : INFINITY;
+    if (!e || !c) {
+        free(e);
+        free(c);
+        return (size_t)-1;
+    }
+    size_t k = 0;
+    for (size_t j = 0; j < in->n_cand; j++)
+        if (w->elig[j])
+            e[k++] = j;
+    for (size_t i = 0; i < p; i++)
+        c[i] = i;
+    for (;;) {
+        for (size_t i = 0; i < p; i++)
+            set_open(w, e[c[i]], 1);
+        int ok = quota_ok(w, -1, -1, 0);
+        for (size_t i = 0; ok && i < p; i++)
+            ok = separated(w, e[c[i]], (size_t)-1);
+        if (ok) {
+            double v = pl_sit_value(in, w->open);
+            if (maximise ? v > *best_val + EPS : v < *best_val - EPS) {
+                *best_val = v;
+                memcpy(best_open, w->open, in->n_cand * sizeof *best_open);
+                found = p;
+            }
+        }
+        for (size_t i = 0; i < p; i++)
+            set_open(w, e[c[i]], 0);
+        /* next combination in lexicographic order */
+        long i = (long)p - 1;
+        while (i >= 0 && c[i] == m - p + (size_t)i)
+            i--;
+        if (i < 0)
+            break;
+        c[i]++;
+        for (size_t t = (size_t)i + 1; t < p; t++)
+            c[t] = c[t - 1] + 1;
+    }
+    free(e);
+    free(c);
+    return found;
+}
+
+/* ==== Lagrangian bounds ================================================ */
+
+static int cmp_desc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+/* Upper bound on the covered weight (coverage). */
+static double coverage_bound(work *w, double lower, size_t *iters)
+{
+    const pl_sit_inst *in = w->in;
+    size_t n = in->n_dem, m = in->n_cand;
+    double *lam = calloc(n ? n : 1, sizeof *lam), *s = malloc((m ? m : 1) * sizeof *s),
+           *g = malloc((n ? n : 1) * sizeof *g), *tmp = malloc((m ? m : 1) * sizeof *tmp);
+    char *fixed_cov = calloc(n ? n : 1, 1);
+    int *top = malloc((m ? m : 1) * sizeof *top);
+    double constant = 0, free_w = 0, best = INFINITY;
+    if (!lam || !s || !g || !tmp || !fixed_cov || !top)
+        goto out;
+    for (size_t j = 0; j < m; j++)
+        if (in->fixed[j])
+            for (size_t k = w->off[j]; k < w->off[j + 1]; k++)
+                fixed_cov[w->idx[k]] = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (fixed_cov[i])
+            constant += in->dw[i];
+        else
+            free_w += in->dw[i];
+        lam[i] = fixed_cov[i] ? 0 : in->dw[i] / 2;
+    }
+    best = constant + free_w; /* the trivial bound */
+    size_t p = in->p < w->n_elig ? in->p : w->n_elig;
+    double theta = 2.0;
+    size_t stale = 0;
+    for (size_t it = 0; it < 2000; it++) {
+        (*iters)++;
+        double L = constant;
+        for (size_t i = 0; i < n; i++)
+            if (!fixed_cov[i] && in->dw[i] - lam[i] > 0)
+                L += in->dw[i] - lam[i];
+        size_t ne = 0;
+        for (size_t j = 0; j < m; j++) {
+            s[j] = 0;
+            top[j] = 0;
+            if (!w->elig[j])
+                continue;
+            for (size_t k = w->off[j]; k < w->off[j + 1]; k++)
+                if (!fixed_cov[w->idx[k]])
+                    s[j] += lam[w->idx[k]];
+            tmp[ne++] = s[j];
+        }
+        qsort(tmp, ne, sizeof *tmp, cmp_desc);
+        double cut = p ? tmp[p - 1] : INFINITY;
+        size_t taken = 0;
+        for (size_t j = 0; j < m && taken < p; j++) /* strictly larger first */
+            if (w->elig[j] && s[j] > cut) {
+                top[j] = 1;
+                taken++;
+            }
+        for (size_t j = 0; j < m && taken < p; j++) /* then ties by index */
+            if (w->elig[j] && !top[j] && s[j] == cut) {
+                top[j] = 1;
+                taken++;
+            }
+        for (size_t j = 0; j < m; j++)
+            if (top[j])
+                L += s[j];
+        if (L < best - 1e-12) {
+            best = L;
+            stale = 0;
+        } else if (++stale >= 20) {
+            theta /= 2;
+            stale = 0;
+        }
+        if (best - lower <= 1e-9 * fmax(1, best) || theta < 1e-6)
+            break;
+        /* subgradient of L in lambda: -y_i + (covers of i among the top p) */
+        double norm = 0;
+        for (size_t i = 0; i < n; i++)
+            g[i] = (!fixed_cov[i] && in->dw[i] - lam[i] > 0) ? -1.0 : 0.0;
+        for (size_t j = 0; j < m; j++)
+            if (top[j])
+                for (size_t k = w->off[j]; k < w->off[j + 1]; k++)
+                    if (!fixed_cov[w->idx[k]])
+                        g[w->idx[k]] += 1.0;
+        for (size_t i = 0; i < n; i++)
+            norm += g[i] * g[i];
+        if (norm == 0)
+            break; /* L is optimal in lambda */
+        double t = theta * (L - lower) / norm;
+        for (size_t i = 0; i < n; i++)
+            if (!fixed_cov[i])
+                lam[i] = fmax(0, lam[i] - t * g[i]);
+    }
+out:
+    free(lam);
+    free(s);
+    free(g);
+    free(tmp);
+    free(fixed_cov);
+    free(top);
+    return best;
+}
+
+/* Lower bound on the weighted distance (median). */
+static double median_bound(work *w, double upper, size_t *iters)
+{
+    const pl_sit_inst *in = w->in;
+    size_t n = in->n_dem, m = in->n_cand;
+    double *mu = malloc((n ? n : 1) * sizeof *mu), *rho = malloc((m ? m : 1) * sizeof *rho),
+           *tmp = malloc((m ? m : 1) * sizeof *tmp), *g = malloc((n ? n : 1) * sizeof *g);
+    int *opn = malloc((m ? m : 1) * sizeof *opn);
+    double best = 0;
+    if (!mu || !rho || !tmp || !g || !opn)
+        goto out;
+    for (size_t i = 0; i < n; i++) { /* start: cost of the nearest possible site */
+        double dm = INFINITY;
+        for (size_t j = 0; j < m; j++)
+            if (w->elig[j] || in->fixed[j])
+                dm = fmin(dm, d2(in->dx[i], in->dy[i], in->cx[j], in->cy[j]));
+        mu[i] = in->dw[i] * sqrt(dm);
+    }
+    size_t p = in->p < w->n_elig ? in->p : w->n_elig;
+    double theta = 2.0;
+    size_t stale = 0;
+    for (size_t it = 0; it < 500; it++) {
+        (*iters)++;
+        double L = 0;
+        for (size_t i = 0; i < n; i++)
+            L += mu[i];
+        size_t ne = 0;
+        for (size_t j = 0; j < m; j++) {
+            rho[j] = 0;
+            opn[j] = 0;
+            if (!w->elig[j] && !in->fixed[j])
+                continue;
+            for (size_t i = 0; i < n; i++)
+                rho[j] += fmin(0, in->dw[i] * sqrt(d2(in->dx[i], in->dy[i], in->cx[j], in->cy[j])) - mu[i]);
+            if (in->fixed[j]) {
+                opn[j] = 1;
+                L += rho[j];
+            } else {
+                tmp[ne++] = rho[j];
+            }
+        }
+        qsort(tmp, ne, sizeof *tmp, cmp_desc); /* descending: the p smallest are last */
+        double cut = p ? tmp[ne - p] : -INFINITY;
+        size_t taken = 0;
+        for (size_t j = 0; j < m && taken < p; j++)
+            if (w->elig[j] && rho[j] < cut) {
+                opn[j] = 1;
+                L += rho[j];
+                taken++;
+            }
+        for (size_t j = 0; j < m && taken < p; j++)
+            if (w->elig[j] && !opn[j] && rho[j] == cut) {
+                opn[j] = 1;
+                L += rho[j];
+                taken++;
+            }
+        if (L > best + 1e-12) {
+            best = L;
+            stale = 0;
+        } else if (++stale >= 20) {
+            theta /= 2;
+            stale = 0;
+        }
+        if (upper - best <= 1e-9 * fmax(1, upper) || theta < 1e-6)
+            break;
+        double norm = 0;
+        for (size_t i = 0; i < n; i++) {
+            g[i] = 1;
+            for (size_t j = 0; j < m; j++)
+                if (opn[j] && in->dw[i] * sqrt(d2(in->dx[i], in->dy[i], in->cx[j], in->cy[j])) - mu[i] < 0)
+                    g[i] -= 1;
+            norm += g[i] * g[i];
+        }
+        if (norm == 0)
+            break;
+        double t = theta * (upper - L) / norm;
+        for (size_t i = 0; i < n; i++)
+            mu[i] += t * g[i];
+    }
+out:
+    free(mu);
+    free(rho);
+    free(tmp);
+    free(g);
+    free(opn);
+    return best;
+}
+
+/* ==== entry point ======================================================= */
+
+int pl_sit_solve(const pl_sit_inst *in, pl_sit_result *res)
+{
+    work w = {in, NULL, NULL, NULL, 0, NULL, NULL, NULL};
+    int rc = -1;
+    memset(res, 0, sizeof *res);
+    w.elig = calloc(in->n_cand ? in->n_cand : 1, sizeof *w.elig);
+    w.open = calloc(in->n_cand ? in->n_cand : 1, sizeof *w.open);
+    w.cnt = calloc(in->n_dem ? in->n_dem : 1, sizeof *w.cnt);
+    w.nkind = calloc(in->n_kinds ? in->n_kinds : 1, sizeof *w.nkind);
+    res->open = calloc(in->n_cand ? in->n_cand : 1, sizeof *res->open);
+    if (!w.elig || !w.open || !w.cnt || !w.nkind || !res->open || build_cover(&w))
+        goto out;
+    for (size_t i = 0; i < in->n_dem; i++)
+        res->total_weight += in->dw[i];
+    for (size_t j = 0; j < in->n_cand; j++) {
+        if (in->fixed[j]) {
+            w.open[j] = 1;
+            for (size_t k = w.off[j]; k < w.off[j + 1]; k++)
+                w.cnt[w.idx[k]]++;
+        } else if (in->feasible[j]) {
+            w.elig[j] = 1;
+            w.n_elig++;
+        }
+    }
+    /* built sites may break separation among themselves: they are given */
+    size_t placed;
+    if (choose(w.n_elig, in->p < w.n_elig ? in->p : w.n_elig) <= (double)in->exact_limit) {
+        double v;
+        placed = exhaustive(&w, res->open, &v);
+        if (placed == (size_t)-1)
+            goto out;
+        if (placed == 0 && in->p > 0) { /* constraints unmet by any full set: fall back */
+            placed = greedy(&w);
+            memcpy(res->open, w.open, in->n_cand * sizeof *res->open);
+            res->method = "greedy (no set of p sites meets every constraint)";
+        } else {
+            if (in->p == 0)
+                memcpy(res->open, w.open, in->n_cand * sizeof *res->open);
+            res->method = "exhaustive enumeration";
+        }
+        res->objective = pl_sit_value(in, res->open);
+        res->bound = res->objective;
+    } else {
+        placed = greedy(&w);
+        res->iterations += swaps(&w, placed);
+        memcpy(res->open, w.open, in->n_cand * sizeof *res->open);
+        res->objective = pl_sit_value(in, res->open);
+        if (in->objective == PL_OBJ_MEDIAN) {
+            res->bound = median_bound(&w, res->objective, &res->iterations);
+            res->method = "greedy + 1-swap local search, Lagrangian lower bound";
+        } else {
+            res->bound = coverage_bound(&w, res->objective, &res->iterations);
+            res->method = "greedy + 1-swap local search, Lagrangian upper bound";
+        }
+    }
+    res->n_new = placed;
+    res->gap = res->bound != 0 ? fabs(res->bound - res->objective) / fabs(res->bound) : 0;
+    rc = 0;
+out:
+    free(w.off);
+    free(w.idx);
+    free(w.elig);
+    free(w.open);
+    free(w.cnt);
+    free(w.nkind);
+    if (rc) {
+        free(res->open);
+        res->open = NULL;
+    }
+    return rc;
+}

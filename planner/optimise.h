@@ -1,0 +1,49 @@
+/*
+ * optimise.h - the siting optimiser: plain arrays in, chosen sites and a
+ * proven bound out. No GIS here, so the unit tests can check it against
+ * exhaustive enumeration on small instances.
+ */
+#ifndef PL_OPTIMISE_H
+#define PL_OPTIMISE_H
+
+#include <stddef.h>
+
+enum pl_objective { PL_OBJ_COVERAGE, PL_OBJ_MEDIAN };
+
+typedef struct pl_sit_inst {
+    size_t n_dem;          /* demand points */
+    const double *dw;      /* weight per demand point */
+    const double *dx, *dy; /* demand coordinates, metres */
+    const double *dr;      /* service radius per demand point, metres (coverage) */
+    size_t n_cand;         /* candidate sites, built ones included */
+    const double *cx, *cy; /* candidate coordinates, metres */
+    const int *fixed;      /* 1: built, always open, not counted in p */
+    const int *feasible;   /* 1: may be chosen (built sites are always open) */
+    const int *kind;       /* kind index per candidate, 0..n_kinds-1 */
+    size_t n_kinds;
+    const int *quota;      /* at least quota[k] new sites of kind k (NULL: none) */
+    size_t p;              /* new sites to choose */
+    double min_sep_m;      /* minimum distance between open sites (0: none) */
+    int objective;         /* enum pl_objective */
+    size_t exact_limit;    /* enumerate when C(eligible, p) is at most this */
+} pl_sit_inst;
+
+typedef struct pl_sit_result {
+    int *open;             /* n_cand flags: 1 open (built or chosen); owned */
+    size_t n_new;          /* new sites chosen (< p when constraints leave too few) */
+    double objective;      /* covered weight, or weighted distance (median) */
+    double bound;          /* upper bound (coverage) or lower bound (median) */
+    double gap;            /* |bound - objective| / |bound|, 0 when proven optimal */
+    double total_weight;   /* all demand weight */
+    const char *method;    /* "exhaustive" or "greedy+swap, Lagrangian bound" */
+    size_t iterations;     /* swap passes + subgradient iterations (work done) */
+} pl_sit_result;
+
+/* Solve.  Returns 0, or -1 when memory runs out.  Deterministic: ties go
+ * to the lower candidate index.  Ownership: free res->open with free(). */
+int pl_sit_solve(const pl_sit_inst *in, pl_sit_result *res);
+
+/* Objective value of a given set of open sites (same definition). */
+double pl_sit_value(const pl_sit_inst *in, const int *open);
+
+#endif

@@ -1,0 +1,723 @@
+/*
+ * siting.c - vertiport siting: feasibility of every candidate, the choice
+ * (optimise.c), the network check, and the LP text for an external solver.
+ *
+ * Entry points: pl_siting_run, pl_siting_free, pl_siting_lp.
+ *
+ * Feasibility of a site, each failed rule recorded as a reason:
+ *   1. inside the district (boundary layers) and on land (water layers;
+ *      features with kind "island" are land);
+ *   2. its footprint fits: the safety area, a disc of diameter
+ *      safety_factor x D (FAA EB 105A as commonly implemented: TLOF 1.0 D,
+ *      FATO 1.5 D, safety area 2.0 D overall), lies on land in the district;
+ *   3. zone rules: the safety area meets no zone whose class forbids
+ *      vertiports, and the site keeps the rule's min_distance_m from zones
+ *      that ask one;
+ *   4. obstacles (when an obstacles layer is given: points with height_m):
+ *      headings 0-359 are scanned; a heading is free when no obstacle rises
+ *      above the approach/departure surface (from the FATO edge, 1 up per
+ *      surface_slope out, widening surface_splay each side); a site needs
+ *      one free heading;
+ *   5. separation between open sites is a constraint of the choice.
+ * Built sites are always open; their failed rules are reported, not enforced.
+ */
+#include "planner.h"
+#include "optimise.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define FOOTPRINT_QUADSEGS 8
+#define COVER_QUADSEGS 32
+
+static void reason(pl_site *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void reason(pl_site *s, const char *fmt, ...)
+{
+    char t[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t, sizeof t, fmt, ap);
+    va_end(ap);
+    if (s->why.n)
+        pl_buf_puts(&s->why, "; ");
+    pl_buf_puts(&s->why, t);
+}
+
+/* Vertiport kind from a candidate kind (what the site would serve). */
+static const char *vp_kind_of(const char *kind, const char *given)
+{
+    if (given)
+        return given;
+    if (!strcmp(kind, "hospital"))
+        return "medical";
+    if (!strcmp(kind, "industrial_park") || !strcmp(kind, "logistics_hub"))
+        return "logistics";
+    if (!strcmp(kind, "town_centre"))
+        return "passenger";
+    return "tourism";
+}
+
+/* ==== land: district minus water ====================================== */
+
+static GEOSGeometry *union_of(pl_ctx *ctx, const pl_plan *p, int role, int skip_islands)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    size_t n = 0, cap = 16;
+    GEOSGeometry **a = malloc(cap * sizeof *a);
+    if (!a)
+        return NULL;
+    for (size_t i = 0; i < p->n_layers; i++) {
+        const pl_layer *l = p->layers[i];
+        if (l->decl->role != role)
+            continue;
+        for (size_t k = 0; k < l->n_feats; k++) {
+            const pl_feature *f = &l->a_feats[k];
+            int t = GEOSGeomTypeId_r(h, f->g);
+            if (t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON)
+                continue;
+            if (skip_islands && !strcmp(pl_feature_str(f, "kind", ""), "island"))
+                continue;
+            if (n == cap) {
+                GEOSGeometry **b = realloc(a, 2 * cap * sizeof *b);
+                if (!b)
+                    goto fail;
+                a = b;
+                cap *= 2;
+            }
+            if (!(a[n] = GEOSGeom_clone_r(h, f->g)))
+                goto fail;
+            n++;
+        }
+    }
+    if (n == 0) {
+        free(a);
+        return GEOSGeom_createEmptyPolygon_r(h);
+    }
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, a, (unsigned)n);
+    free(a);
+    if (!coll)
+        return NULL;
+    GEOSGeometry *u = GEOSUnaryUnion_r(h, coll);
+    GEOSGeom_destroy_r(h, coll);
+    return u;
+fail:
+    for (size_t k = 0; k < n; k++)
+        GEOSGeom_destroy_r(h, a[k]);
+    free(a);
+    return NULL;
+}
+
+/* ==== obstacles: free approach/departure headings ====================== */
+
+typedef struct obstacle {
+    double x, y, h;   /* position, height above the site (m) */
+} obstacle;
+
+/* Fill s->headings with the free headings ("10-85,200-359"); returns the
+ * number of free headings, or -1 when an obstacle stands in the FATO. */
+static int scan_headings(const pl_siting_cfg *c, pl_site *s, const obstacle *ob, size_t n_ob)
+{
+    double r_fato = c->fato_factor * c->design_d_m / 2;
+    char blocked[360] = {0};
+    for (size_t k = 0; k < n_ob; k++) {
+        double dx = ob[k].x - s->x, dy = ob[k].y - s->y, d = hypot(dx, dy);
+        if (d <= r_fato && ob[k].h > 0)
+            return -1;
+        double brg = atan2(dx, dy) * 180 / M_PI; /* clockwise from north */
+        for (int hd = 0; hd < 360; hd++) {
+            double diff = (brg - hd) * M_PI / 180;
+            double along = d * cos(diff) - r_fato, across = fabs(d * sin(diff));
+            if (along < 0 || across > r_fato + c->surface_splay * along)
+                continue;
+            if (ob[k].h > along / c->surface_slope)
+                blocked[hd] = 1;
+        }
+    }
+    int free_n = 0;
+    for (int hd = 0; hd < 360;) {
+        if (blocked[hd]) {
+            hd++;
+            continue;
+        }
+        int a = hd;
+        while (hd < 360 && !blocked[hd])
+            hd++;
+        pl_buf_printf(&s->headings, "%s%d-%d", s->headings.n ? "," : "", a, hd - 1);
+        free_n += hd - a;
+    }
+    return free_n;
+}
+
+/* ==== building the sites ================================================ */
+
+static int add_site(pl_ctx *ctx, pl_siting *st, size_t *cap, const pl_layer *l, const pl_feature *f,
+                    int existing)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    if (GEOSGeomTypeId_r(h, f->g) != GEOS_POINT)
+        return pl_error(ctx, PL_GEOM, "%s: layer '%s': site %s: expected a Point, got a %s",
+                        l->decl->path, l->decl->id, f->id, pl_geom_type_name(GEOSGeomTypeId_r(h, f->g)));
+    if (st->n == *cap) {
+        size_t c = *cap ? *cap * 2 : 64;
+        pl_site *a = realloc(st->a, c * sizeof *a);
+        if (!a)
+            return pl_error(ctx, PL_NOMEM, "out of memory");
+        st->a = a;
+        *cap = c;
+    }
+    pl_site *s = &st->a[st->n++];
+    memset(s, 0, sizeof *s);
+    GEOSGeomGetX_r(h, f->g, &s->x);
+    GEOSGeomGetY_r(h, f->g, &s->y);
+    s->id = pl_strdup(f->id);
+    s->name = pl_strdup(pl_feature_str(f, "name", f->id));
+    s->kind = pl_strdup(pl_feature_str(f, "kind", existing ? "built" : "unspecified"));
+    s->vp_kind = pl_strdup(vp_kind_of(s->kind, existing ? pl_feature_str(f, "kind", NULL) : NULL));
+    s->source = pl_strdup(pl_feature_str(f, "source", NULL));
+    s->license = pl_strdup(pl_feature_str(f, "license", NULL));
+    s->accuracy = pl_strdup(pl_feature_str(f, "accuracy", NULL));
+    s->layer_id = l->decl->id;
+    s->existing = existing;
+    s->feasible = 1;
+    if (!s->id || !s->name || !s->kind || !s->vp_kind)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    return PL_OK;
+}
+
+typedef struct zone_hits {
+    const pl_zone **a;
+    size_t n, cap;
+} zone_hits;
+
+static void hit_cb(void *item, void *ud)
+{
+    zone_hits *z = ud;
+    if (z->n == z->cap) {
+        size_t c = z->cap ? 2 * z->cap : 16;
+        const pl_zone **a = realloc(z->a, c * sizeof *a);
+        if (!a)
+            return;
+        z->a = a;
+        z->cap = c;
+    }
+    z->a[z->n++] = item;
+}
+
+static int cmp_zone_ptr(const void *a, const void *b)
+{
+    const void *const *x = a, *const *y = b;
+    return (*x > *y) - (*x < *y);
+}
+
+/* Rules 1-4 for one site. */
+static int check_site(pl_ctx *ctx, const pl_plan *p, pl_site *s, const GEOSPreparedGeometry *district,
+                      const GEOSPreparedGeometry *land, const GEOSGeometry *water, const obstacle *ob,
+                      size_t n_ob, int have_obstacles, double max_zone_dist)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    const pl_siting_cfg *c = &p->sc->siting;
+    int rc = PL_OK;
+    GEOSGeometry *pt = pl_geom_point(ctx, s->x, s->y);
+    double r_safe = c->safety_factor * c->design_d_m / 2;
+    GEOSGeometry *disc = pt ? GEOSBuffer_r(h, pt, r_safe, FOOTPRINT_QUADSEGS) : NULL;
+    GEOSGeometry *probe = pt ? GEOSBuffer_r(h, pt, fmax(max_zone_dist, r_safe), 1) : NULL;
+    zone_hits zh = {0};
+    if (!disc || !probe) {
+        rc = pl_error(ctx, PL_GEOM, "site %s: %s", s->id, pl_libmsg(ctx));
+        goto out;
+    }
+    if (GEOSPreparedContains_r(h, district, pt) != 1) {
+        reason(s, "outside the district");
+        s->feasible = 0;
+    } else if (GEOSPreparedContains_r(h, land, pt) != 1) {
+        reason(s, "in water");
+        s->feasible = 0;
+    } else if (GEOSPreparedContains_r(h, land, disc) != 1) {
+        double d = 0;
+        GEOSDistance_r(h, pt, water, &d);
+        reason(s, "the %.1f m safety area (%.1f D) does not fit on land: water or the district edge "
+                  "is %.1f m away", 2 * r_safe, c->safety_factor, d);
+        s->feasible = 0;
+    }
+    pl_zones_query(ctx, p->zones, probe, hit_cb, &zh);
+    if (zh.n > 1)
+        qsort(zh.a, zh.n, sizeof *zh.a, cmp_zone_ptr);
+    for (size_t k = 0; k < zh.n; k++) {
+        const pl_zone *z = zh.a[k];
+        if (!z->rule || z->rule->vertiport == PL_VR_ALLOWED)
+            continue;
+        if (z->rule->vertiport == PL_VR_FORBIDDEN) {
+            if (GEOSPreparedIntersects_r(h, z->pg, disc) == 1) {
+                reason(s, "in %s %s (%s), where vertiports are forbidden", z->cls, z->id, z->name);
+                s->feasible = 0;
+            }
+        } else {
+            double d = 0;
+            GEOSPreparedDistance_r(h, z->pg, pt, &d);
+            if (d < z->rule->min_distance_m) {
+                reason(s, "%.0f m from %s %s, the rule asks at least %.0f m", d, z->cls, z->id,
+                       z->rule->min_distance_m);
+                s->feasible = 0;
+            }
+        }
+    }
+    if (have_obstacles) {
+        int nfree = scan_headings(c, s, ob, n_ob);
+        if (nfree < 0) {
+            reason(s, "an obstacle stands inside the FATO");
+            s->feasible = 0;
+        } else if (nfree == 0) {
+            reason(s, "no approach/departure heading is clear of obstacles above the %g:1 surface",
+                   c->surface_slope);
+            s->feasible = 0;
+        }
+    } else {
+        pl_buf_puts(&s->headings, "not checked (no obstacle layer)");
+    }
+out:
+    free(zh.a);
+    if (pt)
+        GEOSGeom_destroy_r(h, pt);
+    if (disc)
+        GEOSGeom_destroy_r(h, disc);
+    if (probe)
+        GEOSGeom_destroy_r(h, probe);
+    return rc;
+}
+
+static double demand_radius(const pl_siting_cfg *c, const char *kind)
+{
+    for (size_t k = 0; kind && k < c->n_radius_kind; k++)
+        if (!strcmp(c->radius_kind[k], kind))
+            return c->radius_kind_m[k];
+    return c->radius_m;
+}
+
+static int load_demand(pl_ctx *ctx, const pl_plan *p, pl_siting *st)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    const pl_siting_cfg *c = &p->sc->siting;
+    size_t total = 0;
+    for (size_t i = 0; i < p->n_layers; i++)
+        if (p->layers[i]->decl->role == PL_ROLE_DEMAND)
+            total += p->layers[i]->n_feats;
+    size_t m = total ? total : 1;
+    st->dx = malloc(m * sizeof *st->dx);
+    st->dy = malloc(m * sizeof *st->dy);
+    st->dw = malloc(m * sizeof *st->dw);
+    st->dr = malloc(m * sizeof *st->dr);
+    st->dem_id = calloc(m, sizeof *st->dem_id);
+    if (!st->dx || !st->dy || !st->dw || !st->dr || !st->dem_id)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    for (size_t i = 0; i < p->n_layers; i++) {
+        const pl_layer *l = p->layers[i];
+        if (l->decl->role != PL_ROLE_DEMAND)
+            continue;
+        for (size_t k = 0; k < l->n_feats; k++) {
+            const pl_feature *f = &l->a_feats[k];
+            if (GEOSGeomTypeId_r(h, f->g) != GEOS_POINT)
+                return pl_error(ctx, PL_GEOM, "%s: layer '%s': demand %s: expected a Point",
+                                l->decl->path, l->decl->id, f->id);
+            const pl_prop *w = pl_feature_prop(f, "weight");
+            double wt = 1;
+            if (w && w->type != PL_P_NULL) {
+                char *end = NULL;
+                wt = w->type == PL_P_STR ? strtod(w->str, &end) : w->num;
+                if ((end && *end) || !isfinite(wt) || wt < 0)
+                    return pl_error(ctx, PL_PARSE, "%s: layer '%s': demand %s: weight must be a number >= 0",
+                                    l->decl->path, l->decl->id, f->id);
+            }
+            size_t j = st->n_dem++;
+            GEOSGeomGetX_r(h, f->g, &st->dx[j]);
+            GEOSGeomGetY_r(h, f->g, &st->dy[j]);
+            st->dw[j] = wt;
+            st->dr[j] = demand_radius(c, pl_feature_str(f, "kind", NULL));
+            if (!(st->dem_id[j] = pl_strdup(f->id)))
+                return pl_error(ctx, PL_NOMEM, "out of memory");
+        }
+    }
+    return PL_OK;
+}
+
+static int load_obstacles(pl_ctx *ctx, const pl_plan *p, obstacle **ob, size_t *n, int *have)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    size_t cap = 0;
+    *ob = NULL;
+    *n = 0;
+    *have = 0;
+    for (size_t i = 0; i < p->n_layers; i++) {
+        const pl_layer *l = p->layers[i];
+        if (l->decl->role != PL_ROLE_OBSTACLES)
+            continue;
+        *have = 1;
+        for (size_t k = 0; k < l->n_feats; k++) {
+            const pl_feature *f = &l->a_feats[k];
+            const pl_prop *hp = pl_feature_prop(f, "height_m");
+            if (!hp || hp->type == PL_P_NULL || GEOSGeomTypeId_r(h, f->g) != GEOS_POINT)
+                return pl_error(ctx, PL_PARSE, "%s: layer '%s': obstacle %s: expected a Point with height_m",
+                                l->decl->path, l->decl->id, f->id);
+            if (*n == cap) {
+                cap = cap ? 2 * cap : 64;
+                obstacle *a = realloc(*ob, cap * sizeof *a);
+                if (!a)
+                    return pl_error(ctx, PL_NOMEM, "out of memory");
+                *ob = a;
+            }
+            obstacle *o = &(*ob)[(*n)++];
+            GEOSGeomGetX_r(h, f->g, &o->x);
+            GEOSGeomGetY_r(h, f->g, &o->y);
+            o->h = hp->type == PL_P_STR ? atof(hp->str) : hp->num;
+        }
+    }
+    return PL_OK;
+}
+
+/* ==== network check ====================================================== */
+
+static void network(const pl_plan *p, pl_siting *st)
+{
+    for (size_t i = 0; i < st->n; i++) {
+        pl_site *s = &st->a[i];
+        s->nearest_open_m = INFINITY;
+        if (!s->open)
+            continue;
+        for (size_t j = 0; j < st->n; j++)
+            if (j != i && st->a[j].open)
+                s->nearest_open_m = fmin(s->nearest_open_m, hypot(st->a[j].x - s->x, st->a[j].y - s->y));
+    }
+    const pl_routeset *rs = p->routes;
+    for (size_t r = 0; rs && r < rs->n; r++) {
+        const pl_route *ro = &rs->a[r];
+        pl_route_ends *e = &st->ends[r];
+        e->from_m = e->to_m = INFINITY;
+        for (size_t i = 0; i < st->n; i++) {
+            const pl_site *s = &st->a[i];
+            if (!s->open)
+                continue;
+            double df = hypot(ro->x[0] - s->x, ro->y[0] - s->y);
+            double dt = hypot(ro->x[ro->n_pts - 1] - s->x, ro->y[ro->n_pts - 1] - s->y);
+            if (df < e->from_m) {
+                e->from_m = df;
+                e->from = s;
+            }
+            if (dt < e->to_m) {
+                e->to_m = dt;
+                e->to = s;
+            }
+        }
+        if (e->from_m > p->sc->siting.end_tolerance_m)
+            e->from = NULL;
+        if (e->to_m > p->sc->siting.end_tolerance_m)
+            e->to = NULL;
+    }
+}
+
+/* ==== the run ============================================================= */
+
+static int kind_index(char ***kinds, size_t *n, const char *k)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp((*kinds)[i], k))
+            return (int)i;
+    char **a = realloc(*kinds, (*n + 1) * sizeof *a);
+    if (!a)
+        return -1;
+    *kinds = a;
+    a[*n] = (char *)k; /* borrowed from the site */
+    return (int)(*n)++;
+}
+
+int pl_siting_run(pl_ctx *ctx, const pl_plan *p, pl_siting **out)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    const pl_siting_cfg *c = &p->sc->siting;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = PL_OK;
+    *out = NULL;
+    pl_siting *st = calloc(1, sizeof *st);
+    GEOSGeometry *district = NULL, *water = NULL, *land = NULL;
+    const GEOSPreparedGeometry *pdistrict = NULL, *pland = NULL;
+    obstacle *ob = NULL;
+    size_t n_ob = 0, cap = 0, n_kinds = 0;
+    int have_ob = 0;
+    char **kinds = NULL;
+    int *fixed = NULL, *feas = NULL, *kind = NULL, *quota = NULL;
+    double *cx = NULL, *cy = NULL;
+    pl_sit_result res = {0};
+    if (!st)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    st->ends = calloc(p->routes && p->routes->n ? p->routes->n : 1, sizeof *st->ends);
+    if (!st->ends) {
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+        goto out;
+    }
+    /* sites: built ones first (always open), then the candidates */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < p->n_layers; i++) {
+            const pl_layer *l = p->layers[i];
+            int want = pass == 0 ? PL_ROLE_VERTIPORTS : PL_ROLE_CANDIDATES;
+            if (l->decl->role != want)
+                continue;
+            for (size_t k = 0; k < l->n_feats; k++)
+                if ((rc = add_site(ctx, st, &cap, l, &l->a_feats[k], pass == 0)) != PL_OK)
+                    goto out;
+        }
+    if ((rc = load_demand(ctx, p, st)) != PL_OK || (rc = load_obstacles(ctx, p, &ob, &n_ob, &have_ob)) != PL_OK)
+        goto out;
+    district = union_of(ctx, p, PL_ROLE_BOUNDARY, 0);
+    water = union_of(ctx, p, PL_ROLE_WATER, 1);
+    land = district && water ? GEOSDifference_r(h, district, water) : NULL;
+    pdistrict = district ? GEOSPrepare_r(h, district) : NULL;
+    pland = land ? GEOSPrepare_r(h, land) : NULL;
+    if (!pdistrict || !pland) {
+        rc = pl_error(ctx, PL_GEOM, "cannot build the land area: %s", pl_libmsg(ctx));
+        goto out;
+    }
+    if (GEOSisEmpty_r(h, district) == 1) {
+        rc = pl_error(ctx, PL_PARSE, "%s: siting needs a boundary layer with the district polygon",
+                      p->sc->file);
+        goto out;
+    }
+    double max_zone_dist = 0;
+    for (size_t i = 0; i < p->sc->n_rules; i++)
+        if (p->sc->a_rules[i].vertiport == PL_VR_MIN_DISTANCE)
+            max_zone_dist = fmax(max_zone_dist, p->sc->a_rules[i].min_distance_m);
+    for (size_t i = 0; i < st->n; i++) {
+        if ((rc = check_site(ctx, p, &st->a[i], pdistrict, pland, water, ob, n_ob, have_ob, max_zone_dist)))
+            goto out;
+        st->n_feasible += !st->a[i].existing && st->a[i].feasible;
+    }
+    /* the instance */
+    size_t m = st->n ? st->n : 1;
+    fixed = calloc(m, sizeof *fixed);
+    feas = calloc(m, sizeof *feas);
+    kind = calloc(m, sizeof *kind);
+    cx = malloc(m * sizeof *cx);
+    cy = malloc(m * sizeof *cy);
+    if (!fixed || !feas || !kind || !cx || !cy) {
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+        goto out;
+    }
+    size_t n_built = 0;
+    for (size_t i = 0; i < st->n; i++) {
+        fixed[i] = st->a[i].existing;
+        n_built += fixed[i];
+        feas[i] = st->a[i].feasible;
+        cx[i] = st->a[i].x;
+        cy[i] = st->a[i].y;
+        if ((kind[i] = kind_index(&kinds, &n_kinds, st->a[i].kind)) < 0) {
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+            goto out;
+        }
+    }
+    if (c->n_quota) {
+        quota = calloc(n_kinds + c->n_quota, sizeof *quota);
+        if (!quota) {
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+            goto out;
+        }
+        for (size_t q = 0; q < c->n_quota; q++) {
+            size_t before = n_kinds;
+            int k = kind_index(&kinds, &n_kinds, c->quota_kind[q]);
+            if (k < 0) {
+                rc = pl_error(ctx, PL_NOMEM, "out of memory");
+                goto out;
+            }
+            if ((size_t)k >= before)
+                kinds[k] = c->quota_kind[q];
+            quota[k] = c->quota_n[q];
+        }
+    }
+    size_t p_new = c->count;
+    if (c->built_count)
+        p_new = c->count > n_built ? c->count - n_built : 0;
+    pl_sit_inst in = {st->n_dem, st->dw, st->dx, st->dy, st->dr, st->n, cx, cy, fixed, feas, kind,
+                      n_kinds, quota, p_new, c->min_sep_m, c->objective, c->exact_limit};
+    if (pl_sit_solve(&in, &res)) {
+        rc = pl_error(ctx, PL_NOMEM, "out of memory while siting");
+        goto out;
+    }
+    st->objective = res.objective;
+    st->bound = res.bound;
+    st->gap = res.gap;
+    st->total_w = res.total_weight;
+    st->method = res.method;
+    st->iterations = res.iterations;
+    st->n_new = res.n_new;
+    for (size_t i = 0; i < st->n; i++)
+        st->a[i].open = res.open[i];
+    /* per-site coverage, for the reasons and the output */
+    for (size_t d = 0; d < st->n_dem; d++) {
+        size_t reach = 0, last = 0;
+        for (size_t i = 0; i < st->n; i++) {
+            if (hypot(st->a[i].x - st->dx[d], st->a[i].y - st->dy[d]) > st->dr[d])
+                continue;
+            st->a[i].covered_w += st->dw[d];
+            if (st->a[i].open) {
+                reach++;
+                last = i;
+            }
+        }
+        if (reach)
+            st->covered_w += st->dw[d];
+        if (reach == 1)
+            st->a[last].only_w += st->dw[d];
+    }
+    network(p, st);
+out:
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    st->time_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    free(res.open);
+    free(kinds);
+    free(fixed);
+    free(feas);
+    free(kind);
+    free(quota);
+    free(cx);
+    free(cy);
+    free(ob);
+    if (pland)
+        GEOSPreparedGeom_destroy_r(h, pland);
+    if (pdistrict)
+        GEOSPreparedGeom_destroy_r(h, pdistrict);
+    if (land)
+        GEOSGeom_destroy_r(h, land);
+    if (water)
+        GEOSGeom_destroy_r(h, water);
+    if (district)
+        GEOSGeom_destroy_r(h, district);
+    if (rc != PL_OK)
+        pl_siting_free(st);
+    else
+        *out = st;
+    return rc;
+}
+
+void pl_siting_free(pl_siting *st)
+{
+    if (!st)
+        return;
+    for (size_t i = 0; i < st->n; i++) {
+        pl_site *s = &st->a[i];
+        free(s->id);
+        free(s->name);
+        free(s->kind);
+        free(s->vp_kind);
+        free(s->source);
+        free(s->license);
+        free(s->accuracy);
+        pl_buf_free(&s->why);
+        pl_buf_free(&s->headings);
+    }
+    free(st->a);
+    for (size_t d = 0; d < st->n_dem; d++)
+        free(st->dem_id[d]);
+    free(st->dem_id);
+    free(st->dx);
+    free(st->dy);
+    free(st->dw);
+    free(st->dr);
+    free(st->ends);
+    free(st);
+}
+
+/* ==== the LP for glpsol ===================================================== */
+
+int pl_siting_lp(pl_ctx *ctx, const pl_plan *p, const pl_siting *st, pl_buf *b)
+{
+    const pl_siting_cfg *c = &p->sc->siting;
+    size_t n_built = 0;
+    double constant = 0;
+    char *fixed_cov = calloc(st->n_dem ? st->n_dem : 1, 1);
+    if (!fixed_cov)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    for (size_t i = 0; i < st->n; i++)
+        n_built += st->a[i].existing;
+    for (size_t d = 0; d < st->n_dem; d++)
+        for (size_t i = 0; i < st->n; i++)
+            if (st->a[i].existing && hypot(st->a[i].x - st->dx[d], st->a[i].y - st->dy[d]) <= st->dr[d])
+                fixed_cov[d] = 1;
+    for (size_t d = 0; d < st->n_dem; d++)
+        if (fixed_cov[d])
+            constant += st->dw[d];
+    /* a candidate too close to a built site can never open */
+    char *usable = calloc(st->n ? st->n : 1, 1);
+    if (!usable) {
+        free(fixed_cov);
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < st->n; i++) {
+        const pl_site *s = &st->a[i];
+        usable[i] = !s->existing && s->feasible;
+        for (size_t j = 0; usable[i] && c->min_sep_m > 0 && j < st->n; j++)
+            if (st->a[j].existing && hypot(st->a[j].x - s->x, st->a[j].y - s->y) < c->min_sep_m)
+                usable[i] = 0;
+    }
+    size_t p_new = c->built_count ? (c->count > n_built ? c->count - n_built : 0) : c->count;
+    pl_buf_printf(b, "\\ Maximal covering siting instance of scenario %s, written by planner %s\n",
+                  p->sc->name, PL_VERSION);
+    pl_buf_printf(b, "\\ x<i>: open candidate i (see the comment lines); y<d>: demand point d covered.\n");
+    pl_buf_puts(b, "\\ Demand already covered by built sites is left out: its weight is ");
+    pl_buf_num(b, constant, 6);
+    pl_buf_puts(b, ", add it to the objective.\n");
+    for (size_t i = 0; i < st->n; i++)
+        if (usable[i])
+            pl_buf_printf(b, "\\ x%zu = %s\n", i, st->a[i].id);
+    pl_buf_puts(b, "Maximize\n obj:");
+    int any = 0;
+    for (size_t d = 0; d < st->n_dem; d++)
+        if (!fixed_cov[d]) {
+            pl_buf_puts(b, " + ");
+            pl_buf_num(b, st->dw[d], 9);
+            pl_buf_printf(b, " y%zu", d);
+            any = 1;
+        }
+    if (!any)
+        pl_buf_puts(b, " 0 x0");
+    pl_buf_puts(b, "\nSubject To\n");
+    for (size_t d = 0; d < st->n_dem; d++) {
+        if (fixed_cov[d])
+            continue;
+        pl_buf_printf(b, " cover%zu: y%zu", d, d);
+        for (size_t i = 0; i < st->n; i++)
+            if (usable[i] && hypot(st->a[i].x - st->dx[d], st->a[i].y - st->dy[d]) <= st->dr[d])
+                pl_buf_printf(b, " - x%zu", i);
+        pl_buf_puts(b, " <= 0\n");
+    }
+    pl_buf_puts(b, " count:");
+    any = 0;
+    for (size_t i = 0; i < st->n; i++)
+        if (usable[i]) {
+            pl_buf_printf(b, " + x%zu", i);
+            any = 1;
+        }
+    pl_buf_printf(b, "%s <= %zu\n", any ? "" : " 0 y0", p_new);
+    for (size_t i = 0; c->min_sep_m > 0 && i < st->n; i++)
+        for (size_t j = i + 1; usable[i] && j < st->n; j++)
+            if (usable[j] && hypot(st->a[j].x - st->a[i].x, st->a[j].y - st->a[i].y) < c->min_sep_m)
+                pl_buf_printf(b, " sep%zu_%zu: x%zu + x%zu <= 1\n", i, j, i, j);
+    for (size_t q = 0; q < c->n_quota; q++) {
+        pl_buf_printf(b, " quota%zu:", q);
+        for (size_t i = 0; i < st->n; i++)
+            if (usable[i] && !strcmp(st->a[i].kind, c->quota_kind[q]))
+                pl_buf_printf(b, " + x%zu", i);
+        pl_buf_printf(b, " + 0 y0 >= %d\n", c->quota_n[q]);
+    }
+    pl_buf_puts(b, "Bounds\n");
+    for (size_t d = 0; d < st->n_dem; d++)
+        if (!fixed_cov[d])
+            pl_buf_printf(b, " 0 <= y%zu <= 1\n", d);
+    pl_buf_puts(b, "Binary\n");
+    for (size_t i = 0; i < st->n; i++)
+        if (usable[i])
+            pl_buf_printf(b, " x%zu\n", i);
+    pl_buf_puts(b, "End\n");
+    free(fixed_cov);
+    free(usable);
+    return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : PL_OK;
+}
