@@ -147,8 +147,11 @@ for fn in sys.argv[1:]:
                         assert '.' not in s or len(s.split('.')[1]) <= 7, (fn, v)
 PY
 "$PLANNER" run "$W" -o "$RESULT/wz2" >/dev/null 2>&1
-check "4.8 two runs give byte-identical files" sh -c "
-    for f in routes.geojson conflicts.geojson zones.geojson summary.json; do cmp -s '$RESULT/wz1/'\$f '$RESULT/wz2/'\$f || exit 1; done"
+check "4.8 two runs give byte-identical files (summary.json: all but its time_ms value)" sh -c "
+    for f in routes.geojson conflicts.geojson zones.geojson vertiports.geojson candidates.geojson coverage.geojson; do
+        cmp -s '$RESULT/wz1/'\$f '$RESULT/wz2/'\$f || exit 1; done &&
+    [ \"\$(sed 's/\"time_ms\":[0-9.]*/T/' '$RESULT/wz1/summary.json')\" = \"\$(sed 's/\"time_ms\":[0-9.]*/T/' '$RESULT/wz2/summary.json')\" ] &&
+    [ \$(grep -o time_ms '$RESULT/wz1/summary.json' | wc -l) -eq 1 ]"
 check "4.9 water layer keeps Taihu's islands as holes" sh -c "
     ogrinfo -ro -q '$TOP/geodata/water.geojson' -dialect SQLite -sql 'SELECT NumInteriorRings(ST_GeometryN(geometry,1)) AS h FROM water' | grep -qE 'h \(Integer\) = [1-9]'"
 check "4.10 every Wuzhong feature carries source, license and accuracy" python3 - "$TOP"/geodata/*.geojson <<'PY'
@@ -388,5 +391,52 @@ check "7.15 the 15 km rule of the patrol scenario widens it to 30 km x 43.2 km =
     [ "$(zarea "$RESULT/scen_taihu-patrol/zones.geojson" ZSWX)" -eq 1296 ]
 check "7.16 ZSSZ has no published runway: a circle of radius sqrt(10^2 + 20^2) km" \
     near "$(zarea "$RESULT/wz1/zones.geojson" ZSSZ)" 1571 1
+
+# ---- 8. vertiport siting ------------------------------------------------------
+SI=$DATA/siting.yaml
+"$PLANNER" site "$SI" -o "$RESULT/site" >"$RESULT/site.out" 2>&1
+check "8.1 site: exit 0, 2 new sites chosen beside the built one" sh -c "[ $? -eq 0 ] && grep -q '9 candidates, 3 feasible; 1 built kept, 2 new chosen' '$RESULT/site.out'"
+check "8.2 exhaustive optimum: 18 of 18 covered, bound 18, gap 0" grep -q 'demand covered 18.0 of 18.0 (100.0 %), upper bound 18.0, gap 0.00 %' "$RESULT/site.out"
+check "8.3 chosen: C_OK and C_OBS, not C_NEAR (300 m from C_OK, separation 1000 m)" sh -c "
+    [ \"\$(grep '^  planned' '$RESULT/site.out' | awk '{print \$2}' | tr '\\n' ' ')\" = 'C_OK C_OBS ' ]"
+why() { "$PLANNER" site "$SI" --explain "$1" 2>&1 | grep -qF -- "$2"; }
+check "8.4 explain C_OUT: outside the district" why C_OUT "- outside the district"
+check "8.5 explain C_WATER: in water" why C_WATER "- in water"
+check "8.6 explain C_SHORE: 30.4 m safety area (2.0 D of 15.2 m) does not fit, water 10 m away" \
+    why C_SHORE "the 30.4 m safety area (2.0 D) does not fit on land: water or the district edge is 10.0 m away"
+check "8.7 explain C_NOFLY: in a zone forbidding vertiports" why C_NOFLY "in no_fly NF (no-fly corner), where vertiports are forbidden"
+check "8.8 explain C_ECO: 300 m from a zone asking 500 m" why C_ECO "300 m from eco_control EC, the rule asks at least 500 m"
+check "8.9 explain C_OBS: the 100 m tower 50 m north leaves headings 20-340 free" why C_OBS "free approach/departure headings (deg): 20-340"
+check "8.10 explain C_WALL: no heading clear of the 8:1 surface" why C_WALL "no approach/departure heading is clear of obstacles above the 8:1 surface"
+check "8.11 explain C_NEAR: feasible, not chosen, inside the separation" why C_NEAR "(closer than the 1000 m separation)"
+"$PLANNER" site "$SI" --explain NOPE >/dev/null 2>&1
+check "8.12 explain of an unknown id exits 2" [ $? -eq 2 ]
+check "8.13 vertiports.geojson: the built site and the 2 chosen, with status" [ "$(jget "$RESULT/site/vertiports.geojson" "' '.join(f['id'] + ':' + f['properties']['status'] for f in d['features'])")" = "V1:existing C_OK:planned C_OBS:planned" ]
+check "8.14 candidates.geojson: every candidate with its feasibility and reasons" [ "$(jget "$RESULT/site/candidates.geojson" "sum(1 for f in d['features'] if not f['properties']['feasible'] and f['properties']['reasons'])")" = 6 ]
+check "8.15 coverage.geojson: one 500 m service area per open site" [ "$(jget "$RESULT/site/coverage.geojson" "len(d['features'])")" = 3 ]
+check "8.16 summary.json: objective, bound, gap and time" [ "$(jget "$RESULT/site/summary.json" "all(k in d['siting'] for k in ('objective_value', 'upper_bound', 'gap', 'time_ms'))")" = True ]
+if command -v glpsol >/dev/null 2>&1; then
+    check "8.17 glpsol confirms the small optimum" "$TOP/tools/siting-glpk.sh" "$SI" "$PLANNER"
+    check "8.18 glpsol confirms the Wuzhong optimum lies within the planner's value and bound" "$TOP/tools/siting-glpk.sh" "$W" "$PLANNER"
+else
+    notok "8.17 glpsol (glpk-utils) is not installed: 'make deps' installs it"
+fi
+"$PLANNER" site "$W" --json >"$RESULT/wz_site.json" 2>&1
+check "8.19 Wuzhong: exactly 20 new sites, the 3 built kept" [ "$(jget "$RESULT/wz_site.json" "(d['siting']['sites_new_chosen'], d['siting']['sites_built'])")" = "(20, 3)" ]
+check "8.20 Wuzhong: no chosen site is infeasible; coverage, bound and gap reported" python3 - "$RESULT/wz1/vertiports.geojson" "$RESULT/wz_site.json" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))['features']
+s = json.load(open(sys.argv[2]))['siting']
+assert len(v) == 23 and all(f['properties']['feasible'] for f in v if f['properties']['status'] == 'planned')
+assert s['upper_bound'] >= s['objective_value'] > 0 and 0 <= s['gap'] < 0.01
+PY
+sed 's/objective: coverage /objective: median   /' "$W" | sed "s|\.\./geodata/|$TOP/geodata/|; s|^output: .*||" >"$RESULT/wz_median.yaml"
+"$PLANNER" site "$RESULT/wz_median.yaml" --json >"$RESULT/wz_median.json" 2>&1
+check "8.21 p-median objective: 20 sites, a lower bound at or below the value" python3 - "$RESULT/wz_median.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))['siting']
+assert s['objective'] == 'median' and s['sites_new_chosen'] == 20
+assert 0 < s['lower_bound'] <= s['objective_value'] + 1e-6, s
+PY
 
 echo "1..$n"

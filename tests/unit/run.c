@@ -15,6 +15,7 @@ static const struct {
     {"crs", t_crs},
     {"scenario", t_scenario},
     {"routes", t_routes},
+    {"optimise", t_optimise},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,200 @@
+/*
+ * t_optimise.c - the siting optimiser against exhaustive enumeration.
+ *
+ * Test plan
+ *   1. a hand-computed instance on a line: p = 1 picks the site covering the
+ *      two heaviest neighbours, p = 2 covers everything; bound = optimum
+ *   2. built sites are kept and their demand is not counted twice
+ *   3. 300 random small instances (coverage): with enumeration allowed the
+ *      solver's value equals this file's own brute force; forced to the
+ *      heuristic, its value is <= the optimum and its Lagrangian bound >=
+ *      the optimum; separation and quotas hold in every answer
+ *   4. the same for p-median (value >= optimum, lower bound <= optimum)
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "optimise.h"
+#include "t.h"
+
+static void t1_line(void **state)
+{
+    (void)state;
+    double dx[] = {0, 10, 20}, dy[] = {0, 0, 0}, dw[] = {5, 3, 4}, dr[] = {6, 6, 6};
+    double cx[] = {0, 10, 20, 5}, cy[] = {0, 0, 0, 0};
+    int fixed[] = {0, 0, 0, 0}, feas[] = {1, 1, 1, 1}, kind[] = {0, 0, 0, 0};
+    pl_sit_inst in = {3, dw, dx, dy, dr, 4, cx, cy, fixed, feas, kind, 1, NULL, 1, 0, PL_OBJ_COVERAGE, 0};
+    pl_sit_result r;
+    assert_int_equal(pl_sit_solve(&in, &r), 0);
+    assert_float_equal(r.objective, 8, 1e-9); /* x=5 covers x=0 (5) and x=10 (3) */
+    assert_true(r.open[3]);
+    assert_true(r.bound >= 8 - 1e-9);
+    free(r.open);
+    in.p = 2;
+    assert_int_equal(pl_sit_solve(&in, &r), 0);
+    assert_float_equal(r.objective, 12, 1e-9);
+    assert_float_equal(r.bound, 12, 1e-6); /* everything is covered: the bound meets it */
+    assert_float_equal(r.gap, 0, 1e-6);
+    free(r.open);
+}
+
+static void t2_fixed(void **state)
+{
+    (void)state;
+    double dx[] = {0, 10, 20}, dy[] = {0, 0, 0}, dw[] = {5, 3, 4}, dr[] = {6, 6, 6};
+    double cx[] = {0, 10, 20, 5}, cy[] = {0, 0, 0, 0};
+    int fixed[] = {1, 0, 0, 0}, feas[] = {1, 1, 1, 1}, kind[] = {0, 0, 0, 0};
+    pl_sit_inst in = {3, dw, dx, dy, dr, 4, cx, cy, fixed, feas, kind, 1, NULL, 1, 0, PL_OBJ_COVERAGE, 0};
+    pl_sit_result r;
+    assert_int_equal(pl_sit_solve(&in, &r), 0);
+    /* built x=0 covers 5; the best one new site then covers x=20 (4), not x=5 (+3) */
+    assert_true(r.open[0]);
+    assert_true(r.open[2]);
+    assert_float_equal(r.objective, 9, 1e-9);
+    assert_int_equal(r.n_new, 1);
+    free(r.open);
+}
+
+/* ---- brute force, written independently of optimise.c ------------------ */
+
+typedef struct rnd {
+    unsigned long long s;
+} rnd;
+
+static double urand(rnd *r)
+{
+    r->s = r->s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(r->s >> 11) / 9007199254740992.0;
+}
+
+static double value(const pl_sit_inst *in, const int *open)
+{
+    double v = 0;
+    for (size_t i = 0; i < in->n_dem; i++) {
+        double best = INFINITY;
+        for (size_t j = 0; j < in->n_cand; j++)
+            if (open[j])
+                best = fmin(best, hypot(in->dx[i] - in->cx[j], in->dy[i] - in->cy[j]));
+        if (in->objective == PL_OBJ_MEDIAN)
+            v += in->dw[i] * best;
+        else if (best <= in->dr[i])
+            v += in->dw[i];
+    }
+    return v;
+}
+
+static int meets(const pl_sit_inst *in, const int *open)
+{
+    size_t n_new = 0, per[4] = {0};
+    for (size_t j = 0; j < in->n_cand; j++) {
+        if (!open[j] || in->fixed[j])
+            continue;
+        n_new++;
+        per[in->kind[j]]++;
+        if (!in->feasible[j])
+            return 0;
+        for (size_t k = 0; k < in->n_cand; k++)
+            if (k != j && open[k] && hypot(in->cx[j] - in->cx[k], in->cy[j] - in->cy[k]) < in->min_sep_m)
+                return 0;
+    }
+    for (size_t k = 0; in->quota && k < in->n_kinds; k++)
+        if ((int)per[k] < in->quota[k])
+            return 0;
+    return n_new == in->p;
+}
+
+/* Best value over all sets of p new sites; NAN when none meets the rules. */
+static double brute(const pl_sit_inst *in)
+{
+    int open[16];
+    double best = NAN;
+    for (unsigned mask = 0; mask < (1u << in->n_cand); mask++) {
+        int ok = 1;
+        for (size_t j = 0; j < in->n_cand; j++) {
+            open[j] = (mask >> j) & 1;
+            if (in->fixed[j] && !open[j])
+                ok = 0;
+        }
+        if (!ok || !meets(in, open))
+            continue;
+        double v = value(in, open);
+        if (isnan(best) || (in->objective == PL_OBJ_MEDIAN ? v < best : v > best))
+            best = v;
+    }
+    return best;
+}
+
+static void random_instances(int objective)
+{
+    rnd r = {12345u + (unsigned)objective};
+    int checked = 0;
+    for (int t = 0; t < 300; t++) {
+        double dx[40], dy[40], dw[40], dr[40], cx[12], cy[12];
+        int fixed[12], feas[12], kind[12], quota[2] = {0, 0};
+        size_t nd = 10 + (size_t)(urand(&r) * 30), nc = 6 + (size_t)(urand(&r) * 6);
+        for (size_t i = 0; i < nd; i++) {
+            dx[i] = urand(&r) * 10000;
+            dy[i] = urand(&r) * 10000;
+            dw[i] = 1 + floor(urand(&r) * 10);
+            dr[i] = 1500 + urand(&r) * 2000;
+        }
+        for (size_t j = 0; j < nc; j++) {
+            cx[j] = urand(&r) * 10000;
+            cy[j] = urand(&r) * 10000;
+            fixed[j] = j == 0 && urand(&r) < 0.5;
+            feas[j] = urand(&r) < 0.85;
+            kind[j] = urand(&r) < 0.3;
+        }
+        int use_quota = urand(&r) < 0.3;
+        quota[1] = 1;
+        pl_sit_inst in = {nd, dw, dx, dy, dr, nc, cx, cy, fixed, feas, kind, 2, use_quota ? quota : NULL,
+                          1 + (size_t)(urand(&r) * 3), urand(&r) < 0.4 ? 2000.0 : 0.0, objective, 1000000};
+        double opt = brute(&in);
+        if (isnan(opt))
+            continue; /* no set meets the rules: nothing to compare */
+        checked++;
+        pl_sit_result ex, he;
+        assert_int_equal(pl_sit_solve(&in, &ex), 0);
+        assert_true(meets(&in, ex.open));
+        if (fabs(ex.objective - opt) > 1e-6)
+            fail_msg("instance %d: enumeration found %g, brute force %g", t, ex.objective, opt);
+        in.exact_limit = 0; /* force greedy + swap + Lagrangian */
+        assert_int_equal(pl_sit_solve(&in, &he), 0);
+        if (he.n_new == in.p) {
+            assert_true(meets(&in, he.open));
+            if (objective == PL_OBJ_COVERAGE) {
+                if (he.objective > opt + 1e-6 || he.bound < opt - 1e-6)
+                    fail_msg("instance %d: heuristic %g, bound %g, optimum %g", t, he.objective, he.bound, opt);
+            } else if (he.objective < opt - 1e-6 || he.bound > opt + 1e-6) {
+                fail_msg("instance %d: heuristic %g, lower bound %g, optimum %g", t, he.objective, he.bound, opt);
+            }
+        }
+        free(ex.open);
+        free(he.open);
+    }
+    assert_true(checked > 200);
+}
+
+static void t3_coverage_vs_enumeration(void **state)
+{
+    (void)state;
+    random_instances(PL_OBJ_COVERAGE);
+}
+
+static void t4_median_vs_enumeration(void **state)
+{
+    (void)state;
+    random_instances(PL_OBJ_MEDIAN);
+}
+
+int t_optimise(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(t1_line),
+        cmocka_unit_test(t2_fixed),
+        cmocka_unit_test(t3_coverage_vs_enumeration),
+        cmocka_unit_test(t4_median_vs_enumeration),
+    };
+    return cmocka_run_group_tests_name("optimise", tests, NULL, NULL);
+}
