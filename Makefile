@@ -42,7 +42,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%.o)
 PLANNER  := $(if $(filter release,$(FLAVOR)),bin/planner,$(B)/planner)
 
-.PHONY: all build deps test check run clean unit checksymbols geodata
+.PHONY: all build deps test check run clean unit checksymbols geodata bench
 all: deps
 	@$(MAKE) --no-print-directory build
 
@@ -104,6 +104,10 @@ checksymbols: build
 # Re-derive geodata/ from geodata/sources/ (make test checks it is unchanged).
 geodata: deps
 	tools/wuzhong-geodata.py geodata
+
+# Benchmarks beside peers in the same run (figures are ratios; not tests).
+bench: all
+	tools/bench-siting.py bin/planner
 
 run: all
 	bin/planner run scenarios/wuzhong-2025.yaml

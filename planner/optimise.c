@@ -38,6 +38,8 @@ typedef struct work {
     int *open;           /* current open flags */
     int *cnt;            /* coverage count per demand point */
     size_t *nkind;       /* new sites open per kind */
+    size_t *olist;       /* indices of the open sites */
+    size_t n_open;
 } work;
 
 static double d2(double ax, double ay, double bx, double by)
@@ -46,6 +48,12 @@ static double d2(double ax, double ay, double bx, double by)
 }
 
 /* ==== coverage lists, on a uniform grid of demand points ============ */
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
 
 static int build_cover(work *w)
 {
@@ -128,14 +136,8 @@ static int build_cover(work *w)
             }
         }
         /* keep each list sorted so results never depend on the grid */
-        size_t *a = w->idx + w->off[j];
-        size_t m = n - w->off[j];
-        for (size_t u = 1; u < m; u++)
-            for (size_t v = u; v > 0 && a[v - 1] > a[v]; v--) {
-                size_t t = a[v];
-                a[v] = a[v - 1];
-                a[v - 1] = t;
-            }
+        if (n - w->off[j] > 1)
+            qsort(w->idx + w->off[j], n - w->off[j], sizeof *w->idx, cmp_size);
     }
     w->off[in->n_cand] = n;
     free(head);
@@ -151,9 +153,11 @@ static int separated(const work *w, size_t j, size_t skip)
     if (in->min_sep_m <= 0)
         return 1;
     double s2 = in->min_sep_m * in->min_sep_m;
-    for (size_t k = 0; k < in->n_cand; k++)
-        if (w->open[k] && k != j && k != skip && d2(in->cx[j], in->cy[j], in->cx[k], in->cy[k]) < s2)
+    for (size_t q = 0; q < w->n_open; q++) {
+        size_t k = w->olist[q];
+        if (k != j && k != skip && d2(in->cx[j], in->cy[j], in->cx[k], in->cy[k]) < s2)
             return 0;
+    }
     return 1;
 }
 
@@ -202,6 +206,21 @@ double pl_sit_value(const pl_sit_inst *in, const int *open)
     return s;
 }
 
+/* Covered weight from the coverage counts: O(demand), no distances. */
+static double cov_value(const work *w)
+{
+    double v = 0;
+    for (size_t i = 0; i < w->in->n_dem; i++)
+        if (w->cnt[i] > 0)
+            v += w->in->dw[i];
+    return v;
+}
+
+static double current_value(const work *w)
+{
+    return w->in->objective == PL_OBJ_MEDIAN ? median_value(w->in, w->open) : cov_value(w);
+}
+
 /* Change of objective (better = larger) from opening `add` and closing `rem`. */
 static double delta(work *w, size_t add, long rem)
 {
@@ -237,6 +256,15 @@ static double delta(work *w, size_t add, long rem)
 static void set_open(work *w, size_t j, int on)
 {
     w->open[j] = on;
+    if (on) {
+        w->olist[w->n_open++] = j;
+    } else {
+        for (size_t q = 0; q < w->n_open; q++)
+            if (w->olist[q] == j) {
+                w->olist[q] = w->olist[--w->n_open];
+                break;
+            }
+    }
     w->nkind[w->in->kind[j]] += on ? 1 : (size_t)-1;
     for (size_t k = w->off[j]; k < w->off[j + 1]; k++)
         w->cnt[w->idx[k]] += on ? 1 : -1;
@@ -275,7 +303,7 @@ static size_t swaps(work *w, size_t placed)
     size_t passes = 0;
     for (;;) {
         passes++;
-        double bg = EPS * (1 + fabs(pl_sit_value(in, w->open)));
+        double bg = EPS * (1 + fabs(current_value(w)));
         long bo = -1, bi = -1;
         for (size_t o = 0; o < in->n_cand; o++) {
             if (!w->open[o] || in->fixed[o])
@@ -337,7 +365,7 @@ static size_t exhaustive(work *w, int *best_open, double *best_val)
         for (size_t i = 0; ok && i < p; i++)
             ok = separated(w, e[c[i]], (size_t)-1);
         if (ok) {
-            double v = pl_sit_value(in, w->open);
+            double v = current_value(w);
             if (maximise ? v > *best_val + EPS : v < *best_val - EPS) {
                 *best_val = v;
                 memcpy(best_open, w->open, in->n_cand * sizeof *best_open);
@@ -558,21 +586,23 @@ out:
 
 int pl_sit_solve(const pl_sit_inst *in, pl_sit_result *res)
 {
-    work w = {in, NULL, NULL, NULL, 0, NULL, NULL, NULL};
+    work w = {in, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0};
     int rc = -1;
     memset(res, 0, sizeof *res);
     w.elig = calloc(in->n_cand ? in->n_cand : 1, sizeof *w.elig);
     w.open = calloc(in->n_cand ? in->n_cand : 1, sizeof *w.open);
     w.cnt = calloc(in->n_dem ? in->n_dem : 1, sizeof *w.cnt);
     w.nkind = calloc(in->n_kinds ? in->n_kinds : 1, sizeof *w.nkind);
+    w.olist = calloc(in->n_cand ? in->n_cand : 1, sizeof *w.olist);
     res->open = calloc(in->n_cand ? in->n_cand : 1, sizeof *res->open);
-    if (!w.elig || !w.open || !w.cnt || !w.nkind || !res->open || build_cover(&w))
+    if (!w.elig || !w.open || !w.cnt || !w.nkind || !w.olist || !res->open || build_cover(&w))
         goto out;
     for (size_t i = 0; i < in->n_dem; i++)
         res->total_weight += in->dw[i];
     for (size_t j = 0; j < in->n_cand; j++) {
         if (in->fixed[j]) {
             w.open[j] = 1;
+            w.olist[w.n_open++] = j;
             for (size_t k = w.off[j]; k < w.off[j + 1]; k++)
                 w.cnt[w.idx[k]]++;
         } else if (in->feasible[j]) {
@@ -602,7 +632,7 @@ int pl_sit_solve(const pl_sit_inst *in, pl_sit_result *res)
         placed = greedy(&w);
         res->iterations += swaps(&w, placed);
         memcpy(res->open, w.open, in->n_cand * sizeof *res->open);
-        res->objective = pl_sit_value(in, res->open);
+        res->objective = current_value(&w);
         if (in->objective == PL_OBJ_MEDIAN) {
             res->bound = median_bound(&w, res->objective, &res->iterations);
             res->method = "greedy + 1-swap local search, Lagrangian lower bound";
@@ -613,6 +643,10 @@ int pl_sit_solve(const pl_sit_inst *in, pl_sit_result *res)
     }
     res->n_new = placed;
     res->gap = res->bound != 0 ? fabs(res->bound - res->objective) / fabs(res->bound) : 0;
+    res->cover_off = w.off; /* handed over */
+    res->cover_idx = w.idx;
+    w.off = NULL;
+    w.idx = NULL;
     rc = 0;
 out:
     free(w.off);
@@ -621,6 +655,7 @@ out:
     free(w.open);
     free(w.cnt);
     free(w.nkind);
+    free(w.olist);
     if (rc) {
         free(res->open);
         res->open = NULL;

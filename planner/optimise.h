@@ -37,6 +37,9 @@ typedef struct pl_sit_result {
     double total_weight;   /* all demand weight */
     const char *method;    /* "exhaustive" or "greedy+swap, Lagrangian bound" */
     size_t iterations;     /* swap passes + subgradient iterations (work done) */
+    size_t *cover_off;     /* coverage lists (coverage objective): demand points */
+    size_t *cover_idx;     /* reached by candidate j are cover_idx[cover_off[j] ..
+                              cover_off[j+1]), ascending; owned, free() both */
 } pl_sit_result;
 
 /* Solve.  Returns 0, or -1 when memory runs out.  Deterministic: ties go

@@ -551,28 +551,42 @@ int pl_siting_run(pl_ctx *ctx, const pl_plan *p, pl_siting **out)
     st->n_new = res.n_new;
     for (size_t i = 0; i < st->n; i++)
         st->a[i].open = res.open[i];
-    /* per-site coverage, for the reasons and the output */
-    for (size_t d = 0; d < st->n_dem; d++) {
-        size_t reach = 0, last = 0;
-        for (size_t i = 0; i < st->n; i++) {
-            if (hypot(st->a[i].x - st->dx[d], st->a[i].y - st->dy[d]) > st->dr[d])
-                continue;
-            st->a[i].covered_w += st->dw[d];
-            if (st->a[i].open) {
-                reach++;
-                last = i;
-            }
+    /* per-site coverage, for the reasons and the output, from the
+     * optimiser's coverage lists (no distance is computed twice) */
+    if (res.cover_off) {
+        int *reach = calloc(st->n_dem ? st->n_dem : 1, sizeof *reach);
+        size_t *last = calloc(st->n_dem ? st->n_dem : 1, sizeof *last);
+        if (!reach || !last) {
+            free(reach);
+            free(last);
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+            goto out;
         }
-        if (reach)
-            st->covered_w += st->dw[d];
-        if (reach == 1)
-            st->a[last].only_w += st->dw[d];
+        for (size_t i = 0; i < st->n; i++)
+            for (size_t k = res.cover_off[i]; k < res.cover_off[i + 1]; k++) {
+                size_t d = res.cover_idx[k];
+                st->a[i].covered_w += st->dw[d];
+                if (st->a[i].open) {
+                    reach[d]++;
+                    last[d] = i;
+                }
+            }
+        for (size_t d = 0; d < st->n_dem; d++) {
+            if (reach[d])
+                st->covered_w += st->dw[d];
+            if (reach[d] == 1)
+                st->a[last[d]].only_w += st->dw[d];
+        }
+        free(reach);
+        free(last);
     }
     network(p, st);
 out:
     clock_gettime(CLOCK_MONOTONIC, &t1);
     st->time_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     free(res.open);
+    free(res.cover_off);
+    free(res.cover_idx);
     free(kinds);
     free(fixed);
     free(feas);
