@@ -2,7 +2,7 @@
  * optimise.c - maximal covering (MCLP) and p-median siting with the built
  * sites fixed, minimum separation and per-kind quotas.
  *
- * Entry points: pl_sit_solve, pl_sit_value.
+ * Entry points: pl_sit_solve, pl_sit_result_free, pl_sit_value.
  *
  * Method, coverage (maximise the weight within a demand point's service
  * radius of an open site):
@@ -661,4 +661,13 @@ out:
         res->open = NULL;
     }
     return rc;
+}
+
+void pl_sit_result_free(pl_sit_result *res)
+{
+    free(res->open);
+    free(res->cover_off);
+    free(res->cover_idx);
+    res->open = NULL;
+    res->cover_off = res->cover_idx = NULL;
 }

@@ -43,8 +43,11 @@ typedef struct pl_sit_result {
 } pl_sit_result;
 
 /* Solve.  Returns 0, or -1 when memory runs out.  Deterministic: ties go
- * to the lower candidate index.  Ownership: free res->open with free(). */
+ * to the lower candidate index.  Ownership: free with pl_sit_result_free(). */
 int pl_sit_solve(const pl_sit_inst *in, pl_sit_result *res);
+
+/* Free what a result owns (open flags, coverage lists). */
+void pl_sit_result_free(pl_sit_result *res);
 
 /* Objective value of a given set of open sites (same definition). */
 double pl_sit_value(const pl_sit_inst *in, const int *open);

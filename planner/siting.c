@@ -584,9 +584,7 @@ int pl_siting_run(pl_ctx *ctx, const pl_plan *p, pl_siting **out)
 out:
     clock_gettime(CLOCK_MONOTONIC, &t1);
     st->time_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-    free(res.open);
-    free(res.cover_off);
-    free(res.cover_idx);
+    pl_sit_result_free(&res);
     free(kinds);
     free(fixed);
     free(feas);

@@ -30,13 +30,13 @@ static void t1_line(void **state)
     assert_float_equal(r.objective, 8, 1e-9); /* x=5 covers x=0 (5) and x=10 (3) */
     assert_true(r.open[3]);
     assert_true(r.bound >= 8 - 1e-9);
-    free(r.open);
+    pl_sit_result_free(&r);
     in.p = 2;
     assert_int_equal(pl_sit_solve(&in, &r), 0);
     assert_float_equal(r.objective, 12, 1e-9);
     assert_float_equal(r.bound, 12, 1e-6); /* everything is covered: the bound meets it */
     assert_float_equal(r.gap, 0, 1e-6);
-    free(r.open);
+    pl_sit_result_free(&r);
 }
 
 static void t2_fixed(void **state)
@@ -53,7 +53,7 @@ static void t2_fixed(void **state)
     assert_true(r.open[2]);
     assert_float_equal(r.objective, 9, 1e-9);
     assert_int_equal(r.n_new, 1);
-    free(r.open);
+    pl_sit_result_free(&r);
 }
 
 /* ---- brute force, written independently of optimise.c ------------------ */
@@ -170,8 +170,8 @@ static void random_instances(int objective)
                 fail_msg("instance %d: heuristic %g, lower bound %g, optimum %g", t, he.objective, he.bound, opt);
             }
         }
-        free(ex.open);
-        free(he.open);
+        pl_sit_result_free(&ex);
+        pl_sit_result_free(&he);
     }
     assert_true(checked > 200);
 }
