@@ -22,6 +22,13 @@ typedef struct opts {
     int skip_bad;          /* --skip-bad */
     const char *explain;   /* site --explain ID */
     const char *lp;        /* site --lp FILE */
+    const char *geojson;   /* --geojson FILE */
+    const char *route;     /* reroute: the route id */
+    double margin_m;       /* reroute margin */
+    int reroute;           /* check --reroute */
+    char **files;          /* validate: proposal files */
+    size_t n_files;
+    int shift;             /* validate --input-crs: 0 wgs84, 1 gcj02, 2 bd09 */
 } opts;
 
 typedef struct command {
@@ -35,6 +42,10 @@ static int cmd_run(pl_ctx *ctx, const opts *o);
 static int cmd_check(pl_ctx *ctx, const opts *o);
 static int cmd_layers(pl_ctx *ctx, const opts *o);
 static int cmd_site(pl_ctx *ctx, const opts *o);
+static int cmd_reroute(pl_ctx *ctx, const opts *o);
+static int cmd_validate(pl_ctx *ctx, const opts *o);
+static int reroute_and_print(pl_ctx *ctx, const pl_plan *p, const pl_route *const *routes, size_t n,
+                             const opts *o, int *none_found);
 
 static const command commands[] = {
     {"run", cmd_run, "planner run SCENARIO [-o DIR] [--json] [--skip-bad]",
@@ -46,11 +57,33 @@ static const command commands[] = {
      "  summary.json       totals, layers and per-route results\n"
      "All GeoJSON is RFC 7946 (WGS84 lon/lat). Files appear only when all are ready.\n"
      "Exit 0 when the plan is written (conflicts are in it), 2 on bad input."},
-    {"check", cmd_check, "planner check SCENARIO [-o DIR] [--json] [--skip-bad]",
+    {"validate", cmd_validate,
+     "planner validate SCENARIO PROPOSALS... [--input-crs wgs84|gcj02|bd09] [--json] [--geojson FILE] [--reroute]",
+     "Validate route proposals (LineStrings in any format GDAL reads: GeoJSON, GPKG,\n"
+     "KML, ...; one or thousands, the zone index built once) against every zone, the\n"
+     "aircraft class's height rule, the vertiports at their ends, the scenario's\n"
+     "routes (lateral separation, or altitude separation where they cross; time\n"
+     "windows time_from/time_to respected when both have one) and report ground risk\n"
+     "(length over water). Proposal properties: id, name, aircraft, half_width_m,\n"
+     "band_below_m, band_above_m, altitude_m, time_from, time_to; Z gives waypoint\n"
+     "altitudes. --input-crs gcj02|bd09: coordinates copied from Amap or Baidu maps.\n"
+     "Verdicts: approved, approved with warnings, rejected, with every reason.\n"
+     "--geojson FILE writes the proposals coloured by verdict. --reroute adds the\n"
+     "shortest conflict-free path to each rejected proposal.\n"
+     "Exit 0 when all are approved, 1 when any is rejected, 2 on bad input."},
+    {"reroute", cmd_reroute, "planner reroute SCENARIO ROUTE [--margin M] [--geojson FILE] [--json]",
+     "The shortest path between ROUTE's end points that avoids every forbidden zone\n"
+     "at the route's altitude band, zones inflated by its corridor half-width plus\n"
+     "M metres (default 10): an exact shortest path on the visibility graph of the\n"
+     "inflated zones. Prints the added length and the zones avoided; when no path\n"
+     "exists, which zones close it off. --geojson FILE writes the path (RFC 7946).\n"
+     "Exit 0 when a path exists, 1 when none does, 2 on bad input."},
+    {"check", cmd_check, "planner check SCENARIO [-o DIR] [--json] [--reroute] [--skip-bad]",
      "Check the scenario's routes against its zones and list each route with its\n"
      "verdict (clear / warning / blocked) and each conflict with zone, class,\n"
      "length inside, entry and exit points and altitude overlap.\n"
-     "With -o DIR, also write the plan files as 'run' does.\n"
+     "With -o DIR, also write the plan files as 'run' does; with --reroute, add the\n"
+     "shortest conflict-free path to each blocked route (see 'planner reroute').\n"
      "Exit 0 when no route has a blocking conflict, 1 when any has, 2 on bad input."},
     {"site", cmd_site, "planner site SCENARIO [--explain ID] [--lp FILE] [-o DIR] [--json]",
      "Place the vertiports: check every candidate (district, land, safety-area\n"
@@ -301,6 +334,18 @@ static int cmd_check(pl_ctx *ctx, const opts *o)
         if (o->out_dir)
             printf("Plan written to %s/\n", o->out_dir);
     }
+    if (o->reroute) {
+        const pl_route **blocked = calloc(p->routes->n ? p->routes->n : 1, sizeof *blocked);
+        size_t nb = 0;
+        int none;
+        for (size_t i = 0; blocked && i < p->routes->n; i++)
+            if (p->routes->res[i].verdict == PL_V_BLOCKED)
+                blocked[nb++] = &p->routes->a[i];
+        code = blocked ? reroute_and_print(ctx, p, blocked, nb, o, &none) : PL_EXIT_BAD;
+        free(blocked);
+        if (code)
+            goto out;
+    }
     code = pl_plan_n_blocking(p) ? PL_EXIT_CONFLICT : PL_EXIT_OK;
 out:
     pl_plan_free(ctx, p);
@@ -408,6 +453,190 @@ out:
     return code;
 }
 
+/* Reroute routes[i] for i in 0..n, print each, optionally write GeoJSON. */
+static int reroute_and_print(pl_ctx *ctx, const pl_plan *p, const pl_route *const *routes, size_t n,
+                             const opts *o, int *none_found)
+{
+    pl_reroute *rr = calloc(n ? n : 1, sizeof *rr);
+    int code = PL_EXIT_OK;
+    *none_found = 0;
+    if (!rr) {
+        fprintf(stderr, "planner: error: out of memory\n");
+        return PL_EXIT_BAD;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const pl_route *r = routes[i];
+        if (pl_reroute_route(ctx, p->zones, r, o->margin_m, &rr[i]) != PL_OK) {
+            print_error(ctx);
+            code = PL_EXIT_BAD;
+            goto out;
+        }
+        printf("reroute %s (%s), %.3f m:", r->id, r->name, r->length_m);
+        if (!rr[i].found) {
+            printf(" %s\n", rr[i].why.s ? rr[i].why.s : "no path");
+            *none_found = 1;
+            continue;
+        }
+        printf(" %.3f m, %+.3f m, avoiding", rr[i].length_m, rr[i].added_m);
+        for (size_t k = 0; k < rr[i].n_avoided; k++)
+            printf("%s %s (%s)", k ? "," : "", rr[i].avoided[k]->id, rr[i].avoided[k]->cls);
+        if (!rr[i].n_avoided)
+            printf(" nothing (the route was clear)");
+        printf("\n   ");
+        for (size_t k = 0; k < rr[i].n; k++) {
+            double pt[3] = {rr[i].x[k], rr[i].y[k], rr[i].alt_m[k]};
+            printf(" ");
+            print_lonlat(ctx, p, pt);
+            printf(k + 1 < rr[i].n ? ";" : "\n");
+        }
+    }
+    if (o->geojson) {
+        pl_buf b;
+        pl_buf_init(&b);
+        FILE *f = NULL;
+        if (pl_export_reroutes(ctx, p, routes, rr, n, &b) != PL_OK || !(f = fopen(o->geojson, "w")) ||
+            fwrite(b.s, 1, b.n, f) != b.n || fclose(f) != 0) {
+            if (!pl_errcode(ctx))
+                pl_error(ctx, PL_IO, "%s: cannot write", o->geojson);
+            print_error(ctx);
+            code = PL_EXIT_BAD;
+        }
+        pl_buf_free(&b);
+    }
+out:
+    for (size_t i = 0; i < n; i++)
+        pl_reroute_free(&rr[i]);
+    free(rr);
+    return code;
+}
+
+static int cmd_reroute(pl_ctx *ctx, const opts *o)
+{
+    pl_plan *p = NULL;
+    int code = open_plan(ctx, o, PL_PLAN_NO_SITING, &p);
+    if (code)
+        return code;
+    const pl_route *r = NULL;
+    for (size_t i = 0; i < p->routes->n && !r; i++)
+        if (!strcmp(p->routes->a[i].id, o->route))
+            r = &p->routes->a[i];
+    if (!r) {
+        fprintf(stderr, "planner reroute: no route with id '%s' in %s\n", o->route, o->scenario);
+        pl_plan_free(ctx, p);
+        return PL_EXIT_BAD;
+    }
+    int none;
+    code = reroute_and_print(ctx, p, &r, 1, o, &none);
+    if (!code && none)
+        code = PL_EXIT_CONFLICT;
+    pl_plan_free(ctx, p);
+    return code;
+}
+
+static int cmd_validate(pl_ctx *ctx, const opts *o)
+{
+    pl_plan *p = NULL;
+    int code = open_plan(ctx, o, 0, &p);
+    if (code)
+        return code;
+    pl_layer_decl *decls = NULL;
+    pl_layer **layers = NULL;
+    pl_routeset *props = NULL;
+    pl_proposal_result *res = NULL;
+    size_t counts[3] = {0, 0, 0};
+    if (pl_proposals_load(ctx, p, o->files, o->n_files, o->shift, &decls, &layers, &props) != PL_OK ||
+        !(res = calloc(props->n ? props->n : 1, sizeof *res)) || pl_validate(ctx, p, props, res) != PL_OK) {
+        if (!pl_errcode(ctx))
+            pl_error(ctx, PL_NOMEM, "out of memory");
+        print_error(ctx);
+        code = PL_EXIT_BAD;
+        goto out;
+    }
+    for (size_t i = 0; i < props->n; i++)
+        counts[res[i].verdict]++;
+    if (o->json) {
+        printf("{\"scenario\":");
+        fputs("\"", stdout);
+        fputs(p->sc->name, stdout);
+        printf("\",\"proposals\":%zu,\"approved\":%zu,\"approved_with_warnings\":%zu,\"rejected\":%zu,\n\"results\":[",
+               props->n, counts[0], counts[1], counts[2]);
+        for (size_t i = 0; i < props->n; i++) {
+            pl_buf b;
+            pl_buf_init(&b);
+            pl_buf_puts(&b, i ? ",\n{\"id\":" : "\n{\"id\":");
+            pl_buf_json_str(&b, props->a[i].id);
+            pl_buf_puts(&b, ",\"file\":");
+            pl_buf_json_str(&b, props->a[i].layer_id);
+            pl_buf_printf(&b, ",\"verdict\":\"%s\",\"length_m\":", pl_proposal_verdict_names[res[i].verdict]);
+            pl_buf_num(&b, props->a[i].length_m, 3);
+            pl_buf_puts(&b, ",\"over_water_m\":");
+            pl_buf_num(&b, res[i].over_water_m, 3);
+            pl_buf_printf(&b, ",\"reasons\":[%s]}", res[i].json.s ? res[i].json.s : "");
+            if (b.s)
+                fputs(b.s, stdout);
+            pl_buf_free(&b);
+        }
+        printf("\n]}\n");
+    } else {
+        for (size_t i = 0; i < props->n; i++) {
+            printf("%s (%s, %s): %s\n", props->a[i].id, props->a[i].name, props->a[i].layer_id,
+                   pl_proposal_verdict_names[res[i].verdict]);
+            const char *t = res[i].reasons.s ? res[i].reasons.s : "";
+            while (*t) {
+                const char *e = strchr(t, '\n');
+                size_t k = e ? (size_t)(e - t) : strlen(t);
+                printf("    %.*s\n", (int)k, t);
+                t += k + (e ? 1 : 0);
+            }
+        }
+        printf("Proposals: %zu: %zu approved, %zu approved with warnings, %zu rejected\n", props->n, counts[0],
+               counts[1], counts[2]);
+    }
+    if (o->geojson) {
+        pl_buf b;
+        pl_buf_init(&b);
+        if (pl_export_proposals(ctx, p, props, res, &b) != PL_OK) {
+            print_error(ctx);
+            code = PL_EXIT_BAD;
+        } else {
+            FILE *f = fopen(o->geojson, "w");
+            if (!f || fwrite(b.s, 1, b.n, f) != b.n || fclose(f) != 0) {
+                fprintf(stderr, "planner: error: %s: cannot write\n", o->geojson);
+                code = PL_EXIT_BAD;
+            }
+        }
+        pl_buf_free(&b);
+        if (code)
+            goto out;
+    }
+    if (o->reroute && counts[2]) {
+        const pl_route **rej = calloc(props->n, sizeof *rej);
+        size_t nr = 0;
+        int none;
+        for (size_t i = 0; rej && i < props->n; i++)
+            if (res[i].verdict == PL_P_REJECTED)
+                rej[nr++] = &props->a[i];
+        opts o2 = *o;
+        o2.geojson = NULL;
+        code = rej ? reroute_and_print(ctx, p, rej, nr, &o2, &none) : PL_EXIT_BAD;
+        free(rej);
+        if (code)
+            goto out;
+    }
+    code = counts[2] ? PL_EXIT_CONFLICT : PL_EXIT_OK;
+out:
+    for (size_t i = 0; res && props && i < props->n; i++)
+        pl_proposal_result_free(&res[i]);
+    free(res);
+    pl_routes_free(ctx, props);
+    for (size_t i = 0; layers && i < o->n_files; i++)
+        pl_layer_free(ctx, layers[i]);
+    free(layers);
+    free(decls);
+    pl_plan_free(ctx, p);
+    return code;
+}
+
 static int cmd_layers(pl_ctx *ctx, const opts *o)
 {
     pl_plan *p = NULL;
@@ -483,6 +712,7 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
         return PL_EXIT_BAD;
     }
     opts o = {0};
+    o.margin_m = 10.0; /* reroute: keep 10 m more than the half-width from every zone */
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -501,6 +731,35 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
                 o.lp = argv[i];
             else
                 o.explain = argv[i];
+        } else if (!strcmp(a, "--input-crs") && c->fn == cmd_validate) {
+            const char *v = ++i < argc ? argv[i] : "";
+            if (!strcmp(v, "wgs84"))
+                o.shift = 0;
+            else if (!strcmp(v, "gcj02"))
+                o.shift = 1;
+            else if (!strcmp(v, "bd09"))
+                o.shift = 2;
+            else {
+                fprintf(stderr, "planner validate: --input-crs takes wgs84, gcj02 or bd09, got '%s'\n", v);
+                return PL_EXIT_BAD;
+            }
+        } else if (!strcmp(a, "--reroute") && (c->fn == cmd_check || c->fn == cmd_validate)) {
+            o.reroute = 1;
+        } else if ((!strcmp(a, "--geojson") || !strcmp(a, "--margin")) && c->fn != cmd_layers) {
+            if (++i >= argc || !*argv[i]) {
+                fprintf(stderr, "planner %s: %s needs a value\n", c->name, a);
+                return PL_EXIT_BAD;
+            }
+            if (!strcmp(a, "--geojson")) {
+                o.geojson = argv[i];
+            } else {
+                char *end;
+                o.margin_m = strtod(argv[i], &end);
+                if (*end || !(o.margin_m >= 0)) {
+                    fprintf(stderr, "planner %s: --margin needs metres >= 0, got '%s'\n", c->name, argv[i]);
+                    return PL_EXIT_BAD;
+                }
+            }
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             if (++i >= argc || !*argv[i]) {
                 fprintf(stderr, "planner %s: %s needs a folder\n", c->name, a);
@@ -513,11 +772,57 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
             return PL_EXIT_BAD;
         } else if (!o.scenario) {
             o.scenario = a;
+        } else if (c->fn == cmd_reroute && !o.route) {
+            o.route = a;
+        } else if (c->fn == cmd_validate) {
+            if (!o.files)
+                o.files = &argv[i];
+            /* proposal files are gathered in argv order below */
+            o.n_files++;
         } else {
             fprintf(stderr, "planner %s: one scenario only (got '%s' and '%s')\n", c->name,
                     o.scenario, a);
             return PL_EXIT_BAD;
         }
+    }
+    if (c->fn == cmd_validate) {
+        /* collect the positional arguments after the scenario, in order */
+        o.files = calloc(o.n_files ? o.n_files : 1, sizeof *o.files);
+        if (!o.files)
+            return PL_EXIT_BAD;
+        size_t k = 0;
+        int seen_scenario = 0;
+        for (int i = 2; i < argc; i++) {
+            const char *a = argv[i];
+            if (!strcmp(a, "--input-crs") || !strcmp(a, "--geojson") || !strcmp(a, "--margin") ||
+                !strcmp(a, "-o") || !strcmp(a, "--output")) {
+                i++;
+                continue;
+            }
+            if (a[0] == '-' && a[1])
+                continue;
+            if (!seen_scenario) {
+                seen_scenario = 1;
+                continue;
+            }
+            o.files[k++] = argv[i];
+        }
+        if (!o.n_files) {
+            free(o.files);
+            fprintf(stderr, "planner validate: missing PROPOSALS (one or more files)\n");
+            usage_cmd(stderr, c);
+            return PL_EXIT_BAD;
+        }
+        int rc = o.scenario ? c->fn(ctx, &o) : PL_EXIT_BAD;
+        free(o.files);
+        if (!o.scenario)
+            fprintf(stderr, "planner validate: missing SCENARIO\n");
+        return rc;
+    }
+    if (c->fn == cmd_reroute && o.scenario && !o.route) {
+        fprintf(stderr, "planner reroute: missing ROUTE (a route id of the scenario)\n");
+        usage_cmd(stderr, c);
+        return PL_EXIT_BAD;
     }
     if (!o.scenario) {
         fprintf(stderr, "planner %s: missing SCENARIO\n", c->name);

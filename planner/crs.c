@@ -3,7 +3,8 @@
  * from the working CRS back to WGS84 lon/lat.  The only file calling proj_*.
  *
  * Entry points: pl_crs_xform, pl_crs_trans, pl_crs_trans_geom,
- * pl_crs_check_metric, pl_crs_cache_free.
+ * pl_crs_check_metric, pl_crs_cache_free, pl_crs_gcj02_to_wgs84,
+ * pl_crs_bd09_to_wgs84, pl_crs_wgs84_to_gcj02.
  *
  * Axis order: every transformer is normalised for visualisation, so x is
  * always east (or longitude) and y north (or latitude), whatever the
@@ -149,4 +150,67 @@ void pl_crs_cache_free(pl_ctx *ctx)
         x = next;
     }
     *head = NULL;
+}
+
+/* ==== GCJ-02 and BD-09 ====================================================
+ * The offsets Chinese web maps apply (GCJ-02: Amap, Tencent; BD-09: Baidu)
+ * are a published closed-form perturbation of WGS84 on the Krasovsky
+ * ellipsoid. The forward formula is applied as published; the inverse is
+ * found by fixed-point iteration to well below a millimetre. */
+static double gcj_dlat(double x, double y)
+{
+    double r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * sqrt(fabs(x));
+    r += (20.0 * sin(6.0 * x * M_PI) + 20.0 * sin(2.0 * x * M_PI)) * 2.0 / 3.0;
+    r += (20.0 * sin(y * M_PI) + 40.0 * sin(y / 3.0 * M_PI)) * 2.0 / 3.0;
+    r += (160.0 * sin(y / 12.0 * M_PI) + 320.0 * sin(y * M_PI / 30.0)) * 2.0 / 3.0;
+    return r;
+}
+
+static double gcj_dlon(double x, double y)
+{
+    double r = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * sqrt(fabs(x));
+    r += (20.0 * sin(6.0 * x * M_PI) + 20.0 * sin(2.0 * x * M_PI)) * 2.0 / 3.0;
+    r += (20.0 * sin(x * M_PI) + 40.0 * sin(x / 3.0 * M_PI)) * 2.0 / 3.0;
+    r += (150.0 * sin(x / 12.0 * M_PI) + 300.0 * sin(x / 30.0 * M_PI)) * 2.0 / 3.0;
+    return r;
+}
+
+void pl_crs_wgs84_to_gcj02(double *lon, double *lat)
+{
+    const double a = 6378245.0, ee = 0.00669342162296594323; /* Krasovsky 1940 */
+    double dlat = gcj_dlat(*lon - 105.0, *lat - 35.0), dlon = gcj_dlon(*lon - 105.0, *lat - 35.0);
+    double rad = *lat / 180.0 * M_PI, m = sin(rad);
+    m = 1 - ee * m * m;
+    double sm = sqrt(m);
+    dlat = (dlat * 180.0) / ((a * (1 - ee)) / (m * sm) * M_PI);
+    dlon = (dlon * 180.0) / (a / sm * cos(rad) * M_PI);
+    *lon += dlon;
+    *lat += dlat;
+}
+
+void pl_crs_gcj02_to_wgs84(double *lon, double *lat)
+{
+    double glon = *lon, glat = *lat, wlon = glon, wlat = glat;
+    for (int i = 0; i < 30; i++) {
+        double tlon = wlon, tlat = wlat;
+        pl_crs_wgs84_to_gcj02(&tlon, &tlat);
+        double elon = tlon - glon, elat = tlat - glat;
+        wlon -= elon;
+        wlat -= elat;
+        if (fabs(elon) < 1e-12 && fabs(elat) < 1e-12)
+            break;
+    }
+    *lon = wlon;
+    *lat = wlat;
+}
+
+void pl_crs_bd09_to_wgs84(double *lon, double *lat)
+{
+    const double xp = M_PI * 3000.0 / 180.0;
+    double x = *lon - 0.0065, y = *lat - 0.006;
+    double z = sqrt(x * x + y * y) - 0.00002 * sin(y * xp);
+    double t = atan2(y, x) - 0.000003 * cos(x * xp);
+    *lon = z * cos(t);
+    *lat = z * sin(t);
+    pl_crs_gcj02_to_wgs84(lon, lat);
 }

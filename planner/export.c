@@ -636,6 +636,86 @@ int pl_export_layers_json(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
     return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : PL_OK;
 }
 
+int pl_export_reroutes(pl_ctx *ctx, const pl_plan *p, const pl_route *const *routes,
+                       const pl_reroute *rr, size_t n, pl_buf *b)
+{
+    pl_xform *xf = to_wgs84(ctx, p);
+    if (!xf)
+        return pl_errcode(ctx);
+    pl_buf_puts(b, "{\"type\":\"FeatureCollection\",\"name\":\"reroutes\",\"features\":[\n");
+    int first = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!rr[i].found)
+            continue;
+        const pl_route *r = routes[i];
+        pl_buf_puts(b, first ? "{\"type\":\"Feature\",\"id\":" : ",\n{\"type\":\"Feature\",\"id\":");
+        first = 0;
+        pl_buf_json_str(b, r->id);
+        pl_buf_puts(b, ",\"properties\":{\"id\":");
+        pl_buf_json_str(b, r->id);
+        kstr(b, "name", r->name);
+        kstr(b, "status", "reroute");
+        knum(b, "length_m", rr[i].length_m, METRE_DEC);
+        knum(b, "original_length_m", r->length_m, METRE_DEC);
+        knum(b, "added_m", rr[i].added_m, METRE_DEC);
+        pl_buf_puts(b, ",\"zones_avoided\":[");
+        for (size_t k = 0; k < rr[i].n_avoided; k++) {
+            if (k)
+                pl_buf_puts(b, ",");
+            pl_buf_json_str(b, rr[i].avoided[k]->id);
+        }
+        pl_buf_puts(b, "],\"waypoint_altitudes_m\":[");
+        for (size_t k = 0; k < rr[i].n; k++) {
+            if (k)
+                pl_buf_puts(b, ",");
+            pl_buf_num(b, rr[i].alt_m[k], METRE_DEC);
+        }
+        pl_buf_puts(b, "]},\"geometry\":");
+        GEOSGeometry *g = pl_geom_line(ctx, rr[i].x, rr[i].y, rr[i].n);
+        int rc = g ? write_geom(ctx, xf, b, g) : pl_errcode(ctx);
+        if (g)
+            GEOSGeom_destroy_r(pl_geos(ctx), g);
+        if (rc != PL_OK)
+            return rc;
+        pl_buf_puts(b, "}");
+    }
+    pl_buf_puts(b, "\n]}\n");
+    return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : PL_OK;
+}
+
+int pl_export_proposals(pl_ctx *ctx, const pl_plan *p, const pl_routeset *props,
+                        const pl_proposal_result *res, pl_buf *b)
+{
+    static const char *const colour[] = {"#2ca02c", "#ff7f0e", "#d62728"};
+    pl_xform *xf = to_wgs84(ctx, p);
+    if (!xf)
+        return pl_errcode(ctx);
+    pl_buf_puts(b, "{\"type\":\"FeatureCollection\",\"name\":\"proposals\",\"features\":[\n");
+    for (size_t i = 0; i < props->n; i++) {
+        const pl_route *r = &props->a[i];
+        pl_buf_puts(b, i ? ",\n{\"type\":\"Feature\",\"id\":" : "{\"type\":\"Feature\",\"id\":");
+        pl_buf_json_str(b, r->id);
+        pl_buf_puts(b, ",\"properties\":{\"id\":");
+        pl_buf_json_str(b, r->id);
+        kstr(b, "name", r->name);
+        kstr(b, "file", r->layer_id);
+        kstr(b, "verdict", pl_proposal_verdict_names[res[i].verdict]);
+        kstr(b, "stroke", colour[res[i].verdict]);
+        kint(b, "blocking", (long long)res[i].n_block);
+        kint(b, "warnings", (long long)res[i].n_warn);
+        knum(b, "length_m", r->length_m, METRE_DEC);
+        knum(b, "over_water_m", res[i].over_water_m, METRE_DEC);
+        kstr(b, "reasons", res[i].reasons.s);
+        pl_buf_puts(b, "},\"geometry\":");
+        int rc = write_geom(ctx, xf, b, r->line);
+        if (rc != PL_OK)
+            return rc;
+        pl_buf_puts(b, "}");
+    }
+    pl_buf_puts(b, "\n]}\n");
+    return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : PL_OK;
+}
+
 /* ==== writing a run folder ============================================= */
 
 static int make_dirs(pl_ctx *ctx, const char *dir)

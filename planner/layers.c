@@ -96,6 +96,16 @@ static int read_props(OGRFeatureH of, OGRFeatureDefnH defn, pl_feature *f)
     return 0;
 }
 
+static int shift_cb(double *x, double *y, void *ud)
+{
+    int kind = *(const int *)ud;
+    if (kind == 1)
+        pl_crs_gcj02_to_wgs84(x, y);
+    else
+        pl_crs_bd09_to_wgs84(x, y);
+    return 1;
+}
+
 static int swap_cb(double *x, double *y, void *ud)
 {
     (void)ud;
@@ -167,6 +177,12 @@ static int read_feature(pl_ctx *ctx, const pl_layer_decl *d, pl_layer *l, OGRFea
     }
     if (swap) {
         GEOSGeometry *s = GEOSGeom_transformXY_r(h, g, swap_cb, NULL);
+        GEOSGeom_destroy_r(h, g);
+        if (!(g = s))
+            return pl_error(ctx, PL_GEOM, "out of memory"), -1;
+    }
+    if (d->coord_shift) {
+        GEOSGeometry *s = GEOSGeom_transformXY_r(h, g, shift_cb, (void *)&d->coord_shift);
         GEOSGeom_destroy_r(h, g);
         if (!(g = s))
             return pl_error(ctx, PL_GEOM, "out of memory"), -1;
@@ -276,6 +292,11 @@ int pl_layer_load(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d, pl
         rc = pl_error(ctx, PL_CRS,
                       "%s: layer '%s' has no CRS; add 'crs: EPSG:NNNN' to the layer at %s:%d:%d",
                       d->path, d->id, sc->file, d->line, d->col);
+        goto out;
+    }
+    if (d->coord_shift && srs && !OSRIsGeographic(srs)) {
+        rc = pl_error(ctx, PL_CRS, "%s: --input-crs gcj02/bd09 needs lon/lat input, this file is in %s",
+                      d->path, l->crs_name);
         goto out;
     }
     pl_xform *xf = pl_crs_xform(ctx, src_def, sc->work_crs);

@@ -47,7 +47,12 @@ int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
         goto out;
     if ((rc = pl_routes_check(ctx, p->zones, p->routes)) != PL_OK)
         goto out;
-    if (p->sc->siting.enabled && !(flags & PL_PLAN_NO_SITING))
+    /* siting runs when there is something to site; the section alone may
+     * only set tolerances (route_end_tolerance_m for validate) */
+    int have_candidates = 0;
+    for (size_t i = 0; i < p->n_layers; i++)
+        have_candidates |= p->layers[i]->decl->role == PL_ROLE_CANDIDATES;
+    if (p->sc->siting.enabled && have_candidates && !(flags & PL_PLAN_NO_SITING))
         rc = pl_siting_run(ctx, p, &p->siting);
 out:
     if (rc != PL_OK)

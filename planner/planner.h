@@ -131,6 +131,7 @@ typedef struct pl_layer_decl {
     char *crs;          /* CRS to assume when the data has none, or NULL */
     int line, col;      /* where the layer is declared (1-based) */
     int path_line, path_col; /* where its path is written */
+    int coord_shift;    /* 1: GCJ-02, 2: BD-09 lon/lat to be shifted to WGS84 */
     int airport_rule;   /* 1: features are runways, zones built by the rule below */
     double ap_half_width_m;   /* protection area each side of the centreline */
     double ap_end_ext_m;      /* protection area beyond each runway end */
@@ -151,6 +152,7 @@ typedef struct pl_route_defaults {
     double band_below_m;  /* altitude band below the nominal altitude */
     double band_above_m;  /* altitude band above the nominal altitude */
     double alt_m;         /* nominal altitude when waypoints carry none */
+    double lateral_sep_m; /* edge-to-edge separation between route corridors */
 } pl_route_defaults;
 
 /* The siting part of a scenario (FAA EB 105A as commonly implemented for
@@ -218,6 +220,11 @@ pl_xform *pl_crs_xform(pl_ctx *ctx, const char *src_def, const char *dst_def);
 int pl_crs_trans(pl_ctx *ctx, pl_xform *xf, double *x, double *y, size_t n);
 /* Transform a GEOS geometry; Returns: a new geometry or NULL. */
 GEOSGeometry *pl_crs_trans_geom(pl_ctx *ctx, pl_xform *xf, const GEOSGeometry *g);
+/* GCJ-02 (Amap) or BD-09 (Baidu) lon/lat to WGS84, in place (PROJ has no
+ * such transform: the offsets are a published obfuscation). */
+void pl_crs_gcj02_to_wgs84(double *lon, double *lat);
+void pl_crs_bd09_to_wgs84(double *lon, double *lat);
+void pl_crs_wgs84_to_gcj02(double *lon, double *lat);
 /* Check that def names a projected CRS in metres; PL_CRS otherwise. */
 int pl_crs_check_metric(pl_ctx *ctx, const char *def);
 /* Free every cached transformer (ctx.c calls it). */
@@ -328,6 +335,7 @@ int pl_zone_route_severity(const pl_zone *z);
 typedef struct pl_route {
     char *id, *name, *kind, *status;       /* status: existing / planned */
     char *aircraft;                        /* aircraft class name, may be NULL */
+    char *time_from, *time_to;             /* time window (ISO 8601 text), may be NULL */
     char *source, *license, *accuracy;     /* provenance, may be NULL */
     const char *layer_id;                  /* borrowed */
     double half_width_m;                   /* corridor half-width */
@@ -423,6 +431,51 @@ void pl_siting_free(pl_siting *s);
 /* The instance as a CPLEX LP file for glpsol (coverage objective). */
 int pl_siting_lp(pl_ctx *ctx, const struct pl_plan *p, const pl_siting *s, pl_buf *b);
 
+/* ==== reroute.c: shortest conflict-free path ============================ */
+typedef struct pl_reroute {
+    int found;                 /* 1 when a path exists */
+    double *x, *y, *alt_m;     /* the path, working CRS, n points */
+    size_t n;
+    double length_m, added_m;  /* its length, and how much longer than the route */
+    const pl_zone **avoided;   /* zones the original route entered, now avoided */
+    size_t n_avoided;
+    pl_buf why;                /* when no path: which zones close it off */
+} pl_reroute;
+
+/* Shortest path between r's end points avoiding every blocking zone at its
+ * altitude band, zones inflated by half-width + margin_m.  Returns PL_OK
+ * (out->found says whether a path exists) or an error.  Ownership: free
+ * with pl_reroute_free(). */
+int pl_reroute_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, double margin_m,
+                     pl_reroute *out);
+void pl_reroute_free(pl_reroute *rr);
+
+/* Altitude band (lo, hi) and length of r's centreline inside region
+ * (exact, per segment); lo = +inf when none of it is inside. */
+int pl_route_band_in(pl_ctx *ctx, const pl_route *r, const GEOSGeometry *region, double *lo, double *hi,
+                     double *len_m);
+
+/* ==== validate.c: route proposals ======================================= */
+enum pl_proposal_verdict { PL_P_APPROVED, PL_P_WARNINGS, PL_P_REJECTED };
+extern const char *const pl_proposal_verdict_names[];
+
+typedef struct pl_proposal_result {
+    int verdict;               /* enum pl_proposal_verdict */
+    size_t n_block, n_warn;
+    pl_buf reasons;            /* one per line: "blocking|warning|info: text" */
+    pl_buf json;               /* the same reasons as a JSON array */
+    double over_water_m;       /* ground risk: centreline length over water */
+} pl_proposal_result;
+
+/* Load proposal files (any GDAL vector format; LineStrings), in lon/lat
+ * shifted from GCJ-02 (shift 1) or BD-09 (shift 2) when asked, into a
+ * route set.  Ownership: *out, pl_routes_free(); layers kept in *layers. */
+int pl_proposals_load(pl_ctx *ctx, const struct pl_plan *p, char **files, size_t n_files, int shift,
+                      pl_layer_decl **decls, pl_layer ***layers, pl_routeset **out);
+/* Validate every proposal; out has one entry per proposal. */
+int pl_validate(pl_ctx *ctx, const struct pl_plan *p, pl_routeset *props, pl_proposal_result *out);
+void pl_proposal_result_free(pl_proposal_result *r);
+
 /* ==== plan.c: one run =================================================== */
 typedef struct pl_plan {
     pl_scenario *sc;        /* owned */
@@ -451,6 +504,13 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir);
 int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, pl_buf *b);
 /* Machine-readable layer report into b. */
 int pl_export_layers_json(pl_ctx *ctx, const pl_plan *p, pl_buf *b);
+/* Rerouted paths as an RFC 7946 FeatureCollection (one feature per route
+ * with a path found), into b. */
+int pl_export_reroutes(pl_ctx *ctx, const pl_plan *p, const pl_route *const *routes,
+                       const pl_reroute *rr, size_t n, pl_buf *b);
+/* Proposals coloured by verdict (simplestyle "stroke"), RFC 7946, into b. */
+int pl_export_proposals(pl_ctx *ctx, const struct pl_plan *p, const pl_routeset *props,
+                        const pl_proposal_result *res, pl_buf *b);
 /* Working CRS -> lon/lat for one point (used by text output too). */
 int pl_export_lonlat(pl_ctx *ctx, const pl_plan *p, double x, double y, double *lon, double *lat);
 

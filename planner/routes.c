@@ -2,7 +2,7 @@
  * routes.c - routes as 3D corridors, checked against every zone.
  *
  * Entry points: pl_routes_build, pl_routes_free, pl_routes_check,
- * pl_route_check, pl_verdict_names.
+ * pl_route_check, pl_route_band_in, pl_verdict_names.
  *
  * A route is a polyline of waypoints (x, y in the working CRS; altitude in
  * metres, linear between waypoints) with a corridor half-width w and an
@@ -42,6 +42,8 @@ static void route_clear(pl_ctx *ctx, pl_route *r)
     free(r->kind);
     free(r->status);
     free(r->aircraft);
+    free(r->time_from);
+    free(r->time_to);
     free(r->source);
     free(r->license);
     free(r->accuracy);
@@ -87,6 +89,8 @@ static int build_route(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, co
     r->license = pl_strdup(pl_feature_str(f, "license", NULL));
     r->accuracy = pl_strdup(pl_feature_str(f, "accuracy", NULL));
     r->layer_id = d->id;
+    r->time_from = pl_strdup(pl_feature_str(f, "time_from", NULL));
+    r->time_to = pl_strdup(pl_feature_str(f, "time_to", NULL));
     if (!r->id || !r->name || !r->kind || !r->status)
         return pl_error(ctx, PL_NOMEM, "out of memory");
     const char *ac = pl_feature_str(f, "aircraft", sc->aircraft_default);
@@ -96,9 +100,9 @@ static int build_route(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, co
                         "'aircraft' table", d->path, d->id, f->id, ac);
     if (ac && !(r->aircraft = pl_strdup(ac)))
         return pl_error(ctx, PL_NOMEM, "out of memory");
-    if (strcmp(r->status, "existing") && strcmp(r->status, "planned"))
+    if (strcmp(r->status, "existing") && strcmp(r->status, "planned") && strcmp(r->status, "proposed"))
         return pl_error(ctx, PL_PARSE,
-                        "%s: layer '%s': route %s: status '%s' (expected existing or planned)",
+                        "%s: layer '%s': route %s: status '%s' (expected existing, planned or proposed)",
                         d->path, d->id, f->id, r->status);
     const pl_route_defaults *df = &sc->route;
     double alt_dflt;
@@ -705,4 +709,32 @@ int pl_routes_check(pl_ctx *ctx, const pl_zoneset *zs, pl_routeset *rs)
     if (rs->n_c > 1)
         qsort(rs->c, rs->n_c, sizeof *rs->c, cmp_conflict);
     return PL_OK;
+}
+
+int pl_route_band_in(pl_ctx *ctx, const pl_route *r, const GEOSGeometry *region, double *lo, double *hi,
+                     double *len_m)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    const GEOSPreparedGeometry *pg = GEOSPrepare_r(h, region);
+    pvec v = {0};
+    int rc = PL_OK;
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    *len_m = 0;
+    if (!pg)
+        return pl_error(ctx, PL_GEOM, "route %s: %s", r->id, pl_libmsg(ctx));
+    for (size_t i = 0; i + 1 < r->n_pts && rc == PL_OK; i++)
+        if (clip_segment(ctx, r, i, region, pg, &v))
+            rc = pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
+    GEOSPreparedGeom_destroy_r(h, pg);
+    for (size_t j = 0; rc == PL_OK && j < v.n; j++) {
+        double a[3], b[3];
+        at(r, v.a[j].seg, v.a[j].t0, a);
+        at(r, v.a[j].seg, v.a[j].t1, b);
+        *lo = fmin(*lo, fmin(a[2], b[2]) - r->band_below_m);
+        *hi = fmax(*hi, fmax(a[2], b[2]) + r->band_above_m);
+        *len_m += hypot(b[0] - a[0], b[1] - a[1]);
+    }
+    free(v.a);
+    return rc;
 }

@@ -610,13 +610,16 @@ static void parse_route_defaults(parser *p, pl_scenario *sc, struct fy_node *v)
             number(p, x, "band_above_m", 0, &sc->route.band_above_m);
         else if (key && !strcmp(key, "altitude_m"))
             number(p, x, "altitude_m", -500, &sc->route.alt_m);
+        else if (key && !strcmp(key, "lateral_separation_m"))
+            number(p, x, "lateral_separation_m", 0, &sc->route.lateral_sep_m);
         else if (key && !strcmp(key, "aircraft")) {
             free(sc->aircraft_default);
             sc->aircraft_default = dup_scalar(p, x, "aircraft");
             p->aircraft_mark = x;
         } else
             unknown_key(p, k, "route_defaults",
-                        "half_width_m, band_below_m, band_above_m, altitude_m, aircraft");
+                        "half_width_m, band_below_m, band_above_m, altitude_m, aircraft, "
+                        "lateral_separation_m");
     }
 }
 
@@ -680,7 +683,8 @@ int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out)
     sc->file = pl_strdup(path);
     const char *slash = strrchr(path, '/');
     sc->dir = slash ? strndup(path, (size_t)(slash - path)) : pl_strdup("");
-    sc->route = (pl_route_defaults){50.0, 30.0, 30.0, 120.0};
+    /* 100 m between corridor edges: our default, a scenario parameter */
+    sc->route = (pl_route_defaults){50.0, 30.0, 30.0, 120.0, 100.0};
     /* siting defaults: see planner.h and README; D = 15.2 m is the upper
      * end of current eVTOL designs (RULES.md, unverified) */
     sc->siting = (pl_siting_cfg){.count = 20, .radius_m = 3000, .min_sep_m = 1000,

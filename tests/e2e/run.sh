@@ -439,4 +439,40 @@ assert s['objective'] == 'median' and s['sites_new_chosen'] == 20
 assert 0 < s['lower_bound'] <= s['objective_value'] + 1e-6, s
 PY
 
+# ---- 9. proposals and reroutes ------------------------------------------------
+V=$DATA/validate.yaml
+"$PLANNER" validate "$V" "$DATA/proposals.geojson" --json --geojson "$RESULT/proposals.geojson" >"$RESULT/val.json" 2>"$RESULT/val.err"
+rc=$?
+verdict() { jget "$RESULT/val.json" "[r['verdict'] for r in d['results'] if r['id'] == '$1'][0]"; }
+check "9.1 validate exits 1 when any proposal is rejected" [ $rc -eq 1 ]
+check "9.2 PA above the zone's 300 m ceiling: approved" [ "$(verdict PA)" = approved ]
+check "9.3 PX crossing planned PR at its level: rejected, naming PR" sh -c "
+    [ '$(verdict PX)' = rejected ] && grep -q 'PR.*crossings at one level must be separated by altitude' '$RESULT/val.json'"
+check "9.4 PY crossing PR 130 m above it: approved" [ "$(verdict PY)" = approved ]
+check "9.5 PT crossing PR at its level in another hour: approved (time windows)" [ "$(verdict PT)" = approved ]
+check "9.6 PS through the square: rejected by zone SQ, 2000 m inside" sh -c "
+    [ '$(verdict PS)' = rejected ] && grep -q 'no_fly SQ (2 km square, rule forbidden): 2000.0 m inside' '$RESULT/val.json'"
+check "9.7 PE ends 2000 m from any vertiport: rejected" sh -c "[ '$(verdict PE)' = rejected ] && grep -q '2000 m from the nearest vertiport' '$RESULT/val.json'"
+check "9.8 --geojson: proposals coloured by verdict" [ "$(jget "$RESULT/proposals.geojson" "','.join(f['properties']['stroke'] for f in d['features'])")" = "#2ca02c,#d62728,#2ca02c,#2ca02c,#d62728,#d62728" ]
+ogr2ogr -f KML "$RESULT/proposals.kml" "$DATA/proposals.geojson" >/dev/null 2>&1
+"$PLANNER" validate "$V" "$RESULT/proposals.kml" --json >"$RESULT/val_kml.json" 2>/dev/null
+check "9.9 the same proposals from KML: same verdicts" [ "$(jget "$RESULT/val_kml.json" "[r['verdict'] for r in d['results']]")" = "$(jget "$RESULT/val.json" "[r['verdict'] for r in d['results']]")" ]
+"$PLANNER" reroute "$DATA/square.yaml" THROUGH --margin 0 --geojson "$RESULT/reroute.geojson" >"$RESULT/reroute.out" 2>&1
+check "9.10 reroute around the square: +931.960 m = 2*sqrt(950^2+1050^2) + 2100 - 4000 (w 50, margin 0)" \
+    near "$(jget "$RESULT/reroute.geojson" "d['features'][0]['properties']['added_m']")" 931.9605 0.001
+check "9.11 the rerouted path passes the check" sh -c "
+    python3 - '$RESULT/reroute.geojson' '$RESULT/rr_routes.geojson' <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = d['features'][0]
+f['properties'] = {'id': 'RR', 'status': 'planned', 'half_width_m': 49.9, 'band_below_m': 20, 'band_above_m': 20, 'altitude_m': 120}
+json.dump({'type': 'FeatureCollection', 'features': [f]}, open(sys.argv[2], 'w'))
+PY
+    printf 'name: rr\nlayers:\n  - {id: zones, role: zones, path: $DATA/square_4549.geojson}\n  - {id: routes, role: routes, path: rr_routes.geojson}\n' >'$RESULT/rr.yaml'
+    '$PLANNER' check '$RESULT/rr.yaml' >/dev/null"
+"$PLANNER" check "$DATA/square.yaml" --reroute >"$RESULT/check_reroute.out" 2>&1
+check "9.12 check --reroute adds a path to each blocked route" [ "$(grep -c '^reroute ' "$RESULT/check_reroute.out")" -eq 3 ]
+"$PLANNER" reroute "$W" P2025-5 >"$RESULT/rr_wz.out" 2>&1
+check "9.13 no path: the reroute names the zone that closes it off" grep -q "no path: the start lies inside airport ZSSZ" "$RESULT/rr_wz.out"
+
 echo "1..$n"

@@ -7,6 +7,7 @@
  *   2. round trip 4326 -> 4549 -> 4326 within 1e-9 degrees
  *   3. transformers are cached: the same pair gives the same object
  *   4. the working CRS must be projected and metric
+ *   5. GCJ-02 and BD-09 round trips, offset of the expected size near Suzhou
  */
 #include <math.h>
 #include <string.h>
@@ -69,6 +70,29 @@ static void t4_metric(void **state)
     pl_ctx_free(ctx);
 }
 
+static void t5_gcj02(void **state)
+{
+    (void)state;
+    /* round trips: WGS84 -> GCJ-02 -> WGS84 and BD-09 back through GCJ-02 */
+    double lon = 120.2873, lat = 31.0277, glon = lon, glat = lat;
+    pl_crs_wgs84_to_gcj02(&glon, &glat);
+    /* the published offset near Suzhou is a few hundred metres */
+    double dx = (glon - lon) * 111320 * cos(lat * M_PI / 180), dy = (glat - lat) * 110574;
+    assert_in_range((long)hypot(dx, dy), 100, 1000);
+    double wlon = glon, wlat = glat;
+    pl_crs_gcj02_to_wgs84(&wlon, &wlat);
+    assert_float_equal(wlon, lon, 1e-9);
+    assert_float_equal(wlat, lat, 1e-9);
+    /* BD-09 from GCJ-02 by its published forward formula, then back */
+    const double xp = M_PI * 3000.0 / 180.0;
+    double z = sqrt(glon * glon + glat * glat) + 0.00002 * sin(glat * xp);
+    double t = atan2(glat, glon) + 0.000003 * cos(glon * xp);
+    double blon = z * cos(t) + 0.0065, blat = z * sin(t) + 0.006;
+    pl_crs_bd09_to_wgs84(&blon, &blat);
+    assert_float_equal(blon, lon, 1e-6);
+    assert_float_equal(blat, lat, 1e-6);
+}
+
 int t_crs(void)
 {
     const struct CMUnitTest tests[] = {
@@ -76,6 +100,7 @@ int t_crs(void)
         cmocka_unit_test(t2_round_trip),
         cmocka_unit_test(t3_cache),
         cmocka_unit_test(t4_metric),
+        cmocka_unit_test(t5_gcj02),
     };
     return cmocka_run_group_tests_name("crs", tests, NULL, NULL);
 }

@@ -71,7 +71,7 @@ static int setup(void **state)
     fixture *fx = calloc(1, sizeof *fx);
     fx->ctx = pl_ctx_new();
     fx->sc.work_crs = "EPSG:4549";
-    fx->sc.route = (pl_route_defaults){10, 0, 0, 100};
+    fx->sc.route = (pl_route_defaults){10, 0, 0, 100, 100};
     fx->sc.a_rules = calloc(2, sizeof *fx->sc.a_rules);
     fx->sc.a_rules[0] = (pl_rule){"no_fly", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0, "test", 1};
     fx->sc.a_rules[1] = (pl_rule){"eco_control", PL_RR_WARNING, 0, PL_VR_ALLOWED, 0, "test", 1};

@@ -1,0 +1,374 @@
+/*
+ * reroute.c - the shortest path between a route's end points that avoids
+ * every forbidden zone, at the route's altitude band.
+ *
+ * Entry points: pl_reroute_route, pl_reroute_free.
+ *
+ * Obstacles: the zones whose route rule blocks (forbidden, min_overflight)
+ * and whose protected vertical extent overlaps the route's altitude band
+ * anywhere, each inflated by the corridor half-width plus a margin with
+ * mitred joins, so that the inflated polygon contains every point closer
+ * than that to the zone (the mitre corners keep a little more: the path is
+ * conservative, never closer than allowed).  The shortest path among
+ * polygonal obstacles bends only at obstacle vertices (Lozano-Perez and
+ * Wesley 1979): nodes are the two end points and the obstacles' vertices
+ * that are not inside another obstacle, edges join nodes that see each
+ * other (the segment's interior does not meet an obstacle's interior;
+ * sliding along an edge is allowed), and Dijkstra finds the path.
+ * Altitudes of the new path follow the original route at the same fraction
+ * of the length.
+ */
+#include "planner.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct obst {
+    const pl_zone *zone;                /* borrowed */
+    GEOSGeometry *g;                    /* owned: inflated zone */
+    const GEOSPreparedGeometry *pg;     /* owned */
+} obst;
+
+typedef struct ob_set {
+    obst *a;
+    size_t n, cap;
+    GEOSSTRtree *tree;
+} ob_set;
+
+typedef struct cand_list {
+    const pl_zone **a;
+    size_t n, cap;
+} cand_list;
+
+static void cand_add(void *item, void *ud)
+{
+    cand_list *c = ud;
+    if (c->n == c->cap) {
+        size_t k = c->cap ? 2 * c->cap : 16;
+        const pl_zone **a = realloc(c->a, k * sizeof *a);
+        if (!a)
+            return;
+        c->a = a;
+        c->cap = k;
+    }
+    c->a[c->n++] = item;
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+    const void *const *x = a, *const *y = b;
+    return (*x > *y) - (*x < *y);
+}
+
+/* The segment (ax,ay)-(bx,by) is clear of every obstacle's interior. */
+typedef struct seg_q {
+    pl_ctx *ctx;
+    const GEOSGeometry *seg;
+    int blocked;
+} seg_q;
+
+static void seg_cb(void *item, void *ud)
+{
+    seg_q *q = ud;
+    const obst *o = item;
+    if (q->blocked)
+        return;
+    GEOSContextHandle_t h = pl_geos(q->ctx);
+    if (GEOSPreparedIntersects_r(h, o->pg, q->seg) == 1 &&
+        GEOSRelatePattern_r(h, q->seg, o->g, "T********") == 1)
+        q->blocked = 1;
+}
+
+static int visible(pl_ctx *ctx, const ob_set *os, double ax, double ay, double bx, double by)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    double xs[2] = {ax, bx}, ys[2] = {ay, by};
+    if (ax == bx && ay == by)
+        return 1;
+    GEOSGeometry *seg = pl_geom_line(ctx, xs, ys, 2);
+    if (!seg)
+        return -1;
+    seg_q q = {ctx, seg, 0};
+    GEOSSTRtree_query_r(h, os->tree, seg, seg_cb, &q);
+    GEOSGeom_destroy_r(h, seg);
+    return !q.blocked;
+}
+
+/* Which obstacle holds (x, y) in its interior, or NULL. */
+static const obst *inside(pl_ctx *ctx, const ob_set *os, double x, double y)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    GEOSGeometry *pt = pl_geom_point(ctx, x, y);
+    const obst *hit = NULL;
+    for (size_t i = 0; pt && !hit && i < os->n; i++)
+        if (GEOSPreparedContainsProperly_r(h, os->a[i].pg, pt) == 1)
+            hit = &os->a[i];
+    if (pt)
+        GEOSGeom_destroy_r(h, pt);
+    return hit;
+}
+
+static int add_ring_nodes(pl_ctx *ctx, const GEOSGeometry *ring, double **x, double **y, size_t *n,
+                          size_t *cap)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, ring);
+    unsigned m = 0;
+    GEOSCoordSeq_getSize_r(h, cs, &m);
+    for (unsigned i = 0; i + 1 < m; i++) { /* the closing point repeats the first */
+        if (*n == *cap) {
+            size_t c = *cap ? 2 * *cap : 64;
+            double *a = realloc(*x, c * sizeof *a), *b = a ? realloc(*y, c * sizeof *b) : NULL;
+            if (!a || !b) {
+                if (a)
+                    *x = a;
+                return -1;
+            }
+            *x = a;
+            *y = b;
+            *cap = c;
+        }
+        GEOSCoordSeq_getXY_r(h, cs, i, &(*x)[*n], &(*y)[*n]);
+        (*n)++;
+    }
+    return 0;
+}
+
+static int add_nodes(pl_ctx *ctx, const GEOSGeometry *g, double **x, double **y, size_t *n, size_t *cap)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    int t = GEOSGeomTypeId_r(h, g);
+    if (t == GEOS_POLYGON) {
+        if (add_ring_nodes(ctx, GEOSGetExteriorRing_r(h, g), x, y, n, cap))
+            return -1;
+        int k = GEOSGetNumInteriorRings_r(h, g);
+        for (int i = 0; i < k; i++)
+            if (add_ring_nodes(ctx, GEOSGetInteriorRingN_r(h, g, i), x, y, n, cap))
+                return -1;
+        return 0;
+    }
+    int k = GEOSGetNumGeometries_r(h, g);
+    for (int i = 0; i < k; i++)
+        if (add_nodes(ctx, GEOSGetGeometryN_r(h, g, i), x, y, n, cap))
+            return -1;
+    return 0;
+}
+
+void pl_reroute_free(pl_reroute *rr)
+{
+    if (!rr)
+        return;
+    free(rr->x);
+    free(rr->y);
+    free(rr->alt_m);
+    free(rr->avoided);
+    pl_buf_free(&rr->why);
+    memset(rr, 0, sizeof *rr);
+}
+
+int pl_reroute_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, double margin_m, pl_reroute *out)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    int rc = PL_OK;
+    ob_set os = {0};
+    cand_list cl = {0};
+    double *nx = NULL, *ny = NULL, *dist = NULL;
+    size_t nn = 0, ncap = 0, *prev = NULL;
+    char *done = NULL;
+    memset(out, 0, sizeof *out);
+    double amin = INFINITY, amax = -INFINITY;
+    for (size_t i = 0; i < r->n_pts; i++) {
+        amin = fmin(amin, r->alt_m[i]);
+        amax = fmax(amax, r->alt_m[i]);
+    }
+    double band_lo = amin - r->band_below_m, band_hi = amax + r->band_above_m;
+    double inflate = r->half_width_m + margin_m;
+
+    /* 1. obstacles near the route: zones within a route length around it */
+    GEOSGeometry *env = GEOSEnvelope_r(h, r->line);
+    GEOSGeometry *box = env ? GEOSBuffer_r(h, env, fmax(r->length_m, 5000.0) + inflate, 1) : NULL;
+    if (env)
+        GEOSGeom_destroy_r(h, env);
+    if (!box)
+        return pl_error(ctx, PL_GEOM, "route %s: %s", r->id, pl_libmsg(ctx));
+    if (zs->n_indexed)
+        pl_zones_query(ctx, zs, box, cand_add, &cl);
+    GEOSGeom_destroy_r(h, box);
+    if (cl.n > 1)
+        qsort(cl.a, cl.n, sizeof *cl.a, cmp_ptr);
+    os.tree = GEOSSTRtree_create_r(h, 10);
+    os.a = calloc(cl.n ? cl.n : 1, sizeof *os.a);
+    if (!os.tree || !os.a) {
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t k = 0; k < cl.n; k++) {
+        const pl_zone *z = cl.a[k];
+        if (pl_zone_route_severity(z) < 2)
+            continue;
+        double vlo = z->floor_m, vhi = z->ceiling_m;
+        if (z->rule && z->rule->route == PL_RR_MIN_OVERFLIGHT)
+            vhi = fmax(z->rule->min_overflight_m, z->floor_m);
+        if (!(band_lo < vhi && band_hi > vlo))
+            continue; /* the route's band passes above or below it everywhere */
+        obst *o = &os.a[os.n];
+        o->zone = z;
+        o->g = GEOSBufferWithStyle_r(h, z->g, inflate, 8, GEOSBUF_CAP_ROUND, GEOSBUF_JOIN_MITRE, 2.0);
+        o->pg = o->g ? GEOSPrepare_r(h, o->g) : NULL;
+        if (!o->pg) {
+            if (o->g)
+                GEOSGeom_destroy_r(h, o->g);
+            rc = pl_error(ctx, PL_GEOM, "zone %s: cannot inflate: %s", z->id, pl_libmsg(ctx));
+            goto out;
+        }
+        os.n++;
+    }
+    for (size_t k = 0; k < os.n; k++)
+        GEOSSTRtree_insert_r(h, os.tree, os.a[k].g, &os.a[k]);
+
+    /* 2. nodes: start, end, then the obstacles' vertices outside the others */
+    double sx = r->x[0], sy = r->y[0], ex = r->x[r->n_pts - 1], ey = r->y[r->n_pts - 1];
+    const obst *s_in = inside(ctx, &os, sx, sy), *e_in = inside(ctx, &os, ex, ey);
+    if (s_in || e_in) {
+        pl_buf_printf(&out->why, "no path: the %s lies inside %s %s (%s) inflated by %.0f m",
+                      s_in ? "start" : "end", (s_in ? s_in : e_in)->zone->cls, (s_in ? s_in : e_in)->zone->id,
+                      (s_in ? s_in : e_in)->zone->name, inflate);
+        goto out;
+    }
+    ncap = 64;
+    nx = malloc(ncap * sizeof *nx);
+    ny = malloc(ncap * sizeof *ny);
+    if (!nx || !ny) {
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+        goto out;
+    }
+    nx[0] = sx;
+    ny[0] = sy;
+    nx[1] = ex;
+    ny[1] = ey;
+    nn = 2;
+    for (size_t k = 0; k < os.n; k++)
+        if (add_nodes(ctx, os.a[k].g, &nx, &ny, &nn, &ncap)) {
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+            goto out;
+        }
+    /* drop vertices inside another obstacle: no shortest path uses them */
+    size_t keep = 2;
+    for (size_t i = 2; i < nn; i++)
+        if (!inside(ctx, &os, nx[i], ny[i])) {
+            nx[keep] = nx[i];
+            ny[keep] = ny[i];
+            keep++;
+        }
+    nn = keep;
+
+    /* 3. Dijkstra over the visibility graph, edges tested when relaxed */
+    dist = malloc(nn * sizeof *dist);
+    prev = malloc(nn * sizeof *prev);
+    done = calloc(nn, 1);
+    if (!dist || !prev || !done) {
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < nn; i++) {
+        dist[i] = INFINITY;
+        prev[i] = (size_t)-1;
+    }
+    dist[0] = 0;
+    for (;;) {
+        size_t u = (size_t)-1;
+        for (size_t i = 0; i < nn; i++)
+            if (!done[i] && isfinite(dist[i]) && (u == (size_t)-1 || dist[i] < dist[u]))
+                u = i;
+        if (u == (size_t)-1 || u == 1)
+            break;
+        done[u] = 1;
+        for (size_t v = 0; v < nn; v++) {
+            if (done[v])
+                continue;
+            double d = dist[u] + hypot(nx[v] - nx[u], ny[v] - ny[u]);
+            if (d >= dist[v])
+                continue;
+            int vis = visible(ctx, &os, nx[u], ny[u], nx[v], ny[v]);
+            if (vis < 0) {
+                rc = pl_errcode(ctx);
+                goto out;
+            }
+            if (vis) {
+                dist[v] = d;
+                prev[v] = u;
+            }
+        }
+    }
+    if (!isfinite(dist[1])) {
+        pl_buf_puts(&out->why, "no path: the end is closed off by");
+        for (size_t k = 0; k < os.n; k++)
+            pl_buf_printf(&out->why, "%s %s", k ? "," : "", os.a[k].zone->id);
+        goto out;
+    }
+    /* 4. the path, start to end, with altitudes from the original route */
+    size_t m = 0;
+    for (size_t v = 1; v != (size_t)-1; v = prev[v])
+        m++;
+    out->x = malloc(m * sizeof *out->x);
+    out->y = malloc(m * sizeof *out->y);
+    out->alt_m = malloc(m * sizeof *out->alt_m);
+    if (!out->x || !out->y || !out->alt_m) {
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+        goto out;
+    }
+    size_t k = m;
+    for (size_t v = 1; v != (size_t)-1; v = prev[v]) {
+        k--;
+        out->x[k] = nx[v];
+        out->y[k] = ny[v];
+    }
+    out->n = m;
+    out->length_m = dist[1];
+    out->added_m = dist[1] - r->length_m;
+    double along = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (i)
+            along += hypot(out->x[i] - out->x[i - 1], out->y[i] - out->y[i - 1]);
+        double t = out->length_m > 0 ? along / out->length_m * r->length_m : 0, acc = 0;
+        out->alt_m[i] = r->alt_m[r->n_pts - 1];
+        for (size_t j = 0; j + 1 < r->n_pts; j++) {
+            double sl = hypot(r->x[j + 1] - r->x[j], r->y[j + 1] - r->y[j]);
+            if (t <= acc + sl) {
+                double f = sl > 0 ? (t - acc) / sl : 0;
+                out->alt_m[i] = r->alt_m[j] + f * (r->alt_m[j + 1] - r->alt_m[j]);
+                break;
+            }
+            acc += sl;
+        }
+    }
+    /* zones avoided: obstacles the original line entered */
+    out->avoided = calloc(os.n ? os.n : 1, sizeof *out->avoided);
+    if (!out->avoided) {
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t q = 0; q < os.n; q++)
+        if (GEOSRelatePattern_r(h, r->line, os.a[q].g, "T********") == 1)
+            out->avoided[out->n_avoided++] = os.a[q].zone;
+    out->found = 1;
+out:
+    /* the index and prepared geometries go before the geometries */
+    if (os.tree)
+        GEOSSTRtree_destroy_r(h, os.tree);
+    for (size_t q = 0; q < os.n; q++) {
+        GEOSPreparedGeom_destroy_r(h, os.a[q].pg);
+        GEOSGeom_destroy_r(h, os.a[q].g);
+    }
+    free(os.a);
+    free(cl.a);
+    free(nx);
+    free(ny);
+    free(dist);
+    free(prev);
+    free(done);
+    if (rc != PL_OK)
+        pl_reroute_free(out);
+    return rc;
+}

@@ -1,0 +1,288 @@
+/*
+ * validate.c - route proposals, one or thousands: may this route fly?
+ *
+ * Entry points: pl_proposals_load, pl_validate, pl_proposal_result_free,
+ * pl_proposal_verdict_names.
+ *
+ * Per proposal (the zone index of the plan is built once for all):
+ *   - every zone and the aircraft class's height rule, exactly as routes
+ *     are checked (routes.c: whole segments, nothing sampled);
+ *   - both end points at a vertiport (the plan's open sites, else its
+ *     vertiports layer) within the siting route_end_tolerance_m;
+ *   - separation from the scenario's routes whose time windows overlap: the
+ *     corridors must keep lateral_separation_m edge to edge, or, where they
+ *     come closer, the altitude bands of both over the close part must not
+ *     overlap (crossings at one level are separated by altitude, CCAR-92);
+ *   - ground risk: the centreline length over water.
+ * Verdict: rejected (any blocking reason), approved with warnings, approved.
+ */
+#include "planner.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const pl_proposal_verdict_names[] = {"approved", "approved with warnings", "rejected", NULL};
+
+int pl_proposals_load(pl_ctx *ctx, const pl_plan *p, char **files, size_t n_files, int shift,
+                      pl_layer_decl **decls, pl_layer ***layers, pl_routeset **out)
+{
+    *out = NULL;
+    *decls = calloc(n_files ? n_files : 1, sizeof **decls);
+    *layers = calloc(n_files ? n_files : 1, sizeof **layers);
+    if (!*decls || !*layers)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    for (size_t i = 0; i < n_files; i++) {
+        pl_layer_decl *d = &(*decls)[i];
+        d->id = files[i];            /* borrowed from argv */
+        d->role = PL_ROLE_ROUTES;
+        d->path = files[i];
+        d->class_prop = "class";
+        d->id_prop = "id";
+        d->coord_shift = shift;
+        int rc = pl_layer_load(ctx, p->sc, d, &(*layers)[i]);
+        if (rc != PL_OK)
+            return rc;
+        const pl_layer *l = (*layers)[i];
+        for (size_t k = 0; k < l->n_issues; k++)
+            if (!strcmp(l->a_issues[k].what, "rejected"))
+                return pl_error(ctx, PL_GEOM, "%s: proposal %s rejected: %s", files[i], l->a_issues[k].fid,
+                                l->a_issues[k].why);
+    }
+    return pl_routes_build(ctx, p->sc, *layers, n_files, out);
+}
+
+void pl_proposal_result_free(pl_proposal_result *r)
+{
+    pl_buf_free(&r->reasons);
+    pl_buf_free(&r->json);
+}
+
+/* ==== reasons ============================================================= */
+
+static void add_reason(pl_proposal_result *res, int blocking, const char *kind, const char *ref,
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void add_reason(pl_proposal_result *res, int blocking, const char *kind, const char *ref,
+                       const char *fmt, ...)
+{
+    char t[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t, sizeof t, fmt, ap);
+    va_end(ap);
+    const char *sev = blocking > 0 ? "blocking" : blocking == 0 ? "warning" : "info";
+    pl_buf_printf(&res->reasons, "%s: %s\n", sev, t);
+    pl_buf_puts(&res->json, res->json.n ? ",{\"severity\":" : "{\"severity\":");
+    pl_buf_json_str(&res->json, sev);
+    pl_buf_puts(&res->json, ",\"kind\":");
+    pl_buf_json_str(&res->json, kind);
+    pl_buf_puts(&res->json, ",\"ref\":");
+    pl_buf_json_str(&res->json, ref);
+    pl_buf_puts(&res->json, ",\"text\":");
+    pl_buf_json_str(&res->json, t);
+    pl_buf_puts(&res->json, "}");
+    if (blocking > 0)
+        res->n_block++;
+    else if (blocking == 0)
+        res->n_warn++;
+}
+
+static void ll(pl_ctx *ctx, const pl_plan *p, double x, double y, char *out, size_t n)
+{
+    double lon, lat;
+    if (pl_export_lonlat(ctx, p, x, y, &lon, &lat) == PL_OK)
+        snprintf(out, n, "%.7f,%.7f", lon, lat);
+    else
+        snprintf(out, n, "?");
+}
+
+/* ==== the checks ========================================================== */
+
+static int windows_overlap(const pl_route *a, const pl_route *b)
+{
+    if (!a->time_from || !a->time_to || !b->time_from || !b->time_to)
+        return 1; /* only when both sides have a window can time separate them */
+    /* ISO 8601 text of the same form compares in time order */
+    return strcmp(a->time_from, b->time_to) < 0 && strcmp(b->time_from, a->time_to) < 0;
+}
+
+static int check_separation(pl_ctx *ctx, const pl_plan *p, const pl_route *r, pl_proposal_result *res)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    const pl_routeset *rs = p->routes;
+    for (size_t q = 0; rs && q < rs->n; q++) {
+        const pl_route *o = &rs->a[q];
+        double need = r->half_width_m + o->half_width_m + p->sc->route.lateral_sep_m, d = 0;
+        if (!GEOSDistance_r(h, r->line, o->line, &d))
+            return pl_error(ctx, PL_GEOM, "proposal %s: %s", r->id, pl_libmsg(ctx));
+        if (d >= need)
+            continue;
+        if (!windows_overlap(r, o))
+            continue;
+        GEOSGeometry *near_o = GEOSBuffer_r(h, o->line, need, 16), *near_r = GEOSBuffer_r(h, r->line, need, 16);
+        double rlo, rhi, olo, ohi, rl, ol;
+        int rc = (!near_o || !near_r) ? pl_error(ctx, PL_GEOM, "proposal %s: %s", r->id, pl_libmsg(ctx))
+                                      : pl_route_band_in(ctx, r, near_o, &rlo, &rhi, &rl);
+        if (rc == PL_OK)
+            rc = pl_route_band_in(ctx, o, near_r, &olo, &ohi, &ol);
+        if (near_o)
+            GEOSGeom_destroy_r(h, near_o);
+        if (near_r)
+            GEOSGeom_destroy_r(h, near_r);
+        if (rc != PL_OK)
+            return rc;
+        if (!isfinite(rlo) || !isfinite(olo))
+            continue; /* the buffers' chords missed a tangent pass: no length to compare */
+        char at[64];
+        GEOSCoordSequence *np = GEOSNearestPoints_r(h, r->line, o->line);
+        double px = 0, py = 0;
+        if (np) {
+            GEOSCoordSeq_getXY_r(h, np, 0, &px, &py);
+            GEOSCoordSeq_destroy_r(h, np);
+        }
+        ll(ctx, p, px, py, at, sizeof at);
+        double vlo = fmax(rlo, olo), vhi = fmin(rhi, ohi);
+        if (vlo < vhi)
+            add_reason(res, 1, "separation", o->id,
+                       "%.1f m from %s route %s (%s) at %s, %.1f m needed (half-widths %.0f + %.0f + "
+                       "separation %.0f); altitude bands overlap %.1f-%.1f m: crossings at one level must "
+                       "be separated by altitude (CCAR-92)",
+                       d, o->status, o->id, o->name, at, need, r->half_width_m, o->half_width_m,
+                       p->sc->route.lateral_sep_m, vlo, vhi);
+        else
+            add_reason(res, -1, "separation", o->id,
+                       "%.1f m from %s route %s at %s, separated by altitude (%.1f-%.1f m against %.1f-%.1f m)",
+                       d, o->status, o->id, at, rlo, rhi, olo, ohi);
+    }
+    return PL_OK;
+}
+
+static void check_ends(pl_ctx *ctx, const pl_plan *p, const pl_route *r, pl_proposal_result *res)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    double tol = p->sc->siting.end_tolerance_m;
+    double ex[2] = {r->x[0], r->x[r->n_pts - 1]}, ey[2] = {r->y[0], r->y[r->n_pts - 1]};
+    double best[2] = {INFINITY, INFINITY};
+    const char *best_id[2] = {NULL, NULL};
+    size_t n_sites = 0;
+    if (p->siting) {
+        for (size_t i = 0; i < p->siting->n; i++) {
+            const pl_site *s = &p->siting->a[i];
+            if (!s->open)
+                continue;
+            n_sites++;
+            for (int e = 0; e < 2; e++) {
+                double d = hypot(ex[e] - s->x, ey[e] - s->y);
+                if (d < best[e]) {
+                    best[e] = d;
+                    best_id[e] = s->id;
+                }
+            }
+        }
+    } else {
+        for (size_t l = 0; l < p->n_layers; l++) {
+            if (p->layers[l]->decl->role != PL_ROLE_VERTIPORTS)
+                continue;
+            for (size_t k = 0; k < p->layers[l]->n_feats; k++) {
+                const pl_feature *f = &p->layers[l]->a_feats[k];
+                double x, y;
+                if (GEOSGeomTypeId_r(h, f->g) != GEOS_POINT)
+                    continue;
+                GEOSGeomGetX_r(h, f->g, &x);
+                GEOSGeomGetY_r(h, f->g, &y);
+                n_sites++;
+                for (int e = 0; e < 2; e++) {
+                    double d = hypot(ex[e] - x, ey[e] - y);
+                    if (d < best[e]) {
+                        best[e] = d;
+                        best_id[e] = f->id;
+                    }
+                }
+            }
+        }
+    }
+    if (!n_sites) {
+        add_reason(res, -1, "vertiport", NULL, "the scenario has no vertiports: end points not checked");
+        return;
+    }
+    for (int e = 0; e < 2; e++) {
+        char at[64];
+        ll(ctx, p, ex[e], ey[e], at, sizeof at);
+        if (best[e] > tol)
+            add_reason(res, 1, "vertiport", best_id[e],
+                       "the %s %s is %.0f m from the nearest vertiport %s (tolerance %.0f m)",
+                       e ? "end" : "start", at, best[e], best_id[e], tol);
+    }
+}
+
+int pl_validate(pl_ctx *ctx, const pl_plan *p, pl_routeset *props, pl_proposal_result *out)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    int rc = PL_OK;
+    pl_conflict *cv = NULL;
+    size_t n_c = 0, cap = 0;
+    GEOSGeometry *water = NULL;
+    /* the water, once, for ground risk */
+    {
+        size_t n = 0;
+        GEOSGeometry **a = calloc(64, sizeof *a);
+        for (size_t i = 0; a && i < p->n_layers && n < 64; i++) {
+            if (p->layers[i]->decl->role != PL_ROLE_WATER)
+                continue;
+            for (size_t k = 0; k < p->layers[i]->n_feats && n < 64; k++) {
+                const pl_feature *f = &p->layers[i]->a_feats[k];
+                if (strcmp(pl_feature_str(f, "kind", ""), "island"))
+                    a[n++] = GEOSGeom_clone_r(h, f->g);
+            }
+        }
+        if (a && n) {
+            GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, a, (unsigned)n);
+            water = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
+            if (coll)
+                GEOSGeom_destroy_r(h, coll);
+        }
+        free(a);
+    }
+    for (size_t i = 0; i < props->n && rc == PL_OK; i++) {
+        const pl_route *r = &props->a[i];
+        pl_proposal_result *res = &out[i];
+        pl_route_result rr;
+        size_t first = n_c;
+        if ((rc = pl_route_check(ctx, p->zones, r, i, &rr, &cv, &n_c, &cap)) != PL_OK)
+            break;
+        for (size_t k = first; k < n_c; k++) {
+            const pl_conflict *c = &cv[k];
+            char a[64], b[64];
+            ll(ctx, p, c->entry[0], c->entry[1], a, sizeof a);
+            ll(ctx, p, c->exit[0], c->exit[1], b, sizeof b);
+            add_reason(res, c->blocking, "zone", c->zone->id,
+                       "%s %s (%s, rule %s): %.1f m %s, from %s at %.0f m to %s at %.0f m, altitude "
+                       "overlap %.1f-%.1f m", c->zone->cls, c->zone->id, c->zone->name,
+                       c->zone->rule ? pl_route_rule_names[c->zone->rule->route] : "forbidden",
+                       c->enters ? c->length_inside_m : c->corridor_length_m,
+                       c->enters ? "inside" : "of corridor overlap", a, c->entry[2], b, c->exit[2],
+                       c->alt_lo_m, c->alt_hi_m);
+            GEOSGeom_destroy_r(h, cv[k].overlap);
+        }
+        n_c = first;
+        check_ends(ctx, p, r, res);
+        if ((rc = check_separation(ctx, p, r, res)) != PL_OK)
+            break;
+        if (water) {
+            GEOSGeometry *w = GEOSIntersection_r(h, r->line, water);
+            if (w) {
+                GEOSLength_r(h, w, &res->over_water_m);
+                GEOSGeom_destroy_r(h, w);
+            }
+            if (res->over_water_m > 0)
+                add_reason(res, -1, "ground_risk", NULL, "%.0f m of %.0f m over water", res->over_water_m,
+                           r->length_m);
+        }
+        res->verdict = res->n_block ? PL_P_REJECTED : res->n_warn ? PL_P_WARNINGS : PL_P_APPROVED;
+    }
+    free(cv);
+    if (water)
+        GEOSGeom_destroy_r(h, water);
+    return rc;
+}
