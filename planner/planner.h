@@ -303,6 +303,9 @@ typedef struct pl_zone {
     const pl_aircraft *aircraft; /* height rule: applies to this class only, g is NULL */
     GEOSGeometry *g;           /* owned, polygonal, working CRS (NULL: everywhere) */
     const GEOSPreparedGeometry *pg; /* owned, prepared g */
+    GEOSGeometry *infl;        /* cache, owned: g inflated by infl_w (routes.c) */
+    const GEOSPreparedGeometry *pinfl; /* cache, owned: prepared infl */
+    double infl_w;             /* the half-width infl was made for */
 } pl_zone;
 
 typedef struct pl_zoneset {
@@ -384,8 +387,12 @@ int pl_routes_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers,
 void pl_routes_free(pl_ctx *ctx, pl_routeset *rs);
 /* Check every route against the zones; fills rs->res and rs->c. */
 int pl_routes_check(pl_ctx *ctx, const pl_zoneset *zs, pl_routeset *rs);
-/* Check one route against the zones; appends to *c (n_c, cap).  */
-int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx,
+/* Check one route against the zones; appends to *c (n_c, cap).  flags:
+ * PL_CHECK_NO_CLEARANCE skips the nearest-zone search, PL_CHECK_NO_OVERLAP
+ * the overlap polygons (conflict->overlap stays NULL): validate needs
+ * neither.  */
+enum { PL_CHECK_NO_CLEARANCE = 1, PL_CHECK_NO_OVERLAP = 2 };
+int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx, int flags,
                    pl_route_result *res, pl_conflict **c, size_t *n_c, size_t *cap);
 
 /* ==== siting.c: vertiport feasibility, choice, network ================== */

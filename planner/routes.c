@@ -474,8 +474,8 @@ static void vertical_extent(const pl_zone *z, double *lo, double *hi)
  * filtered by altitude, cor not empty). */
 static int add_conflict(pl_ctx *ctx, const pl_route *r, size_t idx, const pl_zone *z, int sev,
                         double vlo, double vhi, const pvec *corp, const pvec *insp,
-                        const double *cum, pl_route_result *res, pl_conflict **cv, size_t *n_c,
-                        size_t *cap)
+                        const double *cum, int flags, pl_route_result *res, pl_conflict **cv,
+                        size_t *n_c, size_t *cap)
 {
     const pvec cor = *corp, ins = *insp;
     if (*n_c == *cap) {
@@ -511,8 +511,7 @@ static int add_conflict(pl_ctx *ctx, const pl_route *r, size_t idx, const pl_zon
     }
     cf->alt_lo_m = fmax(amin - r->band_below_m, vlo);
     cf->alt_hi_m = fmin(amax + r->band_above_m, vhi);
-    cf->overlap = overlap_polygon(ctx, r, &cor, z);
-    if (!cf->overlap)
+    if (!(flags & PL_CHECK_NO_OVERLAP) && !(cf->overlap = overlap_polygon(ctx, r, &cor, z)))
         return pl_errcode(ctx);
     (*n_c)++;
     if (cf->blocking)
@@ -522,15 +521,43 @@ static int add_conflict(pl_ctx *ctx, const pl_route *r, size_t idx, const pl_zon
     return PL_OK;
 }
 
-int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx,
+/* The zone inflated by w, prepared: kept in the zone so that a batch of
+ * routes of one half-width buffers each zone once.  The cache is the one
+ * part of a zone that a check changes (one ctx, one thread). */
+static int zone_inflated(pl_ctx *ctx, pl_zone *z, double w, const GEOSGeometry **g,
+                         const GEOSPreparedGeometry **pg)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    if (!z->infl || z->infl_w != w) {
+        if (z->pinfl)
+            GEOSPreparedGeom_destroy_r(h, z->pinfl);
+        if (z->infl)
+            GEOSGeom_destroy_r(h, z->infl);
+        z->pinfl = NULL;
+        z->infl = GEOSBuffer_r(h, z->g, w, INFLATE_QUADSEGS);
+        z->pinfl = z->infl ? GEOSPrepare_r(h, z->infl) : NULL;
+        z->infl_w = w;
+        if (!z->pinfl) {
+            if (z->infl)
+                GEOSGeom_destroy_r(h, z->infl);
+            z->infl = NULL;
+            return pl_error(ctx, PL_GEOM, "zone %s: cannot inflate: %s", z->id, pl_libmsg(ctx));
+        }
+    }
+    *g = z->infl;
+    *pg = z->pinfl;
+    return PL_OK;
+}
+
+int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx, int flags,
                    pl_route_result *res, pl_conflict **cv, size_t *n_c, size_t *cap)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     int rc = PL_OK;
     cand c = {0};
     pvec cor = {0}, ins = {0};
-    GEOSGeometry *inflated = NULL;
-    GEOSPreparedGeometry const *pinfl = NULL;
+    const GEOSGeometry *inflated = NULL;       /* borrowed from the zone's cache */
+    const GEOSPreparedGeometry *pinfl = NULL;
     double *cum = malloc(r->n_pts * sizeof *cum);
     const pl_zone **excl = NULL;
     size_t n_excl = 0;
@@ -542,36 +569,48 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
     for (size_t i = 1; i < r->n_pts; i++)
         cum[i] = cum[i - 1] + seg_len(r, i - 1);
 
-    /* candidates: zones whose envelope meets the corridor's envelope */
-    GEOSGeometry *env = GEOSEnvelope_r(h, r->line);
-    GEOSGeometry *qbox = env ? GEOSBuffer_r(h, env, r->half_width_m, 1) : NULL;
-    if (env)
-        GEOSGeom_destroy_r(h, env);
-    if (!qbox) {
-        rc = pl_error(ctx, PL_GEOM, "route %s: %s", r->id, pl_libmsg(ctx));
-        goto out;
+    /* candidates: zones whose envelope meets a segment's envelope grown by
+     * the half-width (per segment: a long winding route's own envelope
+     * would take in every zone of the area) */
+    for (size_t i = 0; i + 1 < r->n_pts; i++) {
+        double w = r->half_width_m;
+        double x0 = fmin(r->x[i], r->x[i + 1]) - w, x1 = fmax(r->x[i], r->x[i + 1]) + w;
+        double y0 = fmin(r->y[i], r->y[i + 1]) - w, y1 = fmax(r->y[i], r->y[i + 1]) + w;
+        double bx[5] = {x0, x1, x1, x0, x0}, by[5] = {y0, y0, y1, y1, y0};
+        GEOSGeometry *box = pl_geom_line(ctx, bx, by, 5);
+        if (!box) {
+            rc = pl_errcode(ctx);
+            goto out;
+        }
+        pl_zones_query(ctx, zs, box, cand_cb, &c);
+        GEOSGeom_destroy_r(h, box);
     }
-    pl_zones_query(ctx, zs, qbox, cand_cb, &c);
-    GEOSGeom_destroy_r(h, qbox);
     if (c.oom || (c.n && !(excl = malloc(c.n * sizeof *excl)))) {
         rc = pl_error(ctx, PL_NOMEM, "out of memory");
         goto out;
     }
     /* report in zone order, whatever order the tree gives */
-    if (c.n > 1)
+    if (c.n > 1) {
         qsort(c.a, c.n, sizeof *c.a, cmp_ptr);
+        size_t u = 1; /* a zone met by several segments' boxes comes once */
+        for (size_t k = 1; k < c.n; k++)
+            if (c.a[k] != c.a[u - 1])
+                c.a[u++] = c.a[k];
+        c.n = u;
+    }
 
     for (size_t k = 0; k < c.n; k++) {
         const pl_zone *z = c.a[k];
         int sev = pl_zone_route_severity(z);
-        double d;
-        if (!GEOSPreparedDistance_r(h, z->pg, r->line, &d)) {
+        /* touching (distance == w) counts as overlap */
+        char within = GEOSPreparedDistanceWithin_r(h, z->pg, r->line, r->half_width_m);
+        if (within == 2) {
             rc = pl_error(ctx, PL_GEOM, "route %s, zone %s: distance failed: %s", r->id, z->id,
                           pl_libmsg(ctx));
             goto out;
         }
-        if (d > r->half_width_m)
-            continue; /* no 2D overlap: touching (d == w) counts as overlap */
+        if (!within)
+            continue;
         excl[n_excl++] = z;
         if (sev == 0)
             continue;
@@ -580,21 +619,13 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
 
         /* 1. where the corridor meets the zone: centreline in the inflated zone */
         cor.n = ins.n = 0;
-        inflated = GEOSBuffer_r(h, z->g, r->half_width_m, INFLATE_QUADSEGS);
-        pinfl = inflated ? GEOSPrepare_r(h, inflated) : NULL;
-        if (!pinfl) {
-            rc = pl_error(ctx, PL_GEOM, "zone %s: cannot inflate: %s", z->id, pl_libmsg(ctx));
+        if ((rc = zone_inflated(ctx, (pl_zone *)z, r->half_width_m, &inflated, &pinfl)) != PL_OK)
             goto out;
-        }
         for (size_t i = 0; i + 1 < r->n_pts; i++)
             if (clip_segment(ctx, r, i, inflated, pinfl, &cor)) {
                 rc = pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
                 goto out;
             }
-        GEOSPreparedGeom_destroy_r(h, pinfl);
-        GEOSGeom_destroy_r(h, inflated);
-        pinfl = NULL;
-        inflated = NULL;
         if (cor.n == 0) {
             /* near-tangent pass missed by the chords: use the exact nearest point */
             GEOSCoordSequence *np = GEOSNearestPoints_r(h, r->line, z->g);
@@ -638,7 +669,7 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         normalise(&ins);
         altitude_filter(r, vlo, vhi, &ins);
 
-        if ((rc = add_conflict(ctx, r, idx, z, sev, vlo, vhi, &cor, &ins, cum, res, cv, n_c, cap)))
+        if ((rc = add_conflict(ctx, r, idx, z, sev, vlo, vhi, &cor, &ins, cum, flags, res, cv, n_c, cap)))
             goto out;
     }
 
@@ -657,13 +688,13 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         altitude_filter(r, z->floor_m, z->ceiling_m, &cor);
         altitude_filter(r, z->floor_m, z->ceiling_m, &ins);
         if (cor.n && (rc = add_conflict(ctx, r, idx, z, pl_zone_route_severity(z), z->floor_m,
-                                        z->ceiling_m, &cor, &ins, cum, res, cv, n_c, cap)))
+                                        z->ceiling_m, &cor, &ins, cum, flags, res, cv, n_c, cap)))
             goto out;
     }
     res->verdict = res->n_blocking ? PL_V_BLOCKED : (res->n_warning ? PL_V_WARNING : PL_V_CLEAR);
 
     /* clearance: nearest blocking zone the corridor does not meet */
-    if (zs->n_indexed) {
+    if (zs->n_indexed && !(flags & PL_CHECK_NO_CLEARANCE)) {
         if (n_excl > 1)
             qsort(excl, n_excl, sizeof *excl, cmp_ptr);
         near_ud u = {ctx, r, excl, n_excl};
@@ -675,10 +706,6 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         }
     }
 out:
-    if (pinfl)
-        GEOSPreparedGeom_destroy_r(h, pinfl);
-    if (inflated)
-        GEOSGeom_destroy_r(h, inflated);
     free(c.a);
     free(cor.a);
     free(ins.a);
@@ -701,7 +728,7 @@ int pl_routes_check(pl_ctx *ctx, const pl_zoneset *zs, pl_routeset *rs)
 {
     size_t cap = 0;
     for (size_t i = 0; i < rs->n; i++) {
-        int rc = pl_route_check(ctx, zs, &rs->a[i], i, &rs->res[i], &rs->c, &rs->n_c, &cap);
+        int rc = pl_route_check(ctx, zs, &rs->a[i], i, 0, &rs->res[i], &rs->c, &rs->n_c, &cap);
         if (rc != PL_OK)
             return rc;
     }

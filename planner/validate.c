@@ -249,7 +249,8 @@ int pl_validate(pl_ctx *ctx, const pl_plan *p, pl_routeset *props, pl_proposal_r
         pl_proposal_result *res = &out[i];
         pl_route_result rr;
         size_t first = n_c;
-        if ((rc = pl_route_check(ctx, p->zones, r, i, &rr, &cv, &n_c, &cap)) != PL_OK)
+        if ((rc = pl_route_check(ctx, p->zones, r, i, PL_CHECK_NO_CLEARANCE | PL_CHECK_NO_OVERLAP, &rr, &cv,
+                                 &n_c, &cap)) != PL_OK)
             break;
         for (size_t k = first; k < n_c; k++) {
             const pl_conflict *c = &cv[k];
@@ -263,7 +264,8 @@ int pl_validate(pl_ctx *ctx, const pl_plan *p, pl_routeset *props, pl_proposal_r
                        c->enters ? c->length_inside_m : c->corridor_length_m,
                        c->enters ? "inside" : "of corridor overlap", a, c->entry[2], b, c->exit[2],
                        c->alt_lo_m, c->alt_hi_m);
-            GEOSGeom_destroy_r(h, cv[k].overlap);
+            if (cv[k].overlap)
+                GEOSGeom_destroy_r(h, cv[k].overlap);
         }
         n_c = first;
         check_ends(ctx, p, r, res);
