@@ -107,7 +107,9 @@ geodata: deps
 
 # Benchmarks beside peers in the same run (figures are ratios; not tests).
 bench: all
+	@command -v psql >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15-postgis-3 >/dev/null; } || true
 	tools/bench-siting.py bin/planner
+	tools/bench-validate.py bin/planner
 
 run: all
 	bin/planner run scenarios/wuzhong-2025.yaml
