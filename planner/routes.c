@@ -270,7 +270,13 @@ static int clip_segment(pl_ctx *ctx, const pl_route *r, size_t i, const GEOSGeom
     if (!seg)
         return -1;
     int rc = 0;
-    if (GEOSPreparedIntersects_r(h, ppoly, seg) == 1) {
+    if (GEOSPreparedContains_r(h, ppoly, seg) == 1) {
+        /* wholly inside (the common case in large zones): no overlay needed */
+        if (pvec_add(v, i, 0, 1)) {
+            pl_error(ctx, PL_NOMEM, "out of memory");
+            rc = -1;
+        }
+    } else if (GEOSPreparedIntersects_r(h, ppoly, seg) == 1) {
         GEOSGeometry *cut = GEOSIntersection_r(h, seg, poly);
         if (!cut) {
             pl_error(ctx, PL_GEOM, "route %s: segment %zu: intersection failed: %s", r->id, i + 1,
