@@ -331,6 +331,18 @@ void pl_zones_free(pl_ctx *ctx, pl_zoneset *zs);
 /* Call fn for every zone whose envelope meets the envelope of g. */
 void pl_zones_query(pl_ctx *ctx, const pl_zoneset *zs, const GEOSGeometry *g,
                     void (*fn)(void *zone, void *ud), void *ud);
+
+/* A list of zones gathered from the index. */
+typedef struct pl_zonelist {
+    const pl_zone **a;   /* borrowed zones; the array is owned (free it) */
+    size_t n, cap;
+    int oom;             /* sticky: an allocation failed */
+} pl_zonelist;
+/* Append the zones whose envelope meets g's envelope. */
+void pl_zones_collect(pl_ctx *ctx, const pl_zoneset *zs, const GEOSGeometry *g, pl_zonelist *l);
+/* Sort in zone order (the load order: reports never depend on the tree)
+ * and drop repeats.  Returns PL_OK or PL_NOMEM when a collect failed. */
+int pl_zonelist_finish(pl_ctx *ctx, pl_zonelist *l);
 /* Route rule severity of a zone: 2 blocking, 1 warning, 0 none. */
 int pl_zone_route_severity(const pl_zone *z);
 

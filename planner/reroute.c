@@ -36,31 +36,6 @@ typedef struct ob_set {
     GEOSSTRtree *tree;
 } ob_set;
 
-typedef struct cand_list {
-    const pl_zone **a;
-    size_t n, cap;
-} cand_list;
-
-static void cand_add(void *item, void *ud)
-{
-    cand_list *c = ud;
-    if (c->n == c->cap) {
-        size_t k = c->cap ? 2 * c->cap : 16;
-        const pl_zone **a = realloc(c->a, k * sizeof *a);
-        if (!a)
-            return;
-        c->a = a;
-        c->cap = k;
-    }
-    c->a[c->n++] = item;
-}
-
-static int cmp_ptr(const void *a, const void *b)
-{
-    const void *const *x = a, *const *y = b;
-    return (*x > *y) - (*x < *y);
-}
-
 /* The segment (ax,ay)-(bx,by) is clear of every obstacle's interior. */
 typedef struct seg_q {
     pl_ctx *ctx;
@@ -172,7 +147,7 @@ int pl_reroute_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, doubl
     GEOSContextHandle_t h = pl_geos(ctx);
     int rc = PL_OK;
     ob_set os = {0};
-    cand_list cl = {0};
+    pl_zonelist cl = {0};
     double *nx = NULL, *ny = NULL, *dist = NULL;
     size_t nn = 0, ncap = 0, *prev = NULL;
     char *done = NULL;
@@ -192,11 +167,10 @@ int pl_reroute_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, doubl
         GEOSGeom_destroy_r(h, env);
     if (!box)
         return pl_error(ctx, PL_GEOM, "route %s: %s", r->id, pl_libmsg(ctx));
-    if (zs->n_indexed)
-        pl_zones_query(ctx, zs, box, cand_add, &cl);
+    pl_zones_collect(ctx, zs, box, &cl);
     GEOSGeom_destroy_r(h, box);
-    if (cl.n > 1)
-        qsort(cl.a, cl.n, sizeof *cl.a, cmp_ptr);
+    if ((rc = pl_zonelist_finish(ctx, &cl)) != PL_OK)
+        goto out;
     os.tree = GEOSSTRtree_create_r(h, 10);
     os.a = calloc(cl.n ? cl.n : 1, sizeof *os.a);
     if (!os.tree || !os.a) {

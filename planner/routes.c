@@ -416,28 +416,6 @@ fail:
 
 /* ==== checking ======================================================= */
 
-typedef struct cand {
-    const pl_zone **a;
-    size_t n, cap;
-    int oom;
-} cand;
-
-static void cand_cb(void *item, void *ud)
-{
-    cand *c = ud;
-    if (c->n == c->cap) {
-        size_t k = c->cap ? c->cap * 2 : 16;
-        const pl_zone **a = realloc(c->a, k * sizeof *a);
-        if (!a) {
-            c->oom = 1;
-            return;
-        }
-        c->a = a;
-        c->cap = k;
-    }
-    c->a[c->n++] = item;
-}
-
 static int cmp_ptr(const void *a, const void *b)
 {
     const void *const *x = a, *const *y = b;
@@ -560,7 +538,7 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     int rc = PL_OK;
-    cand c = {0};
+    pl_zonelist c = {0};
     pvec cor = {0}, ins = {0};
     const GEOSGeometry *inflated = NULL;       /* borrowed from the zone's cache */
     const GEOSPreparedGeometry *pinfl = NULL;
@@ -588,21 +566,14 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
             rc = pl_errcode(ctx);
             goto out;
         }
-        pl_zones_query(ctx, zs, box, cand_cb, &c);
+        pl_zones_collect(ctx, zs, box, &c);
         GEOSGeom_destroy_r(h, box);
     }
-    if (c.oom || (c.n && !(excl = malloc(c.n * sizeof *excl)))) {
+    if ((rc = pl_zonelist_finish(ctx, &c)) != PL_OK)
+        goto out;
+    if (c.n && !(excl = malloc(c.n * sizeof *excl))) {
         rc = pl_error(ctx, PL_NOMEM, "out of memory");
         goto out;
-    }
-    /* report in zone order, whatever order the tree gives */
-    if (c.n > 1) {
-        qsort(c.a, c.n, sizeof *c.a, cmp_ptr);
-        size_t u = 1; /* a zone met by several segments' boxes comes once */
-        for (size_t k = 1; k < c.n; k++)
-            if (c.a[k] != c.a[u - 1])
-                c.a[u++] = c.a[k];
-        c.n = u;
     }
 
     for (size_t k = 0; k < c.n; k++) {

@@ -187,31 +187,6 @@ static int add_site(pl_ctx *ctx, pl_siting *st, size_t *cap, const pl_layer *l, 
     return PL_OK;
 }
 
-typedef struct zone_hits {
-    const pl_zone **a;
-    size_t n, cap;
-} zone_hits;
-
-static void hit_cb(void *item, void *ud)
-{
-    zone_hits *z = ud;
-    if (z->n == z->cap) {
-        size_t c = z->cap ? 2 * z->cap : 16;
-        const pl_zone **a = realloc(z->a, c * sizeof *a);
-        if (!a)
-            return;
-        z->a = a;
-        z->cap = c;
-    }
-    z->a[z->n++] = item;
-}
-
-static int cmp_zone_ptr(const void *a, const void *b)
-{
-    const void *const *x = a, *const *y = b;
-    return (*x > *y) - (*x < *y);
-}
-
 /* Rules 1-4 for one site. */
 static int check_site(pl_ctx *ctx, const pl_plan *p, pl_site *s, const GEOSPreparedGeometry *district,
                       const GEOSPreparedGeometry *land, const GEOSGeometry *water, const obstacle *ob,
@@ -224,7 +199,7 @@ static int check_site(pl_ctx *ctx, const pl_plan *p, pl_site *s, const GEOSPrepa
     double r_safe = c->safety_factor * c->design_d_m / 2;
     GEOSGeometry *disc = pt ? GEOSBuffer_r(h, pt, r_safe, FOOTPRINT_QUADSEGS) : NULL;
     GEOSGeometry *probe = pt ? GEOSBuffer_r(h, pt, fmax(max_zone_dist, r_safe), 1) : NULL;
-    zone_hits zh = {0};
+    pl_zonelist zh = {0};
     if (!disc || !probe) {
         rc = pl_error(ctx, PL_GEOM, "site %s: %s", s->id, pl_libmsg(ctx));
         goto out;
@@ -242,9 +217,9 @@ static int check_site(pl_ctx *ctx, const pl_plan *p, pl_site *s, const GEOSPrepa
                   "is %.1f m away", 2 * r_safe, c->safety_factor, d);
         s->feasible = 0;
     }
-    pl_zones_query(ctx, p->zones, probe, hit_cb, &zh);
-    if (zh.n > 1)
-        qsort(zh.a, zh.n, sizeof *zh.a, cmp_zone_ptr);
+    pl_zones_collect(ctx, p->zones, probe, &zh);
+    if ((rc = pl_zonelist_finish(ctx, &zh)) != PL_OK)
+        goto out;
     for (size_t k = 0; k < zh.n; k++) {
         const pl_zone *z = zh.a[k];
         if (!z->rule || z->rule->vertiport == PL_VR_ALLOWED)

@@ -3,7 +3,7 @@
  * rules, prepared geometries and the STRtree index.
  *
  * Entry points: pl_zones_build, pl_zones_free, pl_zones_query,
- * pl_zone_route_severity.
+ * pl_zones_collect, pl_zonelist_finish, pl_zone_route_severity.
  *
  * A zone feature is a Polygon/MultiPolygon, or a Point with a radius_m
  * property (a circle, as ED-269 allows).  Properties read: id (or the
@@ -268,6 +268,49 @@ void pl_zones_query(pl_ctx *ctx, const pl_zoneset *zs, const GEOSGeometry *g,
         return;
     query_ud q = {fn, ud};
     GEOSSTRtree_query_r(pl_geos(ctx), zs->tree, g, query_cb, &q);
+}
+
+static void collect_cb(void *item, void *ud)
+{
+    pl_zonelist *l = ud;
+    if (l->n == l->cap) {
+        size_t c = l->cap ? 2 * l->cap : 16;
+        const pl_zone **a = realloc(l->a, c * sizeof *a);
+        if (!a) {
+            l->oom = 1;
+            return;
+        }
+        l->a = a;
+        l->cap = c;
+    }
+    l->a[l->n++] = item;
+}
+
+void pl_zones_collect(pl_ctx *ctx, const pl_zoneset *zs, const GEOSGeometry *g, pl_zonelist *l)
+{
+    pl_zones_query(ctx, zs, g, collect_cb, l);
+}
+
+static int cmp_zone_addr(const void *a, const void *b)
+{
+    const void *const *x = a, *const *y = b;
+    return (*x > *y) - (*x < *y);
+}
+
+int pl_zonelist_finish(pl_ctx *ctx, pl_zonelist *l)
+{
+    if (l->oom)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    if (l->n < 2)
+        return PL_OK;
+    /* zones live in one array in load order: address order is zone order */
+    qsort(l->a, l->n, sizeof *l->a, cmp_zone_addr);
+    size_t u = 1;
+    for (size_t k = 1; k < l->n; k++)
+        if (l->a[k] != l->a[u - 1])
+            l->a[u++] = l->a[k];
+    l->n = u;
+    return PL_OK;
 }
 
 int pl_zone_route_severity(const pl_zone *z)
