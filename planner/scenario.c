@@ -18,6 +18,7 @@
 #include "planner.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <libfyaml.h>
 #include <math.h>
 #include <stdarg.h>
@@ -513,6 +514,29 @@ static void parse_named_numbers(parser *p, struct fy_node *v, const char *what, 
     }
 }
 
+/* The plain metric settings of the siting section, by name. */
+static double *siting_number(pl_siting_cfg *c, const char *key)
+{
+    static const struct {
+        const char *key;
+        size_t off;
+    } t[] = {
+        {"service_radius_m", offsetof(pl_siting_cfg, radius_m)},
+        {"min_separation_m", offsetof(pl_siting_cfg, min_sep_m)},
+        {"design_d_m", offsetof(pl_siting_cfg, design_d_m)},
+        {"fato_factor", offsetof(pl_siting_cfg, fato_factor)},
+        {"safety_factor", offsetof(pl_siting_cfg, safety_factor)},
+        {"surface_slope", offsetof(pl_siting_cfg, surface_slope)},
+        {"surface_splay", offsetof(pl_siting_cfg, surface_splay)},
+        {"range_m", offsetof(pl_siting_cfg, range_m)},
+        {"route_end_tolerance_m", offsetof(pl_siting_cfg, end_tolerance_m)},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (!strcmp(key, t[i].key))
+            return (double *)((char *)c + t[i].off);
+    return NULL;
+}
+
 /* siting: count, built_count, objective, service_radius_m,
  * service_radius_by_kind, quotas, min_separation_m, design_d_m,
  * fato_factor, safety_factor, surface_slope, surface_splay, range_m,
@@ -530,7 +554,7 @@ static void parse_siting(parser *p, pl_scenario *sc, struct fy_node *v)
     while ((pr = fy_node_mapping_iterate(v, &it))) {
         struct fy_node *k = fy_node_pair_key(pr), *x = fy_node_pair_value(pr);
         const char *key = fy_node_get_scalar0(k);
-        double d = 0;
+        double d = 0, *field;
         if (!key) {
             perr(p, k, "siting keys must be plain names");
         } else if (!strcmp(key, "count")) {
@@ -550,8 +574,6 @@ static void parse_siting(parser *p, pl_scenario *sc, struct fy_node *v)
                 c->objective = 1;
             else if (o)
                 perr(p, x, "objective: expected coverage or median, got '%s'", o);
-        } else if (!strcmp(key, "service_radius_m")) {
-            number(p, x, "service_radius_m", 0, &c->radius_m);
         } else if (!strcmp(key, "service_radius_by_kind")) {
             size_t m = fy_node_is_mapping(x) ? (size_t)fy_node_mapping_item_count(x) : 0;
             c->radius_kind_m = calloc(m ? m : 1, sizeof *c->radius_kind_m);
@@ -563,22 +585,8 @@ static void parse_siting(parser *p, pl_scenario *sc, struct fy_node *v)
             c->quota_n = calloc(m ? m : 1, sizeof *c->quota_n);
             if (c->quota_n)
                 parse_named_numbers(p, x, "quotas", &c->quota_kind, NULL, c->quota_n, &c->n_quota);
-        } else if (!strcmp(key, "min_separation_m")) {
-            number(p, x, "min_separation_m", 0, &c->min_sep_m);
-        } else if (!strcmp(key, "design_d_m")) {
-            number(p, x, "design_d_m", 0, &c->design_d_m);
-        } else if (!strcmp(key, "fato_factor")) {
-            number(p, x, "fato_factor", 0, &c->fato_factor);
-        } else if (!strcmp(key, "safety_factor")) {
-            number(p, x, "safety_factor", 0, &c->safety_factor);
-        } else if (!strcmp(key, "surface_slope")) {
-            number(p, x, "surface_slope", 0, &c->surface_slope);
-        } else if (!strcmp(key, "surface_splay")) {
-            number(p, x, "surface_splay", 0, &c->surface_splay);
-        } else if (!strcmp(key, "range_m")) {
-            number(p, x, "range_m", 0, &c->range_m);
-        } else if (!strcmp(key, "route_end_tolerance_m")) {
-            number(p, x, "route_end_tolerance_m", 0, &c->end_tolerance_m);
+        } else if ((field = siting_number(c, key))) {
+            number(p, x, key, 0, field);
         } else if (!strcmp(key, "exact_limit")) {
             if (!number(p, x, "exact_limit", 0, &d))
                 c->exact_limit = (size_t)d;

@@ -330,30 +330,24 @@ class Geo:
         self.islands = load("taihu_islands_in_wuzhong_osm.geojson")["features"]
         self.snap_places()
 
-    def snap_lake(self, lon, lat):
-        """The nearest point of the lake (same search as snap)."""
-        if in_polygons((lon, lat), self.lake):
+    def nearest(self, lon, lat, ok, what):
+        """The nearest point where ok(point) holds, searched on rings every
+        50 m out to 8 km (deterministic). Returns (lon, lat, moved_m)."""
+        if ok((lon, lat)):
             return lon, lat, 0.0
         for k in range(1, 161):
             r = 50.0 * k
             for a in range(0, 360, 5):
                 q_ = offset((lon, lat), r * math.sin(math.radians(a)), r * math.cos(math.radians(a)))
-                if in_polygons(q_, self.lake):
+                if ok(q_):
                     return q_[0], q_[1], r
-        die("no lake within 8 km of %.5f %.5f" % (lon, lat))
+        die("no %s within 8 km of %.5f %.5f" % (what, lon, lat))
+
+    def snap_lake(self, lon, lat):
+        return self.nearest(lon, lat, lambda q_: in_polygons(q_, self.lake), "lake")
 
     def snap(self, lon, lat):
-        """The nearest point on land in the district, searched on rings
-        every 50 m out to 8 km (deterministic). Returns (lon, lat, moved_m)."""
-        if self.on_land((lon, lat)):
-            return lon, lat, 0.0
-        for k in range(1, 161):
-            r = 50.0 * k
-            for a in range(0, 360, 5):
-                q_ = offset((lon, lat), r * math.sin(math.radians(a)), r * math.cos(math.radians(a)))
-                if self.on_land(q_):
-                    return q_[0], q_[1], r
-        die("no land within 8 km of %.5f %.5f" % (lon, lat))
+        return self.nearest(lon, lat, self.on_land, "land in the district")
 
     def snap_places(self):
         """Approximate positions (hand-kept, rough) that fall in the lake or
