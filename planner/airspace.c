@@ -31,20 +31,29 @@
 #define DENSIFY_M 250.0
 #define CIRCLE_N 720 /* chord error r(1-cos(pi/720)) = 0.2 m at 22 km */
 
-/* A local frame centred on (lon, lat): transformers both ways. */
+/* A local frame centred on (lon, lat): plain PROJ pipelines (no database
+ * lookup, which made a transformer per airport cost ~50 ms) between WGS84
+ * lon/lat degrees and local metres, then the run's cached WGS84 -> working
+ * CRS transformer. */
 typedef struct frame {
-    pl_xform *to_local;   /* EPSG:4326 lon/lat -> local metres */
-    pl_xform *to_work;    /* local metres -> working CRS */
+    pl_xform *to_local;   /* WGS84 lon/lat -> local metres */
+    pl_xform *to_ll;      /* local metres -> WGS84 lon/lat */
+    pl_xform *ll_work;    /* WGS84 lon/lat -> working CRS */
 } frame;
 
 static int frame_at(pl_ctx *ctx, const pl_scenario *sc, double lon, double lat, frame *f)
 {
-    char def[160];
-    snprintf(def, sizeof def, "+proj=aeqd +lat_0=%.9f +lon_0=%.9f +ellps=WGS84 +units=m +no_defs +type=crs",
-             lat, lon);
-    f->to_local = pl_crs_xform(ctx, "EPSG:4326", def);
-    f->to_work = f->to_local ? pl_crs_xform(ctx, def, sc->work_crs) : NULL;
-    return f->to_work ? PL_OK : pl_errcode(ctx);
+    char fw[256], inv[256];
+    snprintf(fw, sizeof fw,
+             "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad "
+             "+step +proj=aeqd +lat_0=%.9f +lon_0=%.9f +ellps=WGS84", lat, lon);
+    snprintf(inv, sizeof inv,
+             "+proj=pipeline +step +inv +proj=aeqd +lat_0=%.9f +lon_0=%.9f +ellps=WGS84 "
+             "+step +proj=unitconvert +xy_in=rad +xy_out=deg", lat, lon);
+    f->to_local = pl_crs_pipeline(ctx, fw);
+    f->to_ll = f->to_local ? pl_crs_pipeline(ctx, inv) : NULL;
+    f->ll_work = f->to_ll ? pl_crs_xform(ctx, "EPSG:4326", sc->work_crs) : NULL;
+    return f->ll_work ? PL_OK : pl_errcode(ctx);
 }
 
 /* Polygon from a closed ring in the local frame, densified, in the working CRS. */
@@ -78,7 +87,7 @@ static GEOSGeometry *ring_to_work(pl_ctx *ctx, const frame *f, const double *rx,
     x[k] = x[0];
     y[k] = y[0];
     k++;
-    if (pl_crs_trans(ctx, f->to_work, x, y, k) != PL_OK)
+    if (pl_crs_trans(ctx, f->to_ll, x, y, k) != PL_OK || pl_crs_trans(ctx, f->ll_work, x, y, k) != PL_OK)
         goto out;
     GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, (unsigned)k, 2);
     for (size_t i = 0; cs && i < k; i++)

@@ -2,7 +2,7 @@
  * crs.c - PROJ: transformers between a layer's CRS and the working CRS, and
  * from the working CRS back to WGS84 lon/lat.  The only file calling proj_*.
  *
- * Entry points: pl_crs_xform, pl_crs_trans, pl_crs_trans_geom,
+ * Entry points: pl_crs_xform, pl_crs_pipeline, pl_crs_trans, pl_crs_trans_geom,
  * pl_crs_check_metric, pl_crs_cache_free, pl_crs_gcj02_to_wgs84,
  * pl_crs_bd09_to_wgs84, pl_crs_wgs84_to_gcj02.
  *
@@ -55,6 +55,39 @@ pl_xform *pl_crs_xform(pl_ctx *ctx, const char *src, const char *dst)
     if (x) {
         x->src = pl_strdup(src);
         x->dst = pl_strdup(dst);
+    }
+    if (!x || !x->src || !x->dst) {
+        if (x) {
+            free(x->src);
+            free(x->dst);
+        }
+        free(x);
+        proj_destroy(pj);
+        pl_error(ctx, PL_NOMEM, "out of memory");
+        return NULL;
+    }
+    x->pj = pj;
+    x->next = *head;
+    *head = x;
+    return x;
+}
+
+pl_xform *pl_crs_pipeline(pl_ctx *ctx, const char *def)
+{
+    pl_xform **head = pl_ctx_xforms(ctx);
+    for (pl_xform *x = *head; x; x = x->next)
+        if (!strcmp(x->src, def) && !strcmp(x->dst, "pipeline"))
+            return x;
+    pl_libmsg_clear(ctx);
+    PJ *pj = proj_create(pl_proj(ctx), def); /* a plain operation: no database lookup */
+    if (!pj) {
+        pl_error(ctx, PL_CRS, "cannot create the operation %s: %s", def, pl_libmsg(ctx));
+        return NULL;
+    }
+    pl_xform *x = calloc(1, sizeof *x);
+    if (x) {
+        x->src = pl_strdup(def);
+        x->dst = pl_strdup("pipeline");
     }
     if (!x || !x->src || !x->dst) {
         if (x) {

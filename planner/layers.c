@@ -282,6 +282,10 @@ int pl_layer_load(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d, pl
             char id[64];
             snprintf(id, sizeof id, "%s:%s", an, ac);
             l->crs_id = pl_strdup(id);
+            /* an EPSG CRS is named by its code: every layer in it (and
+             * airspace.c's frames) then shares one cached transformer */
+            if (l->crs_id && !strcmp(an, "EPSG"))
+                src_def = l->crs_id;
         }
     } else if (d->crs) {
         src_def = d->crs;

@@ -216,6 +216,9 @@ const pl_aircraft *pl_scenario_aircraft(const pl_scenario *sc, const char *name)
  * created once and cached in the ctx; NULL on error.
  * Ownership: borrowed from the ctx, valid until pl_ctx_free(). */
 pl_xform *pl_crs_xform(pl_ctx *ctx, const char *src_def, const char *dst_def);
+/* A PROJ operation given as a pipeline string (e.g. a local projection of
+ * lon/lat degrees), created without the CRS database and cached. */
+pl_xform *pl_crs_pipeline(pl_ctx *ctx, const char *def);
 /* Transform n points in place.  Returns PL_OK or PL_CRS (naming what). */
 int pl_crs_trans(pl_ctx *ctx, pl_xform *xf, double *x, double *y, size_t n);
 /* Transform a GEOS geometry; Returns: a new geometry or NULL. */

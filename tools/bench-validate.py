@@ -143,7 +143,9 @@ def compare(label, planner, scenario, props_file, zones_table, props_table):
     print("  planner : %.2f s for the batch (%.3f ms a proposal, loading and indexing included), %.0f proposals/s"
           % (t_pl, 1000 * t_pl / n, n / t_pl))
     print("  PostGIS : %.2f s for the query alone (GiST, ST_DWithin), %.0f proposals/s" % (t_pg, n / t_pg))
-    print("  throughput ratio planner/PostGIS: %.1fx" % ((n / t_pl) / (n / t_pg)))
+    ratio = (n / t_pl) / (n / t_pg)
+    print("  throughput ratio planner/PostGIS: %.3g (%s)" % (ratio, "planner faster" if ratio >= 1 else
+          "PostGIS %.3gx faster: it answers yes/no, the planner reports every conflict's place and extent" % (1 / ratio)))
     print("  verdicts that differ: %d%s" % (len(diff), (" e.g. " + ", ".join(diff[:10])) if diff else ""))
     return len(diff)
 
