@@ -234,9 +234,12 @@ static void print_routes(pl_ctx *ctx, const pl_plan *p, int with_conflicts)
 
 static void print_head(const pl_plan *p)
 {
-    printf("Scenario %s%s%s%s, working CRS %s, %zu zones\n", p->sc->name,
-           p->sc->title ? " (" : "", p->sc->title ? p->sc->title : "", p->sc->title ? ")" : "",
-           p->sc->work_crs, p->zones ? p->zones->n : 0);
+    size_t n = p->zones ? p->zones->n : 0, rules = p->sc->n_aircraft;
+    printf("Scenario %s%s%s%s, working CRS %s, %zu zones", p->sc->name, p->sc->title ? " (" : "",
+           p->sc->title ? p->sc->title : "", p->sc->title ? ")" : "", p->sc->work_crs, n - rules);
+    if (rules)
+        printf(" and %zu height rule%s", rules, rules == 1 ? "" : "s");
+    printf("\n");
 }
 
 static void warn_skipped(const pl_plan *p)
@@ -309,8 +312,8 @@ static int cmd_run(pl_ctx *ctx, const opts *o)
             printf("Conflicts: %zu (details: planner check %s)\n", p->routes->n_c, o->scenario);
             if (p->siting)
                 print_siting(p, 0);
-            printf("Plan written to %s/: routes.geojson conflicts.geojson zones.geojson summary.json\n",
-                   dir);
+            printf("Plan written to %s/: routes.geojson conflicts.geojson zones.geojson%s summary.json\n", dir,
+                   p->siting ? " vertiports.geojson candidates.geojson coverage.geojson" : "");
         }
     }
     pl_plan_free(ctx, p);
