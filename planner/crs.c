@@ -37,20 +37,18 @@ static PJ *make_pj(pl_ctx *ctx, const char *src, const char *dst)
     return norm;
 }
 
-pl_xform *pl_crs_xform(pl_ctx *ctx, const char *src, const char *dst)
+static pl_xform *cache_find(pl_ctx *ctx, const char *src, const char *dst)
 {
-    pl_xform **head = pl_ctx_xforms(ctx);
-    for (pl_xform *x = *head; x; x = x->next)
+    for (pl_xform *x = *pl_ctx_xforms(ctx); x; x = x->next)
         if (strcmp(x->src, src) == 0 && strcmp(x->dst, dst) == 0)
             return x;
-    PJ *pj = make_pj(ctx, src, dst);
-    if (!pj) {
-        char shown[80];
-        snprintf(shown, sizeof shown, "%.60s%s", src, strlen(src) > 60 ? "..." : "");
-        pl_error(ctx, PL_CRS, "cannot transform from CRS %s to %s: %s", shown, dst,
-                 pl_libmsg(ctx));
-        return NULL;
-    }
+    return NULL;
+}
+
+/* Keep pj in the ctx's cache under (src, dst); takes pj. */
+static pl_xform *cache_add(pl_ctx *ctx, const char *src, const char *dst, PJ *pj)
+{
+    pl_xform **head = pl_ctx_xforms(ctx);
     pl_xform *x = calloc(1, sizeof *x);
     if (x) {
         x->src = pl_strdup(src);
@@ -72,37 +70,34 @@ pl_xform *pl_crs_xform(pl_ctx *ctx, const char *src, const char *dst)
     return x;
 }
 
+pl_xform *pl_crs_xform(pl_ctx *ctx, const char *src, const char *dst)
+{
+    pl_xform *x = cache_find(ctx, src, dst);
+    if (x)
+        return x;
+    PJ *pj = make_pj(ctx, src, dst);
+    if (!pj) {
+        char shown[80];
+        snprintf(shown, sizeof shown, "%.60s%s", src, strlen(src) > 60 ? "..." : "");
+        pl_error(ctx, PL_CRS, "cannot transform from CRS %s to %s: %s", shown, dst,
+                 pl_libmsg(ctx));
+        return NULL;
+    }
+    return cache_add(ctx, src, dst, pj);
+}
+
 pl_xform *pl_crs_pipeline(pl_ctx *ctx, const char *def)
 {
-    pl_xform **head = pl_ctx_xforms(ctx);
-    for (pl_xform *x = *head; x; x = x->next)
-        if (!strcmp(x->src, def) && !strcmp(x->dst, "pipeline"))
-            return x;
+    pl_xform *x = cache_find(ctx, def, "pipeline");
+    if (x)
+        return x;
     pl_libmsg_clear(ctx);
     PJ *pj = proj_create(pl_proj(ctx), def); /* a plain operation: no database lookup */
     if (!pj) {
         pl_error(ctx, PL_CRS, "cannot create the operation %s: %s", def, pl_libmsg(ctx));
         return NULL;
     }
-    pl_xform *x = calloc(1, sizeof *x);
-    if (x) {
-        x->src = pl_strdup(def);
-        x->dst = pl_strdup("pipeline");
-    }
-    if (!x || !x->src || !x->dst) {
-        if (x) {
-            free(x->src);
-            free(x->dst);
-        }
-        free(x);
-        proj_destroy(pj);
-        pl_error(ctx, PL_NOMEM, "out of memory");
-        return NULL;
-    }
-    x->pj = pj;
-    x->next = *head;
-    *head = x;
-    return x;
+    return cache_add(ctx, def, "pipeline", pj);
 }
 
 int pl_crs_trans(pl_ctx *ctx, pl_xform *xf, double *x, double *y, size_t n)

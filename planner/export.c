@@ -164,6 +164,16 @@ static int write_geom(pl_ctx *ctx, pl_xform *xf, pl_buf *b, const GEOSGeometry *
 
 /* ==== property helpers ================================================= */
 
+/* Open a feature: separator, type, id, and the start of its properties
+ * with the id repeated there (QGIS shows properties, not the member). */
+static void feature_open(pl_buf *b, int first, const char *id)
+{
+    pl_buf_puts(b, first ? "{\"type\":\"Feature\",\"id\":" : ",\n{\"type\":\"Feature\",\"id\":");
+    pl_buf_json_str(b, id);
+    pl_buf_puts(b, ",\"properties\":{\"id\":");
+    pl_buf_json_str(b, id);
+}
+
 static void kstr(pl_buf *b, const char *k, const char *v)
 {
     pl_buf_printf(b, ",\"%s\":", k);
@@ -201,10 +211,7 @@ static int routes_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b
     for (size_t i = 0; i < rs->n; i++) {
         const pl_route *r = &rs->a[i];
         const pl_route_result *res = &rs->res[i];
-        pl_buf_puts(b, i ? ",\n{\"type\":\"Feature\",\"id\":" : "{\"type\":\"Feature\",\"id\":");
-        pl_buf_json_str(b, r->id);
-        pl_buf_puts(b, ",\"properties\":{\"id\":");
-        pl_buf_json_str(b, r->id);
+        feature_open(b, i == 0, r->id);
         kstr(b, "name", r->name);
         kstr(b, "kind", r->kind);
         kstr(b, "status", r->status);
@@ -252,10 +259,7 @@ static int conflicts_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf
         int rc;
         if ((rc = pl_crs_trans(ctx, xf, &e[0], &e[1], 1)) || (rc = pl_crs_trans(ctx, xf, &x[0], &x[1], 1)))
             return rc;
-        pl_buf_puts(b, i ? ",\n{\"type\":\"Feature\",\"id\":" : "{\"type\":\"Feature\",\"id\":");
-        pl_buf_json_str(b, id);
-        pl_buf_puts(b, ",\"properties\":{\"id\":");
-        pl_buf_json_str(b, id);
+        feature_open(b, i == 0, id);
         kstr(b, "route_id", r->id);
         kstr(b, "route_name", r->name);
         kstr(b, "route_status", r->status);
@@ -297,10 +301,7 @@ static int zones_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b)
     pl_buf_puts(b, "{\"type\":\"FeatureCollection\",\"name\":\"zones\",\"features\":[\n");
     for (size_t i = 0; i < zs->n; i++) {
         const pl_zone *z = &zs->a[i];
-        pl_buf_puts(b, i ? ",\n{\"type\":\"Feature\",\"id\":" : "{\"type\":\"Feature\",\"id\":");
-        pl_buf_json_str(b, z->id);
-        pl_buf_puts(b, ",\"properties\":{\"id\":");
-        pl_buf_json_str(b, z->id);
+        feature_open(b, i == 0, z->id);
         kstr(b, "name", z->name);
         kstr(b, "class", z->cls);
         knum(b, "floor_m", z->floor_m, METRE_DEC);
@@ -693,10 +694,7 @@ int pl_export_proposals(pl_ctx *ctx, const pl_plan *p, const pl_routeset *props,
     pl_buf_puts(b, "{\"type\":\"FeatureCollection\",\"name\":\"proposals\",\"features\":[\n");
     for (size_t i = 0; i < props->n; i++) {
         const pl_route *r = &props->a[i];
-        pl_buf_puts(b, i ? ",\n{\"type\":\"Feature\",\"id\":" : "{\"type\":\"Feature\",\"id\":");
-        pl_buf_json_str(b, r->id);
-        pl_buf_puts(b, ",\"properties\":{\"id\":");
-        pl_buf_json_str(b, r->id);
+        feature_open(b, i == 0, r->id);
         kstr(b, "name", r->name);
         kstr(b, "file", r->layer_id);
         kstr(b, "verdict", pl_proposal_verdict_names[res[i].verdict]);
