@@ -242,16 +242,22 @@ int pl_layer_load(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d, pl
     CPLErrorReset();
     pl_libmsg_clear(ctx);
     FILE *probe = fopen(d->path, "rb");
-    if (!probe) {
+    if (!probe && d->path_line) {
         rc = pl_error(ctx, PL_IO, "%s:%d:%d: layer '%s': cannot open %s: %s", sc->file, d->path_line,
                       d->path_col, d->id, d->path, strerror(errno));
+        goto out;
+    } else if (!probe) { /* a file named on the command line */
+        rc = pl_error(ctx, PL_IO, "%s: cannot open: %s", d->path, strerror(errno));
         goto out;
     }
     fclose(probe);
     ds = GDALOpenEx(d->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) {
-        rc = pl_error(ctx, PL_GDAL, "%s:%d:%d: layer '%s': %s is not a vector dataset GDAL can read: %s",
-                      sc->file, d->path_line, d->path_col, d->id, d->path, pl_libmsg(ctx));
+        if (d->path_line)
+            rc = pl_error(ctx, PL_GDAL, "%s:%d:%d: layer '%s': %s is not a vector dataset GDAL can read: %s",
+                          sc->file, d->path_line, d->path_col, d->id, d->path, pl_libmsg(ctx));
+        else
+            rc = pl_error(ctx, PL_GDAL, "%s: not a vector dataset GDAL can read: %s", d->path, pl_libmsg(ctx));
         goto out;
     }
     l->driver = pl_strdup(GDALGetDriverShortName(GDALGetDatasetDriver(ds)));

@@ -41,6 +41,7 @@ int pl_proposals_load(pl_ctx *ctx, const pl_plan *p, char **files, size_t n_file
         d->class_prop = "class";
         d->id_prop = "id";
         d->coord_shift = shift;
+        d->crs = "EPSG:4326"; /* a file without a CRS (CSV, ...) is read as lon/lat */
         int rc = pl_layer_load(ctx, p->sc, d, &(*layers)[i]);
         if (rc != PL_OK)
             return rc;

@@ -457,6 +457,13 @@ check "9.8 --geojson: proposals coloured by verdict" [ "$(jget "$RESULT/proposal
 ogr2ogr -f KML "$RESULT/proposals.kml" "$DATA/proposals.geojson" >/dev/null 2>&1
 "$PLANNER" validate "$V" "$RESULT/proposals.kml" --json >"$RESULT/val_kml.json" 2>/dev/null
 check "9.9 the same proposals from KML: same verdicts" [ "$(jget "$RESULT/val_kml.json" "[r['verdict'] for r in d['results']]")" = "$(jget "$RESULT/val.json" "[r['verdict'] for r in d['results']]")" ]
+"$PLANNER" validate "$V" "$RESULT/nowhere.geojson" >/dev/null 2>"$RESULT/val_missing.err"
+check "9.14 a missing proposal file: exit 2, one line naming it" sh -c "
+    [ $? -eq 2 ] && grep -q 'nowhere.geojson: cannot open' '$RESULT/val_missing.err' && [ \$(wc -l <'$RESULT/val_missing.err') -eq 1 ]"
+printf 'id,WKT\nCSV1,"LINESTRING (120.0104905 31.1806214,120.0209811 31.1806197)"\n' >"$RESULT/proposal.csv"
+"$PLANNER" validate "$V" "$RESULT/proposal.csv" --json >"$RESULT/val_csv.json" 2>&1
+check "9.15 a CSV proposal without a CRS is read as lon/lat: through the square, rejected" \
+    sh -c "grep -q 'no_fly SQ' '$RESULT/val_csv.json'"
 "$PLANNER" reroute "$DATA/square.yaml" THROUGH --margin 0 --geojson "$RESULT/reroute.geojson" >"$RESULT/reroute.out" 2>&1
 check "9.10 reroute around the square: +931.960 m = 2*sqrt(950^2+1050^2) + 2100 - 4000 (w 50, margin 0)" \
     near "$(jget "$RESULT/reroute.geojson" "d['features'][0]['properties']['added_m']")" 931.9605 0.001
