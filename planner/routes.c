@@ -230,32 +230,152 @@ static double seg_param(const pl_route *r, size_t i, double px, double py)
     return t < 0 ? 0 : (t > 1 ? 1 : t);
 }
 
-/* Add the [t0,t1] ranges of the parts of g (a clip result on segment i). */
-static int collect_parts(pl_ctx *ctx, const pl_route *r, size_t i, const GEOSGeometry *g, pvec *v)
+/* ---- direct segment / polygon clip --------------------------------------
+ * The parts of segment A-B inside a polygon (boundary included, as GEOS's
+ * intersection gives them), without an overlay: the parameters t where the
+ * segment meets the rings' edges cut it into intervals, each of which lies
+ * wholly inside or outside; its midpoint tells which (even-odd over all
+ * rings, right for valid polygons, holes and multipolygons), or it runs
+ * along an edge.  A single touching point is kept as a point piece. */
+typedef struct rings {
+    double *xy;        /* x, y pairs of every ring, each closed */
+    size_t *start;     /* ring k is points start[k] .. start[k+1]-1 */
+    size_t n_rings, n_pts, cap_pts, cap_rings;
+} rings;
+
+static int rings_add(pl_ctx *ctx, rings *rg, const GEOSGeometry *ring)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, ring);
+    unsigned m = 0;
+    GEOSCoordSeq_getSize_r(h, cs, &m);
+    if (rg->n_pts + m > rg->cap_pts) {
+        size_t c = (rg->n_pts + m) * 2;
+        double *a = realloc(rg->xy, 2 * c * sizeof *a);
+        if (!a)
+            return -1;
+        rg->xy = a;
+        rg->cap_pts = c;
+    }
+    if (rg->n_rings + 2 > rg->cap_rings) {
+        size_t c = (rg->n_rings + 2) * 2;
+        size_t *a = realloc(rg->start, c * sizeof *a);
+        if (!a)
+            return -1;
+        rg->start = a;
+        rg->cap_rings = c;
+    }
+    if (m && !GEOSCoordSeq_copyToBuffer_r(h, cs, rg->xy + 2 * rg->n_pts, 0, 0))
+        return -1;
+    rg->start[rg->n_rings++] = rg->n_pts;
+    rg->n_pts += m;
+    rg->start[rg->n_rings] = rg->n_pts;
+    return 0;
+}
+
+static int rings_of(pl_ctx *ctx, rings *rg, const GEOSGeometry *g)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     int t = GEOSGeomTypeId_r(h, g);
-    if (GEOSisEmpty_r(h, g) == 1)
+    if (t == GEOS_POLYGON) {
+        if (GEOSisEmpty_r(h, g) == 1)
+            return 0;
+        if (rings_add(ctx, rg, GEOSGetExteriorRing_r(h, g)))
+            return -1;
+        int k = GEOSGetNumInteriorRings_r(h, g);
+        for (int i = 0; i < k; i++)
+            if (rings_add(ctx, rg, GEOSGetInteriorRingN_r(h, g, i)))
+                return -1;
         return 0;
-    if (t == GEOS_POINT || t == GEOS_LINESTRING) {
-        const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, g);
-        unsigned n = 0;
-        GEOSCoordSeq_getSize_r(h, cs, &n);
-        double a = 2, b = -1;
-        for (unsigned k = 0; k < n; k++) {
-            double x, y;
-            GEOSCoordSeq_getXY_r(h, cs, k, &x, &y);
-            double p = seg_param(r, i, x, y);
-            a = p < a ? p : a;
-            b = p > b ? p : b;
-        }
-        return n ? pvec_add(v, i, a, b) : 0;
     }
-    int n = GEOSGetNumGeometries_r(h, g);
-    for (int k = 0; k < n; k++)
-        if (collect_parts(ctx, r, i, GEOSGetGeometryN_r(h, g, k), v))
+    int k = GEOSGetNumGeometries_r(h, g);
+    for (int i = 0; i < k; i++)
+        if (rings_of(ctx, rg, GEOSGetGeometryN_r(h, g, i)))
             return -1;
     return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* 1 inside, 0 outside, 2 on an edge (within tol). */
+static int locate(const rings *rg, double px, double py, double tol)
+{
+    int in = 0;
+    for (size_t k = 0; k < rg->n_rings; k++)
+        for (size_t j = rg->start[k]; j + 1 < rg->start[k + 1]; j++) {
+            double x0 = rg->xy[2 * j], y0 = rg->xy[2 * j + 1], x1 = rg->xy[2 * j + 2], y1 = rg->xy[2 * j + 3];
+            double ex = x1 - x0, ey = y1 - y0, l2 = ex * ex + ey * ey;
+            double u = l2 > 0 ? ((px - x0) * ex + (py - y0) * ey) / l2 : 0;
+            u = u < 0 ? 0 : (u > 1 ? 1 : u);
+            if (hypot(x0 + u * ex - px, y0 + u * ey - py) <= tol)
+                return 2;
+            if ((y0 > py) != (y1 > py) && px < x0 + (py - y0) * ex / ey)
+                in = !in;
+        }
+    return in;
+}
+
+static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
+{
+    double ax = r->x[i], ay = r->y[i], dx = r->x[i + 1] - ax, dy = r->y[i + 1] - ay;
+    double len = hypot(dx, dy), tol = 1e-9 * fmax(1.0, fmax(fabs(ax), fabs(ay)));
+    size_t cap = 16, n = 0;
+    double *t = malloc(cap * sizeof *t);
+    if (!t)
+        return -1;
+    t[n++] = 0;
+    t[n++] = 1;
+    for (size_t k = 0; k < rg->n_rings; k++)
+        for (size_t j = rg->start[k]; j + 1 < rg->start[k + 1]; j++) {
+            double cx = rg->xy[2 * j], cy = rg->xy[2 * j + 1];
+            double ex = rg->xy[2 * j + 2] - cx, ey = rg->xy[2 * j + 3] - cy;
+            double den = dx * ey - dy * ex, wx = cx - ax, wy = cy - ay;
+            double tt[2];
+            int m = 0;
+            if (fabs(den) > 1e-12 * len * hypot(ex, ey)) {
+                double ts = (wx * ey - wy * ex) / den, us = (wx * dy - wy * dx) / den;
+                if (us >= -1e-12 && us <= 1 + 1e-12 && ts >= 0 && ts <= 1)
+                    tt[m++] = ts;
+            } else if (fabs(wx * dy - wy * dx) <= tol * len) { /* collinear: the edge's ends */
+                tt[m++] = (wx * dx + wy * dy) / (len * len);
+                tt[m++] = ((wx + ex) * dx + (wy + ey) * dy) / (len * len);
+            }
+            for (int q = 0; q < m; q++) {
+                if (tt[q] < 0 || tt[q] > 1)
+                    continue;
+                if (n == cap) {
+                    double *a = realloc(t, 2 * cap * sizeof *a);
+                    if (!a) {
+                        free(t);
+                        return -1;
+                    }
+                    t = a;
+                    cap *= 2;
+                }
+                t[n++] = tt[q];
+            }
+        }
+    qsort(t, n, sizeof *t, cmp_double);
+    int rc = 0, prev_in = 0;
+    for (size_t k = 0; k + 1 < n && !rc; k++) {
+        double t0 = t[k], t1 = t[k + 1], tm = (t0 + t1) / 2;
+        if ((t1 - t0) * len <= tol)
+            continue;
+        int in = locate(rg, ax + tm * dx, ay + tm * dy, tol) != 0;
+        if (in)
+            rc = pvec_add(v, i, t0, t1);
+        else if (!prev_in && locate(rg, ax + t0 * dx, ay + t0 * dy, tol) == 2)
+            rc = pvec_add(v, i, t0, t0); /* touches at a point only */
+        prev_in = in;
+    }
+    if (!rc && !prev_in && locate(rg, ax + dx, ay + dy, tol) == 2)
+        rc = pvec_add(v, i, 1, 1);
+    free(t);
+    return rc;
 }
 
 /* Clip segment i against a polygon; append its pieces to v. */
@@ -277,18 +397,13 @@ static int clip_segment(pl_ctx *ctx, const pl_route *r, size_t i, const GEOSGeom
             rc = -1;
         }
     } else if (GEOSPreparedIntersects_r(h, ppoly, seg) == 1) {
-        GEOSGeometry *cut = GEOSIntersection_r(h, seg, poly);
-        if (!cut) {
-            pl_error(ctx, PL_GEOM, "route %s: segment %zu: intersection failed: %s", r->id, i + 1,
-                     pl_libmsg(ctx));
+        rings rg = {0};
+        if (rings_of(ctx, &rg, poly) || clip_direct(r, i, &rg, v)) {
+            pl_error(ctx, PL_NOMEM, "out of memory");
             rc = -1;
-        } else {
-            if (collect_parts(ctx, r, i, cut, v)) {
-                pl_error(ctx, PL_NOMEM, "out of memory");
-                rc = -1;
-            }
-            GEOSGeom_destroy_r(h, cut);
         }
+        free(rg.xy);
+        free(rg.start);
     }
     GEOSGeom_destroy_r(h, seg);
     return rc;
