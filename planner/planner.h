@@ -306,9 +306,6 @@ typedef struct pl_zone {
     const pl_aircraft *aircraft; /* height rule: applies to this class only, g is NULL */
     GEOSGeometry *g;           /* owned, polygonal, working CRS (NULL: everywhere) */
     const GEOSPreparedGeometry *pg; /* owned, prepared g */
-    GEOSGeometry *infl;        /* cache, owned: g inflated by infl_w (routes.c) */
-    const GEOSPreparedGeometry *pinfl; /* cache, owned: prepared infl */
-    double infl_w;             /* the half-width infl was made for */
 } pl_zone;
 
 typedef struct pl_zoneset {

@@ -14,13 +14,12 @@
  *   (3D)  the band at s overlaps the zone's vertical extent (open interval:
  *         flying exactly at a ceiling, or exactly at a minimum overflight
  *         height, is allowed).
- * Both are evaluated segment by segment and exactly: each segment is clipped
- * by GEOS against the zone (or the inflated zone), and the altitude
- * condition, linear on a segment, is solved in closed form.  Nothing is
- * sampled.  The inflated zone is a GEOS buffer with 32 segments a quarter
- * circle; its chords lie inside the true offset curve by at most
- * w(1 - cos(pi/128)) = 0.03 % of w, and a near-tangent pass that the chords
- * miss is caught by the exact distance test (GEOSDistance) instead.
+ * Both are evaluated segment by segment and exactly, nothing sampled: the
+ * part of a segment inside a zone comes from its crossings with the zone's
+ * edges; the part within w of a zone is that plus, for every edge, the
+ * segment's meeting with the edge's capsule of radius w (closed form, so
+ * the grown zone is exact, not a buffer's inscribed chords); the altitude
+ * condition, linear on a segment, is solved in closed form too.
  */
 #include "planner.h"
 
@@ -28,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define INFLATE_QUADSEGS 32
 #define CORRIDOR_QUADSEGS 8 /* GEOS/PostGIS default, for drawn overlap polygons */
 
 const char *const pl_verdict_names[] = {"clear", "warning", "blocked", NULL};
@@ -220,16 +218,6 @@ static int pvec_add(pvec *v, size_t seg, double t0, double t1)
     return 0;
 }
 
-static double seg_param(const pl_route *r, size_t i, double px, double py)
-{
-    double dx = r->x[i + 1] - r->x[i], dy = r->y[i + 1] - r->y[i];
-    double l2 = dx * dx + dy * dy;
-    if (l2 <= 0)
-        return 0;
-    double t = ((px - r->x[i]) * dx + (py - r->y[i]) * dy) / l2;
-    return t < 0 ? 0 : (t > 1 ? 1 : t);
-}
-
 /* ---- direct segment / polygon clip --------------------------------------
  * The parts of segment A-B inside a polygon (boundary included, as GEOS's
  * intersection gives them), without an overlay: the parameters t where the
@@ -376,6 +364,94 @@ static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
         rc = pvec_add(v, i, 1, 1);
     free(t);
     return rc;
+}
+
+static int tvec_add(double **a, size_t *n, size_t *cap, double t0, double t1)
+{
+    if (*n + 2 > *cap) {
+        size_t c = *cap ? 2 * *cap : 64;
+        double *b = realloc(*a, c * sizeof *b);
+        if (!b)
+            return -1;
+        *a = b;
+        *cap = c;
+    }
+    (*a)[(*n)++] = t0;
+    (*a)[(*n)++] = t1;
+    return 0;
+}
+
+/* Interval of t in [0,1] where |A + t d - C| <= w; 0 when empty. */
+static int disc_interval(double ax, double ay, double dx, double dy, double cx, double cy, double w,
+                         double *t0, double *t1)
+{
+    double qa = dx * dx + dy * dy, ex = ax - cx, ey = ay - cy;
+    double qb = 2 * (dx * ex + dy * ey), qc = ex * ex + ey * ey - w * w;
+    double disc = qb * qb - 4 * qa * qc;
+    if (qa <= 0 || disc < 0)
+        return 0;
+    double sq = sqrt(disc);
+    *t0 = fmax(0, (-qb - sq) / (2 * qa));
+    *t1 = fmin(1, (-qb + sq) / (2 * qa));
+    return *t0 <= *t1;
+}
+
+/* Where on segment i the corridor of half-width w meets the polygon whose
+ * rings are rg: the segment within w of it.  Exact: the polygon grown by w
+ * is the polygon together with, for every edge, the capsule of radius w
+ * around it (a rectangle along the edge and a disc at each vertex), and
+ * each of these meets a straight segment in one interval of t found in
+ * closed form. */
+static int corridor_direct(const pl_route *r, size_t i, const rings *rg, double w, pvec *v)
+{
+    double ax = r->x[i], ay = r->y[i], dx = r->x[i + 1] - ax, dy = r->y[i + 1] - ay;
+    double bx0 = fmin(ax, ax + dx) - w, bx1 = fmax(ax, ax + dx) + w;
+    double by0 = fmin(ay, ay + dy) - w, by1 = fmax(ay, ay + dy) + w;
+    double *iv = NULL;
+    size_t n = 0, cap = 0;
+    pvec in = {0};
+    int rc = clip_direct(r, i, rg, &in); /* the segment inside the polygon itself */
+    for (size_t k = 0; !rc && k < in.n; k++)
+        rc = tvec_add(&iv, &n, &cap, in.a[k].t0, in.a[k].t1);
+    free(in.a);
+    for (size_t k = 0; !rc && k < rg->n_rings; k++)
+        for (size_t j = rg->start[k]; !rc && j + 1 < rg->start[k + 1]; j++) {
+            double cx = rg->xy[2 * j], cy = rg->xy[2 * j + 1], ex = rg->xy[2 * j + 2] - cx, ey = rg->xy[2 * j + 3] - cy;
+            if (fmax(cx, cx + ex) < bx0 || fmin(cx, cx + ex) > bx1 || fmax(cy, cy + ey) < by0 ||
+                fmin(cy, cy + ey) > by1)
+                continue; /* the edge's capsule cannot reach the segment */
+            double t0, t1;
+            if (disc_interval(ax, ay, dx, dy, cx, cy, w, &t0, &t1))
+                rc = tvec_add(&iv, &n, &cap, t0, t1);
+            double L = hypot(ex, ey);
+            if (rc || L <= 0)
+                continue;
+            /* the rectangle: 0 <= along <= L and |across| <= w, both linear in t */
+            double ux = ex / L, uy = ey / L;
+            double a0 = (ax - cx) * ux + (ay - cy) * uy, a1 = dx * ux + dy * uy;   /* along = a0 + t a1 */
+            double p0 = -(ax - cx) * uy + (ay - cy) * ux, p1 = -dx * uy + dy * ux; /* across = p0 + t p1 */
+            double lo = 0, hi = 1;
+            double lims[2][3] = {{a0, a1, 0}, {p0, p1, 0}};
+            double bounds[2][2] = {{0, L}, {-w, w}};
+            for (int c = 0; c < 2 && lo <= hi; c++) {
+                double c0 = lims[c][0], c1 = lims[c][1];
+                if (fabs(c1) < 1e-15) {
+                    if (c0 < bounds[c][0] || c0 > bounds[c][1])
+                        hi = -1;
+                } else {
+                    double s0 = (bounds[c][0] - c0) / c1, s1 = (bounds[c][1] - c0) / c1;
+                    lo = fmax(lo, fmin(s0, s1));
+                    hi = fmin(hi, fmax(s0, s1));
+                }
+            }
+            if (lo <= hi)
+                rc = tvec_add(&iv, &n, &cap, lo, hi);
+        }
+    /* union of the intervals */
+    for (size_t k = 0; !rc && k < n; k += 2)
+        rc = pvec_add(v, i, iv[k], iv[k + 1]);
+    free(iv);
+    return rc ? -1 : 0;
 }
 
 /* Clip segment i against a polygon; append its pieces to v. */
@@ -620,34 +696,6 @@ static int add_conflict(pl_ctx *ctx, const pl_route *r, size_t idx, const pl_zon
     return PL_OK;
 }
 
-/* The zone inflated by w, prepared: kept in the zone so that a batch of
- * routes of one half-width buffers each zone once.  The cache is the one
- * part of a zone that a check changes (one ctx, one thread). */
-static int zone_inflated(pl_ctx *ctx, pl_zone *z, double w, const GEOSGeometry **g,
-                         const GEOSPreparedGeometry **pg)
-{
-    GEOSContextHandle_t h = pl_geos(ctx);
-    if (!z->infl || z->infl_w != w) {
-        if (z->pinfl)
-            GEOSPreparedGeom_destroy_r(h, z->pinfl);
-        if (z->infl)
-            GEOSGeom_destroy_r(h, z->infl);
-        z->pinfl = NULL;
-        z->infl = GEOSBuffer_r(h, z->g, w, INFLATE_QUADSEGS);
-        z->pinfl = z->infl ? GEOSPrepare_r(h, z->infl) : NULL;
-        z->infl_w = w;
-        if (!z->pinfl) {
-            if (z->infl)
-                GEOSGeom_destroy_r(h, z->infl);
-            z->infl = NULL;
-            return pl_error(ctx, PL_GEOM, "zone %s: cannot inflate: %s", z->id, pl_libmsg(ctx));
-        }
-    }
-    *g = z->infl;
-    *pg = z->pinfl;
-    return PL_OK;
-}
-
 int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx, int flags,
                    pl_route_result *res, pl_conflict **cv, size_t *n_c, size_t *cap)
 {
@@ -655,8 +703,6 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
     int rc = PL_OK;
     pl_zonelist c = {0};
     pvec cor = {0}, ins = {0};
-    const GEOSGeometry *inflated = NULL;       /* borrowed from the zone's cache */
-    const GEOSPreparedGeometry *pinfl = NULL;
     double *cum = malloc(r->n_pts * sizeof *cum);
     const pl_zone **excl = NULL;
     size_t n_excl = 0;
@@ -709,40 +755,25 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         double vlo, vhi;
         vertical_extent(z, &vlo, &vhi);
 
-        /* 1. where the corridor meets the zone: centreline in the inflated zone */
+        /* 1. where the corridor meets the zone: centreline within w of it */
         cor.n = ins.n = 0;
-        if ((rc = zone_inflated(ctx, (pl_zone *)z, r->half_width_m, &inflated, &pinfl)) != PL_OK)
+        rings rg = {0};
+        if (rings_of(ctx, &rg, z->g)) {
+            free(rg.xy);
+            free(rg.start);
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
             goto out;
-        for (size_t i = 0; i + 1 < r->n_pts; i++)
-            if (clip_segment(ctx, r, i, inflated, pinfl, &cor)) {
-                rc = pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
-                goto out;
-            }
-        if (cor.n == 0) {
-            /* near-tangent pass missed by the chords: use the exact nearest point */
-            GEOSCoordSequence *np = GEOSNearestPoints_r(h, r->line, z->g);
-            double px = 0, py = 0;
-            if (np) {
-                GEOSCoordSeq_getXY_r(h, np, 0, &px, &py);
-                GEOSCoordSeq_destroy_r(h, np);
-                size_t best = 0;
-                double bd = INFINITY;
-                for (size_t i = 0; i + 1 < r->n_pts; i++) {
-                    double t = seg_param(r, i, px, py), q[3];
-                    at(r, i, t, q);
-                    double dd = hypot(q[0] - px, q[1] - py);
-                    if (dd < bd) {
-                        bd = dd;
-                        best = i;
-                    }
-                }
-                double t = seg_param(r, best, px, py);
-                if (pvec_add(&cor, best, t, t)) {
-                    rc = pl_error(ctx, PL_NOMEM, "out of memory");
-                    goto out;
-                }
-            }
         }
+        for (size_t i = 0; i + 1 < r->n_pts && rc == PL_OK; i++) {
+            if (r->x[i] == r->x[i + 1] && r->y[i] == r->y[i + 1])
+                continue;
+            if (corridor_direct(r, i, &rg, r->half_width_m, &cor))
+                rc = pl_error(ctx, PL_NOMEM, "out of memory");
+        }
+        free(rg.xy);
+        free(rg.start);
+        if (rc != PL_OK)
+            goto out;
         normalise(&cor);
         altitude_filter(r, vlo, vhi, &cor);
         if (cor.n == 0)

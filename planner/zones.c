@@ -45,10 +45,6 @@ static int prop_number(const pl_feature *f, const char *key, double dflt, double
 static void zone_clear(pl_ctx *ctx, pl_zone *z)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
-    if (z->pinfl)
-        GEOSPreparedGeom_destroy_r(h, z->pinfl);
-    if (z->infl)
-        GEOSGeom_destroy_r(h, z->infl);
     if (z->pg)
         GEOSPreparedGeom_destroy_r(h, z->pg);
     if (z->g)
