@@ -229,6 +229,8 @@ typedef struct rings {
     double *xy;        /* x, y pairs of every ring, each closed */
     size_t *start;     /* ring k is points start[k] .. start[k+1]-1 */
     size_t n_rings, n_pts, cap_pts, cap_rings;
+    pl_ctx *ctx;       /* with pg: point location through the prepared */
+    const GEOSPreparedGeometry *pg; /* polygon's index, not a ring scan */
 } rings;
 
 static int rings_add(pl_ctx *ctx, rings *rg, const GEOSGeometry *ring)
@@ -289,9 +291,18 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* 1 inside, 0 outside, 2 on an edge (within tol). */
+/* 1 inside or on the boundary (within tol), 0 outside. */
 static int locate(const rings *rg, double px, double py, double tol)
 {
+    if (rg->pg) {
+        GEOSContextHandle_t h = pl_geos(rg->ctx);
+        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, px, py);
+        char hit = pt ? GEOSPreparedDistanceWithin_r(h, rg->pg, pt, tol) : 2;
+        if (pt)
+            GEOSGeom_destroy_r(h, pt);
+        if (hit != 2)
+            return hit == 1;
+    }
     int in = 0;
     for (size_t k = 0; k < rg->n_rings; k++)
         for (size_t j = rg->start[k]; j + 1 < rg->start[k + 1]; j++) {
@@ -300,7 +311,7 @@ static int locate(const rings *rg, double px, double py, double tol)
             double u = l2 > 0 ? ((px - x0) * ex + (py - y0) * ey) / l2 : 0;
             u = u < 0 ? 0 : (u > 1 ? 1 : u);
             if (hypot(x0 + u * ex - px, y0 + u * ey - py) <= tol)
-                return 2;
+                return 1;
             if ((y0 > py) != (y1 > py) && px < x0 + (py - y0) * ex / ey)
                 in = !in;
         }
@@ -353,14 +364,14 @@ static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
         double t0 = t[k], t1 = t[k + 1], tm = (t0 + t1) / 2;
         if ((t1 - t0) * len <= tol)
             continue;
-        int in = locate(rg, ax + tm * dx, ay + tm * dy, tol) != 0;
+        int in = locate(rg, ax + tm * dx, ay + tm * dy, tol);
         if (in)
             rc = pvec_add(v, i, t0, t1);
-        else if (!prev_in && locate(rg, ax + t0 * dx, ay + t0 * dy, tol) == 2)
+        else if (!prev_in && locate(rg, ax + t0 * dx, ay + t0 * dy, tol))
             rc = pvec_add(v, i, t0, t0); /* touches at a point only */
         prev_in = in;
     }
-    if (!rc && !prev_in && locate(rg, ax + dx, ay + dy, tol) == 2)
+    if (!rc && !prev_in && locate(rg, ax + dx, ay + dy, tol))
         rc = pvec_add(v, i, 1, 1);
     free(t);
     return rc;
@@ -474,6 +485,8 @@ static int clip_segment(pl_ctx *ctx, const pl_route *r, size_t i, const GEOSGeom
         }
     } else if (GEOSPreparedIntersects_r(h, ppoly, seg) == 1) {
         rings rg = {0};
+        rg.ctx = ctx;
+        rg.pg = ppoly;
         if (rings_of(ctx, &rg, poly) || clip_direct(r, i, &rg, v)) {
             pl_error(ctx, PL_NOMEM, "out of memory");
             rc = -1;
@@ -758,6 +771,8 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         /* 1. where the corridor meets the zone: centreline within w of it */
         cor.n = ins.n = 0;
         rings rg = {0};
+        rg.ctx = ctx;
+        rg.pg = z->pg;
         if (rings_of(ctx, &rg, z->g)) {
             free(rg.xy);
             free(rg.start);
