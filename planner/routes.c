@@ -465,9 +465,10 @@ static int corridor_direct(const pl_route *r, size_t i, const rings *rg, double 
     return rc ? -1 : 0;
 }
 
-/* Clip segment i against a polygon; append its pieces to v. */
+/* Clip segment i against a polygon; append its pieces to v.  have: the
+ * polygon's rings when the caller has them already (else NULL). */
 static int clip_segment(pl_ctx *ctx, const pl_route *r, size_t i, const GEOSGeometry *poly,
-                        const GEOSPreparedGeometry *ppoly, pvec *v)
+                        const GEOSPreparedGeometry *ppoly, const rings *have, pvec *v)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     double xs[2] = {r->x[i], r->x[i + 1]}, ys[2] = {r->y[i], r->y[i + 1]};
@@ -487,7 +488,7 @@ static int clip_segment(pl_ctx *ctx, const pl_route *r, size_t i, const GEOSGeom
         rings rg = {0};
         rg.ctx = ctx;
         rg.pg = ppoly;
-        if (rings_of(ctx, &rg, poly) || clip_direct(r, i, &rg, v)) {
+        if ((!have && rings_of(ctx, &rg, poly)) || clip_direct(r, i, have ? have : &rg, v)) {
             pl_error(ctx, PL_NOMEM, "out of memory");
             rc = -1;
         }
@@ -785,25 +786,25 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
             if (corridor_direct(r, i, &rg, r->half_width_m, &cor))
                 rc = pl_error(ctx, PL_NOMEM, "out of memory");
         }
+        if (rc == PL_OK) {
+            normalise(&cor);
+            altitude_filter(r, vlo, vhi, &cor);
+        }
+        /* 2. the centreline inside the zone itself, same altitude test,
+         * with the rings already extracted */
+        for (size_t j = 0; rc == PL_OK && j < cor.n; j++) {
+            size_t i = cor.a[j].seg;
+            if (j > 0 && cor.a[j - 1].seg == i)
+                continue;
+            if (clip_segment(ctx, r, i, z->g, z->pg, &rg, &ins))
+                rc = pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
+        }
         free(rg.xy);
         free(rg.start);
         if (rc != PL_OK)
             goto out;
-        normalise(&cor);
-        altitude_filter(r, vlo, vhi, &cor);
         if (cor.n == 0)
             continue; /* flies above (or below) the zone's protected extent */
-
-        /* 2. the centreline inside the zone itself, same altitude test */
-        for (size_t j = 0; j < cor.n; j++) {
-            size_t i = cor.a[j].seg;
-            if (j > 0 && cor.a[j - 1].seg == i)
-                continue;
-            if (clip_segment(ctx, r, i, z->g, z->pg, &ins)) {
-                rc = pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
-                goto out;
-            }
-        }
         normalise(&ins);
         altitude_filter(r, vlo, vhi, &ins);
 
@@ -889,7 +890,7 @@ int pl_route_band_in(pl_ctx *ctx, const pl_route *r, const GEOSGeometry *region,
     if (!pg)
         return pl_error(ctx, PL_GEOM, "route %s: %s", r->id, pl_libmsg(ctx));
     for (size_t i = 0; i + 1 < r->n_pts && rc == PL_OK; i++)
-        if (clip_segment(ctx, r, i, region, pg, &v))
+        if (clip_segment(ctx, r, i, region, pg, NULL, &v))
             rc = pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
     GEOSPreparedGeom_destroy_r(h, pg);
     for (size_t j = 0; rc == PL_OK && j < v.n; j++) {
