@@ -19,7 +19,8 @@ B       := build/$(FLAVOR)
 # Debian 12 packages the build, the tests and the tools need.
 DEB_PKGS := pkg-config libgeos-dev libproj-dev proj-bin libgdal-dev gdal-bin \
             libspatialite-dev libsqlite3-mod-spatialite spatialite-bin libsqlite3-dev \
-            sqlite3 libfyaml-dev libcmocka-dev python3 glpk-utils
+            sqlite3 libfyaml-dev libcmocka-dev python3 glpk-utils \
+            librsvg2-bin fonts-wqy-microhei postgresql-15-postgis-3
 PC_PKGS  := geos proj gdal sqlite3 spatialite libfyaml cmocka
 
 ifeq ($(FLAVOR),asan)
@@ -52,8 +53,10 @@ deps:
 	@missing=""; \
 	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
 	for p in $(PC_PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
-	for c in ogrinfo ogr2ogr cs2cs proj invproj python3 glpsol; do \
+	for c in ogrinfo ogr2ogr cs2cs proj invproj python3 glpsol rsvg-convert; do \
 	  command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
+	[ -f /usr/share/postgresql/15/extension/postgis.control ] || missing="$$missing postgis"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing CJK-font"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "make deps: installing Debian packages (missing:$$missing)"; \

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 typedef struct opts {
     const char *scenario;  /* the one positional argument */
@@ -29,6 +31,7 @@ typedef struct opts {
     char **files;          /* validate: proposal files */
     size_t n_files;
     int shift;             /* validate --input-crs: 0 wgs84, 1 gcj02, 2 bd09 */
+    int kml;               /* run --format kml */
 } opts;
 
 typedef struct command {
@@ -282,9 +285,23 @@ static int emit_json(pl_ctx *ctx, const pl_plan *p, int layers)
     return PL_EXIT_OK;
 }
 
-static int write_plan(pl_ctx *ctx, const pl_plan *p, const char *dir)
+/* The time stamped into plan.gpkg: the scenario file's modification time
+ * (UTC), so that running the same files twice gives the same bytes. */
+static void scenario_stamp(const pl_plan *p, char *out, size_t n)
 {
-    if (pl_export_run(ctx, p, dir) != PL_OK) {
+    struct stat st;
+    struct tm tm;
+    time_t t = stat(p->sc->file, &st) == 0 ? st.st_mtime : 0;
+    gmtime_r(&t, &tm);
+    strftime(out, n, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+}
+
+static int write_plan(pl_ctx *ctx, const pl_plan *p, const char *dir, const opts *o)
+{
+    char when[32];
+    scenario_stamp(p, when, sizeof when);
+    pl_export_opts eo = {.kml = o->kml, .png = 1, .when = when};
+    if (pl_export_run(ctx, p, dir, &eo) != PL_OK) {
         print_error(ctx);
         return PL_EXIT_BAD;
     }
@@ -294,7 +311,7 @@ static int write_plan(pl_ctx *ctx, const pl_plan *p, const char *dir)
 static int cmd_run(pl_ctx *ctx, const opts *o)
 {
     pl_plan *p = NULL;
-    int code = open_plan(ctx, o, 0, &p);
+    int code = open_plan(ctx, o, PL_PLAN_REROUTE, &p);
     if (code)
         return code;
     char dflt[1024];
@@ -303,7 +320,7 @@ static int cmd_run(pl_ctx *ctx, const opts *o)
         snprintf(dflt, sizeof dflt, "out/%s", p->sc->name);
         dir = dflt;
     }
-    code = write_plan(ctx, p, dir);
+    code = write_plan(ctx, p, dir, o);
     if (!code) {
         if (o->json) {
             code = emit_json(ctx, p, 0);
@@ -313,8 +330,9 @@ static int cmd_run(pl_ctx *ctx, const opts *o)
             printf("Conflicts: %zu (details: planner check %s)\n", p->routes->n_c, o->scenario);
             if (p->siting)
                 print_siting(p, 0);
-            printf("Plan written to %s/: routes.geojson conflicts.geojson zones.geojson%s summary.json\n", dir,
-                   p->siting ? " vertiports.geojson candidates.geojson coverage.geojson" : "");
+            printf("Plan written to %s/: report.html, plan.svg, plan.gpkg (QGIS, styled)%s, "
+                   "GeoJSON layers with .qml styles, summary.json\n",
+                   dir, o->kml ? ", plan.kml" : "");
         }
     }
     pl_plan_free(ctx, p);
@@ -324,10 +342,10 @@ static int cmd_run(pl_ctx *ctx, const opts *o)
 static int cmd_check(pl_ctx *ctx, const opts *o)
 {
     pl_plan *p = NULL;
-    int code = open_plan(ctx, o, 0, &p);
+    int code = open_plan(ctx, o, o->out_dir ? PL_PLAN_REROUTE : 0, &p);
     if (code)
         return code;
-    if (o->out_dir && (code = write_plan(ctx, p, o->out_dir)) != PL_EXIT_OK)
+    if (o->out_dir && (code = write_plan(ctx, p, o->out_dir, o)) != PL_EXIT_OK)
         goto out;
     if (o->json) {
         if ((code = emit_json(ctx, p, 0)) != PL_EXIT_OK)
@@ -417,7 +435,7 @@ static int cmd_site(pl_ctx *ctx, const opts *o)
         pl_plan_free(ctx, p);
         return PL_EXIT_BAD;
     }
-    if (o->out_dir && (code = write_plan(ctx, p, o->out_dir)) != PL_EXIT_OK)
+    if (o->out_dir && (code = write_plan(ctx, p, o->out_dir, o)) != PL_EXIT_OK)
         goto out;
     if (o->lp) {
         pl_buf b;
@@ -716,7 +734,7 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
         return PL_EXIT_BAD;
     }
     opts o = {0};
-    o.margin_m = 10.0; /* reroute: keep 10 m more than the half-width from every zone */
+    o.margin_m = PL_REROUTE_MARGIN_M; /* reroute: kept beyond the half-width from every zone */
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -747,6 +765,14 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
                 fprintf(stderr, "planner validate: --input-crs takes wgs84, gcj02 or bd09, got '%s'\n", v);
                 return PL_EXIT_BAD;
             }
+        } else if (!strcmp(a, "--format") && (c->fn == cmd_run || c->fn == cmd_check)) {
+            const char *v = ++i < argc ? argv[i] : "";
+            if (strcmp(v, "kml")) {
+                fprintf(stderr, "planner %s: --format takes kml (GeoJSON, GeoPackage, SVG and HTML are "
+                                "always written), got '%s'\n", c->name, v);
+                return PL_EXIT_BAD;
+            }
+            o.kml = 1;
         } else if (!strcmp(a, "--reroute") && (c->fn == cmd_check || c->fn == cmd_validate)) {
             o.reroute = 1;
         } else if ((!strcmp(a, "--geojson") || !strcmp(a, "--margin")) && c->fn != cmd_layers) {

@@ -374,6 +374,7 @@ static int sites_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b,
             kstr(b, "reason_chosen", why);
         } else {
             kbool(b, "chosen", st->open);
+            kstr(b, "state", st->open ? "chosen" : st->feasible ? "feasible" : "infeasible");
         }
         kstr(b, "layer", st->layer_id);
         kstr(b, "source", st->source);
@@ -745,39 +746,106 @@ static int make_dirs(pl_ctx *ctx, const char *dir)
     return PL_OK;
 }
 
-enum { F_ROUTES, F_CONFLICTS, F_ZONES, F_VERTIPORTS, F_CANDIDATES, F_COVERAGE, F_SUMMARY, F_N };
-static const char *const file_names[F_N] = {"routes.geojson", "conflicts.geojson", "zones.geojson",
-                                            "vertiports.geojson", "candidates.geojson",
-                                            "coverage.geojson", "summary.json"};
+/* The layers of a run folder, in the order QGIS and the store list them. */
+enum { L_ZONES, L_COVERAGE, L_CONFLICTS, L_ROUTES, L_REROUTES, L_CANDIDATES, L_VERTIPORTS, L_N };
+static const char *const layer_names[L_N] = {"zones",      "coverage", "conflicts", "routes",
+                                             "reroutes",   "candidates", "vertiports"};
 
-int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir)
+int pl_export_layers(pl_ctx *ctx, const pl_plan *p, pl_buf b[PL_EXPORT_N_LAYERS], pl_outlayer ls[PL_EXPORT_N_LAYERS])
 {
-    pl_buf b[F_N];
-    char *tmp[F_N] = {0}, *fin[F_N] = {0};
     int rc = PL_OK;
-    for (int i = 0; i < F_N; i++)
-        pl_buf_init(&b[i]);
     pl_xform *xf = to_wgs84(ctx, p);
-    if (!xf) {
-        rc = pl_errcode(ctx);
-        goto out;
+    if (!xf)
+        return pl_errcode(ctx);
+    if ((rc = routes_geojson(ctx, p, xf, &b[L_ROUTES])) ||
+        (rc = conflicts_geojson(ctx, p, xf, &b[L_CONFLICTS])) || (rc = zones_geojson(ctx, p, xf, &b[L_ZONES])))
+        return rc;
+    if (p->siting && ((rc = sites_geojson(ctx, p, xf, &b[L_VERTIPORTS], 1)) ||
+                      (rc = sites_geojson(ctx, p, xf, &b[L_CANDIDATES], 0)) ||
+                      (rc = coverage_geojson(ctx, p, xf, &b[L_COVERAGE]))))
+        return rc;
+    if (p->reroutes) {
+        const pl_route **rs = calloc(p->routes->n ? p->routes->n : 1, sizeof *rs);
+        if (!rs)
+            return pl_error(ctx, PL_NOMEM, "out of memory");
+        for (size_t i = 0; i < p->routes->n; i++)
+            rs[i] = &p->routes->a[i];
+        rc = pl_export_reroutes(ctx, p, rs, p->reroutes, p->routes->n, &b[L_REROUTES]);
+        free(rs);
+        if (rc)
+            return rc;
     }
+    for (int i = 0; i < L_N; i++) {
+        ls[i].name = layer_names[i];
+        ls[i].geojson = &b[i];
+        if (b[i].oom)
+            return pl_error(ctx, PL_NOMEM, "out of memory");
+    }
+    return PL_OK;
+}
+
+/* One file of the run folder. */
+typedef struct outfile {
+    char name[64];
+    pl_buf b;
+} outfile;
+
+int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_export_opts *o)
+{
+    enum { MAX_FILES = 2 * L_N + 8 };
+    outfile *f = calloc(MAX_FILES, sizeof *f);
+    pl_buf lb[L_N];
+    pl_outlayer ls[L_N];
+    char *tmp[MAX_FILES] = {0}, *fin[MAX_FILES] = {0};
+    size_t nf = 0;
+    int rc = PL_OK;
+    for (int i = 0; i < L_N; i++)
+        pl_buf_init(&lb[i]);
+    if (!f)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
     /* 1. everything in memory first: a failure here writes nothing */
-    if ((rc = routes_geojson(ctx, p, xf, &b[F_ROUTES])) ||
-        (rc = conflicts_geojson(ctx, p, xf, &b[F_CONFLICTS])) ||
-        (rc = zones_geojson(ctx, p, xf, &b[F_ZONES])))
+    if ((rc = pl_export_layers(ctx, p, lb, ls)) != PL_OK)
         goto out;
-    if (p->siting && ((rc = sites_geojson(ctx, p, xf, &b[F_VERTIPORTS], 1)) ||
-                      (rc = sites_geojson(ctx, p, xf, &b[F_CANDIDATES], 0)) ||
-                      (rc = coverage_geojson(ctx, p, xf, &b[F_COVERAGE]))))
+    for (int i = 0; i < L_N; i++) {
+        if (!lb[i].n)
+            continue; /* no siting section: no siting files */
+        snprintf(f[nf].name, sizeof f[nf].name, "%s.geojson", layer_names[i]);
+        pl_buf_putn(&f[nf++].b, lb[i].s, lb[i].n);
+        const pl_layer_style *st = pl_style_for(layer_names[i]);
+        if (st) { /* QGIS loads NAME.qml beside NAME.geojson as the default style */
+            snprintf(f[nf].name, sizeof f[nf].name, "%s.qml", layer_names[i]);
+            pl_style_qml(st, &f[nf++].b);
+        }
+    }
+    snprintf(f[nf].name, sizeof f[nf].name, "plan.gpkg");
+    if ((rc = pl_export_dataset(ctx, "GPKG", p->sc->work_crs, ls, L_N, o->when, &f[nf++].b)) != PL_OK)
         goto out;
-    pl_buf *s = &b[F_SUMMARY];
+    if (o->kml) {
+        snprintf(f[nf].name, sizeof f[nf].name, "plan.kml");
+        if ((rc = pl_export_dataset(ctx, "LIBKML", "EPSG:4326", ls, L_N, o->when, &f[nf++].b)) != PL_OK)
+            goto out;
+    }
+    size_t svg = nf;
+    snprintf(f[nf].name, sizeof f[nf].name, "plan.svg");
+    if ((rc = pl_map_svg(ctx, p, &f[nf++].b)) != PL_OK)
+        goto out;
+    if (o->png) {
+        snprintf(f[nf].name, sizeof f[nf].name, "plan.png");
+        if ((rc = pl_map_png(ctx, &f[svg].b, &f[nf].b)) != PL_OK)
+            goto out;
+        if (f[nf].b.n)
+            nf++;
+    }
+    snprintf(f[nf].name, sizeof f[nf].name, "report.html");
+    if ((rc = pl_report_html(ctx, p, &f[svg].b, &f[nf++].b)) != PL_OK)
+        goto out;
+    size_t sum = nf++;
+    pl_buf *s = &f[sum].b;
+    snprintf(f[sum].name, sizeof f[sum].name, "summary.json");
     head_json(p, s);
     pl_buf_puts(s, ",\n\"files\":[");
-    for (int i = 0, k = 0; i < F_SUMMARY; i++)
-        if (b[i].n) {
-            pl_buf_printf(s, "%s\"%s\"", k++ ? "," : "", file_names[i]);
-        }
+    for (size_t i = 0; i < nf; i++)
+        pl_buf_printf(s, "%s\"%s\"", i ? "," : "", f[i].name);
     pl_buf_puts(s, "]");
     if (p->siting) {
         pl_buf_puts(s, ",\n\"siting\":");
@@ -790,50 +858,51 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir)
     pl_buf_puts(s, ",\n\"routes\":");
     routes_json(p, s);
     pl_buf_puts(s, "}\n");
-    for (int i = 0; i < F_N; i++)
-        if (b[i].oom) {
+    for (size_t i = 0; i < nf; i++)
+        if (f[i].b.oom) {
             rc = pl_error(ctx, PL_NOMEM, "out of memory");
             goto out;
         }
     /* 2. the folder, then every file under a temporary name, then renames */
     if ((rc = make_dirs(ctx, dir)) != PL_OK)
         goto out;
-    for (int i = 0; i < F_N; i++) {
-        if (!b[i].n)
-            continue; /* no siting section: no siting files */
-        size_t k = strlen(dir) + strlen(file_names[i]) + 40;
+    for (size_t i = 0; i < nf; i++) {
+        size_t k = strlen(dir) + strlen(f[i].name) + 40;
         fin[i] = malloc(k);
         tmp[i] = malloc(k);
         if (!fin[i] || !tmp[i]) {
             rc = pl_error(ctx, PL_NOMEM, "out of memory");
             goto out;
         }
-        snprintf(fin[i], k, "%s/%s", dir, file_names[i]);
-        snprintf(tmp[i], k, "%s/.%s.tmp%ld", dir, file_names[i], (long)getpid());
-        FILE *f = fopen(tmp[i], "wb");
-        if (!f) {
+        snprintf(fin[i], k, "%s/%s", dir, f[i].name);
+        snprintf(tmp[i], k, "%s/.%s.tmp%ld", dir, f[i].name, (long)getpid());
+        FILE *fp = fopen(tmp[i], "wb");
+        if (!fp) {
             rc = pl_error(ctx, PL_IO, "%s: cannot write: %s", fin[i], strerror(errno));
             goto out;
         }
-        int bad = fwrite(b[i].s, 1, b[i].n, f) != b[i].n;
-        bad |= fclose(f) != 0;
+        int bad = fwrite(f[i].b.s, 1, f[i].b.n, fp) != f[i].b.n;
+        bad |= fclose(fp) != 0;
         if (bad) {
             rc = pl_error(ctx, PL_IO, "%s: cannot write: %s", fin[i], strerror(errno));
             goto out;
         }
     }
-    for (int i = 0; i < F_N; i++)
-        if (tmp[i] && rename(tmp[i], fin[i]) != 0) {
+    for (size_t i = 0; i < nf; i++)
+        if (rename(tmp[i], fin[i]) != 0) {
             rc = pl_error(ctx, PL_IO, "%s: cannot write: %s", fin[i], strerror(errno));
             goto out;
         }
 out:
-    for (int i = 0; i < F_N; i++) {
+    for (size_t i = 0; i < MAX_FILES; i++) {
         if (tmp[i])
             unlink(tmp[i]); /* no-op once renamed */
         free(tmp[i]);
         free(fin[i]);
-        pl_buf_free(&b[i]);
+        pl_buf_free(&f[i].b);
     }
+    for (int i = 0; i < L_N; i++)
+        pl_buf_free(&lb[i]);
+    free(f);
     return rc;
 }

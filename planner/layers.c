@@ -1,9 +1,9 @@
 /*
  * layers.c - GDAL/OGR input: any vector format GDAL reads, into features in
- * the working CRS.  The only file (with export.c later) that calls OGR.
+ * the working CRS.  With ogrout.c and store.c, the only files that call OGR.
  *
  * Entry points: pl_layer_load, pl_layer_free, pl_feature_prop,
- * pl_feature_str.
+ * pl_feature_str, pl_gdal_errors_push/pop.
  *
  * Per feature: geometry read as ISO WKB into GEOS, axis order made x=east
  * (see below), transformed by PROJ to the working CRS, checked: empty or
@@ -32,6 +32,9 @@ static void gdal_err(CPLErr cls, CPLErrorNum no, const char *msg)
             pl_libmsg_set(ctx, msg);
     }
 }
+
+void pl_gdal_errors_push(pl_ctx *ctx) { CPLPushErrorHandlerEx(gdal_err, ctx); }
+void pl_gdal_errors_pop(void) { CPLPopErrorHandler(); }
 
 static int add_issue(pl_layer *l, const char *fid, const char *what, const char *why)
 {

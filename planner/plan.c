@@ -2,6 +2,9 @@
  * plan.c - one run: scenario -> layers -> zones, routes -> route check.
  *
  * Entry points: pl_plan_open, pl_plan_free, pl_plan_n_blocking.
+ *
+ * Steps: scenario, layers, zones, routes, route check, siting (when the
+ * scenario has candidates), reroutes of blocked routes (when asked).
  */
 #include "planner.h"
 
@@ -52,8 +55,20 @@ int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
     int have_candidates = 0;
     for (size_t i = 0; i < p->n_layers; i++)
         have_candidates |= p->layers[i]->decl->role == PL_ROLE_CANDIDATES;
-    if (p->sc->siting.enabled && have_candidates && !(flags & PL_PLAN_NO_SITING))
-        rc = pl_siting_run(ctx, p, &p->siting);
+    if (p->sc->siting.enabled && have_candidates && !(flags & PL_PLAN_NO_SITING) &&
+        (rc = pl_siting_run(ctx, p, &p->siting)) != PL_OK)
+        goto out;
+    /* the shortest conflict-free path of every blocked route */
+    if (flags & PL_PLAN_REROUTE) {
+        p->reroutes = calloc(p->routes->n ? p->routes->n : 1, sizeof *p->reroutes);
+        if (!p->reroutes) {
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+            goto out;
+        }
+        for (size_t i = 0; i < p->routes->n && rc == PL_OK; i++)
+            if (p->routes->res[i].verdict == PL_V_BLOCKED)
+                rc = pl_reroute_route(ctx, p->zones, &p->routes->a[i], PL_REROUTE_MARGIN_M, &p->reroutes[i]);
+    }
 out:
     if (rc != PL_OK)
         pl_plan_free(ctx, p);
@@ -66,6 +81,9 @@ void pl_plan_free(pl_ctx *ctx, pl_plan *p)
 {
     if (!p)
         return;
+    for (size_t i = 0; p->reroutes && i < p->routes->n; i++)
+        pl_reroute_free(&p->reroutes[i]);
+    free(p->reroutes);
     pl_siting_free(p->siting);
     pl_routes_free(ctx, p->routes);
     pl_zones_free(ctx, p->zones);

@@ -85,6 +85,9 @@ void pl_buf_init(pl_buf *b);
 void pl_buf_free(pl_buf *b);
 void pl_buf_puts(pl_buf *b, const char *s);
 void pl_buf_printf(pl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pl_buf_putn(pl_buf *b, const void *s, size_t n);
+/* Append s escaped as XML/HTML text or attribute value (NULL -> nothing). */
+void pl_buf_xml(pl_buf *b, const char *s);
 /* Append s as a JSON string literal (quotes and escapes). NULL -> null. */
 void pl_buf_json_str(pl_buf *b, const char *s);
 /* Append a number with at most `decimals` decimals, trailing zeros cut;
@@ -293,6 +296,9 @@ void pl_layer_free(pl_ctx *ctx, pl_layer *l);
 const pl_prop *pl_feature_prop(const pl_feature *f, const char *key);
 /* Returns: property as text (borrowed), or dflt when absent/null. */
 const char *pl_feature_str(const pl_feature *f, const char *key, const char *dflt);
+/* GDAL's failure messages go to ctx's library message between push and pop. */
+void pl_gdal_errors_push(pl_ctx *ctx);
+void pl_gdal_errors_pop(void);
 
 /* ==== zones.c: zones, rules, spatial index ============================== */
 typedef struct pl_zone {
@@ -503,9 +509,13 @@ typedef struct pl_plan {
     pl_zoneset *zones;      /* owned */
     pl_routeset *routes;    /* owned */
     pl_siting *siting;      /* owned, NULL without a siting section */
+    pl_reroute *reroutes;   /* owned, one per route (found = 0 unless blocked
+                               and a path exists); NULL unless PL_PLAN_REROUTE */
 } pl_plan;
 
-enum { PL_PLAN_LAYERS_ONLY = 1, PL_PLAN_SKIP_BAD = 2, PL_PLAN_NO_SITING = 4 };
+enum { PL_PLAN_LAYERS_ONLY = 1, PL_PLAN_SKIP_BAD = 2, PL_PLAN_NO_SITING = 4, PL_PLAN_REROUTE = 8 };
+/* Margin beyond the corridor half-width kept from zones by reroutes. */
+#define PL_REROUTE_MARGIN_M 10.0
 /* Load a scenario and its layers, build zones and routes, check routes
  * (unless LAYERS_ONLY).  Returns PL_OK and *out, or an error. */
 int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out);
@@ -514,11 +524,29 @@ void pl_plan_free(pl_ctx *ctx, pl_plan *p);
 size_t pl_plan_n_blocking(const pl_plan *p);
 
 /* ==== export.c: GeoJSON and summary ==================================== */
-/* Write routes.geojson, conflicts.geojson, zones.geojson and summary.json
- * into dir (created when missing).  All files are built in memory first
- * and then each is written through a temporary name; nothing is written
- * when any part fails.  Returns PL_OK or PL_IO/PL_CRS. */
-int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir);
+/* One output layer: its name and its GeoJSON (as export.c writes it). */
+typedef struct pl_outlayer {
+    const char *name;
+    const pl_buf *geojson;   /* empty or NULL: skipped */
+} pl_outlayer;
+/* Options of a run folder. */
+typedef struct pl_export_opts {
+    int kml;             /* plan.kml too */
+    int png;             /* plan.png when rsvg-convert is installed */
+    const char *when;    /* ISO 8601 time stamped into plan.gpkg */
+} pl_export_opts;
+/* Write the run folder: NAME.geojson and NAME.qml per layer, plan.gpkg,
+ * plan.kml (asked), plan.svg, plan.png (when possible), report.html,
+ * summary.json, into dir (created when missing).  All files are built in
+ * memory first and then each is written through a temporary name; nothing
+ * is written when any part fails.  Returns PL_OK or an error. */
+int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_export_opts *o);
+#define PL_EXPORT_N_LAYERS 7
+/* The plan's layers as GeoJSON buffers (zones, coverage, conflicts, routes,
+ * reroutes, candidates, vertiports; empty when the plan has none) and
+ * their names in ls (pointing into b). */
+int pl_export_layers(pl_ctx *ctx, const pl_plan *p, pl_buf b[PL_EXPORT_N_LAYERS],
+                     pl_outlayer ls[PL_EXPORT_N_LAYERS]);
 /* Machine-readable check result (routes + conflicts) into b. */
 int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, pl_buf *b);
 /* Machine-readable layer report into b. */
@@ -532,6 +560,60 @@ int pl_export_proposals(pl_ctx *ctx, const struct pl_plan *p, const pl_routeset 
                         const pl_proposal_result *res, pl_buf *b);
 /* Working CRS -> lon/lat for one point (used by text output too). */
 int pl_export_lonlat(pl_ctx *ctx, const pl_plan *p, double x, double y, double *lon, double *lat);
+
+/* ==== style.c: colours and symbols of every output ===================== */
+enum pl_style_geom { PL_STYLE_POINT, PL_STYLE_LINE, PL_STYLE_POLY };
+typedef struct pl_style_cat {
+    const char *value;   /* property value */
+    const char *label;   /* legend label, Chinese and English */
+    const char *fill;    /* "#rrggbb", NULL: not filled */
+    const char *stroke;  /* "#rrggbb" */
+    double alpha;        /* fill opacity */
+} pl_style_cat;
+typedef struct pl_layer_style {
+    const char *layer;        /* output layer name */
+    const char *title;        /* legend title */
+    const char *field;        /* the property the colour follows */
+    int geom;                 /* enum pl_style_geom */
+    const pl_style_cat *cats;
+    size_t n_cats;
+    const char *label_field;  /* labels, NULL: none */
+    double width_mm;          /* line width, marker size */
+} pl_layer_style;
+/* Returns: the style of an output layer (static), NULL when unstyled. */
+const pl_layer_style *pl_style_for(const char *layer);
+/* Returns: the category of value (a grey "other" one when unknown). */
+const pl_style_cat *pl_style_pick(const pl_layer_style *s, const char *value);
+/* The layer's QGIS style (QML document) into b. */
+void pl_style_qml(const pl_layer_style *s, pl_buf *b);
+/* The OGR feature style string for a value into b (KML colours). */
+void pl_style_ogr(const pl_layer_style *s, const char *value, pl_buf *b);
+
+/* ==== ogrout.c: the plan's layers into GDAL datasets ==================== */
+enum { PL_OGR_KML_STYLE = 1 };
+/* Copy layers into the open GDAL dataset dst (a GDALDatasetH), creating
+ * each layer when missing (else appending, fields matched by name), with
+ * geometries in crs; run_field = run_id on every feature when run_field is
+ * not NULL.  PL_OGR_KML_STYLE sets OGR style strings from style.c. */
+int pl_ogr_copy(pl_ctx *ctx, void *dst, const char *crs, const pl_outlayer *ls, size_t n, int flags,
+                const char *run_field, long long run_id);
+/* A QGIS layer_styles row (QML) for every styled layer of ls present in dst. */
+int pl_ogr_styles(pl_ctx *ctx, void *dst, const pl_outlayer *ls, size_t n, const char *when);
+/* A whole GeoPackage ("GPKG", with layer_styles) or KML ("LIBKML") file in
+ * memory, into out; when: ISO 8601 time stamped into the file. */
+int pl_export_dataset(pl_ctx *ctx, const char *driver, const char *crs, const pl_outlayer *ls, size_t n,
+                      const char *when, pl_buf *out);
+
+/* ==== map.c: the map picture =========================================== */
+/* plan.svg: A4 landscape map of the plan with legend, scale and north. */
+int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b);
+/* plan.png from the SVG through rsvg-convert; out stays empty (PL_OK) when
+ * no converter is installed. */
+int pl_map_png(pl_ctx *ctx, const pl_buf *svg, pl_buf *png);
+
+/* ==== report.c: the report ============================================= */
+/* report.html: one self-contained page (map inline, no network). */
+int pl_report_html(pl_ctx *ctx, const pl_plan *p, const pl_buf *svg, pl_buf *b);
 
 /* ==== cli.c ============================================================= */
 int pl_cli_main(pl_ctx *ctx, int argc, char **argv);

@@ -47,6 +47,33 @@ void pl_buf_puts(pl_buf *b, const char *s)
     b->n += k;
 }
 
+void pl_buf_putn(pl_buf *b, const void *s, size_t k)
+{
+    if (grow(b, k))
+        return;
+    memcpy(b->s + b->n, s, k);
+    b->n += k;
+    b->s[b->n] = '\0';
+}
+
+void pl_buf_xml(pl_buf *b, const char *s)
+{
+    while (s && *s) {
+        size_t k = strcspn(s, "<>&\"'");
+        pl_buf_putn(b, s, k);
+        s += k;
+        switch (*s) {
+        case '<': pl_buf_puts(b, "&lt;"); break;
+        case '>': pl_buf_puts(b, "&gt;"); break;
+        case '&': pl_buf_puts(b, "&amp;"); break;
+        case '"': pl_buf_puts(b, "&quot;"); break;
+        case '\'': pl_buf_puts(b, "&#39;"); break;
+        default: return;
+        }
+        s++;
+    }
+}
+
 void pl_buf_printf(pl_buf *b, const char *fmt, ...)
 {
     va_list ap;

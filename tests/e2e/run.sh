@@ -19,6 +19,10 @@
 #   4.* the Wuzhong scenario: verdicts, RFC 7946 output, determinism
 #   5.* bad inputs: one-line message naming the place, exit 2, no files
 #   6.* command line: --help on each command
+#   7.* the Wuzhong layer set   8.* siting   9.* proposals and reroutes
+#  10.* QGIS, KML, map and report: plan.gpkg with a layer_styles row per layer,
+#       .qml beside the GeoJSON, plan.svg marks every vertiport and route,
+#       report.html self-contained
 set -u
 . "$(dirname "$0")/setup"
 
@@ -146,9 +150,11 @@ for fn in sys.argv[1:]:
                         assert '.' not in s or len(s.split('.')[1]) <= 7, (fn, v)
 PY
 "$PLANNER" run "$W" -o "$RESULT/wz2" >/dev/null 2>&1
-check "4.8 two runs give byte-identical files (summary.json: all but its time_ms value)" sh -c "
-    for f in routes.geojson conflicts.geojson zones.geojson vertiports.geojson candidates.geojson coverage.geojson; do
-        cmp -s '$RESULT/wz1/'\$f '$RESULT/wz2/'\$f || exit 1; done &&
+check "4.8 two runs give byte-identical files, GeoPackage, map and report included (summary.json: all but its time_ms value)" sh -c "
+    ls '$RESULT/wz1' > '$RESULT/wz1.ls' && ls '$RESULT/wz2' | cmp -s - '$RESULT/wz1.ls' &&
+    [ \$(wc -l < '$RESULT/wz1.ls') -ge 17 ] &&
+    for f in \$(cat '$RESULT/wz1.ls'); do [ \$f = summary.json ] ||
+        cmp -s '$RESULT/wz1/'\$f '$RESULT/wz2/'\$f || { echo \$f differs; exit 1; }; done &&
     [ \"\$(sed 's/\"time_ms\":[0-9.]*/T/' '$RESULT/wz1/summary.json')\" = \"\$(sed 's/\"time_ms\":[0-9.]*/T/' '$RESULT/wz2/summary.json')\" ] &&
     [ \$(grep -o time_ms '$RESULT/wz1/summary.json' | wc -l) -eq 1 ]"
 check "4.9 water layer keeps Taihu's islands as holes" sh -c "
@@ -480,5 +486,101 @@ PY
 check "9.12 check --reroute adds a path to each blocked route" [ "$(grep -c '^reroute ' "$RESULT/check_reroute.out")" -eq 3 ]
 "$PLANNER" reroute "$W" P2025-5 >"$RESULT/rr_wz.out" 2>&1
 check "9.13 no path: the reroute names the zone that closes it off" grep -q "no path: the start lies inside airport ZSSZ" "$RESULT/rr_wz.out"
+
+# ---- 10. QGIS, KML, the map and the report ------------------------------------
+WZ=$RESULT/wz1
+check "10.1 plan.gpkg read by OGR: every layer, with the GeoJSON's feature count, in EPSG:4549" python3 - "$WZ" <<'PY'
+import json, re, subprocess, sys
+wz = sys.argv[1]
+for name in ['zones', 'coverage', 'conflicts', 'routes', 'reroutes', 'candidates', 'vertiports']:
+    info = subprocess.run(['ogrinfo', '-ro', '-so', wz + '/plan.gpkg', name], capture_output=True, text=True, check=True).stdout
+    n = len(json.load(open('%s/%s.geojson' % (wz, name)))['features'])
+    assert 'Feature Count: %d\n' % n in info, (name, n)
+    assert 'ID["EPSG",4549]]' in info.replace(' ', '').replace('\n', '') or 'ID["EPSG",4549]' in info, name
+    if name in ('routes', 'vertiports'):
+        assert n == {'routes': 10, 'vertiports': 23}[name]
+PY
+check "10.2 layer_styles: one default style per layer, its QML parses and colours by a field the layer has" python3 - "$WZ" <<'PY'
+import sqlite3, sys, xml.etree.ElementTree as ET
+db = sqlite3.connect(sys.argv[1] + '/plan.gpkg')
+rows = db.execute('SELECT f_table_name, f_geometry_column, useAsDefault, styleQML FROM layer_styles').fetchall()
+assert sorted(r[0] for r in rows) == sorted(['zones', 'coverage', 'conflicts', 'routes', 'reroutes', 'candidates', 'vertiports']), rows
+for table, geom, dflt, qml in rows:
+    assert dflt == 1 and geom == db.execute('SELECT column_name FROM gpkg_geometry_columns WHERE table_name=?', (table,)).fetchone()[0]
+    rend = ET.fromstring(qml.split('\n', 1)[1]).find('renderer-v2')
+    assert rend.get('type') == 'categorizedSymbol'
+    cols = [c[1] for c in db.execute('PRAGMA table_info("%s")' % table)]
+    assert rend.get('attr') in cols, (table, rend.get('attr'), cols)
+    assert len(rend.findall('categories/category')) == len(rend.findall('symbols/symbol'))
+PY
+check "10.3 the blocked route's colour is red in QGIS: category 'blocked' -> 215,25,28" python3 - "$WZ/routes.qml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+q = ET.fromstring(open(sys.argv[1]).read().split('\n', 1)[1])
+sym = [c.get('symbol') for c in q.iter('category') if c.get('value') == 'blocked'][0]
+s = [s for s in q.iter('symbol') if s.get('name') == sym][0]
+assert [p.get('v') for p in s.iter('prop') if p.get('k') == 'line_color'] == ['215,25,28,255']
+PY
+check "10.4 a .qml beside every GeoJSON layer" sh -c "for f in '$WZ'/*.geojson; do [ -s \"\${f%.geojson}.qml\" ] || exit 1; done"
+check "10.5 plan.svg is well-formed and marks each of the 23 vertiports and 10 routes by id" python3 - "$WZ" <<'PY'
+import json, sys, xml.etree.ElementTree as ET
+wz = sys.argv[1]
+svg = ET.parse(wz + '/plan.svg').getroot()
+ns = '{http://www.w3.org/2000/svg}'
+marks = lambda cls: sorted(e.get('data-id') for e in svg.iter() if e.get('class') == cls)
+ids = lambda name: sorted(f['id'] for f in json.load(open('%s/%s.geojson' % (wz, name)))['features'])
+assert marks('vertiport') == ids('vertiports') and len(ids('vertiports')) == 23, marks('vertiport')
+assert marks('route') == ids('routes') and len(ids('routes')) == 10
+assert any(e.get('class') == 'scalebar' for e in svg.iter()) and any(e.get('class') == 'north' for e in svg.iter())
+assert svg.get('width') == '297mm' and svg.get('height') == '210mm'
+PY
+check "10.6 the scale bar is true: bar length in px / map scale matches the label" python3 - "$WZ/plan.svg" <<'PY'
+import re, sys
+s = open(sys.argv[1]).read()
+bar = s[s.index('class="scalebar"'):]
+w = sum(float(x) for x in re.findall(r'height="5" fill="#[0f]{3}" stroke="#000" stroke-width="0.6"/>', bar) and re.findall(r'<rect x="[0-9.]+" y="[0-9.]+" width="([0-9.]+)" height="5"', bar))
+km = float(re.search(r'>([0-9.]+) km<', bar).group(1))
+den = float(re.search(r'1 : ([0-9]+) on A4', bar).group(1))
+# px at 96 dpi -> paper metres -> ground metres
+assert abs(w * 0.0254 / 96 * den - km * 1000) < km * 1000 * 0.005, (w, km, den)
+PY
+check "10.7 report.html: self-contained, every route and vertiport, conflicts with reasons, provenance of each layer" python3 - "$WZ" "$TOP/scenarios/wuzhong-2025.yaml" <<'PY'
+import json, re, sys
+wz = sys.argv[1]
+h = open(wz + '/report.html', encoding='utf-8').read()
+assert not re.search(r'(src|href)\s*=\s*["\']?(https?:)?//', h), 'network reference'
+assert '<link' not in h and '<script' not in h
+for name in ('routes', 'vertiports'):
+    for f in json.load(open('%s/%s.geojson' % (wz, name)))['features']:
+        assert '<td>%s</td>' % f['id'] in h, f['id']
+n_conf = len(json.load(open(wz + '/conflicts.geojson'))['features'])
+assert h.count('class="tag blocking"') + h.count('class="tag warning"') >= n_conf
+assert 'gap' in h and 'proven optimal' in h
+for layer in ('boundary', 'water', 'airspace', 'protected', 'eco', 'demand', 'candidates', 'vertiports', 'routes'):
+    assert '<td>%s (' % layer in h, layer
+assert 'illustrative' in h and 'OpenStreetMap contributors' in h and '<svg' in h
+PY
+if command -v rsvg-convert >/dev/null; then
+    check "10.8 plan.png drawn from plan.svg (rsvg-convert installed)" sh -c "head -c 8 '$WZ/plan.png' | od -An -c | grep -q 'P   N   G'"
+else
+    check "10.8 no converter: no plan.png, and summary.json does not list one" sh -c "[ ! -e '$WZ/plan.png' ] && ! grep -q plan.png '$WZ/summary.json'"
+fi
+"$PLANNER" run "$W" -o "$RESULT/wzk" --format kml >/dev/null 2>&1
+check "10.9 --format kml: plan.kml with the 7 layers, routes coloured by verdict (KML aabbggrr)" python3 - "$RESULT/wzk/plan.kml" "$RESULT/wzk/routes.geojson" <<'PY'
+import json, re, sys
+k = open(sys.argv[1], encoding='utf-8').read()
+for name in ('zones', 'coverage', 'conflicts', 'routes', 'reroutes', 'candidates', 'vertiports'):
+    assert '<name>%s</name>' % name in k, name
+routes = json.load(open(sys.argv[2]))['features']
+blocked = [f['properties']['name'] for f in routes if f['properties']['verdict'] == 'blocked']
+colour = {'blocked': 'ff1c19d7', 'warning': 'ff008cf0'}
+for f in routes:
+    v = f['properties']['verdict']
+    i = k.index('<name>%s</name>' % f['properties']['name'])
+    pm = k[k.rindex('<Placemark', 0, i):k.index('</Placemark>', i)]
+    assert colour[v] in pm, (f['id'], v)
+PY
+check "10.10 plan.kml: coordinates in WGS84 lon/lat inside the district's box" sh -c "
+    ogrinfo -ro -so '$RESULT/wzk/plan.kml' routes | grep Extent | tr -d '(),-' |
+    awk '{ exit !(\$2 >= 119.9162 && \$3 >= 30.9286 && \$4 <= 120.8974 && \$5 <= 31.3399) }'"
 
 echo "1..$n"

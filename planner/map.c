@@ -1,0 +1,588 @@
+/*
+ * map.c - the plan as a picture: plan.svg, an A4 landscape map drawn from
+ * the run's own data (water, boundary, zones, coverage, conflicts, routes,
+ * reroutes, vertiports) with a legend, a scale bar and a north arrow; and
+ * plan.png from it when an SVG converter (rsvg-convert) is installed.
+ *
+ * Entry points: pl_map_svg, pl_map_png.
+ *
+ * The map is drawn in the working CRS (metric, conformal), so one scale
+ * holds everywhere on it and the scale bar is true.  The north arrow points
+ * to true north, computed at the map centre: in a Gauss-Kruger CRS grid
+ * north differs from it by the meridian convergence.  Colours come from
+ * style.c, as in QGIS and KML.  Marks carry class and data-id attributes so
+ * tests (and scripts) can find every vertiport and route.
+ */
+#include "planner.h"
+
+#include <errno.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* A4 landscape at 96 px per inch */
+#define PAGE_W 1123.0
+#define PAGE_H 794.0
+#define FRAME_X 24.0
+#define FRAME_Y 70.0
+#define FRAME_W 820.0
+#define FRAME_H 680.0
+#define LEGEND_X 866.0
+#define FONT "Noto Sans CJK SC, WenQuanYi Micro Hei, Source Han Sans SC, Microsoft YaHei, sans-serif"
+
+typedef struct view {
+    double minx, maxy, s;   /* world top-left and px per metre */
+    double ox, oy;          /* px offset of the world's top-left */
+} view;
+
+static double px(const view *v, double x) { return v->ox + (x - v->minx) * v->s; }
+static double py(const view *v, double y) { return v->oy + (v->maxy - y) * v->s; }
+
+static void seq_path(GEOSContextHandle_t h, const view *v, const GEOSGeometry *g, int close, pl_buf *b)
+{
+    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, g);
+    unsigned n = 0;
+    GEOSCoordSeq_getSize_r(h, cs, &n);
+    for (unsigned i = 0; i < n; i++) {
+        double x, y;
+        GEOSCoordSeq_getXY_r(h, cs, i, &x, &y);
+        pl_buf_printf(b, "%s%.1f %.1f", i ? "L" : "M", px(v, x), py(v, y));
+    }
+    if (close && n)
+        pl_buf_puts(b, "Z");
+}
+
+static void geom_path(GEOSContextHandle_t h, const view *v, const GEOSGeometry *g, pl_buf *b)
+{
+    switch (GEOSGeomTypeId_r(h, g)) {
+    case GEOS_LINESTRING:
+    case GEOS_LINEARRING:
+        seq_path(h, v, g, 0, b);
+        break;
+    case GEOS_POLYGON: {
+        seq_path(h, v, GEOSGetExteriorRing_r(h, g), 1, b);
+        int n = GEOSGetNumInteriorRings_r(h, g);
+        for (int i = 0; i < n; i++)
+            seq_path(h, v, GEOSGetInteriorRingN_r(h, g, i), 1, b);
+        break;
+    }
+    case GEOS_POINT:
+        break;
+    default: {
+        int n = GEOSGetNumGeometries_r(h, g);
+        for (int i = 0; i < n; i++)
+            geom_path(h, v, GEOSGetGeometryN_r(h, g, i), b);
+    }
+    }
+}
+
+/* <path d="..." ATTRS/> of g simplified to half a pixel; nothing when g
+ * draws nothing. */
+static void path(pl_ctx *ctx, const view *v, const GEOSGeometry *g, const char *attrs, pl_buf *b)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    if (!g || GEOSisEmpty_r(h, g) == 1)
+        return;
+    GEOSGeometry *sg = GEOSTopologyPreserveSimplify_r(h, g, 0.5 / v->s);
+    pl_buf d;
+    pl_buf_init(&d);
+    geom_path(h, v, sg ? sg : g, &d);
+    if (sg)
+        GEOSGeom_destroy_r(h, sg);
+    if (d.n)
+        pl_buf_printf(b, "<path %s d=\"%s\"/>\n", attrs, d.s);
+    pl_buf_free(&d);
+}
+
+static const pl_layer *layer_of_role(const pl_plan *p, int role)
+{
+    for (size_t i = 0; i < p->n_layers; i++)
+        if (p->layers[i]->decl->role == role)
+            return p->layers[i];
+    return NULL;
+}
+
+/* The map's world extent: the boundary, else everything drawn. */
+static int extent(pl_ctx *ctx, const pl_plan *p, double e[4])
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    e[0] = e[1] = INFINITY;
+    e[2] = e[3] = -INFINITY;
+#define GROW(g)                                                                                    \
+    do {                                                                                           \
+        double a, b_, c, d;                                                                        \
+        if ((g) && GEOSisEmpty_r(h, (g)) != 1 && GEOSGeom_getXMin_r(h, (g), &a) &&                \
+            GEOSGeom_getYMin_r(h, (g), &b_) && GEOSGeom_getXMax_r(h, (g), &c) &&                   \
+            GEOSGeom_getYMax_r(h, (g), &d)) {                                                      \
+            e[0] = fmin(e[0], a), e[1] = fmin(e[1], b_), e[2] = fmax(e[2], c), e[3] = fmax(e[3], d); \
+        }                                                                                          \
+    } while (0)
+    const pl_layer *bl = layer_of_role(p, PL_ROLE_BOUNDARY);
+    for (size_t i = 0; bl && i < bl->n_feats; i++)
+        GROW(bl->a_feats[i].g);
+    if (!isfinite(e[0])) {
+        for (size_t i = 0; p->routes && i < p->routes->n; i++)
+            GROW(p->routes->a[i].line);
+        for (size_t i = 0; p->siting && i < p->siting->n; i++)
+            if (p->siting->a[i].open) {
+                e[0] = fmin(e[0], p->siting->a[i].x), e[2] = fmax(e[2], p->siting->a[i].x);
+                e[1] = fmin(e[1], p->siting->a[i].y), e[3] = fmax(e[3], p->siting->a[i].y);
+            }
+    }
+    if (!isfinite(e[0]))
+        for (size_t i = 0; i < p->zones->n; i++)
+            GROW(p->zones->a[i].g);
+#undef GROW
+    if (!isfinite(e[0]))
+        return 0;
+    double pad = 0.04 * fmax(fmax(e[2] - e[0], e[3] - e[1]), 500);
+    e[0] -= pad, e[1] -= pad, e[2] += pad, e[3] += pad;
+    return 1;
+}
+
+static void text(pl_buf *b, double x, double y, double size, const char *anchor, const char *extra,
+                 const char *s)
+{
+    pl_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" text-anchor=\"%s\"%s%s>", x, y, size,
+                  anchor, extra ? " " : "", extra ? extra : "");
+    pl_buf_xml(b, s);
+    pl_buf_puts(b, "</text>\n");
+}
+
+/* ==== legend =========================================================== */
+
+typedef struct legend {
+    pl_buf *b;
+    double y;
+} legend;
+
+static void legend_head(legend *lg, const char *title)
+{
+    lg->y += 8;
+    text(lg->b, LEGEND_X, lg->y, 11, "start", "font-weight=\"bold\"", title);
+    lg->y += 6;
+}
+
+/* one legend row: a swatch drawn as geom type, coloured as c */
+static void legend_row(legend *lg, int geom, const char *fill, double alpha, const char *stroke,
+                       const char *dash, const char *label)
+{
+    pl_buf *b = lg->b;
+    double y = lg->y + 9;
+    if (geom == PL_STYLE_POINT)
+        pl_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\" stroke=\"%s\"/>\n",
+                      LEGEND_X + 9, y - 4, fill, stroke);
+    else if (geom == PL_STYLE_LINE)
+        pl_buf_printf(b, "<path d=\"M%.1f %.1fh18\" stroke=\"%s\" stroke-width=\"2.4\"%s%s%s fill=\"none\"/>\n",
+                      LEGEND_X, y - 4, stroke, dash ? " stroke-dasharray=\"" : "", dash ? dash : "",
+                      dash ? "\"" : "");
+    else
+        pl_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"18\" height=\"10\" fill=\"%s\" "
+                         "fill-opacity=\"%g\" stroke=\"%s\"%s%s%s/>\n",
+                      LEGEND_X, y - 9, fill ? fill : "none", fill ? alpha : 0, stroke,
+                      dash ? " stroke-dasharray=\"" : "", dash ? dash : "", dash ? "\"" : "");
+    text(b, LEGEND_X + 26, y, 10, "start", NULL, label);
+    lg->y += 14;
+}
+
+static void legend_cat(legend *lg, const pl_layer_style *st, const pl_style_cat *c)
+{
+    legend_row(lg, st->geom, st->geom == PL_STYLE_LINE ? NULL : c->fill, c->alpha, c->stroke,
+               NULL, c->label);
+}
+
+/* ==== the drawing ====================================================== */
+
+static double nice_length(double metres)
+{
+    double k = pow(10, floor(log10(metres)));
+    double m = metres / k;
+    return (m >= 5 ? 5 : m >= 2 ? 2 : 1) * k;
+}
+
+static int north_angle(pl_ctx *ctx, const pl_plan *p, double cx, double cy, double *deg)
+{
+    double lon = cx, lat = cy, x, y;
+    pl_xform *to = pl_crs_xform(ctx, p->sc->work_crs, "EPSG:4326");
+    pl_xform *back = to ? pl_crs_xform(ctx, "EPSG:4326", p->sc->work_crs) : NULL;
+    if (!back || pl_crs_trans(ctx, to, &lon, &lat, 1) != PL_OK)
+        return pl_errcode(ctx);
+    x = lon, y = lat + 0.01;
+    if (pl_crs_trans(ctx, back, &x, &y, 1) != PL_OK)
+        return pl_errcode(ctx);
+    *deg = atan2(x - cx, y - cy) * 180 / M_PI;
+    return PL_OK;
+}
+
+int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
+{
+    double e[4];
+    if (!extent(ctx, p, e))
+        return pl_error(ctx, PL_GEOM, "map: the plan has nothing to draw");
+    view v;
+    v.s = fmin(FRAME_W / (e[2] - e[0]), FRAME_H / (e[3] - e[1]));
+    v.minx = e[0];
+    v.maxy = e[3];
+    v.ox = FRAME_X + (FRAME_W - (e[2] - e[0]) * v.s) / 2;
+    v.oy = FRAME_Y + (FRAME_H - (e[3] - e[1]) * v.s) / 2;
+    double north = 0;
+    int rc = north_angle(ctx, p, (e[0] + e[2]) / 2, (e[1] + e[3]) / 2, &north);
+    if (rc != PL_OK)
+        return rc;
+
+    pl_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"297mm\" height=\"210mm\" "
+                     "viewBox=\"0 0 %g %g\" font-family=\"%s\">\n",
+                  PAGE_W, PAGE_H, FONT);
+    pl_buf_puts(b, "<title>");
+    pl_buf_xml(b, p->sc->title ? p->sc->title : p->sc->name);
+    pl_buf_puts(b, "</title>\n");
+    pl_buf_printf(b, "<rect width=\"%g\" height=\"%g\" fill=\"#ffffff\"/>\n", PAGE_W, PAGE_H);
+    pl_buf_printf(b, "<defs><clipPath id=\"frame\"><rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\"/>"
+                     "</clipPath></defs>\n",
+                  FRAME_X, FRAME_Y, FRAME_W, FRAME_H);
+
+    /* title and one line of results */
+    text(b, FRAME_X, 32, 20, "start", "font-weight=\"bold\"", p->sc->title ? p->sc->title : p->sc->name);
+    size_t nv[3] = {0, 0, 0};
+    for (size_t i = 0; p->routes && i < p->routes->n; i++)
+        nv[p->routes->res[i].verdict]++;
+    char line[512];
+    int k = snprintf(line, sizeof line, "Scenario %s · %zu routes: %zu clear, %zu warning, %zu blocked",
+                     p->sc->name, p->routes ? p->routes->n : 0, nv[PL_V_CLEAR], nv[PL_V_WARNING],
+                     nv[PL_V_BLOCKED]);
+    if (p->siting) {
+        size_t built = 0;
+        for (size_t i = 0; i < p->siting->n; i++)
+            built += p->siting->a[i].existing;
+        snprintf(line + k, sizeof line - (size_t)k,
+                 " · vertiports: %zu built + %zu new · demand covered %.1f of %.1f (bound %.1f)", built,
+                 p->siting->n_new, p->siting->covered_w, p->siting->total_w, p->siting->bound);
+    }
+    text(b, FRAME_X, 54, 11, "start", "fill=\"#333\"", line);
+
+    /* the map, clipped to its frame */
+    pl_buf_printf(b, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" fill=\"#f5f3ea\"/>\n", FRAME_X,
+                  FRAME_Y, FRAME_W, FRAME_H);
+    pl_buf_puts(b, "<g clip-path=\"url(#frame)\" stroke-linejoin=\"round\" stroke-linecap=\"round\">\n");
+    int has_water = 0, has_boundary = 0;
+    const pl_layer *wl = layer_of_role(p, PL_ROLE_WATER);
+    for (int pass = 0; wl && pass < 2; pass++)
+        for (size_t i = 0; i < wl->n_feats; i++) {
+            const pl_feature *f = &wl->a_feats[i];
+            int island = !strcmp(pl_feature_str(f, "kind", ""), "island");
+            if (island != pass)
+                continue;
+            has_water = 1;
+            path(ctx, &v, f->g,
+                 island ? "class=\"land\" fill=\"#f5f3ea\" stroke=\"#8fb8d8\" stroke-width=\"0.6\""
+                        : "class=\"water\" fill=\"#cfe3f2\" stroke=\"#8fb8d8\" stroke-width=\"0.6\" "
+                          "fill-rule=\"evenodd\"",
+                 b);
+        }
+    /* zones: the large airport areas first, so smaller zones stay visible */
+    const pl_layer_style *zst = pl_style_for("zones");
+    int zone_present[16] = {0};
+    int other_zone = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < p->zones->n; i++) {
+            const pl_zone *z = &p->zones->a[i];
+            if (!z->g || (!strcmp(z->cls, "airport")) != (pass == 0))
+                continue;
+            const pl_style_cat *c = pl_style_pick(zst, z->cls);
+            if (c >= zst->cats && c < zst->cats + zst->n_cats)
+                zone_present[c - zst->cats] = 1;
+            else
+                other_zone = 1;
+            char attrs[512];
+            snprintf(attrs, sizeof attrs,
+                     "class=\"zone\" data-class=\"%s\" fill=\"%s\" fill-opacity=\"%g\" stroke=\"%s\" "
+                     "stroke-width=\"0.8\" fill-rule=\"evenodd\"",
+                     z->cls, c->fill ? c->fill : "none", c->alpha, c->stroke);
+            path(ctx, &v, z->g, attrs, b);
+        }
+    const pl_layer *bl = layer_of_role(p, PL_ROLE_BOUNDARY);
+    for (size_t i = 0; bl && i < bl->n_feats; i++) {
+        has_boundary = 1;
+        path(ctx, &v, bl->a_feats[i].g,
+             "class=\"boundary\" fill=\"none\" stroke=\"#444\" stroke-width=\"1.4\" stroke-dasharray=\"7 3 2 3\"", b);
+    }
+    /* coverage circles */
+    const pl_layer_style *cst = pl_style_for("coverage");
+    for (size_t i = 0; p->siting && i < p->siting->n; i++) {
+        const pl_site *st = &p->siting->a[i];
+        if (!st->open)
+            continue;
+        const pl_style_cat *c = pl_style_pick(cst, st->existing ? "existing" : "planned");
+        pl_buf_printf(b, "<circle class=\"coverage\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"none\" "
+                         "stroke=\"%s\" stroke-width=\"0.6\" stroke-dasharray=\"3 2\"/>\n",
+                      px(&v, st->x), py(&v, st->y), p->sc->siting.radius_m * v.s, c->stroke);
+    }
+    /* conflicts: where a corridor enters a zone it may not */
+    const pl_layer_style *xst = pl_style_for("conflicts");
+    int has_conf[2] = {0, 0};
+    for (size_t i = 0; p->routes && i < p->routes->n_c; i++) {
+        const pl_conflict *c = &p->routes->c[i];
+        const pl_style_cat *cc = pl_style_pick(xst, c->blocking ? "blocking" : "warning");
+        has_conf[c->blocking] = 1;
+        char attrs[256];
+        snprintf(attrs, sizeof attrs, "class=\"conflict\" fill=\"%s\" fill-opacity=\"%g\" stroke=\"%s\" "
+                                      "stroke-width=\"0.6\"",
+                 cc->fill, cc->alpha, cc->stroke);
+        path(ctx, &v, c->overlap, attrs, b);
+    }
+    /* reroutes, then routes on top */
+    const pl_layer_style *rrst = pl_style_for("reroutes");
+    int has_reroute = 0;
+    for (size_t i = 0; p->reroutes && i < p->routes->n; i++) {
+        const pl_reroute *rr = &p->reroutes[i];
+        if (!rr->found)
+            continue;
+        has_reroute = 1;
+        GEOSGeometry *g = pl_geom_line(ctx, rr->x, rr->y, rr->n);
+        if (!g)
+            return pl_errcode(ctx);
+        pl_buf a;
+        pl_buf_init(&a);
+        pl_buf_puts(&a, "class=\"reroute\" data-id=\"");
+        pl_buf_xml(&a, p->routes->a[i].id);
+        pl_buf_printf(&a, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" stroke-dasharray=\"6 4\"",
+                      rrst->cats[0].stroke);
+        if (!a.oom)
+            path(ctx, &v, g, a.s, b);
+        pl_buf_free(&a);
+        GEOSGeom_destroy_r(pl_geos(ctx), g);
+    }
+    const pl_layer_style *rst = pl_style_for("routes");
+    int has_verdict[3] = {0, 0, 0};
+    for (size_t i = 0; p->routes && i < p->routes->n; i++) {
+        const pl_route *r = &p->routes->a[i];
+        int vd = p->routes->res[i].verdict;
+        has_verdict[vd] = 1;
+        const pl_style_cat *c = pl_style_pick(rst, pl_verdict_names[vd]);
+        pl_buf a;
+        pl_buf_init(&a);
+        pl_buf_puts(&a, "class=\"route\" data-id=\"");
+        pl_buf_xml(&a, r->id);
+        pl_buf_printf(&a, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2.6\"%s", c->stroke,
+                      r->status && !strcmp(r->status, "existing") ? "" : " stroke-dasharray=\"10 3\"");
+        if (a.oom) {
+            pl_buf_free(&a);
+            return pl_error(ctx, PL_NOMEM, "out of memory");
+        }
+        /* a route is always drawn, however short: its id tells which */
+        GEOSGeometry *pt = GEOSInterpolateNormalized_r(pl_geos(ctx), r->line, 0.5);
+        path(ctx, &v, r->line, a.s, b);
+        pl_buf_free(&a);
+        if (pt) {
+            double x, y;
+            GEOSGeomGetX_r(pl_geos(ctx), pt, &x);
+            GEOSGeomGetY_r(pl_geos(ctx), pt, &y);
+            GEOSGeom_destroy_r(pl_geos(ctx), pt);
+            char fill[64];
+            snprintf(fill, sizeof fill, "fill=\"%s\" class=\"route-label\"", c->stroke);
+            pl_buf_printf(b, "<g stroke=\"#fff\" stroke-width=\"2.5\" paint-order=\"stroke\">");
+            text(b, px(&v, x), py(&v, y) - 4, 9, "middle", fill, r->id);
+            pl_buf_puts(b, "</g>\n");
+        }
+    }
+    /* vertiports last, labelled */
+    const pl_layer_style *vst = pl_style_for("vertiports");
+    int has_status[2] = {0, 0};
+    for (size_t i = 0; p->siting && i < p->siting->n; i++) {
+        const pl_site *st = &p->siting->a[i];
+        if (!st->open)
+            continue;
+        has_status[st->existing] = 1;
+        const pl_style_cat *c = pl_style_pick(vst, st->existing ? "existing" : "planned");
+        double x = px(&v, st->x), y = py(&v, st->y);
+        pl_buf_puts(b, "<g class=\"vertiport\" data-id=\"");
+        pl_buf_xml(b, st->id);
+        pl_buf_printf(b, "\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\" stroke=\"%s\" "
+                         "stroke-width=\"1.2\"/>",
+                      x, y, c->fill, c->stroke);
+        pl_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"8.5\" stroke=\"#fff\" stroke-width=\"2.5\" "
+                         "paint-order=\"stroke\">",
+                      x + 6.5, y + 3);
+        pl_buf_xml(b, st->name ? st->name : st->id);
+        pl_buf_puts(b, "</text></g>\n");
+    }
+    pl_buf_puts(b, "</g>\n");
+    pl_buf_printf(b, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" fill=\"none\" stroke=\"#222\"/>\n",
+                  FRAME_X, FRAME_Y, FRAME_W, FRAME_H);
+
+    /* scale bar: a round length near a sixth of the frame */
+    double len = nice_length(FRAME_W / 6 / v.s), L = len * v.s;
+    double sx = FRAME_X + 16, sy = FRAME_Y + FRAME_H - 20;
+    pl_buf_printf(b, "<g class=\"scalebar\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"30\" "
+                     "fill=\"#fff\" fill-opacity=\"0.85\"/>\n",
+                  sx - 8, sy - 20, L + 16 + 40);
+    for (int i = 0; i < 4; i++)
+        pl_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"5\" fill=\"%s\" stroke=\"#000\" "
+                         "stroke-width=\"0.6\"/>\n",
+                      sx + i * L / 4, sy - 5, L / 4, i % 2 ? "#fff" : "#000");
+    char lab[64];
+    text(b, sx, sy - 8, 9, "middle", NULL, "0");
+    snprintf(lab, sizeof lab, "%g", len >= 1000 ? len / 2000 : len / 2);
+    text(b, sx + L / 2, sy - 8, 9, "middle", NULL, lab);
+    snprintf(lab, sizeof lab, "%g %s", len >= 1000 ? len / 1000 : len, len >= 1000 ? "km" : "m");
+    text(b, sx + L, sy - 8, 9, "middle", NULL, lab);
+    snprintf(lab, sizeof lab, "1 : %.0f on A4", 96 / 0.0254 / v.s);
+    text(b, sx + L + 30, sy + 1, 8, "middle", "fill=\"#555\"", lab);
+    pl_buf_puts(b, "</g>\n");
+
+    /* north arrow, turned to true north */
+    double ax = FRAME_X + FRAME_W - 34, ay = FRAME_Y + 40;
+    pl_buf_printf(b, "<g class=\"north\" transform=\"rotate(%.2f %.1f %.1f)\">"
+                     "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"22\" fill=\"#fff\" fill-opacity=\"0.85\"/>"
+                     "<path d=\"M%.1f %.1fl8 26l-8 -7l-8 7z\" fill=\"#000\"/>"
+                     "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" font-weight=\"bold\" text-anchor=\"middle\">N</text></g>\n",
+                  north, ax, ay, ax, ay, ax, ay - 18, ax, ay + 19);
+    snprintf(lab, sizeof lab, "true north (grid %+.2f°)", north);
+    text(b, ax, ay + 36, 7.5, "middle", "fill=\"#555\"", lab);
+
+    /* legend: only what the map shows */
+    legend lg = {b, FRAME_Y - 6};
+    text(b, LEGEND_X, FRAME_Y + 4, 13, "start", "font-weight=\"bold\"", "图例 Legend");
+    lg.y = FRAME_Y + 8;
+    if (has_status[0] || has_status[1]) {
+        legend_head(&lg, vst->title);
+        for (int s = 1; s >= 0; s--)
+            if (has_status[s])
+                legend_cat(&lg, vst, pl_style_pick(vst, s ? "existing" : "planned"));
+    }
+    if (p->routes && p->routes->n) {
+        legend_head(&lg, rst->title);
+        for (int s = 0; s < 3; s++)
+            if (has_verdict[s])
+                legend_cat(&lg, rst, pl_style_pick(rst, pl_verdict_names[s]));
+        legend_row(&lg, PL_STYLE_LINE, NULL, 1, "#555", NULL, "已开通 existing (solid)");
+        legend_row(&lg, PL_STYLE_LINE, NULL, 1, "#555", "10 3", "规划/提议 planned (dashed)");
+        if (has_reroute)
+            legend_row(&lg, PL_STYLE_LINE, NULL, 1, rrst->cats[0].stroke, "6 4", rrst->cats[0].label);
+    }
+    if (has_conf[0] || has_conf[1]) {
+        legend_head(&lg, xst->title);
+        for (int s = 1; s >= 0; s--)
+            if (has_conf[s])
+                legend_cat(&lg, xst, pl_style_pick(xst, s ? "blocking" : "warning"));
+    }
+    legend_head(&lg, zst->title);
+    for (size_t i = 0; i < zst->n_cats; i++)
+        if (zone_present[i])
+            legend_cat(&lg, zst, &zst->cats[i]);
+    if (other_zone)
+        legend_cat(&lg, zst, pl_style_pick(zst, NULL));
+    legend_head(&lg, "底图 Base");
+    if (has_water)
+        legend_row(&lg, PL_STYLE_POLY, "#cfe3f2", 1, "#8fb8d8", NULL, "水域 Water");
+    if (has_boundary)
+        legend_row(&lg, PL_STYLE_POLY, NULL, 0, "#444", "7 3 2 3", "区界 District boundary");
+    if (p->siting) {
+        snprintf(lab, sizeof lab, "服务半径 Reach %g km", p->sc->siting.radius_m / 1000);
+        legend_row(&lg, PL_STYLE_POLY, NULL, 0, "#2166ac", "3 2", lab);
+    }
+
+    /* footer: CRS, licences, honesty */
+    pl_buf lic;
+    pl_buf_init(&lic);
+    for (size_t i = 0; i < p->n_layers; i++)
+        for (size_t j = 0; j < p->layers[i]->n_feats; j++) {
+            const char *l = pl_feature_str(&p->layers[i]->a_feats[j], "license", NULL);
+            if (!l || (lic.s && strstr(lic.s, l)))
+                continue;
+            pl_buf_printf(&lic, "%s%s", lic.n ? ", " : "", l);
+        }
+    pl_buf ft;
+    pl_buf_init(&ft);
+    pl_buf_printf(&ft, "CRS %s. Licences: %s%s. Not an official map: approximate and illustrative "
+                       "features are marked in report.html.",
+                  p->sc->work_crs, lic.n ? lic.s : "none stated",
+                  lic.s && strstr(lic.s, "ODbL") ? " (© OpenStreetMap contributors)" : "");
+    text(b, FRAME_X, PAGE_H - 20, 8.5, "start", "fill=\"#444\"", ft.s ? ft.s : "");
+    pl_buf_free(&ft);
+    pl_buf_free(&lic);
+    pl_buf_puts(b, "</svg>\n");
+    return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : PL_OK;
+}
+
+/* ==== PNG through rsvg-convert ========================================= */
+
+static char *find_program(const char *name)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return NULL;
+    while (*path) {
+        size_t k = strcspn(path, ":");
+        char buf[4096];
+        if (k && k + strlen(name) + 2 < sizeof buf) {
+            snprintf(buf, sizeof buf, "%.*s/%s", (int)k, path, name);
+            if (access(buf, X_OK) == 0)
+                return pl_strdup(buf);
+        }
+        path += k;
+        if (*path)
+            path++;
+    }
+    return NULL;
+}
+
+static int read_file(const char *path, pl_buf *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char chunk[65536];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        pl_buf_putn(out, chunk, k);
+    int bad = ferror(f);
+    fclose(f);
+    return bad || out->oom ? -1 : 0;
+}
+
+int pl_map_png(pl_ctx *ctx, const pl_buf *svg, pl_buf *png)
+{
+    char *prog = find_program("rsvg-convert");
+    if (!prog)
+        return PL_OK; /* no converter: no PNG, the SVG is the map */
+    const char *tmpdir = getenv("TMPDIR");
+    char in[4096], out[4200];
+    snprintf(in, sizeof in, "%s/planner-map-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    int fd = mkstemp(in);
+    int rc = PL_OK;
+    if (fd < 0) {
+        free(prog);
+        return pl_error(ctx, PL_IO, "%s: cannot make a temporary file for the PNG: %s", in, strerror(errno));
+    }
+    snprintf(out, sizeof out, "%s.png", in);
+    FILE *f = fdopen(fd, "wb");
+    if (!f || fwrite(svg->s, 1, svg->n, f) != svg->n || fclose(f) != 0) {
+        rc = pl_error(ctx, PL_IO, "%s: cannot write: %s", in, strerror(errno));
+        goto out;
+    }
+    char *argv[] = {prog, "--zoom", "2", "--background-color", "white", "--format", "png",
+                    "--output", out, in, NULL};
+    pid_t pid;
+    int status = 0;
+    if (posix_spawn(&pid, prog, NULL, NULL, argv, environ) != 0 || waitpid(pid, &status, 0) < 0 ||
+        !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        rc = pl_error(ctx, PL_IO, "%s failed to draw plan.png from plan.svg", prog);
+        goto out;
+    }
+    if (read_file(out, png) != 0)
+        rc = pl_error(ctx, PL_IO, "%s: cannot read the PNG back", out);
+out:
+    unlink(in);
+    unlink(out);
+    free(prog);
+    return rc;
+}
