@@ -32,6 +32,8 @@ typedef struct opts {
     size_t n_files;
     int shift;             /* validate --input-crs: 0 wgs84, 1 gcj02, 2 bd09 */
     int kml;               /* run --format kml */
+    const char *db;        /* run --db FILE|PG:... */
+    int no_db;             /* run --no-db */
 } opts;
 
 typedef struct command {
@@ -47,19 +49,34 @@ static int cmd_layers(pl_ctx *ctx, const opts *o);
 static int cmd_site(pl_ctx *ctx, const opts *o);
 static int cmd_reroute(pl_ctx *ctx, const opts *o);
 static int cmd_validate(pl_ctx *ctx, const opts *o);
+static int cmd_history(pl_ctx *ctx, const opts *o);
+static int cmd_diff(pl_ctx *ctx, const opts *o);
 static int reroute_and_print(pl_ctx *ctx, const pl_plan *p, const pl_route *const *routes, size_t n,
                              const opts *o, int *none_found);
 
 static const command commands[] = {
-    {"run", cmd_run, "planner run SCENARIO [-o DIR] [--json] [--skip-bad]",
-     "Load the scenario's layers, check every route against every zone in 3D and write\n"
-     "the plan to DIR (default: the scenario's 'output', else out/NAME):\n"
-     "  routes.geojson     routes with verdict, length, clearance\n"
-     "  conflicts.geojson  one feature per route/zone conflict, geometry = overlap\n"
-     "  zones.geojson      zones with class, floor/ceiling and the rule applied\n"
+    {"run", cmd_run,
+     "planner run SCENARIO [-o DIR] [--format kml] [--db FILE|PG:...|--no-db] [--json] [--skip-bad]",
+     "Load the scenario's layers, site the vertiports, check every route against every\n"
+     "zone in 3D, reroute blocked routes, and write the plan to DIR (default: the\n"
+     "scenario's 'output', else out/NAME):\n"
+     "  report.html        the plan for a meeting: map, tables, conflicts, provenance\n"
+     "  plan.svg/.png      A4 map with legend, scale bar, north arrow (PNG: rsvg-convert)\n"
+     "  plan.gpkg          every layer for QGIS, styled (layer_styles), working CRS\n"
+     "  plan.kml           the same for Google Earth / Ovital (--format kml)\n"
+     "  NAME.geojson       zones, routes, conflicts, reroutes, vertiports, candidates,\n"
+     "                     coverage (RFC 7946, WGS84 lon/lat), each with NAME.qml\n"
      "  summary.json       totals, layers and per-route results\n"
-     "All GeoJSON is RFC 7946 (WGS84 lon/lat). Files appear only when all are ready.\n"
+     "Files appear only when all are ready. The run is then recorded in the run store\n"
+     "(--db; default runs.sqlite in DIR's parent folder; PG:... for PostGIS; --no-db\n"
+     "to skip): see 'planner history' and 'planner diff'.\n"
      "Exit 0 when the plan is written (conflicts are in it), 2 on bad input."},
+    {"history", cmd_history, "planner history DB",
+     "List the runs recorded in a run store (SpatiaLite file or PG:...): id, time,\n"
+     "scenario, scenario and data hashes, route verdicts, sites, demand covered."},
+    {"diff", cmd_diff, "planner diff DB RUN_A RUN_B",
+     "What changed from RUN_A to RUN_B: the scenario lines, the data, sites added and\n"
+     "dropped, routes whose verdict changed, coverage and conflicts."},
     {"validate", cmd_validate,
      "planner validate SCENARIO PROPOSALS... [--input-crs wgs84|gcj02|bd09] [--json] [--geojson FILE] [--reroute]",
      "Validate route proposals (LineStrings in any format GDAL reads: GeoJSON, GPKG,\n"
@@ -321,6 +338,23 @@ static int cmd_run(pl_ctx *ctx, const opts *o)
         dir = dflt;
     }
     code = write_plan(ctx, p, dir, o);
+    long long run_id = 0;
+    char dbdflt[1100];
+    const char *db = o->db;
+    if (!code && !o->no_db && !db) { /* runs.sqlite beside the run folder */
+        size_t k = strlen(dir);
+        while (k > 1 && dir[k - 1] == '/')
+            k--;
+        while (k > 0 && dir[k - 1] != '/')
+            k--;
+        snprintf(dbdflt, sizeof dbdflt, "%.*sruns.sqlite", (int)k, dir);
+        db = dbdflt;
+    }
+    if (!code && db && !o->no_db && pl_store_record(ctx, p, db, dir, &run_id) != PL_OK) {
+        print_error(ctx);
+        fprintf(stderr, "planner: the plan is written to %s/ but the run is not recorded\n", dir);
+        code = PL_EXIT_BAD;
+    }
     if (!code) {
         if (o->json) {
             code = emit_json(ctx, p, 0);
@@ -333,6 +367,8 @@ static int cmd_run(pl_ctx *ctx, const opts *o)
             printf("Plan written to %s/: report.html, plan.svg, plan.gpkg (QGIS, styled)%s, "
                    "GeoJSON layers with .qml styles, summary.json\n",
                    dir, o->kml ? ", plan.kml" : "");
+            if (run_id)
+                printf("Recorded as run %lld in %s (planner history %s)\n", run_id, db, db);
         }
     }
     pl_plan_free(ctx, p);
@@ -473,6 +509,42 @@ static int cmd_site(pl_ctx *ctx, const opts *o)
 out:
     pl_plan_free(ctx, p);
     return code;
+}
+
+static int cmd_history(pl_ctx *ctx, const opts *o)
+{
+    pl_buf b;
+    pl_buf_init(&b);
+    int rc = pl_store_history(ctx, o->scenario, &b);
+    if (rc == PL_OK)
+        fputs(b.s ? b.s : "", stdout);
+    else
+        print_error(ctx);
+    pl_buf_free(&b);
+    return rc == PL_OK ? PL_EXIT_OK : PL_EXIT_BAD;
+}
+
+static int cmd_diff(pl_ctx *ctx, const opts *o)
+{
+    long long id[2];
+    for (int i = 0; i < 2; i++) {
+        char *end;
+        id[i] = strtoll(o->files[i], &end, 10);
+        if (*end || end == o->files[i] || id[i] < 1) {
+            fprintf(stderr, "planner diff: a run id is a number ('planner history %s' lists them), got '%s'\n",
+                    o->scenario, o->files[i]);
+            return PL_EXIT_BAD;
+        }
+    }
+    pl_buf b;
+    pl_buf_init(&b);
+    int rc = pl_store_diff(ctx, o->scenario, id[0], id[1], &b);
+    if (rc == PL_OK)
+        fputs(b.s ? b.s : "", stdout);
+    else
+        print_error(ctx);
+    pl_buf_free(&b);
+    return rc == PL_OK ? PL_EXIT_OK : PL_EXIT_BAD;
 }
 
 /* Reroute routes[i] for i in 0..n, print each, optionally write GeoJSON. */
@@ -733,6 +805,22 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
         usage_all(stderr);
         return PL_EXIT_BAD;
     }
+    if (c->fn == cmd_history || c->fn == cmd_diff) { /* a store, not a scenario */
+        opts so = {0};
+        int want = c->fn == cmd_history ? 1 : 3;
+        if (argc - 2 == 1 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) {
+            usage_cmd(stdout, c);
+            return PL_EXIT_OK;
+        }
+        if (argc - 2 != want) {
+            fprintf(stderr, "planner %s: expected %d argument%s\n", c->name, want, want > 1 ? "s" : "");
+            usage_cmd(stderr, c);
+            return PL_EXIT_BAD;
+        }
+        so.scenario = argv[2]; /* the store */
+        so.files = argv + 3;
+        return c->fn(ctx, &so);
+    }
     opts o = {0};
     o.margin_m = PL_REROUTE_MARGIN_M; /* reroute: kept beyond the half-width from every zone */
     for (int i = 2; i < argc; i++) {
@@ -773,6 +861,14 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
                 return PL_EXIT_BAD;
             }
             o.kml = 1;
+        } else if (!strcmp(a, "--db") && c->fn == cmd_run) {
+            if (++i >= argc || !*argv[i]) {
+                fprintf(stderr, "planner run: --db needs a file or PG:connection\n");
+                return PL_EXIT_BAD;
+            }
+            o.db = argv[i];
+        } else if (!strcmp(a, "--no-db") && c->fn == cmd_run) {
+            o.no_db = 1;
         } else if (!strcmp(a, "--reroute") && (c->fn == cmd_check || c->fn == cmd_validate)) {
             o.reroute = 1;
         } else if ((!strcmp(a, "--geojson") || !strcmp(a, "--margin")) && c->fn != cmd_layers) {

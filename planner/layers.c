@@ -33,7 +33,12 @@ static void gdal_err(CPLErr cls, CPLErrorNum no, const char *msg)
     }
 }
 
-void pl_gdal_errors_push(pl_ctx *ctx) { CPLPushErrorHandlerEx(gdal_err, ctx); }
+void pl_gdal_errors_push(pl_ctx *ctx)
+{
+    if (GDALGetDriverCount() == 0) /* first use of GDAL in this process */
+        GDALAllRegister();
+    CPLPushErrorHandlerEx(gdal_err, ctx);
+}
 void pl_gdal_errors_pop(void) { CPLPopErrorHandler(); }
 
 static int add_issue(pl_layer *l, const char *fid, const char *what, const char *why)

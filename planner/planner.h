@@ -18,6 +18,7 @@
 #define PLANNER_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <geos_c.h>
 
@@ -95,6 +96,19 @@ void pl_buf_json_str(pl_buf *b, const char *s);
 void pl_buf_num(pl_buf *b, double v, int decimals);
 
 char *pl_strdup(const char *s); /* NULL -> NULL; NULL also when out of memory */
+
+/* SHA-256: init, add bytes, finish as 64 hex digits. */
+typedef struct pl_sha256 {
+    uint32_t h[8];
+    uint64_t len;
+    unsigned char buf[64];
+    size_t n;
+} pl_sha256;
+void pl_sha256_init(pl_sha256 *s);
+void pl_sha256_add(pl_sha256 *s, const void *data, size_t n);
+void pl_sha256_hex(pl_sha256 *s, char out[65]);
+/* Returns: 0 and the file's hash, or -1 when it cannot be read. */
+int pl_sha256_file(const char *path, char out[65]);
 /* Returns: 1 when the string is one of list (NULL-terminated). */
 int pl_str_in(const char *s, const char *const *list);
 
@@ -296,7 +310,8 @@ void pl_layer_free(pl_ctx *ctx, pl_layer *l);
 const pl_prop *pl_feature_prop(const pl_feature *f, const char *key);
 /* Returns: property as text (borrowed), or dflt when absent/null. */
 const char *pl_feature_str(const pl_feature *f, const char *key, const char *dflt);
-/* GDAL's failure messages go to ctx's library message between push and pop. */
+/* GDAL's failure messages go to ctx's library message between push and
+ * pop; push also registers GDAL's drivers on first use. */
 void pl_gdal_errors_push(pl_ctx *ctx);
 void pl_gdal_errors_pop(void);
 
@@ -614,6 +629,17 @@ int pl_map_png(pl_ctx *ctx, const pl_buf *svg, pl_buf *png);
 /* ==== report.c: the report ============================================= */
 /* report.html: one self-contained page (map inline, no network). */
 int pl_report_html(pl_ctx *ctx, const pl_plan *p, const pl_buf *svg, pl_buf *b);
+
+/* ==== store.c: every run kept ========================================== */
+/* Record a run (its summary, the scenario text and hashes, every layer with
+ * run_id) in the store db: a SpatiaLite file (created when missing) or
+ * "PG:..." (PostGIS).  One transaction: all or nothing.  *run_id: its id. */
+int pl_store_record(pl_ctx *ctx, const pl_plan *p, const char *db, const char *out_dir, long long *run_id);
+/* The runs of a store, one line each, into out. */
+int pl_store_history(pl_ctx *ctx, const char *db, pl_buf *out);
+/* What changed from run a to run b: scenario lines, data, sites added and
+ * dropped, routes whose verdict changed, coverage. */
+int pl_store_diff(pl_ctx *ctx, const char *db, long long a, long long b, pl_buf *out);
 
 /* ==== cli.c ============================================================= */
 int pl_cli_main(pl_ctx *ctx, int argc, char **argv);

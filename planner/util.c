@@ -1,13 +1,15 @@
 /*
- * util.c - growing text buffers, JSON string/number writing, atomic files.
+ * util.c - growing text buffers, JSON and XML text writing, SHA-256.
  *
- * Entry points: pl_buf_init, pl_buf_free, pl_buf_puts, pl_buf_printf,
- * pl_buf_json_str, pl_buf_num, pl_strdup, pl_str_in.
+ * Entry points: pl_buf_init, pl_buf_free, pl_buf_puts, pl_buf_putn,
+ * pl_buf_printf, pl_buf_xml, pl_buf_json_str, pl_buf_num, pl_strdup,
+ * pl_str_in, pl_sha256_*.
  */
 #include "planner.h"
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,5 +153,99 @@ int pl_str_in(const char *s, const char *const *list)
     for (; s && *list; list++)
         if (strcmp(s, *list) == 0)
             return 1;
+    return 0;
+}
+
+/* ==== SHA-256 (FIPS 180-4), for the run store's scenario and data hashes */
+
+static const uint32_t sha_k[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void sha_block(uint32_t h[8], const unsigned char *p)
+{
+    uint32_t w[64], a[8];
+    for (int i = 0; i < 16; i++)
+        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+    for (int i = 16; i < 64; i++) {
+        uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+        uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    memcpy(a, h, sizeof a);
+    for (int i = 0; i < 64; i++) {
+        uint32_t t1 = a[7] + (ROR(a[4], 6) ^ ROR(a[4], 11) ^ ROR(a[4], 25)) + ((a[4] & a[5]) ^ (~a[4] & a[6])) +
+                      sha_k[i] + w[i];
+        uint32_t t2 = (ROR(a[0], 2) ^ ROR(a[0], 13) ^ ROR(a[0], 22)) + ((a[0] & a[1]) ^ (a[0] & a[2]) ^ (a[1] & a[2]));
+        memmove(a + 1, a, 7 * sizeof a[0]);
+        a[4] += t1;
+        a[0] = t1 + t2;
+    }
+    for (int i = 0; i < 8; i++)
+        h[i] += a[i];
+}
+
+void pl_sha256_init(pl_sha256 *s)
+{
+    static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    memcpy(s->h, h0, sizeof h0);
+    s->len = 0;
+    s->n = 0;
+}
+
+void pl_sha256_add(pl_sha256 *s, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    s->len += n;
+    while (n) {
+        size_t k = 64 - s->n < n ? 64 - s->n : n;
+        memcpy(s->buf + s->n, p, k);
+        s->n += k, p += k, n -= k;
+        if (s->n == 64) {
+            sha_block(s->h, s->buf);
+            s->n = 0;
+        }
+    }
+}
+
+void pl_sha256_hex(pl_sha256 *s, char out[65])
+{
+    uint64_t bits = s->len * 8;
+    unsigned char pad = 0x80, zero = 0, len[8];
+    pl_sha256_add(s, &pad, 1);
+    while (s->n != 56)
+        pl_sha256_add(s, &zero, 1);
+    for (int i = 0; i < 8; i++)
+        len[i] = (unsigned char)(bits >> (56 - 8 * i));
+    pl_sha256_add(s, len, 8);
+    for (int i = 0; i < 8; i++)
+        snprintf(out + 8 * i, 9, "%08x", s->h[i]);
+}
+
+int pl_sha256_file(const char *path, char out[65])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    pl_sha256 s;
+    pl_sha256_init(&s);
+    unsigned char chunk[65536];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        pl_sha256_add(&s, chunk, k);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return -1;
+    pl_sha256_hex(&s, out);
     return 0;
 }

@@ -583,4 +583,59 @@ check "10.10 plan.kml: coordinates in WGS84 lon/lat inside the district's box" s
     ogrinfo -ro -so '$RESULT/wzk/plan.kml' routes | grep Extent | tr -d '(),-' |
     awk '{ exit !(\$2 >= 119.9162 && \$3 >= 30.9286 && \$4 <= 120.8974 && \$5 <= 31.3399) }'"
 
+# run store: SpatiaLite, history, diff with answers by hand (the siting
+# fixture: radius 500 m -> 150 m keeps C_OK + C_OBS but D3 (316 m from C_OK)
+# falls out: 18 -> 15; then count 2 -> 1: C_OK alone (D1, 10) beats C_OBS
+# (D2, 5): C_OBS dropped, 15 -> 10)
+ST=$RESULT/store
+mkdir -p "$ST"
+cp "$DATA"/site_*.geojson "$ST/"
+cp "$DATA/siting.yaml" "$ST/s.yaml"
+"$PLANNER" run "$ST/s.yaml" -o "$ST/r1" >"$ST/r1.out" 2>&1
+sed 's/service_radius_m: 500/service_radius_m: 150/' "$DATA/siting.yaml" >"$ST/s.yaml"
+"$PLANNER" run "$ST/s.yaml" -o "$ST/r2" >"$ST/r2.out" 2>&1
+sed 's/service_radius_m: 500/service_radius_m: 150/; s/count: 2/count: 1/' "$DATA/siting.yaml" >"$ST/s.yaml"
+"$PLANNER" run "$ST/s.yaml" -o "$ST/r3" >"$ST/r3.out" 2>&1
+check "10.11 run records each run in runs.sqlite beside the run folders" sh -c "
+    grep -q 'Recorded as run 1 in $ST/runs.sqlite' '$ST/r1.out' && grep -q 'Recorded as run 3 in' '$ST/r3.out'"
+"$PLANNER" history "$ST/runs.sqlite" >"$ST/history.out" 2>&1
+check "10.12 history lists the 3 runs with their scenario hash and results" python3 - "$ST/history.out" "$ST/s.yaml" <<'PY'
+import hashlib, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 4 and lines[0].startswith('run'), lines
+sha = hashlib.sha256(open(sys.argv[2], 'rb').read()).hexdigest()
+assert lines[3].split()[0] == '3' and lines[3].split()[3] == sha[:12], (lines[3], sha)
+assert [l.split()[6] for l in lines[1:]] == ['1+2', '1+2', '1+1'], lines
+assert '18.0 of 18.0' in lines[1] and '15.0 of 18.0' in lines[2] and '10.0 of 18.0' in lines[3]
+PY
+"$PLANNER" diff "$ST/runs.sqlite" 1 2 | tail -n +2 >"$ST/diff12.out" 2>&1
+printf '%s\n' 'Scenario: 2 lines changed' '  -   service_radius_m: 500' '  +   service_radius_m: 150' \
+    'Data: unchanged' 'Sites: 0 added, 0 dropped (3 -> 3)' 'Routes: 0 changed' \
+    'Coverage: 18.0 of 18.0 -> 15.0 of 18.0 (-3.0)' 'Conflicts: 0 -> 0' >"$ST/diff12.want"
+check "10.13 diff 1 2: exactly the radius line, no site change, coverage 18 -> 15" cmp "$ST/diff12.want" "$ST/diff12.out"
+"$PLANNER" diff "$ST/runs.sqlite" 2 3 | tail -n +2 >"$ST/diff23.out" 2>&1
+printf '%s\n' 'Scenario: 2 lines changed' '  -   count: 2' '  +   count: 1' \
+    'Data: unchanged' 'Sites: 0 added, 1 dropped (3 -> 2)' '  - C_OBS C_OBS (planned)' 'Routes: 0 changed' \
+    'Coverage: 15.0 of 18.0 -> 10.0 of 18.0 (-5.0)' 'Conflicts: 0 -> 0' >"$ST/diff23.want"
+check "10.14 diff 2 3: exactly the count line, C_OBS dropped, coverage 15 -> 10" cmp "$ST/diff23.want" "$ST/diff23.out"
+# a data change: the square's ceiling 300 -> 100 m; THROUGH (100-140 m), CLIMB
+# (above 200 m) and EDGE now pass above it (limits are open): blocked -> clear
+SQ=$RESULT/sqstore
+mkdir -p "$SQ"
+cp "$DATA/square.yaml" "$DATA/square_4549.geojson" "$DATA/routes_4549.geojson" "$SQ/"
+"$PLANNER" run "$SQ/square.yaml" -o "$SQ/a" --db "$SQ/my.sqlite" >/dev/null 2>&1
+sed -i 's/"ceiling_m": *300/"ceiling_m":100/' "$SQ/square_4549.geojson"
+"$PLANNER" run "$SQ/square.yaml" -o "$SQ/b" --db "$SQ/my.sqlite" >/dev/null 2>&1
+"$PLANNER" diff "$SQ/my.sqlite" 1 2 >"$SQ/diff.out" 2>&1
+check "10.15 diff after a data change: data changed, THROUGH, CLIMB and EDGE blocked -> clear" sh -c "
+    grep -q '^Scenario: unchanged' '$SQ/diff.out' && grep -q '^Data: changed' '$SQ/diff.out' &&
+    grep -q '^Routes: 3 changed' '$SQ/diff.out' && grep -q '^  THROUGH .*: blocked -> clear' '$SQ/diff.out' &&
+    grep -q '^  CLIMB .*: blocked -> clear' '$SQ/diff.out' && grep -q '^  EDGE .*: blocked -> clear' '$SQ/diff.out'"
+check "10.16 the store's layers carry run_id and a spatial index (SpatiaLite)" sh -c "
+    [ \"\$(ogrinfo -ro -q '$SQ/my.sqlite' -sql 'SELECT COUNT(*) AS n FROM run_routes WHERE run_id = 2' | grep -o '= [0-9]*')\" = '= 5' ] &&
+    ogrinfo -ro -q '$SQ/my.sqlite' -sql \"SELECT COUNT(*) AS n FROM geometry_columns WHERE spatial_index_enabled = 1 AND f_table_name = 'run_routes'\" | grep -q '= 1'"
+"$PLANNER" diff "$SQ/my.sqlite" 1 7 >/dev/null 2>"$SQ/diff_bad.err"
+check "10.17 diff of a run that is not there: exit 2, says how to list runs" sh -c "
+    [ $? -eq 2 ] && grep -q 'no run 7 (.planner history' '$SQ/diff_bad.err'"
+
 echo "1..$n"

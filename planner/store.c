@@ -1,0 +1,551 @@
+/*
+ * store.c - every run kept and comparable: a SpatiaLite file (by default
+ * runs.sqlite beside the run folders) or a PostGIS database shared by a team
+ * (PG:...), both through GDAL, so one code path serves both.
+ *
+ * Entry points: pl_store_record, pl_store_history, pl_store_diff.
+ *
+ * Tables: runs (one row per run: when, scenario name, file, SHA-256 of the
+ * scenario and of its data files, the scenario text, results) and
+ * run_<layer> (zones, coverage, conflicts, routes, reroutes, candidates,
+ * vertiports; every feature tagged with its run_id), with spatial indexes,
+ * geometries in the working CRS.  A run is written in one transaction: a
+ * failed or killed run leaves the store as it was.  Writers to one SQLite
+ * store take turns (an exclusive lock on its folder while writing); on
+ * PostGIS a transaction-scoped advisory lock does the same.
+ */
+#include "planner.h"
+
+#include <gdal.h>
+#include <ogr_api.h>
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RUN_FIELD "run_id"
+#define PREFIX "run_"
+
+static int is_pg(const char *db) { return !strncmp(db, "PG:", 3); }
+
+/* Open the store; create a SpatiaLite file when asked and missing. */
+static GDALDatasetH store_open(pl_ctx *ctx, const char *db, int create)
+{
+    struct stat st;
+    GDALDatasetH ds = NULL;
+    pl_libmsg_clear(ctx);
+    if (is_pg(db)) {
+        const char *drv[] = {"PostgreSQL", NULL};
+        ds = GDALOpenEx(db, GDAL_OF_VECTOR | GDAL_OF_UPDATE, drv, NULL, NULL);
+        if (!ds)
+            pl_error(ctx, PL_IO, "%s: cannot open the PostGIS store: %s", db, pl_libmsg(ctx));
+    } else if (stat(db, &st) == 0) {
+        const char *drv[] = {"SQLite", NULL};
+        ds = GDALOpenEx(db, GDAL_OF_VECTOR | GDAL_OF_UPDATE, drv, NULL, NULL);
+        if (!ds)
+            pl_error(ctx, PL_IO, "%s: not a run store (SpatiaLite): %s", db, pl_libmsg(ctx));
+    } else if (!create) {
+        pl_error(ctx, PL_IO, "%s: no such run store (planner run --db %s makes one)", db, db);
+    } else {
+        GDALDriverH d = GDALGetDriverByName("SQLite");
+        char **dsco = CSLSetNameValue(NULL, "SPATIALITE", "YES");
+        ds = d ? GDALCreate(d, db, 0, 0, 0, GDT_Unknown, dsco) : NULL;
+        CSLDestroy(dsco);
+        if (!ds)
+            pl_error(ctx, PL_IO, "%s: cannot create the run store: %s", db, pl_libmsg(ctx));
+    }
+    return ds;
+}
+
+/* Writers of one SQLite store take turns: an exclusive lock on its folder
+ * (SQLite's own locks would make the second writer fail, not wait). */
+static int store_lock(pl_ctx *ctx, const char *db, int *fd)
+{
+    *fd = -1;
+    if (is_pg(db))
+        return PL_OK;
+    char *dir = pl_strdup(db);
+    if (!dir)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    *fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = PL_OK;
+    if (*fd < 0 || flock(*fd, LOCK_EX) != 0)
+        rc = pl_error(ctx, PL_IO, "%s: cannot lock the store's folder %s: %s", db, slash ? dir : ".",
+                      strerror(errno));
+    free(dir);
+    return rc;
+}
+
+static void store_unlock(int fd)
+{
+    if (fd >= 0)
+        close(fd); /* releases the lock */
+}
+
+/* ==== recording a run ================================================== */
+
+static const struct {
+    const char *name;
+    OGRFieldType t;
+} run_cols[] = {
+    {RUN_FIELD, OFTInteger64},     {"started_utc", OFTString},  {"scenario", OFTString},
+    {"title", OFTString},          {"scenario_file", OFTString}, {"scenario_sha256", OFTString},
+    {"data_sha256", OFTString},    {"crs", OFTString},          {"output", OFTString},
+    {"routes", OFTInteger},        {"routes_clear", OFTInteger}, {"routes_warning", OFTInteger},
+    {"routes_blocked", OFTInteger}, {"conflicts", OFTInteger},   {"sites_built", OFTInteger},
+    {"sites_new", OFTInteger},     {"demand_covered", OFTReal}, {"demand_total", OFTReal},
+    {"siting_bound", OFTReal},     {"siting_gap", OFTReal},     {"scenario_text", OFTString},
+};
+#define N_RUN_COLS (sizeof run_cols / sizeof run_cols[0])
+
+static OGRLayerH runs_layer(pl_ctx *ctx, GDALDatasetH ds, int create)
+{
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "runs");
+    if (l || !create)
+        return l;
+    l = GDALDatasetCreateLayer(ds, "runs", NULL, wkbNone, NULL);
+    for (size_t i = 0; l && i < N_RUN_COLS; i++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(run_cols[i].name, run_cols[i].t);
+        if (OGR_L_CreateField(l, fd, TRUE) != OGRERR_NONE)
+            l = NULL;
+        OGR_Fld_Destroy(fd);
+    }
+    if (!l)
+        pl_error(ctx, PL_IO, "runs: cannot create the table: %s", pl_libmsg(ctx));
+    return l;
+}
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    pl_buf b;
+    pl_buf_init(&b);
+    char chunk[65536];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        pl_buf_putn(&b, chunk, k);
+    fclose(f);
+    if (b.oom) {
+        pl_buf_free(&b);
+        return NULL;
+    }
+    return b.s ? b.s : pl_strdup("");
+}
+
+/* SHA-256 over each data file's path and hash, in scenario order: the
+ * data a run read, in one value. */
+static void data_hash(const pl_plan *p, char out[65])
+{
+    pl_sha256 s;
+    pl_sha256_init(&s);
+    for (size_t i = 0; i < p->n_layers; i++) {
+        char h[65] = "unreadable";
+        pl_sha256_file(p->layers[i]->decl->path, h);
+        pl_sha256_add(&s, p->layers[i]->decl->path, strlen(p->layers[i]->decl->path));
+        pl_sha256_add(&s, h, strlen(h));
+    }
+    pl_sha256_hex(&s, out);
+}
+
+static int fill_run(pl_ctx *ctx, const pl_plan *p, const char *out_dir, long long id, OGRFeatureH f)
+{
+    char when[32], sh[65] = "", dh[65];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char *text = read_text(p->sc->file);
+    if (!text)
+        return pl_error(ctx, PL_IO, "%s: cannot read the scenario again to record it", p->sc->file);
+    pl_sha256 s;
+    pl_sha256_init(&s);
+    pl_sha256_add(&s, text, strlen(text));
+    pl_sha256_hex(&s, sh);
+    data_hash(p, dh);
+    size_t nv[3] = {0, 0, 0}, built = 0;
+    for (size_t i = 0; i < p->routes->n; i++)
+        nv[p->routes->res[i].verdict]++;
+    OGR_F_SetFieldInteger64(f, OGR_F_GetFieldIndex(f, RUN_FIELD), id);
+    OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "started_utc"), when);
+    OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "scenario"), p->sc->name);
+    if (p->sc->title)
+        OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "title"), p->sc->title);
+    OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "scenario_file"), p->sc->file);
+    OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "scenario_sha256"), sh);
+    OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "data_sha256"), dh);
+    OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "crs"), p->sc->work_crs);
+    OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "output"), out_dir);
+    OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "routes"), (int)p->routes->n);
+    OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "routes_clear"), (int)nv[PL_V_CLEAR]);
+    OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "routes_warning"), (int)nv[PL_V_WARNING]);
+    OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "routes_blocked"), (int)nv[PL_V_BLOCKED]);
+    OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "conflicts"), (int)p->routes->n_c);
+    if (p->siting) {
+        for (size_t i = 0; i < p->siting->n; i++)
+            built += p->siting->a[i].existing;
+        OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "sites_built"), (int)built);
+        OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "sites_new"), (int)p->siting->n_new);
+        OGR_F_SetFieldDouble(f, OGR_F_GetFieldIndex(f, "demand_covered"), p->siting->covered_w);
+        OGR_F_SetFieldDouble(f, OGR_F_GetFieldIndex(f, "demand_total"), p->siting->total_w);
+        OGR_F_SetFieldDouble(f, OGR_F_GetFieldIndex(f, "siting_bound"), p->siting->bound);
+        OGR_F_SetFieldDouble(f, OGR_F_GetFieldIndex(f, "siting_gap"), p->siting->gap);
+    }
+    OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "scenario_text"), text);
+    free(text);
+    return PL_OK;
+}
+
+int pl_store_record(pl_ctx *ctx, const pl_plan *p, const char *db, const char *out_dir, long long *run_id)
+{
+    int rc, lock_fd = -1, in_tx = 0;
+    pl_buf b[PL_EXPORT_N_LAYERS];
+    pl_outlayer ls[PL_EXPORT_N_LAYERS];
+    char names[PL_EXPORT_N_LAYERS][48];
+    GDALDatasetH ds = NULL;
+    for (int i = 0; i < PL_EXPORT_N_LAYERS; i++)
+        pl_buf_init(&b[i]);
+    if ((rc = pl_export_layers(ctx, p, b, ls)) != PL_OK)
+        goto out;
+    for (int i = 0; i < PL_EXPORT_N_LAYERS; i++) {
+        snprintf(names[i], sizeof names[i], PREFIX "%s", ls[i].name);
+        ls[i].name = names[i];
+    }
+    if ((rc = store_lock(ctx, db, &lock_fd)) != PL_OK)
+        goto out;
+    pl_gdal_errors_push(ctx);
+    ds = store_open(ctx, db, 1);
+    if (!ds) {
+        rc = pl_errcode(ctx);
+        goto out_pop;
+    }
+    if (GDALDatasetStartTransaction(ds, FALSE) != OGRERR_NONE) {
+        rc = pl_error(ctx, PL_IO, "%s: cannot start a transaction: %s", db, pl_libmsg(ctx));
+        goto out_pop;
+    }
+    in_tx = 1;
+    if (is_pg(db)) { /* one writer at a time on a shared database */
+        OGRLayerH r = GDALDatasetExecuteSQL(ds, "SELECT pg_advisory_xact_lock(7480612025)", NULL, NULL);
+        if (r)
+            GDALDatasetReleaseResultSet(ds, r);
+    }
+    OGRLayerH runs = runs_layer(ctx, ds, 1);
+    if (!runs) {
+        rc = pl_errcode(ctx);
+        goto out_pop;
+    }
+    long long id = 0;
+    OGRFeatureH f;
+    OGR_L_ResetReading(runs);
+    while ((f = OGR_L_GetNextFeature(runs))) {
+        long long k = OGR_F_GetFieldAsInteger64(f, OGR_F_GetFieldIndex(f, RUN_FIELD));
+        id = k > id ? k : id;
+        OGR_F_Destroy(f);
+    }
+    id++;
+    f = OGR_F_Create(OGR_L_GetLayerDefn(runs));
+    rc = fill_run(ctx, p, out_dir, id, f);
+    if (rc == PL_OK && OGR_L_CreateFeature(runs, f) != OGRERR_NONE)
+        rc = pl_error(ctx, PL_IO, "%s: cannot record the run: %s", db, pl_libmsg(ctx));
+    OGR_F_Destroy(f);
+    if (rc == PL_OK)
+        rc = pl_ogr_copy(ctx, ds, p->sc->work_crs, ls, PL_EXPORT_N_LAYERS, 0, RUN_FIELD, id);
+    if (rc == PL_OK) {
+        in_tx = 0;
+        if (GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
+            rc = pl_error(ctx, PL_IO, "%s: cannot commit the run: %s", db, pl_libmsg(ctx));
+    }
+    if (rc == PL_OK)
+        *run_id = id;
+out_pop:
+    if (ds && in_tx)
+        GDALDatasetRollbackTransaction(ds);
+    if (ds)
+        GDALClose(ds);
+    pl_gdal_errors_pop();
+out:
+    store_unlock(lock_fd);
+    for (int i = 0; i < PL_EXPORT_N_LAYERS; i++)
+        pl_buf_free(&b[i]);
+    return rc;
+}
+
+/* ==== reading runs ===================================================== */
+
+static const char *fstr(OGRFeatureH f, const char *k)
+{
+    int i = OGR_F_GetFieldIndex(f, k);
+    return i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : NULL;
+}
+
+static double fnum(OGRFeatureH f, const char *k)
+{
+    int i = OGR_F_GetFieldIndex(f, k);
+    return i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsDouble(f, i) : NAN;
+}
+
+static OGRFeatureH run_row(pl_ctx *ctx, GDALDatasetH ds, const char *db, long long id)
+{
+    OGRLayerH runs = runs_layer(ctx, ds, 0);
+    if (!runs) {
+        pl_error(ctx, PL_IO, "%s: no runs recorded", db);
+        return NULL;
+    }
+    char where[64];
+    snprintf(where, sizeof where, RUN_FIELD " = %lld", id);
+    OGR_L_SetAttributeFilter(runs, where);
+    OGR_L_ResetReading(runs);
+    OGRFeatureH f = OGR_L_GetNextFeature(runs);
+    OGR_L_SetAttributeFilter(runs, NULL);
+    if (!f)
+        pl_error(ctx, PL_MISUSE, "%s: no run %lld ('planner history %s' lists them)", db, id, db);
+    return f;
+}
+
+int pl_store_history(pl_ctx *ctx, const char *db, pl_buf *out)
+{
+    pl_gdal_errors_push(ctx);
+    GDALDatasetH ds = store_open(ctx, db, 0);
+    int rc = ds ? PL_OK : pl_errcode(ctx);
+    OGRLayerH runs = ds ? runs_layer(ctx, ds, 0) : NULL;
+    if (ds && !runs)
+        pl_buf_printf(out, "%s: no runs recorded yet\n", db);
+    if (runs) {
+        pl_buf_printf(out, "%-4s %-20s %-22s %-12s %-12s %-14s %-9s %s\n", "run", "started (UTC)", "scenario",
+                      "scenario", "data", "routes c/w/b", "sites", "demand covered");
+        /* in run order, whatever order the database returns */
+        size_t n = (size_t)OGR_L_GetFeatureCount(runs, TRUE), k = 0;
+        OGRFeatureH *rows = calloc(n ? n : 1, sizeof *rows);
+        OGRFeatureH f;
+        OGR_L_ResetReading(runs);
+        while (rows && k < n && (f = OGR_L_GetNextFeature(runs)))
+            rows[k++] = f;
+        for (size_t i = 0; rows && i < k; i++)
+            for (size_t j = i + 1; j < k; j++)
+                if (fnum(rows[j], RUN_FIELD) < fnum(rows[i], RUN_FIELD)) {
+                    OGRFeatureH t = rows[i];
+                    rows[i] = rows[j];
+                    rows[j] = t;
+                }
+        for (size_t i = 0; rows && i < k; i++) {
+            f = rows[i];
+            const char *sh = fstr(f, "scenario_sha256"), *dh = fstr(f, "data_sha256");
+            char routes[48], sites[32] = "—", cov[64] = "—";
+            snprintf(routes, sizeof routes, "%.0f/%.0f/%.0f", fnum(f, "routes_clear"), fnum(f, "routes_warning"),
+                     fnum(f, "routes_blocked"));
+            if (isfinite(fnum(f, "sites_new"))) {
+                snprintf(sites, sizeof sites, "%.0f+%.0f", fnum(f, "sites_built"), fnum(f, "sites_new"));
+                snprintf(cov, sizeof cov, "%.1f of %.1f (gap %.2f %%)", fnum(f, "demand_covered"),
+                         fnum(f, "demand_total"), 100 * fnum(f, "siting_gap"));
+            }
+            pl_buf_printf(out, "%-4.0f %-20s %-22s %-12.12s %-12.12s %-14s %-9s %s\n", fnum(f, RUN_FIELD),
+                          fstr(f, "started_utc"), fstr(f, "scenario"), sh ? sh : "", dh ? dh : "", routes,
+                          sites, cov);
+            OGR_F_Destroy(f);
+        }
+        if (!rows)
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+        free(rows);
+    }
+    if (ds)
+        GDALClose(ds);
+    pl_gdal_errors_pop();
+    return rc;
+}
+
+/* ==== comparing two runs =============================================== */
+
+typedef struct item {
+    char *id, *name, *value;
+} item;
+
+typedef struct items {
+    item *a;
+    size_t n;
+} items;
+
+static void items_free(items *it)
+{
+    for (size_t i = 0; i < it->n; i++) {
+        free(it->a[i].id);
+        free(it->a[i].name);
+        free(it->a[i].value);
+    }
+    free(it->a);
+}
+
+static const item *items_find(const items *it, const char *id)
+{
+    for (size_t i = 0; i < it->n; i++)
+        if (!strcmp(it->a[i].id, id))
+            return &it->a[i];
+    return NULL;
+}
+
+/* id, name and one field of every feature of a run's layer */
+static int read_items(pl_ctx *ctx, GDALDatasetH ds, const char *layer, long long run, const char *field,
+                      items *out)
+{
+    memset(out, 0, sizeof *out);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, layer);
+    if (!l)
+        return PL_OK; /* the run had no such layer (no siting) */
+    char where[64];
+    snprintf(where, sizeof where, RUN_FIELD " = %lld", run);
+    OGR_L_SetAttributeFilter(l, where);
+    OGR_L_ResetReading(l);
+    OGRFeatureH f;
+    int rc = PL_OK;
+    while ((f = OGR_L_GetNextFeature(l))) {
+        item *a = realloc(out->a, (out->n + 1) * sizeof *a);
+        if (!a) {
+            OGR_F_Destroy(f);
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+            break;
+        }
+        out->a = a;
+        const char *id = fstr(f, "id"), *nm = fstr(f, "name"), *v = field ? fstr(f, field) : NULL;
+        a[out->n].id = pl_strdup(id ? id : "?");
+        a[out->n].name = pl_strdup(nm ? nm : "");
+        a[out->n].value = pl_strdup(v ? v : "");
+        out->n++;
+        OGR_F_Destroy(f);
+    }
+    OGR_L_SetAttributeFilter(l, NULL);
+    return rc;
+}
+
+/* lines of a not in b (as multisets), in a's order */
+static void lines_only(const char *a, const char *b, const char *mark, pl_buf *out, size_t *count)
+{
+    char *bb = pl_strdup(b ? b : "");
+    if (!bb)
+        return;
+    const char *s = a ? a : "";
+    while (*s) {
+        size_t k = strcspn(s, "\n");
+        int found = k == 0; /* blank lines do not count */
+        for (char *t = bb; !found && *t;) {
+            size_t m = strcspn(t, "\n");
+            if (m == k && !strncmp(t, s, k) && *t != '\x01') {
+                *t = '\x01'; /* used once */
+                found = 1;
+                break;
+            }
+            t += m + (t[m] == '\n');
+        }
+        if (!found && k) {
+            pl_buf_printf(out, "  %s %.*s\n", mark, (int)k, s);
+            (*count)++;
+        }
+        s += k + (s[k] == '\n');
+    }
+    free(bb);
+}
+
+int pl_store_diff(pl_ctx *ctx, const char *db, long long ra, long long rb, pl_buf *out)
+{
+    pl_gdal_errors_push(ctx);
+    GDALDatasetH ds = store_open(ctx, db, 0);
+    OGRFeatureH fa = ds ? run_row(ctx, ds, db, ra) : NULL;
+    OGRFeatureH fb = fa ? run_row(ctx, ds, db, rb) : NULL;
+    items va = {0}, vb = {0}, xa = {0}, xb = {0};
+    int rc = fb ? PL_OK : pl_errcode(ctx);
+    if (rc == PL_OK)
+        rc = read_items(ctx, ds, PREFIX "vertiports", ra, "status", &va);
+    if (rc == PL_OK)
+        rc = read_items(ctx, ds, PREFIX "vertiports", rb, "status", &vb);
+    if (rc == PL_OK)
+        rc = read_items(ctx, ds, PREFIX "routes", ra, "verdict", &xa);
+    if (rc == PL_OK)
+        rc = read_items(ctx, ds, PREFIX "routes", rb, "verdict", &xb);
+    if (rc == PL_OK) {
+        pl_buf_printf(out, "Run %lld (%s, %s) -> run %lld (%s, %s)\n", ra, fstr(fa, "scenario"),
+                      fstr(fa, "started_utc"), rb, fstr(fb, "scenario"), fstr(fb, "started_utc"));
+        /* what was changed: the scenario text and the data */
+        const char *sa = fstr(fa, "scenario_sha256"), *sb = fstr(fb, "scenario_sha256");
+        if (sa && sb && !strcmp(sa, sb)) {
+            pl_buf_puts(out, "Scenario: unchanged\n");
+        } else {
+            pl_buf lines;
+            pl_buf_init(&lines);
+            size_t n = 0;
+            lines_only(fstr(fa, "scenario_text"), fstr(fb, "scenario_text"), "-", &lines, &n);
+            lines_only(fstr(fb, "scenario_text"), fstr(fa, "scenario_text"), "+", &lines, &n);
+            pl_buf_printf(out, "Scenario: %zu line%s changed\n%s", n, n == 1 ? "" : "s", lines.s ? lines.s : "");
+            pl_buf_free(&lines);
+        }
+        const char *da = fstr(fa, "data_sha256"), *dbh = fstr(fb, "data_sha256");
+        pl_buf_printf(out, "Data: %s\n", da && dbh && !strcmp(da, dbh) ? "unchanged" : "changed");
+        /* sites added and dropped */
+        pl_buf sites;
+        pl_buf_init(&sites);
+        size_t added = 0, dropped = 0;
+        for (size_t i = 0; i < vb.n; i++)
+            if (!items_find(&va, vb.a[i].id)) {
+                pl_buf_printf(&sites, "  + %s %s (%s)\n", vb.a[i].id, vb.a[i].name, vb.a[i].value);
+                added++;
+            }
+        for (size_t i = 0; i < va.n; i++)
+            if (!items_find(&vb, va.a[i].id)) {
+                pl_buf_printf(&sites, "  - %s %s (%s)\n", va.a[i].id, va.a[i].name, va.a[i].value);
+                dropped++;
+            }
+        if (va.n || vb.n) /* runs without siting have no sites to compare */
+            pl_buf_printf(out, "Sites: %zu added, %zu dropped (%zu -> %zu)\n%s", added, dropped, va.n, vb.n,
+                          sites.s ? sites.s : "");
+        pl_buf_free(&sites);
+        /* routes whose verdict changed, added or dropped */
+        pl_buf routes;
+        pl_buf_init(&routes);
+        size_t changed = 0;
+        for (size_t i = 0; i < xb.n; i++) {
+            const item *o = items_find(&xa, xb.a[i].id);
+            if (!o)
+                pl_buf_printf(&routes, "  + %s %s: %s\n", xb.a[i].id, xb.a[i].name, xb.a[i].value);
+            else if (strcmp(o->value, xb.a[i].value))
+                pl_buf_printf(&routes, "  %s %s: %s -> %s\n", xb.a[i].id, xb.a[i].name, o->value, xb.a[i].value);
+            else
+                continue;
+            changed++;
+        }
+        for (size_t i = 0; i < xa.n; i++)
+            if (!items_find(&xb, xa.a[i].id)) {
+                pl_buf_printf(&routes, "  - %s %s: %s\n", xa.a[i].id, xa.a[i].name, xa.a[i].value);
+                changed++;
+            }
+        pl_buf_printf(out, "Routes: %zu changed\n%s", changed, routes.s ? routes.s : "");
+        pl_buf_free(&routes);
+        double ca = fnum(fa, "demand_covered"), cb = fnum(fb, "demand_covered");
+        if (isfinite(ca) || isfinite(cb))
+            pl_buf_printf(out, "Coverage: %.1f of %.1f -> %.1f of %.1f (%+.1f)\n", ca, fnum(fa, "demand_total"), cb,
+                          fnum(fb, "demand_total"), (isfinite(cb) ? cb : 0) - (isfinite(ca) ? ca : 0));
+        pl_buf_printf(out, "Conflicts: %.0f -> %.0f\n", fnum(fa, "conflicts"), fnum(fb, "conflicts"));
+        if (out->oom)
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+    }
+    items_free(&va);
+    items_free(&vb);
+    items_free(&xa);
+    items_free(&xb);
+    if (fa)
+        OGR_F_Destroy(fa);
+    if (fb)
+        OGR_F_Destroy(fb);
+    if (ds)
+        GDALClose(ds);
+    pl_gdal_errors_pop();
+    return rc;
+}
