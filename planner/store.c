@@ -529,9 +529,14 @@ int pl_store_diff(pl_ctx *ctx, const char *db, long long ra, long long rb, pl_bu
         pl_buf_printf(out, "Routes: %zu changed\n%s", changed, routes.s ? routes.s : "");
         pl_buf_free(&routes);
         double ca = fnum(fa, "demand_covered"), cb = fnum(fb, "demand_covered");
-        if (isfinite(ca) || isfinite(cb))
+        if (isfinite(ca) && isfinite(cb))
             pl_buf_printf(out, "Coverage: %.1f of %.1f -> %.1f of %.1f (%+.1f)\n", ca, fnum(fa, "demand_total"), cb,
-                          fnum(fb, "demand_total"), (isfinite(cb) ? cb : 0) - (isfinite(ca) ? ca : 0));
+                          fnum(fb, "demand_total"), cb - ca);
+        else if (isfinite(ca) || isfinite(cb)) {
+            double c = isfinite(ca) ? ca : cb, t = fnum(isfinite(ca) ? fa : fb, "demand_total");
+            pl_buf_printf(out, isfinite(ca) ? "Coverage: %.1f of %.1f -> no siting\n"
+                                            : "Coverage: no siting -> %.1f of %.1f\n", c, t);
+        }
         pl_buf_printf(out, "Conflicts: %.0f -> %.0f\n", fnum(fa, "conflicts"), fnum(fb, "conflicts"));
         if (out->oom)
             rc = pl_error(ctx, PL_NOMEM, "out of memory");

@@ -638,4 +638,36 @@ check "10.16 the store's layers carry run_id and a spatial index (SpatiaLite)" s
 check "10.17 diff of a run that is not there: exit 2, says how to list runs" sh -c "
     [ $? -eq 2 ] && grep -q 'no run 7 (.planner history' '$SQ/diff_bad.err'"
 
+# the same store in PostGIS: a real PostgreSQL on loopback, a run written
+# through GDAL and read back
+PGBIN=/usr/lib/postgresql/15/bin
+if [ -x "$PGBIN/initdb" ] && [ -f /usr/share/postgresql/15/extension/postgis.control ]; then
+    PGD=$(mktemp -d /tmp/planner-pg.XXXXXX)
+    PGPORT=54331
+    as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+    [ "$(id -u)" = 0 ] && chown postgres "$PGD"
+    as_pg "$PGBIN/initdb" -A trust -U postgres -D "$PGD/data" >"$RESULT/pg_init.log" 2>&1 &&
+    as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -w -l "$PGD/log" \
+        -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGD" start >"$RESULT/pg_start.log" 2>&1 &&
+    psql -h 127.0.0.1 -p $PGPORT -U postgres -d postgres -qc 'CREATE DATABASE plan' >/dev/null 2>&1 &&
+    psql -h 127.0.0.1 -p $PGPORT -U postgres -d plan -qc 'CREATE EXTENSION postgis' >/dev/null 2>&1
+    PGC="PG:host=127.0.0.1 port=$PGPORT user=postgres dbname=plan"
+    "$PLANNER" run "$DATA/siting.yaml" -o "$RESULT/pg1" --db "$PGC" >"$RESULT/pg1.out" 2>&1
+    "$PLANNER" run "$SQ/square.yaml" -o "$RESULT/pg2" --db "$PGC" >"$RESULT/pg2.out" 2>&1
+    check "10.18 PostGIS store: two runs recorded on a real PostgreSQL (loopback)" sh -c "
+        grep -q 'Recorded as run 1 in PG:' '$RESULT/pg1.out' && grep -q 'Recorded as run 2 in PG:' '$RESULT/pg2.out'"
+    check "10.19 PostGIS store read back: run 1's 3 vertiports (V1, C_OK, C_OBS) in EPSG:4549 with a GiST index" sh -c "
+        [ \"\$(psql -h 127.0.0.1 -p $PGPORT -U postgres -d plan -Atc \"SELECT string_agg(id, ' ' ORDER BY id) || ' ' || min(ST_SRID(geom)) FROM run_vertiports WHERE run_id = 1\")\" = 'C_OBS C_OK V1 4549' ] &&
+        psql -h 127.0.0.1 -p $PGPORT -U postgres -d plan -Atc \"SELECT indexdef FROM pg_indexes WHERE tablename = 'run_routes'\" | grep -qi gist"
+    "$PLANNER" history "$PGC" >"$RESULT/pg_hist.out" 2>&1
+    "$PLANNER" diff "$PGC" 1 2 >"$RESULT/pg_diff.out" 2>&1
+    check "10.20 history and diff read the PostGIS store" sh -c "
+        [ \$(wc -l <'$RESULT/pg_hist.out') -eq 3 ] && grep -q '^Sites: 0 added, 3 dropped (3 -> 0)' '$RESULT/pg_diff.out' &&
+        grep -q '^  + THROUGH' '$RESULT/pg_diff.out' && grep -q '^Coverage: 18.0 of 18.0 -> no siting' '$RESULT/pg_diff.out'"
+    as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -m fast stop >/dev/null 2>&1
+    rm -rf "$PGD"
+else
+    notok "10.18 PostgreSQL 15 with PostGIS is not installed: 'make deps' installs postgresql-15-postgis-3"
+fi
+
 echo "1..$n"
