@@ -14,8 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef struct opts {
     const char *scenario;  /* the one positional argument */
@@ -33,6 +35,8 @@ typedef struct opts {
     int shift;             /* validate --input-crs: 0 wgs84, 1 gcj02, 2 bd09 */
     int kml;               /* run --format kml */
     const char *db;        /* run --db FILE|PG:... */
+    int zone_format;       /* zones --format ed269|ed318 */
+    int firmware;          /* fence --firmware: 12 PX4, 3 ArduPilot (QGC codes) */
     int no_db;             /* run --no-db */
 } opts;
 
@@ -50,6 +54,8 @@ static int cmd_site(pl_ctx *ctx, const opts *o);
 static int cmd_reroute(pl_ctx *ctx, const opts *o);
 static int cmd_validate(pl_ctx *ctx, const opts *o);
 static int cmd_history(pl_ctx *ctx, const opts *o);
+static int cmd_zones(pl_ctx *ctx, const opts *o);
+static int cmd_fence(pl_ctx *ctx, const opts *o);
 static int cmd_diff(pl_ctx *ctx, const opts *o);
 static int reroute_and_print(pl_ctx *ctx, const pl_plan *p, const pl_route *const *routes, size_t n,
                              const opts *o, int *none_found);
@@ -71,6 +77,18 @@ static const command commands[] = {
      "(--db; default runs.sqlite in DIR's parent folder; PG:... for PostGIS; --no-db\n"
      "to skip): see 'planner history' and 'planner diff'.\n"
      "Exit 0 when the plan is written (conflicts are in it), 2 on bad input."},
+    {"zones", cmd_zones, "planner zones SCENARIO --format ed269|ed318 [-o FILE]",
+     "Write the scenario's zones as EUROCAE ED-269 or ED-318 UAS geographical zone\n"
+     "JSON (stdout, or FILE): restriction and reason codes from each zone's class\n"
+     "and rule, lower/upper limits in metres with their reference. Zone files in\n"
+     "either format are read as zones layers like any other file (path: in the\n"
+     "scenario). KML and KMZ zone files are read through GDAL."},
+    {"fence", cmd_fence, "planner fence SCENARIO ROUTE [--firmware px4|ardupilot] [-o FILE]",
+     "Write a QGroundControl plan for ROUTE (stdout, or FILE) for PX4 (default) or\n"
+     "ArduPilot: the waypoints as the mission (altitudes relative to home), the\n"
+     "corridor as an inclusion fence, and every zone forbidding the route at its\n"
+     "altitudes within 2 km of the corridor as an exclusion fence (polygons grown\n"
+     "by 5 m, never shrunk, when simplified)."},
     {"history", cmd_history, "planner history DB",
      "List the runs recorded in a run store (SpatiaLite file or PG:...): id, time,\n"
      "scenario, scenario and data hashes, route verdicts, sites, demand covered."},
@@ -511,6 +529,75 @@ out:
     return code;
 }
 
+/* Write b to FILE atomically (temporary name, then rename), or to stdout. */
+static int emit_file(const char *file, const pl_buf *b)
+{
+    if (!file) {
+        fwrite(b->s ? b->s : "", 1, b->n, stdout);
+        return PL_EXIT_OK;
+    }
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", file, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    int bad = !f || fwrite(b->s ? b->s : "", 1, b->n, f) != b->n;
+    if (f)
+        bad |= fclose(f) != 0;
+    if (bad || rename(tmp, file) != 0) {
+        fprintf(stderr, "planner: %s: cannot write: %s\n", file, strerror(errno));
+        unlink(tmp);
+        return PL_EXIT_BAD;
+    }
+    return PL_EXIT_OK;
+}
+
+static int cmd_zones(pl_ctx *ctx, const opts *o)
+{
+    pl_plan *p = NULL;
+    int code = open_plan(ctx, o, PL_PLAN_NO_SITING, &p);
+    if (code)
+        return code;
+    pl_buf b;
+    pl_buf_init(&b);
+    if (pl_zonex_write(ctx, p, o->zone_format, &b) != PL_OK) {
+        print_error(ctx);
+        code = PL_EXIT_BAD;
+    } else {
+        code = emit_file(o->out_dir, &b);
+    }
+    pl_buf_free(&b);
+    pl_plan_free(ctx, p);
+    return code;
+}
+
+static int cmd_fence(pl_ctx *ctx, const opts *o)
+{
+    pl_plan *p = NULL;
+    int code = open_plan(ctx, o, PL_PLAN_NO_SITING, &p);
+    if (code)
+        return code;
+    const pl_route *r = NULL;
+    for (size_t i = 0; i < p->routes->n && !r; i++)
+        if (!strcmp(p->routes->a[i].id, o->route))
+            r = &p->routes->a[i];
+    pl_buf b;
+    pl_buf_init(&b);
+    if (!r) {
+        fprintf(stderr, "planner fence: no route '%s' in %s\n", o->route, o->scenario);
+        code = PL_EXIT_BAD;
+    } else if (pl_fence_qgc(ctx, p, r, o->firmware, &b) != PL_OK) {
+        print_error(ctx);
+        code = PL_EXIT_BAD;
+    } else {
+        if (p->routes->res[r - p->routes->a].verdict == PL_V_BLOCKED)
+            fprintf(stderr, "planner: warning: route %s is blocked: its exclusion fences cut its own corridor\n",
+                    r->id);
+        code = emit_file(o->out_dir, &b);
+    }
+    pl_buf_free(&b);
+    pl_plan_free(ctx, p);
+    return code;
+}
+
 static int cmd_history(pl_ctx *ctx, const opts *o)
 {
     pl_buf b;
@@ -853,6 +940,20 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
                 fprintf(stderr, "planner validate: --input-crs takes wgs84, gcj02 or bd09, got '%s'\n", v);
                 return PL_EXIT_BAD;
             }
+        } else if (!strcmp(a, "--format") && c->fn == cmd_zones) {
+            const char *v = ++i < argc ? argv[i] : "";
+            o.zone_format = !strcmp(v, "ed269") ? PL_ZONEX_ED269 : !strcmp(v, "ed318") ? PL_ZONEX_ED318 : 0;
+            if (!o.zone_format) {
+                fprintf(stderr, "planner zones: --format takes ed269 or ed318, got '%s'\n", v);
+                return PL_EXIT_BAD;
+            }
+        } else if (!strcmp(a, "--firmware") && c->fn == cmd_fence) {
+            const char *v = ++i < argc ? argv[i] : "";
+            o.firmware = !strcmp(v, "px4") ? 12 : !strcmp(v, "ardupilot") ? 3 : 0;
+            if (!o.firmware) {
+                fprintf(stderr, "planner fence: --firmware takes px4 or ardupilot, got '%s'\n", v);
+                return PL_EXIT_BAD;
+            }
         } else if (!strcmp(a, "--format") && (c->fn == cmd_run || c->fn == cmd_check)) {
             const char *v = ++i < argc ? argv[i] : "";
             if (strcmp(v, "kml")) {
@@ -898,7 +999,7 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
             return PL_EXIT_BAD;
         } else if (!o.scenario) {
             o.scenario = a;
-        } else if (c->fn == cmd_reroute && !o.route) {
+        } else if ((c->fn == cmd_reroute || c->fn == cmd_fence) && !o.route) {
             o.route = a;
         } else if (c->fn == cmd_validate) {
             if (!o.files)
@@ -945,8 +1046,8 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
             fprintf(stderr, "planner validate: missing SCENARIO\n");
         return rc;
     }
-    if (c->fn == cmd_reroute && o.scenario && !o.route) {
-        fprintf(stderr, "planner reroute: missing ROUTE (a route id of the scenario)\n");
+    if ((c->fn == cmd_reroute || c->fn == cmd_fence) && o.scenario && !o.route) {
+        fprintf(stderr, "planner %s: missing ROUTE (a route id of the scenario)\n", c->name);
         usage_cmd(stderr, c);
         return PL_EXIT_BAD;
     }
@@ -955,6 +1056,12 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
         usage_cmd(stderr, c);
         return PL_EXIT_BAD;
     }
+    if (c->fn == cmd_zones && !o.zone_format) {
+        fprintf(stderr, "planner zones: --format ed269 or --format ed318 is needed\n");
+        return PL_EXIT_BAD;
+    }
+    if (c->fn == cmd_fence && !o.firmware)
+        o.firmware = 12;
     if (o.out_dir && c->fn == cmd_layers) {
         fprintf(stderr, "planner layers: -o does not apply (layers writes nothing)\n");
         return PL_EXIT_BAD;

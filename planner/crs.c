@@ -15,6 +15,7 @@
 
 #include <math.h>
 #include <proj.h>
+#include <geodesic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,4 +242,21 @@ void pl_crs_bd09_to_wgs84(double *lon, double *lat)
     *lon = z * cos(t);
     *lat = z * sin(t);
     pl_crs_gcj02_to_wgs84(lon, lat);
+}
+
+/* ==== geodesic circles (ED-269/318 Circle zones) ======================== */
+
+void pl_crs_geod_circle(double lon, double lat, double r_m, int n, double *out_lon, double *out_lat)
+{
+    struct geod_geodesic g;
+    geod_init(&g, 6378137.0, 1 / 298.257223563); /* WGS84 */
+    /* vertices on a slightly larger circle, so the polygon's edges (chords)
+     * stay outside the true circle: the zone is never smaller */
+    double rv = r_m / cos(M_PI / n);
+    for (int i = 0; i < n; i++) {
+        double az = 360.0 * i / n, azi2;
+        geod_direct(&g, lat, lon, az, rv, &out_lat[i], &out_lon[i], &azi2);
+    }
+    out_lon[n] = out_lon[0];
+    out_lat[n] = out_lat[0];
 }

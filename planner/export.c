@@ -906,3 +906,9 @@ out:
     free(f);
     return rc;
 }
+
+int pl_export_geom_lonlat(pl_ctx *ctx, const pl_plan *p, const GEOSGeometry *g, pl_buf *b)
+{
+    pl_xform *xf = to_wgs84(ctx, p);
+    return xf ? write_geom(ctx, xf, b, g) : pl_errcode(ctx);
+}

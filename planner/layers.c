@@ -18,6 +18,7 @@
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_string.h>
+#include <cpl_vsi.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -240,6 +241,9 @@ int pl_layer_load(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d, pl
     int rc = PL_OK;
     GDALDatasetH ds = NULL;
     char *wkt = NULL;
+    pl_buf ed_json;
+    char ed_path[96] = "";
+    pl_buf_init(&ed_json);
     pl_layer *l = calloc(1, sizeof *l);
     if (!l)
         return pl_error(ctx, PL_NOMEM, "out of memory");
@@ -259,7 +263,29 @@ int pl_layer_load(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d, pl
         goto out;
     }
     fclose(probe);
-    ds = GDALOpenEx(d->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    /* EUROCAE ED-269 / ED-318 zone files: read through our zone schema */
+    int ed = pl_zonex_detect(d->path);
+    const char *open_path = d->path;
+    if (ed) {
+        size_t skipped = 0;
+        if ((rc = pl_zonex_read(ctx, d->path, &ed_json, &skipped)) != PL_OK)
+            goto out;
+        snprintf(ed_path, sizeof ed_path, "/vsimem/planner-ed-%p.geojson", (void *)l);
+        VSILFILE *mf = VSIFileFromMemBuffer(ed_path, (GByte *)ed_json.s, (vsi_l_offset)ed_json.n, FALSE);
+        if (!mf) {
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+            goto out;
+        }
+        VSIFCloseL(mf);
+        open_path = ed_path;
+        if (skipped) {
+            char why[128];
+            snprintf(why, sizeof why, "%zu NO_RESTRICTION zone%s left out (information only)", skipped,
+                     skipped == 1 ? "" : "s");
+            add_issue(l, "-", "skipped", why);
+        }
+    }
+    ds = GDALOpenEx(open_path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) {
         if (d->path_line)
             rc = pl_error(ctx, PL_GDAL, "%s:%d:%d: layer '%s': %s is not a vector dataset GDAL can read: %s",
@@ -268,7 +294,8 @@ int pl_layer_load(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d, pl
             rc = pl_error(ctx, PL_GDAL, "%s: not a vector dataset GDAL can read: %s", d->path, pl_libmsg(ctx));
         goto out;
     }
-    l->driver = pl_strdup(GDALGetDriverShortName(GDALGetDatasetDriver(ds)));
+    l->driver = pl_strdup(ed == PL_ZONEX_ED269 ? "ED-269" : ed == PL_ZONEX_ED318 ? "ED-318"
+                                                : GDALGetDriverShortName(GDALGetDatasetDriver(ds)));
     OGRLayerH lay = d->ogr_layer ? GDALDatasetGetLayerByName(ds, d->ogr_layer)
                                  : (GDALDatasetGetLayerCount(ds) > 0 ? GDALDatasetGetLayer(ds, 0) : NULL);
     if (!lay) {
@@ -367,6 +394,9 @@ out:
     CPLFree(wkt);
     if (ds)
         GDALClose(ds);
+    if (ed_path[0])
+        VSIUnlink(ed_path);
+    pl_buf_free(&ed_json);
     if (rc != PL_OK)
         pl_layer_free(ctx, l);
     else

@@ -247,6 +247,9 @@ void pl_crs_bd09_to_wgs84(double *lon, double *lat);
 void pl_crs_wgs84_to_gcj02(double *lon, double *lat);
 /* Check that def names a projected CRS in metres; PL_CRS otherwise. */
 int pl_crs_check_metric(pl_ctx *ctx, const char *def);
+/* A circle of radius r_m metres on the WGS84 ellipsoid (geodesic) around
+ * lon/lat as an n-gon that contains it; n + 1 points (closed) out. */
+void pl_crs_geod_circle(double lon, double lat, double r_m, int n, double *out_lon, double *out_lat);
 /* Free every cached transformer (ctx.c calls it). */
 void pl_crs_cache_free(pl_ctx *ctx);
 
@@ -573,6 +576,8 @@ int pl_export_reroutes(pl_ctx *ctx, const pl_plan *p, const pl_route *const *rou
 /* Proposals coloured by verdict (simplestyle "stroke"), RFC 7946, into b. */
 int pl_export_proposals(pl_ctx *ctx, const struct pl_plan *p, const pl_routeset *props,
                         const pl_proposal_result *res, pl_buf *b);
+/* g (working CRS) as an RFC 7946 geometry object in lon/lat into b. */
+int pl_export_geom_lonlat(pl_ctx *ctx, const pl_plan *p, const GEOSGeometry *g, pl_buf *b);
 /* Working CRS -> lon/lat for one point (used by text output too). */
 int pl_export_lonlat(pl_ctx *ctx, const pl_plan *p, double x, double y, double *lon, double *lat);
 
@@ -640,6 +645,25 @@ int pl_store_history(pl_ctx *ctx, const char *db, pl_buf *out);
 /* What changed from run a to run b: scenario lines, data, sites added and
  * dropped, routes whose verdict changed, coverage. */
 int pl_store_diff(pl_ctx *ctx, const char *db, long long a, long long b, pl_buf *out);
+
+/* ==== zonex.c: zone exchange (EUROCAE ED-269 / ED-318) and fences ====== */
+enum { PL_ZONEX_NONE = 0, PL_ZONEX_ED269 = 269, PL_ZONEX_ED318 = 318 };
+/* Returns: PL_ZONEX_ED269 / ED318 when the file is a UAS geographical
+ * zone file of that standard, else PL_ZONEX_NONE. */
+int pl_zonex_detect(const char *path);
+/* The file's zones as an RFC 7946 FeatureCollection in our zone schema
+ * (id, name, class, floor_m, ceiling_m, altitude_ref, restriction, reason,
+ * schedule, source, license, accuracy): each geometry part one feature,
+ * circles as polygons that contain them, feet as metres.  *n_skipped:
+ * NO_RESTRICTION zones left out (information only). */
+int pl_zonex_read(pl_ctx *ctx, const char *path, pl_buf *geojson, size_t *n_skipped);
+/* The plan's zones in ED-269 or ED-318 JSON into out. */
+int pl_zonex_write(pl_ctx *ctx, const pl_plan *p, int format, pl_buf *out);
+/* A QGroundControl plan (PX4 firmware 12, ArduPilot 3) for route r: its
+ * waypoints as the mission, its corridor as the inclusion fence, every
+ * zone forbidding it at its altitudes within 2 km of the corridor as an
+ * exclusion fence (polygons grown, never shrunk, when simplified). */
+int pl_fence_qgc(pl_ctx *ctx, const pl_plan *p, const pl_route *r, int firmware, pl_buf *out);
 
 /* ==== cli.c ============================================================= */
 int pl_cli_main(pl_ctx *ctx, int argc, char **argv);

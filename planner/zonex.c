@@ -1,0 +1,677 @@
+/*
+ * zonex.c - zones exchanged with authorities and drone software: EUROCAE
+ * ED-269 and ED-318 UAS geographical zone files in and out, and a route's
+ * geofence as a QGroundControl plan (PX4 and ArduPilot).
+ *
+ * Entry points: pl_zonex_detect, pl_zonex_read, pl_zonex_write,
+ * pl_fence_qgc.
+ *
+ * Reading turns a zone file into GeoJSON in our zone schema, which
+ * layers.c then reads like any other layer.  Our classes and the
+ * standards' restriction and reason codes map both ways:
+ *
+ *   class          restriction (rule forbidden / min overflight / warning)  reason
+ *   no_fly         PROHIBITED                                               SENSITIVE
+ *   airport        REQ_AUTHORISATION                                        AIR_TRAFFIC
+ *   military       PROHIBITED                                               SENSITIVE
+ *   restricted     PROHIBITED                                               OTHER
+ *   detention      PROHIBITED                                               SENSITIVE
+ *   water_source   PROHIBITED                                               NATURE
+ *   cultural       PROHIBITED                                               SENSITIVE
+ *   infrastructure PROHIBITED                                               SENSITIVE
+ *   temporary      PROHIBITED                                               EMERGENCY
+ *   eco_redline    CONDITIONAL (minimum overflight height)                  NATURE
+ *   eco_control    NO_RESTRICTION (message: warning)                        NATURE
+ *
+ * The restriction written is the one the scenario's rule applies.  Our own
+ * files carry the class (ED-318 extendedProperties, ED-269 otherReasonInfo
+ * "planner: class=..."), so a round trip keeps it.  A foreign file's class
+ * comes from its codes: AIR_TRAFFIC -> airport; PROHIBITED -> no_fly (or
+ * military / temporary when the reason says so); REQ_AUTHORISATION ->
+ * restricted; CONDITIONAL -> eco_redline when NATURE, else restricted;
+ * NO_RESTRICTION zones are information only and left out (counted).
+ * Schedules are kept as text; the checks treat every zone as always
+ * active (the safe side).  Heights in feet become metres; an upper limit of
+ * 99999 m or more means unlimited.
+ */
+#include "planner.h"
+
+#include <libfyaml.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define UNLIMITED_M 99999.0
+#define CIRCLE_N 72
+
+static const struct {
+    const char *cls, *reason;
+} class_reason[] = {
+    {"no_fly", "SENSITIVE"},       {"airport", "AIR_TRAFFIC"},     {"military", "SENSITIVE"},
+    {"restricted", "OTHER"},       {"detention", "SENSITIVE"},     {"water_source", "NATURE"},
+    {"cultural", "SENSITIVE"},     {"infrastructure", "SENSITIVE"}, {"temporary", "EMERGENCY"},
+    {"eco_redline", "NATURE"},     {"eco_control", "NATURE"},
+};
+#define N_CLASSES (sizeof class_reason / sizeof class_reason[0])
+
+int pl_zonex_detect(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return PL_ZONEX_NONE;
+    static char head[262144];
+    size_t n = fread(head, 1, sizeof head - 1, f);
+    fclose(f);
+    head[n] = '\0';
+    const char *s = head;
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || (unsigned char)*s == 0xEF ||
+           (unsigned char)*s == 0xBB || (unsigned char)*s == 0xBF)
+        s++;
+    if (*s != '{')
+        return PL_ZONEX_NONE;
+    if (strstr(s, "\"horizontalProjection\""))
+        return PL_ZONEX_ED269;
+    if (strstr(s, "\"upperReference\"") && strstr(s, "\"layer\""))
+        return PL_ZONEX_ED318;
+    return PL_ZONEX_NONE;
+}
+
+/* ==== reading ========================================================== */
+
+static struct fy_node *get(struct fy_node *n, const char *key)
+{
+    return n && fy_node_is_mapping(n) ? fy_node_mapping_lookup_by_string(n, key, FY_NT) : NULL;
+}
+
+static const char *str(struct fy_node *n, const char *key)
+{
+    struct fy_node *v = get(n, key);
+    return v && fy_node_is_scalar(v) ? fy_node_get_scalar0(v) : NULL;
+}
+
+static int num(struct fy_node *n, const char *key, double *out)
+{
+    const char *s = str(n, key);
+    char *end;
+    if (!s)
+        return 0;
+    *out = strtod(s, &end);
+    return end != s && !*end && isfinite(*out);
+}
+
+/* ED-318 texts may be a string or a list of {lang, text}: joined by " / " */
+static void text_of(struct fy_node *n, pl_buf *b)
+{
+    if (!n)
+        return;
+    if (fy_node_is_scalar(n)) {
+        pl_buf_puts(b, fy_node_get_scalar0(n));
+        return;
+    }
+    void *it = NULL;
+    struct fy_node *e;
+    int k = 0;
+    while (fy_node_is_sequence(n) && (e = fy_node_sequence_iterate(n, &it))) {
+        const char *t = fy_node_is_scalar(e) ? fy_node_get_scalar0(e) : str(e, "text");
+        if (t)
+            pl_buf_printf(b, "%s%s", k++ ? " / " : "", t);
+    }
+}
+
+/* the node as one-line JSON text (coordinates, schedules) */
+static void json_of(struct fy_node *n, pl_buf *b)
+{
+    char *s = n ? fy_emit_node_to_string(n, FYECF_MODE_JSON_ONELINE) : NULL;
+    if (s) {
+        /* the emitter may end with a newline */
+        size_t k = strlen(s);
+        while (k && (s[k - 1] == '\n' || s[k - 1] == ' '))
+            s[--k] = '\0';
+        pl_buf_puts(b, s);
+    } else {
+        pl_buf_puts(b, "null");
+    }
+    free(s);
+}
+
+/* "key=value" from our own "planner: class=... accuracy=..." text */
+static int planner_key(const char *text, const char *key, char *out, size_t n)
+{
+    const char *p = text ? strstr(text, "planner:") : NULL;
+    if (!p)
+        return 0;
+    char pat[32];
+    snprintf(pat, sizeof pat, " %s=", key);
+    const char *v = strstr(p, pat);
+    if (!v)
+        return 0;
+    v += strlen(pat);
+    size_t k = strcspn(v, " ;");
+    if (!k || k >= n)
+        return 0;
+    for (size_t i = 0; i < k; i++)
+        out[i] = v[i] == '_' ? ' ' : v[i];
+    out[k] = '\0';
+    return 1;
+}
+
+static int known_class(const char *c)
+{
+    for (size_t i = 0; i < N_CLASSES; i++)
+        if (!strcmp(class_reason[i].cls, c))
+            return 1;
+    return 0;
+}
+
+/* our class from the codes of a foreign zone; NULL: leave it out */
+static const char *class_from_codes(const char *restriction, struct fy_node *reasons, const char *other)
+{
+    int air = 0, nature = 0, emergency = 0;
+    void *it = NULL;
+    struct fy_node *e;
+    while (reasons && fy_node_is_sequence(reasons) && (e = fy_node_sequence_iterate(reasons, &it))) {
+        const char *r = fy_node_is_scalar(e) ? fy_node_get_scalar0(e) : "";
+        air |= !strcmp(r, "AIR_TRAFFIC");
+        nature |= !strcmp(r, "NATURE");
+        emergency |= !strcmp(r, "EMERGENCY");
+    }
+    if (reasons && fy_node_is_scalar(reasons)) { /* a single code, not a list */
+        const char *r = fy_node_get_scalar0(reasons);
+        air = !strcmp(r, "AIR_TRAFFIC"), nature = !strcmp(r, "NATURE"), emergency = !strcmp(r, "EMERGENCY");
+    }
+    if (!restriction || !strcmp(restriction, "NO_RESTRICTION"))
+        return NULL;
+    if (air)
+        return "airport";
+    if (!strcmp(restriction, "PROHIBITED")) {
+        if (other && (strstr(other, "militar") || strstr(other, "MILITAR")))
+            return "military";
+        return emergency ? "temporary" : "no_fly";
+    }
+    if (!strcmp(restriction, "CONDITIONAL"))
+        return nature ? "eco_redline" : "restricted";
+    return "restricted"; /* REQ_AUTHORISATION and anything newer */
+}
+
+typedef struct zone_in {
+    pl_buf id, name, message, schedule, reason, restriction, cls, source, license, accuracy;
+} zone_in;
+
+static void zone_in_free(zone_in *z)
+{
+    pl_buf *b[] = {&z->id, &z->name, &z->message, &z->schedule, &z->reason, &z->restriction,
+                   &z->cls, &z->source, &z->license, &z->accuracy};
+    for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)
+        pl_buf_free(b[i]);
+}
+
+static double to_m(double v, const char *uom)
+{
+    return uom && (uom[0] == 'F' || uom[0] == 'f') ? v * 0.3048 : v;
+}
+
+/* one output feature: the zone's attributes, limits and the geometry text */
+static void emit(pl_buf *out, int *first, const zone_in *z, int part, int n_parts, double lo, const char *lo_ref,
+                 double hi, const char *hi_ref, const char *geom)
+{
+    pl_buf_puts(out, *first ? "{\"type\":\"Feature\",\"properties\":{\"id\":" : ",\n{\"type\":\"Feature\",\"properties\":{\"id\":");
+    *first = 0;
+    char id[512];
+    if (n_parts > 1)
+        snprintf(id, sizeof id, "%s/%d", z->id.s ? z->id.s : "?", part + 1);
+    else
+        snprintf(id, sizeof id, "%s", z->id.s ? z->id.s : "?");
+    pl_buf_json_str(out, id);
+    pl_buf_puts(out, ",\"name\":");
+    pl_buf_json_str(out, z->name.s);
+    pl_buf_puts(out, ",\"class\":");
+    pl_buf_json_str(out, z->cls.s);
+    pl_buf_puts(out, ",\"floor_m\":");
+    pl_buf_num(out, lo, 3);
+    pl_buf_puts(out, ",\"ceiling_m\":");
+    pl_buf_num(out, hi >= UNLIMITED_M ? NAN : hi, 3);
+    /* one reference per zone here: the upper one; WGS84 heights are read as
+     * AMSL (no geoid model: within a few tens of metres in China) */
+    const char *ref = hi_ref ? hi_ref : lo_ref;
+    pl_buf_puts(out, ",\"altitude_ref\":");
+    pl_buf_json_str(out, ref && !strcmp(ref, "AGL") ? "AGL" : ref ? "AMSL" : "AGL");
+    pl_buf_puts(out, ",\"restriction\":");
+    pl_buf_json_str(out, z->restriction.s);
+    pl_buf_puts(out, ",\"reason\":");
+    pl_buf_json_str(out, z->reason.s);
+    pl_buf_puts(out, ",\"schedule\":");
+    pl_buf_json_str(out, z->schedule.s ? z->schedule.s : "permanent");
+    pl_buf_puts(out, ",\"message\":");
+    pl_buf_json_str(out, z->message.s);
+    pl_buf_puts(out, ",\"basis\":");
+    pl_buf_json_str(out, z->message.s ? z->message.s : z->restriction.s);
+    pl_buf_puts(out, ",\"source\":");
+    pl_buf_json_str(out, z->source.s);
+    pl_buf_puts(out, ",\"license\":");
+    pl_buf_json_str(out, z->license.s);
+    pl_buf_puts(out, ",\"accuracy\":");
+    pl_buf_json_str(out, z->accuracy.s);
+    pl_buf_printf(out, "},\"geometry\":%s}", geom);
+}
+
+/* geometry text of an ED-269 horizontalProjection or an ED-318 geometry
+ * (Polygon / MultiPolygon as they are, a Point with a Circle extent or an
+ * ED-269 Circle as a polygon containing the circle) */
+static int geometry_text(pl_ctx *ctx, const char *path, const char *id, struct fy_node *g, double radius,
+                         struct fy_node *centre, pl_buf *out)
+{
+    const char *type = str(g, "type");
+    if (type && (!strcmp(type, "Polygon") || !strcmp(type, "MultiPolygon"))) {
+        pl_buf_printf(out, "{\"type\":\"%s\",\"coordinates\":", type);
+        json_of(get(g, "coordinates"), out);
+        pl_buf_puts(out, "}");
+        return PL_OK;
+    }
+    if (!centre || !fy_node_is_sequence(centre) || fy_node_sequence_item_count(centre) < 2 || !(radius > 0))
+        return pl_error(ctx, PL_GEOM, "%s: zone %s: geometry %s is neither a polygon nor a circle with a radius",
+                        path, id, type ? type : "(no type)");
+    const char *sx = fy_node_get_scalar0(fy_node_sequence_get_by_index(centre, 0));
+    const char *sy = fy_node_get_scalar0(fy_node_sequence_get_by_index(centre, 1));
+    double lon = sx ? strtod(sx, NULL) : NAN, lat = sy ? strtod(sy, NULL) : NAN;
+    if (!(fabs(lon) <= 180 && fabs(lat) <= 90))
+        return pl_error(ctx, PL_GEOM, "%s: zone %s: circle centre is not lon/lat", path, id);
+    double x[CIRCLE_N + 1], y[CIRCLE_N + 1];
+    pl_crs_geod_circle(lon, lat, radius, CIRCLE_N, x, y);
+    pl_buf_puts(out, "{\"type\":\"Polygon\",\"coordinates\":[[");
+    for (int i = 0; i <= CIRCLE_N; i++) { /* counter-clockwise: azimuths turn clockwise */
+        int k = CIRCLE_N - i;
+        pl_buf_puts(out, i ? ",[" : "[");
+        pl_buf_num(out, x[k], 8);
+        pl_buf_puts(out, ",");
+        pl_buf_num(out, y[k], 8);
+        pl_buf_puts(out, "]");
+    }
+    pl_buf_puts(out, "]]}");
+    return PL_OK;
+}
+
+int pl_zonex_read(pl_ctx *ctx, const char *path, pl_buf *out, size_t *n_skipped)
+{
+    int fmt = pl_zonex_detect(path);
+    *n_skipped = 0;
+    struct fy_parse_cfg cfg = {.search_path = "", .flags = FYPCF_QUIET, .userdata = NULL, .diag = NULL};
+    struct fy_document *doc = fy_document_build_from_file(&cfg, path);
+    if (!doc)
+        return pl_error(ctx, PL_PARSE, "%s: not valid JSON (an ED-%d zone file was expected)", path, fmt);
+    struct fy_node *feats = get(fy_document_root(doc), "features");
+    int rc = PL_OK, first = 1;
+    if (!feats || !fy_node_is_sequence(feats)) {
+        fy_document_destroy(doc);
+        return pl_error(ctx, PL_PARSE, "%s: no 'features' list", path);
+    }
+    pl_buf_puts(out, "{\"type\":\"FeatureCollection\",\"features\":[\n");
+    void *it = NULL;
+    struct fy_node *f;
+    size_t idx = 0;
+    while (rc == PL_OK && (f = fy_node_sequence_iterate(feats, &it))) {
+        idx++;
+        struct fy_node *pr = fmt == PL_ZONEX_ED318 ? get(f, "properties") : f;
+        zone_in z;
+        memset(&z, 0, sizeof z);
+        const char *ident = str(pr, "identifier");
+        if (ident)
+            pl_buf_puts(&z.id, ident);
+        else
+            pl_buf_printf(&z.id, "zone-%zu", idx);
+        text_of(get(pr, "name"), &z.name);
+        text_of(get(pr, "message"), &z.message);
+        const char *restr = str(pr, fmt == PL_ZONEX_ED318 ? "type" : "restriction");
+        if (restr && fmt == PL_ZONEX_ED318 && !strcmp(restr, "COMMON")) /* older ED-318 drafts */
+            restr = str(pr, "restriction");
+        pl_buf_puts(&z.restriction, restr ? restr : "");
+        struct fy_node *reasons = get(pr, "reason");
+        void *ri = NULL;
+        struct fy_node *r;
+        while (reasons && fy_node_is_sequence(reasons) && (r = fy_node_sequence_iterate(reasons, &ri)))
+            if (fy_node_is_scalar(r))
+                pl_buf_printf(&z.reason, "%s%s", z.reason.n ? "," : "", fy_node_get_scalar0(r));
+        const char *other = str(pr, "otherReasonInfo");
+        struct fy_node *ext = get(pr, "extendedProperties");
+        char cls[64], acc[64], lic[128];
+        if (str(ext, "planner_class") && known_class(str(ext, "planner_class")))
+            pl_buf_puts(&z.cls, str(ext, "planner_class"));
+        else if (planner_key(other, "class", cls, sizeof cls) && known_class(cls))
+            pl_buf_puts(&z.cls, cls);
+        else {
+            const char *c = class_from_codes(restr, reasons, other);
+            if (!c) {
+                (*n_skipped)++;
+                zone_in_free(&z);
+                continue;
+            }
+            pl_buf_puts(&z.cls, c);
+        }
+        struct fy_node *appl = get(pr, fmt == PL_ZONEX_ED318 ? "limitedApplicability" : "applicability");
+        if (appl && !(fmt == PL_ZONEX_ED269 && fy_node_is_sequence(appl) && fy_node_sequence_item_count(appl) == 1 &&
+                      str(fy_node_sequence_get_by_index(appl, 0), "permanent") &&
+                      !strcmp(str(fy_node_sequence_get_by_index(appl, 0), "permanent"), "YES")))
+            json_of(appl, &z.schedule);
+        /* provenance: ours when we wrote the file, else the zone authority */
+        const char *auth = NULL;
+        struct fy_node *za = get(pr, "zoneAuthority");
+        if (za && fy_node_is_sequence(za) && fy_node_sequence_item_count(za) > 0) {
+            pl_buf an;
+            pl_buf_init(&an);
+            text_of(get(fy_node_sequence_get_by_index(za, 0), "name"), &an);
+            auth = an.s ? an.s : NULL;
+            pl_buf_printf(&z.source, "%s (ED-%d), zone authority %s", path, fmt, auth ? auth : "not named");
+            pl_buf_free(&an);
+        } else {
+            pl_buf_printf(&z.source, "%s (ED-%d)", path, fmt);
+        }
+        if (str(ext, "source"))
+            pl_buf_printf(&z.source, "; %s", str(ext, "source"));
+        if (str(ext, "license"))
+            pl_buf_puts(&z.license, str(ext, "license"));
+        else if (planner_key(other, "license", lic, sizeof lic))
+            pl_buf_puts(&z.license, lic);
+        else
+            pl_buf_puts(&z.license, "as published by the zone authority");
+        if (str(ext, "accuracy"))
+            pl_buf_puts(&z.accuracy, str(ext, "accuracy"));
+        else if (planner_key(other, "accuracy", acc, sizeof acc))
+            pl_buf_puts(&z.accuracy, acc);
+        else /* a published geographical zone is the legal zone itself */
+            pl_buf_puts(&z.accuracy, "surveyed");
+
+        pl_buf gt;
+        pl_buf_init(&gt);
+        if (fmt == PL_ZONEX_ED269) {
+            struct fy_node *gs = get(f, "geometry");
+            int n = gs && fy_node_is_sequence(gs) ? fy_node_sequence_item_count(gs) : 0;
+            if (!n)
+                rc = pl_error(ctx, PL_GEOM, "%s: zone %s has no geometry", path, z.id.s);
+            for (int i = 0; rc == PL_OK && i < n; i++) {
+                struct fy_node *g = fy_node_sequence_get_by_index(gs, i);
+                const char *uom = str(g, "uomDimensions");
+                double lo = 0, hi = UNLIMITED_M, rad = NAN;
+                if (!num(g, "lowerLimit", &lo) || !num(g, "upperLimit", &hi)) {
+                    rc = pl_error(ctx, PL_PARSE, "%s: zone %s: lowerLimit and upperLimit must be numbers", path, z.id.s);
+                    break;
+                }
+                struct fy_node *hp = get(g, "horizontalProjection");
+                num(hp, "radius", &rad);
+                gt.n = 0;
+                if ((rc = geometry_text(ctx, path, z.id.s, hp, rad, get(hp, "center"), &gt)) == PL_OK)
+                    emit(out, &first, &z, i, n, to_m(lo, uom), str(g, "lowerVerticalReference"),
+                         to_m(hi, uom), str(g, "upperVerticalReference"), gt.s);
+            }
+        } else {
+            struct fy_node *g = get(f, "geometry"), *layer = get(g, "layer");
+            double lo = 0, hi = UNLIMITED_M, rad = NAN;
+            if (!layer || !num(layer, "lower", &lo) || !num(layer, "upper", &hi))
+                rc = pl_error(ctx, PL_PARSE, "%s: zone %s: geometry.layer needs numeric lower and upper", path, z.id.s);
+            num(get(g, "extent"), "radius", &rad);
+            if (rc == PL_OK && (rc = geometry_text(ctx, path, z.id.s, g, rad, get(g, "coordinates"), &gt)) == PL_OK)
+                emit(out, &first, &z, 0, 1, to_m(lo, str(layer, "uom")), str(layer, "lowerReference"),
+                     to_m(hi, str(layer, "uom")), str(layer, "upperReference"), gt.s);
+        }
+        pl_buf_free(&gt);
+        zone_in_free(&z);
+    }
+    pl_buf_puts(out, "\n]}\n");
+    fy_document_destroy(doc);
+    if (rc == PL_OK && out->oom)
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+    return rc;
+}
+
+/* ==== writing ========================================================== */
+
+static const char *reason_of(const char *cls)
+{
+    for (size_t i = 0; i < N_CLASSES; i++)
+        if (!strcmp(class_reason[i].cls, cls))
+            return class_reason[i].reason;
+    return "OTHER";
+}
+
+static const char *restriction_of(const pl_zone *z)
+{
+    if (!strcmp(z->cls, "airport"))
+        return "REQ_AUTHORISATION";
+    int r = z->rule ? z->rule->route : PL_RR_FORBIDDEN;
+    return r == PL_RR_FORBIDDEN ? "PROHIBITED" : r == PL_RR_MIN_OVERFLIGHT ? "CONDITIONAL" : "NO_RESTRICTION";
+}
+
+static void kv(pl_buf *b, const char *k, const char *v)
+{
+    pl_buf_printf(b, ",\"%s\":", k);
+    pl_buf_json_str(b, v);
+}
+
+static void zone_common(const pl_zone *z, int fmt, pl_buf *b)
+{
+    pl_buf_puts(b, "\"identifier\":");
+    pl_buf_json_str(b, z->id);
+    kv(b, "country", "CHN");
+    if (fmt == PL_ZONEX_ED318) {
+        pl_buf_puts(b, ",\"name\":[{\"lang\":\"zh-CN\",\"text\":");
+        pl_buf_json_str(b, z->name ? z->name : z->id);
+        pl_buf_puts(b, "}]");
+        kv(b, "type", restriction_of(z));
+        kv(b, "variant", "COMMON");
+    } else {
+        kv(b, "name", z->name ? z->name : z->id);
+        kv(b, "type", "COMMON");
+        kv(b, "restriction", restriction_of(z));
+    }
+    if (z->rule && z->rule->route == PL_RR_MIN_OVERFLIGHT) {
+        char c[96];
+        snprintf(c, sizeof c, "minimum overflight height %g m", z->rule->min_overflight_m);
+        pl_buf_puts(b, ",\"restrictionConditions\":[");
+        pl_buf_json_str(b, c);
+        pl_buf_puts(b, "]");
+    }
+    pl_buf_printf(b, ",\"region\":0,\"reason\":[\"%s\"]", reason_of(z->cls));
+    /* our class and provenance, for a round trip (values without spaces) */
+    pl_buf other;
+    pl_buf_init(&other);
+    const char *keys[3] = {"class", "accuracy", "license"};
+    const char *vals[3] = {z->cls, z->accuracy ? z->accuracy : "unstated", z->license ? z->license : "unstated"};
+    pl_buf_puts(&other, "planner:");
+    for (int i = 0; i < 3; i++) {
+        pl_buf_printf(&other, " %s=", keys[i]);
+        for (const char *c = vals[i]; *c; c++)
+            pl_buf_putn(&other, *c == ' ' || *c == ';' ? "_" : c, 1);
+    }
+    kv(b, "otherReasonInfo", other.s);
+    pl_buf_free(&other);
+    kv(b, "regulationExemption", "NO");
+    kv(b, "message", z->basis ? z->basis : "");
+    pl_buf_puts(b, ",\"zoneAuthority\":[{\"name\":");
+    if (fmt == PL_ZONEX_ED318)
+        pl_buf_puts(b, "[{\"lang\":\"en-GB\",\"text\":\"not an authority: Wuzhong low-altitude planner export\"}]");
+    else
+        pl_buf_puts(b, "\"not an authority: Wuzhong low-altitude planner export\"");
+    pl_buf_puts(b, ",\"purpose\":\"INFORMATION\"}]");
+}
+
+int pl_zonex_write(pl_ctx *ctx, const pl_plan *p, int fmt, pl_buf *out)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    int rc = PL_OK, first = 1;
+    pl_buf_puts(out, "{");
+    if (fmt == PL_ZONEX_ED318)
+        pl_buf_puts(out, "\"type\":\"FeatureCollection\",");
+    pl_buf_puts(out, "\"title\":");
+    pl_buf_json_str(out, p->sc->title ? p->sc->title : p->sc->name);
+    pl_buf_puts(out, ",\"description\":\"Zones of the scenario as the Wuzhong low-altitude planner applies them; "
+                     "not an official publication: see each zone's accuracy\",\"features\":[\n");
+    for (size_t i = 0; rc == PL_OK && i < p->zones->n; i++) {
+        const pl_zone *z = &p->zones->a[i];
+        if (!z->g) /* height rules apply everywhere: not a zone */
+            continue;
+        pl_buf_puts(out, first ? "{" : ",\n{");
+        first = 0;
+        double hi = isfinite(z->ceiling_m) ? z->ceiling_m : UNLIMITED_M;
+        const char *ref = z->alt_ref ? z->alt_ref : "AGL";
+        if (fmt == PL_ZONEX_ED318) {
+            pl_buf_puts(out, "\"type\":\"Feature\",\"id\":");
+            pl_buf_json_str(out, z->id);
+            pl_buf_puts(out, ",\"properties\":{");
+            zone_common(z, fmt, out);
+            pl_buf_puts(out, ",\"extendedProperties\":{\"planner_class\":");
+            pl_buf_json_str(out, z->cls);
+            kv(out, "accuracy", z->accuracy);
+            kv(out, "license", z->license);
+            kv(out, "source", z->source);
+            pl_buf_puts(out, "}},\"geometry\":");
+            size_t at = out->n;
+            rc = pl_export_geom_lonlat(ctx, p, z->g, out);
+            if (rc == PL_OK && out->n > at && out->s[out->n - 1] == '}') {
+                out->n--; /* the vertical layer goes inside the geometry */
+                pl_buf_printf(out, ",\"layer\":{\"upper\":%.3f,\"upperReference\":\"%s\",\"lower\":%.3f,"
+                                   "\"lowerReference\":\"%s\",\"uom\":\"m\"}}}",
+                              hi, ref, z->floor_m, ref);
+            }
+        } else {
+            zone_common(z, fmt, out);
+            pl_buf_puts(out, ",\"applicability\":[{\"permanent\":\"YES\"}],\"geometry\":[");
+            int n = GEOSGetNumGeometries_r(h, z->g);
+            for (int k = 0; rc == PL_OK && k < n; k++) {
+                pl_buf_printf(out, "%s{\"uomDimensions\":\"M\",\"lowerLimit\":%.3f,\"lowerVerticalReference\":\"%s\","
+                                   "\"upperLimit\":%.3f,\"upperVerticalReference\":\"%s\",\"horizontalProjection\":",
+                              k ? "," : "", z->floor_m, ref, hi, ref);
+                rc = pl_export_geom_lonlat(ctx, p, GEOSGetGeometryN_r(h, z->g, k), out);
+                pl_buf_puts(out, "}");
+            }
+            pl_buf_puts(out, "]}");
+        }
+    }
+    pl_buf_puts(out, "\n]}\n");
+    if (rc == PL_OK && out->oom)
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+    return rc;
+}
+
+/* ==== QGroundControl plan with geofence ================================== */
+
+typedef struct fence_ctx {
+    pl_ctx *ctx;
+    const pl_route *r;
+    double lo, hi;
+    const pl_zone **hit;
+    size_t n, cap;
+} fence_ctx;
+
+/* lon/lat pairs of a ring (working CRS in), as QGC wants them: [lat, lon] */
+static int ring_latlon(pl_ctx *ctx, const pl_plan *p, const GEOSGeometry *ring, pl_buf *b)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, ring);
+    unsigned n = 0;
+    GEOSCoordSeq_getSize_r(h, cs, &n);
+    pl_buf_puts(b, "[");
+    for (unsigned i = 0; i + 1 < n; i++) { /* QGC polygons are not closed */
+        double x, y, lon, lat;
+        GEOSCoordSeq_getXY_r(h, cs, i, &x, &y);
+        int rc = pl_export_lonlat(ctx, p, x, y, &lon, &lat);
+        if (rc != PL_OK)
+            return rc;
+        pl_buf_printf(b, "%s[%.8f,%.8f]", i ? "," : "", lat, lon);
+    }
+    pl_buf_puts(b, "]");
+    return PL_OK;
+}
+
+/* Append every polygon of g (grown by tol, then simplified by tol: the
+ * result contains g) as a fence polygon. */
+static int fence_polys(pl_ctx *ctx, const pl_plan *p, const GEOSGeometry *g, int inclusion, double tol,
+                       int *first, pl_buf *b)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    GEOSGeometry *grown = GEOSBuffer_r(h, g, tol, 4);
+    GEOSGeometry *s = grown ? GEOSTopologyPreserveSimplify_r(h, grown, tol) : NULL;
+    int rc = s ? PL_OK : pl_error(ctx, PL_GEOM, "fence: %s", pl_libmsg(ctx));
+    int n = s ? GEOSGetNumGeometries_r(h, s) : 0;
+    for (int i = 0; rc == PL_OK && i < n; i++) {
+        const GEOSGeometry *poly = GEOSGetGeometryN_r(h, s, i);
+        if (GEOSGeomTypeId_r(h, poly) != GEOS_POLYGON || GEOSisEmpty_r(h, poly) == 1)
+            continue;
+        pl_buf_printf(b, "%s{\"inclusion\":%s,\"polygon\":", *first ? "" : ",", inclusion ? "true" : "false");
+        *first = 0;
+        rc = ring_latlon(ctx, p, GEOSGetExteriorRing_r(h, poly), b);
+        pl_buf_puts(b, ",\"version\":1}");
+    }
+    if (grown)
+        GEOSGeom_destroy_r(h, grown);
+    if (s)
+        GEOSGeom_destroy_r(h, s);
+    return rc;
+}
+
+int pl_fence_qgc(pl_ctx *ctx, const pl_plan *p, const pl_route *r, int firmware, pl_buf *out)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < r->n_pts; i++) {
+        lo = fmin(lo, r->alt_m[i] - r->band_below_m);
+        hi = fmax(hi, r->alt_m[i] + r->band_above_m);
+    }
+    GEOSGeometry *corridor = GEOSBuffer_r(h, r->line, r->half_width_m, 16);
+    GEOSGeometry *region = GEOSBuffer_r(h, r->line, r->half_width_m + 2000, 16);
+    if (!corridor || !region) {
+        if (corridor)
+            GEOSGeom_destroy_r(h, corridor);
+        if (region)
+            GEOSGeom_destroy_r(h, region);
+        return pl_error(ctx, PL_GEOM, "fence: %s", pl_libmsg(ctx));
+    }
+    pl_zonelist zl = {0};
+    pl_zones_collect(ctx, p->zones, region, &zl);
+    int rc = pl_zonelist_finish(ctx, &zl);
+    double lon, lat;
+    if (rc == PL_OK)
+        rc = pl_export_lonlat(ctx, p, r->x[0], r->y[0], &lon, &lat);
+    pl_buf_printf(out, "{\"fileType\":\"Plan\",\"groundStation\":\"QGroundControl\",\"version\":1,\n"
+                       "\"mission\":{\"version\":2,\"firmwareType\":%d,\"vehicleType\":2,\"cruiseSpeed\":15,"
+                       "\"hoverSpeed\":5,\"plannedHomePosition\":[%.8f,%.8f,0],\"items\":[",
+                  firmware, lat, lon);
+    for (size_t i = 0; rc == PL_OK && i < r->n_pts; i++) {
+        rc = pl_export_lonlat(ctx, p, r->x[i], r->y[i], &lon, &lat);
+        /* MAV_CMD_NAV_WAYPOINT (16), frame 3: altitude relative to home */
+        pl_buf_printf(out, "%s\n{\"type\":\"SimpleItem\",\"command\":16,\"frame\":3,\"doJumpId\":%zu,"
+                           "\"autoContinue\":true,\"Altitude\":%.1f,\"AltitudeMode\":1,\"AMSLAltAboveTerrain\":null,"
+                           "\"params\":[0,0,0,null,%.8f,%.8f,%.1f]}",
+                      i ? "," : "", i + 1, r->alt_m[i], lat, lon, r->alt_m[i]);
+    }
+    pl_buf_puts(out, "]},\n\"geoFence\":{\"version\":2,\"circles\":[],\"polygons\":[\n");
+    int first = 1;
+    if (rc == PL_OK) /* stay inside the corridor */
+        rc = fence_polys(ctx, p, corridor, 1, 1.0, &first, out);
+    size_t n_excl = 0;
+    for (size_t i = 0; rc == PL_OK && i < zl.n; i++) {
+        const pl_zone *z = zl.a[i];
+        if (!z->g || pl_zone_route_severity(z) < 2)
+            continue;
+        double top = z->ceiling_m;
+        if (z->rule && z->rule->route == PL_RR_MIN_OVERFLIGHT)
+            top = isfinite(top) ? top + z->rule->min_overflight_m : top;
+        if (!(lo < top && hi > z->floor_m)) /* the route's altitudes pass above or below */
+            continue;
+        GEOSGeometry *part = GEOSIntersection_r(h, z->g, region);
+        if (!part) {
+            rc = pl_error(ctx, PL_GEOM, "fence: zone %s: %s", z->id, pl_libmsg(ctx));
+            break;
+        }
+        pl_buf_puts(out, first ? "" : "\n");
+        rc = fence_polys(ctx, p, part, 0, 5.0, &first, out);
+        GEOSGeom_destroy_r(h, part);
+        n_excl++;
+    }
+    pl_buf_printf(out, "]},\n\"rallyPoints\":{\"version\":2,\"points\":[]}}\n");
+    free(zl.a);
+    GEOSGeom_destroy_r(h, corridor);
+    GEOSGeom_destroy_r(h, region);
+    (void)n_excl;
+    if (rc == PL_OK && out->oom)
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+    return rc;
+}
