@@ -908,6 +908,9 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
         so.files = argv + 3;
         return c->fn(ctx, &so);
     }
+    /* progress lines on a terminal, unless PLANNER_PROGRESS=0 */
+    const char *pe = getenv("PLANNER_PROGRESS");
+    pl_progress_enable(ctx, !(pe && !strcmp(pe, "0")));
     opts o = {0};
     o.margin_m = PL_REROUTE_MARGIN_M; /* reroute: kept beyond the half-width from every zone */
     for (int i = 2; i < argc; i++) {

@@ -2,7 +2,8 @@
  * ctx.c - the one context: GEOS handle, PROJ context, error state, caches.
  *
  * Entry points: pl_ctx_new, pl_ctx_free, pl_error_at, pl_errmsg,
- * pl_errcode, pl_error_clear, pl_libmsg*, pl_geos, pl_proj, pl_ctx_xforms.
+ * pl_errcode, pl_error_clear, pl_libmsg*, pl_geos, pl_proj, pl_ctx_xforms,
+ * pl_progress, pl_progress_end.
  */
 #include "planner.h"
 
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PL_MAGIC 0x504c4358u /* "PLCX" */
 
@@ -22,6 +24,8 @@ struct pl_ctx {
     char msg[2048];            /* first error message */
     char lib_msg[1024];        /* last message a library gave */
     pl_xform *xforms;          /* cached transformers (crs.c) */
+    int progress;              /* 1: progress lines on stderr (a terminal) */
+    int progress_shown;        /* a progress line is on screen */
 };
 
 static void geos_msg(const char *msg, void *ud)
@@ -108,3 +112,29 @@ void pl_libmsg_set(pl_ctx *ctx, const char *msg)
 GEOSContextHandle_t pl_geos(pl_ctx *ctx) { return ctx->geos; }
 void *pl_proj(pl_ctx *ctx) { return ctx->proj; }
 pl_xform **pl_ctx_xforms(pl_ctx *ctx) { return &ctx->xforms; }
+
+/* ==== progress on a terminal =========================================== */
+
+void pl_progress_enable(pl_ctx *ctx, int on) { ctx->progress = on && isatty(STDERR_FILENO); }
+
+void pl_progress(pl_ctx *ctx, const char *fmt, ...)
+{
+    if (!ctx->progress)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("\r\033[Kplanner: ", stderr); /* over the previous line */
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fflush(stderr);
+    ctx->progress_shown = 1;
+}
+
+void pl_progress_end(pl_ctx *ctx)
+{
+    if (ctx->progress_shown) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+        ctx->progress_shown = 0;
+    }
+}

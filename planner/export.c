@@ -818,6 +818,7 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
         }
     }
     snprintf(f[nf].name, sizeof f[nf].name, "plan.gpkg");
+    pl_progress(ctx, "writing plan.gpkg");
     if ((rc = pl_export_dataset(ctx, "GPKG", p->sc->work_crs, ls, L_N, o->when, &f[nf++].b)) != PL_OK)
         goto out;
     if (o->kml) {
@@ -826,6 +827,7 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
             goto out;
     }
     size_t svg = nf;
+    pl_progress(ctx, "drawing the map");
     snprintf(f[nf].name, sizeof f[nf].name, "plan.svg");
     if ((rc = pl_map_svg(ctx, p, &f[nf++].b)) != PL_OK)
         goto out;
@@ -894,6 +896,7 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
             goto out;
         }
 out:
+    pl_progress_end(ctx);
     for (size_t i = 0; i < MAX_FILES; i++) {
         if (tmp[i])
             unlink(tmp[i]); /* no-op once renamed */

@@ -26,6 +26,7 @@ int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
         goto out;
     }
     for (size_t i = 0; i < p->sc->n_layers; i++) {
+        pl_progress(ctx, "loading layer %s (%zu of %zu)", p->sc->a_layers[i].id, i + 1, p->sc->n_layers);
         if ((rc = pl_layer_load(ctx, p->sc, &p->sc->a_layers[i], &p->layers[i])) != PL_OK)
             goto out;
         p->n_layers++;
@@ -44,10 +45,12 @@ int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
     }
     if (flags & PL_PLAN_LAYERS_ONLY)
         goto out;
+    pl_progress(ctx, "indexing zones");
     if ((rc = pl_zones_build(ctx, p->sc, p->layers, p->n_layers, &p->zones)) != PL_OK)
         goto out;
     if ((rc = pl_routes_build(ctx, p->sc, p->layers, p->n_layers, &p->routes)) != PL_OK)
         goto out;
+    pl_progress(ctx, "checking %zu routes against %zu zones", p->routes->n, p->zones->n);
     if ((rc = pl_routes_check(ctx, p->zones, p->routes)) != PL_OK)
         goto out;
     /* siting runs when there is something to site; the section alone may
@@ -55,9 +58,11 @@ int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
     int have_candidates = 0;
     for (size_t i = 0; i < p->n_layers; i++)
         have_candidates |= p->layers[i]->decl->role == PL_ROLE_CANDIDATES;
-    if (p->sc->siting.enabled && have_candidates && !(flags & PL_PLAN_NO_SITING) &&
-        (rc = pl_siting_run(ctx, p, &p->siting)) != PL_OK)
-        goto out;
+    if (p->sc->siting.enabled && have_candidates && !(flags & PL_PLAN_NO_SITING)) {
+        pl_progress(ctx, "siting vertiports");
+        if ((rc = pl_siting_run(ctx, p, &p->siting)) != PL_OK)
+            goto out;
+    }
     /* the shortest conflict-free path of every blocked route */
     if (flags & PL_PLAN_REROUTE) {
         p->reroutes = calloc(p->routes->n ? p->routes->n : 1, sizeof *p->reroutes);
@@ -65,11 +70,15 @@ int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
             rc = pl_error(ctx, PL_NOMEM, "out of memory");
             goto out;
         }
-        for (size_t i = 0; i < p->routes->n && rc == PL_OK; i++)
-            if (p->routes->res[i].verdict == PL_V_BLOCKED)
-                rc = pl_reroute_route(ctx, p->zones, &p->routes->a[i], PL_REROUTE_MARGIN_M, &p->reroutes[i]);
+        for (size_t i = 0; i < p->routes->n && rc == PL_OK; i++) {
+            if (p->routes->res[i].verdict != PL_V_BLOCKED)
+                continue;
+            pl_progress(ctx, "rerouting %s", p->routes->a[i].id);
+            rc = pl_reroute_route(ctx, p->zones, &p->routes->a[i], PL_REROUTE_MARGIN_M, &p->reroutes[i]);
+        }
     }
 out:
+    pl_progress_end(ctx);
     if (rc != PL_OK)
         pl_plan_free(ctx, p);
     else

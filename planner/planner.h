@@ -71,6 +71,11 @@ void pl_libmsg_set(pl_ctx *ctx, const char *msg);
 /* Borrowed handles. */
 GEOSContextHandle_t pl_geos(pl_ctx *ctx);
 void *pl_proj(pl_ctx *ctx); /* PJ_CONTEXT * */
+/* Progress of long steps on stderr, only when it is a terminal and enabled
+ * (the command line enables it): one line, rewritten; end clears it. */
+void pl_progress_enable(pl_ctx *ctx, int on);
+void pl_progress(pl_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pl_progress_end(pl_ctx *ctx);
 /* The transform cache lives in the ctx; crs.c manages it. */
 pl_xform **pl_ctx_xforms(pl_ctx *ctx);
 

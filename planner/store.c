@@ -223,6 +223,7 @@ int pl_store_record(pl_ctx *ctx, const pl_plan *p, const char *db, const char *o
         snprintf(names[i], sizeof names[i], PREFIX "%s", ls[i].name);
         ls[i].name = names[i];
     }
+    pl_progress(ctx, "recording the run in %s", db);
     if ((rc = store_lock(ctx, db, &lock_fd)) != PL_OK)
         goto out;
     pl_gdal_errors_push(ctx);
@@ -276,6 +277,7 @@ out_pop:
         GDALClose(ds);
     pl_gdal_errors_pop();
 out:
+    pl_progress_end(ctx);
     store_unlock(lock_fd);
     for (int i = 0; i < PL_EXPORT_N_LAYERS; i++)
         pl_buf_free(&b[i]);

@@ -248,6 +248,8 @@ int pl_validate(pl_ctx *ctx, const pl_plan *p, pl_routeset *props, pl_proposal_r
     for (size_t i = 0; i < props->n && rc == PL_OK; i++) {
         const pl_route *r = &props->a[i];
         pl_proposal_result *res = &out[i];
+        if (props->n >= 1000 && i % 500 == 0)
+            pl_progress(ctx, "validating proposals: %zu of %zu", i, props->n);
         pl_route_result rr;
         size_t first = n_c;
         if ((rc = pl_route_check(ctx, p->zones, r, i, PL_CHECK_NO_CLEARANCE | PL_CHECK_NO_OVERLAP, &rr, &cv,
@@ -287,5 +289,6 @@ int pl_validate(pl_ctx *ctx, const pl_plan *p, pl_routeset *props, pl_proposal_r
     free(cv);
     if (water)
         GEOSGeom_destroy_r(h, water);
+    pl_progress_end(ctx);
     return rc;
 }

@@ -755,4 +755,17 @@ PY
 "$PLANNER" fence "$DATA/square.yaml" NOPE >/dev/null 2>"$ZX/fence_bad.err"
 check "11.10 fence for an unknown route: exit 2, names it" sh -c "[ $? -eq 2 ] && grep -q \"no route 'NOPE'\" '$ZX/fence_bad.err'"
 
+# ---- 12. progress on a terminal ---------------------------------------------
+"$PLANNER" run "$DATA/siting.yaml" -o "$RESULT/prog_file" --no-db >/dev/null 2>"$RESULT/prog_file.err"
+check "12.1 stderr not a terminal: no progress lines" sh -c "! grep -q 'loading layer' '$RESULT/prog_file.err' && ! tr -d '\\n' <'$RESULT/prog_file.err' | grep -q \"\$(printf '\\r')\""
+if command -v script >/dev/null 2>&1; then
+    script -qc "'$PLANNER' run '$DATA/siting.yaml' -o '$RESULT/prog_tty' --no-db" /dev/null >"$RESULT/prog_tty.out" 2>&1
+    check "12.2 on a terminal: one rewritten progress line per step, cleared at the end" sh -c "
+        tr '\\r' '\\n' <'$RESULT/prog_tty.out' | grep -q 'planner: loading layer candidates (5 of 7)' &&
+        tr '\\r' '\\n' <'$RESULT/prog_tty.out' | grep -q 'planner: siting vertiports' &&
+        tr '\\r' '\\n' <'$RESULT/prog_tty.out' | grep -q 'planner: writing plan.gpkg'"
+    PLANNER_PROGRESS=0 script -qc "'$PLANNER' run '$DATA/siting.yaml' -o '$RESULT/prog_off' --no-db" /dev/null >"$RESULT/prog_off.out" 2>&1
+    check "12.3 PLANNER_PROGRESS=0 turns it off" sh -c "! grep -q 'loading layer' '$RESULT/prog_off.out'"
+fi
+
 echo "1..$n"

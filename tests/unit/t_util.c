@@ -56,12 +56,59 @@ static void t3_str_in(void **state)
     assert_false(pl_str_in(NULL, pl_zone_classes));
 }
 
+/* FIPS 180-4 examples, and a message that spans the padding boundary */
+static void t4_sha256(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *msg, *hex;
+    } v[] = {
+        {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+        {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+        {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        pl_sha256 s;
+        char out[65];
+        pl_sha256_init(&s);
+        pl_sha256_add(&s, v[i].msg, strlen(v[i].msg));
+        pl_sha256_hex(&s, out);
+        assert_string_equal(out, v[i].hex);
+    }
+    /* a million 'a' fed in uneven pieces */
+    pl_sha256 s;
+    char out[65], chunk[997];
+    memset(chunk, 'a', sizeof chunk);
+    pl_sha256_init(&s);
+    for (size_t left = 1000000; left;) {
+        size_t k = left < sizeof chunk ? left : sizeof chunk;
+        pl_sha256_add(&s, chunk, k);
+        left -= k;
+    }
+    pl_sha256_hex(&s, out);
+    assert_string_equal(out, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+/* XML escaping for the map and the report */
+static void t5_xml(void **state)
+{
+    (void)state;
+    pl_buf b;
+    pl_buf_init(&b);
+    pl_buf_xml(&b, "a<b & \"c\" 'd'> 吴中");
+    assert_string_equal(b.s, "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt; 吴中");
+    pl_buf_free(&b);
+}
+
 int t_util(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t1_numbers),
         cmocka_unit_test(t2_strings),
         cmocka_unit_test(t3_str_in),
+        cmocka_unit_test(t4_sha256),
+        cmocka_unit_test(t5_xml),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
