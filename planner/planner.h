@@ -335,6 +335,7 @@ typedef struct pl_zone {
     const pl_aircraft *aircraft; /* height rule: applies to this class only, g is NULL */
     GEOSGeometry *g;           /* owned, polygonal, working CRS (NULL: everywhere) */
     const GEOSPreparedGeometry *pg; /* owned, prepared g */
+    double env[4];             /* envelope of g: minx, miny, maxx, maxy */
 } pl_zone;
 
 typedef struct pl_zoneset {

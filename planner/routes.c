@@ -710,6 +710,54 @@ static int add_conflict(pl_ctx *ctx, const pl_route *r, size_t idx, const pl_zon
     return PL_OK;
 }
 
+/* Distance from the segment a-b to the rectangle e (minx, miny, maxx, maxy):
+ * 0 when they meet. */
+static double seg_rect_dist(double ax, double ay, double bx, double by, const double e[4])
+{
+    /* an end inside, or the segment crossing the rectangle (Liang-Barsky) */
+    double t0 = 0, t1 = 1, dx = bx - ax, dy = by - ay;
+    double p[4] = {-dx, dx, -dy, dy}, q[4] = {ax - e[0], e[2] - ax, ay - e[1], e[3] - ay};
+    int meets = 1;
+    for (int i = 0; i < 4 && meets; i++) {
+        if (p[i] == 0) {
+            meets = q[i] >= 0;
+        } else {
+            double t = q[i] / p[i];
+            if (p[i] < 0 && t > t0)
+                t0 = t;
+            else if (p[i] > 0 && t < t1)
+                t1 = t;
+            meets = t0 <= t1;
+        }
+    }
+    if (meets)
+        return 0;
+    /* apart: the nearest pair involves an end of the segment or a corner */
+    double d = INFINITY;
+    double ex[2] = {ax, bx}, ey[2] = {ay, by};
+    for (int i = 0; i < 2; i++) {
+        double cx = fmax(e[0], fmin(ex[i], e[2])), cy = fmax(e[1], fmin(ey[i], e[3]));
+        d = fmin(d, hypot(ex[i] - cx, ey[i] - cy));
+    }
+    double len2 = dx * dx + dy * dy;
+    double cxs[4] = {e[0], e[2], e[2], e[0]}, cys[4] = {e[1], e[1], e[3], e[3]};
+    for (int k = 0; k < 4; k++) {
+        double t = len2 > 0 ? ((cxs[k] - ax) * dx + (cys[k] - ay) * dy) / len2 : 0;
+        t = fmax(0, fmin(1, t));
+        d = fmin(d, hypot(ax + t * dx - cxs[k], ay + t * dy - cys[k]));
+    }
+    return d;
+}
+
+/* 1 when some segment of r comes within w of the envelope e */
+static int route_near_env(const pl_route *r, const double e[4], double w)
+{
+    for (size_t i = 0; i + 1 < r->n_pts; i++)
+        if (seg_rect_dist(r->x[i], r->y[i], r->x[i + 1], r->y[i + 1], e) <= w)
+            return 1;
+    return 0;
+}
+
 int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx, int flags,
                    pl_route_result *res, pl_conflict **cv, size_t *n_c, size_t *cap)
 {
@@ -751,9 +799,27 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         goto out;
     }
 
+    /* the route's whole altitude range, for the quick tests below */
+    double band_lo = INFINITY, band_hi = -INFINITY;
+    for (size_t i = 0; i < r->n_pts; i++) {
+        band_lo = fmin(band_lo, r->alt_m[i] - r->band_below_m);
+        band_hi = fmax(band_hi, r->alt_m[i] + r->band_above_m);
+    }
+    const int quick = flags & PL_CHECK_NO_CLEARANCE;
     for (size_t k = 0; k < c.n; k++) {
         const pl_zone *z = c.a[k];
         int sev = pl_zone_route_severity(z);
+        if (quick) {
+            /* without the clearance search, a zone matters only when it
+             * could conflict: a rule that binds, altitudes that can overlap
+             * (limits open, as altitude_filter has them), and an envelope
+             * within w of a segment.  Each test only drops zones the exact
+             * test below would drop too. */
+            double lo, hi;
+            vertical_extent(z, &lo, &hi);
+            if (sev == 0 || !(band_lo < hi && band_hi > lo) || !route_near_env(r, z->env, r->half_width_m))
+                continue;
+        }
         /* touching (distance == w) counts as overlap */
         char within = GEOSPreparedDistanceWithin_r(h, z->pg, r->line, r->half_width_m);
         if (within == 2) {

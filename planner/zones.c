@@ -222,7 +222,12 @@ int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, 
     /* insert after the array is final: the tree keeps pointers into it */
     for (size_t i = 0; i < zs->n; i++)
         if (zs->a[i].g) {
-            GEOSSTRtree_insert_r(h, zs->tree, zs->a[i].g, &zs->a[i]);
+            pl_zone *z = &zs->a[i];
+            GEOSGeom_getXMin_r(h, z->g, &z->env[0]);
+            GEOSGeom_getYMin_r(h, z->g, &z->env[1]);
+            GEOSGeom_getXMax_r(h, z->g, &z->env[2]);
+            GEOSGeom_getYMax_r(h, z->g, &z->env[3]);
+            GEOSSTRtree_insert_r(h, zs->tree, z->g, z);
             zs->n_indexed++;
         }
 out:
