@@ -109,10 +109,10 @@ geodata: deps
 	tools/wuzhong-geodata.py geodata
 
 # Benchmarks beside peers in the same run (figures are ratios; not tests).
+# make bench [BENCH_ARGS="--sizes 1000,10000 --repeat 1"]; --install-peers adds
+# python3-geopandas (PostGIS comes with make deps). See tools/bench/RESULTS.md.
 bench: all
-	@command -v psql >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15-postgis-3 >/dev/null; } || true
-	tools/bench-siting.py bin/planner
-	tools/bench-validate.py bin/planner
+	tools/bench/run --planner bin/planner $(BENCH_ARGS)
 
 run: all
 	bin/planner run scenarios/wuzhong-2025.yaml

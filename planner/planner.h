@@ -343,6 +343,8 @@ typedef struct pl_zoneset {
     size_t n;
     GEOSSTRtree *tree;   /* items are pl_zone * (zones with a geometry) */
     size_t n_indexed;    /* zones in the tree */
+    void *cache;         /* routes.c's memo of big zones' rings, owned */
+    void (*cache_free)(void *);
 } pl_zoneset;
 
 /* ==== airspace.c: zones built by rule ================================== */

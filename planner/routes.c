@@ -231,7 +231,63 @@ typedef struct rings {
     size_t n_rings, n_pts, cap_pts, cap_rings;
     pl_ctx *ctx;       /* with pg: point location through the prepared */
     const GEOSPreparedGeometry *pg; /* polygon's index, not a ring scan */
+    /* runs of CHUNK consecutive edges of one ring with their box: a query
+     * skips a whole run whose box it misses (rings are coherent in space) */
+    size_t *cj;        /* run c is edges cj[2c] .. cj[2c+1]-1 (edge j: point j to j+1) */
+    double *cb;        /* its box: minx, miny, maxx, maxy */
+    size_t n_chunks;
 } rings;
+
+#define CHUNK 32
+#define BIG_ZONE_PTS 256 /* zones with more points keep their rings between routes */
+
+static void rings_free(rings *rg)
+{
+    free(rg->xy);
+    free(rg->start);
+    free(rg->cj);
+    free(rg->cb);
+    memset(rg, 0, sizeof *rg);
+}
+
+/* Group the edges into runs with boxes.  Returns 0, or -1 out of memory. */
+static int rings_chunk(rings *rg)
+{
+    size_t m = 0;
+    for (size_t k = 0; k < rg->n_rings; k++) {
+        size_t e = rg->start[k + 1] - rg->start[k];
+        m += e > 1 ? (e - 1 + CHUNK - 1) / CHUNK : 0;
+    }
+    rg->cj = malloc((m ? m : 1) * 2 * sizeof *rg->cj);
+    rg->cb = malloc((m ? m : 1) * 4 * sizeof *rg->cb);
+    if (!rg->cj || !rg->cb)
+        return -1;
+    rg->n_chunks = 0;
+    for (size_t k = 0; k < rg->n_rings; k++)
+        for (size_t j0 = rg->start[k]; j0 + 1 < rg->start[k + 1]; j0 += CHUNK) {
+            size_t j1 = j0 + CHUNK < rg->start[k + 1] - 1 ? j0 + CHUNK : rg->start[k + 1] - 1;
+            double *b = rg->cb + 4 * rg->n_chunks;
+            b[0] = b[2] = rg->xy[2 * j0];
+            b[1] = b[3] = rg->xy[2 * j0 + 1];
+            for (size_t j = j0 + 1; j <= j1; j++) {
+                b[0] = fmin(b[0], rg->xy[2 * j]);
+                b[1] = fmin(b[1], rg->xy[2 * j + 1]);
+                b[2] = fmax(b[2], rg->xy[2 * j]);
+                b[3] = fmax(b[3], rg->xy[2 * j + 1]);
+            }
+            rg->cj[2 * rg->n_chunks] = j0;
+            rg->cj[2 * rg->n_chunks + 1] = j1;
+            rg->n_chunks++;
+        }
+    return 0;
+}
+
+/* 1 when run c's box misses the box x0..x1, y0..y1 */
+static int chunk_misses(const rings *rg, size_t c, double x0, double y0, double x1, double y1)
+{
+    const double *b = rg->cb + 4 * c;
+    return b[2] < x0 || b[0] > x1 || b[3] < y0 || b[1] > y1;
+}
 
 static int rings_add(pl_ctx *ctx, rings *rg, const GEOSGeometry *ring)
 {
@@ -328,8 +384,12 @@ static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
         return -1;
     t[n++] = 0;
     t[n++] = 1;
-    for (size_t k = 0; k < rg->n_rings; k++)
-        for (size_t j = rg->start[k]; j + 1 < rg->start[k + 1]; j++) {
+    double qx0 = fmin(ax, ax + dx) - tol, qx1 = fmax(ax, ax + dx) + tol;
+    double qy0 = fmin(ay, ay + dy) - tol, qy1 = fmax(ay, ay + dy) + tol;
+    for (size_t c = 0; c < rg->n_chunks; c++) {
+        if (chunk_misses(rg, c, qx0, qy0, qx1, qy1))
+            continue; /* no edge of the run can cross or touch the segment */
+        for (size_t j = rg->cj[2 * c]; j < rg->cj[2 * c + 1]; j++) {
             double cx = rg->xy[2 * j], cy = rg->xy[2 * j + 1];
             double ex = rg->xy[2 * j + 2] - cx, ey = rg->xy[2 * j + 3] - cy;
             double den = dx * ey - dy * ex, wx = cx - ax, wy = cy - ay;
@@ -358,6 +418,7 @@ static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
                 t[n++] = tt[q];
             }
         }
+    }
     qsort(t, n, sizeof *t, cmp_double);
     int rc = 0, prev_in = 0;
     for (size_t k = 0; k + 1 < n && !rc; k++) {
@@ -425,8 +486,10 @@ static int corridor_direct(const pl_route *r, size_t i, const rings *rg, double 
     for (size_t k = 0; !rc && k < in.n; k++)
         rc = tvec_add(&iv, &n, &cap, in.a[k].t0, in.a[k].t1);
     free(in.a);
-    for (size_t k = 0; !rc && k < rg->n_rings; k++)
-        for (size_t j = rg->start[k]; !rc && j + 1 < rg->start[k + 1]; j++) {
+    for (size_t ch = 0; !rc && ch < rg->n_chunks; ch++) {
+        if (chunk_misses(rg, ch, bx0, by0, bx1, by1))
+            continue;
+        for (size_t j = rg->cj[2 * ch]; !rc && j < rg->cj[2 * ch + 1]; j++) {
             double cx = rg->xy[2 * j], cy = rg->xy[2 * j + 1], ex = rg->xy[2 * j + 2] - cx, ey = rg->xy[2 * j + 3] - cy;
             if (fmax(cx, cx + ex) < bx0 || fmin(cx, cx + ex) > bx1 || fmax(cy, cy + ey) < by0 ||
                 fmin(cy, cy + ey) > by1)
@@ -458,6 +521,7 @@ static int corridor_direct(const pl_route *r, size_t i, const rings *rg, double 
             if (lo <= hi)
                 rc = tvec_add(&iv, &n, &cap, lo, hi);
         }
+    }
     /* union of the intervals */
     for (size_t k = 0; !rc && k < n; k += 2)
         rc = pvec_add(v, i, iv[k], iv[k + 1]);
@@ -488,12 +552,11 @@ static int clip_segment(pl_ctx *ctx, const pl_route *r, size_t i, const GEOSGeom
         rings rg = {0};
         rg.ctx = ctx;
         rg.pg = ppoly;
-        if ((!have && rings_of(ctx, &rg, poly)) || clip_direct(r, i, have ? have : &rg, v)) {
+        if ((!have && (rings_of(ctx, &rg, poly) || rings_chunk(&rg))) || clip_direct(r, i, have ? have : &rg, v)) {
             pl_error(ctx, PL_NOMEM, "out of memory");
             rc = -1;
         }
-        free(rg.xy);
-        free(rg.start);
+        rings_free(&rg);
     }
     GEOSGeom_destroy_r(h, seg);
     return rc;
@@ -710,6 +773,69 @@ static int add_conflict(pl_ctx *ctx, const pl_route *r, size_t idx, const pl_zon
     return PL_OK;
 }
 
+/* Rings of big zones, kept between routes (a batch of proposals meets the
+ * same lake-sized zones again and again).  The cache hangs on the zone
+ * set, which owns it; it is filled as routes need it. */
+typedef struct ring_cache {
+    rings **by_zone;   /* one slot per zone of the set, NULL until needed */
+    size_t n;
+} ring_cache;
+
+static void ring_cache_free(void *p)
+{
+    ring_cache *c = p;
+    for (size_t i = 0; c && i < c->n; i++)
+        if (c->by_zone[i]) {
+            rings_free(c->by_zone[i]);
+            free(c->by_zone[i]);
+        }
+    if (c)
+        free(c->by_zone);
+    free(c);
+}
+
+/* The rings of z, chunked: from the cache for big zones, else built into
+ * own (the caller frees own).  NULL when out of memory. */
+static const rings *zone_rings(pl_ctx *ctx, const pl_zoneset *zs, const pl_zone *z, rings *own)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    int npts = GEOSGetNumCoordinates_r(h, z->g);
+    size_t idx = (size_t)(z - zs->a);
+    if (npts > BIG_ZONE_PTS && idx < zs->n) {
+        pl_zoneset *mzs = (pl_zoneset *)zs; /* the cache is a memo, not a change */
+        if (!mzs->cache) {
+            ring_cache *c = calloc(1, sizeof *c);
+            if (!c || !(c->by_zone = calloc(zs->n, sizeof *c->by_zone))) {
+                free(c);
+                return NULL;
+            }
+            c->n = zs->n;
+            mzs->cache = c;
+            mzs->cache_free = ring_cache_free;
+        }
+        ring_cache *c = mzs->cache;
+        if (!c->by_zone[idx]) {
+            rings *rg = calloc(1, sizeof *rg);
+            if (!rg)
+                return NULL;
+            rg->ctx = ctx;
+            rg->pg = z->pg;
+            if (rings_of(ctx, rg, z->g) || rings_chunk(rg)) {
+                rings_free(rg);
+                free(rg);
+                return NULL;
+            }
+            c->by_zone[idx] = rg;
+        }
+        return c->by_zone[idx];
+    }
+    own->ctx = ctx;
+    own->pg = z->pg;
+    if (rings_of(ctx, own, z->g) || rings_chunk(own))
+        return NULL;
+    return own;
+}
+
 /* Distance from the segment a-b to the rectangle e (minx, miny, maxx, maxy):
  * 0 when they meet. */
 static double seg_rect_dist(double ax, double ay, double bx, double by, const double e[4])
@@ -837,19 +963,17 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
 
         /* 1. where the corridor meets the zone: centreline within w of it */
         cor.n = ins.n = 0;
-        rings rg = {0};
-        rg.ctx = ctx;
-        rg.pg = z->pg;
-        if (rings_of(ctx, &rg, z->g)) {
-            free(rg.xy);
-            free(rg.start);
+        rings own = {0};
+        const rings *rgp = zone_rings(ctx, zs, z, &own);
+        if (!rgp) {
+            rings_free(&own);
             rc = pl_error(ctx, PL_NOMEM, "out of memory");
             goto out;
         }
         for (size_t i = 0; i + 1 < r->n_pts && rc == PL_OK; i++) {
             if (r->x[i] == r->x[i + 1] && r->y[i] == r->y[i + 1])
                 continue;
-            if (corridor_direct(r, i, &rg, r->half_width_m, &cor))
+            if (corridor_direct(r, i, rgp, r->half_width_m, &cor))
                 rc = pl_error(ctx, PL_NOMEM, "out of memory");
         }
         if (rc == PL_OK) {
@@ -862,11 +986,10 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
             size_t i = cor.a[j].seg;
             if (j > 0 && cor.a[j - 1].seg == i)
                 continue;
-            if (clip_segment(ctx, r, i, z->g, z->pg, &rg, &ins))
+            if (clip_segment(ctx, r, i, z->g, z->pg, rgp, &ins))
                 rc = pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
         }
-        free(rg.xy);
-        free(rg.start);
+        rings_free(&own);
         if (rc != PL_OK)
             goto out;
         if (cor.n == 0)

@@ -242,6 +242,8 @@ void pl_zones_free(pl_ctx *ctx, pl_zoneset *zs)
 {
     if (!zs)
         return;
+    if (zs->cache && zs->cache_free)
+        zs->cache_free(zs->cache);
     /* the index and prepared geometries go before the geometries they index */
     if (zs->tree)
         GEOSSTRtree_destroy_r(pl_geos(ctx), zs->tree);
