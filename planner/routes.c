@@ -350,6 +350,31 @@ static int cmp_double(const void *a, const void *b)
 /* 1 inside or on the boundary (within tol), 0 outside. */
 static int locate(const rings *rg, double px, double py, double tol)
 {
+    if (rg->n_chunks) {
+        /* the runs' boxes: only runs the point's ray or neighbourhood reach */
+        int in = 0;
+        for (size_t c = 0; c < rg->n_chunks; c++) {
+            const double *b = rg->cb + 4 * c;
+            int near = px >= b[0] - tol && px <= b[2] + tol && py >= b[1] - tol && py <= b[3] + tol;
+            int ray = b[1] <= py && py < b[3] && b[2] >= px;
+            if (!near && !ray)
+                continue;
+            for (size_t j = rg->cj[2 * c]; j < rg->cj[2 * c + 1]; j++) {
+                double x0 = rg->xy[2 * j], y0 = rg->xy[2 * j + 1], x1 = rg->xy[2 * j + 2], y1 = rg->xy[2 * j + 3];
+                double ex = x1 - x0, ey = y1 - y0;
+                if (near) {
+                    double l2 = ex * ex + ey * ey;
+                    double u = l2 > 0 ? ((px - x0) * ex + (py - y0) * ey) / l2 : 0;
+                    u = u < 0 ? 0 : (u > 1 ? 1 : u);
+                    if (hypot(x0 + u * ex - px, y0 + u * ey - py) <= tol)
+                        return 1;
+                }
+                if ((y0 > py) != (y1 > py) && px < x0 + (py - y0) * ex / ey)
+                    in = !in;
+            }
+        }
+        return in;
+    }
     if (rg->pg) {
         GEOSContextHandle_t h = pl_geos(rg->ctx);
         GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, px, py);
