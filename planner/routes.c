@@ -943,6 +943,30 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         pl_zones_collect(ctx, zs, box, &c);
         GEOSGeom_destroy_r(h, box);
     }
+    /* the route's whole altitude range, for the quick tests below */
+    double band_lo = INFINITY, band_hi = -INFINITY;
+    for (size_t i = 0; i < r->n_pts; i++) {
+        band_lo = fmin(band_lo, r->alt_m[i] - r->band_below_m);
+        band_hi = fmax(band_hi, r->alt_m[i] + r->band_above_m);
+    }
+    if (flags & PL_CHECK_NO_CLEARANCE) {
+        /* without the clearance search, a zone matters only when it could
+         * conflict: a rule that binds, altitudes that can overlap (limits
+         * open, as altitude_filter has them), and an envelope within w of a
+         * segment.  Each test only drops zones the exact test below would
+         * drop too; dropping them before the sort keeps the sort short. */
+        size_t kept = 0;
+        for (size_t k = 0; k < c.n; k++) {
+            const pl_zone *z = c.a[k];
+            double lo, hi;
+            vertical_extent(z, &lo, &hi);
+            if (pl_zone_route_severity(z) == 0 || !(band_lo < hi && band_hi > lo) ||
+                !route_near_env(r, z->env, r->half_width_m))
+                continue;
+            c.a[kept++] = z;
+        }
+        c.n = kept;
+    }
     if ((rc = pl_zonelist_finish(ctx, &c)) != PL_OK)
         goto out;
     if (c.n && !(excl = malloc(c.n * sizeof *excl))) {
@@ -950,27 +974,9 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         goto out;
     }
 
-    /* the route's whole altitude range, for the quick tests below */
-    double band_lo = INFINITY, band_hi = -INFINITY;
-    for (size_t i = 0; i < r->n_pts; i++) {
-        band_lo = fmin(band_lo, r->alt_m[i] - r->band_below_m);
-        band_hi = fmax(band_hi, r->alt_m[i] + r->band_above_m);
-    }
-    const int quick = flags & PL_CHECK_NO_CLEARANCE;
     for (size_t k = 0; k < c.n; k++) {
         const pl_zone *z = c.a[k];
         int sev = pl_zone_route_severity(z);
-        if (quick) {
-            /* without the clearance search, a zone matters only when it
-             * could conflict: a rule that binds, altitudes that can overlap
-             * (limits open, as altitude_filter has them), and an envelope
-             * within w of a segment.  Each test only drops zones the exact
-             * test below would drop too. */
-            double lo, hi;
-            vertical_extent(z, &lo, &hi);
-            if (sev == 0 || !(band_lo < hi && band_hi > lo) || !route_near_env(r, z->env, r->half_width_m))
-                continue;
-        }
         /* touching (distance == w) counts as overlap */
         char within = GEOSPreparedDistanceWithin_r(h, z->pg, r->line, r->half_width_m);
         if (within == 2) {
