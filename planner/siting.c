@@ -225,13 +225,13 @@ static int check_site(pl_ctx *ctx, const pl_plan *p, pl_site *s, const GEOSPrepa
         if (!z->rule || z->rule->vertiport == PL_VR_ALLOWED)
             continue;
         if (z->rule->vertiport == PL_VR_FORBIDDEN) {
-            if (GEOSPreparedIntersects_r(h, z->pg, disc) == 1) {
+            if (GEOSPreparedIntersects_r(h, pl_zone_pg(ctx, z), disc) == 1) {
                 reason(s, "in %s %s (%s), where vertiports are forbidden", z->cls, z->id, z->name);
                 s->feasible = 0;
             }
         } else {
             double d = 0;
-            GEOSPreparedDistance_r(h, z->pg, pt, &d);
+            GEOSPreparedDistance_r(h, pl_zone_pg(ctx, z), pt, &d);
             if (d < z->rule->min_distance_m) {
                 reason(s, "%.0f m from %s %s, the rule asks at least %.0f m", d, z->cls, z->id,
                        z->rule->min_distance_m);

@@ -124,10 +124,14 @@ static int build_zone(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, con
     z->layer_id = d->id;
     if (!z->id || !z->name || !z->cls || !z->alt_ref)
         return pl_error(ctx, PL_NOMEM, "out of memory");
-    z->pg = GEOSPrepare_r(h, z->g);
-    if (!z->pg)
-        return pl_error(ctx, PL_GEOM, "zone %s: cannot prepare: %s", z->id, pl_libmsg(ctx));
-    return PL_OK;
+    return PL_OK; /* prepared on first use (pl_zone_pg): most zones of a big set never are */
+}
+
+const GEOSPreparedGeometry *pl_zone_pg(pl_ctx *ctx, const pl_zone *z)
+{
+    if (!z->pg && z->g)
+        ((pl_zone *)z)->pg = GEOSPrepare_r(pl_geos(ctx), z->g); /* a memo, not a change */
+    return z->pg;
 }
 
 static int cmp_zone_id(const void *a, const void *b)
