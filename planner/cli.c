@@ -532,6 +532,14 @@ out:
     return code;
 }
 
+static const pl_route *find_route(const pl_plan *p, const char *id)
+{
+    for (size_t i = 0; i < p->routes->n; i++)
+        if (!strcmp(p->routes->a[i].id, id))
+            return &p->routes->a[i];
+    return NULL;
+}
+
 /* Write b to FILE atomically (temporary name, then rename), or to stdout. */
 static int emit_file(const char *file, const pl_buf *b)
 {
@@ -578,10 +586,7 @@ static int cmd_fence(pl_ctx *ctx, const opts *o)
     int code = open_plan(ctx, o, PL_PLAN_NO_SITING, &p);
     if (code)
         return code;
-    const pl_route *r = NULL;
-    for (size_t i = 0; i < p->routes->n && !r; i++)
-        if (!strcmp(p->routes->a[i].id, o->route))
-            r = &p->routes->a[i];
+    const pl_route *r = find_route(p, o->route);
     pl_buf b;
     pl_buf_init(&b);
     if (!r) {
@@ -700,10 +705,7 @@ static int cmd_reroute(pl_ctx *ctx, const opts *o)
     int code = open_plan(ctx, o, PL_PLAN_NO_SITING, &p);
     if (code)
         return code;
-    const pl_route *r = NULL;
-    for (size_t i = 0; i < p->routes->n && !r; i++)
-        if (!strcmp(p->routes->a[i].id, o->route))
-            r = &p->routes->a[i];
+    const pl_route *r = find_route(p, o->route);
     if (!r) {
         fprintf(stderr, "planner reroute: no route with id '%s' in %s\n", o->route, o->scenario);
         pl_plan_free(ctx, p);

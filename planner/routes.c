@@ -229,8 +229,6 @@ typedef struct rings {
     double *xy;        /* x, y pairs of every ring, each closed */
     size_t *start;     /* ring k is points start[k] .. start[k+1]-1 */
     size_t n_rings, n_pts, cap_pts, cap_rings;
-    pl_ctx *ctx;       /* with pg: point location through the prepared */
-    const GEOSPreparedGeometry *pg; /* polygon's index, not a ring scan */
     /* runs of CHUNK consecutive edges of one ring with their box: a query
      * skips a whole run whose box it misses (rings are coherent in space) */
     size_t *cj;        /* run c is edges cj[2c] .. cj[2c+1]-1 (edge j: point j to j+1) */
@@ -347,55 +345,35 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Distance from point p to segment a-b. */
+static double pt_seg_dist(double px, double py, double ax, double ay, double bx, double by)
+{
+    double ex = bx - ax, ey = by - ay, l2 = ex * ex + ey * ey;
+    double u = l2 > 0 ? ((px - ax) * ex + (py - ay) * ey) / l2 : 0;
+    u = u < 0 ? 0 : (u > 1 ? 1 : u);
+    return hypot(ax + u * ex - px, ay + u * ey - py);
+}
+
 /* 1 inside or on the boundary (within tol), 0 outside. */
 static int locate(const rings *rg, double px, double py, double tol)
 {
-    if (rg->n_chunks) {
-        /* the runs' boxes: only runs the point's ray or neighbourhood reach */
-        int in = 0;
-        for (size_t c = 0; c < rg->n_chunks; c++) {
-            const double *b = rg->cb + 4 * c;
-            int near = px >= b[0] - tol && px <= b[2] + tol && py >= b[1] - tol && py <= b[3] + tol;
-            int ray = b[1] <= py && py < b[3] && b[2] >= px;
-            if (!near && !ray)
-                continue;
-            for (size_t j = rg->cj[2 * c]; j < rg->cj[2 * c + 1]; j++) {
-                double x0 = rg->xy[2 * j], y0 = rg->xy[2 * j + 1], x1 = rg->xy[2 * j + 2], y1 = rg->xy[2 * j + 3];
-                double ex = x1 - x0, ey = y1 - y0;
-                if (near) {
-                    double l2 = ex * ex + ey * ey;
-                    double u = l2 > 0 ? ((px - x0) * ex + (py - y0) * ey) / l2 : 0;
-                    u = u < 0 ? 0 : (u > 1 ? 1 : u);
-                    if (hypot(x0 + u * ex - px, y0 + u * ey - py) <= tol)
-                        return 1;
-                }
-                if ((y0 > py) != (y1 > py) && px < x0 + (py - y0) * ex / ey)
-                    in = !in;
-            }
-        }
-        return in;
-    }
-    if (rg->pg) {
-        GEOSContextHandle_t h = pl_geos(rg->ctx);
-        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, px, py);
-        char hit = pt ? GEOSPreparedDistanceWithin_r(h, rg->pg, pt, tol) : 2;
-        if (pt)
-            GEOSGeom_destroy_r(h, pt);
-        if (hit != 2)
-            return hit == 1;
-    }
+    /* ray crossings to +x and the distance to the boundary, over the runs
+     * the ray or the point's neighbourhood reach (rings always come chunked) */
     int in = 0;
-    for (size_t k = 0; k < rg->n_rings; k++)
-        for (size_t j = rg->start[k]; j + 1 < rg->start[k + 1]; j++) {
+    for (size_t c = 0; c < rg->n_chunks; c++) {
+        const double *b = rg->cb + 4 * c;
+        int near = px >= b[0] - tol && px <= b[2] + tol && py >= b[1] - tol && py <= b[3] + tol;
+        int ray = b[1] <= py && py < b[3] && b[2] >= px;
+        if (!near && !ray)
+            continue;
+        for (size_t j = rg->cj[2 * c]; j < rg->cj[2 * c + 1]; j++) {
             double x0 = rg->xy[2 * j], y0 = rg->xy[2 * j + 1], x1 = rg->xy[2 * j + 2], y1 = rg->xy[2 * j + 3];
-            double ex = x1 - x0, ey = y1 - y0, l2 = ex * ex + ey * ey;
-            double u = l2 > 0 ? ((px - x0) * ex + (py - y0) * ey) / l2 : 0;
-            u = u < 0 ? 0 : (u > 1 ? 1 : u);
-            if (hypot(x0 + u * ex - px, y0 + u * ey - py) <= tol)
+            if (near && pt_seg_dist(px, py, x0, y0, x1, y1) <= tol)
                 return 1;
-            if ((y0 > py) != (y1 > py) && px < x0 + (py - y0) * ex / ey)
+            if ((y0 > py) != (y1 > py) && px < x0 + (py - y0) * (x1 - x0) / (y1 - y0))
                 in = !in;
         }
+    }
     return in;
 }
 
@@ -575,8 +553,6 @@ static int clip_segment(pl_ctx *ctx, const pl_route *r, size_t i, const GEOSGeom
         }
     } else if (GEOSPreparedIntersects_r(h, ppoly, seg) == 1) {
         rings rg = {0};
-        rg.ctx = ctx;
-        rg.pg = ppoly;
         if ((!have && (rings_of(ctx, &rg, poly) || rings_chunk(&rg))) || clip_direct(r, i, have ? have : &rg, v)) {
             pl_error(ctx, PL_NOMEM, "out of memory");
             rc = -1;
@@ -844,8 +820,6 @@ static const rings *zone_rings(pl_ctx *ctx, const pl_zoneset *zs, const pl_zone 
             rings *rg = calloc(1, sizeof *rg);
             if (!rg)
                 return NULL;
-            rg->ctx = ctx;
-            rg->pg = pl_zone_pg(ctx, z);
             if (rings_of(ctx, rg, z->g) || rings_chunk(rg)) {
                 rings_free(rg);
                 free(rg);
@@ -855,19 +829,9 @@ static const rings *zone_rings(pl_ctx *ctx, const pl_zoneset *zs, const pl_zone 
         }
         return c->by_zone[idx];
     }
-    own->ctx = ctx;
-    own->pg = pl_zone_pg(ctx, z);
     if (rings_of(ctx, own, z->g) || rings_chunk(own))
         return NULL;
     return own;
-}
-
-static double pt_seg_dist(double px, double py, double ax, double ay, double bx, double by)
-{
-    double ex = bx - ax, ey = by - ay, l2 = ex * ex + ey * ey;
-    double u = l2 > 0 ? ((px - ax) * ex + (py - ay) * ey) / l2 : 0;
-    u = u < 0 ? 0 : (u > 1 ? 1 : u);
-    return hypot(ax + u * ex - px, ay + u * ey - py);
 }
 
 /* Distance between segments a-b and c-d: 0 when they cross or touch. */
