@@ -126,6 +126,18 @@ static OGRSpatialReferenceH srs_new(pl_ctx *ctx, const char *crs)
     return s;
 }
 
+static int add_field(pl_ctx *ctx, OGRLayerH dl, const char *layer, const char *field, OGRFieldType t,
+                     OGRFieldSubType sub)
+{
+    OGRFieldDefnH nd = OGR_Fld_Create(field, t);
+    OGR_Fld_SetSubType(nd, sub);
+    OGRErr e = OGR_L_CreateField(dl, nd, TRUE);
+    OGR_Fld_Destroy(nd);
+    if (e != OGRERR_NONE)
+        return pl_error(ctx, PL_IO, "layer '%s': cannot add field %s: %s", layer, field, pl_libmsg(ctx));
+    return PL_OK;
+}
+
 /* Copy the features of one source layer into dst (created when missing),
  * run_field = run_id on every feature when run_field is set. */
 static int copy_layer(pl_ctx *ctx, GDALDatasetH dst, OGRLayerH src, const char *name,
@@ -162,14 +174,9 @@ static int copy_layer(pl_ctx *ctx, GDALDatasetH dst, OGRLayerH src, const char *
         const char *fname = OGR_Fld_GetNameRef(fd);
         if (OGR_FD_GetFieldIndex(ddef, fname) < 0) {
             OGRFieldSubType sub;
-            OGRFieldDefnH nd = OGR_Fld_Create(fname, field_type(fd, &sub));
-            OGR_Fld_SetSubType(nd, sub);
-            OGRErr e = OGR_L_CreateField(dl, nd, TRUE);
-            OGR_Fld_Destroy(nd);
-            if (e != OGRERR_NONE) {
-                rc = pl_error(ctx, PL_IO, "layer '%s': cannot add field %s: %s", name, fname, pl_libmsg(ctx));
+            OGRFieldType t = field_type(fd, &sub);
+            if ((rc = add_field(ctx, dl, name, fname, t, sub)) != PL_OK)
                 goto out;
-            }
             ddef = OGR_L_GetLayerDefn(dl);
         }
         map[i] = OGR_FD_GetFieldIndex(ddef, fname);
@@ -180,23 +187,13 @@ static int copy_layer(pl_ctx *ctx, GDALDatasetH dst, OGRLayerH src, const char *
     const char *need[2] = {sty ? sty->field : NULL, sty ? sty->label_field : NULL};
     for (int k = 0; k < 2; k++)
         if (need[k] && OGR_FD_GetFieldIndex(ddef, need[k]) < 0) {
-            OGRFieldDefnH nd = OGR_Fld_Create(need[k], OFTString);
-            OGRErr e = OGR_L_CreateField(dl, nd, TRUE);
-            OGR_Fld_Destroy(nd);
-            if (e != OGRERR_NONE) {
-                rc = pl_error(ctx, PL_IO, "layer '%s': cannot add field %s: %s", name, need[k], pl_libmsg(ctx));
+            if ((rc = add_field(ctx, dl, name, need[k], OFTString, OFSTNone)) != PL_OK)
                 goto out;
-            }
             ddef = OGR_L_GetLayerDefn(dl);
         }
     if (run_field && OGR_FD_GetFieldIndex(ddef, run_field) < 0) {
-        OGRFieldDefnH nd = OGR_Fld_Create(run_field, OFTInteger64);
-        OGRErr e = OGR_L_CreateField(dl, nd, TRUE);
-        OGR_Fld_Destroy(nd);
-        if (e != OGRERR_NONE) {
-            rc = pl_error(ctx, PL_IO, "layer '%s': cannot add field %s: %s", name, run_field, pl_libmsg(ctx));
+        if ((rc = add_field(ctx, dl, name, run_field, OFTInteger64, OFSTNone)) != PL_OK)
             goto out;
-        }
         ddef = OGR_L_GetLayerDefn(dl);
     }
     int run_idx = run_field ? OGR_FD_GetFieldIndex(ddef, run_field) : -1;
