@@ -537,7 +537,10 @@ check "10.6 the scale bar is true: bar length in px / map scale matches the labe
 import re, sys
 s = open(sys.argv[1]).read()
 bar = s[s.index('class="scalebar"'):]
-w = sum(float(x) for x in re.findall(r'height="5" fill="#[0f]{3}" stroke="#000" stroke-width="0.6"/>', bar) and re.findall(r'<rect x="[0-9.]+" y="[0-9.]+" width="([0-9.]+)" height="5"', bar))
+# the bar is 4 black and white pieces 5 px high; its length is their widths' sum
+pieces = re.findall(r'<rect x="[0-9.]+" y="[0-9.]+" width="([0-9.]+)" height="5"', bar)
+assert len(pieces) == 4, pieces
+w = sum(float(x) for x in pieces)
 km = float(re.search(r'>([0-9.]+) km<', bar).group(1))
 den = float(re.search(r'1 : ([0-9]+) on A4', bar).group(1))
 # px at 96 dpi -> paper metres -> ground metres
