@@ -334,11 +334,11 @@ static void scenario_stamp(const pl_plan *p, char *out, size_t n)
     strftime(out, n, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
 }
 
-static int write_plan(pl_ctx *ctx, const pl_plan *p, const char *dir, const opts *o)
+static int write_plan(pl_ctx *ctx, const pl_plan *p, const char *dir, const opts *o, const pl_outlayer *layers)
 {
     char when[32];
     scenario_stamp(p, when, sizeof when);
-    pl_export_opts eo = {.kml = o->kml, .png = 1, .when = when};
+    pl_export_opts eo = {.kml = o->kml, .png = 1, .when = when, .layers = layers};
     if (pl_export_run(ctx, p, dir, &eo) != PL_OK) {
         print_error(ctx);
         return PL_EXIT_BAD;
@@ -358,7 +358,17 @@ static int cmd_run(pl_ctx *ctx, const opts *o)
         snprintf(dflt, sizeof dflt, "out/%s", p->sc->name);
         dir = dflt;
     }
-    code = write_plan(ctx, p, dir, o);
+    /* the layers once, for the run folder and for the store */
+    pl_buf lb[PL_EXPORT_N_LAYERS];
+    pl_outlayer ls[PL_EXPORT_N_LAYERS];
+    for (int i = 0; i < PL_EXPORT_N_LAYERS; i++)
+        pl_buf_init(&lb[i]);
+    if (pl_export_layers(ctx, p, lb, ls) != PL_OK) {
+        print_error(ctx);
+        code = PL_EXIT_BAD;
+    } else {
+        code = write_plan(ctx, p, dir, o, ls);
+    }
     long long run_id = 0;
     char dbdflt[1100];
     const char *db = o->db;
@@ -371,7 +381,7 @@ static int cmd_run(pl_ctx *ctx, const opts *o)
         snprintf(dbdflt, sizeof dbdflt, "%.*sruns.sqlite", (int)k, dir);
         db = dbdflt;
     }
-    if (!code && db && !o->no_db && pl_store_record(ctx, p, db, dir, &run_id) != PL_OK) {
+    if (!code && db && !o->no_db && pl_store_record(ctx, p, db, dir, ls, &run_id) != PL_OK) {
         print_error(ctx);
         fprintf(stderr, "planner: the plan is written to %s/ but the run is not recorded\n", dir);
         code = PL_EXIT_BAD;
@@ -392,6 +402,8 @@ static int cmd_run(pl_ctx *ctx, const opts *o)
                 printf("Recorded as run %lld in %s (planner history %s)\n", run_id, db, db);
         }
     }
+    for (int i = 0; i < PL_EXPORT_N_LAYERS; i++)
+        pl_buf_free(&lb[i]);
     pl_plan_free(ctx, p);
     return code;
 }
@@ -402,7 +414,7 @@ static int cmd_check(pl_ctx *ctx, const opts *o)
     int code = open_plan(ctx, o, o->out_dir ? PL_PLAN_REROUTE : 0, &p);
     if (code)
         return code;
-    if (o->out_dir && (code = write_plan(ctx, p, o->out_dir, o)) != PL_EXIT_OK)
+    if (o->out_dir && (code = write_plan(ctx, p, o->out_dir, o, NULL)) != PL_EXIT_OK)
         goto out;
     if (o->json) {
         if ((code = emit_json(ctx, p, 0)) != PL_EXIT_OK)
@@ -492,7 +504,7 @@ static int cmd_site(pl_ctx *ctx, const opts *o)
         pl_plan_free(ctx, p);
         return PL_EXIT_BAD;
     }
-    if (o->out_dir && (code = write_plan(ctx, p, o->out_dir, o)) != PL_EXIT_OK)
+    if (o->out_dir && (code = write_plan(ctx, p, o->out_dir, o, NULL)) != PL_EXIT_OK)
         goto out;
     if (o->lp) {
         pl_buf b;

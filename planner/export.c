@@ -804,13 +804,15 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
     if (!f)
         return pl_error(ctx, PL_NOMEM, "out of memory");
     /* 1. everything in memory first: a failure here writes nothing */
-    if ((rc = pl_export_layers(ctx, p, lb, ls)) != PL_OK)
+    if (o->layers) /* made by the caller, who records them too */
+        memcpy(ls, o->layers, sizeof ls);
+    else if ((rc = pl_export_layers(ctx, p, lb, ls)) != PL_OK)
         goto out;
     for (int i = 0; i < L_N; i++) {
-        if (!lb[i].n)
+        if (!ls[i].geojson->n)
             continue; /* no siting section: no siting files */
         snprintf(f[nf].name, sizeof f[nf].name, "%s.geojson", layer_names[i]);
-        pl_buf_putn(&f[nf++].b, lb[i].s, lb[i].n);
+        pl_buf_putn(&f[nf++].b, ls[i].geojson->s, ls[i].geojson->n);
         const pl_layer_style *st = pl_style_for(layer_names[i]);
         if (st) { /* QGIS loads NAME.qml beside NAME.geojson as the default style */
             snprintf(f[nf].name, sizeof f[nf].name, "%s.qml", layer_names[i]);

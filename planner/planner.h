@@ -563,6 +563,8 @@ typedef struct pl_export_opts {
     int kml;             /* plan.kml too */
     int png;             /* plan.png when rsvg-convert is installed */
     const char *when;    /* ISO 8601 time stamped into plan.gpkg */
+    const pl_outlayer *layers; /* the PL_EXPORT_N_LAYERS layers from pl_export_layers,
+                                  or NULL to make them */
 } pl_export_opts;
 /* Write the run folder: NAME.geojson and NAME.qml per layer, plan.gpkg,
  * plan.kml (asked), plan.svg, plan.png (when possible), report.html,
@@ -649,8 +651,10 @@ int pl_report_html(pl_ctx *ctx, const pl_plan *p, const pl_buf *svg, pl_buf *b);
 /* ==== store.c: every run kept ========================================== */
 /* Record a run (its summary, the scenario text and hashes, every layer with
  * run_id) in the store db: a SpatiaLite file (created when missing) or
- * "PG:..." (PostGIS).  One transaction: all or nothing.  *run_id: its id. */
-int pl_store_record(pl_ctx *ctx, const pl_plan *p, const char *db, const char *out_dir, long long *run_id);
+ * "PG:..." (PostGIS).  layers: as pl_export_layers made them, or NULL to
+ * make them.  One transaction: all or nothing.  *run_id: its id. */
+int pl_store_record(pl_ctx *ctx, const pl_plan *p, const char *db, const char *out_dir, const pl_outlayer *layers,
+                    long long *run_id);
 /* The runs of a store, one line each, into out. */
 int pl_store_history(pl_ctx *ctx, const char *db, pl_buf *out);
 /* What changed from run a to run b: scenario lines, data, sites added and

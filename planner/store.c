@@ -208,7 +208,8 @@ static int fill_run(pl_ctx *ctx, const pl_plan *p, const char *out_dir, long lon
     return PL_OK;
 }
 
-int pl_store_record(pl_ctx *ctx, const pl_plan *p, const char *db, const char *out_dir, long long *run_id)
+int pl_store_record(pl_ctx *ctx, const pl_plan *p, const char *db, const char *out_dir, const pl_outlayer *layers,
+                    long long *run_id)
 {
     int rc, lock_fd = -1, in_tx = 0;
     pl_buf b[PL_EXPORT_N_LAYERS];
@@ -217,7 +218,9 @@ int pl_store_record(pl_ctx *ctx, const pl_plan *p, const char *db, const char *o
     GDALDatasetH ds = NULL;
     for (int i = 0; i < PL_EXPORT_N_LAYERS; i++)
         pl_buf_init(&b[i]);
-    if ((rc = pl_export_layers(ctx, p, b, ls)) != PL_OK)
+    if (layers)
+        memcpy(ls, layers, sizeof ls);
+    else if ((rc = pl_export_layers(ctx, p, b, ls)) != PL_OK)
         goto out;
     for (int i = 0; i < PL_EXPORT_N_LAYERS; i++) {
         snprintf(names[i], sizeof names[i], PREFIX "%s", ls[i].name);
