@@ -142,6 +142,39 @@ static int build_route(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, co
     return PL_OK;
 }
 
+static int cmp_route_id(const void *a, const void *b)
+{
+    const pl_route *const *x = a, *const *y = b;
+    int c = strcmp((*x)->id, (*y)->id);
+    return c ? c : (*x > *y) - (*x < *y); /* equal ids in load order */
+}
+
+/* Every route id once (sorted, not pairwise: batches hold thousands).  The
+ * message names the first repeat in load order. */
+static int check_unique_routes(pl_ctx *ctx, const pl_routeset *rs, pl_layer *const *layers, size_t n_layers)
+{
+    if (rs->n < 2)
+        return PL_OK;
+    const pl_route **s = malloc(rs->n * sizeof *s);
+    if (!s)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    for (size_t i = 0; i < rs->n; i++)
+        s[i] = &rs->a[i];
+    qsort(s, rs->n, sizeof *s, cmp_route_id);
+    const pl_route *dup = NULL;
+    for (size_t i = 1; i < rs->n; i++)
+        if (!strcmp(s[i - 1]->id, s[i]->id) && (!dup || s[i] < dup))
+            dup = s[i];
+    free(s);
+    if (!dup)
+        return PL_OK;
+    const char *path = "?";
+    for (size_t i = 0; i < n_layers; i++)
+        if (!strcmp(layers[i]->decl->id, dup->layer_id))
+            path = layers[i]->decl->path;
+    return pl_error(ctx, PL_PARSE, "%s: layer '%s': route id '%s' is used twice", path, dup->layer_id, dup->id);
+}
+
 int pl_routes_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, size_t n_layers,
                     pl_routeset **out)
 {
@@ -161,15 +194,11 @@ int pl_routes_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers,
         const pl_layer *l = layers[i];
         if (l->decl->role != PL_ROLE_ROUTES)
             continue;
-        for (size_t j = 0; j < l->n_feats && rc == PL_OK; j++) {
-            pl_route *r = &rs->a[rs->n++];
-            rc = build_route(ctx, sc, l, &l->a_feats[j], r);
-            for (size_t k = 0; rc == PL_OK && k + 1 < rs->n; k++)
-                if (!strcmp(rs->a[k].id, r->id))
-                    rc = pl_error(ctx, PL_PARSE, "%s: layer '%s': route id '%s' is used twice",
-                                  l->decl->path, l->decl->id, r->id);
-        }
+        for (size_t j = 0; j < l->n_feats && rc == PL_OK; j++)
+            rc = build_route(ctx, sc, l, &l->a_feats[j], &rs->a[rs->n++]);
     }
+    if (rc == PL_OK)
+        rc = check_unique_routes(ctx, rs, layers, n_layers);
     if (rc != PL_OK)
         pl_routes_free(ctx, rs);
     else

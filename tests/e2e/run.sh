@@ -487,6 +487,15 @@ check "9.12 check --reroute adds a path to each blocked route" [ "$(grep -c '^re
 "$PLANNER" reroute "$W" P2025-5 >"$RESULT/rr_wz.out" 2>&1
 check "9.13 no path: the reroute names the zone that closes it off" grep -q "no path: the start lies inside airport ZSSZ" "$RESULT/rr_wz.out"
 
+python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+d['features'].append(dict(d['features'][0]))
+json.dump(d, open(sys.argv[2], 'w'))" "$DATA/proposals.geojson" "$RESULT/dup_props.geojson"
+"$PLANNER" validate "$DATA/validate.yaml" "$RESULT/dup_props.geojson" >/dev/null 2>"$RESULT/dup_props.err"
+check "9.16 a proposal id used twice: exit 2, one line naming the file and the id" sh -c "
+    [ $? -eq 2 ] && grep -q \"dup_props.geojson: layer .*: route id 'PA' is used twice\" '$RESULT/dup_props.err' && [ \$(wc -l <'$RESULT/dup_props.err') -eq 1 ]"
+
 # ---- 10. QGIS, KML, the map and the report ------------------------------------
 WZ=$RESULT/wz1
 check "10.1 plan.gpkg read by OGR: every layer, with the GeoJSON's feature count, in EPSG:4549" python3 - "$WZ" <<'PY'
