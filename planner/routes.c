@@ -570,6 +570,10 @@ static int clip_segment(pl_ctx *ctx, const pl_route *r, size_t i, const GEOSGeom
     double xs[2] = {r->x[i], r->x[i + 1]}, ys[2] = {r->y[i], r->y[i + 1]};
     if (xs[0] == xs[1] && ys[0] == ys[1])
         return 0; /* a repeated waypoint: no extent */
+    if (!ppoly) { /* zones are prepared on first use, which can fail */
+        pl_error(ctx, PL_GEOM, "cannot prepare a zone: %s", pl_libmsg(ctx));
+        return -1;
+    }
     GEOSGeometry *seg = pl_geom_line(ctx, xs, ys, 2);
     if (!seg)
         return -1;

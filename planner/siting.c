@@ -224,14 +224,19 @@ static int check_site(pl_ctx *ctx, const pl_plan *p, pl_site *s, const GEOSPrepa
         const pl_zone *z = zh.a[k];
         if (!z->rule || z->rule->vertiport == PL_VR_ALLOWED)
             continue;
+        const GEOSPreparedGeometry *pg = pl_zone_pg(ctx, z);
+        if (!pg) {
+            rc = pl_error(ctx, PL_GEOM, "zone %s: cannot prepare: %s", z->id, pl_libmsg(ctx));
+            goto out;
+        }
         if (z->rule->vertiport == PL_VR_FORBIDDEN) {
-            if (GEOSPreparedIntersects_r(h, pl_zone_pg(ctx, z), disc) == 1) {
+            if (GEOSPreparedIntersects_r(h, pg, disc) == 1) {
                 reason(s, "in %s %s (%s), where vertiports are forbidden", z->cls, z->id, z->name);
                 s->feasible = 0;
             }
         } else {
             double d = 0;
-            GEOSPreparedDistance_r(h, pl_zone_pg(ctx, z), pt, &d);
+            GEOSPreparedDistance_r(h, pg, pt, &d);
             if (d < z->rule->min_distance_m) {
                 reason(s, "%.0f m from %s %s, the rule asks at least %.0f m", d, z->cls, z->id,
                        z->rule->min_distance_m);
