@@ -33,8 +33,8 @@ endif
 PC_CFLAGS = $(shell pkg-config --cflags geos proj sqlite3 libfyaml) \
             $(patsubst -I%,-isystem %,$(shell pkg-config --cflags gdal))
 PC_LIBS   = $(shell pkg-config --libs geos proj gdal libfyaml)
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DGEOS_USE_ONLY_R_API $(OPT) $(WARN) $(SAN) $(PC_CFLAGS) $(CFLAGS) -MMD -MP
-ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DGEOS_USE_ONLY_R_API -pthread $(OPT) $(WARN) $(SAN) $(PC_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = -pthread $(SAN) $(LDFLAGS)
 
 SRC      := $(wildcard planner/*.c)
 OBJ      := $(SRC:planner/%.c=$(B)/%.o)

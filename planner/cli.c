@@ -39,6 +39,7 @@ typedef struct opts {
     int firmware;          /* fence --firmware: 12 PX4, 3 ArduPilot (QGC codes) */
     int no_db;             /* run --no-db */
     int timing;            /* validate --timing */
+    int threads;           /* validate --threads N (0: one per processor) */
 } opts;
 
 typedef struct command {
@@ -98,7 +99,7 @@ static const command commands[] = {
      "dropped, routes whose verdict changed, coverage and conflicts."},
     {"validate", cmd_validate,
      "planner validate SCENARIO PROPOSALS... [--input-crs wgs84|gcj02|bd09] [--json] [--geojson FILE] [--reroute]\n"
-     "                 [--timing]",
+     "                 [--threads N] [--timing]",
      "Validate route proposals (LineStrings in any format GDAL reads: GeoJSON, GPKG,\n"
      "KML, ...; one or thousands, the zone index built once) against every zone, the\n"
      "aircraft class's height rule, the vertiports at their ends, the scenario's\n"
@@ -112,6 +113,8 @@ static const command commands[] = {
      "--geojson FILE writes the proposals coloured by verdict. --reroute adds the\n"
      "shortest conflict-free path to each rejected proposal. --timing prints where\n"
      "the time went (loading and indexing, reading, checking) on stderr.\n"
+     "--threads N checks on N threads (default: one per processor); the answers\n"
+     "do not depend on it.\n"
      "Exit 0 when all are approved, 1 when any is rejected, 2 on bad input."},
     {"reroute", cmd_reroute, "planner reroute SCENARIO ROUTE [--margin M] [--geojson FILE] [--json]",
      "The shortest path between ROUTE's end points that avoids every forbidden zone\n"
@@ -755,7 +758,7 @@ static int cmd_validate(pl_ctx *ctx, const opts *o)
     if (pl_proposals_load(ctx, p, o->files, o->n_files, o->shift, &decls, &layers, &props) != PL_OK ||
         pl_export_lonlat(ctx, p, 0, 0, &lon, &lat) != PL_OK ||
         !(res = calloc(props->n ? props->n : 1, sizeof *res)) || (t2 = now_ms(), 0) ||
-        pl_validate(ctx, p, props, res) != PL_OK) {
+        pl_validate(ctx, p, props, res, o->threads) != PL_OK) {
         if (!pl_errcode(ctx))
             pl_error(ctx, PL_NOMEM, "out of memory");
         print_error(ctx);
@@ -1008,6 +1011,15 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
             o.db = argv[i];
         } else if (!strcmp(a, "--timing") && c->fn == cmd_validate) {
             o.timing = 1;
+        } else if (!strcmp(a, "--threads") && c->fn == cmd_validate) {
+            char *end = NULL;
+            long v = ++i < argc ? strtol(argv[i], &end, 10) : 0;
+            if (i >= argc || !end || *end || end == argv[i] || v < 1 || v > 64) {
+                fprintf(stderr, "planner validate: --threads takes a whole number from 1 to 64, got '%s'\n",
+                        i < argc ? argv[i] : "");
+                return PL_EXIT_BAD;
+            }
+            o.threads = (int)v;
         } else if (!strcmp(a, "--no-db") && c->fn == cmd_run) {
             o.no_db = 1;
         } else if (!strcmp(a, "--reroute") && (c->fn == cmd_check || c->fn == cmd_validate)) {

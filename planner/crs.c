@@ -2,7 +2,7 @@
  * crs.c - PROJ: transformers between a layer's CRS and the working CRS, and
  * from the working CRS back to WGS84 lon/lat.  The only file calling proj_*.
  *
- * Entry points: pl_crs_xform, pl_crs_pipeline, pl_crs_trans, pl_crs_trans_geom,
+ * Entry points: pl_crs_xform, pl_crs_pipeline, pl_crs_share, pl_crs_trans, pl_crs_trans_geom,
  * pl_crs_check_metric, pl_crs_cache_free, pl_crs_gcj02_to_wgs84,
  * pl_crs_bd09_to_wgs84, pl_crs_wgs84_to_gcj02.
  *
@@ -85,6 +85,20 @@ pl_xform *pl_crs_xform(pl_ctx *ctx, const char *src, const char *dst)
         return NULL;
     }
     return cache_add(ctx, src, dst, pj);
+}
+
+int pl_crs_share(pl_ctx *dst, pl_ctx *src)
+{
+    for (pl_xform *x = *pl_ctx_xforms(src); x; x = x->next) {
+        if (cache_find(dst, x->src, x->dst))
+            continue;
+        PJ *pj = proj_clone(pl_proj(dst), x->pj); /* the same operation, no new search */
+        if (!pj)
+            return pl_error(dst, PL_CRS, "cannot copy the transformation to %s: %s", x->dst, pl_libmsg(dst));
+        if (!cache_add(dst, x->src, x->dst, pj))
+            return pl_errcode(dst);
+    }
+    return PL_OK;
 }
 
 pl_xform *pl_crs_pipeline(pl_ctx *ctx, const char *def)

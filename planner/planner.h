@@ -241,6 +241,9 @@ pl_xform *pl_crs_xform(pl_ctx *ctx, const char *src_def, const char *dst_def);
 /* A PROJ operation given as a pipeline string (e.g. a local projection of
  * lon/lat degrees), created without the CRS database and cached. */
 pl_xform *pl_crs_pipeline(pl_ctx *ctx, const char *def);
+/* Copy src's cached transformers into dst (a worker's ctx): clones, not
+ * new searches of the PROJ database. */
+int pl_crs_share(pl_ctx *dst, pl_ctx *src);
 /* Transform n points in place.  Returns PL_OK or PL_CRS (naming what). */
 int pl_crs_trans(pl_ctx *ctx, pl_xform *xf, double *x, double *y, size_t n);
 /* Transform a GEOS geometry; Returns: a new geometry or NULL. */
@@ -442,6 +445,20 @@ enum { PL_CHECK_NO_CLEARANCE = 1, PL_CHECK_NO_OVERLAP = 2 };
 int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx, int flags,
                    pl_route_result *res, pl_conflict **c, size_t *n_c, size_t *cap);
 
+/* Make the zone set safe to check from several threads at once: the zone
+ * index built and the ring runs of big zones made now, so that checks
+ * afterwards only read.  Each thread still needs its own ctx. */
+int pl_routes_share(pl_ctx *ctx, const pl_zoneset *zs);
+
+/* A polygon's rings in runs with boxes, for queries that only read (any
+ * number of threads).  Owner: the caller, pl_region_free(). */
+typedef struct pl_region pl_region;
+pl_region *pl_region_new(pl_ctx *ctx, const GEOSGeometry *poly);
+void pl_region_free(pl_region *rg);
+/* Length of r's centreline inside rg, boundary included (what the length
+ * of a GEOS intersection gives).  -1 out of memory. */
+double pl_route_length_in(const pl_route *r, const pl_region *rg);
+
 /* ==== siting.c: vertiport feasibility, choice, network ================== */
 typedef struct pl_site {
     char *id, *name, *kind;   /* kind: candidate kind (pier, hospital, ...) */
@@ -526,8 +543,11 @@ typedef struct pl_proposal_result {
  * route set.  Ownership: *out, pl_routes_free(); layers kept in *layers. */
 int pl_proposals_load(pl_ctx *ctx, const struct pl_plan *p, char **files, size_t n_files, int shift,
                       pl_layer_decl **decls, pl_layer ***layers, pl_routeset **out);
-/* Validate every proposal; out has one entry per proposal. */
-int pl_validate(pl_ctx *ctx, const struct pl_plan *p, pl_routeset *props, pl_proposal_result *out);
+/* Validate every proposal; out has one entry per proposal.  threads: how
+ * many to check with (0: one per online processor); the results do not
+ * depend on it. */
+int pl_validate(pl_ctx *ctx, const struct pl_plan *p, pl_routeset *props, pl_proposal_result *out,
+                int threads);
 void pl_proposal_result_free(pl_proposal_result *r);
 
 /* ==== plan.c: one run =================================================== */

@@ -2,7 +2,8 @@
  * routes.c - routes as 3D corridors, checked against every zone.
  *
  * Entry points: pl_routes_build, pl_routes_free, pl_routes_check,
- * pl_route_check, pl_route_band_in, pl_verdict_names.
+ * pl_route_check, pl_route_band_in, pl_routes_share, pl_region_new,
+ * pl_region_free, pl_route_length_in, pl_verdict_names.
  *
  * A route is a polyline of waypoints (x, y in the working CRS; altitude in
  * metres, linear between waypoints) with a corridor half-width w and an
@@ -266,7 +267,8 @@ typedef struct rings {
 } rings;
 
 #define CHUNK 32
-#define BIG_ZONE_PTS 256 /* zones with more points keep their rings between routes */
+#define BIG_ZONE_PTS 32 /* zones with more points keep their rings between routes (footprint-like
+                           zones of a few corners are cheaper to read again than to keep) */
 
 static void rings_free(rings *rg)
 {
@@ -307,6 +309,15 @@ static int rings_chunk(rings *rg)
             rg->n_chunks++;
         }
     return 0;
+}
+
+static double seg_rect_dist(double ax, double ay, double bx, double by, const double e[4]);
+
+/* 1 when run c's box lies farther than w from the segment a-b (a finer
+ * test than boxes for a long diagonal segment, whose box takes in much) */
+static int chunk_far(const rings *rg, size_t c, double ax, double ay, double bx, double by, double w)
+{
+    return seg_rect_dist(ax, ay, bx, by, rg->cb + 4 * c) > w;
 }
 
 /* 1 when run c's box misses the box x0..x1, y0..y1 */
@@ -380,7 +391,8 @@ static double pt_seg_dist(double px, double py, double ax, double ay, double bx,
     double ex = bx - ax, ey = by - ay, l2 = ex * ex + ey * ey;
     double u = l2 > 0 ? ((px - ax) * ex + (py - ay) * ey) / l2 : 0;
     u = u < 0 ? 0 : (u > 1 ? 1 : u);
-    return hypot(ax + u * ex - px, ay + u * ey - py);
+    double qx = ax + u * ex - px, qy = ay + u * ey - py;
+    return sqrt(qx * qx + qy * qy); /* hypot's care for overflow is not needed at map scale, and it is slow */
 }
 
 /* 1 inside or on the boundary (within tol), 0 outside. */
@@ -419,7 +431,7 @@ static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
     double qx0 = fmin(ax, ax + dx) - tol, qx1 = fmax(ax, ax + dx) + tol;
     double qy0 = fmin(ay, ay + dy) - tol, qy1 = fmax(ay, ay + dy) + tol;
     for (size_t c = 0; c < rg->n_chunks; c++) {
-        if (chunk_misses(rg, c, qx0, qy0, qx1, qy1))
+        if (chunk_misses(rg, c, qx0, qy0, qx1, qy1) || chunk_far(rg, c, ax, ay, ax + dx, ay + dy, tol))
             continue; /* no edge of the run can cross or touch the segment */
         for (size_t j = rg->cj[2 * c]; j < rg->cj[2 * c + 1]; j++) {
             double cx = rg->xy[2 * j], cy = rg->xy[2 * j + 1];
@@ -427,7 +439,7 @@ static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
             double den = dx * ey - dy * ex, wx = cx - ax, wy = cy - ay;
             double tt[2];
             int m = 0;
-            if (fabs(den) > 1e-12 * len * hypot(ex, ey)) {
+            if (fabs(den) > 1e-12 * len * sqrt(ex * ex + ey * ey)) {
                 double ts = (wx * ey - wy * ex) / den, us = (wx * dy - wy * dx) / den;
                 if (us >= -1e-12 && us <= 1 + 1e-12 && ts >= 0 && ts <= 1)
                     tt[m++] = ts;
@@ -519,7 +531,7 @@ static int corridor_direct(const pl_route *r, size_t i, const rings *rg, double 
         rc = tvec_add(&iv, &n, &cap, in.a[k].t0, in.a[k].t1);
     free(in.a);
     for (size_t ch = 0; !rc && ch < rg->n_chunks; ch++) {
-        if (chunk_misses(rg, ch, bx0, by0, bx1, by1))
+        if (chunk_misses(rg, ch, bx0, by0, bx1, by1) || chunk_far(rg, ch, ax, ay, ax + dx, ay + dy, w))
             continue;
         for (size_t j = rg->cj[2 * ch]; !rc && j < rg->cj[2 * ch + 1]; j++) {
             double cx = rg->xy[2 * j], cy = rg->xy[2 * j + 1], ex = rg->xy[2 * j + 2] - cx, ey = rg->xy[2 * j + 3] - cy;
@@ -529,7 +541,7 @@ static int corridor_direct(const pl_route *r, size_t i, const rings *rg, double 
             double t0, t1;
             if (disc_interval(ax, ay, dx, dy, cx, cy, w, &t0, &t1))
                 rc = tvec_add(&iv, &n, &cap, t0, t1);
-            double L = hypot(ex, ey);
+            double L = sqrt(ex * ex + ey * ey);
             if (rc || L <= 0)
                 continue;
             /* the rectangle: 0 <= along <= L and |across| <= w, both linear in t */
@@ -890,7 +902,7 @@ static int route_within_rings(const pl_route *r, const rings *rg, double w)
         double ax = r->x[i], ay = r->y[i], bx = r->x[i + 1], by = r->y[i + 1];
         double x0 = fmin(ax, bx) - w, x1 = fmax(ax, bx) + w, y0 = fmin(ay, by) - w, y1 = fmax(ay, by) + w;
         for (size_t c = 0; c < rg->n_chunks; c++) {
-            if (chunk_misses(rg, c, x0, y0, x1, y1))
+            if (chunk_misses(rg, c, x0, y0, x1, y1) || chunk_far(rg, c, ax, ay, bx, by, w))
                 continue;
             for (size_t j = rg->cj[2 * c]; j < rg->cj[2 * c + 1]; j++)
                 if (seg_seg_dist(ax, ay, bx, by, rg->xy[2 * j], rg->xy[2 * j + 1], rg->xy[2 * j + 2],
@@ -1017,42 +1029,31 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
     for (size_t k = 0; k < c.n; k++) {
         const pl_zone *z = c.a[k];
         int sev = pl_zone_route_severity(z);
-        /* touching (distance == w) counts as overlap; big zones answer from
-         * their kept rings */
+        /* touching (distance == w) counts as overlap.  Every answer comes
+         * from the zone's ring runs (kept for big zones, built here for
+         * small ones): plain reads of the zone, no lazily built GEOS state,
+         * so checks may run in several threads at once. */
         rings own = {0};
-        const rings *rgp = NULL;
-        char within;
-        if (GEOSGetNumCoordinates_r(h, z->g) > BIG_ZONE_PTS) {
-            if (!(rgp = zone_rings(ctx, zs, z, &own))) {
-                rings_free(&own);
-                rc = pl_error(ctx, PL_NOMEM, "out of memory");
-                goto out;
-            }
-            within = (char)route_within_rings(r, rgp, r->half_width_m);
-        } else {
-            const GEOSPreparedGeometry *pg = pl_zone_pg(ctx, z);
-            within = pg ? GEOSPreparedDistanceWithin_r(h, pg, r->line, r->half_width_m) : 2;
-        }
-        if (within == 2) {
-            rc = pl_error(ctx, PL_GEOM, "route %s, zone %s: distance failed: %s", r->id, z->id,
-                          pl_libmsg(ctx));
+        const rings *rgp = zone_rings(ctx, zs, z, &own);
+        if (!rgp) {
+            rings_free(&own);
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
             goto out;
         }
-        if (!within)
+        if (!route_within_rings(r, rgp, r->half_width_m)) {
+            rings_free(&own);
             continue;
+        }
         excl[n_excl++] = z;
-        if (sev == 0)
+        if (sev == 0) {
+            rings_free(&own);
             continue;
+        }
         double vlo, vhi;
         vertical_extent(z, &vlo, &vhi);
 
         /* 1. where the corridor meets the zone: centreline within w of it */
         cor.n = ins.n = 0;
-        if (!rgp && !(rgp = zone_rings(ctx, zs, z, &own))) {
-            rings_free(&own);
-            rc = pl_error(ctx, PL_NOMEM, "out of memory");
-            goto out;
-        }
         for (size_t i = 0; i + 1 < r->n_pts && rc == PL_OK; i++) {
             if (r->x[i] == r->x[i + 1] && r->y[i] == r->y[i + 1])
                 continue;
@@ -1069,8 +1070,8 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
             size_t i = cor.a[j].seg;
             if (j > 0 && cor.a[j - 1].seg == i)
                 continue;
-            if (clip_segment(ctx, r, i, z->g, pl_zone_pg(ctx, z), rgp, &ins))
-                rc = pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
+            if ((r->x[i] != r->x[i + 1] || r->y[i] != r->y[i + 1]) && clip_direct(r, i, rgp, &ins))
+                rc = pl_error(ctx, PL_NOMEM, "out of memory");
         }
         rings_free(&own);
         if (rc != PL_OK)
@@ -1123,6 +1124,68 @@ out:
     free(excl);
     free(cum);
     return rc;
+}
+
+int pl_routes_share(pl_ctx *ctx, const pl_zoneset *zs)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    if (zs->n_indexed) { /* GEOS builds its tree on the first query */
+        GEOSGeometry *pt = pl_geom_point(ctx, zs->a[0].env[0], zs->a[0].env[1]);
+        if (!pt)
+            return pl_errcode(ctx);
+        pl_zonelist l = {0};
+        pl_zones_collect(ctx, zs, pt, &l);
+        GEOSGeom_destroy_r(h, pt);
+        free(l.a);
+        if (l.oom)
+            return pl_error(ctx, PL_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < zs->n; i++) {
+        const pl_zone *z = &zs->a[i];
+        rings own = {0};
+        if (z->g && GEOSGetNumCoordinates_r(h, z->g) > BIG_ZONE_PTS && !zone_rings(ctx, zs, z, &own)) {
+            rings_free(&own);
+            return pl_error(ctx, PL_NOMEM, "out of memory");
+        }
+    }
+    return PL_OK;
+}
+
+struct pl_region {
+    rings rg;
+};
+
+pl_region *pl_region_new(pl_ctx *ctx, const GEOSGeometry *poly)
+{
+    pl_region *r = calloc(1, sizeof *r);
+    if (!r || rings_of(ctx, &r->rg, poly) || rings_chunk(&r->rg)) {
+        pl_region_free(r);
+        pl_error(ctx, PL_NOMEM, "out of memory");
+        return NULL;
+    }
+    return r;
+}
+
+void pl_region_free(pl_region *r)
+{
+    if (!r)
+        return;
+    rings_free(&r->rg);
+    free(r);
+}
+
+double pl_route_length_in(const pl_route *r, const pl_region *rg)
+{
+    pvec v = {0};
+    for (size_t i = 0; i + 1 < r->n_pts; i++)
+        if ((r->x[i] != r->x[i + 1] || r->y[i] != r->y[i + 1]) && clip_direct(r, i, &rg->rg, &v)) {
+            free(v.a);
+            return -1;
+        }
+    normalise(&v);
+    double len = pieces_len(r, &v);
+    free(v.a);
+    return len;
 }
 
 static int cmp_conflict(const void *a, const void *b)

@@ -19,9 +19,12 @@
 #include "planner.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *const pl_proposal_verdict_names[] = {"approved", "approved with warnings", "rejected", NULL};
 
@@ -217,78 +220,212 @@ static void check_ends(pl_ctx *ctx, const pl_plan *p, const pl_route *r, pl_prop
     }
 }
 
-int pl_validate(pl_ctx *ctx, const pl_plan *p, pl_routeset *props, pl_proposal_result *out)
+/* One proposal, every check.  cv, n_c, cap: the caller's conflict buffer,
+ * reused from proposal to proposal. */
+static int check_one(pl_ctx *ctx, const pl_plan *p, const pl_route *r, size_t i, const pl_region *water,
+                     pl_proposal_result *res, pl_conflict **cv, size_t *cap)
+{
+    pl_route_result rr;
+    size_t n_c = 0;
+    int rc = pl_route_check(ctx, p->zones, r, i, PL_CHECK_NO_CLEARANCE | PL_CHECK_NO_OVERLAP, &rr, cv, &n_c,
+                            cap);
+    if (rc != PL_OK)
+        return rc;
+    for (size_t k = 0; k < n_c; k++) {
+        const pl_conflict *c = &(*cv)[k];
+        char a[64], b[64];
+        ll(ctx, p, c->entry[0], c->entry[1], a, sizeof a);
+        ll(ctx, p, c->exit[0], c->exit[1], b, sizeof b);
+        add_reason(res, c->blocking, "zone", c->zone->id,
+                   "%s %s (%s, rule %s): %.1f m %s, from %s at %.0f m to %s at %.0f m, altitude "
+                   "overlap %.1f-%.1f m", c->zone->cls, c->zone->id, c->zone->name,
+                   c->zone->rule ? pl_route_rule_names[c->zone->rule->route] : "forbidden",
+                   c->enters ? c->length_inside_m : c->corridor_length_m,
+                   c->enters ? "inside" : "of corridor overlap", a, c->entry[2], b, c->exit[2],
+                   c->alt_lo_m, c->alt_hi_m);
+    }
+    check_ends(ctx, p, r, res);
+    if ((rc = check_separation(ctx, p, r, res)) != PL_OK)
+        return rc;
+    if (water) {
+        if ((res->over_water_m = pl_route_length_in(r, water)) < 0)
+            return pl_error(ctx, PL_NOMEM, "out of memory");
+        if (res->over_water_m > 0)
+            add_reason(res, -1, "ground_risk", NULL, "%.0f m of %.0f m over water", res->over_water_m,
+                       r->length_m);
+    }
+    res->verdict = res->n_block ? PL_P_REJECTED : res->n_warn ? PL_P_WARNINGS : PL_P_APPROVED;
+    return PL_OK;
+}
+
+/* ==== the batch, on several threads ======================================= */
+
+#define BLOCK 32 /* proposals a worker takes at a time */
+
+typedef struct batch {
+    const pl_plan *p;
+    pl_routeset *props;
+    pl_proposal_result *out;
+    const pl_region *water;
+    atomic_size_t next;   /* first proposal no worker has taken */
+    atomic_size_t done;   /* proposals finished, for progress */
+    atomic_int stop;      /* a worker failed: the others stop */
+} batch;
+
+typedef struct worker {
+    batch *b;
+    pl_ctx *ctx;          /* the worker's own (GEOS handle, PROJ context, error) */
+    int report;           /* this worker shows progress (the calling thread) */
+    int rc;
+    size_t failed_at;     /* proposal whose check failed */
+    pthread_t tid;
+} worker;
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    batch *b = w->b;
+    pl_conflict *cv = NULL;
+    size_t cap = 0, n = b->props->n;
+    w->rc = PL_OK;
+    while (!atomic_load(&b->stop)) {
+        size_t from = atomic_fetch_add(&b->next, BLOCK);
+        if (from >= n)
+            break;
+        size_t to = from + BLOCK < n ? from + BLOCK : n;
+        for (size_t i = from; i < to; i++) {
+            if ((w->rc = check_one(w->ctx, b->p, &b->props->a[i], i, b->water, &b->out[i], &cv, &cap)) != PL_OK) {
+                w->failed_at = i;
+                atomic_store(&b->stop, 1);
+                break;
+            }
+        }
+        if (w->rc != PL_OK)
+            break;
+        size_t d = atomic_fetch_add(&b->done, to - from) + (to - from);
+        if (w->report && n >= 1000)
+            pl_progress(w->ctx, "validating proposals: %zu of %zu", d, n);
+    }
+    free(cv);
+    return NULL;
+}
+
+/* Shared geometry read by every worker: GEOS fills some caches (the
+ * envelope) on first use, so fill them before the threads start. */
+static void touch_shared(pl_ctx *ctx, const pl_plan *p)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    double x;
+    for (size_t q = 0; p->routes && q < p->routes->n; q++)
+        GEOSGeom_getXMin_r(h, p->routes->a[q].line, &x);
+}
+
+int pl_validate(pl_ctx *ctx, const pl_plan *p, pl_routeset *props, pl_proposal_result *out, int threads)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     int rc = PL_OK;
-    pl_conflict *cv = NULL;
-    size_t n_c = 0, cap = 0;
-    GEOSGeometry *water = NULL;
-    /* the water, once, for ground risk */
+    pl_region *water = NULL;
+    /* the water, once, for ground risk: its rings in runs, read by every
+     * worker */
     {
         size_t n = 0;
         GEOSGeometry **a = calloc(64, sizeof *a);
-        for (size_t i = 0; a && i < p->n_layers && n < 64; i++) {
+        if (!a)
+            return pl_error(ctx, PL_NOMEM, "out of memory");
+        for (size_t i = 0; i < p->n_layers && n < 64; i++) {
             if (p->layers[i]->decl->role != PL_ROLE_WATER)
                 continue;
             for (size_t k = 0; k < p->layers[i]->n_feats && n < 64; k++) {
                 const pl_feature *f = &p->layers[i]->a_feats[k];
-                if (strcmp(pl_feature_str(f, "kind", ""), "island"))
-                    a[n++] = GEOSGeom_clone_r(h, f->g);
+                if (strcmp(pl_feature_str(f, "kind", ""), "island") && (a[n] = GEOSGeom_clone_r(h, f->g)))
+                    n++;
             }
         }
-        if (a && n) {
+        if (n) {
             GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, a, (unsigned)n);
-            water = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
+            GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
             if (coll)
                 GEOSGeom_destroy_r(h, coll);
+            else
+                for (size_t k = 0; k < n; k++)
+                    GEOSGeom_destroy_r(h, a[k]);
+            if (!u)
+                rc = pl_error(ctx, PL_GEOM, "the water layers cannot be merged: %s", pl_libmsg(ctx));
+            else if (!(water = pl_region_new(ctx, u)))
+                rc = pl_errcode(ctx);
+            if (u)
+                GEOSGeom_destroy_r(h, u);
         }
         free(a);
+        if (rc != PL_OK)
+            return rc;
     }
-    for (size_t i = 0; i < props->n && rc == PL_OK; i++) {
-        const pl_route *r = &props->a[i];
-        pl_proposal_result *res = &out[i];
-        if (props->n >= 1000 && i % 500 == 0)
-            pl_progress(ctx, "validating proposals: %zu of %zu", i, props->n);
-        pl_route_result rr;
-        size_t first = n_c;
-        if ((rc = pl_route_check(ctx, p->zones, r, i, PL_CHECK_NO_CLEARANCE | PL_CHECK_NO_OVERLAP, &rr, &cv,
-                                 &n_c, &cap)) != PL_OK)
-            break;
-        for (size_t k = first; k < n_c; k++) {
-            const pl_conflict *c = &cv[k];
-            char a[64], b[64];
-            ll(ctx, p, c->entry[0], c->entry[1], a, sizeof a);
-            ll(ctx, p, c->exit[0], c->exit[1], b, sizeof b);
-            add_reason(res, c->blocking, "zone", c->zone->id,
-                       "%s %s (%s, rule %s): %.1f m %s, from %s at %.0f m to %s at %.0f m, altitude "
-                       "overlap %.1f-%.1f m", c->zone->cls, c->zone->id, c->zone->name,
-                       c->zone->rule ? pl_route_rule_names[c->zone->rule->route] : "forbidden",
-                       c->enters ? c->length_inside_m : c->corridor_length_m,
-                       c->enters ? "inside" : "of corridor overlap", a, c->entry[2], b, c->exit[2],
-                       c->alt_lo_m, c->alt_hi_m);
-            if (cv[k].overlap)
-                GEOSGeom_destroy_r(h, cv[k].overlap);
-        }
-        n_c = first;
-        check_ends(ctx, p, r, res);
-        if ((rc = check_separation(ctx, p, r, res)) != PL_OK)
-            break;
-        if (water) {
-            GEOSGeometry *w = GEOSIntersection_r(h, r->line, water);
-            if (w) {
-                GEOSLength_r(h, w, &res->over_water_m);
-                GEOSGeom_destroy_r(h, w);
-            }
-            if (res->over_water_m > 0)
-                add_reason(res, -1, "ground_risk", NULL, "%.0f m of %.0f m over water", res->over_water_m,
-                           r->length_m);
-        }
-        res->verdict = res->n_block ? PL_P_REJECTED : res->n_warn ? PL_P_WARNINGS : PL_P_APPROVED;
+    if ((rc = pl_routes_share(ctx, p->zones)) != PL_OK) {
+        pl_region_free(water);
+        return rc;
     }
-    free(cv);
-    if (water)
-        GEOSGeom_destroy_r(h, water);
+    touch_shared(ctx, p);
+    /* the reasons' lon/lat: made here once, cloned into each worker */
+    if (!pl_crs_xform(ctx, p->sc->work_crs, "EPSG:4326")) {
+        pl_region_free(water);
+        return pl_errcode(ctx);
+    }
+
+    if (threads <= 0) {
+        long np = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = np > 0 ? (int)np : 1;
+    }
+    if (threads > 64)
+        threads = 64;
+    if ((size_t)threads > (props->n + BLOCK - 1) / BLOCK)
+        threads = (int)((props->n + BLOCK - 1) / BLOCK); /* no idle workers */
+    if (threads < 1)
+        threads = 1;
+
+    batch b = {.p = p, .props = props, .out = out, .water = water};
+    atomic_init(&b.next, 0);
+    atomic_init(&b.done, 0);
+    atomic_init(&b.stop, 0);
+    worker *w = calloc((size_t)threads, sizeof *w);
+    if (!w) {
+        pl_region_free(water);
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    }
+    /* worker 0 is this thread with this ctx; the others get their own */
+    int started = 1;
+    w[0] = (worker){.b = &b, .ctx = ctx, .report = 1};
+    for (int t = 1; t < threads; t++) {
+        w[t] = (worker){.b = &b};
+        if (!(w[t].ctx = pl_ctx_new()))
+            break;
+        if (pl_crs_share(w[t].ctx, ctx) != PL_OK) { /* PROJ's searches are slow: clone */
+            pl_ctx_free(w[t].ctx);
+            w[t].ctx = NULL;
+            break;
+        }
+        if (pthread_create(&w[t].tid, NULL, work, &w[t])) {
+            pl_ctx_free(w[t].ctx);
+            w[t].ctx = NULL;
+            break;
+        }
+        started++;
+    }
+    work(&w[0]);
+    for (int t = 1; t < started; t++)
+        pthread_join(w[t].tid, NULL);
+    /* the failure of the earliest proposal, whichever worker met it */
+    int first = -1;
+    for (int t = 0; t < started; t++)
+        if (w[t].rc != PL_OK && (first < 0 || w[t].failed_at < w[first].failed_at))
+            first = t;
+    if (first > 0)
+        rc = pl_error(ctx, w[first].rc, "%s", pl_errmsg(w[first].ctx));
+    else if (first == 0)
+        rc = w[0].rc;
+    for (int t = 1; t < started; t++)
+        pl_ctx_free(w[t].ctx);
+    free(w);
+    pl_region_free(water);
     pl_progress_end(ctx);
     return rc;
 }

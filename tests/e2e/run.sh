@@ -496,6 +496,36 @@ json.dump(d, open(sys.argv[2], 'w'))" "$DATA/proposals.geojson" "$RESULT/dup_pro
 check "9.16 a proposal id used twice: exit 2, one line naming the file and the id" sh -c "
     [ $? -eq 2 ] && grep -q \"dup_props.geojson: layer .*: route id 'PA' is used twice\" '$RESULT/dup_props.err' && [ \$(wc -l <'$RESULT/dup_props.err') -eq 1 ]"
 
+python3 - "$RESULT/batch.geojson" <<'PY'
+import json, random, sys
+rnd = random.Random(20251128)
+fs = []
+for i in range(1500):  # random proposals over Wuzhong: lakes, hills, airport zones, the 6 routes
+    n = rnd.randint(2, 5)
+    x, y = rnd.uniform(120.25, 120.65), rnd.uniform(31.0, 31.3)
+    pts = [[x, y]]
+    for _ in range(n - 1):
+        x += rnd.uniform(-0.05, 0.05); y += rnd.uniform(-0.05, 0.05)
+        pts.append([round(x, 6), round(y, 6)])
+    fs.append({'type': 'Feature', 'properties': {'id': 'B%04d' % i, 'altitude_m': rnd.choice([60, 100, 200])},
+               'geometry': {'type': 'LineString', 'coordinates': pts}})
+json.dump({'type': 'FeatureCollection', 'features': fs}, open(sys.argv[1], 'w'))
+PY
+"$PLANNER" validate "$W" "$RESULT/batch.geojson" --json --threads 1 >"$RESULT/batch1.json" 2>/dev/null
+"$PLANNER" validate "$W" "$RESULT/batch.geojson" --json --threads 3 >"$RESULT/batch3.json" 2>/dev/null
+check "9.17 1,500 proposals over Wuzhong on 1 and on 3 threads: the same bytes, every kind of reason among them" sh -c "
+    cmp -s '$RESULT/batch1.json' '$RESULT/batch3.json' && python3 - '$RESULT/batch3.json' <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d['results']) == 1500
+zoned = sum(any(c['kind'] == 'zone' for c in r['reasons']) for r in d['results'])
+assert 100 < zoned < 1500, zoned  # some cross zones, some do not
+kinds = {c['kind'] for r in d['results'] for c in r['reasons']}
+assert {'zone', 'ground_risk', 'separation', 'vertiport'} <= kinds, kinds
+PY"
+"$PLANNER" validate "$V" "$DATA/proposals.geojson" --threads 0 >/dev/null 2>"$RESULT/threads0.err"
+check "9.18 --threads 0: exit 2, the range named" sh -c "[ $? -eq 2 ] && grep -q 'from 1 to 64' '$RESULT/threads0.err'"
+
 # ---- 10. QGIS, KML, the map and the report ------------------------------------
 WZ=$RESULT/wz1
 check "10.1 plan.gpkg read by OGR: every layer, with the GeoJSON's feature count, in EPSG:4549" python3 - "$WZ" <<'PY'
