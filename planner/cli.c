@@ -950,11 +950,14 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
     const char *pe = getenv("PLANNER_PROGRESS");
     pl_progress_enable(ctx, !(pe && !strcmp(pe, "0")));
     opts o = {0};
+    if (c->fn == cmd_validate && !(o.files = calloc((size_t)argc, sizeof *o.files)))
+        return PL_EXIT_BAD; /* proposal files, gathered in argv order */
     o.margin_m = PL_REROUTE_MARGIN_M; /* reroute: kept beyond the half-width from every zone */
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage_cmd(stdout, c);
+            free(o.files);
             return PL_EXIT_OK;
         } else if (!strcmp(a, "--json")) {
             o.json = 1;
@@ -963,7 +966,7 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
         } else if ((!strcmp(a, "--explain") || !strcmp(a, "--lp")) && c->fn == cmd_site) {
             if (++i >= argc || !*argv[i]) {
                 fprintf(stderr, "planner site: %s needs a value\n", a);
-                return PL_EXIT_BAD;
+                goto bad;
             }
             if (!strcmp(a, "--lp"))
                 o.lp = argv[i];
@@ -979,34 +982,34 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
                 o.shift = 2;
             else {
                 fprintf(stderr, "planner validate: --input-crs takes wgs84, gcj02 or bd09, got '%s'\n", v);
-                return PL_EXIT_BAD;
+                goto bad;
             }
         } else if (!strcmp(a, "--format") && c->fn == cmd_zones) {
             const char *v = ++i < argc ? argv[i] : "";
             o.zone_format = !strcmp(v, "ed269") ? PL_ZONEX_ED269 : !strcmp(v, "ed318") ? PL_ZONEX_ED318 : 0;
             if (!o.zone_format) {
                 fprintf(stderr, "planner zones: --format takes ed269 or ed318, got '%s'\n", v);
-                return PL_EXIT_BAD;
+                goto bad;
             }
         } else if (!strcmp(a, "--firmware") && c->fn == cmd_fence) {
             const char *v = ++i < argc ? argv[i] : "";
             o.firmware = !strcmp(v, "px4") ? 12 : !strcmp(v, "ardupilot") ? 3 : 0;
             if (!o.firmware) {
                 fprintf(stderr, "planner fence: --firmware takes px4 or ardupilot, got '%s'\n", v);
-                return PL_EXIT_BAD;
+                goto bad;
             }
         } else if (!strcmp(a, "--format") && (c->fn == cmd_run || c->fn == cmd_check)) {
             const char *v = ++i < argc ? argv[i] : "";
             if (strcmp(v, "kml")) {
                 fprintf(stderr, "planner %s: --format takes kml (GeoJSON, GeoPackage, SVG and HTML are "
                                 "always written), got '%s'\n", c->name, v);
-                return PL_EXIT_BAD;
+                goto bad;
             }
             o.kml = 1;
         } else if (!strcmp(a, "--db") && c->fn == cmd_run) {
             if (++i >= argc || !*argv[i]) {
                 fprintf(stderr, "planner run: --db needs a file or PG:connection\n");
-                return PL_EXIT_BAD;
+                goto bad;
             }
             o.db = argv[i];
         } else if (!strcmp(a, "--timing") && c->fn == cmd_validate) {
@@ -1017,7 +1020,7 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
             if (i >= argc || !end || *end || end == argv[i] || v < 1 || v > 64) {
                 fprintf(stderr, "planner validate: --threads takes a whole number from 1 to 64, got '%s'\n",
                         i < argc ? argv[i] : "");
-                return PL_EXIT_BAD;
+                goto bad;
             }
             o.threads = (int)v;
         } else if (!strcmp(a, "--no-db") && c->fn == cmd_run) {
@@ -1027,7 +1030,7 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
         } else if ((!strcmp(a, "--geojson") || !strcmp(a, "--margin")) && c->fn != cmd_layers) {
             if (++i >= argc || !*argv[i]) {
                 fprintf(stderr, "planner %s: %s needs a value\n", c->name, a);
-                return PL_EXIT_BAD;
+                goto bad;
             }
             if (!strcmp(a, "--geojson")) {
                 o.geojson = argv[i];
@@ -1036,56 +1039,34 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
                 o.margin_m = strtod(argv[i], &end);
                 if (*end || !(o.margin_m >= 0)) {
                     fprintf(stderr, "planner %s: --margin needs metres >= 0, got '%s'\n", c->name, argv[i]);
-                    return PL_EXIT_BAD;
+                    goto bad;
                 }
             }
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             if (++i >= argc || !*argv[i]) {
                 fprintf(stderr, "planner %s: %s needs a folder\n", c->name, a);
-                return PL_EXIT_BAD;
+                goto bad;
             }
             o.out_dir = argv[i];
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "planner %s: unknown option '%s'\n", c->name, a);
             usage_cmd(stderr, c);
-            return PL_EXIT_BAD;
+            goto bad;
         } else if (!o.scenario) {
             o.scenario = a;
         } else if ((c->fn == cmd_reroute || c->fn == cmd_fence) && !o.route) {
             o.route = a;
         } else if (c->fn == cmd_validate) {
-            if (!o.files)
-                o.files = &argv[i];
-            /* proposal files are gathered in argv order below */
-            o.n_files++;
+            /* proposal files in argv order, gathered here, where each
+             * option has already taken its value */
+            o.files[o.n_files++] = argv[i];
         } else {
             fprintf(stderr, "planner %s: one scenario only (got '%s' and '%s')\n", c->name,
                     o.scenario, a);
-            return PL_EXIT_BAD;
+            goto bad;
         }
     }
     if (c->fn == cmd_validate) {
-        /* collect the positional arguments after the scenario, in order */
-        o.files = calloc(o.n_files ? o.n_files : 1, sizeof *o.files);
-        if (!o.files)
-            return PL_EXIT_BAD;
-        size_t k = 0;
-        int seen_scenario = 0;
-        for (int i = 2; i < argc; i++) {
-            const char *a = argv[i];
-            if (!strcmp(a, "--input-crs") || !strcmp(a, "--geojson") || !strcmp(a, "--margin") ||
-                !strcmp(a, "-o") || !strcmp(a, "--output")) {
-                i++;
-                continue;
-            }
-            if (a[0] == '-' && a[1])
-                continue;
-            if (!seen_scenario) {
-                seen_scenario = 1;
-                continue;
-            }
-            o.files[k++] = argv[i];
-        }
         if (!o.n_files) {
             free(o.files);
             fprintf(stderr, "planner validate: missing PROPOSALS (one or more files)\n");
@@ -1119,4 +1100,7 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
         return PL_EXIT_BAD;
     }
     return c->fn(ctx, &o);
+bad:
+    free(o.files);
+    return PL_EXIT_BAD;
 }
