@@ -422,10 +422,8 @@ static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
 {
     double ax = r->x[i], ay = r->y[i], dx = r->x[i + 1] - ax, dy = r->y[i + 1] - ay;
     double len = hypot(dx, dy), tol = 1e-9 * fmax(1.0, fmax(fabs(ax), fabs(ay)));
-    size_t cap = 16, n = 0;
-    double *t = malloc(cap * sizeof *t);
-    if (!t)
-        return -1;
+    size_t cap = 64, n = 0;
+    double tbuf[64], *t = tbuf; /* on the heap only for many crossings */
     t[n++] = 0;
     t[n++] = 1;
     double qx0 = fmin(ax, ax + dx) - tol, qx1 = fmax(ax, ax + dx) + tol;
@@ -451,11 +449,14 @@ static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
                 if (tt[q] < 0 || tt[q] > 1)
                     continue;
                 if (n == cap) {
-                    double *a = realloc(t, 2 * cap * sizeof *a);
+                    double *a = t == tbuf ? malloc(2 * cap * sizeof *a) : realloc(t, 2 * cap * sizeof *a);
                     if (!a) {
-                        free(t);
+                        if (t != tbuf)
+                            free(t);
                         return -1;
                     }
+                    if (t == tbuf)
+                        memcpy(a, tbuf, sizeof tbuf);
                     t = a;
                     cap *= 2;
                 }
@@ -478,7 +479,8 @@ static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
     }
     if (!rc && !prev_in && locate(rg, ax + dx, ay + dy, tol))
         rc = pvec_add(v, i, 1, 1);
-    free(t);
+    if (t != tbuf)
+        free(t);
     return rc;
 }
 

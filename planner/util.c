@@ -97,22 +97,22 @@ void pl_buf_json_str(pl_buf *b, const char *s)
         return;
     }
     pl_buf_puts(b, "\"");
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    for (; *p; p++) {
+        if (*p >= 0x20 && *p != '"' && *p != '\\')
+            continue; /* runs of plain bytes (UTF-8 included) go out in one piece */
+        pl_buf_putn(b, (const char *)run, (size_t)(p - run));
         switch (*p) {
         case '"': pl_buf_puts(b, "\\\""); break;
         case '\\': pl_buf_puts(b, "\\\\"); break;
         case '\n': pl_buf_puts(b, "\\n"); break;
         case '\r': pl_buf_puts(b, "\\r"); break;
         case '\t': pl_buf_puts(b, "\\t"); break;
-        default:
-            if (*p < 0x20)
-                pl_buf_printf(b, "\\u%04x", *p);
-            else {
-                char c[2] = {(char)*p, 0};
-                pl_buf_puts(b, c); /* UTF-8 passes through unchanged */
-            }
+        default: pl_buf_printf(b, "\\u%04x", *p);
         }
+        run = p + 1;
     }
+    pl_buf_putn(b, (const char *)run, (size_t)(p - run));
     pl_buf_puts(b, "\"");
 }
 
