@@ -90,6 +90,10 @@ typedef struct pl_buf {
 void pl_buf_init(pl_buf *b);
 void pl_buf_free(pl_buf *b);
 void pl_buf_puts(pl_buf *b, const char *s);
+/* x with dec (0-9) decimals into out (n >= 32), the text printf's "%.*f"
+ * gives, faster; returns out. */
+char *pl_fmt_fixed(char *out, size_t n, double x, int dec);
+void pl_buf_fixed(pl_buf *b, double x, int dec);
 void pl_buf_printf(pl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pl_buf_putn(pl_buf *b, const void *s, size_t n);
 /* Append s escaped as XML/HTML text or attribute value (NULL -> nothing). */

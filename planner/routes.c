@@ -264,6 +264,11 @@ typedef struct rings {
     size_t *cj;        /* run c is edges cj[2c] .. cj[2c+1]-1 (edge j: point j to j+1) */
     double *cb;        /* its box: minx, miny, maxx, maxy */
     size_t n_chunks;
+    /* for many runs: horizontal bands of height bh from y0, band b
+     * listing the runs whose box meets it (band_run[band_at[b] ..
+     * band_at[b+1]-1]), so that a point looks at one band, not every run */
+    size_t n_bands, *band_at, *band_run;
+    double y0, bh;
 } rings;
 
 #define CHUNK 32
@@ -276,7 +281,60 @@ static void rings_free(rings *rg)
     free(rg->start);
     free(rg->cj);
     free(rg->cb);
+    free(rg->band_at);
+    free(rg->band_run);
     memset(rg, 0, sizeof *rg);
+}
+
+#define BAND_MIN_RUNS 16 /* rings with fewer runs are scanned whole */
+
+static size_t band_of(const rings *rg, double y)
+{
+    double b = floor((y - rg->y0) / rg->bh);
+    return b <= 0 ? 0 : (b >= (double)(rg->n_bands - 1) ? rg->n_bands - 1 : (size_t)b);
+}
+
+/* The bands of rings with many runs.  Returns 0, or -1 out of memory. */
+static int rings_band(rings *rg)
+{
+    if (rg->n_chunks < BAND_MIN_RUNS)
+        return 0;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t c = 0; c < rg->n_chunks; c++) {
+        lo = fmin(lo, rg->cb[4 * c + 1]);
+        hi = fmax(hi, rg->cb[4 * c + 3]);
+    }
+    if (!(hi > lo))
+        return 0;
+    size_t nb = rg->n_chunks / 2 < 512 ? rg->n_chunks / 2 : 512;
+    rg->n_bands = nb;
+    rg->y0 = lo;
+    rg->bh = (hi - lo) / (double)nb;
+    if (!(rg->band_at = calloc(nb + 1, sizeof *rg->band_at)))
+        return -1;
+    for (int pass = 0; pass < 2; pass++) { /* count, then fill */
+        size_t *fill = NULL;
+        if (pass) {
+            for (size_t b = 0; b < nb; b++)
+                rg->band_at[b + 1] += rg->band_at[b];
+            rg->band_run = malloc((rg->band_at[nb] ? rg->band_at[nb] : 1) * sizeof *rg->band_run);
+            fill = malloc(nb * sizeof *fill);
+            if (!rg->band_run || !fill) {
+                free(fill);
+                return -1;
+            }
+            memcpy(fill, rg->band_at, nb * sizeof *fill);
+        }
+        for (size_t c = 0; c < rg->n_chunks; c++)
+            for (size_t b = band_of(rg, rg->cb[4 * c + 1]); b <= band_of(rg, rg->cb[4 * c + 3]); b++) {
+                if (pass)
+                    rg->band_run[fill[b]++] = c;
+                else
+                    rg->band_at[b + 1]++;
+            }
+        free(fill);
+    }
+    return 0;
 }
 
 /* Group the edges into runs with boxes.  Returns 0, or -1 out of memory. */
@@ -308,7 +366,7 @@ static int rings_chunk(rings *rg)
             rg->cj[2 * rg->n_chunks + 1] = j1;
             rg->n_chunks++;
         }
-    return 0;
+    return rings_band(rg);
 }
 
 static double seg_rect_dist(double ax, double ay, double bx, double by, const double e[4]);
@@ -401,6 +459,35 @@ static int locate(const rings *rg, double px, double py, double tol)
     /* ray crossings to +x and the distance to the boundary, over the runs
      * the ray or the point's neighbourhood reach (rings always come chunked) */
     int in = 0;
+    if (rg->n_bands) {
+        /* near: the runs of the bands within tol; the ray: a run whose y
+         * range holds py lies in py's band */
+        if (py + tol < rg->y0 || py - tol > rg->y0 + rg->bh * (double)rg->n_bands)
+            return 0;
+        for (size_t b = band_of(rg, py - tol); b <= band_of(rg, py + tol); b++)
+            for (size_t k = rg->band_at[b]; k < rg->band_at[b + 1]; k++) {
+                const double *e = rg->cb + 4 * rg->band_run[k];
+                if (px < e[0] - tol || px > e[2] + tol || py < e[1] - tol || py > e[3] + tol)
+                    continue;
+                for (size_t j = rg->cj[2 * rg->band_run[k]]; j < rg->cj[2 * rg->band_run[k] + 1]; j++)
+                    if (pt_seg_dist(px, py, rg->xy[2 * j], rg->xy[2 * j + 1], rg->xy[2 * j + 2],
+                                    rg->xy[2 * j + 3]) <= tol)
+                        return 1;
+            }
+        size_t b = band_of(rg, py);
+        for (size_t k = rg->band_at[b]; k < rg->band_at[b + 1]; k++) {
+            size_t c = rg->band_run[k];
+            const double *e = rg->cb + 4 * c;
+            if (!(e[1] <= py && py < e[3] && e[2] >= px))
+                continue;
+            for (size_t j = rg->cj[2 * c]; j < rg->cj[2 * c + 1]; j++) {
+                double x0 = rg->xy[2 * j], y0 = rg->xy[2 * j + 1], x1 = rg->xy[2 * j + 2], y1 = rg->xy[2 * j + 3];
+                if ((y0 > py) != (y1 > py) && px < x0 + (py - y0) * (x1 - x0) / (y1 - y0))
+                    in = !in;
+            }
+        }
+        return in;
+    }
     for (size_t c = 0; c < rg->n_chunks; c++) {
         const double *b = rg->cb + 4 * c;
         int near = px >= b[0] - tol && px <= b[2] + tol && py >= b[1] - tol && py <= b[3] + tol;

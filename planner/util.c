@@ -1,11 +1,13 @@
 /*
  * util.c - growing text buffers, JSON and XML text writing, SHA-256.
  *
- * Entry points: pl_buf_init, pl_buf_free, pl_buf_puts, pl_buf_putn,
- * pl_buf_printf, pl_buf_xml, pl_buf_json_str, pl_buf_num, pl_strdup,
+ * Entry points: pl_buf_init, pl_buf_free, pl_buf_puts, pl_buf_putn, pl_fmt_fixed,
+ * pl_buf_fixed, pl_buf_printf, pl_buf_xml, pl_buf_json_str, pl_buf_num, pl_strdup,
  * pl_str_in, pl_sha256_*.
  */
 #include "planner.h"
+
+#include <float.h>
 
 #include <math.h>
 #include <stdarg.h>
@@ -116,6 +118,49 @@ void pl_buf_json_str(pl_buf *b, const char *s)
     pl_buf_puts(b, "\"");
 }
 
+/* x with dec decimals, the same text as printf's "%.*f".  printf goes
+ * through glibc's slow positional path in this process (libquadmath,
+ * which GDAL's dependencies load, registers printf handlers), and the
+ * decimal expansion of a double is costly besides.  Fast path: y = x 10^dec
+ * is off the exact product by at most one rounding (10^dec is exact), so
+ * unless y lies within a few units in the last place of a tie, rounding y
+ * to the nearest integer is the correctly rounded decimal.  Near ties,
+ * large values and non-finite ones go to snprintf. */
+char *pl_fmt_fixed(char *out, size_t n, double x, int dec)
+{
+    static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    if (dec < 0 || dec > 9 || !isfinite(x) || fabs(x) * p10[dec] >= 1e15 || n < 32) {
+        snprintf(out, n, "%.*f", dec, x);
+        return out;
+    }
+    double y = fabs(x) * p10[dec], r = nearbyint(y), f = y - floor(y);
+    if (fabs(f - 0.5) <= 8 * DBL_EPSILON * (y > 1 ? y : 1)) {
+        snprintf(out, n, "%.*f", dec, x);
+        return out;
+    }
+    unsigned long long v = (unsigned long long)r, ip = v / (unsigned long long)p10[dec];
+    unsigned long long fp = v % (unsigned long long)p10[dec];
+    char t[32], *e = t + sizeof t, *q = e;
+    for (int k = 0; k < dec; k++, fp /= 10)
+        *--q = (char)('0' + fp % 10);
+    if (dec)
+        *--q = '.';
+    do
+        *--q = (char)('0' + ip % 10);
+    while (ip /= 10);
+    if (signbit(x))
+        *--q = '-'; /* printf keeps the sign of a value that rounds to zero */
+    memcpy(out, q, (size_t)(e - q));
+    out[e - q] = '\0';
+    return out;
+}
+
+void pl_buf_fixed(pl_buf *b, double x, int dec)
+{
+    char t[64];
+    pl_buf_puts(b, pl_fmt_fixed(t, sizeof t, x, dec));
+}
+
 void pl_buf_num(pl_buf *b, double v, int decimals)
 {
     if (!isfinite(v)) {
@@ -123,7 +168,7 @@ void pl_buf_num(pl_buf *b, double v, int decimals)
         return;
     }
     char t[64];
-    snprintf(t, sizeof t, "%.*f", decimals, v);
+    pl_fmt_fixed(t, sizeof t, v, decimals);
     char *dot = strchr(t, '.');
     if (dot) {
         char *e = t + strlen(t) - 1;

@@ -65,18 +65,15 @@ void pl_proposal_result_free(pl_proposal_result *r)
 
 /* ==== reasons ============================================================= */
 
-static void add_reason(pl_proposal_result *res, int blocking, const char *kind, const char *ref,
-                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static void add_reason(pl_proposal_result *res, int blocking, const char *kind, const char *ref,
-                       const char *fmt, ...)
+/* One reason, its text given whole. */
+static void add_reason_text(pl_proposal_result *res, int blocking, const char *kind, const char *ref,
+                            const char *t)
 {
-    char t[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(t, sizeof t, fmt, ap);
-    va_end(ap);
     const char *sev = blocking > 0 ? "blocking" : blocking == 0 ? "warning" : "info";
-    pl_buf_printf(&res->reasons, "%s: %s\n", sev, t);
+    pl_buf_puts(&res->reasons, sev);
+    pl_buf_puts(&res->reasons, ": ");
+    pl_buf_puts(&res->reasons, t);
+    pl_buf_puts(&res->reasons, "\n");
     pl_buf_puts(&res->json, res->json.n ? ",{\"severity\":" : "{\"severity\":");
     pl_buf_json_str(&res->json, sev);
     pl_buf_puts(&res->json, ",\"kind\":");
@@ -92,11 +89,48 @@ static void add_reason(pl_proposal_result *res, int blocking, const char *kind, 
         res->n_warn++;
 }
 
+static void add_reason(pl_proposal_result *res, int blocking, const char *kind, const char *ref,
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void add_reason(pl_proposal_result *res, int blocking, const char *kind, const char *ref,
+                       const char *fmt, ...)
+{
+    char t[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t, sizeof t, fmt, ap);
+    va_end(ap);
+    add_reason_text(res, blocking, kind, ref, t);
+}
+
+/* A reason's text put together piece by piece, without printf (the zone
+ * reasons of a big batch are many): cut at the size of the array. */
+typedef struct line {
+    char s[1024];
+    size_t n;
+} line;
+
+static void lput(line *l, const char *s)
+{
+    size_t k = strlen(s);
+    if (k > sizeof l->s - 1 - l->n)
+        k = sizeof l->s - 1 - l->n;
+    memcpy(l->s + l->n, s, k);
+    l->n += k;
+    l->s[l->n] = '\0';
+}
+
+static void lnum(line *l, double x, int dec)
+{
+    char t[64];
+    lput(l, pl_fmt_fixed(t, sizeof t, x, dec));
+}
+
 static void ll(pl_ctx *ctx, const pl_plan *p, double x, double y, char *out, size_t n)
 {
     double lon, lat;
+    char a[64], b[64];
     if (pl_export_lonlat(ctx, p, x, y, &lon, &lat) == PL_OK)
-        snprintf(out, n, "%.7f,%.7f", lon, lat);
+        snprintf(out, n, "%s,%s", pl_fmt_fixed(a, sizeof a, lon, 7), pl_fmt_fixed(b, sizeof b, lat, 7));
     else
         snprintf(out, n, "?");
 }
@@ -236,13 +270,28 @@ static int check_one(pl_ctx *ctx, const pl_plan *p, const pl_route *r, size_t i,
         char a[64], b[64];
         ll(ctx, p, c->entry[0], c->entry[1], a, sizeof a);
         ll(ctx, p, c->exit[0], c->exit[1], b, sizeof b);
-        add_reason(res, c->blocking, "zone", c->zone->id,
-                   "%s %s (%s, rule %s): %.1f m %s, from %s at %.0f m to %s at %.0f m, altitude "
-                   "overlap %.1f-%.1f m", c->zone->cls, c->zone->id, c->zone->name,
-                   c->zone->rule ? pl_route_rule_names[c->zone->rule->route] : "forbidden",
-                   c->enters ? c->length_inside_m : c->corridor_length_m,
-                   c->enters ? "inside" : "of corridor overlap", a, c->entry[2], b, c->exit[2],
-                   c->alt_lo_m, c->alt_hi_m);
+        /* "CLASS ID (NAME, rule RULE): L m inside|of corridor overlap, from
+         * LON,LAT at Z m to LON,LAT at Z m, altitude overlap LO-HI m" */
+        line t = {.n = 0};
+        const char *parts[] = {c->zone->cls, " ", c->zone->id, " (", c->zone->name, ", rule ",
+                               c->zone->rule ? pl_route_rule_names[c->zone->rule->route] : "forbidden", "): "};
+        for (size_t q = 0; q < sizeof parts / sizeof *parts; q++)
+            lput(&t, parts[q]);
+        lnum(&t, c->enters ? c->length_inside_m : c->corridor_length_m, 1);
+        lput(&t, c->enters ? " m inside, from " : " m of corridor overlap, from ");
+        lput(&t, a);
+        lput(&t, " at ");
+        lnum(&t, c->entry[2], 0);
+        lput(&t, " m to ");
+        lput(&t, b);
+        lput(&t, " at ");
+        lnum(&t, c->exit[2], 0);
+        lput(&t, " m, altitude overlap ");
+        lnum(&t, c->alt_lo_m, 1);
+        lput(&t, "-");
+        lnum(&t, c->alt_hi_m, 1);
+        lput(&t, " m");
+        add_reason_text(res, c->blocking, "zone", c->zone->id, t.s);
     }
     check_ends(ctx, p, r, res);
     if ((rc = check_separation(ctx, p, r, res)) != PL_OK)

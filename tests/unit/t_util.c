@@ -5,8 +5,11 @@
  *   1. numbers: fixed decimals, trailing zeros cut, no "-0", non-finite -> null
  *   2. strings: quotes, backslashes and control characters escaped, UTF-8 kept
  *   3. pl_str_in
+ *   4-5. SHA-256, XML text
+ *   6. pl_fmt_fixed: the text of printf "%.*f", ties and near-ties included
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "t.h"
@@ -91,6 +94,35 @@ static void t4_sha256(void **state)
 }
 
 /* XML escaping for the map and the report */
+/* pl_fmt_fixed gives printf's "%.*f" text: random values over many
+ * magnitudes, exact ties (binary fractions), values a hair from ties,
+ * negative values rounding to zero, and the limits where it hands over. */
+static void t6_fixed(void **state)
+{
+    (void)state;
+    char a[64], b[64];
+    unsigned long long seed = 20251128;
+    double special[] = {0.0, -0.0, 0.5, 1.5, 2.5, -0.5, 0.125, 0.375, -0.04, 0.05, 1e-9, 999999.99999995,
+                        120.43688035, 31.17156785, 1e14, 1e15, -1e16, 0.45, 1.005, 2.675, NAN, INFINITY};
+    for (size_t i = 0; i < sizeof special / sizeof *special; i++)
+        for (int d = 0; d <= 9; d++) {
+            snprintf(b, sizeof b, "%.*f", d, special[i]);
+            assert_string_equal(pl_fmt_fixed(a, sizeof a, special[i], d), b);
+        }
+    for (int i = 0; i < 300000; i++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        double u = (double)(seed >> 11) / 9007199254740992.0;
+        int d = (int)(seed % 10), e = (int)((seed >> 8) % 24) - 10;
+        double x = (u - 0.5) * pow(10, e);
+        if (i % 7 == 0) /* a hair from a tie at d decimals */
+            x = (floor(x * pow(10, d)) + 0.5) / pow(10, d) + ((seed >> 20) % 3 - 1.0) * 1e-12;
+        snprintf(b, sizeof b, "%.*f", d, x);
+        pl_fmt_fixed(a, sizeof a, x, d);
+        if (strcmp(a, b))
+            fail_msg("%.17g at %d decimals: %s, printf %s", x, d, a, b);
+    }
+}
+
 static void t5_xml(void **state)
 {
     (void)state;
@@ -109,6 +141,7 @@ int t_util(void)
         cmocka_unit_test(t3_str_in),
         cmocka_unit_test(t4_sha256),
         cmocka_unit_test(t5_xml),
+        cmocka_unit_test(t6_fixed),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
