@@ -24,6 +24,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_ERRS 8
 
@@ -70,12 +71,25 @@ static const struct {
      "ecological control zone: planner default, warn on overflight (our choice, a scenario parameter)"},
 };
 
+#define MAX_INCLUDE 8 /* scenario -> include -> ... at most this deep */
+
 typedef struct parser {
     pl_ctx *ctx;
-    const char *file;   /* as given */
+    const char *file;   /* the document being read, as named (messages) */
+    const char *dir;    /* its folder: its paths are relative to it */
     pl_buf errs;        /* collected messages, one per line */
     int n_errs;
     struct fy_node *aircraft_mark; /* where route_defaults.aircraft is written */
+    struct fy_diag *diag;
+    struct fy_document *docs[MAX_INCLUDE + 1]; /* every document read, kept to the end */
+    char *names[MAX_INCLUDE + 1];              /* their names as given, and folders */
+    char *dirs[MAX_INCLUDE + 1];
+    char *real[MAX_INCLUDE + 1];               /* their real paths, for cycles */
+    int n_docs;
+    int chain[MAX_INCLUDE + 1];                /* the include chain now open */
+    int depth;
+    char *data_root;    /* real path of the folder data may come from */
+    char data_root_text[300]; /* how messages name it */
 } parser;
 
 static void node_pos(struct fy_node *n, int *line, int *col)
@@ -219,6 +233,54 @@ static char *resolve_path(const char *dir, const char *rel)
     return s;
 }
 
+/* A data path must name a local file inside the data root (the
+ * scenario's folder unless the scenario sets data_root): GDAL would
+ * otherwise open URLs, cloud buckets and database connections, and a
+ * scenario passed around could read any file of the machine. */
+static void check_path(parser *p, struct fy_node *at, const char *given, const char *resolved)
+{
+    static const char *const net[] = {"/vsicurl", "/vsis3", "/vsigs", "/vsiaz", "/vsiadls", "/vsioss",
+                                      "/vsiswift", "/vsiwebhdfs", "/vsihdfs", "://", NULL};
+    for (int i = 0; net[i]; i++)
+        if (strstr(given, net[i])) {
+            perr(p, at, "path '%s': refused: the planner reads local files only, it never opens the "
+                        "network", given);
+            return;
+        }
+    if (!strncmp(given, "/vsi", 4)) {
+        perr(p, at, "path '%s': refused: GDAL virtual paths are not read; name the local file "
+                    "(GDAL opens .zip archives itself)", given);
+        return;
+    }
+    size_t k = strspn(given, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+    if (k > 1 && given[k] == ':') { /* PG:, WFS:, MySQL:, ... */
+        perr(p, at, "path '%s': refused: a GDAL connection string, not a file; the planner reads "
+                    "local files only", given);
+        return;
+    }
+    if (!p->data_root)
+        return;
+    char *r = realpath(resolved, NULL), *abs = NULL;
+    if (!r) { /* not there (reported when opened): judge the name itself */
+        char cwd[4096];
+        if (resolved[0] == '/' || !getcwd(cwd, sizeof cwd))
+            abs = pl_strdup(resolved);
+        else if ((abs = malloc(strlen(cwd) + strlen(resolved) + 2)))
+            sprintf(abs, "%s/%s", cwd, resolved);
+        if (!abs)
+            return;
+    }
+    const char *q = r ? r : abs;
+    size_t n = strlen(p->data_root);
+    int inside = !strcmp(p->data_root, "/") ||
+                 (!strncmp(q, p->data_root, n) && (q[n] == '/' || q[n] == '\0'));
+    if (!inside)
+        perr(p, at, "path '%s' lies outside %s: refused; set data_root: in the scenario to a "
+                    "folder that holds it to allow this", given, p->data_root_text);
+    free(r);
+    free(abs);
+}
+
 /* airport_rule: {half_width_m: N, end_extension_m: N, basis: TEXT}; the
  * defaults are the CAAC clearance protection area (../shared/RULES.md). */
 static void parse_airport_rule(parser *p, struct fy_node *v, pl_layer_decl *l)
@@ -247,7 +309,7 @@ static void parse_airport_rule(parser *p, struct fy_node *v, pl_layer_decl *l)
     }
 }
 
-static void parse_layer(parser *p, pl_scenario *sc, struct fy_node *n, pl_layer_decl *l)
+static void parse_layer(parser *p, struct fy_node *n, pl_layer_decl *l)
 {
     l->role = -1;
     node_pos(n, &l->line, &l->col);
@@ -285,8 +347,9 @@ static void parse_layer(parser *p, pl_scenario *sc, struct fy_node *n, pl_layer_
             const char *s = scalar(p, v, "path");
             path_node = v;
             if (s && *s) {
-                l->path = resolve_path(sc->dir, s);
+                l->path = resolve_path(p->dir, s);
                 node_pos(v, &l->path_line, &l->path_col);
+                check_path(p, v, s, l->path);
             } else if (s)
                 perr(p, v, "path: expected a file name");
         } else if (!strcmp(key, "layer"))
@@ -677,13 +740,212 @@ static void yaml_diag_out(struct fy_diag *diag, void *user, const char *buf, siz
         pl_buf_printf(&p->errs, "%s: malformed YAML: %.*s", p->file, (int)k, msg);
 }
 
+/* Read one YAML document into p->docs; returns its index or -1 (reported). */
+static int read_doc(parser *p, struct fy_node *at, const char *name)
+{
+    if (p->n_docs > MAX_INCLUDE) {
+        perr(p, at, "include: more than %d files in all", MAX_INCLUDE);
+        return -1;
+    }
+    FILE *f = fopen(name, "rb");
+    if (!f) {
+        if (at)
+            perr(p, at, "include: cannot open %s: %s", name, strerror(errno));
+        else
+            pl_error(p->ctx, PL_IO, "%s: cannot open scenario: %s", name, strerror(errno));
+        return -1;
+    }
+    fclose(f);
+    int i = p->n_docs;
+    const char *slash = strrchr(name, '/');
+    p->names[i] = pl_strdup(name);
+    p->dirs[i] = slash ? strndup(name, (size_t)(slash - name)) : pl_strdup("");
+    p->real[i] = realpath(name, NULL);
+    if (!p->names[i] || !p->dirs[i] || !p->real[i]) {
+        perr(p, at, "out of memory");
+        return -1;
+    }
+    p->n_docs++;
+    const char *outer = p->file;
+    p->file = p->names[i]; /* libfyaml's messages name this file */
+    struct fy_parse_cfg cfg = {.search_path = "", .flags = 0, .userdata = NULL, .diag = p->diag};
+    int had = p->n_errs;
+    p->docs[i] = fy_document_build_from_file(&cfg, name);
+    if (!p->docs[i] && p->n_errs == had)
+        perr(p, NULL, "malformed YAML");
+    p->file = outer;
+    return p->docs[i] ? i : -1;
+}
+
+static void parse_doc(parser *p, pl_scenario *sc, int d);
+
+/* include: FILE or [FILES], read before the including file's own keys,
+ * which override them; layers add up. */
+static void parse_include(parser *p, pl_scenario *sc, struct fy_node *v)
+{
+    struct fy_node *one = fy_node_is_scalar(v) ? v : NULL, *it_n;
+    void *it = NULL;
+    if (!one && !fy_node_is_sequence(v)) {
+        perr(p, v, "include: expected a file name or a list of them");
+        return;
+    }
+    while ((it_n = one ? one : fy_node_sequence_iterate(v, &it))) {
+        const char *s = scalar(p, it_n, "include");
+        char *path = s && *s ? resolve_path(p->dir, s) : NULL;
+        char *r = path ? realpath(path, NULL) : NULL;
+        int cyc = -1;
+        for (int k = 0; r && k <= p->depth; k++)
+            if (!strcmp(p->real[p->chain[k]], r))
+                cyc = k;
+        if (path && cyc >= 0) {
+            char chain[1024] = "";
+            for (int k = cyc; k <= p->depth; k++) {
+                strncat(chain, p->names[p->chain[k]], sizeof chain - strlen(chain) - 1);
+                strncat(chain, " -> ", sizeof chain - strlen(chain) - 1);
+            }
+            strncat(chain, path, sizeof chain - strlen(chain) - 1);
+            perr(p, it_n, "include: %s includes itself (%s)", path, chain);
+        } else if (path && p->depth + 1 >= MAX_INCLUDE) {
+            perr(p, it_n, "include: nested more than %d deep", MAX_INCLUDE);
+        } else if (path) {
+            check_path(p, it_n, s, path);
+            int d = read_doc(p, it_n, path);
+            if (d >= 0) {
+                p->chain[++p->depth] = d;
+                parse_doc(p, sc, d);
+                p->depth--;
+            }
+        } else if (s) {
+            perr(p, it_n, "include: expected a file name");
+        }
+        free(path);
+        free(r);
+        if (one)
+            break;
+    }
+}
+
+/* One document's top-level keys (the scenario, or a file it includes). */
+static void parse_doc(parser *p, pl_scenario *sc, int d)
+{
+    const char *outer_file = p->file, *outer_dir = p->dir;
+    p->file = p->names[d];
+    p->dir = p->dirs[d];
+    struct fy_node *root = fy_document_root(p->docs[d]);
+    if (!root || !fy_node_is_mapping(root)) {
+        perr(p, root, "expected a mapping with name, crs, layers and rules at the top");
+        goto back;
+    }
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    /* first what the others depend on: the data root, then the includes */
+    while ((pr = fy_node_mapping_iterate(root, &it))) {
+        const char *key = fy_node_get_scalar0(fy_node_pair_key(pr));
+        struct fy_node *v = fy_node_pair_value(pr);
+        if (key && !strcmp(key, "data_root")) {
+            const char *s = scalar(p, v, "data_root");
+            char *dr = s && *s ? resolve_path(p->dir, s) : NULL;
+            char *r = dr ? realpath(dr, NULL) : NULL;
+            if (p->depth)
+                perr(p, v, "data_root: only the scenario itself may set it, not a file it includes");
+            else if (s && !r)
+                perr(p, v, "data_root: %s is not a folder here: %s", s, strerror(errno));
+            else if (r) {
+                free(p->data_root);
+                p->data_root = r;
+                r = NULL;
+                snprintf(p->data_root_text, sizeof p->data_root_text, "data_root '%s'", s);
+            }
+            free(dr);
+            free(r);
+        }
+    }
+    it = NULL;
+    while ((pr = fy_node_mapping_iterate(root, &it))) {
+        const char *key = fy_node_get_scalar0(fy_node_pair_key(pr));
+        if (key && !strcmp(key, "include"))
+            parse_include(p, sc, fy_node_pair_value(pr));
+    }
+    it = NULL;
+    while ((pr = fy_node_mapping_iterate(root, &it))) {
+        struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+        const char *key = fy_node_get_scalar0(k);
+        if (!key) {
+            perr(p, k, "top-level keys must be plain names");
+        } else if (!strcmp(key, "include") || !strcmp(key, "data_root")) {
+            continue; /* done above */
+        } else if (!strcmp(key, "name")) {
+            free(sc->name);
+            sc->name = dup_scalar(p, v, "name");
+        } else if (!strcmp(key, "title")) {
+            free(sc->title);
+            sc->title = dup_scalar(p, v, "title");
+        } else if (!strcmp(key, "crs")) {
+            free(sc->work_crs);
+            sc->work_crs = dup_scalar(p, v, "crs");
+            if (sc->work_crs && pl_crs_check_metric(p->ctx, sc->work_crs) != PL_OK) {
+                perr(p, v, "crs: %s", pl_errmsg(p->ctx));
+                pl_error_clear(p->ctx);
+            }
+        } else if (!strcmp(key, "output")) {
+            const char *s = scalar(p, v, "output");
+            if (s) {
+                free(sc->output);
+                sc->output = resolve_path(p->dir, s);
+            }
+        } else if (!strcmp(key, "route_defaults")) {
+            parse_route_defaults(p, sc, v);
+        } else if (!strcmp(key, "aircraft")) {
+            parse_aircraft(p, sc, v);
+        } else if (!strcmp(key, "siting")) {
+            parse_siting(p, sc, v);
+        } else if (!strcmp(key, "layers")) {
+            if (!fy_node_is_sequence(v)) {
+                perr(p, v, "layers: expected a list of layers");
+                continue;
+            }
+            size_t n = (size_t)fy_node_sequence_item_count(v);
+            pl_layer_decl *a = realloc(sc->a_layers, (sc->n_layers + n + 1) * sizeof *a);
+            if (!a) {
+                perr(p, v, "out of memory");
+                continue;
+            }
+            sc->a_layers = a;
+            memset(a + sc->n_layers, 0, (n + 1) * sizeof *a);
+            void *it2 = NULL;
+            struct fy_node *ln;
+            while ((ln = fy_node_sequence_iterate(v, &it2))) {
+                pl_layer_decl *l = &sc->a_layers[sc->n_layers++];
+                parse_layer(p, ln, l);
+                for (size_t j = 0; l->id && j + 1 < sc->n_layers; j++)
+                    if (sc->a_layers[j].id && !strcmp(sc->a_layers[j].id, l->id))
+                        perr(p, ln, "layer id '%s' is used twice", l->id);
+            }
+        } else if (!strcmp(key, "rules")) {
+            if (!fy_node_is_mapping(v)) {
+                perr(p, v, "rules: expected a mapping of zone class to rule");
+                continue;
+            }
+            void *it2 = NULL;
+            struct fy_node_pair *rp;
+            while ((rp = fy_node_mapping_iterate(v, &it2)))
+                parse_rule(p, sc, fy_node_pair_key(rp), fy_node_pair_value(rp));
+        } else {
+            unknown_key(p, k, "the scenario",
+                        "name, title, crs, output, data_root, include, route_defaults, aircraft, siting, "
+                        "layers, rules");
+        }
+    }
+back:
+    p->file = outer_file;
+    p->dir = outer_dir;
+}
+
 int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out)
 {
     *out = NULL;
-    parser p = {ctx, path, {0}, 0, NULL};
+    parser p = {.ctx = ctx, .file = path, .dir = ""};
     pl_buf_init(&p.errs);
-    struct fy_diag *diag = NULL;
-    struct fy_document *doc = NULL;
     pl_scenario *sc = calloc(1, sizeof *sc);
     int rc = PL_OK;
     if (!sc)
@@ -703,12 +965,9 @@ int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out)
         rc = pl_error(ctx, PL_NOMEM, "out of memory");
         goto out;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        rc = pl_error(ctx, PL_IO, "%s: cannot open scenario: %s", path, strerror(errno));
-        goto out;
-    }
-    fclose(f);
+    /* data comes from the scenario's folder unless data_root says more */
+    p.data_root = realpath(sc->dir[0] ? sc->dir : ".", NULL);
+    snprintf(p.data_root_text, sizeof p.data_root_text, "the scenario's folder");
 
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
@@ -720,86 +979,23 @@ int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out)
     dcfg.show_position = true;
     dcfg.show_type = true;
     dcfg.show_module = false;
-    diag = fy_diag_create(&dcfg);
-    if (!diag) {
+    p.diag = fy_diag_create(&dcfg);
+    if (!p.diag) {
         rc = pl_error(ctx, PL_NOMEM, "out of memory");
         goto out;
     }
-    struct fy_parse_cfg cfg = {.search_path = "", .flags = 0, .userdata = NULL, .diag = diag};
-    doc = fy_document_build_from_file(&cfg, path);
-    if (!doc) {
-        if (!p.n_errs)
-            perr(&p, NULL, "malformed YAML");
-        goto done;
-    }
-    struct fy_node *root = fy_document_root(doc);
-    if (!root || !fy_node_is_mapping(root)) {
-        perr(&p, root, "expected a mapping with name, crs, layers and rules at the top");
-        goto done;
-    }
-    void *it = NULL;
-    struct fy_node_pair *pr;
-    struct fy_node *layers = NULL;
-    while ((pr = fy_node_mapping_iterate(root, &it))) {
-        struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
-        const char *key = fy_node_get_scalar0(k);
-        if (!key) {
-            perr(&p, k, "top-level keys must be plain names");
-        } else if (!strcmp(key, "name")) {
-            sc->name = dup_scalar(&p, v, "name");
-        } else if (!strcmp(key, "title")) {
-            sc->title = dup_scalar(&p, v, "title");
-        } else if (!strcmp(key, "crs")) {
-            sc->work_crs = dup_scalar(&p, v, "crs");
-            if (sc->work_crs && pl_crs_check_metric(ctx, sc->work_crs) != PL_OK) {
-                perr(&p, v, "crs: %s", pl_errmsg(ctx));
-                pl_error_clear(ctx);
-            }
-        } else if (!strcmp(key, "output")) {
-            const char *s = scalar(&p, v, "output");
-            if (s)
-                sc->output = resolve_path(sc->dir, s);
-        } else if (!strcmp(key, "route_defaults")) {
-            parse_route_defaults(&p, sc, v);
-        } else if (!strcmp(key, "aircraft")) {
-            parse_aircraft(&p, sc, v);
-        } else if (!strcmp(key, "siting")) {
-            parse_siting(&p, sc, v);
-        } else if (!strcmp(key, "layers")) {
-            layers = v;
-        } else if (!strcmp(key, "rules")) {
-            if (!fy_node_is_mapping(v)) {
-                perr(&p, v, "rules: expected a mapping of zone class to rule");
-                continue;
-            }
-            void *it2 = NULL;
-            struct fy_node_pair *rp;
-            while ((rp = fy_node_mapping_iterate(v, &it2)))
-                parse_rule(&p, sc, fy_node_pair_key(rp), fy_node_pair_value(rp));
-        } else {
-            unknown_key(&p, k, "the scenario",
-                        "name, title, crs, output, route_defaults, aircraft, siting, layers, rules");
+    int d = read_doc(&p, NULL, path);
+    if (d < 0) {
+        if (pl_errcode(ctx) != PL_OK) {
+            rc = pl_errcode(ctx);
+            goto out;
         }
-    }
-    if (!layers || !fy_node_is_sequence(layers) || fy_node_sequence_item_count(layers) == 0) {
-        perr(&p, layers ? layers : root, "layers: expected a list of at least one layer");
         goto done;
     }
-    int n = fy_node_sequence_item_count(layers);
-    sc->a_layers = calloc((size_t)n, sizeof *sc->a_layers);
-    if (!sc->a_layers) {
-        rc = pl_error(ctx, PL_NOMEM, "out of memory");
-        goto out;
-    }
-    it = NULL;
-    struct fy_node *ln;
-    while ((ln = fy_node_sequence_iterate(layers, &it))) {
-        pl_layer_decl *l = &sc->a_layers[sc->n_layers++];
-        parse_layer(&p, sc, ln, l);
-        for (size_t j = 0; l->id && j + 1 < sc->n_layers; j++)
-            if (sc->a_layers[j].id && !strcmp(sc->a_layers[j].id, l->id))
-                perr(&p, ln, "layer id '%s' is used twice", l->id);
-    }
+    p.chain[0] = d;
+    parse_doc(&p, sc, d);
+    if (!p.n_errs && sc->n_layers == 0)
+        perr(&p, fy_document_root(p.docs[0]), "layers: expected a list of at least one layer");
     if (sc->aircraft_default && !pl_scenario_aircraft(sc, sc->aircraft_default))
         perr(&p, p.aircraft_mark,
              "route_defaults.aircraft: no aircraft class '%s' in 'aircraft'", sc->aircraft_default);
@@ -819,10 +1015,21 @@ done:
         rc = pl_error(ctx, PL_NOMEM, "out of memory");
     }
 out:
-    if (doc)
-        fy_document_destroy(doc);
-    if (diag)
-        fy_diag_destroy(diag);
+    for (int i = 0; i < p.n_docs; i++) {
+        if (p.docs[i])
+            fy_document_destroy(p.docs[i]);
+        free(p.names[i]);
+        free(p.dirs[i]);
+        free(p.real[i]);
+    }
+    if (p.n_docs < MAX_INCLUDE + 1) { /* a document whose reading failed half way */
+        free(p.names[p.n_docs]);
+        free(p.dirs[p.n_docs]);
+        free(p.real[p.n_docs]);
+    }
+    free(p.data_root);
+    if (p.diag)
+        fy_diag_destroy(p.diag);
     pl_buf_free(&p.errs);
     if (rc != PL_OK)
         pl_scenario_free(sc);

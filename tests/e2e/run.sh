@@ -75,6 +75,7 @@ check "1.17 text output names zone, class and length" grep -q 'blocking SQ "2 km
 ogr2ogr -f GeoJSON -t_srs EPSG:4326 -lco COORDINATE_PRECISION=12 "$RESULT/square_4326.geojson" "$DATA/square_4549.geojson"
 cat >"$RESULT/square4326.yaml" <<EOF
 name: square4326
+data_root: ..
 layers:
   - {id: zones, role: zones, path: square_4326.geojson}
   - {id: routes, role: routes, path: ../data/routes_4549.geojson}
@@ -435,7 +436,7 @@ s = json.load(open(sys.argv[2]))['siting']
 assert len(v) == 23 and all(f['properties']['feasible'] for f in v if f['properties']['status'] == 'planned')
 assert s['upper_bound'] >= s['objective_value'] > 0 and 0 <= s['gap'] < 0.01
 PY
-sed 's/objective: coverage /objective: median   /' "$W" | sed "s|\.\./geodata/|$TOP/geodata/|; s|^output: .*||" >"$RESULT/wz_median.yaml"
+sed 's/objective: coverage /objective: median   /' "$W" | sed "s|\\.\\./geodata/|$TOP/geodata/|; s|^output: .*||; s|^data_root: \\.\\.|data_root: $TOP|" >"$RESULT/wz_median.yaml"
 "$PLANNER" site "$RESULT/wz_median.yaml" --json >"$RESULT/wz_median.json" 2>&1
 check "8.21 p-median objective: 20 sites, a lower bound at or below the value" python3 - "$RESULT/wz_median.json" <<'PY'
 import json, sys
@@ -480,7 +481,7 @@ f = d['features'][0]
 f['properties'] = {'id': 'RR', 'status': 'planned', 'half_width_m': 49.9, 'band_below_m': 20, 'band_above_m': 20, 'altitude_m': 120}
 json.dump({'type': 'FeatureCollection', 'features': [f]}, open(sys.argv[2], 'w'))
 PY
-    printf 'name: rr\nlayers:\n  - {id: zones, role: zones, path: $DATA/square_4549.geojson}\n  - {id: routes, role: routes, path: rr_routes.geojson}\n' >'$RESULT/rr.yaml'
+    printf 'name: rr\ndata_root: ..\nlayers:\n  - {id: zones, role: zones, path: $DATA/square_4549.geojson}\n  - {id: routes, role: routes, path: rr_routes.geojson}\n' >'$RESULT/rr.yaml'
     '$PLANNER' check '$RESULT/rr.yaml' >/dev/null"
 "$PLANNER" check "$DATA/square.yaml" --reroute >"$RESULT/check_reroute.out" 2>&1
 check "9.12 check --reroute adds a path to each blocked route" [ "$(grep -c '^reroute ' "$RESULT/check_reroute.out")" -eq 3 ]
