@@ -4,6 +4,7 @@
  * Test plan
  *   1. a full scenario: names, CRS, defaults, layers, paths resolved and
  *      shortened against the scenario's folder, rule overrides and built-ins
+ *   3. include: merging order, layers added, a cycle named
  *   2. every error names file:line:column and what was expected:
  *      unknown key, bad number, unknown rule value, duplicate layer id,
  *      a geographic working CRS, several errors at once
@@ -51,6 +52,7 @@ static void t1_full(void **state)
                                "name: full\n"
                                "title: 测试 test\n"
                                "crs: EPSG:32651\n"
+                               "data_root: ..\n"
                                "route_defaults: {half_width_m: 75, band_below_m: 10, band_above_m: 15, altitude_m: 90}\n"
                                "layers:\n"
                                "  - id: z\n"
@@ -78,7 +80,7 @@ static void t1_full(void **state)
     snprintf(want, sizeof want, "%s/r.gpkg", dir);
     assert_string_equal(sc->a_layers[1].path, want);
     assert_string_equal(sc->a_layers[1].ogr_layer, "lines");
-    assert_int_equal(sc->a_layers[0].line, 7);
+    assert_int_equal(sc->a_layers[0].line, 8);
     const pl_rule *r = pl_scenario_rule(sc, "eco_control");
     assert_int_equal(r->route, PL_RR_MIN_OVERFLIGHT);
     assert_float_equal(r->min_overflight_m, 80, 0);
@@ -126,7 +128,47 @@ static void t2_errors(void **state)
     /* several problems at once: each on its own line */
     expect_error("colour: red\nlayers:\n  - {id: a, role: roads, path: a.geojson}\n",
                  "bad.yaml:1:1: unknown key 'colour' in the scenario (expected one of: name, title, "
-                 "crs, output, route_defaults, aircraft, siting, layers, rules)\n");
+                 "crs, output, data_root, include, route_defaults, aircraft, siting, layers, rules)\n");
+    /* data paths: inside the scenario's folder, local files only */
+    expect_error("layers:\n  - {id: a, role: zones, path: ../a.geojson}\n",
+                 "bad.yaml:2:32: path '../a.geojson' lies outside the scenario's folder: refused");
+    expect_error("layers:\n  - {id: a, role: zones, path: /vsicurl/https://x.org/a.json}\n",
+                 "bad.yaml:2:32: path '/vsicurl/https://x.org/a.json': refused: the planner reads local files "
+                 "only, it never opens the network");
+    expect_error("layers:\n  - {id: a, role: zones, path: 'PG:dbname=x'}\n",
+                 "bad.yaml:2:32: path 'PG:dbname=x': refused: a GDAL connection string");
+    expect_error("data_root: nowhere\nlayers:\n  - {id: a, role: zones, path: a.geojson}\n",
+                 "bad.yaml:1:12: data_root: nowhere is not a folder here");
+}
+
+/* include: the included file's keys first, the includer's override,
+ * layers add up, paths relative to each file; a cycle is named. */
+static void t3_include(void **state)
+{
+    (void)state;
+    write_yaml("common.yaml", "crs: EPSG:32651\nroute_defaults: {altitude_m: 90}\n"
+                              "layers:\n  - {id: base, role: zones, path: base.geojson}\n");
+    const char *p = write_yaml("main.yaml", "include: common.yaml\nroute_defaults: {altitude_m: 110}\n"
+                                            "layers:\n  - {id: own, role: routes, path: own.geojson}\n");
+    pl_ctx *ctx = pl_ctx_new();
+    pl_scenario *sc = NULL;
+    assert_int_equal(pl_scenario_load(ctx, p, &sc), PL_OK);
+    assert_string_equal(sc->work_crs, "EPSG:32651");
+    assert_float_equal(sc->route.alt_m, 110, 0);
+    assert_int_equal(sc->n_layers, 2);
+    assert_string_equal(sc->a_layers[0].id, "base");
+    assert_string_equal(sc->a_layers[1].id, "own");
+    pl_scenario_free(sc);
+    pl_ctx_free(ctx);
+    write_yaml("b.yaml", "include: [a.yaml]\n");
+    write_yaml("a.yaml", "include: b.yaml\nlayers:\n  - {id: x, role: zones, path: x.geojson}\n");
+    p = write_yaml("a.yaml", "include: b.yaml\nlayers:\n  - {id: x, role: zones, path: x.geojson}\n");
+    ctx = pl_ctx_new();
+    assert_int_equal(pl_scenario_load(ctx, p, &sc), PL_PARSE);
+    assert_non_null(strstr(pl_errmsg(ctx), "b.yaml:1:11: include: "));
+    assert_non_null(strstr(pl_errmsg(ctx), "a.yaml includes itself ("));
+    assert_non_null(strstr(pl_errmsg(ctx), "a.yaml -> "));
+    pl_ctx_free(ctx);
 }
 
 int t_scenario(void)
@@ -134,6 +176,7 @@ int t_scenario(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t1_full),
         cmocka_unit_test(t2_errors),
+        cmocka_unit_test(t3_include),
     };
     return cmocka_run_group_tests_name("scenario", tests, setup, teardown);
 }
