@@ -136,7 +136,7 @@ static void t2_errors(void **state)
                  "bad.yaml:2:32: path '/vsicurl/https://x.org/a.json': refused: the planner reads local files "
                  "only, it never opens the network");
     expect_error("layers:\n  - {id: a, role: zones, path: 'PG:dbname=x'}\n",
-                 "bad.yaml:2:32: path 'PG:dbname=x': refused: a GDAL connection string");
+                 "bad.yaml:2:33: path 'PG:dbname=x': refused: a GDAL connection string");
     expect_error("data_root: nowhere\nlayers:\n  - {id: a, role: zones, path: a.geojson}\n",
                  "bad.yaml:1:12: data_root: nowhere is not a folder here");
 }
