@@ -2,7 +2,7 @@
  * crs.c - PROJ: transformers between a layer's CRS and the working CRS, and
  * from the working CRS back to WGS84 lon/lat.  The only file calling proj_*.
  *
- * Entry points: pl_crs_xform, pl_crs_pipeline, pl_crs_share, pl_crs_trans, pl_crs_trans_geom,
+ * Entry points: pl_crs_xform, pl_crs_pipeline, pl_crs_share, pl_crs_area_of_use, pl_crs_trans, pl_crs_trans_geom,
  * pl_crs_check_metric, pl_crs_cache_free, pl_crs_gcj02_to_wgs84,
  * pl_crs_bd09_to_wgs84, pl_crs_wgs84_to_gcj02.
  *
@@ -85,6 +85,22 @@ pl_xform *pl_crs_xform(pl_ctx *ctx, const char *src, const char *dst)
         return NULL;
     }
     return cache_add(ctx, src, dst, pj);
+}
+
+int pl_crs_area_of_use(pl_ctx *ctx, const char *def, double box[4])
+{
+    PJ *crs = proj_create(pl_proj(ctx), def);
+    double w, s, e, n;
+    int ok = crs && proj_get_area_of_use(pl_proj(ctx), crs, &w, &s, &e, &n, NULL) && w > -1000;
+    if (crs)
+        proj_destroy(crs);
+    if (!ok)
+        return 0;
+    box[0] = w;
+    box[1] = s;
+    box[2] = e;
+    box[3] = n;
+    return 1;
 }
 
 int pl_crs_share(pl_ctx *dst, pl_ctx *src)

@@ -7,8 +7,11 @@
  *
  * Per feature: geometry read as ISO WKB into GEOS, axis order made x=east
  * (see below), transformed by PROJ to the working CRS, checked: empty or
- * non-finite -> rejected; invalid polygons -> repaired with GEOSMakeValid
- * and reported with GEOS's reason.
+ * non-finite -> rejected; lon/lat out of range -> rejected, saying whether
+ * it looks like projected metres or swapped axes; outside the working CRS's
+ * area of use (grown by a degree) -> rejected (a wrong CRS); string
+ * properties not UTF-8 -> rejected; invalid polygons -> rejected with GEOS's
+ * reason, or repaired with GEOSMakeValid when the layer says repair: true.
  */
 #include "planner.h"
 
@@ -141,8 +144,107 @@ static int data_north_first(OGRSpatialReferenceH srs)
 
 /* Convert one OGR feature into f.  Returns 0 kept, 1 rejected (issue
  * recorded), -1 hard error (ctx error set). */
+/* Where the data may lie: the working CRS's area of use grown by a degree
+ * (runways just beyond it), in lon/lat and as a box of the working CRS. */
+typedef struct aoi {
+    int have;
+    double ll[4];     /* west, south, east, north (degrees) */
+    double box[4];    /* minx, miny, maxx, maxy (working CRS) */
+} aoi;
+
+static void aoi_make(pl_ctx *ctx, const pl_scenario *sc, aoi *a)
+{
+    memset(a, 0, sizeof *a);
+    double b[4];
+    pl_xform *xf = pl_crs_area_of_use(ctx, sc->work_crs, b) ? pl_crs_xform(ctx, "EPSG:4326", sc->work_crs) : NULL;
+    if (!xf) {
+        pl_error_clear(ctx);
+        return;
+    }
+    a->ll[0] = b[0] - 1;
+    a->ll[1] = b[1] - 1;
+    a->ll[2] = b[2] + 1;
+    a->ll[3] = b[3] + 1;
+    a->box[0] = a->box[1] = INFINITY;
+    a->box[2] = a->box[3] = -INFINITY;
+    for (int i = 0; i <= 20; i++) /* the boundary, densified: the box of its image */
+        for (int k = 0; k < 4; k++) {
+            double t = i / 20.0, x, y;
+            if (k < 2) { /* south and north edges */
+                x = a->ll[0] + t * (a->ll[2] - a->ll[0]);
+                y = a->ll[k ? 3 : 1];
+            } else {     /* west and east edges */
+                x = a->ll[k == 2 ? 0 : 2];
+                y = a->ll[1] + t * (a->ll[3] - a->ll[1]);
+            }
+            if (pl_crs_trans(ctx, xf, &x, &y, 1) != PL_OK) {
+                pl_error_clear(ctx);
+                return;
+            }
+            a->box[0] = fmin(a->box[0], x);
+            a->box[1] = fmin(a->box[1], y);
+            a->box[2] = fmax(a->box[2], x);
+            a->box[3] = fmax(a->box[3], y);
+        }
+    a->have = 1;
+}
+
+static void envelope(pl_ctx *ctx, const GEOSGeometry *g, double e[4])
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    GEOSGeom_getXMin_r(h, g, &e[0]);
+    GEOSGeom_getYMin_r(h, g, &e[1]);
+    GEOSGeom_getXMax_r(h, g, &e[2]);
+    GEOSGeom_getYMax_r(h, g, &e[3]);
+}
+
+/* A lon/lat geometry out of range: why, in words (a projected CRS's
+ * metres labelled as degrees, or latitude and longitude swapped). */
+static int lonlat_wrong(const double e[4], const aoi *a, char *why, size_t n)
+{
+    if (e[0] >= -180 && e[2] <= 180 && e[1] >= -90 && e[3] <= 90)
+        return 0;
+    if (fmax(fmax(fabs(e[0]), fabs(e[2])), fmax(fabs(e[1]), fabs(e[3]))) > 1000)
+        snprintf(why, n, "coordinates such as (%.3f, %.3f) are not lon/lat degrees: projected metres in a file "
+                         "that says (or, without a CRS, is taken to be) WGS84? declare the layer's crs:", e[0], e[1]);
+    else if (e[1] >= -180 && e[3] <= 180 && e[0] >= -90 && e[2] <= 90) {
+        int in = a->have && e[1] >= a->ll[0] && e[3] <= a->ll[2] && e[0] >= a->ll[1] && e[2] <= a->ll[3];
+        snprintf(why, n, "latitude and longitude look swapped: (%.6f, %.6f) is no lon/lat, (%.6f, %.6f) is%s",
+                 e[0], e[1], e[1], e[0], in ? " and lies in the working CRS's area" : "");
+    } else
+        snprintf(why, n, "coordinates out of lon/lat range: %.6f..%.6f, %.6f..%.6f", e[0], e[2], e[1], e[3]);
+    return 1;
+}
+
+/* 1 when a valid UTF-8 string, else 0 with the offset of the first bad byte. */
+static int utf8_ok(const unsigned char *s, size_t *bad)
+{
+    for (size_t i = 0; s[i];) {
+        unsigned c = s[i];
+        size_t k = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 9;
+        unsigned cp = k == 0 ? c : k == 1 ? c & 0x1f : k == 2 ? c & 0x0f : c & 0x07;
+        if (k == 9 || (c >= 0xc0 && c < 0xc2) || c > 0xf4) {
+            *bad = i;
+            return 0;
+        }
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xc0) != 0x80) {
+                *bad = i;
+                return 0;
+            }
+            cp = (cp << 6) | (s[i + j] & 0x3f);
+        }
+        if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff))) {
+            *bad = i; /* overlong, surrogate or beyond Unicode */
+            return 0;
+        }
+        i += k + 1;
+    }
+    return 1;
+}
+
 static int read_feature(pl_ctx *ctx, const pl_layer_decl *d, pl_layer *l, OGRFeatureH of,
-                        OGRFeatureDefnH defn, int swap, pl_xform *xf, pl_feature *f)
+                        OGRFeatureDefnH defn, int swap, int geo, const aoi *area, pl_xform *xf, pl_feature *f)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     /* without an id property, the id is layer:FID so ids stay unique across layers */
@@ -151,9 +253,20 @@ static int read_feature(pl_ctx *ctx, const pl_layer_decl *d, pl_layer *l, OGRFea
     if (read_props(of, defn, f))
         return pl_error(ctx, PL_NOMEM, "out of memory"), -1;
     const char *idv = pl_feature_str(f, d->id_prop, NULL);
+    size_t bad = 0;
+    if (idv && !utf8_ok((const unsigned char *)idv, &bad))
+        idv = NULL; /* named by its FID below, the id itself is reported */
     f->id = pl_strdup(idv && *idv ? idv : fidbuf);
     if (!f->id)
         return pl_error(ctx, PL_NOMEM, "out of memory"), -1;
+    for (size_t i = 0; i < f->n_props; i++)
+        if (f->a_props[i].type == PL_P_STR && !utf8_ok((const unsigned char *)f->a_props[i].str, &bad)) {
+            char why[300];
+            snprintf(why, sizeof why, "property '%.100s' is not valid UTF-8 (byte 0x%02X at offset %zu); "
+                                      "save the file as UTF-8", f->a_props[i].key,
+                     (unsigned char)f->a_props[i].str[bad], bad);
+            return add_issue(l, f->id, "rejected", why) ? -1 : 1;
+        }
 
     OGRGeometryH og = OGR_F_GetGeometryRef(of); /* owned by the feature */
     if (!og || OGR_G_IsEmpty(og))
@@ -196,6 +309,13 @@ static int read_feature(pl_ctx *ctx, const pl_layer_decl *d, pl_layer *l, OGRFea
         if (!(g = s))
             return pl_error(ctx, PL_GEOM, "out of memory"), -1;
     }
+    double e[4];
+    char why_ll[400];
+    envelope(ctx, g, e);
+    if (geo && lonlat_wrong(e, area, why_ll, sizeof why_ll)) {
+        GEOSGeom_destroy_r(h, g);
+        return add_issue(l, f->id, "rejected", why_ll) ? -1 : 1;
+    }
     GEOSGeometry *t = pl_crs_trans_geom(ctx, xf, g);
     GEOSGeom_destroy_r(h, g);
     if (!t) {
@@ -205,10 +325,28 @@ static int read_feature(pl_ctx *ctx, const pl_layer_decl *d, pl_layer *l, OGRFea
         return add_issue(l, f->id, "rejected", why) ? -1 : 1;
     }
     g = t;
+    envelope(ctx, g, e);
+    if (area->have && (e[2] < area->box[0] || e[0] > area->box[2] || e[3] < area->box[1] || e[1] > area->box[3])) {
+        char why[500];
+        snprintf(why, sizeof why, "lies outside the working CRS's area (%.1f..%.1fE, %.1f..%.1fN, a degree "
+                                  "around its area of use), at (%.0f, %.0f) in it: coordinates in another CRS "
+                                  "than the layer declares?", area->ll[0], area->ll[2], area->ll[1], area->ll[3],
+                 e[0], e[1]);
+        GEOSGeom_destroy_r(h, g);
+        return add_issue(l, f->id, "rejected", why) ? -1 : 1;
+    }
     int type = GEOSGeomTypeId_r(h, g);
     if ((type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) && GEOSisValid_r(h, g) != 1) {
         char *reason = GEOSisValidReason_r(h, g);
         char why[600];
+        if (!d->repair) { /* a changed zone is a different answer: only when asked */
+            snprintf(why, sizeof why, "invalid polygon (%s); fix it, or set repair: true on the layer to "
+                                      "accept GEOS MakeValid's repair", reason ? reason : "?");
+            if (reason)
+                GEOSFree_r(h, reason);
+            GEOSGeom_destroy_r(h, g);
+            return add_issue(l, f->id, "rejected", why) ? -1 : 1;
+        }
         snprintf(why, sizeof why, "invalid (%s), repaired with MakeValid", reason ? reason : "?");
         if (reason)
             GEOSFree_r(h, reason);
@@ -344,6 +482,9 @@ int pl_layer_load(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d, pl
                       d->path, l->crs_name);
         goto out;
     }
+    int geo = srs ? OSRIsGeographic(srs) : 0;
+    aoi area;
+    aoi_make(ctx, sc, &area);
     pl_xform *xf = pl_crs_xform(ctx, src_def, sc->work_crs);
     if (!xf) {
         rc = pl_errcode(ctx);
@@ -367,7 +508,7 @@ int pl_layer_load(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d, pl
         }
         pl_feature *f = &l->a_feats[l->n_feats];
         memset(f, 0, sizeof *f);
-        int r = read_feature(ctx, d, l, of, defn, swap, xf, f);
+        int r = read_feature(ctx, d, l, of, defn, swap, geo, &area, xf, f);
         OGR_F_Destroy(of);
         if (r < 0) {
             feature_clear(ctx, f);

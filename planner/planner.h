@@ -158,6 +158,7 @@ typedef struct pl_layer_decl {
     int line, col;      /* where the layer is declared (1-based) */
     int path_line, path_col; /* where its path is written */
     int coord_shift;    /* 1: GCJ-02, 2: BD-09 lon/lat to be shifted to WGS84 */
+    int repair;         /* 1: invalid polygons repaired (MakeValid), else rejected */
     int airport_rule;   /* 1: features are runways, zones built by the rule below */
     double ap_half_width_m;   /* protection area each side of the centreline */
     double ap_end_ext_m;      /* protection area beyond each runway end */
@@ -248,6 +249,9 @@ pl_xform *pl_crs_pipeline(pl_ctx *ctx, const char *def);
 /* Copy src's cached transformers into dst (a worker's ctx): clones, not
  * new searches of the PROJ database. */
 int pl_crs_share(pl_ctx *dst, pl_ctx *src);
+/* The CRS's area of use in lon/lat degrees (west, south, east, north);
+ * 0 when PROJ knows none. */
+int pl_crs_area_of_use(pl_ctx *ctx, const char *def, double box[4]);
 /* Transform n points in place.  Returns PL_OK or PL_CRS (naming what). */
 int pl_crs_trans(pl_ctx *ctx, pl_xform *xf, double *x, double *y, size_t n);
 /* Transform a GEOS geometry; Returns: a new geometry or NULL. */

@@ -370,9 +370,15 @@ static void parse_layer(parser *p, struct fy_node *n, pl_layer_decl *l)
             l->crs = dup_scalar(p, v, "crs");
         else if (!strcmp(key, "airport_rule"))
             parse_airport_rule(p, v, l);
-        else
+        else if (!strcmp(key, "repair")) {
+            const char *b = scalar(p, v, "repair");
+            if (b && (!strcmp(b, "true") || !strcmp(b, "false")))
+                l->repair = !strcmp(b, "true");
+            else if (b)
+                perr(p, v, "repair: expected true or false, got '%s'", b);
+        } else
             unknown_key(p, k, "a layer",
-                        "id, role, path, layer, class, class_property, id_property, crs, airport_rule");
+                        "id, role, path, layer, class, class_property, id_property, crs, airport_rule, repair");
     }
     (void)path_node;
     if (!l->id)

@@ -142,7 +142,7 @@ static int cmp_zone_id(const void *a, const void *b)
 
 /* Zone ids name zones in every report: they must be unique.  Sorting keeps
  * the check O(n log n) for large generated zone sets. */
-static int check_unique_ids(pl_ctx *ctx, const pl_zoneset *zs)
+static int check_unique_ids(pl_ctx *ctx, const pl_scenario *sc, const pl_zoneset *zs)
 {
     if (zs->n < 2)
         return PL_OK;
@@ -154,9 +154,16 @@ static int check_unique_ids(pl_ctx *ctx, const pl_zoneset *zs)
     qsort(s, zs->n, sizeof *s, cmp_zone_id);
     int rc = PL_OK;
     for (size_t i = 1; i < zs->n && rc == PL_OK; i++)
-        if (!strcmp(s[i - 1]->id, s[i]->id))
-            rc = pl_error(ctx, PL_PARSE, "zone id '%s' is used twice (layers '%s' and '%s')",
-                          s[i]->id, s[i - 1]->layer_id, s[i]->layer_id);
+        if (!strcmp(s[i - 1]->id, s[i]->id)) {
+            /* named where it comes the second time, in load order */
+            const pl_zone *a = s[i - 1] < s[i] ? s[i - 1] : s[i], *b = s[i - 1] < s[i] ? s[i] : s[i - 1];
+            const char *path = "?";
+            for (size_t k = 0; k < sc->n_layers; k++)
+                if (sc->a_layers[k].id && !strcmp(sc->a_layers[k].id, b->layer_id))
+                    path = sc->a_layers[k].path;
+            rc = pl_error(ctx, PL_PARSE, "%s: layer '%s': zone id '%s' is used twice (first in layer '%s')",
+                          path, b->layer_id, b->id, a->layer_id);
+        }
     free(s);
     return rc;
 }
@@ -221,7 +228,7 @@ int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, 
             goto out;
         }
     }
-    if ((rc = check_unique_ids(ctx, zs)) != PL_OK)
+    if ((rc = check_unique_ids(ctx, sc, zs)) != PL_OK)
         goto out;
     /* insert after the array is final: the tree keeps pointers into it */
     for (size_t i = 0; i < zs->n; i++)

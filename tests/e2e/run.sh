@@ -278,7 +278,7 @@ cat >"$B/mixed.geojson" <<'EOF'
 EOF
 scen mixed <<'EOF'
 layers:
-  - {id: zones, role: zones, path: mixed.geojson}
+  - {id: zones, role: zones, path: mixed.geojson, repair: true}
 EOF
 "$PLANNER" layers "$B/mixed.yaml" >"$B/mixed_layers.out" 2>&1
 rc=$?
