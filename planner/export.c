@@ -15,7 +15,9 @@
  */
 #include "planner.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -717,8 +719,11 @@ int pl_export_proposals(pl_ctx *ctx, const pl_plan *p, const pl_routeset *props,
 
 /* ==== writing a run folder ============================================= */
 
-static int make_dirs(pl_ctx *ctx, const char *dir)
+/* Make dir and its parents; *made: the first folder this call created (the
+ * caller removes it, and what is under it, if the run fails), or NULL. */
+static int make_dirs(pl_ctx *ctx, const char *dir, char **made)
 {
+    *made = NULL;
     char *d = pl_strdup(dir);
     if (!d)
         return pl_error(ctx, PL_NOMEM, "out of memory");
@@ -726,7 +731,10 @@ static int make_dirs(pl_ctx *ctx, const char *dir)
         if (*s == '/' || *s == '\0') {
             char c = *s;
             *s = '\0';
-            if (mkdir(d, 0777) != 0 && errno != EEXIST) {
+            if (mkdir(d, 0777) == 0) {
+                if (!*made)
+                    *made = pl_strdup(d);
+            } else if (errno != EEXIST) {
                 int e = errno;
                 pl_error(ctx, PL_IO, "%s: cannot create output folder: %s", d, strerror(e));
                 free(d);
@@ -744,6 +752,26 @@ static int make_dirs(pl_ctx *ctx, const char *dir)
     if (access(dir, W_OK) != 0)
         return pl_error(ctx, PL_IO, "%s: output folder is not writable", dir);
     return PL_OK;
+}
+
+/* Temporary files a killed run (SIGKILL, power loss) left: .NAME.tmpPID
+ * whose process is gone. */
+static void remove_stale(const char *dir)
+{
+    DIR *dh = opendir(dir);
+    struct dirent *e;
+    while (dh && (e = readdir(dh))) {
+        const char *t = e->d_name[0] == '.' ? strstr(e->d_name, ".tmp") : NULL;
+        char *end = NULL;
+        long pid = t ? strtol(t + 4, &end, 10) : 0;
+        if (!t || pid <= 0 || !end || *end || (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    if (dh)
+        closedir(dh);
 }
 
 /* The layers of a run folder, in the order QGIS and the store list them. */
@@ -796,9 +824,10 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
     outfile *f = calloc(MAX_FILES, sizeof *f);
     pl_buf lb[L_N];
     pl_outlayer ls[L_N];
-    char *tmp[MAX_FILES] = {0}, *fin[MAX_FILES] = {0};
+    char *tmp[MAX_FILES] = {0}, *fin[MAX_FILES] = {0}, *made = NULL;
     size_t nf = 0;
-    int rc = PL_OK;
+    int rc = PL_OK, holding = 0;
+    sigset_t held;
     for (int i = 0; i < L_N; i++)
         pl_buf_init(&lb[i]);
     if (!f)
@@ -867,9 +896,13 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
             rc = pl_error(ctx, PL_NOMEM, "out of memory");
             goto out;
         }
-    /* 2. the folder, then every file under a temporary name, then renames */
-    if ((rc = make_dirs(ctx, dir)) != PL_OK)
+    /* 2. the folder, then every file under a temporary name, then renames,
+     * interrupts held meanwhile (they land once the folder is whole) */
+    pl_signals_hold(&held);
+    holding = 1;
+    if ((rc = make_dirs(ctx, dir, &made)) != PL_OK)
         goto out;
+    remove_stale(dir);
     for (size_t i = 0; i < nf; i++) {
         size_t k = strlen(dir) + strlen(f[i].name) + 40;
         fin[i] = malloc(k);
@@ -906,6 +939,19 @@ out:
         free(fin[i]);
         pl_buf_free(&f[i].b);
     }
+    if (rc != PL_OK && made) { /* folders this run made, empty again: gone */
+        char *d = pl_strdup(dir);
+        while (d && strlen(d) >= strlen(made) && rmdir(d) == 0) {
+            char *slash = strrchr(d, '/');
+            if (!slash)
+                break;
+            *slash = '\0';
+        }
+        free(d);
+    }
+    free(made);
+    if (holding)
+        pl_signals_release(&held);
     for (int i = 0; i < L_N; i++)
         pl_buf_free(&lb[i]);
     free(f);

@@ -557,9 +557,12 @@ int pl_map_png(pl_ctx *ctx, const pl_buf *svg, pl_buf *png)
     const char *tmpdir = getenv("TMPDIR");
     char in[4096], out[4200];
     snprintf(in, sizeof in, "%s/planner-map-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    sigset_t held;
+    pl_signals_hold(&held); /* no interrupt while the temporary files exist */
     int fd = mkstemp(in);
     int rc = PL_OK;
     if (fd < 0) {
+        pl_signals_release(&held);
         free(prog);
         return pl_error(ctx, PL_IO, "%s: cannot make a temporary file for the PNG: %s", in, strerror(errno));
     }
@@ -583,6 +586,7 @@ int pl_map_png(pl_ctx *ctx, const pl_buf *svg, pl_buf *png)
 out:
     unlink(in);
     unlink(out);
+    pl_signals_release(&held);
     free(prog);
     return rc;
 }

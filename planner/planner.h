@@ -93,6 +93,13 @@ void pl_buf_puts(pl_buf *b, const char *s);
 /* x with dec (0-9) decimals into out (n >= 32), the text printf's "%.*f"
  * gives, faster; returns out. */
 char *pl_fmt_fixed(char *out, size_t n, double x, int dec);
+/* Hold SIGINT, SIGTERM, SIGHUP and SIGQUIT while temporary files exist, so
+ * that an interrupt lands after they are renamed or removed (the default
+ * action then ends the process with the outputs whole: old or new, never
+ * half).  Release restores the mask saved in old. */
+#include <signal.h>
+void pl_signals_hold(sigset_t *old);
+void pl_signals_release(const sigset_t *old);
 void pl_buf_fixed(pl_buf *b, double x, int dec);
 void pl_buf_printf(pl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pl_buf_putn(pl_buf *b, const void *s, size_t n);

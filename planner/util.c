@@ -3,11 +3,12 @@
  *
  * Entry points: pl_buf_init, pl_buf_free, pl_buf_puts, pl_buf_putn, pl_fmt_fixed,
  * pl_buf_fixed, pl_buf_printf, pl_buf_xml, pl_buf_json_str, pl_buf_num, pl_strdup,
- * pl_str_in, pl_sha256_*.
+ * pl_str_in, pl_sha256_*, pl_signals_hold, pl_signals_release.
  */
 #include "planner.h"
 
 #include <float.h>
+#include <signal.h>
 
 #include <math.h>
 #include <stdarg.h>
@@ -293,4 +294,22 @@ int pl_sha256_file(const char *path, char out[65])
         return -1;
     pl_sha256_hex(&s, out);
     return 0;
+}
+
+/* ==== interrupts held over the writing of temporary files ============== */
+
+void pl_signals_hold(sigset_t *old)
+{
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGINT);
+    sigaddset(&s, SIGTERM);
+    sigaddset(&s, SIGHUP);
+    sigaddset(&s, SIGQUIT);
+    sigprocmask(SIG_BLOCK, &s, old);
+}
+
+void pl_signals_release(const sigset_t *old)
+{
+    sigprocmask(SIG_SETMASK, old, NULL); /* a held interrupt takes effect here */
 }
