@@ -209,8 +209,8 @@ static int lonlat_wrong(const double e[4], const aoi *a, char *why, size_t n)
                          "that says (or, without a CRS, is taken to be) WGS84? declare the layer's crs:", e[0], e[1]);
     else if (e[1] >= -180 && e[3] <= 180 && e[0] >= -90 && e[2] <= 90) {
         int in = a->have && e[1] >= a->ll[0] && e[3] <= a->ll[2] && e[0] >= a->ll[1] && e[2] <= a->ll[3];
-        snprintf(why, n, "latitude and longitude look swapped: (%.6f, %.6f) is no lon/lat, (%.6f, %.6f) is%s",
-                 e[0], e[1], e[1], e[0], in ? " and lies in the working CRS's area" : "");
+        snprintf(why, n, "latitude and longitude look swapped: (%.6f, %.6f) is not a lon/lat point, but "
+                         "(%.6f, %.6f) is%s", e[0], e[1], e[1], e[0], in ? ", inside the working CRS's area" : "");
     } else
         snprintf(why, n, "coordinates out of lon/lat range: %.6f..%.6f, %.6f..%.6f", e[0], e[2], e[1], e[3]);
     return 1;
@@ -288,7 +288,10 @@ static int read_feature(pl_ctx *ctx, const pl_layer_decl *d, pl_layer *l, OGRFea
     free(wkb);
     if (!g) {
         char why[1100];
-        snprintf(why, sizeof why, "unreadable geometry: %s", pl_libmsg(ctx));
+        if (strstr(pl_libmsg(ctx), "closed linestring"))
+            snprintf(why, sizeof why, "unclosed ring: a polygon ring must end at the point where it starts");
+        else
+            snprintf(why, sizeof why, "unreadable geometry: %s", pl_libmsg(ctx));
         return add_issue(l, f->id, "rejected", why) ? -1 : 1;
     }
     if (GEOSisEmpty_r(h, g) == 1 || !pl_geom_finite(ctx, g)) {

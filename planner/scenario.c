@@ -761,7 +761,12 @@ static int read_doc(parser *p, struct fy_node *at, const char *name)
             pl_error(p->ctx, PL_IO, "%s: cannot open scenario: %s", name, strerror(errno));
         return -1;
     }
+    int empty = fgetc(f) == EOF;
     fclose(f);
+    if (empty) {
+        perr(p, at, "the file is empty: expected a mapping with name, crs, layers and rules");
+        return -1;
+    }
     int i = p->n_docs;
     const char *slash = strrchr(name, '/');
     p->names[i] = pl_strdup(name);

@@ -35,6 +35,15 @@ fi
 pass=$((pass + ep))
 fail=$((fail + ef))
 
+echo "== bad-input corpus (tests/bad)"
+bout=$(sh "$top/tests/bad/run.sh" "$planner" 2>&1)
+printf '%s\n' "$bout"
+bp=$(printf '%s\n' "$bout" | grep -c '^ok ')
+bf=$(printf '%s\n' "$bout" | grep -c '^not ok ')
+[ "$bp" -gt 0 ] || bf=$((bf + 1))   # an empty corpus is a failure, not a pass
+pass=$((pass + bp))
+fail=$((fail + bf))
+
 # Under 'make check' every sanitizer report lands in SAN_LOG_DIR.
 if [ -n "${SAN_LOG_DIR:-}" ]; then
     if [ -n "$(ls -A "$SAN_LOG_DIR" 2>/dev/null)" ]; then
