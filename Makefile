@@ -3,6 +3,9 @@
 #   make          build bin/planner (installs missing Debian packages first)
 #   make test     unit + end-to-end tests; last line "N passed, N failed"
 #   make check    the whole suite again under ASan + UBSan
+#   make fuzz     libFuzzer on the scenario and proposal readers, FUZZ_SECONDS each
+#                 (default 60) from tests/fuzz/corpus; make fuzz-regress runs the
+#                 corpus (seeds and every past crash) once
 #   make run      plan scenarios/wuzhong-2025.yaml, print a summary
 #   make deps     install missing Debian packages (as root; else print the command)
 #   make clean
@@ -22,6 +25,12 @@ DEB_PKGS := pkg-config libgeos-dev libproj-dev proj-bin libgdal-dev gdal-bin \
             sqlite3 libfyaml-dev libcmocka-dev python3 glpk-utils \
             librsvg2-bin fonts-wqy-microhei postgresql-15-postgis-3
 PC_PKGS  := geos proj gdal sqlite3 spatialite libfyaml cmocka
+
+ifeq ($(FLAVOR),fuzz)
+  CC    := clang
+  OPT   := -O1 -g
+  SAN   := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
 
 ifeq ($(FLAVOR),asan)
   OPT   := -O1 -g
@@ -43,7 +52,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%.o)
 PLANNER  := $(if $(filter release,$(FLAVOR)),bin/planner,$(B)/planner)
 
-.PHONY: all build deps test check run clean unit checksymbols geodata bench
+.PHONY: all build deps test check run clean unit checksymbols geodata bench fuzz fuzz-regress
 all: deps
 	@$(MAKE) --no-print-directory build
 
@@ -97,6 +106,42 @@ check: deps
 	  ASAN_OPTIONS=detect_leaks=1:log_path=$(abspath build/asan/sanlog)/asan \
 	  UBSAN_OPTIONS=print_stacktrace=1:log_path=$(abspath build/asan/sanlog)/ubsan \
 	  tests/run.sh $(abspath build/asan/planner) $(abspath build/asan/unit/run)
+
+# ---- fuzzing (clang's libFuzzer, ASan + UBSan) ----------------------------
+FUZZ_SECONDS  ?= 60
+FUZZ_TARGETS  := scenario proposals
+FUZZ_SCENARIO := $(abspath tests/e2e/data/square.yaml)
+FUZZ_FLAGS    := -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -Iplanner -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_OBJ) $(PC_LIBS) -lm
+
+fuzz-bins:
+	@command -v clang >/dev/null 2>&1 && [ -n "$$(find /usr/lib/llvm-* -name 'libclang_rt.fuzzer*' 2>/dev/null)" ] || \
+	  { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang libclang-rt-14-dev >/dev/null; } || \
+	  { echo "make fuzz: needs clang and libclang-rt-14-dev"; exit 1; }
+	@$(MAKE) --no-print-directory FLAVOR=fuzz $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+
+# Each target runs FUZZ_SECONDS on a working copy of its seed corpus; a
+# crash, leak or hang stops it with the input saved as build/fuzz/NAME-crash-*
+# (copy it into tests/fuzz/corpus/NAME to keep it as a regression test).
+fuzz: deps fuzz-bins
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/work-$$t && \
+	  echo "== fuzz_$$t for $(FUZZ_SECONDS) s" && \
+	  FUZZ_SCENARIO=$(FUZZ_SCENARIO) ASAN_OPTIONS=detect_leaks=1 build/fuzz/fuzz_$$t $(FUZZ_FLAGS) \
+	    -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/$$t- \
+	    build/fuzz/work-$$t tests/fuzz/corpus/$$t >build/fuzz/$$t.log 2>&1; \
+	  rc=$$?; grep -E '^(#[0-9]+ *DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)' build/fuzz/$$t.log; \
+	  [ $$rc -eq 0 ] || { echo "fuzz_$$t: FAILED (exit $$rc), see build/fuzz/$$t.log"; exit 1; }; \
+	done
+
+fuzz-regress: deps fuzz-bins
+	@for t in $(FUZZ_TARGETS); do \
+	  FUZZ_SCENARIO=$(FUZZ_SCENARIO) build/fuzz/fuzz_$$t $(FUZZ_FLAGS) tests/fuzz/corpus/$$t/* >build/fuzz/$$t-regress.log 2>&1 || \
+	    { echo "fuzz_$$t: an input of tests/fuzz/corpus/$$t fails, see build/fuzz/$$t-regress.log"; exit 1; }; \
+	  echo "fuzz_$$t: $$(ls tests/fuzz/corpus/$$t | wc -l) corpus inputs run, no failure"; \
+	done
 
 # Every symbol the engine exports starts with pl_ (SQLite's checksymbols).
 checksymbols: build

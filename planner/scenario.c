@@ -237,7 +237,7 @@ static char *resolve_path(const char *dir, const char *rel)
  * scenario's folder unless the scenario sets data_root): GDAL would
  * otherwise open URLs, cloud buckets and database connections, and a
  * scenario passed around could read any file of the machine. */
-static void check_path(parser *p, struct fy_node *at, const char *given, const char *resolved)
+static int check_path(parser *p, struct fy_node *at, const char *given, const char *resolved)
 {
     static const char *const net[] = {"/vsicurl", "/vsis3", "/vsigs", "/vsiaz", "/vsiadls", "/vsioss",
                                       "/vsiswift", "/vsiwebhdfs", "/vsihdfs", "://", NULL};
@@ -245,21 +245,21 @@ static void check_path(parser *p, struct fy_node *at, const char *given, const c
         if (strstr(given, net[i])) {
             perr(p, at, "path '%s': refused: the planner reads local files only, it never opens the "
                         "network", given);
-            return;
+            return -1;
         }
     if (!strncmp(given, "/vsi", 4)) {
         perr(p, at, "path '%s': refused: GDAL virtual paths are not read; name the local file "
                     "(GDAL opens .zip archives itself)", given);
-        return;
+        return -1;
     }
     size_t k = strspn(given, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
     if (k > 1 && given[k] == ':') { /* PG:, WFS:, MySQL:, ... */
         perr(p, at, "path '%s': refused: a GDAL connection string, not a file; the planner reads "
                     "local files only", given);
-        return;
+        return -1;
     }
     if (!p->data_root)
-        return;
+        return 0;
     char *r = realpath(resolved, NULL), *abs = NULL;
     if (!r) { /* not there (reported when opened): judge the name itself */
         char cwd[4096];
@@ -268,7 +268,7 @@ static void check_path(parser *p, struct fy_node *at, const char *given, const c
         else if ((abs = malloc(strlen(cwd) + strlen(resolved) + 2)))
             sprintf(abs, "%s/%s", cwd, resolved);
         if (!abs)
-            return;
+            return -1;
     }
     const char *q = r ? r : abs;
     size_t n = strlen(p->data_root);
@@ -279,6 +279,7 @@ static void check_path(parser *p, struct fy_node *at, const char *given, const c
                     "folder that holds it to allow this", given, p->data_root_text);
     free(r);
     free(abs);
+    return inside ? 0 : -1;
 }
 
 /* airport_rule: {half_width_m: N, end_extension_m: N, basis: TEXT}; the
@@ -819,8 +820,7 @@ static void parse_include(parser *p, pl_scenario *sc, struct fy_node *v)
         } else if (path && p->depth + 1 >= MAX_INCLUDE) {
             perr(p, it_n, "include: nested more than %d deep", MAX_INCLUDE);
         } else if (path) {
-            check_path(p, it_n, s, path);
-            int d = read_doc(p, it_n, path);
+            int d = check_path(p, it_n, s, path) ? -1 : read_doc(p, it_n, path); /* refused: not read */
             if (d >= 0) {
                 p->chain[++p->depth] = d;
                 parse_doc(p, sc, d);

@@ -627,7 +627,7 @@ int pl_fence_qgc(pl_ctx *ctx, const pl_plan *p, const pl_route *r, int firmware,
     pl_zonelist zl = {0};
     pl_zones_collect(ctx, p->zones, region, &zl);
     int rc = pl_zonelist_finish(ctx, &zl);
-    double lon, lat;
+    double lon = 0, lat = 0; /* printed before the check of rc: never uninitialised */
     if (rc == PL_OK)
         rc = pl_export_lonlat(ctx, p, r->x[0], r->y[0], &lon, &lat);
     pl_buf_printf(out, "{\"fileType\":\"Plan\",\"groundStation\":\"QGroundControl\",\"version\":1,\n"

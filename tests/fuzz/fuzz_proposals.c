@@ -1,0 +1,62 @@
+/*
+ * fuzz_proposals.c - libFuzzer target: the proposal reader and check.
+ *
+ * A fixed plan (the 2 km square of tests/e2e/data, opened once) and each
+ * input as a proposal file in GDAL's memory file system, read with
+ * pl_proposals_load (any format GDAL recognises in the bytes) and, when it
+ * reads, validated on one thread: `planner validate SCENARIO FILE`.
+ * Built and run by `make fuzz`; seeds in tests/fuzz/corpus/proposals.
+ */
+#include "planner.h"
+
+#include <cpl_vsi.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static pl_ctx *ctx;
+    static pl_plan *plan;
+    if (!plan) { /* once per process: the plan the proposals are checked against */
+        const char *scen = getenv("FUZZ_SCENARIO");
+        ctx = pl_ctx_new();
+        if (!ctx || !scen || pl_plan_open(ctx, scen, PL_PLAN_NO_SITING, &plan) != PL_OK) {
+            fprintf(stderr, "fuzz_proposals: FUZZ_SCENARIO=%s: %s\n", scen ? scen : "(unset)",
+                    ctx ? pl_errmsg(ctx) : "no ctx");
+            abort();
+        }
+    }
+    const char *name = "/vsimem/fuzz/proposals.geojson";
+    VSILFILE *mf = VSIFileFromMemBuffer(name, (GByte *)data, (vsi_l_offset)size, FALSE);
+    if (!mf)
+        abort();
+    VSIFCloseL(mf);
+    char *files[] = {(char *)name};
+    pl_layer_decl *decls = NULL;
+    pl_layer **layers = NULL;
+    pl_routeset *props = NULL;
+    pl_error_clear(ctx);
+    if (pl_proposals_load(ctx, plan, files, 1, 0, &decls, &layers, &props) == PL_OK && props) {
+        pl_proposal_result *res = calloc(props->n ? props->n : 1, sizeof *res);
+        if (!res)
+            abort();
+        pl_validate(ctx, plan, props, res, 1);
+        for (size_t i = 0; i < props->n; i++)
+            pl_proposal_result_free(&res[i]);
+        free(res);
+    } else if (!pl_errmsg(ctx)[0]) {
+        abort(); /* a refusal must say why */
+    }
+    pl_error_clear(ctx);
+    pl_routes_free(ctx, props);
+    for (size_t i = 0; layers && i < 1; i++)
+        pl_layer_free(ctx, layers[i]);
+    free(layers);
+    free(decls);
+    VSIUnlink(name);
+    return 0;
+}
