@@ -925,6 +925,7 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
             goto out;
         }
     }
+    pl_fault_pause("write");
     for (size_t i = 0; i < nf; i++)
         if (rename(tmp[i], fin[i]) != 0) {
             rc = pl_error(ctx, PL_IO, "%s: cannot write: %s", fin[i], strerror(errno));

@@ -100,6 +100,8 @@ char *pl_fmt_fixed(char *out, size_t n, double x, int dec);
 #include <signal.h>
 void pl_signals_hold(sigset_t *old);
 void pl_signals_release(const sigset_t *old);
+/* Tests only: pause at WHERE when PLANNER_FAULT_PAUSE=WHERE:MS is set. */
+void pl_fault_pause(const char *where);
 void pl_buf_fixed(pl_buf *b, double x, int dec);
 void pl_buf_printf(pl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pl_buf_putn(pl_buf *b, const void *s, size_t n);

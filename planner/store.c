@@ -268,6 +268,7 @@ int pl_store_record(pl_ctx *ctx, const pl_plan *p, const char *db, const char *o
         rc = pl_ogr_copy(ctx, ds, p->sc->work_crs, ls, PL_EXPORT_N_LAYERS, 0, RUN_FIELD, id);
     if (rc == PL_OK) {
         in_tx = 0;
+        pl_fault_pause("store");
         if (GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
             rc = pl_error(ctx, PL_IO, "%s: cannot commit the run: %s", db, pl_libmsg(ctx));
     }

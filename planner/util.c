@@ -3,10 +3,11 @@
  *
  * Entry points: pl_buf_init, pl_buf_free, pl_buf_puts, pl_buf_putn, pl_fmt_fixed,
  * pl_buf_fixed, pl_buf_printf, pl_buf_xml, pl_buf_json_str, pl_buf_num, pl_strdup,
- * pl_str_in, pl_sha256_*, pl_signals_hold, pl_signals_release.
+ * pl_str_in, pl_sha256_*, pl_signals_hold, pl_signals_release, pl_fault_pause.
  */
 #include "planner.h"
 
+#include <errno.h>
 #include <float.h>
 #include <signal.h>
 
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void pl_buf_init(pl_buf *b) { memset(b, 0, sizeof *b); }
 
@@ -312,4 +314,24 @@ void pl_signals_hold(sigset_t *old)
 void pl_signals_release(const sigset_t *old)
 {
     sigprocmask(SIG_SETMASK, old, NULL); /* a held interrupt takes effect here */
+}
+
+/* ==== fault injection for the tests ===================================== */
+
+void pl_fault_pause(const char *where)
+{
+    /* PLANNER_FAULT_PAUSE=WHERE:MS stops the run MS milliseconds at WHERE
+     * ("write": temporary files written, not yet renamed; "store": the
+     * run's rows written, not yet committed), so that a test can interrupt
+     * or kill it there.  Unset, it costs one getenv. */
+    const char *e = getenv("PLANNER_FAULT_PAUSE");
+    size_t k = strlen(where);
+    if (!e || strncmp(e, where, k) || e[k] != ':')
+        return;
+    long ms = strtol(e + k + 1, NULL, 10);
+    if (ms > 0 && ms < 60000) {
+        struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+            ;
+    }
 }

@@ -828,13 +828,15 @@ whole() {
     done
     return 0
 }
+# (A background job of a script ignores SIGINT: env --default-signal gives
+# the planner the default action a terminal's Ctrl-C meets.)
 # A run receives the signal at 10 points spread over its 0.8 s (loading,
 # checking, siting, writing): killed before the folder is written, the old one
 # stays; after, the new one (the same bytes) is whole.
 for sig in INT TERM; do
     bad=""
     for d in 0.05 0.15 0.25 0.35 0.45 0.55 0.62 0.68 0.74 0.8; do
-        "$PLANNER" run "$W" -o "$FT/plan" --db "$FT/runs.sqlite" >/dev/null 2>&1 &
+        env --default-signal=INT "$PLANNER" run "$W" -o "$FT/plan" --db "$FT/runs.sqlite" >/dev/null 2>&1 &
         pid=$!
         sleep "$d"
         kill -s "$sig" "$pid" 2>/dev/null
@@ -844,6 +846,33 @@ for sig in INT TERM; do
     if [ -z "$bad" ]; then ok "13.1 SIG$sig at 10 moments of a run: the outputs whole, no temporary file"
     else notok "13.1 SIG$sig at 10 moments of a run: the outputs whole, no temporary file" "$bad"; fi
 done
+# Aimed: the run paused with its temporary files written, not yet renamed
+# (PLANNER_FAULT_PAUSE), interrupted there: the interrupt waits for the
+# renames, so the folder is whole and no temporary file stays.
+waittmp() { i=0; while [ $i -lt 100 ] && ! ls -A "$1" 2>/dev/null | grep -q "$2"; do sleep 0.1; i=$((i + 1)); done; }
+for sig in INT TERM; do
+    PLANNER_FAULT_PAUSE=write:3000 env --default-signal=INT "$PLANNER" run "$W" -o "$FT/plan" --db "$FT/runs.sqlite" >/dev/null 2>&1 &
+    pid=$!
+    waittmp "$FT/plan" '\.tmp'
+    saw=$(ls -A "$FT/plan" | grep -c '\.tmp')
+    kill -s "$sig" "$pid"
+    wait "$pid"
+    rc=$?
+    check "13.5 SIG$sig while $saw temporary files wait to be renamed: the run ends by the signal, the folder whole, none left" \
+        sh -c "[ $saw -gt 0 ] && [ $rc -gt 128 ] && [ -z \"\$(ls -A '$FT/plan' | grep tmp)\" ]"
+    check "13.5 SIG$sig: the same files and bytes as before" whole
+done
+# the store paused with the run's rows written, not committed, and killed
+n_before=$(sqlite3 "$FT/runs.sqlite" 'SELECT count(*) FROM runs')
+PLANNER_FAULT_PAUSE=store:3000 "$PLANNER" run "$W" -o "$FT/plan" --db "$FT/runs.sqlite" >/dev/null 2>&1 &
+pid=$!
+waittmp "$FT" 'runs.sqlite-journal'
+sleep 0.3
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+n_after=$(sqlite3 "$FT/runs.sqlite" 'SELECT count(*) FROM runs')
+check "13.6 kill -9 inside the store's transaction: the store as before ($n_before runs), integrity ok" \
+    sh -c "[ $n_before -eq $n_after ] && [ \"\$(sqlite3 '$FT/runs.sqlite' 'PRAGMA integrity_check')\" = ok ]"
 # kill -9 cannot be held off: the store (one SQLite transaction a run) must
 # still hold whole runs only, and the next run clears the dead one's files
 for d in 0.3 0.6 0.7 0.75 0.8 0.85 0.9; do
