@@ -216,33 +216,6 @@ static int lonlat_wrong(const double e[4], const aoi *a, char *why, size_t n)
     return 1;
 }
 
-/* 1 when a valid UTF-8 string, else 0 with the offset of the first bad byte. */
-static int utf8_ok(const unsigned char *s, size_t *bad)
-{
-    for (size_t i = 0; s[i];) {
-        unsigned c = s[i];
-        size_t k = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 9;
-        unsigned cp = k == 0 ? c : k == 1 ? c & 0x1f : k == 2 ? c & 0x0f : c & 0x07;
-        if (k == 9 || (c >= 0xc0 && c < 0xc2) || c > 0xf4) {
-            *bad = i;
-            return 0;
-        }
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xc0) != 0x80) {
-                *bad = i;
-                return 0;
-            }
-            cp = (cp << 6) | (s[i + j] & 0x3f);
-        }
-        if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff))) {
-            *bad = i; /* overlong, surrogate or beyond Unicode */
-            return 0;
-        }
-        i += k + 1;
-    }
-    return 1;
-}
-
 static int read_feature(pl_ctx *ctx, const pl_layer_decl *d, pl_layer *l, OGRFeatureH of,
                         OGRFeatureDefnH defn, int swap, int geo, const aoi *area, pl_xform *xf, pl_feature *f)
 {
@@ -254,13 +227,13 @@ static int read_feature(pl_ctx *ctx, const pl_layer_decl *d, pl_layer *l, OGRFea
         return pl_error(ctx, PL_NOMEM, "out of memory"), -1;
     const char *idv = pl_feature_str(f, d->id_prop, NULL);
     size_t bad = 0;
-    if (idv && !utf8_ok((const unsigned char *)idv, &bad))
+    if (idv && !pl_utf8_valid((const unsigned char *)idv, &bad))
         idv = NULL; /* named by its FID below, the id itself is reported */
     f->id = pl_strdup(idv && *idv ? idv : fidbuf);
     if (!f->id)
         return pl_error(ctx, PL_NOMEM, "out of memory"), -1;
     for (size_t i = 0; i < f->n_props; i++)
-        if (f->a_props[i].type == PL_P_STR && !utf8_ok((const unsigned char *)f->a_props[i].str, &bad)) {
+        if (f->a_props[i].type == PL_P_STR && !pl_utf8_valid((const unsigned char *)f->a_props[i].str, &bad)) {
             char why[300];
             snprintf(why, sizeof why, "property '%.100s' is not valid UTF-8 (byte 0x%02X at offset %zu); "
                                       "save the file as UTF-8", f->a_props[i].key,

@@ -102,6 +102,9 @@ void pl_signals_hold(sigset_t *old);
 void pl_signals_release(const sigset_t *old);
 /* Tests only: pause at WHERE when PLANNER_FAULT_PAUSE=WHERE:MS is set. */
 void pl_fault_pause(const char *where);
+/* 1 when s (NUL-ended) is valid UTF-8; else 0 and *bad = offset of the
+ * first bad byte. */
+int pl_utf8_valid(const unsigned char *s, size_t *bad);
 void pl_buf_fixed(pl_buf *b, double x, int dec);
 void pl_buf_printf(pl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pl_buf_putn(pl_buf *b, const void *s, size_t n);

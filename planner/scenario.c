@@ -762,12 +762,46 @@ static int read_doc(parser *p, struct fy_node *at, const char *name)
             pl_error(p->ctx, PL_IO, "%s: cannot open scenario: %s", name, strerror(errno));
         return -1;
     }
-    int empty = fgetc(f) == EOF;
-    fclose(f);
-    if (empty) {
-        perr(p, at, "the file is empty: expected a mapping with name, crs, layers and rules");
-        return -1;
+    /* the whole text, checked before libfyaml sees it: YAML is Unicode,
+     * and libfyaml 0.7 loops forever on some invalid bytes (upstream issue
+     * #101, a directive line; fixed after Debian 12's version) */
+    pl_buf text;
+    pl_buf_init(&text);
+    char chunk[65536];
+    size_t k, nul = (size_t)-1;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (nul == (size_t)-1 && memchr(chunk, 0, k))
+            nul = text.n + (size_t)((char *)memchr(chunk, 0, k) - chunk);
+        pl_buf_putn(&text, chunk, k);
     }
+    fclose(f);
+    size_t bad = 0;
+    int ok = 1;
+    if (text.oom) {
+        perr(p, at, "out of memory");
+        ok = 0;
+    } else if (text.n == 0) {
+        perr(p, at, "the file is empty: expected a mapping with name, crs, layers and rules");
+        ok = 0;
+    } else if (nul != (size_t)-1 || !pl_utf8_valid((const unsigned char *)text.s, &bad)) {
+        size_t at_b = nul != (size_t)-1 && (nul < bad || pl_utf8_valid((const unsigned char *)text.s, &bad)) ? nul : bad;
+        int line = 1, col = 1;
+        for (size_t j = 0; j < at_b; j++, col++)
+            if (text.s[j] == '\n') {
+                line++;
+                col = 0;
+            }
+        const char *outer = p->file;
+        p->file = name;
+        pl_buf_printf(&p->errs, "%s%s:%d:%d: not UTF-8 text (byte 0x%02X): save the file as UTF-8",
+                      p->errs.n ? "\n" : "", name, line, col, (unsigned char)text.s[at_b]);
+        p->n_errs++;
+        p->file = outer;
+        ok = 0;
+    }
+    pl_buf_free(&text);
+    if (!ok)
+        return -1;
     int i = p->n_docs;
     const char *slash = strrchr(name, '/');
     p->names[i] = pl_strdup(name);

@@ -3,7 +3,8 @@
  *
  * Entry points: pl_buf_init, pl_buf_free, pl_buf_puts, pl_buf_putn, pl_fmt_fixed,
  * pl_buf_fixed, pl_buf_printf, pl_buf_xml, pl_buf_json_str, pl_buf_num, pl_strdup,
- * pl_str_in, pl_sha256_*, pl_signals_hold, pl_signals_release, pl_fault_pause.
+ * pl_str_in, pl_sha256_*, pl_signals_hold, pl_signals_release, pl_fault_pause,
+ * pl_utf8_valid.
  */
 #include "planner.h"
 
@@ -334,4 +335,32 @@ void pl_fault_pause(const char *where)
         while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
             ;
     }
+}
+
+/* ==== UTF-8 ============================================================= */
+
+int pl_utf8_valid(const unsigned char *s, size_t *bad)
+{
+    for (size_t i = 0; s[i];) {
+        unsigned c = s[i];
+        size_t k = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 9;
+        unsigned cp = k == 0 ? c : k == 1 ? c & 0x1f : k == 2 ? c & 0x0f : c & 0x07;
+        if (k == 9 || (c >= 0xc0 && c < 0xc2) || c > 0xf4) {
+            *bad = i;
+            return 0;
+        }
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xc0) != 0x80) {
+                *bad = i;
+                return 0;
+            }
+            cp = (cp << 6) | (s[i + j] & 0x3f);
+        }
+        if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff))) {
+            *bad = i; /* overlong, a surrogate, or beyond Unicode */
+            return 0;
+        }
+        i += k + 1;
+    }
+    return 1;
 }
