@@ -3,6 +3,9 @@
 #   make          build bin/planner (installs missing Debian packages first)
 #   make test     unit + end-to-end tests; last line "N passed, N failed"
 #   make check    the whole suite again under ASan + UBSan
+#   make valgrind memcheck over every command and the bad-input corpus
+#   make determinism  -O0 and -O2 builds give the same bytes
+#   make ci       test, check, valgrind, determinism, fuzz-regress (.ci/run)
 #   make fuzz     libFuzzer on the scenario and proposal readers, FUZZ_SECONDS each
 #                 (default 60) from tests/fuzz/corpus; make fuzz-regress runs the
 #                 corpus (seeds and every past crash) once
@@ -23,13 +26,17 @@ B       := build/$(FLAVOR)
 DEB_PKGS := pkg-config libgeos-dev libproj-dev proj-bin libgdal-dev gdal-bin \
             libspatialite-dev libsqlite3-mod-spatialite spatialite-bin libsqlite3-dev \
             sqlite3 libfyaml-dev libcmocka-dev python3 glpk-utils \
-            librsvg2-bin fonts-wqy-microhei postgresql-15-postgis-3
+            librsvg2-bin fonts-wqy-microhei postgresql-15-postgis-3 valgrind
 PC_PKGS  := geos proj gdal sqlite3 spatialite libfyaml cmocka
 
 ifeq ($(FLAVOR),fuzz)
   CC    := clang
   OPT   := -O1 -g
   SAN   := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+ifeq ($(FLAVOR),o0)
+  OPT   := -O0 -g
 endif
 
 ifeq ($(FLAVOR),asan)
@@ -52,7 +59,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%.o)
 PLANNER  := $(if $(filter release,$(FLAVOR)),bin/planner,$(B)/planner)
 
-.PHONY: all build deps test check run clean unit checksymbols geodata bench fuzz fuzz-regress
+.PHONY: all build deps test check run clean unit checksymbols geodata bench fuzz fuzz-regress valgrind determinism ci
 all: deps
 	@$(MAKE) --no-print-directory build
 
@@ -62,7 +69,7 @@ deps:
 	@missing=""; \
 	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
 	for p in $(PC_PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
-	for c in ogrinfo ogr2ogr cs2cs proj invproj python3 glpsol rsvg-convert; do \
+	for c in ogrinfo ogr2ogr cs2cs proj invproj python3 glpsol rsvg-convert valgrind sqlite3; do \
 	  command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
 	[ -f /usr/share/postgresql/15/extension/postgis.control ] || missing="$$missing postgis"; \
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing CJK-font"; \
@@ -106,6 +113,19 @@ check: deps
 	  ASAN_OPTIONS=detect_leaks=1:log_path=$(abspath build/asan/sanlog)/asan \
 	  UBSAN_OPTIONS=print_stacktrace=1:log_path=$(abspath build/asan/sanlog)/ubsan \
 	  tests/run.sh $(abspath build/asan/planner) $(abspath build/asan/unit/run)
+
+# memcheck over every command and the bad-input corpus
+valgrind: all
+	@tests/valgrind/run.sh
+
+# the same bytes from -O0 and -O2 builds, and from two runs of one
+determinism: all
+	@$(MAKE) --no-print-directory FLAVOR=o0 build
+	@tests/determinism.sh $(abspath bin/planner) $(abspath build/o0/planner)
+
+# what CI runs (.ci/run): the suite, the suite under ASan + UBSan, memcheck,
+# determinism and the fuzz corpus replayed
+ci: test check valgrind determinism fuzz-regress
 
 # ---- fuzzing (clang's libFuzzer, ASan + UBSan) ----------------------------
 FUZZ_SECONDS  ?= 60
