@@ -24,6 +24,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define MAX_ERRS 8
@@ -747,6 +749,48 @@ static void yaml_diag_out(struct fy_diag *diag, void *user, const char *buf, siz
         pl_buf_printf(&p->errs, "%s: malformed YAML: %.*s", p->file, (int)k, msg);
 }
 
+/* libfyaml 0.7 (Debian 12) crashes or loops on some malformed input (the
+ * fuzzer found both; upstream fixed such bugs later), so each file is first
+ * read in a child process: 0 it read (well or with an error message), 1 it
+ * died, 2 it took more than 10 s.  The cost is a fork a file. */
+static void probe_quiet(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+    (void)diag;
+    (void)user;
+    (void)buf;
+    (void)len;
+}
+
+static int probe_yaml(const char *text, size_t n)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return 0; /* no child: read in this process, as before */
+    if (pid == 0) {
+        alarm(10);
+        struct fy_parse_cfg cfg = {.search_path = "", .flags = FYPCF_QUIET};
+        struct fy_diag_cfg dc;
+        fy_diag_cfg_default(&dc);
+        dc.fp = NULL;
+        dc.output_fn = probe_quiet;
+        struct fy_diag *d = fy_diag_create(&dc);
+        cfg.diag = d;
+        struct fy_document *doc = fy_document_build_from_string(&cfg, text, n);
+        if (doc)
+            fy_document_destroy(doc);
+        if (d)
+            fy_diag_destroy(d);
+        _exit(0);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return 0;
+    if (WIFSIGNALED(status))
+        return WTERMSIG(status) == SIGALRM ? 2 : 1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
 /* Read one YAML document into p->docs; returns its index or -1 (reported). */
 static int read_doc(parser *p, struct fy_node *at, const char *name)
 {
@@ -798,6 +842,16 @@ static int read_doc(parser *p, struct fy_node *at, const char *name)
         p->n_errs++;
         p->file = outer;
         ok = 0;
+    }
+    if (ok) {
+        int why = probe_yaml(text.s, text.n);
+        if (why) {
+            pl_buf_printf(&p->errs, "%s%s: malformed YAML: the YAML reader (libfyaml %s) %s on this file; check "
+                          "its indentation and its ? and - marks", p->errs.n ? "\n" : "", name,
+                          fy_library_version(), why == 2 ? "did not finish reading it in 10 s" : "failed");
+            p->n_errs++;
+            ok = 0;
+        }
     }
     pl_buf_free(&text);
     if (!ok)
