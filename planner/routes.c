@@ -32,6 +32,19 @@
 
 const char *const pl_verdict_names[] = {"clear", "warning", "blocked", NULL};
 
+/* min and max of finite numbers (coordinates are checked finite on
+ * loading): libm's fmin and fmax are calls that care for NaN, and the
+ * clip's inner loops make millions of them */
+static inline double dmin(double a, double b)
+{
+    return a < b ? a : b;
+}
+
+static inline double dmax(double a, double b)
+{
+    return a > b ? a : b;
+}
+
 /* ==== building routes =============================================== */
 
 static void route_clear(pl_ctx *ctx, pl_route *r)
@@ -264,14 +277,20 @@ typedef struct rings {
     size_t *cj;        /* run c is edges cj[2c] .. cj[2c+1]-1 (edge j: point j to j+1) */
     double *cb;        /* its box: minx, miny, maxx, maxy */
     size_t n_chunks;
-    /* for many runs: horizontal bands of height bh from y0, band b
-     * listing the runs whose box meets it (band_run[band_at[b] ..
-     * band_at[b+1]-1]), so that a point looks at one band, not every run */
-    size_t n_bands, *band_at, *band_run;
+    /* SUPER consecutive runs make a super-run with the box of theirs: a
+     * segment's query skips a lake's far shore sixteen runs at a time */
+    double *sb;
+    size_t n_super;
+    /* for many edges: horizontal bands of height bh from y0, band b
+     * listing the edges whose y range meets it (band_edge[band_at[b] ..
+     * band_at[b+1]-1], in ring order), so that a point looks at the edges
+     * of one band, not at every run its ray passes */
+    size_t n_bands, *band_at, *band_edge;
     double y0, bh;
 } rings;
 
 #define CHUNK 32
+#define SUPER 16
 #define BIG_ZONE_PTS 32 /* zones with more points keep their rings between routes (footprint-like
                            zones of a few corners are cheaper to read again than to keep) */
 
@@ -281,12 +300,14 @@ static void rings_free(rings *rg)
     free(rg->start);
     free(rg->cj);
     free(rg->cb);
+    free(rg->sb);
     free(rg->band_at);
-    free(rg->band_run);
+    free(rg->band_edge);
     memset(rg, 0, sizeof *rg);
 }
 
-#define BAND_MIN_RUNS 16 /* rings with fewer runs are scanned whole */
+#define BAND_MIN_EDGES 64 /* rings with fewer edges are scanned run by run */
+#define BAND_EDGES 4      /* edges a band holds on average */
 
 static size_t band_of(const rings *rg, double y)
 {
@@ -294,50 +315,67 @@ static size_t band_of(const rings *rg, double y)
     return b <= 0 ? 0 : (b >= (double)(rg->n_bands - 1) ? rg->n_bands - 1 : (size_t)b);
 }
 
-/* The bands of rings with many runs.  Returns 0, or -1 out of memory. */
+/* The edge bands of rings with many edges.  band_of is monotone in y, so
+ * an edge listed in the bands of its lowest and highest y through every
+ * band between is found from any y of its range.  A ring of long edges
+ * beside many short ones would list the long ones in many bands: the
+ * bands are halved until the lists hold at most 8 entries an edge.
+ * Returns 0, or -1 out of memory. */
 static int rings_band(rings *rg)
 {
-    if (rg->n_chunks < BAND_MIN_RUNS)
-        return 0;
+    size_t n_edges = 0;
     double lo = INFINITY, hi = -INFINITY;
+    for (size_t k = 0; k < rg->n_rings; k++)
+        if (rg->start[k + 1] - rg->start[k] > 1)
+            n_edges += rg->start[k + 1] - rg->start[k] - 1;
+    if (n_edges < BAND_MIN_EDGES)
+        return 0;
     for (size_t c = 0; c < rg->n_chunks; c++) {
-        lo = fmin(lo, rg->cb[4 * c + 1]);
-        hi = fmax(hi, rg->cb[4 * c + 3]);
+        lo = dmin(lo, rg->cb[4 * c + 1]);
+        hi = dmax(hi, rg->cb[4 * c + 3]);
     }
     if (!(hi > lo))
         return 0;
-    size_t nb = rg->n_chunks / 2 < 512 ? rg->n_chunks / 2 : 512;
-    rg->n_bands = nb;
-    rg->y0 = lo;
-    rg->bh = (hi - lo) / (double)nb;
-    if (!(rg->band_at = calloc(nb + 1, sizeof *rg->band_at)))
+    size_t nb = n_edges / BAND_EDGES < 8192 ? n_edges / BAND_EDGES : 8192, total;
+    for (;;) {
+        rg->n_bands = nb;
+        rg->y0 = lo;
+        rg->bh = (hi - lo) / (double)nb;
+        total = 0;
+        for (size_t k = 0; k < rg->n_rings; k++)
+            for (size_t j = rg->start[k]; j + 1 < rg->start[k + 1]; j++) {
+                double y0 = rg->xy[2 * j + 1], y1 = rg->xy[2 * j + 3];
+                total += band_of(rg, dmax(y0, y1)) - band_of(rg, dmin(y0, y1)) + 1;
+            }
+        if (total <= 8 * n_edges || nb == 1)
+            break;
+        nb /= 2;
+    }
+    if (!(rg->band_at = calloc(nb + 1, sizeof *rg->band_at)) || !(rg->band_edge = malloc(total * sizeof *rg->band_edge)))
         return -1;
     for (int pass = 0; pass < 2; pass++) { /* count, then fill */
-        size_t *fill = NULL;
-        if (pass) {
+        if (pass)
             for (size_t b = 0; b < nb; b++)
                 rg->band_at[b + 1] += rg->band_at[b];
-            rg->band_run = malloc((rg->band_at[nb] ? rg->band_at[nb] : 1) * sizeof *rg->band_run);
-            fill = malloc(nb * sizeof *fill);
-            if (!rg->band_run || !fill) {
-                free(fill);
-                return -1;
+        for (size_t k = 0; k < rg->n_rings; k++)
+            for (size_t j = rg->start[k]; j + 1 < rg->start[k + 1]; j++) {
+                double y0 = rg->xy[2 * j + 1], y1 = rg->xy[2 * j + 3];
+                for (size_t b = band_of(rg, dmin(y0, y1)); b <= band_of(rg, dmax(y0, y1)); b++) {
+                    if (pass)
+                        rg->band_edge[rg->band_at[b]++] = j;
+                    else
+                        rg->band_at[b + 1]++;
+                }
             }
-            memcpy(fill, rg->band_at, nb * sizeof *fill);
-        }
-        for (size_t c = 0; c < rg->n_chunks; c++)
-            for (size_t b = band_of(rg, rg->cb[4 * c + 1]); b <= band_of(rg, rg->cb[4 * c + 3]); b++) {
-                if (pass)
-                    rg->band_run[fill[b]++] = c;
-                else
-                    rg->band_at[b + 1]++;
-            }
-        free(fill);
     }
+    /* the fill moved each start to the next band's: shift back */
+    memmove(rg->band_at + 1, rg->band_at, nb * sizeof *rg->band_at);
+    rg->band_at[0] = 0;
     return 0;
 }
 
-/* Group the edges into runs with boxes.  Returns 0, or -1 out of memory. */
+/* Group the edges into runs with boxes, the runs into super-runs.
+ * Returns 0, or -1 out of memory. */
 static int rings_chunk(rings *rg)
 {
     size_t m = 0;
@@ -357,15 +395,28 @@ static int rings_chunk(rings *rg)
             b[0] = b[2] = rg->xy[2 * j0];
             b[1] = b[3] = rg->xy[2 * j0 + 1];
             for (size_t j = j0 + 1; j <= j1; j++) {
-                b[0] = fmin(b[0], rg->xy[2 * j]);
-                b[1] = fmin(b[1], rg->xy[2 * j + 1]);
-                b[2] = fmax(b[2], rg->xy[2 * j]);
-                b[3] = fmax(b[3], rg->xy[2 * j + 1]);
+                b[0] = dmin(b[0], rg->xy[2 * j]);
+                b[1] = dmin(b[1], rg->xy[2 * j + 1]);
+                b[2] = dmax(b[2], rg->xy[2 * j]);
+                b[3] = dmax(b[3], rg->xy[2 * j + 1]);
             }
             rg->cj[2 * rg->n_chunks] = j0;
             rg->cj[2 * rg->n_chunks + 1] = j1;
             rg->n_chunks++;
         }
+    rg->n_super = (rg->n_chunks + SUPER - 1) / SUPER;
+    if (!(rg->sb = malloc((rg->n_super ? rg->n_super : 1) * 4 * sizeof *rg->sb)))
+        return -1;
+    for (size_t q = 0; q < rg->n_super; q++) {
+        double *e = rg->sb + 4 * q;
+        memcpy(e, rg->cb + 4 * q * SUPER, 4 * sizeof *e);
+        for (size_t c = q * SUPER + 1; c < (q + 1) * SUPER && c < rg->n_chunks; c++) {
+            e[0] = dmin(e[0], rg->cb[4 * c]);
+            e[1] = dmin(e[1], rg->cb[4 * c + 1]);
+            e[2] = dmax(e[2], rg->cb[4 * c + 2]);
+            e[3] = dmax(e[3], rg->cb[4 * c + 3]);
+        }
+    }
     return rings_band(rg);
 }
 
@@ -383,6 +434,54 @@ static int chunk_misses(const rings *rg, size_t c, double x0, double y0, double 
 {
     const double *b = rg->cb + 4 * c;
     return b[2] < x0 || b[0] > x1 || b[3] < y0 || b[1] > y1;
+}
+
+/* The runs whose box lies within w of the segment a-b (boxes first, then
+ * the distance), in ring order: super-runs first, then their runs. */
+typedef struct runlist {
+    size_t *a, n, cap;
+    size_t buf[64]; /* on the heap only for a long list */
+} runlist;
+
+static void runlist_init(runlist *l)
+{
+    l->a = l->buf;
+    l->n = 0;
+    l->cap = sizeof l->buf / sizeof *l->buf;
+}
+
+static void runlist_free(runlist *l)
+{
+    if (l->a != l->buf)
+        free(l->a);
+    runlist_init(l);
+}
+
+static int runs_near(const rings *rg, double ax, double ay, double bx, double by, double w, runlist *l)
+{
+    double x0 = dmin(ax, bx) - w, x1 = dmax(ax, bx) + w, y0 = dmin(ay, by) - w, y1 = dmax(ay, by) + w;
+    l->n = 0;
+    for (size_t q = 0; q < rg->n_super; q++) {
+        const double *e = rg->sb + 4 * q;
+        if (e[2] < x0 || e[0] > x1 || e[3] < y0 || e[1] > y1 || seg_rect_dist(ax, ay, bx, by, e) > w)
+            continue;
+        size_t c1 = (q + 1) * SUPER < rg->n_chunks ? (q + 1) * SUPER : rg->n_chunks;
+        for (size_t c = q * SUPER; c < c1; c++) {
+            if (chunk_misses(rg, c, x0, y0, x1, y1) || chunk_far(rg, c, ax, ay, bx, by, w))
+                continue;
+            if (l->n == l->cap) {
+                size_t *a = l->a == l->buf ? malloc(2 * l->cap * sizeof *a) : realloc(l->a, 2 * l->cap * sizeof *a);
+                if (!a)
+                    return -1;
+                if (l->a == l->buf)
+                    memcpy(a, l->buf, sizeof l->buf);
+                l->a = a;
+                l->cap *= 2;
+            }
+            l->a[l->n++] = c;
+        }
+    }
+    return 0;
 }
 
 static int rings_add(pl_ctx *ctx, rings *rg, const GEOSGeometry *ring)
@@ -453,38 +552,37 @@ static double pt_seg_dist(double px, double py, double ax, double ay, double bx,
     return sqrt(qx * qx + qy * qy); /* hypot's care for overflow is not needed at map scale, and it is slow */
 }
 
+/* 1 when p lies within tol of segment a-b: the boxes first (most edges of
+ * a run are far), then the distance */
+static int pt_seg_near(double px, double py, double ax, double ay, double bx, double by, double tol)
+{
+    if (px < dmin(ax, bx) - tol || px > dmax(ax, bx) + tol || py < dmin(ay, by) - tol || py > dmax(ay, by) + tol)
+        return 0;
+    return pt_seg_dist(px, py, ax, ay, bx, by) <= tol;
+}
+
 /* 1 inside or on the boundary (within tol), 0 outside. */
 static int locate(const rings *rg, double px, double py, double tol)
 {
-    /* ray crossings to +x and the distance to the boundary, over the runs
-     * the ray or the point's neighbourhood reach (rings always come chunked) */
+    /* ray crossings to +x and the distance to the boundary: over the
+     * edges of the point's band (and of the bands within tol), or over the
+     * runs the ray or the point's neighbourhood reach */
     int in = 0;
     if (rg->n_bands) {
-        /* near: the runs of the bands within tol; the ray: a run whose y
-         * range holds py lies in py's band */
         if (py + tol < rg->y0 || py - tol > rg->y0 + rg->bh * (double)rg->n_bands)
             return 0;
         for (size_t b = band_of(rg, py - tol); b <= band_of(rg, py + tol); b++)
             for (size_t k = rg->band_at[b]; k < rg->band_at[b + 1]; k++) {
-                const double *e = rg->cb + 4 * rg->band_run[k];
-                if (px < e[0] - tol || px > e[2] + tol || py < e[1] - tol || py > e[3] + tol)
-                    continue;
-                for (size_t j = rg->cj[2 * rg->band_run[k]]; j < rg->cj[2 * rg->band_run[k] + 1]; j++)
-                    if (pt_seg_dist(px, py, rg->xy[2 * j], rg->xy[2 * j + 1], rg->xy[2 * j + 2],
-                                    rg->xy[2 * j + 3]) <= tol)
-                        return 1;
+                const double *e = rg->xy + 2 * rg->band_edge[k];
+                if (pt_seg_near(px, py, e[0], e[1], e[2], e[3], tol))
+                    return 1;
             }
         size_t b = band_of(rg, py);
         for (size_t k = rg->band_at[b]; k < rg->band_at[b + 1]; k++) {
-            size_t c = rg->band_run[k];
-            const double *e = rg->cb + 4 * c;
-            if (!(e[1] <= py && py < e[3] && e[2] >= px))
-                continue;
-            for (size_t j = rg->cj[2 * c]; j < rg->cj[2 * c + 1]; j++) {
-                double x0 = rg->xy[2 * j], y0 = rg->xy[2 * j + 1], x1 = rg->xy[2 * j + 2], y1 = rg->xy[2 * j + 3];
-                if ((y0 > py) != (y1 > py) && px < x0 + (py - y0) * (x1 - x0) / (y1 - y0))
-                    in = !in;
-            }
+            const double *e = rg->xy + 2 * rg->band_edge[k];
+            double x0 = e[0], y0 = e[1], x1 = e[2], y1 = e[3];
+            if ((y0 > py) != (y1 > py) && px < x0 + (py - y0) * (x1 - x0) / (y1 - y0))
+                in = !in;
         }
         return in;
     }
@@ -496,7 +594,7 @@ static int locate(const rings *rg, double px, double py, double tol)
             continue;
         for (size_t j = rg->cj[2 * c]; j < rg->cj[2 * c + 1]; j++) {
             double x0 = rg->xy[2 * j], y0 = rg->xy[2 * j + 1], x1 = rg->xy[2 * j + 2], y1 = rg->xy[2 * j + 3];
-            if (near && pt_seg_dist(px, py, x0, y0, x1, y1) <= tol)
+            if (near && pt_seg_near(px, py, x0, y0, x1, y1, tol))
                 return 1;
             if ((y0 > py) != (y1 > py) && px < x0 + (py - y0) * (x1 - x0) / (y1 - y0))
                 in = !in;
@@ -505,22 +603,29 @@ static int locate(const rings *rg, double px, double py, double tol)
     return in;
 }
 
-static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
+/* The pieces of segment i inside the polygon of rg, over the runs of rl
+ * (those within some distance >= tol of the segment; runs farther than
+ * tol are skipped here). */
+static int clip_runs(const pl_route *r, size_t i, const rings *rg, const runlist *rl, pvec *v)
 {
     double ax = r->x[i], ay = r->y[i], dx = r->x[i + 1] - ax, dy = r->y[i + 1] - ay;
-    double len = hypot(dx, dy), tol = 1e-9 * fmax(1.0, fmax(fabs(ax), fabs(ay)));
+    double len = sqrt(dx * dx + dy * dy), tol = 1e-9 * dmax(1.0, dmax(fabs(ax), fabs(ay)));
     size_t cap = 64, n = 0;
     double tbuf[64], *t = tbuf; /* on the heap only for many crossings */
     t[n++] = 0;
     t[n++] = 1;
-    double qx0 = fmin(ax, ax + dx) - tol, qx1 = fmax(ax, ax + dx) + tol;
-    double qy0 = fmin(ay, ay + dy) - tol, qy1 = fmax(ay, ay + dy) + tol;
-    for (size_t c = 0; c < rg->n_chunks; c++) {
+    double qx0 = dmin(ax, ax + dx) - tol, qx1 = dmax(ax, ax + dx) + tol;
+    double qy0 = dmin(ay, ay + dy) - tol, qy1 = dmax(ay, ay + dy) + tol;
+    for (size_t q = 0; q < rl->n; q++) {
+        size_t c = rl->a[q];
         if (chunk_misses(rg, c, qx0, qy0, qx1, qy1) || chunk_far(rg, c, ax, ay, ax + dx, ay + dy, tol))
             continue; /* no edge of the run can cross or touch the segment */
         for (size_t j = rg->cj[2 * c]; j < rg->cj[2 * c + 1]; j++) {
             double cx = rg->xy[2 * j], cy = rg->xy[2 * j + 1];
             double ex = rg->xy[2 * j + 2] - cx, ey = rg->xy[2 * j + 3] - cy;
+            if (dmax(cx, cx + ex) < qx0 || dmin(cx, cx + ex) > qx1 || dmax(cy, cy + ey) < qy0 ||
+                dmin(cy, cy + ey) > qy1)
+                continue; /* boxes apart: no crossing, no touch */
             double den = dx * ey - dy * ex, wx = cx - ax, wy = cy - ay;
             double tt[2];
             int m = 0;
@@ -532,8 +637,8 @@ static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
                 tt[m++] = (wx * dx + wy * dy) / (len * len);
                 tt[m++] = ((wx + ex) * dx + (wy + ey) * dy) / (len * len);
             }
-            for (int q = 0; q < m; q++) {
-                if (tt[q] < 0 || tt[q] > 1)
+            for (int k = 0; k < m; k++) {
+                if (tt[k] < 0 || tt[k] > 1)
                     continue;
                 if (n == cap) {
                     double *a = t == tbuf ? malloc(2 * cap * sizeof *a) : realloc(t, 2 * cap * sizeof *a);
@@ -547,11 +652,12 @@ static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
                     t = a;
                     cap *= 2;
                 }
-                t[n++] = tt[q];
+                t[n++] = tt[k];
             }
         }
     }
-    qsort(t, n, sizeof *t, cmp_double);
+    if (n > 2)
+        qsort(t, n, sizeof *t, cmp_double);
     int rc = 0, prev_in = 0;
     for (size_t k = 0; k + 1 < n && !rc; k++) {
         double t0 = t[k], t1 = t[k + 1], tm = (t0 + t1) / 2;
@@ -568,6 +674,16 @@ static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
         rc = pvec_add(v, i, 1, 1);
     if (t != tbuf)
         free(t);
+    return rc;
+}
+
+static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
+{
+    double ax = r->x[i], ay = r->y[i], tol = 1e-9 * dmax(1.0, dmax(fabs(ax), fabs(ay)));
+    runlist rl;
+    runlist_init(&rl);
+    int rc = runs_near(rg, ax, ay, r->x[i + 1], r->y[i + 1], tol, &rl) ? -1 : clip_runs(r, i, rg, &rl, v);
+    runlist_free(&rl);
     return rc;
 }
 
@@ -596,8 +712,8 @@ static int disc_interval(double ax, double ay, double dx, double dy, double cx, 
     if (qa <= 0 || disc < 0)
         return 0;
     double sq = sqrt(disc);
-    *t0 = fmax(0, (-qb - sq) / (2 * qa));
-    *t1 = fmin(1, (-qb + sq) / (2 * qa));
+    *t0 = dmax(0, (-qb - sq) / (2 * qa));
+    *t1 = dmin(1, (-qb + sq) / (2 * qa));
     return *t0 <= *t1;
 }
 
@@ -606,26 +722,28 @@ static int disc_interval(double ax, double ay, double dx, double dy, double cx, 
  * is the polygon together with, for every edge, the capsule of radius w
  * around it (a rectangle along the edge and a disc at each vertex), and
  * each of these meets a straight segment in one interval of t found in
- * closed form. */
-static int corridor_direct(const pl_route *r, size_t i, const rings *rg, double w, pvec *v)
+ * closed form.  The segment's pieces inside the polygon itself go to in
+ * as well (the first step of the answer, kept for the caller). */
+static int corridor_direct(const pl_route *r, size_t i, const rings *rg, double w, pvec *v, pvec *in)
 {
     double ax = r->x[i], ay = r->y[i], dx = r->x[i + 1] - ax, dy = r->y[i + 1] - ay;
-    double bx0 = fmin(ax, ax + dx) - w, bx1 = fmax(ax, ax + dx) + w;
-    double by0 = fmin(ay, ay + dy) - w, by1 = fmax(ay, ay + dy) + w;
+    double bx0 = dmin(ax, ax + dx) - w, bx1 = dmax(ax, ax + dx) + w;
+    double by0 = dmin(ay, ay + dy) - w, by1 = dmax(ay, ay + dy) + w;
     double *iv = NULL;
-    size_t n = 0, cap = 0;
-    pvec in = {0};
-    int rc = clip_direct(r, i, rg, &in); /* the segment inside the polygon itself */
-    for (size_t k = 0; !rc && k < in.n; k++)
-        rc = tvec_add(&iv, &n, &cap, in.a[k].t0, in.a[k].t1);
-    free(in.a);
-    for (size_t ch = 0; !rc && ch < rg->n_chunks; ch++) {
-        if (chunk_misses(rg, ch, bx0, by0, bx1, by1) || chunk_far(rg, ch, ax, ay, ax + dx, ay + dy, w))
-            continue;
+    size_t n = 0, cap = 0, in0 = in->n;
+    runlist rl; /* the runs within w serve both steps (the clip needs a subset) */
+    runlist_init(&rl);
+    int rc = runs_near(rg, ax, ay, ax + dx, ay + dy, dmax(w, 1e-9 * dmax(1.0, dmax(fabs(ax), fabs(ay)))), &rl);
+    if (!rc)
+        rc = clip_runs(r, i, rg, &rl, in); /* the segment inside the polygon itself */
+    for (size_t k = in0; !rc && k < in->n; k++)
+        rc = tvec_add(&iv, &n, &cap, in->a[k].t0, in->a[k].t1);
+    for (size_t q = 0; !rc && q < rl.n; q++) {
+        size_t ch = rl.a[q];
         for (size_t j = rg->cj[2 * ch]; !rc && j < rg->cj[2 * ch + 1]; j++) {
             double cx = rg->xy[2 * j], cy = rg->xy[2 * j + 1], ex = rg->xy[2 * j + 2] - cx, ey = rg->xy[2 * j + 3] - cy;
-            if (fmax(cx, cx + ex) < bx0 || fmin(cx, cx + ex) > bx1 || fmax(cy, cy + ey) < by0 ||
-                fmin(cy, cy + ey) > by1)
+            if (dmax(cx, cx + ex) < bx0 || dmin(cx, cx + ex) > bx1 || dmax(cy, cy + ey) < by0 ||
+                dmin(cy, cy + ey) > by1)
                 continue; /* the edge's capsule cannot reach the segment */
             double t0, t1;
             if (disc_interval(ax, ay, dx, dy, cx, cy, w, &t0, &t1))
@@ -647,14 +765,15 @@ static int corridor_direct(const pl_route *r, size_t i, const rings *rg, double 
                         hi = -1;
                 } else {
                     double s0 = (bounds[c][0] - c0) / c1, s1 = (bounds[c][1] - c0) / c1;
-                    lo = fmax(lo, fmin(s0, s1));
-                    hi = fmin(hi, fmax(s0, s1));
+                    lo = dmax(lo, dmin(s0, s1));
+                    hi = dmin(hi, dmax(s0, s1));
                 }
             }
             if (lo <= hi)
                 rc = tvec_add(&iv, &n, &cap, lo, hi);
         }
     }
+    runlist_free(&rl);
     /* union of the intervals */
     for (size_t k = 0; !rc && k < n; k += 2)
         rc = pvec_add(v, i, iv[k], iv[k + 1]);
@@ -894,11 +1013,11 @@ static int add_conflict(pl_ctx *ctx, const pl_route *r, size_t idx, const pl_zon
         double p0[3], p1[3];
         at(r, cor.a[j].seg, cor.a[j].t0, p0);
         at(r, cor.a[j].seg, cor.a[j].t1, p1);
-        amin = fmin(amin, fmin(p0[2], p1[2]));
-        amax = fmax(amax, fmax(p0[2], p1[2]));
+        amin = dmin(amin, dmin(p0[2], p1[2]));
+        amax = dmax(amax, dmax(p0[2], p1[2]));
     }
-    cf->alt_lo_m = fmax(amin - r->band_below_m, vlo);
-    cf->alt_hi_m = fmin(amax + r->band_above_m, vhi);
+    cf->alt_lo_m = dmax(amin - r->band_below_m, vlo);
+    cf->alt_hi_m = dmin(amax + r->band_above_m, vhi);
     if (!(flags & PL_CHECK_NO_OVERLAP) && !(cf->overlap = overlap_polygon(ctx, r, &cor, z)))
         return pl_errcode(ctx);
     (*n_c)++;
@@ -975,31 +1094,38 @@ static double seg_seg_dist(double ax, double ay, double bx, double by, double cx
     double d3 = (dx - cx) * (ay - cy) - (dy - cy) * (ax - cx), d4 = (dx - cx) * (by - cy) - (dy - cy) * (bx - cx);
     if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)))
         return 0; /* a proper crossing; touching cases come out 0 below */
-    return fmin(fmin(pt_seg_dist(ax, ay, cx, cy, dx, dy), pt_seg_dist(bx, by, cx, cy, dx, dy)),
-                fmin(pt_seg_dist(cx, cy, ax, ay, bx, by), pt_seg_dist(dx, dy, ax, ay, bx, by)));
+    return dmin(dmin(pt_seg_dist(ax, ay, cx, cy, dx, dy), pt_seg_dist(bx, by, cx, cy, dx, dy)),
+                dmin(pt_seg_dist(cx, cy, ax, ay, bx, by), pt_seg_dist(dx, dy, ax, ay, bx, by)));
 }
 
 /* 1 when route r comes within w of the polygon of rg (touching counts):
  * a waypoint inside or within w, or a segment within w of an edge.  What
  * GEOS's prepared distance answers, over the runs a segment's box reaches
- * rather than over every edge. */
+ * rather than over every edge.  -1 when out of memory. */
 static int route_within_rings(const pl_route *r, const rings *rg, double w)
 {
     if (locate(rg, r->x[0], r->y[0], w))
         return 1;
-    for (size_t i = 0; i + 1 < r->n_pts; i++) {
+    runlist rl;
+    runlist_init(&rl);
+    int near = 0;
+    for (size_t i = 0; i + 1 < r->n_pts && !near; i++) {
         double ax = r->x[i], ay = r->y[i], bx = r->x[i + 1], by = r->y[i + 1];
-        double x0 = fmin(ax, bx) - w, x1 = fmax(ax, bx) + w, y0 = fmin(ay, by) - w, y1 = fmax(ay, by) + w;
-        for (size_t c = 0; c < rg->n_chunks; c++) {
-            if (chunk_misses(rg, c, x0, y0, x1, y1) || chunk_far(rg, c, ax, ay, bx, by, w))
-                continue;
-            for (size_t j = rg->cj[2 * c]; j < rg->cj[2 * c + 1]; j++)
-                if (seg_seg_dist(ax, ay, bx, by, rg->xy[2 * j], rg->xy[2 * j + 1], rg->xy[2 * j + 2],
-                                 rg->xy[2 * j + 3]) <= w)
-                    return 1;
+        double x0 = dmin(ax, bx) - w, x1 = dmax(ax, bx) + w, y0 = dmin(ay, by) - w, y1 = dmax(ay, by) + w;
+        if (runs_near(rg, ax, ay, bx, by, w, &rl)) {
+            near = -1;
+            break;
         }
+        for (size_t q = 0; q < rl.n && !near; q++)
+            for (size_t j = rg->cj[2 * rl.a[q]]; j < rg->cj[2 * rl.a[q] + 1] && !near; j++) {
+                const double *e = rg->xy + 2 * j;
+                if (dmax(e[0], e[2]) < x0 || dmin(e[0], e[2]) > x1 || dmax(e[1], e[3]) < y0 || dmin(e[1], e[3]) > y1)
+                    continue; /* boxes apart by more than w */
+                near = seg_seg_dist(ax, ay, bx, by, e[0], e[1], e[2], e[3]) <= w;
+            }
     }
-    return 0; /* no edge near and the first waypoint outside: wholly outside */
+    runlist_free(&rl);
+    return near; /* 0: no edge near and the first waypoint outside: wholly outside */
 }
 
 /* Distance from the segment a-b to the rectangle e (minx, miny, maxx, maxy):
@@ -1028,15 +1154,16 @@ static double seg_rect_dist(double ax, double ay, double bx, double by, const do
     double d = INFINITY;
     double ex[2] = {ax, bx}, ey[2] = {ay, by};
     for (int i = 0; i < 2; i++) {
-        double cx = fmax(e[0], fmin(ex[i], e[2])), cy = fmax(e[1], fmin(ey[i], e[3]));
-        d = fmin(d, hypot(ex[i] - cx, ey[i] - cy));
+        double cx = dmax(e[0], dmin(ex[i], e[2])), cy = dmax(e[1], dmin(ey[i], e[3]));
+        d = dmin(d, sqrt((ex[i] - cx) * (ex[i] - cx) + (ey[i] - cy) * (ey[i] - cy)));
     }
     double len2 = dx * dx + dy * dy;
     double cxs[4] = {e[0], e[2], e[2], e[0]}, cys[4] = {e[1], e[1], e[3], e[3]};
     for (int k = 0; k < 4; k++) {
         double t = len2 > 0 ? ((cxs[k] - ax) * dx + (cys[k] - ay) * dy) / len2 : 0;
-        t = fmax(0, fmin(1, t));
-        d = fmin(d, hypot(ax + t * dx - cxs[k], ay + t * dy - cys[k]));
+        t = dmax(0, dmin(1, t));
+        double qx = ax + t * dx - cxs[k], qy = ay + t * dy - cys[k];
+        d = dmin(d, sqrt(qx * qx + qy * qy));
     }
     return d;
 }
@@ -1073,8 +1200,8 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
      * would take in every zone of the area) */
     for (size_t i = 0; i + 1 < r->n_pts; i++) {
         double w = r->half_width_m;
-        double x0 = fmin(r->x[i], r->x[i + 1]) - w, x1 = fmax(r->x[i], r->x[i + 1]) + w;
-        double y0 = fmin(r->y[i], r->y[i + 1]) - w, y1 = fmax(r->y[i], r->y[i + 1]) + w;
+        double x0 = dmin(r->x[i], r->x[i + 1]) - w, x1 = dmax(r->x[i], r->x[i + 1]) + w;
+        double y0 = dmin(r->y[i], r->y[i + 1]) - w, y1 = dmax(r->y[i], r->y[i + 1]) + w;
         double bx[5] = {x0, x1, x1, x0, x0}, by[5] = {y0, y0, y1, y1, y0};
         GEOSGeometry *box = pl_geom_line(ctx, bx, by, 5);
         if (!box) {
@@ -1087,8 +1214,8 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
     /* the route's whole altitude range, for the quick tests below */
     double band_lo = INFINITY, band_hi = -INFINITY;
     for (size_t i = 0; i < r->n_pts; i++) {
-        band_lo = fmin(band_lo, r->alt_m[i] - r->band_below_m);
-        band_hi = fmax(band_hi, r->alt_m[i] + r->band_above_m);
+        band_lo = dmin(band_lo, r->alt_m[i] - r->band_below_m);
+        band_hi = dmax(band_hi, r->alt_m[i] + r->band_above_m);
     }
     if (flags & PL_CHECK_NO_CLEARANCE) {
         /* without the clearance search, a zone matters only when it could
@@ -1129,8 +1256,13 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
             rc = pl_error(ctx, PL_NOMEM, "out of memory");
             goto out;
         }
-        if (!route_within_rings(r, rgp, r->half_width_m)) {
+        int within = route_within_rings(r, rgp, r->half_width_m);
+        if (within <= 0) {
             rings_free(&own);
+            if (within < 0) {
+                rc = pl_error(ctx, PL_NOMEM, "out of memory");
+                goto out;
+            }
             continue;
         }
         excl[n_excl++] = z;
@@ -1141,32 +1273,32 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         double vlo, vhi;
         vertical_extent(z, &vlo, &vhi);
 
-        /* 1. where the corridor meets the zone: centreline within w of it */
+        /* 1. where the corridor meets the zone: centreline within w of
+         * it; and on the way, the centreline inside the zone itself */
         cor.n = ins.n = 0;
         for (size_t i = 0; i + 1 < r->n_pts && rc == PL_OK; i++) {
             if (r->x[i] == r->x[i + 1] && r->y[i] == r->y[i + 1])
                 continue;
-            if (corridor_direct(r, i, rgp, r->half_width_m, &cor))
-                rc = pl_error(ctx, PL_NOMEM, "out of memory");
-        }
-        if (rc == PL_OK) {
-            normalise(&cor);
-            altitude_filter(r, vlo, vhi, &cor);
-        }
-        /* 2. the centreline inside the zone itself, same altitude test,
-         * with the rings already extracted */
-        for (size_t j = 0; rc == PL_OK && j < cor.n; j++) {
-            size_t i = cor.a[j].seg;
-            if (j > 0 && cor.a[j - 1].seg == i)
-                continue;
-            if ((r->x[i] != r->x[i + 1] || r->y[i] != r->y[i + 1]) && clip_direct(r, i, rgp, &ins))
+            if (corridor_direct(r, i, rgp, r->half_width_m, &cor, &ins))
                 rc = pl_error(ctx, PL_NOMEM, "out of memory");
         }
         rings_free(&own);
         if (rc != PL_OK)
             goto out;
+        normalise(&cor);
+        altitude_filter(r, vlo, vhi, &cor);
         if (cor.n == 0)
             continue; /* flies above (or below) the zone's protected extent */
+        /* 2. the centreline inside: of the segments the corridor part
+         * kept (both sorted by segment), the same altitude test below */
+        size_t kept = 0;
+        for (size_t j = 0, q = 0; j < ins.n; j++) {
+            while (q < cor.n && cor.a[q].seg < ins.a[j].seg)
+                q++;
+            if (q < cor.n && cor.a[q].seg == ins.a[j].seg)
+                ins.a[kept++] = ins.a[j];
+        }
+        ins.n = kept;
         normalise(&ins);
         altitude_filter(r, vlo, vhi, &ins);
 
@@ -1321,8 +1453,8 @@ int pl_route_band_in(pl_ctx *ctx, const pl_route *r, const GEOSGeometry *region,
         double a[3], b[3];
         at(r, v.a[j].seg, v.a[j].t0, a);
         at(r, v.a[j].seg, v.a[j].t1, b);
-        *lo = fmin(*lo, fmin(a[2], b[2]) - r->band_below_m);
-        *hi = fmax(*hi, fmax(a[2], b[2]) + r->band_above_m);
+        *lo = dmin(*lo, dmin(a[2], b[2]) - r->band_below_m);
+        *hi = dmax(*hi, dmax(a[2], b[2]) + r->band_above_m);
         *len_m += hypot(b[0] - a[0], b[1] - a[1]);
     }
     free(v.a);
