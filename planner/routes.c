@@ -289,7 +289,7 @@ typedef struct rings {
     double y0, bh;
 } rings;
 
-#define CHUNK 32
+#define CHUNK 16
 #define SUPER 16
 #define BIG_ZONE_PTS 32 /* zones with more points keep their rings between routes (footprint-like
                            zones of a few corners are cheaper to read again than to keep) */
@@ -422,11 +422,36 @@ static int rings_chunk(rings *rg)
 
 static double seg_rect_dist(double ax, double ay, double bx, double by, const double e[4]);
 
-/* 1 when run c's box lies farther than w from the segment a-b (a finer
- * test than boxes for a long diagonal segment, whose box takes in much) */
+/* 1 when the segment a-b meets the box x0..x1, y0..y1 (Liang-Barsky) */
+static int seg_box_meets(double ax, double ay, double bx, double by, double x0, double y0, double x1, double y1)
+{
+    double t0 = 0, t1 = 1, dx = bx - ax, dy = by - ay;
+    double p[4] = {-dx, dx, -dy, dy}, q[4] = {ax - x0, x1 - ax, ay - y0, y1 - ay};
+    for (int i = 0; i < 4; i++) {
+        if (p[i] == 0) {
+            if (q[i] < 0)
+                return 0;
+        } else {
+            double t = q[i] / p[i];
+            if (p[i] < 0 && t > t0)
+                t0 = t;
+            else if (p[i] > 0 && t < t1)
+                t1 = t;
+            if (t0 > t1)
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* 1 when the segment a-b misses run c's box grown by w: the run lies
+ * farther than w from it (a finer test than boxes for a long diagonal
+ * segment, whose box takes in much; at the grown box's corners it keeps a
+ * few runs the distance would drop, and the edges' own tests do that) */
 static int chunk_far(const rings *rg, size_t c, double ax, double ay, double bx, double by, double w)
 {
-    return seg_rect_dist(ax, ay, bx, by, rg->cb + 4 * c) > w;
+    const double *e = rg->cb + 4 * c;
+    return !seg_box_meets(ax, ay, bx, by, e[0] - w, e[1] - w, e[2] + w, e[3] + w);
 }
 
 /* 1 when run c's box misses the box x0..x1, y0..y1 */
@@ -463,7 +488,8 @@ static int runs_near(const rings *rg, double ax, double ay, double bx, double by
     l->n = 0;
     for (size_t q = 0; q < rg->n_super; q++) {
         const double *e = rg->sb + 4 * q;
-        if (e[2] < x0 || e[0] > x1 || e[3] < y0 || e[1] > y1 || seg_rect_dist(ax, ay, bx, by, e) > w)
+        if (e[2] < x0 || e[0] > x1 || e[3] < y0 || e[1] > y1 ||
+            !seg_box_meets(ax, ay, bx, by, e[0] - w, e[1] - w, e[2] + w, e[3] + w))
             continue;
         size_t c1 = (q + 1) * SUPER < rg->n_chunks ? (q + 1) * SUPER : rg->n_chunks;
         for (size_t c = q * SUPER; c < c1; c++) {
@@ -1087,47 +1113,6 @@ static const rings *zone_rings(pl_ctx *ctx, const pl_zoneset *zs, const pl_zone 
     return own;
 }
 
-/* Distance between segments a-b and c-d: 0 when they cross or touch. */
-static double seg_seg_dist(double ax, double ay, double bx, double by, double cx, double cy, double dx, double dy)
-{
-    double d1 = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax), d2 = (bx - ax) * (dy - ay) - (by - ay) * (dx - ax);
-    double d3 = (dx - cx) * (ay - cy) - (dy - cy) * (ax - cx), d4 = (dx - cx) * (by - cy) - (dy - cy) * (bx - cx);
-    if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)))
-        return 0; /* a proper crossing; touching cases come out 0 below */
-    return dmin(dmin(pt_seg_dist(ax, ay, cx, cy, dx, dy), pt_seg_dist(bx, by, cx, cy, dx, dy)),
-                dmin(pt_seg_dist(cx, cy, ax, ay, bx, by), pt_seg_dist(dx, dy, ax, ay, bx, by)));
-}
-
-/* 1 when route r comes within w of the polygon of rg (touching counts):
- * a waypoint inside or within w, or a segment within w of an edge.  What
- * GEOS's prepared distance answers, over the runs a segment's box reaches
- * rather than over every edge.  -1 when out of memory. */
-static int route_within_rings(const pl_route *r, const rings *rg, double w)
-{
-    if (locate(rg, r->x[0], r->y[0], w))
-        return 1;
-    runlist rl;
-    runlist_init(&rl);
-    int near = 0;
-    for (size_t i = 0; i + 1 < r->n_pts && !near; i++) {
-        double ax = r->x[i], ay = r->y[i], bx = r->x[i + 1], by = r->y[i + 1];
-        double x0 = dmin(ax, bx) - w, x1 = dmax(ax, bx) + w, y0 = dmin(ay, by) - w, y1 = dmax(ay, by) + w;
-        if (runs_near(rg, ax, ay, bx, by, w, &rl)) {
-            near = -1;
-            break;
-        }
-        for (size_t q = 0; q < rl.n && !near; q++)
-            for (size_t j = rg->cj[2 * rl.a[q]]; j < rg->cj[2 * rl.a[q] + 1] && !near; j++) {
-                const double *e = rg->xy + 2 * j;
-                if (dmax(e[0], e[2]) < x0 || dmin(e[0], e[2]) > x1 || dmax(e[1], e[3]) < y0 || dmin(e[1], e[3]) > y1)
-                    continue; /* boxes apart by more than w */
-                near = seg_seg_dist(ax, ay, bx, by, e[0], e[1], e[2], e[3]) <= w;
-            }
-    }
-    runlist_free(&rl);
-    return near; /* 0: no edge near and the first waypoint outside: wholly outside */
-}
-
 /* Distance from the segment a-b to the rectangle e (minx, miny, maxx, maxy):
  * 0 when they meet. */
 static double seg_rect_dist(double ax, double ay, double bx, double by, const double e[4])
@@ -1245,6 +1230,8 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
     for (size_t k = 0; k < c.n; k++) {
         const pl_zone *z = c.a[k];
         int sev = pl_zone_route_severity(z);
+        if (sev == 0)
+            continue; /* no conflict, and no clearance to measure from it */
         /* touching (distance == w) counts as overlap.  Every answer comes
          * from the zone's ring runs (kept for big zones, built here for
          * small ones): plain reads of the zone, no lazily built GEOS state,
@@ -1256,25 +1243,9 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
             rc = pl_error(ctx, PL_NOMEM, "out of memory");
             goto out;
         }
-        int within = route_within_rings(r, rgp, r->half_width_m);
-        if (within <= 0) {
-            rings_free(&own);
-            if (within < 0) {
-                rc = pl_error(ctx, PL_NOMEM, "out of memory");
-                goto out;
-            }
-            continue;
-        }
-        excl[n_excl++] = z;
-        if (sev == 0) {
-            rings_free(&own);
-            continue;
-        }
-        double vlo, vhi;
-        vertical_extent(z, &vlo, &vhi);
-
         /* 1. where the corridor meets the zone: centreline within w of
-         * it; and on the way, the centreline inside the zone itself */
+         * it; and on the way, the centreline inside the zone itself.  No
+         * piece at all: the route keeps farther than w from the zone. */
         cor.n = ins.n = 0;
         for (size_t i = 0; i + 1 < r->n_pts && rc == PL_OK; i++) {
             if (r->x[i] == r->x[i + 1] && r->y[i] == r->y[i + 1])
@@ -1285,6 +1256,11 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         rings_free(&own);
         if (rc != PL_OK)
             goto out;
+        if (cor.n == 0)
+            continue;
+        excl[n_excl++] = z;
+        double vlo, vhi;
+        vertical_extent(z, &vlo, &vhi);
         normalise(&cor);
         altitude_filter(r, vlo, vhi, &cor);
         if (cor.n == 0)
