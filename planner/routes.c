@@ -636,7 +636,7 @@ static int clip_runs(const pl_route *r, size_t i, const rings *rg, const runlist
 {
     double ax = r->x[i], ay = r->y[i], dx = r->x[i + 1] - ax, dy = r->y[i + 1] - ay;
     double len = sqrt(dx * dx + dy * dy), tol = 1e-9 * dmax(1.0, dmax(fabs(ax), fabs(ay)));
-    size_t cap = 64, n = 0;
+    size_t cap = 64, n = 0, near_edges = 0;
     double tbuf[64], *t = tbuf; /* on the heap only for many crossings */
     t[n++] = 0;
     t[n++] = 1;
@@ -653,6 +653,10 @@ static int clip_runs(const pl_route *r, size_t i, const rings *rg, const runlist
                 dmin(cy, cy + ey) > qy1)
                 continue; /* boxes apart: no crossing, no touch */
             double den = dx * ey - dy * ex, wx = cx - ax, wy = cy - ay;
+            double s0 = wx * dy - wy * dx, s1 = s0 + ex * dy - ey * dx, m_side = tol * len;
+            if ((s0 > m_side && s1 > m_side) || (s0 < -m_side && s1 < -m_side))
+                continue; /* both ends farther than tol on one side of the segment's line */
+            near_edges++;
             double tt[2];
             int m = 0;
             if (fabs(den) > 1e-12 * len * sqrt(ex * ex + ey * ey)) {
@@ -682,6 +686,8 @@ static int clip_runs(const pl_route *r, size_t i, const rings *rg, const runlist
             }
         }
     }
+    if (!near_edges && len > tol) /* no edge within tol of the segment: wholly inside or outside */
+        return locate(rg, ax + dx / 2, ay + dy / 2, tol) ? pvec_add(v, i, 0, 1) : 0;
     if (n > 2)
         qsort(t, n, sizeof *t, cmp_double);
     int rc = 0, prev_in = 0;
@@ -754,7 +760,7 @@ static int corridor_direct(const pl_route *r, size_t i, const rings *rg, double 
 {
     double ax = r->x[i], ay = r->y[i], dx = r->x[i + 1] - ax, dy = r->y[i + 1] - ay;
     double bx0 = dmin(ax, ax + dx) - w, bx1 = dmax(ax, ax + dx) + w;
-    double by0 = dmin(ay, ay + dy) - w, by1 = dmax(ay, ay + dy) + w;
+    double by0 = dmin(ay, ay + dy) - w, by1 = dmax(ay, ay + dy) + w, len = sqrt(dx * dx + dy * dy);
     double *iv = NULL;
     size_t n = 0, cap = 0, in0 = in->n;
     runlist rl; /* the runs within w serve both steps (the clip needs a subset) */
@@ -771,6 +777,9 @@ static int corridor_direct(const pl_route *r, size_t i, const rings *rg, double 
             if (dmax(cx, cx + ex) < bx0 || dmin(cx, cx + ex) > bx1 || dmax(cy, cy + ey) < by0 ||
                 dmin(cy, cy + ey) > by1)
                 continue; /* the edge's capsule cannot reach the segment */
+            double c0s = (cx - ax) * dy - (cy - ay) * dx, c1s = c0s + ex * dy - ey * dx, m_side = w * len;
+            if ((c0s > m_side && c1s > m_side) || (c0s < -m_side && c1s < -m_side))
+                continue; /* nor when both its ends lie farther than w on one side of the line */
             double t0, t1;
             if (disc_interval(ax, ay, dx, dy, cx, cy, w, &t0, &t1))
                 rc = tvec_add(&iv, &n, &cap, t0, t1);
