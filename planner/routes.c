@@ -277,10 +277,13 @@ typedef struct rings {
     size_t *cj;        /* run c is edges cj[2c] .. cj[2c+1]-1 (edge j: point j to j+1) */
     double *cb;        /* its box: minx, miny, maxx, maxy */
     size_t n_chunks;
-    /* SUPER consecutive runs make a super-run with the box of theirs: a
-     * segment's query skips a lake's far shore sixteen runs at a time */
-    double *sb;
-    size_t n_super;
+    /* a binary tree over the runs in ring order: level 0 is the runs'
+     * boxes (cb), node k of level l + 1 has the box of nodes 2k and 2k + 1
+     * of level l, stored from tb + 4 * lv_at[l]; a segment's query goes
+     * down the branches its grown box meets, so it reads the lake's shore
+     * near it, not the whole shore */
+    double *tb;
+    size_t *lv_at, *lv_n, n_lv; /* level l: its first node in tb, its nodes */
     /* for many edges: horizontal bands of height bh from y0, band b
      * listing the edges whose y range meets it (band_edge[band_at[b] ..
      * band_at[b+1]-1], in ring order), so that a point looks at the edges
@@ -290,7 +293,6 @@ typedef struct rings {
 } rings;
 
 #define CHUNK 16
-#define SUPER 16
 #define BIG_ZONE_PTS 32 /* zones with more points keep their rings between routes (footprint-like
                            zones of a few corners are cheaper to read again than to keep) */
 
@@ -300,7 +302,8 @@ static void rings_free(rings *rg)
     free(rg->start);
     free(rg->cj);
     free(rg->cb);
-    free(rg->sb);
+    free(rg->tb);
+    free(rg->lv_at);
     free(rg->band_at);
     free(rg->band_edge);
     memset(rg, 0, sizeof *rg);
@@ -404,17 +407,36 @@ static int rings_chunk(rings *rg)
             rg->cj[2 * rg->n_chunks + 1] = j1;
             rg->n_chunks++;
         }
-    rg->n_super = (rg->n_chunks + SUPER - 1) / SUPER;
-    if (!(rg->sb = malloc((rg->n_super ? rg->n_super : 1) * 4 * sizeof *rg->sb)))
+    /* the tree's levels above the runs, up to one root */
+    size_t total = 0, n_lv = 1;
+    for (size_t k = rg->n_chunks; k > 1; k = (k + 1) / 2)
+        n_lv++;
+    if (!(rg->lv_at = malloc(2 * n_lv * sizeof *rg->lv_at)))
         return -1;
-    for (size_t q = 0; q < rg->n_super; q++) {
-        double *e = rg->sb + 4 * q;
-        memcpy(e, rg->cb + 4 * q * SUPER, 4 * sizeof *e);
-        for (size_t c = q * SUPER + 1; c < (q + 1) * SUPER && c < rg->n_chunks; c++) {
-            e[0] = dmin(e[0], rg->cb[4 * c]);
-            e[1] = dmin(e[1], rg->cb[4 * c + 1]);
-            e[2] = dmax(e[2], rg->cb[4 * c + 2]);
-            e[3] = dmax(e[3], rg->cb[4 * c + 3]);
+    rg->lv_n = rg->lv_at + n_lv;
+    rg->n_lv = 1;
+    rg->lv_at[0] = 0;
+    rg->lv_n[0] = rg->n_chunks;
+    while (rg->lv_n[rg->n_lv - 1] > 1) {
+        rg->lv_at[rg->n_lv] = total;
+        rg->lv_n[rg->n_lv] = (rg->lv_n[rg->n_lv - 1] + 1) / 2;
+        total += rg->lv_n[rg->n_lv];
+        rg->n_lv++;
+    }
+    if (!(rg->tb = malloc((total ? total : 1) * 4 * sizeof *rg->tb)))
+        return -1;
+    for (size_t l = 1; l < rg->n_lv; l++) {
+        const double *below = l == 1 ? rg->cb : rg->tb + 4 * rg->lv_at[l - 1];
+        for (size_t k = 0; k < rg->lv_n[l]; k++) {
+            double *e = rg->tb + 4 * (rg->lv_at[l] + k);
+            memcpy(e, below + 8 * k, 4 * sizeof *e);
+            if (2 * k + 1 < rg->lv_n[l - 1]) {
+                const double *f = below + 8 * k + 4;
+                e[0] = dmin(e[0], f[0]);
+                e[1] = dmin(e[1], f[1]);
+                e[2] = dmax(e[2], f[2]);
+                e[3] = dmax(e[3], f[3]);
+            }
         }
     }
     return rings_band(rg);
@@ -422,26 +444,18 @@ static int rings_chunk(rings *rg)
 
 static double seg_rect_dist(double ax, double ay, double bx, double by, const double e[4]);
 
-/* 1 when the segment a-b meets the box x0..x1, y0..y1 (Liang-Barsky) */
+/* 1 when the segment a-b meets the box x0..x1, y0..y1: the boxes overlap
+ * and the box has corners on both sides of the segment's line (or on it);
+ * separating axes x, y and the segment's normal, which settle it for a
+ * segment and a box. */
 static int seg_box_meets(double ax, double ay, double bx, double by, double x0, double y0, double x1, double y1)
 {
-    double t0 = 0, t1 = 1, dx = bx - ax, dy = by - ay;
-    double p[4] = {-dx, dx, -dy, dy}, q[4] = {ax - x0, x1 - ax, ay - y0, y1 - ay};
-    for (int i = 0; i < 4; i++) {
-        if (p[i] == 0) {
-            if (q[i] < 0)
-                return 0;
-        } else {
-            double t = q[i] / p[i];
-            if (p[i] < 0 && t > t0)
-                t0 = t;
-            else if (p[i] > 0 && t < t1)
-                t1 = t;
-            if (t0 > t1)
-                return 0;
-        }
-    }
-    return 1;
+    if (dmax(ax, bx) < x0 || dmin(ax, bx) > x1 || dmax(ay, by) < y0 || dmin(ay, by) > y1)
+        return 0;
+    double dx = bx - ax, dy = by - ay; /* side of (x, y): (x - ax) dy - (y - ay) dx */
+    double lo = (dy >= 0 ? x0 - ax : x1 - ax) * dy - (dx >= 0 ? y1 - ay : y0 - ay) * dx;
+    double hi = (dy >= 0 ? x1 - ax : x0 - ax) * dy - (dx >= 0 ? y0 - ay : y1 - ay) * dx;
+    return lo <= 0 && hi >= 0;
 }
 
 /* 1 when the segment a-b misses run c's box grown by w: the run lies
@@ -484,28 +498,37 @@ static void runlist_free(runlist *l)
 
 static int runs_near(const rings *rg, double ax, double ay, double bx, double by, double w, runlist *l)
 {
-    double x0 = dmin(ax, bx) - w, x1 = dmax(ax, bx) + w, y0 = dmin(ay, by) - w, y1 = dmax(ay, by) + w;
+    /* depth first, the lower child first: the runs come out in order */
+    size_t stack[2 * 64 + 2][2], top = 0; /* depth < 64: runs < 2^63 */
     l->n = 0;
-    for (size_t q = 0; q < rg->n_super; q++) {
-        const double *e = rg->sb + 4 * q;
-        if (e[2] < x0 || e[0] > x1 || e[3] < y0 || e[1] > y1 ||
-            !seg_box_meets(ax, ay, bx, by, e[0] - w, e[1] - w, e[2] + w, e[3] + w))
+    if (!rg->n_chunks)
+        return 0;
+    stack[top][0] = rg->n_lv - 1;
+    stack[top++][1] = 0;
+    while (top) {
+        size_t lv = stack[--top][0], k = stack[top][1];
+        const double *e = lv ? rg->tb + 4 * (rg->lv_at[lv] + k) : rg->cb + 4 * k;
+        if (!seg_box_meets(ax, ay, bx, by, e[0] - w, e[1] - w, e[2] + w, e[3] + w))
             continue;
-        size_t c1 = (q + 1) * SUPER < rg->n_chunks ? (q + 1) * SUPER : rg->n_chunks;
-        for (size_t c = q * SUPER; c < c1; c++) {
-            if (chunk_misses(rg, c, x0, y0, x1, y1) || chunk_far(rg, c, ax, ay, bx, by, w))
-                continue;
-            if (l->n == l->cap) {
-                size_t *a = l->a == l->buf ? malloc(2 * l->cap * sizeof *a) : realloc(l->a, 2 * l->cap * sizeof *a);
-                if (!a)
-                    return -1;
-                if (l->a == l->buf)
-                    memcpy(a, l->buf, sizeof l->buf);
-                l->a = a;
-                l->cap *= 2;
+        if (lv) {
+            if (2 * k + 1 < rg->lv_n[lv - 1]) {
+                stack[top][0] = lv - 1;
+                stack[top++][1] = 2 * k + 1;
             }
-            l->a[l->n++] = c;
+            stack[top][0] = lv - 1;
+            stack[top++][1] = 2 * k;
+            continue;
         }
+        if (l->n == l->cap) {
+            size_t *a = l->a == l->buf ? malloc(2 * l->cap * sizeof *a) : realloc(l->a, 2 * l->cap * sizeof *a);
+            if (!a)
+                return -1;
+            if (l->a == l->buf)
+                memcpy(a, l->buf, sizeof l->buf);
+            l->a = a;
+            l->cap *= 2;
+        }
+        l->a[l->n++] = k;
     }
     return 0;
 }

@@ -96,29 +96,54 @@ void pl_buf_printf(pl_buf *b, const char *fmt, ...)
     b->n += (size_t)k;
 }
 
+/* Index of the first byte of s[0..n) that JSON must escape (a control
+ * byte, '"' or a backslash), or n: eight bytes a step (the reasons of a big
+ * batch are millions of strings, nearly all plain). */
+static size_t json_plain_run(const unsigned char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        uint64_t q = v ^ (ones * '"'), bs = v ^ (ones * '\\');
+        /* a zero byte of q or bs, or a byte below 0x20 (high bit clear
+         * and below after subtracting 0x20) */
+        uint64_t hit = ((q - ones) & ~q) | ((bs - ones) & ~bs) | ((v - ones * 0x20) & ~v);
+        if (hit & highs)
+            break;
+    }
+    for (; i < n; i++)
+        if (s[i] < 0x20 || s[i] == '"' || s[i] == '\\')
+            break;
+    return i;
+}
+
 void pl_buf_json_str(pl_buf *b, const char *s)
 {
     if (!s) {
         pl_buf_puts(b, "null");
         return;
     }
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s);
     pl_buf_puts(b, "\"");
-    const unsigned char *p = (const unsigned char *)s, *run = p;
-    for (; *p; p++) {
-        if (*p >= 0x20 && *p != '"' && *p != '\\')
-            continue; /* runs of plain bytes (UTF-8 included) go out in one piece */
-        pl_buf_putn(b, (const char *)run, (size_t)(p - run));
-        switch (*p) {
+    for (;;) {
+        size_t k = json_plain_run(p, n); /* plain bytes, UTF-8 included, in one piece */
+        pl_buf_putn(b, (const char *)p, k);
+        if (k == n)
+            break;
+        switch (p[k]) {
         case '"': pl_buf_puts(b, "\\\""); break;
         case '\\': pl_buf_puts(b, "\\\\"); break;
         case '\n': pl_buf_puts(b, "\\n"); break;
         case '\r': pl_buf_puts(b, "\\r"); break;
         case '\t': pl_buf_puts(b, "\\t"); break;
-        default: pl_buf_printf(b, "\\u%04x", *p);
+        default: pl_buf_printf(b, "\\u%04x", p[k]);
         }
-        run = p + 1;
+        p += k + 1;
+        n -= k + 1;
     }
-    pl_buf_putn(b, (const char *)run, (size_t)(p - run));
     pl_buf_puts(b, "\"");
 }
 

@@ -125,11 +125,13 @@ static void lnum(line *l, double x, int dec)
     lput(l, pl_fmt_fixed(t, sizeof t, x, dec));
 }
 
-static void ll(pl_ctx *ctx, const pl_plan *p, double x, double y, char *out, size_t n)
+/* x, y as "lon,lat" through xf (working CRS to WGS84, looked up once a
+ * proposal: its reasons name many points) */
+static void ll(pl_ctx *ctx, pl_xform *xf, double x, double y, char *out, size_t n)
 {
-    double lon, lat;
+    double lon = x, lat = y;
     char a[64], b[64];
-    if (pl_export_lonlat(ctx, p, x, y, &lon, &lat) == PL_OK)
+    if (xf && pl_crs_trans(ctx, xf, &lon, &lat, 1) == PL_OK)
         snprintf(out, n, "%s,%s", pl_fmt_fixed(a, sizeof a, lon, 7), pl_fmt_fixed(b, sizeof b, lat, 7));
     else
         snprintf(out, n, "?");
@@ -145,7 +147,8 @@ static int windows_overlap(const pl_route *a, const pl_route *b)
     return strcmp(a->time_from, b->time_to) < 0 && strcmp(b->time_from, a->time_to) < 0;
 }
 
-static int check_separation(pl_ctx *ctx, const pl_plan *p, const pl_route *r, pl_proposal_result *res)
+static int check_separation(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_route *r,
+                            pl_proposal_result *res)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     const pl_routeset *rs = p->routes;
@@ -179,7 +182,7 @@ static int check_separation(pl_ctx *ctx, const pl_plan *p, const pl_route *r, pl
             GEOSCoordSeq_getXY_r(h, np, 0, &px, &py);
             GEOSCoordSeq_destroy_r(h, np);
         }
-        ll(ctx, p, px, py, at, sizeof at);
+        ll(ctx, xf, px, py, at, sizeof at);
         double vlo = fmax(rlo, olo), vhi = fmin(rhi, ohi);
         if (vlo < vhi)
             add_reason(res, 1, "separation", o->id,
@@ -196,7 +199,7 @@ static int check_separation(pl_ctx *ctx, const pl_plan *p, const pl_route *r, pl
     return PL_OK;
 }
 
-static void check_ends(pl_ctx *ctx, const pl_plan *p, const pl_route *r, pl_proposal_result *res)
+static void check_ends(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_route *r, pl_proposal_result *res)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     double tol = p->sc->siting.end_tolerance_m;
@@ -246,7 +249,7 @@ static void check_ends(pl_ctx *ctx, const pl_plan *p, const pl_route *r, pl_prop
     }
     for (int e = 0; e < 2; e++) {
         char at[64];
-        ll(ctx, p, ex[e], ey[e], at, sizeof at);
+        ll(ctx, xf, ex[e], ey[e], at, sizeof at);
         if (best[e] > tol)
             add_reason(res, 1, "vertiport", best_id[e],
                        "the %s %s is %.0f m from the nearest vertiport %s (tolerance %.0f m)",
@@ -261,6 +264,9 @@ static int check_one(pl_ctx *ctx, const pl_plan *p, const pl_route *r, size_t i,
 {
     pl_route_result rr;
     size_t n_c = 0;
+    pl_xform *xf = pl_crs_xform(ctx, p->sc->work_crs, "EPSG:4326"); /* made before the workers start */
+    if (!xf)
+        return pl_errcode(ctx);
     int rc = pl_route_check(ctx, p->zones, r, i, PL_CHECK_NO_CLEARANCE | PL_CHECK_NO_OVERLAP, &rr, cv, &n_c,
                             cap);
     if (rc != PL_OK)
@@ -268,8 +274,8 @@ static int check_one(pl_ctx *ctx, const pl_plan *p, const pl_route *r, size_t i,
     for (size_t k = 0; k < n_c; k++) {
         const pl_conflict *c = &(*cv)[k];
         char a[64], b[64];
-        ll(ctx, p, c->entry[0], c->entry[1], a, sizeof a);
-        ll(ctx, p, c->exit[0], c->exit[1], b, sizeof b);
+        ll(ctx, xf, c->entry[0], c->entry[1], a, sizeof a);
+        ll(ctx, xf, c->exit[0], c->exit[1], b, sizeof b);
         /* "CLASS ID (NAME, rule RULE): L m inside|of corridor overlap, from
          * LON,LAT at Z m to LON,LAT at Z m, altitude overlap LO-HI m" */
         line t = {.n = 0};
@@ -293,8 +299,8 @@ static int check_one(pl_ctx *ctx, const pl_plan *p, const pl_route *r, size_t i,
         lput(&t, " m");
         add_reason_text(res, c->blocking, "zone", c->zone->id, t.s);
     }
-    check_ends(ctx, p, r, res);
-    if ((rc = check_separation(ctx, p, r, res)) != PL_OK)
+    check_ends(ctx, p, xf, r, res);
+    if ((rc = check_separation(ctx, p, xf, r, res)) != PL_OK)
         return rc;
     if (water) {
         if ((res->over_water_m = pl_route_length_in(r, water)) < 0)

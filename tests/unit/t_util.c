@@ -7,6 +7,8 @@
  *   3. pl_str_in
  *   4-5. SHA-256, XML text
  *   6. pl_fmt_fixed: the text of printf "%.*f", ties and near-ties included
+ *   7. pl_buf_json_str on random strings (every byte value, at every place
+ *      in an eight-byte word) against a byte-by-byte escape written here
  */
 #include <math.h>
 #include <stdio.h>
@@ -133,6 +135,57 @@ static void t5_xml(void **state)
     pl_buf_free(&b);
 }
 
+/* the escape as RFC 8259 has it, one byte at a time */
+static void json_ref(char *o, const unsigned char *s)
+{
+    *o++ = '"';
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') {
+            *o++ = '\\';
+            *o++ = (char)*s;
+        } else if (*s == '\n') {
+            o += sprintf(o, "\\n");
+        } else if (*s == '\r') {
+            o += sprintf(o, "\\r");
+        } else if (*s == '\t') {
+            o += sprintf(o, "\\t");
+        } else if (*s < 0x20) {
+            o += sprintf(o, "\\u%04x", *s);
+        } else {
+            *o++ = (char)*s;
+        }
+    }
+    *o++ = '"';
+    *o = '\0';
+}
+
+static void t7_json_random(void **state)
+{
+    (void)state;
+    unsigned long long seed = 7;
+    unsigned char s[80];
+    char want[80 * 6 + 3];
+    pl_buf b;
+    pl_buf_init(&b);
+    for (int i = 0; i < 200000; i++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        size_t n = (size_t)(seed >> 33) % 40;
+        for (size_t k = 0; k < n; k++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            unsigned r = (unsigned)(seed >> 40);
+            /* mostly plain text, sometimes any byte (0 ends the string) */
+            s[k] = (unsigned char)(r % 16 ? 0x20 + r % 95 : 1 + (r >> 8) % 255);
+        }
+        s[n] = '\0';
+        json_ref(want, s);
+        b.n = 0;
+        pl_buf_json_str(&b, (const char *)s);
+        if (strcmp(b.s, want))
+            fail_msg("string %d: got %s, want %s", i, b.s, want);
+    }
+    pl_buf_free(&b);
+}
+
 int t_util(void)
 {
     const struct CMUnitTest tests[] = {
@@ -142,6 +195,7 @@ int t_util(void)
         cmocka_unit_test(t4_sha256),
         cmocka_unit_test(t5_xml),
         cmocka_unit_test(t6_fixed),
+        cmocka_unit_test(t7_json_random),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
