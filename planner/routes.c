@@ -660,6 +660,7 @@ static int clip_runs(const pl_route *r, size_t i, const rings *rg, const runlist
     double ax = r->x[i], ay = r->y[i], dx = r->x[i + 1] - ax, dy = r->y[i + 1] - ay;
     double len = sqrt(dx * dx + dy * dy), tol = 1e-9 * dmax(1.0, dmax(fabs(ax), fabs(ay)));
     size_t cap = 64, n = 0, near_edges = 0;
+    int end_near[2] = {0, 0}; /* an edge's box (grown by tol) holds the start, the end */
     double tbuf[64], *t = tbuf; /* on the heap only for many crossings */
     t[n++] = 0;
     t[n++] = 1;
@@ -680,6 +681,11 @@ static int clip_runs(const pl_route *r, size_t i, const rings *rg, const runlist
             if ((s0 > m_side && s1 > m_side) || (s0 < -m_side && s1 < -m_side))
                 continue; /* both ends farther than tol on one side of the segment's line */
             near_edges++;
+            /* could the segment's ends lie within tol of this edge? */
+            double ex0 = dmin(cx, cx + ex) - tol, ex1 = dmax(cx, cx + ex) + tol;
+            double ey0 = dmin(cy, cy + ey) - tol, ey1 = dmax(cy, cy + ey) + tol;
+            end_near[0] |= ax >= ex0 && ax <= ex1 && ay >= ey0 && ay <= ey1;
+            end_near[1] |= ax + dx >= ex0 && ax + dx <= ex1 && ay + dy >= ey0 && ay + dy <= ey1;
             double tt[2];
             int m = 0;
             if (fabs(den) > 1e-12 * len * sqrt(ex * ex + ey * ey)) {
@@ -721,11 +727,11 @@ static int clip_runs(const pl_route *r, size_t i, const rings *rg, const runlist
         int in = locate(rg, ax + tm * dx, ay + tm * dy, tol);
         if (in)
             rc = pvec_add(v, i, t0, t1);
-        else if (!prev_in && locate(rg, ax + t0 * dx, ay + t0 * dy, tol))
-            rc = pvec_add(v, i, t0, t0); /* touches at a point only */
+        else if (!prev_in && (k > 0 || end_near[0]) && locate(rg, ax + t0 * dx, ay + t0 * dy, tol))
+            rc = pvec_add(v, i, t0, t0); /* touches at a point only (the start: only near an edge) */
         prev_in = in;
     }
-    if (!rc && !prev_in && locate(rg, ax + dx, ay + dy, tol))
+    if (!rc && !prev_in && end_near[1] && locate(rg, ax + dx, ay + dy, tol))
         rc = pvec_add(v, i, 1, 1);
     if (t != tbuf)
         free(t);
