@@ -131,10 +131,17 @@ static void ll(pl_ctx *ctx, pl_xform *xf, double x, double y, char *out, size_t 
 {
     double lon = x, lat = y;
     char a[64], b[64];
-    if (xf && pl_crs_trans(ctx, xf, &lon, &lat, 1) == PL_OK)
-        snprintf(out, n, "%s,%s", pl_fmt_fixed(a, sizeof a, lon, 7), pl_fmt_fixed(b, sizeof b, lat, 7));
-    else
-        snprintf(out, n, "?");
+    if (xf && pl_crs_trans(ctx, xf, &lon, &lat, 1) == PL_OK) {
+        /* "lon,lat" without printf (two a conflict, in big batches) */
+        size_t ka = strlen(pl_fmt_fixed(a, sizeof a, lon, 7)), kb = strlen(pl_fmt_fixed(b, sizeof b, lat, 7));
+        if (ka + kb + 2 <= n) {
+            memcpy(out, a, ka);
+            out[ka] = ',';
+            memcpy(out + ka + 1, b, kb + 1);
+            return;
+        }
+    }
+    snprintf(out, n, "?");
 }
 
 /* ==== the checks ========================================================== */
@@ -244,7 +251,7 @@ static void check_ends(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_rou
         }
     }
     if (!n_sites) {
-        add_reason(res, -1, "vertiport", NULL, "the scenario has no vertiports: end points not checked");
+        add_reason_text(res, -1, "vertiport", NULL, "the scenario has no vertiports: end points not checked");
         return;
     }
     for (int e = 0; e < 2; e++) {
