@@ -448,7 +448,7 @@ static double seg_rect_dist(double ax, double ay, double bx, double by, const do
  * and the box has corners on both sides of the segment's line (or on it);
  * separating axes x, y and the segment's normal, which settle it for a
  * segment and a box. */
-static int seg_box_meets(double ax, double ay, double bx, double by, double x0, double y0, double x1, double y1)
+static inline int seg_box_meets(double ax, double ay, double bx, double by, double x0, double y0, double x1, double y1)
 {
     if (dmax(ax, bx) < x0 || dmin(ax, bx) > x1 || dmax(ay, by) < y0 || dmin(ay, by) > y1)
         return 0;

@@ -266,14 +266,11 @@ static void check_ends(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_rou
 
 /* One proposal, every check.  cv, n_c, cap: the caller's conflict buffer,
  * reused from proposal to proposal. */
-static int check_one(pl_ctx *ctx, const pl_plan *p, const pl_route *r, size_t i, const pl_region *water,
-                     pl_proposal_result *res, pl_conflict **cv, size_t *cap)
+static int check_one(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_route *r, size_t i,
+                     const pl_region *water, pl_proposal_result *res, pl_conflict **cv, size_t *cap)
 {
     pl_route_result rr;
     size_t n_c = 0;
-    pl_xform *xf = pl_crs_xform(ctx, p->sc->work_crs, "EPSG:4326"); /* made before the workers start */
-    if (!xf)
-        return pl_errcode(ctx);
     int rc = pl_route_check(ctx, p->zones, r, i, PL_CHECK_NO_CLEARANCE | PL_CHECK_NO_OVERLAP, &rr, cv, &n_c,
                             cap);
     if (rc != PL_OK)
@@ -349,14 +346,21 @@ static void *work(void *arg)
     batch *b = w->b;
     pl_conflict *cv = NULL;
     size_t cap = 0, n = b->props->n;
-    w->rc = PL_OK;
+    /* the reasons' lon/lat: the worker's own transformer (made, or cloned,
+     * before the workers start) */
+    pl_xform *xf = pl_crs_xform(w->ctx, b->p->sc->work_crs, "EPSG:4326");
+    w->rc = xf ? PL_OK : pl_errcode(w->ctx);
+    if (!xf) {
+        w->failed_at = 0;
+        atomic_store(&b->stop, 1);
+    }
     while (!atomic_load(&b->stop)) {
         size_t from = atomic_fetch_add(&b->next, BLOCK);
         if (from >= n)
             break;
         size_t to = from + BLOCK < n ? from + BLOCK : n;
         for (size_t i = from; i < to; i++) {
-            if ((w->rc = check_one(w->ctx, b->p, &b->props->a[i], i, b->water, &b->out[i], &cv, &cap)) != PL_OK) {
+            if ((w->rc = check_one(w->ctx, b->p, xf, &b->props->a[i], i, b->water, &b->out[i], &cv, &cap)) != PL_OK) {
                 w->failed_at = i;
                 atomic_store(&b->stop, 1);
                 break;
