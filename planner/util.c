@@ -162,12 +162,16 @@ char *pl_fmt_fixed(char *out, size_t n, double x, int dec)
         snprintf(out, n, "%.*f", dec, x);
         return out;
     }
-    double y = fabs(x) * p10[dec], r = nearbyint(y), f = y - floor(y);
+    /* 0 <= y < 1e15: the integer part by truncation (no libm call), and
+     * y - w exact */
+    double y = fabs(x) * p10[dec];
+    unsigned long long w = (unsigned long long)y;
+    double f = y - (double)w;
     if (fabs(f - 0.5) <= 8 * DBL_EPSILON * (y > 1 ? y : 1)) {
         snprintf(out, n, "%.*f", dec, x);
         return out;
     }
-    unsigned long long v = (unsigned long long)r, ip = v / (unsigned long long)p10[dec];
+    unsigned long long v = w + (f > 0.5), ip = v / (unsigned long long)p10[dec];
     unsigned long long fp = v % (unsigned long long)p10[dec];
     char t[32], *e = t + sizeof t, *q = e;
     for (int k = 0; k < dec; k++, fp /= 10)
