@@ -340,10 +340,32 @@ typedef struct worker {
     pthread_t tid;
 } worker;
 
+/* dst: src's text in a block of its own size (an empty buffer for no
+ * text).  -1 when out of memory. */
+static int keep_text(pl_buf *dst, const pl_buf *src)
+{
+    pl_buf_init(dst);
+    if (src->oom)
+        return -1;
+    if (!src->n)
+        return 0;
+    if (!(dst->s = malloc(src->n + 1)))
+        return -1;
+    memcpy(dst->s, src->s, src->n + 1);
+    dst->n = src->n;
+    dst->cap = src->n + 1;
+    return 0;
+}
+
 static void *work(void *arg)
 {
     worker *w = arg;
     batch *b = w->b;
+    /* a proposal's reasons are written into the worker's scratch buffers
+     * (grown once, warm in cache), then kept in blocks of their size */
+    pl_buf sr, sj;
+    pl_buf_init(&sr);
+    pl_buf_init(&sj);
     pl_conflict *cv = NULL;
     size_t cap = 0, n = b->props->n;
     /* the reasons' lon/lat: the worker's own transformer (made, or cloned,
@@ -360,7 +382,22 @@ static void *work(void *arg)
             break;
         size_t to = from + BLOCK < n ? from + BLOCK : n;
         for (size_t i = from; i < to; i++) {
-            if ((w->rc = check_one(w->ctx, b->p, xf, &b->props->a[i], i, b->water, &b->out[i], &cv, &cap)) != PL_OK) {
+            pl_proposal_result *res = &b->out[i];
+            sr.n = sj.n = 0;
+            if (sr.s)
+                sr.s[0] = '\0';
+            if (sj.s)
+                sj.s[0] = '\0';
+            res->reasons = sr;
+            res->json = sj;
+            w->rc = check_one(w->ctx, b->p, xf, &b->props->a[i], i, b->water, res, &cv, &cap);
+            sr = res->reasons;
+            sj = res->json;
+            int lost = keep_text(&res->reasons, &sr); /* both, so that res never holds the scratch */
+            lost |= keep_text(&res->json, &sj);
+            if (lost && w->rc == PL_OK)
+                w->rc = pl_error(w->ctx, PL_NOMEM, "out of memory");
+            if (w->rc != PL_OK) {
                 w->failed_at = i;
                 atomic_store(&b->stop, 1);
                 break;
@@ -373,6 +410,8 @@ static void *work(void *arg)
             pl_progress(w->ctx, "validating proposals: %zu of %zu", d, n);
     }
     free(cv);
+    pl_buf_free(&sr);
+    pl_buf_free(&sj);
     return NULL;
 }
 
