@@ -112,6 +112,7 @@ void pl_buf_putn(pl_buf *b, const void *s, size_t n);
 void pl_buf_xml(pl_buf *b, const char *s);
 /* Append s as a JSON string literal (quotes and escapes). NULL -> null. */
 void pl_buf_json_str(pl_buf *b, const char *s);
+void pl_buf_json_strn(pl_buf *b, const char *s, size_t n); /* s[0..n), no NUL inside */
 /* Append a number with at most `decimals` decimals, trailing zeros cut;
  * non-finite -> null (JSON has no infinity). */
 void pl_buf_num(pl_buf *b, double v, int decimals);

@@ -354,7 +354,9 @@ static int rings_band(rings *rg)
             break;
         nb /= 2;
     }
-    if (!(rg->band_at = calloc(nb + 1, sizeof *rg->band_at)) || !(rg->band_edge = malloc(total * sizeof *rg->band_edge)))
+    rg->band_at = calloc(nb + 1, sizeof *rg->band_at);
+    rg->band_edge = malloc(total * sizeof *rg->band_edge);
+    if (!rg->band_at || !rg->band_edge)
         return -1;
     for (int pass = 0; pass < 2; pass++) { /* count, then fill */
         if (pass)
@@ -407,7 +409,11 @@ static int rings_chunk(rings *rg)
             rg->cj[2 * rg->n_chunks + 1] = j1;
             rg->n_chunks++;
         }
-    /* the tree's levels above the runs, up to one root */
+    /* the tree's levels above the runs, up to one root (none for one run:
+     * a footprint-like zone, whose rings are built for each check) */
+    rg->n_lv = 1;
+    if (rg->n_chunks <= 1)
+        return rings_band(rg);
     size_t total = 0, n_lv = 1;
     for (size_t k = rg->n_chunks; k > 1; k = (k + 1) / 2)
         n_lv++;

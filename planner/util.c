@@ -2,7 +2,7 @@
  * util.c - growing text buffers, JSON and XML text writing, SHA-256.
  *
  * Entry points: pl_buf_init, pl_buf_free, pl_buf_puts, pl_buf_putn, pl_fmt_fixed,
- * pl_buf_fixed, pl_buf_printf, pl_buf_xml, pl_buf_json_str, pl_buf_num, pl_strdup,
+ * pl_buf_fixed, pl_buf_printf, pl_buf_xml, pl_buf_json_str, pl_buf_json_strn, pl_buf_num, pl_strdup,
  * pl_str_in, pl_sha256_*, pl_signals_hold, pl_signals_release, pl_fault_pause,
  * pl_utf8_valid.
  */
@@ -121,13 +121,16 @@ static size_t json_plain_run(const unsigned char *s, size_t n)
 
 void pl_buf_json_str(pl_buf *b, const char *s)
 {
-    if (!s) {
+    if (!s)
         pl_buf_puts(b, "null");
-        return;
-    }
+    else
+        pl_buf_json_strn(b, s, strlen(s));
+}
+
+void pl_buf_json_strn(pl_buf *b, const char *s, size_t n)
+{
     const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-    pl_buf_puts(b, "\"");
+    pl_buf_putn(b, "\"", 1);
     for (;;) {
         size_t k = json_plain_run(p, n); /* plain bytes, UTF-8 included, in one piece */
         pl_buf_putn(b, (const char *)p, k);

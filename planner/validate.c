@@ -65,28 +65,35 @@ void pl_proposal_result_free(pl_proposal_result *r)
 
 /* ==== reasons ============================================================= */
 
-/* One reason, its text given whole. */
-static void add_reason_text(pl_proposal_result *res, int blocking, const char *kind, const char *ref,
-                            const char *t)
+/* One reason, its text t (tn bytes) given whole. */
+static void add_reason_textn(pl_proposal_result *res, int blocking, const char *kind, const char *ref,
+                             const char *t, size_t tn)
 {
+    /* the severities and kinds are this file's words: no escapes */
     const char *sev = blocking > 0 ? "blocking" : blocking == 0 ? "warning" : "info";
     pl_buf_puts(&res->reasons, sev);
-    pl_buf_puts(&res->reasons, ": ");
-    pl_buf_puts(&res->reasons, t);
-    pl_buf_puts(&res->reasons, "\n");
-    pl_buf_puts(&res->json, res->json.n ? ",{\"severity\":" : "{\"severity\":");
-    pl_buf_json_str(&res->json, sev);
-    pl_buf_puts(&res->json, ",\"kind\":");
-    pl_buf_json_str(&res->json, kind);
-    pl_buf_puts(&res->json, ",\"ref\":");
+    pl_buf_putn(&res->reasons, ": ", 2);
+    pl_buf_putn(&res->reasons, t, tn);
+    pl_buf_putn(&res->reasons, "\n", 1);
+    pl_buf_puts(&res->json, res->json.n ? ",{\"severity\":\"" : "{\"severity\":\"");
+    pl_buf_puts(&res->json, sev);
+    pl_buf_putn(&res->json, "\",\"kind\":\"", 10);
+    pl_buf_puts(&res->json, kind);
+    pl_buf_putn(&res->json, "\",\"ref\":", 8);
     pl_buf_json_str(&res->json, ref);
-    pl_buf_puts(&res->json, ",\"text\":");
-    pl_buf_json_str(&res->json, t);
-    pl_buf_puts(&res->json, "}");
+    pl_buf_putn(&res->json, ",\"text\":", 8);
+    pl_buf_json_strn(&res->json, t, tn);
+    pl_buf_putn(&res->json, "}", 1);
     if (blocking > 0)
         res->n_block++;
     else if (blocking == 0)
         res->n_warn++;
+}
+
+static void add_reason_text(pl_proposal_result *res, int blocking, const char *kind, const char *ref,
+                            const char *t)
+{
+    add_reason_textn(res, blocking, kind, ref, t, strlen(t));
 }
 
 static void add_reason(pl_proposal_result *res, int blocking, const char *kind, const char *ref,
@@ -301,7 +308,7 @@ static int check_one(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_route
         lput(&t, "-");
         lnum(&t, c->alt_hi_m, 1);
         lput(&t, " m");
-        add_reason_text(res, c->blocking, "zone", c->zone->id, t.s);
+        add_reason_textn(res, c->blocking, "zone", c->zone->id, t.s, t.n);
     }
     check_ends(ctx, p, xf, r, res);
     if ((rc = check_separation(ctx, p, xf, r, res)) != PL_OK)
