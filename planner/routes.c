@@ -1124,8 +1124,11 @@ static void ring_cache_free(void *p)
 static const rings *zone_rings(pl_ctx *ctx, const pl_zoneset *zs, const pl_zone *z, rings *own)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
-    int npts = GEOSGetNumCoordinates_r(h, z->g);
     size_t idx = (size_t)(z - zs->a);
+    const ring_cache *kept = zs->cache;
+    if (kept && idx < kept->n && kept->by_zone[idx])
+        return kept->by_zone[idx]; /* before counting the points: GEOS walks every part for that */
+    int npts = GEOSGetNumCoordinates_r(h, z->g);
     if (npts > BIG_ZONE_PTS && idx < zs->n) {
         pl_zoneset *mzs = (pl_zoneset *)zs; /* the cache is a memo, not a change */
         if (!mzs->cache) {
