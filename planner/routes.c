@@ -379,8 +379,8 @@ static int rings_band(rings *rg)
     return 0;
 }
 
-/* Group the edges into runs with boxes, the runs into super-runs.
- * Returns 0, or -1 out of memory. */
+/* Group the edges into runs with boxes, and the runs into a tree of
+ * boxes.  Returns 0, or -1 out of memory. */
 static int rings_chunk(rings *rg)
 {
     size_t m = 0;
@@ -481,8 +481,9 @@ static int chunk_misses(const rings *rg, size_t c, double x0, double y0, double 
     return b[2] < x0 || b[0] > x1 || b[3] < y0 || b[1] > y1;
 }
 
-/* The runs whose box lies within w of the segment a-b (boxes first, then
- * the distance), in ring order: super-runs first, then their runs. */
+/* The runs whose box, grown by w, the segment a-b meets: down the tree,
+ * each node's grown box tested against the segment (boxes, then the
+ * segment's line); in ring order. */
 typedef struct runlist {
     size_t *a, n, cap;
     size_t buf[64]; /* on the heap only for a long list */

@@ -132,8 +132,8 @@ static void lnum(line *l, double x, int dec)
     lput(l, pl_fmt_fixed(t, sizeof t, x, dec));
 }
 
-/* x, y as "lon,lat" through xf (working CRS to WGS84, looked up once a
- * proposal: its reasons name many points) */
+/* x, y as "lon,lat" through xf (working CRS to WGS84: the worker's own
+ * transformer, looked up once, for the reasons name many points) */
 static void ll(pl_ctx *ctx, pl_xform *xf, double x, double y, char *out, size_t n)
 {
     double lon = x, lat = y;
