@@ -474,13 +474,6 @@ static int chunk_far(const rings *rg, size_t c, double ax, double ay, double bx,
     return !seg_box_meets(ax, ay, bx, by, e[0] - w, e[1] - w, e[2] + w, e[3] + w);
 }
 
-/* 1 when run c's box misses the box x0..x1, y0..y1 */
-static int chunk_misses(const rings *rg, size_t c, double x0, double y0, double x1, double y1)
-{
-    const double *b = rg->cb + 4 * c;
-    return b[2] < x0 || b[0] > x1 || b[3] < y0 || b[1] > y1;
-}
-
 /* The runs whose box, grown by w, the segment a-b meets: down the tree,
  * each node's grown box tested against the segment (boxes, then the
  * segment's line); in ring order. */
@@ -675,7 +668,7 @@ static int clip_runs(const pl_route *r, size_t i, const rings *rg, const runlist
     double qy0 = dmin(ay, ay + dy) - tol, qy1 = dmax(ay, ay + dy) + tol;
     for (size_t q = 0; q < rl->n; q++) {
         size_t c = rl->a[q];
-        if (chunk_misses(rg, c, qx0, qy0, qx1, qy1) || chunk_far(rg, c, ax, ay, ax + dx, ay + dy, tol))
+        if (chunk_far(rg, c, ax, ay, ax + dx, ay + dy, tol))
             continue; /* no edge of the run can cross or touch the segment */
         for (size_t j = rg->cj[2 * c]; j < rg->cj[2 * c + 1]; j++) {
             double cx = rg->xy[2 * j], cy = rg->xy[2 * j + 1];
