@@ -277,24 +277,26 @@ typedef struct rings {
     size_t *cj;        /* run c is edges cj[2c] .. cj[2c+1]-1 (edge j: point j to j+1) */
     double *cb;        /* its box: minx, miny, maxx, maxy */
     size_t n_chunks;
-    /* a binary tree over the runs in ring order: level 0 is the runs'
-     * boxes (cb), node k of level l + 1 has the box of nodes 2k and 2k + 1
-     * of level l, stored from tb + 4 * lv_at[l]; a segment's query goes
-     * down the branches its grown box meets, so it reads the lake's shore
-     * near it, not the whole shore */
-    double *tb;
-    size_t *lv_at, *lv_n, n_lv; /* level l: its first node in tb, its nodes */
-    /* for many edges: horizontal bands of height bh from y0, band b
-     * listing the edges whose y range meets it (band_edge[band_at[b] ..
-     * band_at[b+1]-1], in ring order), so that a point looks at the edges
-     * of one band, not at every run its ray passes */
-    size_t n_bands, *band_at, *band_edge;
-    double y0, bh;
+    /* rings of many edges (a lake's shore, a circle of hundreds of points)
+     * also get a grid of square cells of side gs from gx0, gy0, nx by ny,
+     * covering the rings' box grown by gm.  Cell k = column * ny + row
+     * lists the edges that meet it grown by gm (ge[ge_at[k] .. ge_at[k+1]-1],
+     * in ring order).  A cell
+     * without edges is wholly inside or outside; gin[k] tells which of its
+     * centre (GRID_UNSURE when the centre lies within gm of an edge).  A
+     * segment reads the cells along it, a point its own cell: the lake's
+     * shore near them, nothing else. */
+    size_t nx, ny, *ge_at, *ge;
+    unsigned char *gin;
+    double gx0, gy0, gs, gm;
 } rings;
 
 #define CHUNK 16
 #define BIG_ZONE_PTS 32 /* zones with more points keep their rings between routes (footprint-like
                            zones of a few corners are cheaper to read again than to keep) */
+#define GRID_MIN_EDGES 64 /* rings with fewer edges have at most four runs: read them all */
+#define GRID_CELLS 1      /* cells an edge, about */
+#define GRID_UNSURE 2
 
 static void rings_free(rings *rg)
 {
@@ -302,85 +304,156 @@ static void rings_free(rings *rg)
     free(rg->start);
     free(rg->cj);
     free(rg->cb);
-    free(rg->tb);
-    free(rg->lv_at);
-    free(rg->band_at);
-    free(rg->band_edge);
+    free(rg->ge_at);
+    free(rg->ge);
+    free(rg->gin);
     memset(rg, 0, sizeof *rg);
 }
 
-#define BAND_MIN_EDGES 64 /* rings with fewer edges are scanned run by run */
-#define BAND_EDGES 4      /* edges a band holds on average */
-
-static size_t band_of(const rings *rg, double y)
+/* 1 when the segment a-b meets the box x0..x1, y0..y1: the boxes overlap
+ * and the box has corners on both sides of the segment's line (or on it);
+ * separating axes x, y and the segment's normal, which settle it for a
+ * segment and a box. */
+static inline int seg_box_meets(double ax, double ay, double bx, double by, double x0, double y0, double x1, double y1)
 {
-    double b = floor((y - rg->y0) / rg->bh);
-    return b <= 0 ? 0 : (b >= (double)(rg->n_bands - 1) ? rg->n_bands - 1 : (size_t)b);
+    if (dmax(ax, bx) < x0 || dmin(ax, bx) > x1 || dmax(ay, by) < y0 || dmin(ay, by) > y1)
+        return 0;
+    double dx = bx - ax, dy = by - ay; /* side of (x, y): (x - ax) dy - (y - ay) dx */
+    double lo = (dy >= 0 ? x0 - ax : x1 - ax) * dy - (dx >= 0 ? y1 - ay : y0 - ay) * dx;
+    double hi = (dy >= 0 ? x1 - ax : x0 - ax) * dy - (dx >= 0 ? y0 - ay : y1 - ay) * dx;
+    return lo <= 0 && hi >= 0;
 }
 
-/* The edge bands of rings with many edges.  band_of is monotone in y, so
- * an edge listed in the bands of its lowest and highest y through every
- * band between is found from any y of its range.  A ring of long edges
- * beside many short ones would list the long ones in many bands: the
- * bands are halved until the lists hold at most 8 entries an edge.
- * Returns 0, or -1 out of memory. */
-static int rings_band(rings *rg)
+/* The grid cells within w of the segment a-b, or more (never fewer):
+ * column by column, the rows the segment spans over the column's x range
+ * grown by w, grown by w.  Cells are stored column by column, so these are
+ * cells k0 .. k1 of each column: calls visit(k0, k1, ud) for each; stops
+ * and returns the first non-zero it returns. */
+static inline int grid_walk(const rings *rg, double ax, double ay, double bx, double by, double w,
+                            int (*visit)(size_t k0, size_t k1, void *ud), void *ud)
 {
-    size_t n_edges = 0;
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t k = 0; k < rg->n_rings; k++)
-        if (rg->start[k + 1] - rg->start[k] > 1)
-            n_edges += rg->start[k + 1] - rg->start[k] - 1;
-    if (n_edges < BAND_MIN_EDGES)
+    double x0 = dmin(ax, bx), x1 = dmax(ax, bx), y0 = dmin(ay, by), y1 = dmax(ay, by);
+    double gx1 = rg->gx0 + rg->gs * (double)rg->nx, gy1 = rg->gy0 + rg->gs * (double)rg->ny;
+    if (x1 + w < rg->gx0 || x0 - w > gx1 || y1 + w < rg->gy0 || y0 - w > gy1)
         return 0;
-    for (size_t c = 0; c < rg->n_chunks; c++) {
-        lo = dmin(lo, rg->cb[4 * c + 1]);
-        hi = dmax(hi, rg->cb[4 * c + 3]);
+    double fx0 = floor((x0 - w - rg->gx0) / rg->gs), fx1 = floor((x1 + w - rg->gx0) / rg->gs);
+    size_t c0 = fx0 <= 0 ? 0 : (size_t)fx0, c1 = fx1 >= (double)(rg->nx - 1) ? rg->nx - 1 : (size_t)fx1;
+    double slope = x1 > x0 ? (by - ay) / (bx - ax) : 0;
+    for (size_t c = c0; c <= c1; c++) {
+        double lo = y0, hi = y1; /* the segment's y over the column's x range grown by w */
+        if (x1 > x0) {
+            double xa = dmax(rg->gx0 + rg->gs * (double)c - w, x0);
+            double xb = dmin(rg->gx0 + rg->gs * (double)(c + 1) + w, x1);
+            double ya = ay + (xa - ax) * slope, yb = ay + (xb - ax) * slope;
+            lo = dmax(y0, dmin(ya, yb));
+            hi = dmin(y1, dmax(ya, yb));
+        }
+        double fy0 = floor((lo - w - rg->gy0) / rg->gs), fy1 = floor((hi + w - rg->gy0) / rg->gs);
+        if (fy1 < 0 || fy0 > (double)(rg->ny - 1))
+            continue;
+        size_t r0 = fy0 <= 0 ? 0 : (size_t)fy0, r1 = fy1 >= (double)(rg->ny - 1) ? rg->ny - 1 : (size_t)fy1;
+        int rc = visit(c * rg->ny + r0, c * rg->ny + r1, ud);
+        if (rc)
+            return rc;
     }
-    if (!(hi > lo))
-        return 0;
-    size_t nb = n_edges / BAND_EDGES < 8192 ? n_edges / BAND_EDGES : 8192, total;
-    for (;;) {
-        rg->n_bands = nb;
-        rg->y0 = lo;
-        rg->bh = (hi - lo) / (double)nb;
-        total = 0;
-        for (size_t k = 0; k < rg->n_rings; k++)
-            for (size_t j = rg->start[k]; j + 1 < rg->start[k + 1]; j++) {
-                double y0 = rg->xy[2 * j + 1], y1 = rg->xy[2 * j + 3];
-                total += band_of(rg, dmax(y0, y1)) - band_of(rg, dmin(y0, y1)) + 1;
-            }
-        if (total <= 8 * n_edges || nb == 1)
-            break;
-        nb /= 2;
-    }
-    rg->band_at = calloc(nb + 1, sizeof *rg->band_at);
-    rg->band_edge = malloc(total * sizeof *rg->band_edge);
-    if (!rg->band_at || !rg->band_edge)
-        return -1;
-    for (int pass = 0; pass < 2; pass++) { /* count, then fill */
-        if (pass)
-            for (size_t b = 0; b < nb; b++)
-                rg->band_at[b + 1] += rg->band_at[b];
-        for (size_t k = 0; k < rg->n_rings; k++)
-            for (size_t j = rg->start[k]; j + 1 < rg->start[k + 1]; j++) {
-                double y0 = rg->xy[2 * j + 1], y1 = rg->xy[2 * j + 3];
-                for (size_t b = band_of(rg, dmin(y0, y1)); b <= band_of(rg, dmax(y0, y1)); b++) {
-                    if (pass)
-                        rg->band_edge[rg->band_at[b]++] = j;
-                    else
-                        rg->band_at[b + 1]++;
-                }
-            }
-    }
-    /* the fill moved each start to the next band's: shift back */
-    memmove(rg->band_at + 1, rg->band_at, nb * sizeof *rg->band_at);
-    rg->band_at[0] = 0;
     return 0;
 }
 
-/* Group the edges into runs with boxes, and the runs into a tree of
- * boxes.  Returns 0, or -1 out of memory. */
+static double pt_seg_dist(double px, double py, double ax, double ay, double bx, double by);
+static int locate_runs(const rings *rg, double px, double py, double tol);
+
+/* the grid's build: a count pass, then a fill pass, over each edge's cells */
+typedef struct grid_fill {
+    rings *rg;
+    size_t j;    /* the edge */
+    int pass;
+} grid_fill;
+
+static int grid_fill_cells(size_t k0, size_t k1, void *ud)
+{
+    grid_fill *f = ud;
+    for (size_t k = k0; k <= k1; k++) {
+        if (f->pass)
+            f->rg->ge[f->rg->ge_at[k]++] = f->j;
+        else
+            f->rg->ge_at[k + 1]++;
+    }
+    return 0;
+}
+
+/* The grid of rings with many edges: cells about GRID_CELLS an edge, square.
+ * Returns 0 (also when the rings are too few or flat for one), or -1 out
+ * of memory. */
+static int rings_grid(rings *rg)
+{
+    size_t n_edges = 0;
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    for (size_t k = 0; k < rg->n_rings; k++)
+        if (rg->start[k + 1] - rg->start[k] > 1)
+            n_edges += rg->start[k + 1] - rg->start[k] - 1;
+    if (n_edges < GRID_MIN_EDGES)
+        return 0;
+    for (size_t c = 0; c < rg->n_chunks; c++) {
+        x0 = dmin(x0, rg->cb[4 * c]);
+        y0 = dmin(y0, rg->cb[4 * c + 1]);
+        x1 = dmax(x1, rg->cb[4 * c + 2]);
+        y1 = dmax(y1, rg->cb[4 * c + 3]);
+    }
+    if (!(x1 > x0 && y1 > y0))
+        return 0;
+    /* gm: far above rounding at these coordinates, far below any length
+     * that matters (0.3 m at 3,400 km from the origin), and above the
+     * clip's tolerance of 1e-9 of the coordinates */
+    rg->gm = 1e-7 * dmax(1.0, dmax(dmax(fabs(x0), fabs(x1)), dmax(fabs(y0), fabs(y1))));
+    x0 -= rg->gm;
+    y0 -= rg->gm;
+    x1 += rg->gm;
+    y1 += rg->gm;
+    rg->gs = sqrt((x1 - x0) * (y1 - y0) / (double)(GRID_CELLS * n_edges));
+    rg->gs = dmax(rg->gs, dmax(x1 - x0, y1 - y0) / 4096); /* a long thin box: at most 4096 cells a side */
+    rg->nx = (size_t)ceil((x1 - x0) / rg->gs);
+    rg->ny = (size_t)ceil((y1 - y0) / rg->gs);
+    rg->nx += !rg->nx;
+    rg->ny += !rg->ny;
+    rg->gx0 = x0;
+    rg->gy0 = y0;
+    size_t n_cells = rg->nx * rg->ny;
+    rg->ge_at = calloc(n_cells + 1, sizeof *rg->ge_at);
+    rg->gin = malloc(n_cells);
+    if (!rg->ge_at || !rg->gin)
+        return -1;
+    grid_fill f = {rg, 0, 0};
+    for (f.pass = 0; f.pass < 2; f.pass++) {
+        if (f.pass) {
+            for (size_t k = 0; k < n_cells; k++)
+                rg->ge_at[k + 1] += rg->ge_at[k];
+            if (!(rg->ge = malloc((rg->ge_at[n_cells] ? rg->ge_at[n_cells] : 1) * sizeof *rg->ge)))
+                return -1;
+        }
+        for (size_t k = 0; k < rg->n_rings; k++)
+            for (f.j = rg->start[k]; f.j + 1 < rg->start[k + 1]; f.j++) {
+                const double *e = rg->xy + 2 * f.j;
+                grid_walk(rg, e[0], e[1], e[2], e[3], rg->gm, grid_fill_cells, &f);
+            }
+    }
+    /* the fill moved each start to the next cell's: shift back */
+    memmove(rg->ge_at + 1, rg->ge_at, n_cells * sizeof *rg->ge_at);
+    rg->ge_at[0] = 0;
+    /* the side of each cell's centre */
+    for (size_t k = 0; k < n_cells; k++) {
+        double cx = rg->gx0 + rg->gs * ((double)(k / rg->ny) + 0.5), cy = rg->gy0 + rg->gs * ((double)(k % rg->ny) + 0.5);
+        int sure = 1;
+        for (size_t q = rg->ge_at[k]; q < rg->ge_at[k + 1] && sure; q++) {
+            const double *e = rg->xy + 2 * rg->ge[q];
+            sure = pt_seg_dist(cx, cy, e[0], e[1], e[2], e[3]) > rg->gm;
+        }
+        rg->gin[k] = sure ? (unsigned char)locate_runs(rg, cx, cy, 0) : GRID_UNSURE;
+    }
+    return 0;
+}
+
+/* Group the edges into runs with boxes, and a grid for many edges.
+ * Returns 0, or -1 out of memory. */
 static int rings_chunk(rings *rg)
 {
     size_t m = 0;
@@ -409,59 +482,7 @@ static int rings_chunk(rings *rg)
             rg->cj[2 * rg->n_chunks + 1] = j1;
             rg->n_chunks++;
         }
-    /* the tree's levels above the runs, up to one root (none for one run:
-     * a footprint-like zone, whose rings are built for each check) */
-    rg->n_lv = 1;
-    if (rg->n_chunks <= 1)
-        return rings_band(rg);
-    size_t total = 0, n_lv = 1;
-    for (size_t k = rg->n_chunks; k > 1; k = (k + 1) / 2)
-        n_lv++;
-    if (!(rg->lv_at = malloc(2 * n_lv * sizeof *rg->lv_at)))
-        return -1;
-    rg->lv_n = rg->lv_at + n_lv;
-    rg->n_lv = 1;
-    rg->lv_at[0] = 0;
-    rg->lv_n[0] = rg->n_chunks;
-    while (rg->lv_n[rg->n_lv - 1] > 1) {
-        rg->lv_at[rg->n_lv] = total;
-        rg->lv_n[rg->n_lv] = (rg->lv_n[rg->n_lv - 1] + 1) / 2;
-        total += rg->lv_n[rg->n_lv];
-        rg->n_lv++;
-    }
-    if (!(rg->tb = malloc((total ? total : 1) * 4 * sizeof *rg->tb)))
-        return -1;
-    for (size_t l = 1; l < rg->n_lv; l++) {
-        const double *below = l == 1 ? rg->cb : rg->tb + 4 * rg->lv_at[l - 1];
-        for (size_t k = 0; k < rg->lv_n[l]; k++) {
-            double *e = rg->tb + 4 * (rg->lv_at[l] + k);
-            memcpy(e, below + 8 * k, 4 * sizeof *e);
-            if (2 * k + 1 < rg->lv_n[l - 1]) {
-                const double *f = below + 8 * k + 4;
-                e[0] = dmin(e[0], f[0]);
-                e[1] = dmin(e[1], f[1]);
-                e[2] = dmax(e[2], f[2]);
-                e[3] = dmax(e[3], f[3]);
-            }
-        }
-    }
-    return rings_band(rg);
-}
-
-static double seg_rect_dist(double ax, double ay, double bx, double by, const double e[4]);
-
-/* 1 when the segment a-b meets the box x0..x1, y0..y1: the boxes overlap
- * and the box has corners on both sides of the segment's line (or on it);
- * separating axes x, y and the segment's normal, which settle it for a
- * segment and a box. */
-static inline int seg_box_meets(double ax, double ay, double bx, double by, double x0, double y0, double x1, double y1)
-{
-    if (dmax(ax, bx) < x0 || dmin(ax, bx) > x1 || dmax(ay, by) < y0 || dmin(ay, by) > y1)
-        return 0;
-    double dx = bx - ax, dy = by - ay; /* side of (x, y): (x - ax) dy - (y - ay) dx */
-    double lo = (dy >= 0 ? x0 - ax : x1 - ax) * dy - (dx >= 0 ? y1 - ay : y0 - ay) * dx;
-    double hi = (dy >= 0 ? x1 - ax : x0 - ax) * dy - (dx >= 0 ? y0 - ay : y1 - ay) * dx;
-    return lo <= 0 && hi >= 0;
+    return rings_grid(rg);
 }
 
 /* 1 when the segment a-b misses run c's box grown by w: the run lies
@@ -474,63 +495,93 @@ static int chunk_far(const rings *rg, size_t c, double ax, double ay, double bx,
     return !seg_box_meets(ax, ay, bx, by, e[0] - w, e[1] - w, e[2] + w, e[3] + w);
 }
 
-/* The runs whose box, grown by w, the segment a-b meets: down the tree,
- * each node's grown box tested against the segment (boxes, then the
- * segment's line); in ring order. */
-typedef struct runlist {
+/* The edges within w of the segment a-b, or a few more, each once: those
+ * listed in the grid's cells along it, or those of the runs whose box,
+ * grown by w, the segment meets. */
+typedef struct edgelist {
     size_t *a, n, cap;
-    size_t buf[64]; /* on the heap only for a long list */
-} runlist;
+    size_t buf[128];     /* on the heap only for a long list */
+    uint64_t *seen;      /* a bit for each point of the rings: listed already */
+    uint64_t seen_buf[128];
+} edgelist;
 
-static void runlist_init(runlist *l)
+static void edgelist_init(edgelist *l)
 {
     l->a = l->buf;
     l->n = 0;
     l->cap = sizeof l->buf / sizeof *l->buf;
+    l->seen = NULL;
 }
 
-static void runlist_free(runlist *l)
+static void edgelist_free(edgelist *l)
 {
     if (l->a != l->buf)
         free(l->a);
-    runlist_init(l);
+    if (l->seen != l->seen_buf)
+        free(l->seen);
+    edgelist_init(l);
 }
 
-static int runs_near(const rings *rg, double ax, double ay, double bx, double by, double w, runlist *l)
+static int edgelist_add(edgelist *l, size_t j)
 {
-    /* depth first, the lower child first: the runs come out in order */
-    size_t stack[2 * 64 + 2][2], top = 0; /* depth < 64: runs < 2^63 */
-    l->n = 0;
-    if (!rg->n_chunks)
-        return 0;
-    stack[top][0] = rg->n_lv - 1;
-    stack[top++][1] = 0;
-    while (top) {
-        size_t lv = stack[--top][0], k = stack[top][1];
-        const double *e = lv ? rg->tb + 4 * (rg->lv_at[lv] + k) : rg->cb + 4 * k;
-        if (!seg_box_meets(ax, ay, bx, by, e[0] - w, e[1] - w, e[2] + w, e[3] + w))
-            continue;
-        if (lv) {
-            if (2 * k + 1 < rg->lv_n[lv - 1]) {
-                stack[top][0] = lv - 1;
-                stack[top++][1] = 2 * k + 1;
-            }
-            stack[top][0] = lv - 1;
-            stack[top++][1] = 2 * k;
-            continue;
-        }
-        if (l->n == l->cap) {
-            size_t *a = l->a == l->buf ? malloc(2 * l->cap * sizeof *a) : realloc(l->a, 2 * l->cap * sizeof *a);
-            if (!a)
-                return -1;
-            if (l->a == l->buf)
-                memcpy(a, l->buf, sizeof l->buf);
-            l->a = a;
-            l->cap *= 2;
-        }
-        l->a[l->n++] = k;
+    if (l->n == l->cap) {
+        size_t *a = l->a == l->buf ? malloc(2 * l->cap * sizeof *a) : realloc(l->a, 2 * l->cap * sizeof *a);
+        if (!a)
+            return -1;
+        if (l->a == l->buf)
+            memcpy(a, l->buf, sizeof l->buf);
+        l->a = a;
+        l->cap *= 2;
+    }
+    l->a[l->n++] = j;
+    return 0;
+}
+
+typedef struct grid_gather {
+    const rings *rg;
+    edgelist *l;
+} grid_gather;
+
+static int gather_cells(size_t k0, size_t k1, void *ud)
+{
+    grid_gather *g = ud;
+    edgelist *l = g->l;
+    for (size_t q = g->rg->ge_at[k0]; q < g->rg->ge_at[k1 + 1]; q++) {
+        size_t j = g->rg->ge[q];
+        uint64_t bit = (uint64_t)1 << (j & 63);
+        if (l->seen[j >> 6] & bit)
+            continue; /* met in an earlier cell */
+        l->seen[j >> 6] |= bit;
+        if (edgelist_add(l, j))
+            return -1;
     }
     return 0;
+}
+
+static int edges_near(const rings *rg, double ax, double ay, double bx, double by, double w, edgelist *l)
+{
+    l->n = 0;
+    if (!rg->ge_at) {
+        for (size_t c = 0; c < rg->n_chunks; c++)
+            if (!chunk_far(rg, c, ax, ay, bx, by, w))
+                for (size_t j = rg->cj[2 * c]; j < rg->cj[2 * c + 1]; j++)
+                    if (edgelist_add(l, j))
+                        return -1;
+        return 0;
+    }
+    size_t words = (rg->n_pts + 63) / 64;
+    if (!l->seen) {
+        l->seen = words <= sizeof l->seen_buf / sizeof *l->seen_buf ? l->seen_buf : calloc(words, sizeof *l->seen);
+        if (!l->seen)
+            return -1;
+        if (l->seen == l->seen_buf)
+            memset(l->seen, 0, words * sizeof *l->seen);
+    }
+    grid_gather g = {rg, l};
+    int rc = grid_walk(rg, ax, ay, bx, by, w + rg->gm, gather_cells, &g);
+    for (size_t q = 0; q < l->n; q++) /* the bits back to zero for the next query */
+        l->seen[l->a[q] >> 6] = 0;
+    return rc ? -1 : 0;
 }
 
 static int rings_add(pl_ctx *ctx, rings *rg, const GEOSGeometry *ring)
@@ -610,31 +661,49 @@ static int pt_seg_near(double px, double py, double ax, double ay, double bx, do
     return pt_seg_dist(px, py, ax, ay, bx, by) <= tol;
 }
 
-/* 1 inside or on the boundary (within tol), 0 outside. */
+/* which side of the line m-p the point v lies: 1 left, 0 right or on it
+ * (one function for both ends of every edge, so that an edge's end and the
+ * next edge's start always agree) */
+static inline int side_of(double vx, double vy, double mx, double my, double px, double py)
+{
+    return (px - mx) * (vy - my) - (py - my) * (vx - mx) > 0;
+}
+
+/* 1 inside or on the boundary (within tol), 0 outside: the point's grid
+ * cell, from the side of the cell's centre and the edges crossing the way
+ * from the centre to the point, all of them in the cell; without a grid
+ * (or at a centre too near an edge to be sure of), locate_runs. */
 static int locate(const rings *rg, double px, double py, double tol)
 {
-    /* ray crossings to +x and the distance to the boundary: over the
-     * edges of the point's band (and of the bands within tol), or over the
-     * runs the ray or the point's neighbourhood reach */
-    int in = 0;
-    if (rg->n_bands) {
-        if (py + tol < rg->y0 || py - tol > rg->y0 + rg->bh * (double)rg->n_bands)
-            return 0;
-        for (size_t b = band_of(rg, py - tol); b <= band_of(rg, py + tol); b++)
-            for (size_t k = rg->band_at[b]; k < rg->band_at[b + 1]; k++) {
-                const double *e = rg->xy + 2 * rg->band_edge[k];
-                if (pt_seg_near(px, py, e[0], e[1], e[2], e[3], tol))
-                    return 1;
-            }
-        size_t b = band_of(rg, py);
-        for (size_t k = rg->band_at[b]; k < rg->band_at[b + 1]; k++) {
-            const double *e = rg->xy + 2 * rg->band_edge[k];
-            double x0 = e[0], y0 = e[1], x1 = e[2], y1 = e[3];
-            if ((y0 > py) != (y1 > py) && px < x0 + (py - y0) * (x1 - x0) / (y1 - y0))
+    if (!rg->ge_at || !(tol < rg->gm))
+        return locate_runs(rg, px, py, tol);
+    double fx = floor((px - rg->gx0) / rg->gs), fy = floor((py - rg->gy0) / rg->gs);
+    if (!(fx >= 0 && fy >= 0 && fx < (double)rg->nx && fy < (double)rg->ny))
+        return 0; /* beyond the rings' box grown by gm > tol */
+    size_t k = (size_t)fx * rg->ny + (size_t)fy;
+    if (rg->gin[k] == GRID_UNSURE)
+        return locate_runs(rg, px, py, tol);
+    /* every edge within gm of the cell is in its list: those within tol
+     * of the point, and those the way from the centre crosses */
+    double mx = rg->gx0 + rg->gs * (fx + 0.5), my = rg->gy0 + rg->gs * (fy + 0.5);
+    int in = rg->gin[k];
+    for (size_t q = rg->ge_at[k]; q < rg->ge_at[k + 1]; q++) {
+        const double *e = rg->xy + 2 * rg->ge[q];
+        if (pt_seg_near(px, py, e[0], e[1], e[2], e[3], tol))
+            return 1;
+        if (side_of(e[0], e[1], mx, my, px, py) != side_of(e[2], e[3], mx, my, px, py)) {
+            double ex = e[2] - e[0], ey = e[3] - e[1];
+            if ((ex * (my - e[1]) - ey * (mx - e[0]) > 0) != (ex * (py - e[1]) - ey * (px - e[0]) > 0))
                 in = !in;
         }
-        return in;
     }
+    return in;
+}
+
+/* locate over the runs the ray to +x or the point's neighbourhood reach */
+static int locate_runs(const rings *rg, double px, double py, double tol)
+{
+    int in = 0;
     for (size_t c = 0; c < rg->n_chunks; c++) {
         const double *b = rg->cb + 4 * c;
         int near = px >= b[0] - tol && px <= b[2] + tol && py >= b[1] - tol && py <= b[3] + tol;
@@ -652,10 +721,9 @@ static int locate(const rings *rg, double px, double py, double tol)
     return in;
 }
 
-/* The pieces of segment i inside the polygon of rg, over the runs of rl
- * (those within some distance >= tol of the segment; runs farther than
- * tol are skipped here). */
-static int clip_runs(const pl_route *r, size_t i, const rings *rg, const runlist *rl, pvec *v)
+/* The pieces of segment i inside the polygon of rg, over the edges of el
+ * (those within some distance >= tol of the segment, or more). */
+static int clip_edges(const pl_route *r, size_t i, const rings *rg, const edgelist *el, pvec *v)
 {
     double ax = r->x[i], ay = r->y[i], dx = r->x[i + 1] - ax, dy = r->y[i + 1] - ay;
     double len = sqrt(dx * dx + dy * dy), tol = 1e-9 * dmax(1.0, dmax(fabs(ax), fabs(ay)));
@@ -666,53 +734,49 @@ static int clip_runs(const pl_route *r, size_t i, const rings *rg, const runlist
     t[n++] = 1;
     double qx0 = dmin(ax, ax + dx) - tol, qx1 = dmax(ax, ax + dx) + tol;
     double qy0 = dmin(ay, ay + dy) - tol, qy1 = dmax(ay, ay + dy) + tol;
-    for (size_t q = 0; q < rl->n; q++) {
-        size_t c = rl->a[q];
-        if (chunk_far(rg, c, ax, ay, ax + dx, ay + dy, tol))
-            continue; /* no edge of the run can cross or touch the segment */
-        for (size_t j = rg->cj[2 * c]; j < rg->cj[2 * c + 1]; j++) {
-            double cx = rg->xy[2 * j], cy = rg->xy[2 * j + 1];
-            double ex = rg->xy[2 * j + 2] - cx, ey = rg->xy[2 * j + 3] - cy;
-            if (dmax(cx, cx + ex) < qx0 || dmin(cx, cx + ex) > qx1 || dmax(cy, cy + ey) < qy0 ||
-                dmin(cy, cy + ey) > qy1)
-                continue; /* boxes apart: no crossing, no touch */
-            double den = dx * ey - dy * ex, wx = cx - ax, wy = cy - ay;
-            double s0 = wx * dy - wy * dx, s1 = s0 + ex * dy - ey * dx, m_side = tol * len;
-            if ((s0 > m_side && s1 > m_side) || (s0 < -m_side && s1 < -m_side))
-                continue; /* both ends farther than tol on one side of the segment's line */
-            near_edges++;
-            /* could the segment's ends lie within tol of this edge? */
-            double ex0 = dmin(cx, cx + ex) - tol, ex1 = dmax(cx, cx + ex) + tol;
-            double ey0 = dmin(cy, cy + ey) - tol, ey1 = dmax(cy, cy + ey) + tol;
-            end_near[0] |= ax >= ex0 && ax <= ex1 && ay >= ey0 && ay <= ey1;
-            end_near[1] |= ax + dx >= ex0 && ax + dx <= ex1 && ay + dy >= ey0 && ay + dy <= ey1;
-            double tt[2];
-            int m = 0;
-            if (fabs(den) > 1e-12 * len * sqrt(ex * ex + ey * ey)) {
-                double ts = (wx * ey - wy * ex) / den, us = (wx * dy - wy * dx) / den;
-                if (us >= -1e-12 && us <= 1 + 1e-12 && ts >= 0 && ts <= 1)
-                    tt[m++] = ts;
-            } else if (fabs(wx * dy - wy * dx) <= tol * len) { /* collinear: the edge's ends */
-                tt[m++] = (wx * dx + wy * dy) / (len * len);
-                tt[m++] = ((wx + ex) * dx + (wy + ey) * dy) / (len * len);
-            }
-            for (int k = 0; k < m; k++) {
-                if (tt[k] < 0 || tt[k] > 1)
-                    continue;
-                if (n == cap) {
-                    double *a = t == tbuf ? malloc(2 * cap * sizeof *a) : realloc(t, 2 * cap * sizeof *a);
-                    if (!a) {
-                        if (t != tbuf)
-                            free(t);
-                        return -1;
-                    }
-                    if (t == tbuf)
-                        memcpy(a, tbuf, sizeof tbuf);
-                    t = a;
-                    cap *= 2;
+    for (size_t q = 0; q < el->n; q++) {
+        size_t j = el->a[q];
+        double cx = rg->xy[2 * j], cy = rg->xy[2 * j + 1];
+        double ex = rg->xy[2 * j + 2] - cx, ey = rg->xy[2 * j + 3] - cy;
+        if (dmax(cx, cx + ex) < qx0 || dmin(cx, cx + ex) > qx1 || dmax(cy, cy + ey) < qy0 ||
+            dmin(cy, cy + ey) > qy1)
+            continue; /* boxes apart: no crossing, no touch */
+        double den = dx * ey - dy * ex, wx = cx - ax, wy = cy - ay;
+        double s0 = wx * dy - wy * dx, s1 = s0 + ex * dy - ey * dx, m_side = tol * len;
+        if ((s0 > m_side && s1 > m_side) || (s0 < -m_side && s1 < -m_side))
+            continue; /* both ends farther than tol on one side of the segment's line */
+        near_edges++;
+        /* could the segment's ends lie within tol of this edge? */
+        double ex0 = dmin(cx, cx + ex) - tol, ex1 = dmax(cx, cx + ex) + tol;
+        double ey0 = dmin(cy, cy + ey) - tol, ey1 = dmax(cy, cy + ey) + tol;
+        end_near[0] |= ax >= ex0 && ax <= ex1 && ay >= ey0 && ay <= ey1;
+        end_near[1] |= ax + dx >= ex0 && ax + dx <= ex1 && ay + dy >= ey0 && ay + dy <= ey1;
+        double tt[2];
+        int m = 0;
+        if (fabs(den) > 1e-12 * len * sqrt(ex * ex + ey * ey)) {
+            double ts = (wx * ey - wy * ex) / den, us = (wx * dy - wy * dx) / den;
+            if (us >= -1e-12 && us <= 1 + 1e-12 && ts >= 0 && ts <= 1)
+                tt[m++] = ts;
+        } else if (fabs(wx * dy - wy * dx) <= tol * len) { /* collinear: the edge's ends */
+            tt[m++] = (wx * dx + wy * dy) / (len * len);
+            tt[m++] = ((wx + ex) * dx + (wy + ey) * dy) / (len * len);
+        }
+        for (int k = 0; k < m; k++) {
+            if (tt[k] < 0 || tt[k] > 1)
+                continue;
+            if (n == cap) {
+                double *a = t == tbuf ? malloc(2 * cap * sizeof *a) : realloc(t, 2 * cap * sizeof *a);
+                if (!a) {
+                    if (t != tbuf)
+                        free(t);
+                    return -1;
                 }
-                t[n++] = tt[k];
+                if (t == tbuf)
+                    memcpy(a, tbuf, sizeof tbuf);
+                t = a;
+                cap *= 2;
             }
+            t[n++] = tt[k];
         }
     }
     if (!near_edges && len > tol) /* no edge within tol of the segment: wholly inside or outside */
@@ -741,10 +805,10 @@ static int clip_runs(const pl_route *r, size_t i, const rings *rg, const runlist
 static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
 {
     double ax = r->x[i], ay = r->y[i], tol = 1e-9 * dmax(1.0, dmax(fabs(ax), fabs(ay)));
-    runlist rl;
-    runlist_init(&rl);
-    int rc = runs_near(rg, ax, ay, r->x[i + 1], r->y[i + 1], tol, &rl) ? -1 : clip_runs(r, i, rg, &rl, v);
-    runlist_free(&rl);
+    edgelist el;
+    edgelist_init(&el);
+    int rc = edges_near(rg, ax, ay, r->x[i + 1], r->y[i + 1], tol, &el) ? -1 : clip_edges(r, i, rg, &el, v);
+    edgelist_free(&el);
     return rc;
 }
 
@@ -792,52 +856,50 @@ static int corridor_direct(const pl_route *r, size_t i, const rings *rg, double 
     double by0 = dmin(ay, ay + dy) - w, by1 = dmax(ay, ay + dy) + w, len = sqrt(dx * dx + dy * dy);
     double *iv = NULL;
     size_t n = 0, cap = 0, in0 = in->n;
-    runlist rl; /* the runs within w serve both steps (the clip needs a subset) */
-    runlist_init(&rl);
-    int rc = runs_near(rg, ax, ay, ax + dx, ay + dy, dmax(w, 1e-9 * dmax(1.0, dmax(fabs(ax), fabs(ay)))), &rl);
+    edgelist el; /* the edges within w serve both steps (the clip needs a subset) */
+    edgelist_init(&el);
+    int rc = edges_near(rg, ax, ay, ax + dx, ay + dy, dmax(w, 1e-9 * dmax(1.0, dmax(fabs(ax), fabs(ay)))), &el);
     if (!rc)
-        rc = clip_runs(r, i, rg, &rl, in); /* the segment inside the polygon itself */
+        rc = clip_edges(r, i, rg, &el, in); /* the segment inside the polygon itself */
     for (size_t k = in0; !rc && k < in->n; k++)
         rc = tvec_add(&iv, &n, &cap, in->a[k].t0, in->a[k].t1);
-    for (size_t q = 0; !rc && q < rl.n; q++) {
-        size_t ch = rl.a[q];
-        for (size_t j = rg->cj[2 * ch]; !rc && j < rg->cj[2 * ch + 1]; j++) {
-            double cx = rg->xy[2 * j], cy = rg->xy[2 * j + 1], ex = rg->xy[2 * j + 2] - cx, ey = rg->xy[2 * j + 3] - cy;
-            if (dmax(cx, cx + ex) < bx0 || dmin(cx, cx + ex) > bx1 || dmax(cy, cy + ey) < by0 ||
-                dmin(cy, cy + ey) > by1)
-                continue; /* the edge's capsule cannot reach the segment */
-            double c0s = (cx - ax) * dy - (cy - ay) * dx, c1s = c0s + ex * dy - ey * dx, m_side = w * len;
-            if ((c0s > m_side && c1s > m_side) || (c0s < -m_side && c1s < -m_side))
-                continue; /* nor when both its ends lie farther than w on one side of the line */
-            double t0, t1;
-            if (disc_interval(ax, ay, dx, dy, cx, cy, w, &t0, &t1))
-                rc = tvec_add(&iv, &n, &cap, t0, t1);
-            double L = sqrt(ex * ex + ey * ey);
-            if (rc || L <= 0)
-                continue;
-            /* the rectangle: 0 <= along <= L and |across| <= w, both linear in t */
-            double ux = ex / L, uy = ey / L;
-            double a0 = (ax - cx) * ux + (ay - cy) * uy, a1 = dx * ux + dy * uy;   /* along = a0 + t a1 */
-            double p0 = -(ax - cx) * uy + (ay - cy) * ux, p1 = -dx * uy + dy * ux; /* across = p0 + t p1 */
-            double lo = 0, hi = 1;
-            double lims[2][3] = {{a0, a1, 0}, {p0, p1, 0}};
-            double bounds[2][2] = {{0, L}, {-w, w}};
-            for (int c = 0; c < 2 && lo <= hi; c++) {
-                double c0 = lims[c][0], c1 = lims[c][1];
-                if (fabs(c1) < 1e-15) {
-                    if (c0 < bounds[c][0] || c0 > bounds[c][1])
-                        hi = -1;
-                } else {
-                    double s0 = (bounds[c][0] - c0) / c1, s1 = (bounds[c][1] - c0) / c1;
-                    lo = dmax(lo, dmin(s0, s1));
-                    hi = dmin(hi, dmax(s0, s1));
-                }
+    for (size_t q = 0; !rc && q < el.n; q++) {
+        size_t j = el.a[q];
+        double cx = rg->xy[2 * j], cy = rg->xy[2 * j + 1], ex = rg->xy[2 * j + 2] - cx, ey = rg->xy[2 * j + 3] - cy;
+        if (dmax(cx, cx + ex) < bx0 || dmin(cx, cx + ex) > bx1 || dmax(cy, cy + ey) < by0 ||
+            dmin(cy, cy + ey) > by1)
+            continue; /* the edge's capsule cannot reach the segment */
+        double c0s = (cx - ax) * dy - (cy - ay) * dx, c1s = c0s + ex * dy - ey * dx, m_side = w * len;
+        if ((c0s > m_side && c1s > m_side) || (c0s < -m_side && c1s < -m_side))
+            continue; /* nor when both its ends lie farther than w on one side of the line */
+        double t0, t1;
+        if (disc_interval(ax, ay, dx, dy, cx, cy, w, &t0, &t1))
+            rc = tvec_add(&iv, &n, &cap, t0, t1);
+        double L = sqrt(ex * ex + ey * ey);
+        if (rc || L <= 0)
+            continue;
+        /* the rectangle: 0 <= along <= L and |across| <= w, both linear in t */
+        double ux = ex / L, uy = ey / L;
+        double a0 = (ax - cx) * ux + (ay - cy) * uy, a1 = dx * ux + dy * uy;   /* along = a0 + t a1 */
+        double p0 = -(ax - cx) * uy + (ay - cy) * ux, p1 = -dx * uy + dy * ux; /* across = p0 + t p1 */
+        double lo = 0, hi = 1;
+        double lims[2][3] = {{a0, a1, 0}, {p0, p1, 0}};
+        double bounds[2][2] = {{0, L}, {-w, w}};
+        for (int c = 0; c < 2 && lo <= hi; c++) {
+            double c0 = lims[c][0], c1 = lims[c][1];
+            if (fabs(c1) < 1e-15) {
+                if (c0 < bounds[c][0] || c0 > bounds[c][1])
+                    hi = -1;
+            } else {
+                double s0 = (bounds[c][0] - c0) / c1, s1 = (bounds[c][1] - c0) / c1;
+                lo = dmax(lo, dmin(s0, s1));
+                hi = dmin(hi, dmax(s0, s1));
             }
-            if (lo <= hi)
-                rc = tvec_add(&iv, &n, &cap, lo, hi);
         }
+        if (lo <= hi)
+            rc = tvec_add(&iv, &n, &cap, lo, hi);
     }
-    runlist_free(&rl);
+    edgelist_free(&el);
     /* union of the intervals */
     for (size_t k = 0; !rc && k < n; k += 2)
         rc = pvec_add(v, i, iv[k], iv[k + 1]);
@@ -939,11 +1001,12 @@ static double seg_len(const pl_route *r, size_t i)
     return hypot(r->x[i + 1] - r->x[i], r->y[i + 1] - r->y[i]);
 }
 
-static double pieces_len(const pl_route *r, const pvec *v)
+/* sl: the route's segment lengths */
+static double pieces_len(const double *sl, const pvec *v)
 {
     double s = 0;
     for (size_t j = 0; j < v->n; j++)
-        s += (v->a[j].t1 - v->a[j].t0) * seg_len(r, v->a[j].seg);
+        s += (v->a[j].t1 - v->a[j].t0) * sl[v->a[j].seg];
     return s;
 }
 
@@ -954,9 +1017,11 @@ static void at(const pl_route *r, size_t i, double t, double out[3])
     out[2] = r->alt_m[i] + t * (r->alt_m[i + 1] - r->alt_m[i]);
 }
 
+/* cum: the distance along the route at each waypoint, then the segment
+ * lengths */
 static double s_at(const pl_route *r, const double *cum, size_t i, double t)
 {
-    return cum[i] + t * seg_len(r, i);
+    return cum[i] + t * cum[r->n_pts + i];
 }
 
 /* Buffer the pieces by the half-width and intersect with the zone. */
@@ -1063,8 +1128,8 @@ static int add_conflict(pl_ctx *ctx, const pl_route *r, size_t idx, const pl_zon
     cf->zone = z;
     cf->blocking = sev == 2;
     cf->enters = ins.n > 0;
-    cf->length_inside_m = pieces_len(r, &ins);
-    cf->corridor_length_m = pieces_len(r, &cor);
+    cf->length_inside_m = pieces_len(cum + r->n_pts, &ins);
+    cf->corridor_length_m = pieces_len(cum + r->n_pts, &cor);
     cf->zone_floor_m = vlo;
     cf->zone_ceiling_m = vhi;
     const pvec *ee = ins.n ? &ins : &cor;
@@ -1210,7 +1275,7 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
     int rc = PL_OK;
     pl_zonelist c = {0};
     pvec cor = {0}, ins = {0};
-    double *cum = malloc(r->n_pts * sizeof *cum);
+    double *cum = malloc(2 * r->n_pts * sizeof *cum); /* as s_at has it */
     const pl_zone **excl = NULL;
     size_t n_excl = 0;
     memset(res, 0, sizeof *res);
@@ -1218,8 +1283,10 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
     if (!cum)
         return pl_error(ctx, PL_NOMEM, "out of memory");
     cum[0] = 0;
-    for (size_t i = 1; i < r->n_pts; i++)
-        cum[i] = cum[i - 1] + seg_len(r, i - 1);
+    for (size_t i = 1; i < r->n_pts; i++) {
+        cum[r->n_pts + i - 1] = seg_len(r, i - 1);
+        cum[i] = cum[i - 1] + cum[r->n_pts + i - 1];
+    }
 
     /* candidates: zones whose envelope meets a segment's envelope grown by
      * the half-width (per segment: a long winding route's own envelope
@@ -1415,13 +1482,17 @@ void pl_region_free(pl_region *r)
 double pl_route_length_in(const pl_route *r, const pl_region *rg)
 {
     pvec v = {0};
-    for (size_t i = 0; i + 1 < r->n_pts; i++)
+    double *sl = malloc(r->n_pts * sizeof *sl);
+    for (size_t i = 0; sl && i + 1 < r->n_pts; i++) {
+        sl[i] = seg_len(r, i);
         if ((r->x[i] != r->x[i + 1] || r->y[i] != r->y[i + 1]) && clip_direct(r, i, &rg->rg, &v)) {
-            free(v.a);
-            return -1;
+            free(sl);
+            sl = NULL;
         }
+    }
     normalise(&v);
-    double len = pieces_len(r, &v);
+    double len = sl ? pieces_len(sl, &v) : -1;
+    free(sl);
     free(v.a);
     return len;
 }

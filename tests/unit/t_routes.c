@@ -15,6 +15,11 @@
  *      zones are not counted
  *   5. a point zone with radius_m is a circle
  *   6. bad zones and routes: floor above ceiling, unknown class, zero length
+ *   7. a lake of many edges (the clip reads them through a grid of cells):
+ *      1,000 routes (random, vertex to vertex, level with a vertex, along
+ *      an edge) against GEOS: the length inside the lake (intersection)
+ *      and the corridor's length (the line within a 64-quadrant buffer
+ *      of the lake, whose arcs GEOS draws as chords: 0.5 m)
  */
 #include <math.h>
 #include <stdlib.h>
@@ -247,6 +252,115 @@ static void t6_bad(void **state)
     assert_null(zs);
 }
 
+/* the lake of test 7: a wavy shore of 400 points around (500000, 3450000)
+ * with an island of 120, and a pond of 16 beside it */
+static char *lake_wkt(double *vx, double *vy, size_t nv)
+{
+    size_t cap = 64 * 1024, n = 0;
+    char *w = malloc(cap);
+    n += (size_t)snprintf(w + n, cap - n, "MULTIPOLYGON(((");
+    for (size_t i = 0; i <= nv; i++) {
+        double a = 2 * M_PI * (double)(i % nv) / (double)nv;
+        double r = 3000 + 600 * sin(7 * a) + 200 * sin(23 * a);
+        size_t at = n + (i ? 1 : 0);
+        n += (size_t)snprintf(w + n, cap - n, "%s%.3f %.3f", i ? "," : "", 500000 + r * cos(a), 3450000 + r * sin(a));
+        char *end;
+        vx[i % nv] = strtod(w + at, &end); /* the vertices as GEOS reads them */
+        vy[i % nv] = strtod(end, NULL);
+    }
+    n += (size_t)snprintf(w + n, cap - n, "),(");
+    for (int i = 0; i <= 120; i++) { /* the island, clockwise */
+        double a = -2 * M_PI * (i % 120) / 120.0;
+        n += (size_t)snprintf(w + n, cap - n, "%s%.3f %.3f", i ? "," : "", 500200 + 800 * cos(a), 3449900 + 800 * sin(a));
+    }
+    n += (size_t)snprintf(w + n, cap - n, ")),((");
+    for (int i = 0; i <= 16; i++) {
+        double a = 2 * M_PI * (i % 16) / 16.0;
+        n += (size_t)snprintf(w + n, cap - n, "%s%.3f %.3f", i ? "," : "", 504500 + 400 * cos(a), 3450000 + 400 * sin(a));
+    }
+    snprintf(w + n, cap - n, ")))");
+    return w;
+}
+
+static double geos_len_in(GEOSContextHandle_t h, const GEOSGeometry *line, const GEOSGeometry *poly)
+{
+    GEOSGeometry *x = GEOSIntersection_r(h, line, poly);
+    double len = 0;
+    assert_non_null(x);
+    GEOSLength_r(h, x, &len);
+    GEOSGeom_destroy_r(h, x);
+    return len;
+}
+
+static void t7_lake_grid(void **state)
+{
+    fixture *fx = *state;
+    GEOSContextHandle_t h = pl_geos(fx->ctx);
+    enum { NV = 400, NR = 1000 };
+    double vx[NV], vy[NV];
+    char *wkt = lake_wkt(vx, vy, NV);
+    feat(fx, &fx->zl, "LAKE", wkt, "class=no_fly");
+    free(wkt);
+    uint64_t s = 20261129;
+    for (int i = 0; i < NR; i++) {
+        double x[4], y[4];
+        int n = 2;
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        int kind = (int)(s >> 60) % 4;
+        for (int k = 0; k < 3; k++) {
+            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+            x[k] = 500000 - 5000 + (double)(s >> 11) / 9007199254740992.0 * 10000;
+            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+            y[k] = 3450000 - 5000 + (double)(s >> 11) / 9007199254740992.0 * 10000;
+        }
+        size_t v = (size_t)(s >> 20) % NV, u = (v + 1 + (size_t)(s >> 40) % 40) % NV;
+        if (kind == 1) { /* vertex to vertex */
+            x[0] = vx[v], y[0] = vy[v], x[1] = vx[u], y[1] = vy[u];
+        } else if (kind == 2) { /* level with a vertex, across the lake */
+            x[0] = 494000, x[1] = 506000, y[0] = y[1] = vy[v];
+        } else if (kind == 3) { /* along an edge, through its ends and beyond */
+            u = (v + 1) % NV;
+            x[0] = 2 * vx[v] - vx[u], y[0] = 2 * vy[v] - vy[u], x[1] = vx[v], y[1] = vy[v];
+            x[2] = vx[u], y[2] = vy[u], x[3] = 2 * vx[u] - vx[v], y[3] = 2 * vy[u] - vy[v];
+            n = 4;
+        } else {
+            n = 3;
+        }
+        char id[16], line[300];
+        size_t m = (size_t)snprintf(line, sizeof line, "LINESTRING(");
+        for (int q = 0; q < n; q++) /* %.17g: the very doubles */
+            m += (size_t)snprintf(line + m, sizeof line - m, "%s%.17g %.17g", q ? "," : "", x[q], y[q]);
+        snprintf(line + m, sizeof line - m, ")");
+        snprintf(id, sizeof id, "R%d", i);
+        feat(fx, &fx->rl, id, line, NULL);
+    }
+    checked c = run(fx);
+    const GEOSGeometry *lake = fx->zl.a_feats[0].g;
+    GEOSGeometry *grown = GEOSBuffer_r(h, lake, 10, 64);
+    assert_non_null(grown);
+    size_t k = 0, n_in = 0, n_cor = 0;
+    for (size_t i = 0; i < (size_t)NR; i++) {
+        const GEOSGeometry *line = fx->rl.a_feats[i].g;
+        double in = geos_len_in(h, line, lake), cor = geos_len_in(h, line, grown);
+        const pl_conflict *cf = k < c.rs->n_c && c.rs->c[k].route == i ? &c.rs->c[k++] : NULL;
+        if (!cf) {
+            if (cor > 0.5)
+                fail_msg("route %zu: no conflict, GEOS: corridor %.3f m in the grown lake", i, cor);
+            continue;
+        }
+        if (fabs(cf->length_inside_m - in) > 1e-6)
+            fail_msg("route %zu: %.9f m inside, GEOS %.9f m", i, cf->length_inside_m, in);
+        if (fabs(cf->corridor_length_m - cor) > 0.5)
+            fail_msg("route %zu: corridor %.3f m, GEOS %.3f m", i, cf->corridor_length_m, cor);
+        n_in += in > 0;
+        n_cor++;
+    }
+    assert_int_equal(k, c.rs->n_c);
+    assert_true(n_in > NR / 4 && n_cor > n_in && n_cor < NR); /* the test tries each case */
+    GEOSGeom_destroy_r(h, grown);
+    done(fx, &c);
+}
+
 int t_routes(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +370,7 @@ int t_routes(void)
         cmocka_unit_test_setup_teardown(t4_clearance, setup, teardown),
         cmocka_unit_test_setup_teardown(t5_circle, setup, teardown),
         cmocka_unit_test_setup_teardown(t6_bad, setup, teardown),
+        cmocka_unit_test_setup_teardown(t7_lake_grid, setup, teardown),
     };
     return cmocka_run_group_tests_name("routes", tests, NULL, NULL);
 }
