@@ -381,6 +381,27 @@ static int grid_fill_cells(size_t k0, size_t k1, void *ud)
     return 0;
 }
 
+/* which side of the line m-p the point v lies: 1 left, 0 right or on it
+ * (one function for both ends of every edge, so that an edge's end and the
+ * next edge's start always agree) */
+static inline int side_of(double vx, double vy, double mx, double my, double px, double py)
+{
+    return (px - mx) * (vy - my) - (py - my) * (vx - mx) > 0;
+}
+
+/* 1 when edge e (x0, y0, x1, y1) crosses the way from m to p: its ends
+ * on two sides of the way's line, m and p on two sides of the edge's.
+ * Counted over a ring's edges, the parity of the crossings tells whether
+ * m and p lie on the same side of the boundary (neither within a rounding
+ * error of an edge: the callers see to that). */
+static inline int crosses(const double *e, double mx, double my, double px, double py)
+{
+    if (side_of(e[0], e[1], mx, my, px, py) == side_of(e[2], e[3], mx, my, px, py))
+        return 0;
+    double ex = e[2] - e[0], ey = e[3] - e[1];
+    return (ex * (my - e[1]) - ey * (mx - e[0]) > 0) != (ex * (py - e[1]) - ey * (px - e[0]) > 0);
+}
+
 /* The grid of rings with many edges: cells about GRID_CELLS an edge, square.
  * Returns 0 (also when the rings are too few or flat for one), or -1 out
  * of memory. */
@@ -439,7 +460,9 @@ static int rings_grid(rings *rg)
     /* the fill moved each start to the next cell's: shift back */
     memmove(rg->ge_at + 1, rg->ge_at, n_cells * sizeof *rg->ge_at);
     rg->ge_at[0] = 0;
-    /* the side of each cell's centre */
+    /* the side of each cell's centre: up each column from the last one
+     * known, over the edges of the two cells (each once: both lists are in
+     * ring order); afresh over the runs after a centre too near an edge */
     for (size_t k = 0; k < n_cells; k++) {
         double cx = rg->gx0 + rg->gs * ((double)(k / rg->ny) + 0.5), cy = rg->gy0 + rg->gs * ((double)(k % rg->ny) + 0.5);
         int sure = 1;
@@ -447,7 +470,29 @@ static int rings_grid(rings *rg)
             const double *e = rg->xy + 2 * rg->ge[q];
             sure = pt_seg_dist(cx, cy, e[0], e[1], e[2], e[3]) > rg->gm;
         }
-        rg->gin[k] = sure ? (unsigned char)locate_runs(rg, cx, cy, 0) : GRID_UNSURE;
+        if (!sure) {
+            rg->gin[k] = GRID_UNSURE;
+            continue;
+        }
+        if (k % rg->ny == 0 || rg->gin[k - 1] == GRID_UNSURE) {
+            rg->gin[k] = (unsigned char)locate_runs(rg, cx, cy, 0);
+            continue;
+        }
+        int in = rg->gin[k - 1];
+        size_t a = rg->ge_at[k - 1], a_end = rg->ge_at[k], b = a_end, b_end = rg->ge_at[k + 1];
+        while (a < a_end || b < b_end) {
+            size_t j;
+            if (b == b_end || (a < a_end && rg->ge[a] < rg->ge[b]))
+                j = rg->ge[a++];
+            else if (a == a_end || rg->ge[b] < rg->ge[a])
+                j = rg->ge[b++];
+            else { /* in both cells */
+                j = rg->ge[a++];
+                b++;
+            }
+            in ^= crosses(rg->xy + 2 * j, cx, cy - rg->gs, cx, cy);
+        }
+        rg->gin[k] = (unsigned char)in;
     }
     return 0;
 }
@@ -661,14 +706,6 @@ static int pt_seg_near(double px, double py, double ax, double ay, double bx, do
     return pt_seg_dist(px, py, ax, ay, bx, by) <= tol;
 }
 
-/* which side of the line m-p the point v lies: 1 left, 0 right or on it
- * (one function for both ends of every edge, so that an edge's end and the
- * next edge's start always agree) */
-static inline int side_of(double vx, double vy, double mx, double my, double px, double py)
-{
-    return (px - mx) * (vy - my) - (py - my) * (vx - mx) > 0;
-}
-
 /* 1 inside or on the boundary (within tol), 0 outside: the point's grid
  * cell, from the side of the cell's centre and the edges crossing the way
  * from the centre to the point, all of them in the cell; without a grid
@@ -691,11 +728,7 @@ static int locate(const rings *rg, double px, double py, double tol)
         const double *e = rg->xy + 2 * rg->ge[q];
         if (pt_seg_near(px, py, e[0], e[1], e[2], e[3], tol))
             return 1;
-        if (side_of(e[0], e[1], mx, my, px, py) != side_of(e[2], e[3], mx, my, px, py)) {
-            double ex = e[2] - e[0], ey = e[3] - e[1];
-            if ((ex * (my - e[1]) - ey * (mx - e[0]) > 0) != (ex * (py - e[1]) - ey * (px - e[0]) > 0))
-                in = !in;
-        }
+        in ^= crosses(e, mx, my, px, py);
     }
     return in;
 }
