@@ -103,10 +103,11 @@ int pl_crs_area_of_use(pl_ctx *ctx, const char *def, double box[4])
     return 1;
 }
 
-int pl_crs_share(pl_ctx *dst, pl_ctx *src)
+int pl_crs_share(pl_ctx *dst, pl_ctx *src, const char *src_def, const char *dst_def)
 {
     for (pl_xform *x = *pl_ctx_xforms(src); x; x = x->next) {
-        if (cache_find(dst, x->src, x->dst))
+        if ((src_def && strcmp(x->src, src_def)) || (dst_def && strcmp(x->dst, dst_def)) ||
+            cache_find(dst, x->src, x->dst))
             continue;
         PJ *pj = proj_clone(pl_proj(dst), x->pj); /* the same operation, no new search */
         if (!pj)

@@ -259,9 +259,10 @@ pl_xform *pl_crs_xform(pl_ctx *ctx, const char *src_def, const char *dst_def);
 /* A PROJ operation given as a pipeline string (e.g. a local projection of
  * lon/lat degrees), created without the CRS database and cached. */
 pl_xform *pl_crs_pipeline(pl_ctx *ctx, const char *def);
-/* Copy src's cached transformers into dst (a worker's ctx): clones, not
- * new searches of the PROJ database. */
-int pl_crs_share(pl_ctx *dst, pl_ctx *src);
+/* Copy src's cached transformers from src_def to dst_def into dst (a
+ * worker's ctx), or all of them where these are NULL: clones, not new
+ * searches of the PROJ database (each clone still costs about 0.2 ms). */
+int pl_crs_share(pl_ctx *dst, pl_ctx *src, const char *src_def, const char *dst_def);
 /* The CRS's area of use in lon/lat degrees (west, south, east, north);
  * 0 when PROJ knows none. */
 int pl_crs_area_of_use(pl_ctx *ctx, const char *def, double box[4]);

@@ -510,7 +510,7 @@ int pl_validate(pl_ctx *ctx, const pl_plan *p, pl_routeset *props, pl_proposal_r
         w[t] = (worker){.b = &b};
         if (!(w[t].ctx = pl_ctx_new()))
             break;
-        if (pl_crs_share(w[t].ctx, ctx) != PL_OK) { /* PROJ's searches are slow: clone */
+        if (pl_crs_share(w[t].ctx, ctx, p->sc->work_crs, "EPSG:4326") != PL_OK) { /* PROJ's searches are slow: clone */
             pl_ctx_free(w[t].ctx);
             w[t].ctx = NULL;
             break;
