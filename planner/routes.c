@@ -288,7 +288,7 @@ typedef struct rings {
      * shore near them, nothing else. */
     size_t nx, ny, *ge_at, *ge;
     unsigned char *gin;
-    double gx0, gy0, gs, gm;
+    double gx0, gy0, gs, gi, gm; /* gi = 1 / gs */
 } rings;
 
 #define CHUNK 16
@@ -333,11 +333,11 @@ static inline int grid_walk(const rings *rg, double ax, double ay, double bx, do
                             int (*visit)(size_t k0, size_t k1, void *ud), void *ud)
 {
     double x0 = dmin(ax, bx), x1 = dmax(ax, bx), y0 = dmin(ay, by), y1 = dmax(ay, by);
-    double gx1 = rg->gx0 + rg->gs * (double)rg->nx, gy1 = rg->gy0 + rg->gs * (double)rg->ny;
-    if (x1 + w < rg->gx0 || x0 - w > gx1 || y1 + w < rg->gy0 || y0 - w > gy1)
+    double nx = (double)rg->nx, ny = (double)rg->ny; /* cell indices: floor((x - gx0) gi) */
+    double u0 = (x0 - w - rg->gx0) * rg->gi, u1 = (x1 + w - rg->gx0) * rg->gi;
+    if (u1 < 0 || u0 >= nx || (y1 + w - rg->gy0) * rg->gi < 0 || (y0 - w - rg->gy0) * rg->gi >= ny)
         return 0;
-    double fx0 = floor((x0 - w - rg->gx0) / rg->gs), fx1 = floor((x1 + w - rg->gx0) / rg->gs);
-    size_t c0 = fx0 <= 0 ? 0 : (size_t)fx0, c1 = fx1 >= (double)(rg->nx - 1) ? rg->nx - 1 : (size_t)fx1;
+    size_t c0 = u0 <= 0 ? 0 : (size_t)u0, c1 = u1 >= nx - 1 ? rg->nx - 1 : (size_t)u1;
     double slope = x1 > x0 ? (by - ay) / (bx - ax) : 0;
     for (size_t c = c0; c <= c1; c++) {
         double lo = y0, hi = y1; /* the segment's y over the column's x range grown by w */
@@ -348,10 +348,10 @@ static inline int grid_walk(const rings *rg, double ax, double ay, double bx, do
             lo = dmax(y0, dmin(ya, yb));
             hi = dmin(y1, dmax(ya, yb));
         }
-        double fy0 = floor((lo - w - rg->gy0) / rg->gs), fy1 = floor((hi + w - rg->gy0) / rg->gs);
-        if (fy1 < 0 || fy0 > (double)(rg->ny - 1))
+        double v0 = (lo - w - rg->gy0) * rg->gi, v1 = (hi + w - rg->gy0) * rg->gi;
+        if (v1 < 0 || v0 >= ny)
             continue;
-        size_t r0 = fy0 <= 0 ? 0 : (size_t)fy0, r1 = fy1 >= (double)(rg->ny - 1) ? rg->ny - 1 : (size_t)fy1;
+        size_t r0 = v0 <= 0 ? 0 : (size_t)v0, r1 = v1 >= ny - 1 ? rg->ny - 1 : (size_t)v1;
         int rc = visit(c * rg->ny + r0, c * rg->ny + r1, ud);
         if (rc)
             return rc;
@@ -432,6 +432,7 @@ static int rings_grid(rings *rg)
     y1 += rg->gm;
     rg->gs = sqrt((x1 - x0) * (y1 - y0) / (double)(GRID_CELLS * n_edges));
     rg->gs = dmax(rg->gs, dmax(x1 - x0, y1 - y0) / 4096); /* a long thin box: at most 4096 cells a side */
+    rg->gi = 1 / rg->gs;
     rg->nx = (size_t)ceil((x1 - x0) / rg->gs);
     rg->ny = (size_t)ceil((y1 - y0) / rg->gs);
     rg->nx += !rg->nx;
@@ -714,15 +715,15 @@ static int locate(const rings *rg, double px, double py, double tol)
 {
     if (!rg->ge_at || !(tol < rg->gm))
         return locate_runs(rg, px, py, tol);
-    double fx = floor((px - rg->gx0) / rg->gs), fy = floor((py - rg->gy0) / rg->gs);
+    double fx = (px - rg->gx0) * rg->gi, fy = (py - rg->gy0) * rg->gi;
     if (!(fx >= 0 && fy >= 0 && fx < (double)rg->nx && fy < (double)rg->ny))
         return 0; /* beyond the rings' box grown by gm > tol */
-    size_t k = (size_t)fx * rg->ny + (size_t)fy;
+    size_t c = (size_t)fx, r = (size_t)fy, k = c * rg->ny + r;
     if (rg->gin[k] == GRID_UNSURE)
         return locate_runs(rg, px, py, tol);
     /* every edge within gm of the cell is in its list: those within tol
      * of the point, and those the way from the centre crosses */
-    double mx = rg->gx0 + rg->gs * (fx + 0.5), my = rg->gy0 + rg->gs * (fy + 0.5);
+    double mx = rg->gx0 + rg->gs * ((double)c + 0.5), my = rg->gy0 + rg->gs * ((double)r + 0.5);
     int in = rg->gin[k];
     for (size_t q = rg->ge_at[k]; q < rg->ge_at[k + 1]; q++) {
         const double *e = rg->xy + 2 * rg->ge[q];
