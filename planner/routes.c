@@ -846,21 +846,6 @@ static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
     return rc;
 }
 
-static int tvec_add(double **a, size_t *n, size_t *cap, double t0, double t1)
-{
-    if (*n + 2 > *cap) {
-        size_t c = *cap ? 2 * *cap : 64;
-        double *b = realloc(*a, c * sizeof *b);
-        if (!b)
-            return -1;
-        *a = b;
-        *cap = c;
-    }
-    (*a)[(*n)++] = t0;
-    (*a)[(*n)++] = t1;
-    return 0;
-}
-
 /* Interval of t in [0,1] where |A + t d - C| <= w; 0 when empty. */
 static int disc_interval(double ax, double ay, double dx, double dy, double cx, double cy, double w,
                          double *t0, double *t1)
@@ -888,15 +873,14 @@ static int corridor_direct(const pl_route *r, size_t i, const rings *rg, double 
     double ax = r->x[i], ay = r->y[i], dx = r->x[i + 1] - ax, dy = r->y[i + 1] - ay;
     double bx0 = dmin(ax, ax + dx) - w, bx1 = dmax(ax, ax + dx) + w;
     double by0 = dmin(ay, ay + dy) - w, by1 = dmax(ay, ay + dy) + w, len = sqrt(dx * dx + dy * dy);
-    double *iv = NULL;
-    size_t n = 0, cap = 0, in0 = in->n;
+    size_t in0 = in->n;
     edgelist el; /* the edges within w serve both steps (the clip needs a subset) */
     edgelist_init(&el);
     int rc = edges_near(rg, ax, ay, ax + dx, ay + dy, dmax(w, 1e-9 * dmax(1.0, dmax(fabs(ax), fabs(ay)))), &el);
     if (!rc)
         rc = clip_edges(r, i, rg, &el, in); /* the segment inside the polygon itself */
     for (size_t k = in0; !rc && k < in->n; k++)
-        rc = tvec_add(&iv, &n, &cap, in->a[k].t0, in->a[k].t1);
+        rc = pvec_add(v, i, in->a[k].t0, in->a[k].t1);
     for (size_t q = 0; !rc && q < el.n; q++) {
         size_t j = el.a[q];
         double cx = rg->xy[2 * j], cy = rg->xy[2 * j + 1], ex = rg->xy[2 * j + 2] - cx, ey = rg->xy[2 * j + 3] - cy;
@@ -908,7 +892,7 @@ static int corridor_direct(const pl_route *r, size_t i, const rings *rg, double 
             continue; /* nor when both its ends lie farther than w on one side of the line */
         double t0, t1;
         if (disc_interval(ax, ay, dx, dy, cx, cy, w, &t0, &t1))
-            rc = tvec_add(&iv, &n, &cap, t0, t1);
+            rc = pvec_add(v, i, t0, t1);
         double L = sqrt(ex * ex + ey * ey);
         if (rc || L <= 0)
             continue;
@@ -931,13 +915,9 @@ static int corridor_direct(const pl_route *r, size_t i, const rings *rg, double 
             }
         }
         if (lo <= hi)
-            rc = tvec_add(&iv, &n, &cap, lo, hi);
+            rc = pvec_add(v, i, lo, hi);
     }
-    edgelist_free(&el);
-    /* union of the intervals */
-    for (size_t k = 0; !rc && k < n; k += 2)
-        rc = pvec_add(v, i, iv[k], iv[k + 1]);
-    free(iv);
+    edgelist_free(&el); /* the caller's normalise takes the union */
     return rc ? -1 : 0;
 }
 
