@@ -758,7 +758,8 @@ static int cmd_validate(pl_ctx *ctx, const opts *o)
     if (pl_proposals_load(ctx, p, o->files, o->n_files, o->shift, &decls, &layers, &props) != PL_OK ||
         pl_export_lonlat(ctx, p, 0, 0, &lon, &lat) != PL_OK ||
         !(res = calloc(props->n ? props->n : 1, sizeof *res)) || (t2 = now_ms(), 0) ||
-        pl_validate(ctx, p, props, res, o->threads) != PL_OK) {
+        pl_validate(ctx, p, props, res, o->threads,
+                    (o->json ? PL_WANT_JSON : PL_WANT_TEXT) | (o->geojson ? PL_WANT_TEXT : 0)) != PL_OK) {
         if (!pl_errcode(ctx))
             pl_error(ctx, PL_NOMEM, "out of memory");
         print_error(ctx);

@@ -555,8 +555,9 @@ extern const char *const pl_proposal_verdict_names[];
 typedef struct pl_proposal_result {
     int verdict;               /* enum pl_proposal_verdict */
     size_t n_block, n_warn;
-    pl_buf reasons;            /* one per line: "blocking|warning|info: text" */
-    pl_buf json;               /* the same reasons as a JSON array */
+    pl_buf reasons;            /* one per line: "blocking|warning|info: text" (when asked for) */
+    pl_buf json;               /* the same reasons as a JSON array (when asked for) */
+    unsigned want;             /* PL_WANT_*: which of the two pl_validate fills */
     double over_water_m;       /* ground risk: centreline length over water */
 } pl_proposal_result;
 
@@ -567,9 +568,11 @@ int pl_proposals_load(pl_ctx *ctx, const struct pl_plan *p, char **files, size_t
                       pl_layer_decl **decls, pl_layer ***layers, pl_routeset **out);
 /* Validate every proposal; out has one entry per proposal.  threads: how
  * many to check with (0: one per online processor); the results do not
- * depend on it. */
+ * depend on it.  want: PL_WANT_TEXT and/or PL_WANT_JSON, the forms of the
+ * reasons to write (a big batch printed as JSON needs no text). */
+enum { PL_WANT_TEXT = 1, PL_WANT_JSON = 2 };
 int pl_validate(pl_ctx *ctx, const struct pl_plan *p, pl_routeset *props, pl_proposal_result *out,
-                int threads);
+                int threads, unsigned want);
 void pl_proposal_result_free(pl_proposal_result *r);
 
 /* ==== plan.c: one run =================================================== */

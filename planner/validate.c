@@ -71,19 +71,23 @@ static void add_reason_textn(pl_proposal_result *res, int blocking, const char *
 {
     /* the severities and kinds are this file's words: no escapes */
     const char *sev = blocking > 0 ? "blocking" : blocking == 0 ? "warning" : "info";
-    pl_buf_puts(&res->reasons, sev);
-    pl_buf_putn(&res->reasons, ": ", 2);
-    pl_buf_putn(&res->reasons, t, tn);
-    pl_buf_putn(&res->reasons, "\n", 1);
-    pl_buf_puts(&res->json, res->json.n ? ",{\"severity\":\"" : "{\"severity\":\"");
-    pl_buf_puts(&res->json, sev);
-    pl_buf_putn(&res->json, "\",\"kind\":\"", 10);
-    pl_buf_puts(&res->json, kind);
-    pl_buf_putn(&res->json, "\",\"ref\":", 8);
-    pl_buf_json_str(&res->json, ref);
-    pl_buf_putn(&res->json, ",\"text\":", 8);
-    pl_buf_json_strn(&res->json, t, tn);
-    pl_buf_putn(&res->json, "}", 1);
+    if (res->want & PL_WANT_TEXT) {
+        pl_buf_puts(&res->reasons, sev);
+        pl_buf_putn(&res->reasons, ": ", 2);
+        pl_buf_putn(&res->reasons, t, tn);
+        pl_buf_putn(&res->reasons, "\n", 1);
+    }
+    if (res->want & PL_WANT_JSON) {
+        pl_buf_puts(&res->json, res->json.n ? ",{\"severity\":\"" : "{\"severity\":\"");
+        pl_buf_puts(&res->json, sev);
+        pl_buf_putn(&res->json, "\",\"kind\":\"", 10);
+        pl_buf_puts(&res->json, kind);
+        pl_buf_putn(&res->json, "\",\"ref\":", 8);
+        pl_buf_json_str(&res->json, ref);
+        pl_buf_putn(&res->json, ",\"text\":", 8);
+        pl_buf_json_strn(&res->json, t, tn);
+        pl_buf_putn(&res->json, "}", 1);
+    }
     if (blocking > 0)
         res->n_block++;
     else if (blocking == 0)
@@ -333,6 +337,7 @@ typedef struct batch {
     pl_routeset *props;
     pl_proposal_result *out;
     const pl_region *water;
+    unsigned want;        /* PL_WANT_* */
     atomic_size_t next;   /* first proposal no worker has taken */
     atomic_size_t done;   /* proposals finished, for progress */
     atomic_int stop;      /* a worker failed: the others stop */
@@ -397,6 +402,7 @@ static void *work(void *arg)
                 sj.s[0] = '\0';
             res->reasons = sr;
             res->json = sj;
+            res->want = b->want;
             w->rc = check_one(w->ctx, b->p, xf, &b->props->a[i], i, b->water, res, &cv, &cap);
             sr = res->reasons;
             sj = res->json;
@@ -432,7 +438,8 @@ static void touch_shared(pl_ctx *ctx, const pl_plan *p)
         GEOSGeom_getXMin_r(h, p->routes->a[q].line, &x);
 }
 
-int pl_validate(pl_ctx *ctx, const pl_plan *p, pl_routeset *props, pl_proposal_result *out, int threads)
+int pl_validate(pl_ctx *ctx, const pl_plan *p, pl_routeset *props, pl_proposal_result *out, int threads,
+                unsigned want)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     int rc = PL_OK;
@@ -494,7 +501,7 @@ int pl_validate(pl_ctx *ctx, const pl_plan *p, pl_routeset *props, pl_proposal_r
     if (threads < 1)
         threads = 1;
 
-    batch b = {.p = p, .props = props, .out = out, .water = water};
+    batch b = {.p = p, .props = props, .out = out, .water = water, .want = want};
     atomic_init(&b.next, 0);
     atomic_init(&b.done, 0);
     atomic_init(&b.stop, 0);

@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         pl_proposal_result *res = calloc(props->n ? props->n : 1, sizeof *res);
         if (!res)
             abort();
-        pl_validate(ctx, plan, props, res, 1);
+        pl_validate(ctx, plan, props, res, 1, PL_WANT_TEXT | PL_WANT_JSON);
         for (size_t i = 0; i < props->n; i++)
             pl_proposal_result_free(&res[i]);
         free(res);
