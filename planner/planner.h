@@ -91,8 +91,8 @@ void pl_buf_init(pl_buf *b);
 void pl_buf_free(pl_buf *b);
 void pl_buf_puts(pl_buf *b, const char *s);
 /* x with dec (0-9) decimals into out (n >= 32), the text printf's "%.*f"
- * gives, faster; returns out. */
-char *pl_fmt_fixed(char *out, size_t n, double x, int dec);
+ * gives, faster; returns its length. */
+size_t pl_fmt_fixed(char *out, size_t n, double x, int dec);
 /* Hold SIGINT, SIGTERM, SIGHUP and SIGQUIT while temporary files exist, so
  * that an interrupt lands after they are renamed or removed (the default
  * action then ends the process with the outputs whole: old or new, never

@@ -547,7 +547,7 @@ static int chunk_far(const rings *rg, size_t c, double ax, double ay, double bx,
 typedef struct edgelist {
     size_t *a, n, cap;
     size_t buf[128];     /* on the heap only for a long list */
-    uint64_t *seen;      /* a bit for each point of the rings: listed already */
+    uint64_t *seen;      /* a bit for each point of the rings: listed already (zeroed at the first) */
     uint64_t seen_buf[128];
 } edgelist;
 
@@ -592,6 +592,13 @@ static int gather_cells(size_t k0, size_t k1, void *ud)
 {
     grid_gather *g = ud;
     edgelist *l = g->l;
+    if (!l->seen && g->rg->ge_at[k0] < g->rg->ge_at[k1 + 1]) { /* the bits, at the first edge */
+        size_t words = (g->rg->n_pts + 63) / 64;
+        if (words <= sizeof l->seen_buf / sizeof *l->seen_buf)
+            l->seen = memset(l->seen_buf, 0, words * sizeof *l->seen);
+        else if (!(l->seen = calloc(words, sizeof *l->seen)))
+            return -1;
+    }
     for (size_t q = g->rg->ge_at[k0]; q < g->rg->ge_at[k1 + 1]; q++) {
         size_t j = g->rg->ge[q];
         uint64_t bit = (uint64_t)1 << (j & 63);
@@ -614,14 +621,6 @@ static int edges_near(const rings *rg, double ax, double ay, double bx, double b
                     if (edgelist_add(l, j))
                         return -1;
         return 0;
-    }
-    size_t words = (rg->n_pts + 63) / 64;
-    if (!l->seen) {
-        l->seen = words <= sizeof l->seen_buf / sizeof *l->seen_buf ? l->seen_buf : calloc(words, sizeof *l->seen);
-        if (!l->seen)
-            return -1;
-        if (l->seen == l->seen_buf)
-            memset(l->seen, 0, words * sizeof *l->seen);
     }
     grid_gather g = {rg, l};
     int rc = grid_walk(rg, ax, ay, bx, by, w + rg->gm, gather_cells, &g);

@@ -158,12 +158,12 @@ void pl_buf_json_strn(pl_buf *b, const char *s, size_t n)
  * unless y lies within a few units in the last place of a tie, rounding y
  * to the nearest integer is the correctly rounded decimal.  Near ties,
  * large values and non-finite ones go to snprintf. */
-char *pl_fmt_fixed(char *out, size_t n, double x, int dec)
+size_t pl_fmt_fixed(char *out, size_t n, double x, int dec)
 {
     static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
     if (dec < 0 || dec > 9 || !isfinite(x) || fabs(x) * p10[dec] >= 1e15 || n < 32) {
         snprintf(out, n, "%.*f", dec, x);
-        return out;
+        return strlen(out);
     }
     /* 0 <= y < 1e15: the integer part by truncation (no libm call), and
      * y - w exact */
@@ -172,7 +172,7 @@ char *pl_fmt_fixed(char *out, size_t n, double x, int dec)
     double f = y - (double)w;
     if (fabs(f - 0.5) <= 8 * DBL_EPSILON * (y > 1 ? y : 1)) {
         snprintf(out, n, "%.*f", dec, x);
-        return out;
+        return strlen(out);
     }
     unsigned long long v = w + (f > 0.5), ip = v / (unsigned long long)p10[dec];
     unsigned long long fp = v % (unsigned long long)p10[dec];
@@ -188,13 +188,14 @@ char *pl_fmt_fixed(char *out, size_t n, double x, int dec)
         *--q = '-'; /* printf keeps the sign of a value that rounds to zero */
     memcpy(out, q, (size_t)(e - q));
     out[e - q] = '\0';
-    return out;
+    return (size_t)(e - q);
 }
 
 void pl_buf_fixed(pl_buf *b, double x, int dec)
 {
     char t[64];
-    pl_buf_puts(b, pl_fmt_fixed(t, sizeof t, x, dec));
+    size_t k = pl_fmt_fixed(t, sizeof t, x, dec);
+    pl_buf_putn(b, t, k);
 }
 
 void pl_buf_num(pl_buf *b, double v, int decimals)

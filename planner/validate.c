@@ -120,9 +120,8 @@ typedef struct line {
     size_t n;
 } line;
 
-static void lput(line *l, const char *s)
+static void lputn(line *l, const char *s, size_t k)
 {
-    size_t k = strlen(s);
     if (k > sizeof l->s - 1 - l->n)
         k = sizeof l->s - 1 - l->n;
     memcpy(l->s + l->n, s, k);
@@ -130,10 +129,15 @@ static void lput(line *l, const char *s)
     l->s[l->n] = '\0';
 }
 
+static void lput(line *l, const char *s) { lputn(l, s, strlen(s)); }
+
+/* a literal's length known when compiled */
+#define LPUT(l, lit) lputn((l), "" lit, sizeof(lit) - 1)
+
 static void lnum(line *l, double x, int dec)
 {
     char t[64];
-    lput(l, pl_fmt_fixed(t, sizeof t, x, dec));
+    lputn(l, t, pl_fmt_fixed(t, sizeof t, x, dec));
 }
 
 /* x, y as "lon,lat" through xf (working CRS to WGS84: the worker's own
@@ -144,7 +148,7 @@ static void ll(pl_ctx *ctx, pl_xform *xf, double x, double y, char *out, size_t 
     char a[64], b[64];
     if (xf && pl_crs_trans(ctx, xf, &lon, &lat, 1) == PL_OK) {
         /* "lon,lat" without printf (two a conflict, in big batches) */
-        size_t ka = strlen(pl_fmt_fixed(a, sizeof a, lon, 7)), kb = strlen(pl_fmt_fixed(b, sizeof b, lat, 7));
+        size_t ka = pl_fmt_fixed(a, sizeof a, lon, 7), kb = pl_fmt_fixed(b, sizeof b, lat, 7);
         if (ka + kb + 2 <= n) {
             memcpy(out, a, ka);
             out[ka] = ',';
@@ -294,24 +298,31 @@ static int check_one(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_route
         /* "CLASS ID (NAME, rule RULE): L m inside|of corridor overlap, from
          * LON,LAT at Z m to LON,LAT at Z m, altitude overlap LO-HI m" */
         line t = {.n = 0};
-        const char *parts[] = {c->zone->cls, " ", c->zone->id, " (", c->zone->name, ", rule ",
-                               c->zone->rule ? pl_route_rule_names[c->zone->rule->route] : "forbidden", "): "};
-        for (size_t q = 0; q < sizeof parts / sizeof *parts; q++)
-            lput(&t, parts[q]);
+        lput(&t, c->zone->cls);
+        LPUT(&t, " ");
+        lput(&t, c->zone->id);
+        LPUT(&t, " (");
+        lput(&t, c->zone->name);
+        LPUT(&t, ", rule ");
+        lput(&t, c->zone->rule ? pl_route_rule_names[c->zone->rule->route] : "forbidden");
+        LPUT(&t, "): ");
         lnum(&t, c->enters ? c->length_inside_m : c->corridor_length_m, 1);
-        lput(&t, c->enters ? " m inside, from " : " m of corridor overlap, from ");
+        if (c->enters)
+            LPUT(&t, " m inside, from ");
+        else
+            LPUT(&t, " m of corridor overlap, from ");
         lput(&t, a);
-        lput(&t, " at ");
+        LPUT(&t, " at ");
         lnum(&t, c->entry[2], 0);
-        lput(&t, " m to ");
+        LPUT(&t, " m to ");
         lput(&t, b);
-        lput(&t, " at ");
+        LPUT(&t, " at ");
         lnum(&t, c->exit[2], 0);
-        lput(&t, " m, altitude overlap ");
+        LPUT(&t, " m, altitude overlap ");
         lnum(&t, c->alt_lo_m, 1);
-        lput(&t, "-");
+        LPUT(&t, "-");
         lnum(&t, c->alt_hi_m, 1);
-        lput(&t, " m");
+        LPUT(&t, " m");
         add_reason_textn(res, c->blocking, "zone", c->zone->id, t.s, t.n);
     }
     check_ends(ctx, p, xf, r, res);
