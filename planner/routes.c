@@ -754,84 +754,121 @@ static int locate_runs(const rings *rg, double px, double py, double tol)
     return in;
 }
 
-/* The pieces of segment i inside the polygon of rg, over the edges of el
- * (those within some distance >= tol of the segment, or more). */
-static int clip_edges(const pl_route *r, size_t i, const rings *rg, const edgelist *el, pvec *v)
+/* The pieces of segment i inside the polygon of rg: the parameters t
+ * where the segment meets edges cut it into intervals, each wholly inside
+ * or outside (or along an edge); clip_edge takes the edges one by one
+ * (any that could lie within tol of the segment, and others),
+ * clip_finish locates the intervals. */
+typedef struct clip {
+    double ax, ay, dx, dy, len, tol;
+    double qx0, qx1, qy0, qy1;  /* the segment's box grown by tol */
+    size_t n, cap, near_edges;
+    int end_near[2];            /* an edge's box (grown by tol) holds the start, the end */
+    int oom;
+    double *t, tbuf[64];        /* on the heap only for many crossings */
+} clip;
+
+static void clip_init(clip *c, const pl_route *r, size_t i)
 {
-    double ax = r->x[i], ay = r->y[i], dx = r->x[i + 1] - ax, dy = r->y[i + 1] - ay;
-    double len = sqrt(dx * dx + dy * dy), tol = 1e-9 * dmax(1.0, dmax(fabs(ax), fabs(ay)));
-    size_t cap = 64, n = 0, near_edges = 0;
-    int end_near[2] = {0, 0}; /* an edge's box (grown by tol) holds the start, the end */
-    double tbuf[64], *t = tbuf; /* on the heap only for many crossings */
-    t[n++] = 0;
-    t[n++] = 1;
-    double qx0 = dmin(ax, ax + dx) - tol, qx1 = dmax(ax, ax + dx) + tol;
-    double qy0 = dmin(ay, ay + dy) - tol, qy1 = dmax(ay, ay + dy) + tol;
-    for (size_t q = 0; q < el->n; q++) {
-        size_t j = el->a[q];
-        double cx = rg->xy[2 * j], cy = rg->xy[2 * j + 1];
-        double ex = rg->xy[2 * j + 2] - cx, ey = rg->xy[2 * j + 3] - cy;
-        if (dmax(cx, cx + ex) < qx0 || dmin(cx, cx + ex) > qx1 || dmax(cy, cy + ey) < qy0 ||
-            dmin(cy, cy + ey) > qy1)
-            continue; /* boxes apart: no crossing, no touch */
-        double den = dx * ey - dy * ex, wx = cx - ax, wy = cy - ay;
-        double s0 = wx * dy - wy * dx, s1 = s0 + ex * dy - ey * dx, m_side = tol * len;
-        if ((s0 > m_side && s1 > m_side) || (s0 < -m_side && s1 < -m_side))
-            continue; /* both ends farther than tol on one side of the segment's line */
-        near_edges++;
-        /* could the segment's ends lie within tol of this edge? */
-        double ex0 = dmin(cx, cx + ex) - tol, ex1 = dmax(cx, cx + ex) + tol;
-        double ey0 = dmin(cy, cy + ey) - tol, ey1 = dmax(cy, cy + ey) + tol;
-        end_near[0] |= ax >= ex0 && ax <= ex1 && ay >= ey0 && ay <= ey1;
-        end_near[1] |= ax + dx >= ex0 && ax + dx <= ex1 && ay + dy >= ey0 && ay + dy <= ey1;
-        double tt[2];
-        int m = 0;
-        if (fabs(den) > 1e-12 * len * sqrt(ex * ex + ey * ey)) {
-            double ts = (wx * ey - wy * ex) / den, us = (wx * dy - wy * dx) / den;
-            if (us >= -1e-12 && us <= 1 + 1e-12 && ts >= 0 && ts <= 1)
-                tt[m++] = ts;
-        } else if (fabs(wx * dy - wy * dx) <= tol * len) { /* collinear: the edge's ends */
-            tt[m++] = (wx * dx + wy * dy) / (len * len);
-            tt[m++] = ((wx + ex) * dx + (wy + ey) * dy) / (len * len);
-        }
-        for (int k = 0; k < m; k++) {
-            if (tt[k] < 0 || tt[k] > 1)
-                continue;
-            if (n == cap) {
-                double *a = t == tbuf ? malloc(2 * cap * sizeof *a) : realloc(t, 2 * cap * sizeof *a);
-                if (!a) {
-                    if (t != tbuf)
-                        free(t);
-                    return -1;
-                }
-                if (t == tbuf)
-                    memcpy(a, tbuf, sizeof tbuf);
-                t = a;
-                cap *= 2;
-            }
-            t[n++] = tt[k];
-        }
+    c->ax = r->x[i];
+    c->ay = r->y[i];
+    c->dx = r->x[i + 1] - c->ax;
+    c->dy = r->y[i + 1] - c->ay;
+    c->len = sqrt(c->dx * c->dx + c->dy * c->dy);
+    c->tol = 1e-9 * dmax(1.0, dmax(fabs(c->ax), fabs(c->ay)));
+    c->qx0 = dmin(c->ax, c->ax + c->dx) - c->tol;
+    c->qx1 = dmax(c->ax, c->ax + c->dx) + c->tol;
+    c->qy0 = dmin(c->ay, c->ay + c->dy) - c->tol;
+    c->qy1 = dmax(c->ay, c->ay + c->dy) + c->tol;
+    c->n = c->near_edges = 0;
+    c->cap = sizeof c->tbuf / sizeof *c->tbuf;
+    c->end_near[0] = c->end_near[1] = 0;
+    c->oom = 0;
+    c->t = c->tbuf;
+    c->t[c->n++] = 0;
+    c->t[c->n++] = 1;
+}
+
+/* e: the edge's x0, y0, x1, y1 */
+static inline void clip_edge(clip *c, const double *e)
+{
+    double ax = c->ax, ay = c->ay, dx = c->dx, dy = c->dy, len = c->len, tol = c->tol;
+    double cx = e[0], cy = e[1], ex = e[2] - cx, ey = e[3] - cy;
+    if (dmax(cx, cx + ex) < c->qx0 || dmin(cx, cx + ex) > c->qx1 || dmax(cy, cy + ey) < c->qy0 ||
+        dmin(cy, cy + ey) > c->qy1)
+        return; /* boxes apart: no crossing, no touch */
+    double den = dx * ey - dy * ex, wx = cx - ax, wy = cy - ay;
+    double s0 = wx * dy - wy * dx, s1 = s0 + ex * dy - ey * dx, m_side = tol * len;
+    if ((s0 > m_side && s1 > m_side) || (s0 < -m_side && s1 < -m_side))
+        return; /* both ends farther than tol on one side of the segment's line */
+    c->near_edges++;
+    /* could the segment's ends lie within tol of this edge? */
+    double ex0 = dmin(cx, cx + ex) - tol, ex1 = dmax(cx, cx + ex) + tol;
+    double ey0 = dmin(cy, cy + ey) - tol, ey1 = dmax(cy, cy + ey) + tol;
+    c->end_near[0] |= ax >= ex0 && ax <= ex1 && ay >= ey0 && ay <= ey1;
+    c->end_near[1] |= ax + dx >= ex0 && ax + dx <= ex1 && ay + dy >= ey0 && ay + dy <= ey1;
+    double tt[2];
+    int m = 0;
+    if (fabs(den) > 1e-12 * len * sqrt(ex * ex + ey * ey)) {
+        double ts = (wx * ey - wy * ex) / den, us = (wx * dy - wy * dx) / den;
+        if (us >= -1e-12 && us <= 1 + 1e-12 && ts >= 0 && ts <= 1)
+            tt[m++] = ts;
+    } else if (fabs(wx * dy - wy * dx) <= tol * len) { /* collinear: the edge's ends */
+        tt[m++] = (wx * dx + wy * dy) / (len * len);
+        tt[m++] = ((wx + ex) * dx + (wy + ey) * dy) / (len * len);
     }
-    if (!near_edges && len > tol) /* no edge within tol of the segment: wholly inside or outside */
-        return locate(rg, ax + dx / 2, ay + dy / 2, tol) ? pvec_add(v, i, 0, 1) : 0;
-    if (n > 2)
-        qsort(t, n, sizeof *t, cmp_double);
-    int rc = 0, prev_in = 0;
-    for (size_t k = 0; k + 1 < n && !rc; k++) {
-        double t0 = t[k], t1 = t[k + 1], tm = (t0 + t1) / 2;
-        if ((t1 - t0) * len <= tol)
+    for (int k = 0; k < m && !c->oom; k++) {
+        if (tt[k] < 0 || tt[k] > 1)
             continue;
-        int in = locate(rg, ax + tm * dx, ay + tm * dy, tol);
-        if (in)
-            rc = pvec_add(v, i, t0, t1);
-        else if (!prev_in && (k > 0 || end_near[0]) && locate(rg, ax + t0 * dx, ay + t0 * dy, tol))
-            rc = pvec_add(v, i, t0, t0); /* touches at a point only (the start: only near an edge) */
-        prev_in = in;
+        if (c->n == c->cap) {
+            double *a = c->t == c->tbuf ? malloc(2 * c->cap * sizeof *a) : realloc(c->t, 2 * c->cap * sizeof *a);
+            if (!a) {
+                c->oom = 1;
+                return;
+            }
+            if (c->t == c->tbuf)
+                memcpy(a, c->tbuf, sizeof c->tbuf);
+            c->t = a;
+            c->cap *= 2;
+        }
+        c->t[c->n++] = tt[k];
     }
-    if (!rc && !prev_in && end_near[1] && locate(rg, ax + dx, ay + dy, tol))
-        rc = pvec_add(v, i, 1, 1);
-    if (t != tbuf)
-        free(t);
+}
+
+static int clip_finish(clip *c, const rings *rg, size_t i, pvec *v)
+{
+    double ax = c->ax, ay = c->ay, dx = c->dx, dy = c->dy, len = c->len, tol = c->tol, *t = c->t;
+    size_t n = c->n;
+    int rc = c->oom ? -1 : 0, prev_in = 0;
+    if (!rc && !c->near_edges && len > tol) /* no edge within tol of the segment: wholly inside or outside */
+        rc = locate(rg, ax + dx / 2, ay + dy / 2, tol) ? pvec_add(v, i, 0, 1) : 0;
+    else if (!rc) {
+        if (n > 32)
+            qsort(t, n, sizeof *t, cmp_double);
+        else /* a few crossings: in place, without a call a comparison */
+            for (size_t k = 1; k < n; k++) {
+                double x = t[k];
+                size_t m = k;
+                for (; m > 0 && t[m - 1] > x; m--)
+                    t[m] = t[m - 1];
+                t[m] = x;
+            }
+        for (size_t k = 0; k + 1 < n && !rc; k++) {
+            double t0 = t[k], t1 = t[k + 1], tm = (t0 + t1) / 2;
+            if ((t1 - t0) * len <= tol)
+                continue;
+            int in = locate(rg, ax + tm * dx, ay + tm * dy, tol);
+            if (in)
+                rc = pvec_add(v, i, t0, t1);
+            else if (!prev_in && (k > 0 || c->end_near[0]) && locate(rg, ax + t0 * dx, ay + t0 * dy, tol))
+                rc = pvec_add(v, i, t0, t0); /* touches at a point only (the start: only near an edge) */
+            prev_in = in;
+        }
+        if (!rc && !prev_in && c->end_near[1] && locate(rg, ax + dx, ay + dy, tol))
+            rc = pvec_add(v, i, 1, 1);
+    }
+    if (c->t != c->tbuf)
+        free(c->t);
     return rc;
 }
 
@@ -840,7 +877,14 @@ static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
     double ax = r->x[i], ay = r->y[i], tol = 1e-9 * dmax(1.0, dmax(fabs(ax), fabs(ay)));
     edgelist el;
     edgelist_init(&el);
-    int rc = edges_near(rg, ax, ay, r->x[i + 1], r->y[i + 1], tol, &el) ? -1 : clip_edges(r, i, rg, &el, v);
+    int rc = edges_near(rg, ax, ay, r->x[i + 1], r->y[i + 1], tol, &el);
+    if (!rc) {
+        clip c;
+        clip_init(&c, r, i);
+        for (size_t q = 0; q < el.n; q++)
+            clip_edge(&c, rg->xy + 2 * el.a[q]);
+        rc = clip_finish(&c, rg, i, v);
+    }
     edgelist_free(&el);
     return rc;
 }
@@ -870,25 +914,25 @@ static int disc_interval(double ax, double ay, double dx, double dy, double cx, 
 static int corridor_direct(const pl_route *r, size_t i, const rings *rg, double w, pvec *v, pvec *in)
 {
     double ax = r->x[i], ay = r->y[i], dx = r->x[i + 1] - ax, dy = r->y[i + 1] - ay;
-    double bx0 = dmin(ax, ax + dx) - w, bx1 = dmax(ax, ax + dx) + w;
-    double by0 = dmin(ay, ay + dy) - w, by1 = dmax(ay, ay + dy) + w, len = sqrt(dx * dx + dy * dy);
+    clip cl; /* the segment inside the polygon itself, from the same edges */
+    clip_init(&cl, r, i);
+    double wq = dmax(w, cl.tol), len = cl.len; /* the clip's edges are among those within w */
+    double bx0 = dmin(ax, ax + dx) - wq, bx1 = dmax(ax, ax + dx) + wq;
+    double by0 = dmin(ay, ay + dy) - wq, by1 = dmax(ay, ay + dy) + wq;
     size_t in0 = in->n;
-    edgelist el; /* the edges within w serve both steps (the clip needs a subset) */
+    edgelist el;
     edgelist_init(&el);
-    int rc = edges_near(rg, ax, ay, ax + dx, ay + dy, dmax(w, 1e-9 * dmax(1.0, dmax(fabs(ax), fabs(ay)))), &el);
-    if (!rc)
-        rc = clip_edges(r, i, rg, &el, in); /* the segment inside the polygon itself */
-    for (size_t k = in0; !rc && k < in->n; k++)
-        rc = pvec_add(v, i, in->a[k].t0, in->a[k].t1);
+    int rc = edges_near(rg, ax, ay, ax + dx, ay + dy, wq, &el);
     for (size_t q = 0; !rc && q < el.n; q++) {
         size_t j = el.a[q];
         double cx = rg->xy[2 * j], cy = rg->xy[2 * j + 1], ex = rg->xy[2 * j + 2] - cx, ey = rg->xy[2 * j + 3] - cy;
         if (dmax(cx, cx + ex) < bx0 || dmin(cx, cx + ex) > bx1 || dmax(cy, cy + ey) < by0 ||
             dmin(cy, cy + ey) > by1)
             continue; /* the edge's capsule cannot reach the segment */
-        double c0s = (cx - ax) * dy - (cy - ay) * dx, c1s = c0s + ex * dy - ey * dx, m_side = w * len;
+        double c0s = (cx - ax) * dy - (cy - ay) * dx, c1s = c0s + ex * dy - ey * dx, m_side = wq * len;
         if ((c0s > m_side && c1s > m_side) || (c0s < -m_side && c1s < -m_side))
             continue; /* nor when both its ends lie farther than w on one side of the line */
+        clip_edge(&cl, rg->xy + 2 * j);
         double t0, t1;
         if (disc_interval(ax, ay, dx, dy, cx, cy, w, &t0, &t1))
             rc = pvec_add(v, i, t0, t1);
@@ -916,7 +960,13 @@ static int corridor_direct(const pl_route *r, size_t i, const rings *rg, double 
         if (lo <= hi)
             rc = pvec_add(v, i, lo, hi);
     }
-    edgelist_free(&el); /* the caller's normalise takes the union */
+    edgelist_free(&el);
+    if (!rc)
+        rc = clip_finish(&cl, rg, i, in);
+    else if (cl.t != cl.tbuf)
+        free(cl.t);
+    for (size_t k = in0; !rc && k < in->n; k++) /* the caller's normalise takes the union */
+        rc = pvec_add(v, i, in->a[k].t0, in->a[k].t1);
     return rc ? -1 : 0;
 }
 
@@ -995,7 +1045,16 @@ static void normalise(pvec *v)
 {
     if (v->n < 2)
         return;
-    qsort(v->a, v->n, sizeof *v->a, cmp_piece);
+    if (v->n > 32)
+        qsort(v->a, v->n, sizeof *v->a, cmp_piece);
+    else /* a few pieces: in place (the merge below gives the same union for any order of ties) */
+        for (size_t k = 1; k < v->n; k++) {
+            piece x = v->a[k];
+            size_t m = k;
+            for (; m > 0 && cmp_piece(&v->a[m - 1], &x) > 0; m--)
+                v->a[m] = v->a[m - 1];
+            v->a[m] = x;
+        }
     size_t k = 0;
     for (size_t j = 1; j < v->n; j++) {
         piece *last = &v->a[k];
