@@ -363,11 +363,13 @@ typedef struct pl_zone {
     double env[4];             /* envelope of g: minx, miny, maxx, maxy */
 } pl_zone;
 
+typedef struct pl_boxtree pl_boxtree;
 typedef struct pl_zoneset {
     pl_zone *a;          /* zones, in load order; height rules (g NULL) last */
     size_t n;
-    GEOSSTRtree *tree;   /* items are pl_zone * (zones with a geometry) */
-    size_t n_indexed;    /* zones in the tree */
+    GEOSSTRtree *tree;   /* items are pl_zone * (zones with a geometry): nearest-zone searches */
+    pl_boxtree *boxes;   /* the same zones' envelopes packed in a tree: every other query */
+    size_t n_indexed;    /* zones in the trees */
     void *cache;         /* routes.c's memo of big zones' rings, owned */
     void (*cache_free)(void *);
 } pl_zoneset;
@@ -385,9 +387,6 @@ int pl_airspace_airports(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, 
 int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, size_t n_layers,
                    pl_zoneset **out);
 void pl_zones_free(pl_ctx *ctx, pl_zoneset *zs);
-/* Call fn for every zone whose envelope meets the envelope of g. */
-void pl_zones_query(pl_ctx *ctx, const pl_zoneset *zs, const GEOSGeometry *g,
-                    void (*fn)(void *zone, void *ud), void *ud);
 
 /* A list of zones gathered from the index. */
 typedef struct pl_zonelist {
@@ -397,6 +396,12 @@ typedef struct pl_zonelist {
 } pl_zonelist;
 /* Append the zones whose envelope meets g's envelope. */
 void pl_zones_collect(pl_ctx *ctx, const pl_zoneset *zs, const GEOSGeometry *g, pl_zonelist *l);
+/* Append the zones whose envelope meets the box (minx, miny, maxx, maxy;
+ * edges included): no geometry to make.  Reads only: threads may share. */
+void pl_zones_collect_box(const pl_zoneset *zs, const double box[4], pl_zonelist *l);
+/* Build GEOS's tree (lazily built on its first search) before threads
+ * search it.  Returns PL_OK, or an error. */
+int pl_zones_share(pl_ctx *ctx, const pl_zoneset *zs);
 /* Sort in zone order (the load order: reports never depend on the tree)
  * and drop repeats.  Returns PL_OK or PL_NOMEM when a collect failed. */
 int pl_zonelist_finish(pl_ctx *ctx, pl_zonelist *l);
@@ -467,10 +472,12 @@ enum { PL_CHECK_NO_CLEARANCE = 1, PL_CHECK_NO_OVERLAP = 2 };
 int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx, int flags,
                    pl_route_result *res, pl_conflict **c, size_t *n_c, size_t *cap);
 
-/* Make the zone set safe to check from several threads at once: the zone
- * index built and the ring runs of big zones made now, so that checks
- * afterwards only read.  Each thread still needs its own ctx. */
-int pl_routes_share(pl_ctx *ctx, const pl_zoneset *zs);
+/* Make the zone set safe to check from several threads at once: the
+ * rings and grids of big zones made now, and GEOS's zone tree built unless
+ * flags (the PL_CHECK_* flags the checks will use) leave out the
+ * clearance, so that checks afterwards only read.  Each thread still
+ * needs its own ctx. */
+int pl_routes_share(pl_ctx *ctx, const pl_zoneset *zs, int flags);
 
 /* A polygon's rings in runs with boxes, for queries that only read (any
  * number of threads).  Owner: the caller, pl_region_free(). */

@@ -1367,14 +1367,8 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         double w = r->half_width_m;
         double x0 = dmin(r->x[i], r->x[i + 1]) - w, x1 = dmax(r->x[i], r->x[i + 1]) + w;
         double y0 = dmin(r->y[i], r->y[i + 1]) - w, y1 = dmax(r->y[i], r->y[i + 1]) + w;
-        double bx[5] = {x0, x1, x1, x0, x0}, by[5] = {y0, y0, y1, y1, y0};
-        GEOSGeometry *box = pl_geom_line(ctx, bx, by, 5);
-        if (!box) {
-            rc = pl_errcode(ctx);
-            goto out;
-        }
-        pl_zones_collect(ctx, zs, box, &c);
-        GEOSGeom_destroy_r(h, box);
+        double box[4] = {x0, y0, x1, y1};
+        pl_zones_collect_box(zs, box, &c);
     }
     /* the route's whole altitude range, for the quick tests below */
     double band_lo = INFINITY, band_hi = -INFINITY;
@@ -1503,20 +1497,12 @@ out:
     return rc;
 }
 
-int pl_routes_share(pl_ctx *ctx, const pl_zoneset *zs)
+int pl_routes_share(pl_ctx *ctx, const pl_zoneset *zs, int flags)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
-    if (zs->n_indexed) { /* GEOS builds its tree on the first query */
-        GEOSGeometry *pt = pl_geom_point(ctx, zs->a[0].env[0], zs->a[0].env[1]);
-        if (!pt)
-            return pl_errcode(ctx);
-        pl_zonelist l = {0};
-        pl_zones_collect(ctx, zs, pt, &l);
-        GEOSGeom_destroy_r(h, pt);
-        free(l.a);
-        if (l.oom)
-            return pl_error(ctx, PL_NOMEM, "out of memory");
-    }
+    int rc = flags & PL_CHECK_NO_CLEARANCE ? PL_OK : pl_zones_share(ctx, zs); /* clearances search GEOS's tree */
+    if (rc != PL_OK)
+        return rc;
     for (size_t i = 0; i < zs->n; i++) {
         const pl_zone *z = &zs->a[i];
         rings own = {0};

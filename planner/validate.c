@@ -279,6 +279,9 @@ static void check_ends(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_rou
     }
 }
 
+/* a proposal's check: no clearance to the nearest zone, no overlap polygons */
+#define CHECK_FLAGS (PL_CHECK_NO_CLEARANCE | PL_CHECK_NO_OVERLAP)
+
 /* One proposal, every check.  cv, n_c, cap: the caller's conflict buffer,
  * reused from proposal to proposal. */
 static int check_one(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_route *r, size_t i,
@@ -286,8 +289,7 @@ static int check_one(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_route
 {
     pl_route_result rr;
     size_t n_c = 0;
-    int rc = pl_route_check(ctx, p->zones, r, i, PL_CHECK_NO_CLEARANCE | PL_CHECK_NO_OVERLAP, &rr, cv, &n_c,
-                            cap);
+    int rc = pl_route_check(ctx, p->zones, r, i, CHECK_FLAGS, &rr, cv, &n_c, cap);
     if (rc != PL_OK)
         return rc;
     for (size_t k = 0; k < n_c; k++) {
@@ -490,7 +492,7 @@ int pl_validate(pl_ctx *ctx, const pl_plan *p, pl_routeset *props, pl_proposal_r
         if (rc != PL_OK)
             return rc;
     }
-    if ((rc = pl_routes_share(ctx, p->zones)) != PL_OK) {
+    if ((rc = pl_routes_share(ctx, p->zones, CHECK_FLAGS)) != PL_OK) {
         pl_region_free(water);
         return rc;
     }

@@ -2,8 +2,9 @@
  * zones.c - no-fly, airport, restricted and ecological zones: attributes,
  * rules, prepared geometries and the STRtree index.
  *
- * Entry points: pl_zones_build, pl_zones_free, pl_zones_query,
- * pl_zones_collect, pl_zonelist_finish, pl_zone_route_severity.
+ * Entry points: pl_zones_build, pl_zones_free,
+ * pl_zones_collect, pl_zones_collect_box, pl_zones_share,
+ * pl_zonelist_finish, pl_zone_route_severity.
  *
  * A zone feature is a Polygon/MultiPolygon, or a Point with a radius_m
  * property (a circle, as ED-269 allows).  Properties read: id (or the
@@ -16,6 +17,132 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- the zones' envelopes in a packed tree -------------------------------
+ * Sort-tile-recursive order (slices by x, each sorted by y), BOX_FAN a node.
+ * Level 0 is the zones' envelopes in that order; node k of level l + 1 is
+ * the box of nodes BOX_FAN k .. BOX_FAN k + BOX_FAN - 1 of level l.  A query
+ * with a box needs no GEOS geometry, so a route's segments ask cheaply. */
+#define BOX_FAN 16
+
+struct pl_boxtree {
+    size_t n_lv, lv_at[16], lv_n[16]; /* level l: nodes lv_at[l] .. + lv_n[l] - 1 of box */
+    double *box;                      /* 4 a node: minx, miny, maxx, maxy */
+    pl_zone **item;                   /* level 0's zones */
+};
+
+static void boxtree_free(pl_boxtree *t)
+{
+    if (t) {
+        free(t->box);
+        free(t->item);
+    }
+    free(t);
+}
+
+static int cmp_centre_x(const void *a, const void *b)
+{
+    const pl_zone *x = *(pl_zone *const *)a, *y = *(pl_zone *const *)b;
+    double u = x->env[0] + x->env[2], v = y->env[0] + y->env[2];
+    return u < v ? -1 : u > v ? 1 : (x > y) - (x < y); /* ties in zone order: the same tree everywhere */
+}
+
+static int cmp_centre_y(const void *a, const void *b)
+{
+    const pl_zone *x = *(pl_zone *const *)a, *y = *(pl_zone *const *)b;
+    double u = x->env[1] + x->env[3], v = y->env[1] + y->env[3];
+    return u < v ? -1 : u > v ? 1 : (x > y) - (x < y);
+}
+
+/* The tree of the zones with a geometry (their env set).  NULL when out
+ * of memory. */
+static pl_boxtree *boxtree_build(pl_zoneset *zs)
+{
+    pl_boxtree *t = calloc(1, sizeof *t);
+    size_t n = zs->n_indexed, total = 0;
+    if (!t || !(t->item = malloc((n ? n : 1) * sizeof *t->item))) {
+        boxtree_free(t);
+        return NULL;
+    }
+    for (size_t i = 0, k = 0; i < zs->n; i++)
+        if (zs->a[i].g)
+            t->item[k++] = &zs->a[i];
+    qsort(t->item, n, sizeof *t->item, cmp_centre_x);
+    size_t leaves = (n + BOX_FAN - 1) / BOX_FAN, slices = (size_t)ceil(sqrt((double)leaves));
+    size_t per = slices ? ((leaves + slices - 1) / slices) * BOX_FAN : n;
+    for (size_t s = 0; per && s < n; s += per)
+        qsort(t->item + s, n - s < per ? n - s : per, sizeof *t->item, cmp_centre_y);
+    for (size_t m = n; ; m = (m + BOX_FAN - 1) / BOX_FAN) {
+        t->lv_at[t->n_lv] = total;
+        t->lv_n[t->n_lv++] = m;
+        total += m;
+        if (m <= BOX_FAN || t->n_lv == sizeof t->lv_n / sizeof *t->lv_n)
+            break;
+    }
+    if (!(t->box = malloc((total ? total : 1) * 4 * sizeof *t->box))) {
+        boxtree_free(t);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        memcpy(t->box + 4 * i, t->item[i]->env, 4 * sizeof *t->box);
+    for (size_t l = 1; l < t->n_lv; l++)
+        for (size_t k = 0; k < t->lv_n[l]; k++) {
+            double *e = t->box + 4 * (t->lv_at[l] + k);
+            const double *c = t->box + 4 * t->lv_at[l - 1];
+            size_t c0 = k * BOX_FAN, c1 = c0 + BOX_FAN < t->lv_n[l - 1] ? c0 + BOX_FAN : t->lv_n[l - 1];
+            memcpy(e, c + 4 * c0, 4 * sizeof *e);
+            for (size_t j = c0 + 1; j < c1; j++) {
+                e[0] = fmin(e[0], c[4 * j]);
+                e[1] = fmin(e[1], c[4 * j + 1]);
+                e[2] = fmax(e[2], c[4 * j + 2]);
+                e[3] = fmax(e[3], c[4 * j + 3]);
+            }
+        }
+    return t;
+}
+
+static void collect_add(pl_zonelist *l, const pl_zone *z)
+{
+    if (l->n == l->cap) {
+        size_t c = l->cap ? 2 * l->cap : 16;
+        const pl_zone **a = realloc(l->a, c * sizeof *a);
+        if (!a) {
+            l->oom = 1;
+            return;
+        }
+        l->a = a;
+        l->cap = c;
+    }
+    l->a[l->n++] = z;
+}
+
+void pl_zones_collect_box(const pl_zoneset *zs, const double q[4], pl_zonelist *l)
+{
+    const pl_boxtree *t = zs->boxes;
+    if (!t || !zs->n_indexed)
+        return;
+    size_t stack[16 * BOX_FAN][2], top = 0; /* level, node: at most BOX_FAN a level */
+    size_t lt = t->n_lv - 1;
+    for (size_t k = t->lv_n[lt]; k-- > 0;) {
+        stack[top][0] = lt;
+        stack[top++][1] = k;
+    }
+    while (top && !l->oom) {
+        size_t lv = stack[--top][0], k = stack[top][1];
+        const double *e = t->box + 4 * (t->lv_at[lv] + k);
+        if (e[0] > q[2] || e[2] < q[0] || e[1] > q[3] || e[3] < q[1])
+            continue;
+        if (!lv) {
+            collect_add(l, t->item[k]);
+            continue;
+        }
+        size_t c0 = k * BOX_FAN, c1 = c0 + BOX_FAN < t->lv_n[lv - 1] ? c0 + BOX_FAN : t->lv_n[lv - 1];
+        for (size_t j = c1; j-- > c0;) {
+            stack[top][0] = lv - 1;
+            stack[top++][1] = j;
+        }
+    }
+}
 
 /* Segments per quarter circle for circular zones: 32 keeps the polygon
  * within r(1-cos(pi/128)) = 0.03 % of the radius (3 cm for 100 m). */
@@ -241,6 +368,8 @@ int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, 
             GEOSSTRtree_insert_r(h, zs->tree, z->g, z);
             zs->n_indexed++;
         }
+    if (!(zs->boxes = boxtree_build(zs)))
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
 out:
     if (rc != PL_OK)
         pl_zones_free(ctx, zs);
@@ -258,51 +387,45 @@ void pl_zones_free(pl_ctx *ctx, pl_zoneset *zs)
     /* the index and prepared geometries go before the geometries they index */
     if (zs->tree)
         GEOSSTRtree_destroy_r(pl_geos(ctx), zs->tree);
+    boxtree_free(zs->boxes);
     for (size_t i = 0; i < zs->n; i++)
         zone_clear(ctx, &zs->a[i]);
     free(zs->a);
     free(zs);
 }
 
-typedef struct {
-    void (*fn)(void *, void *);
-    void *ud;
-} query_ud;
-
-static void query_cb(void *item, void *ud)
+/* g's envelope; 0 when g is empty */
+static int envelope(pl_ctx *ctx, const GEOSGeometry *g, double e[4])
 {
-    query_ud *q = ud;
-    q->fn(item, q->ud);
-}
-
-void pl_zones_query(pl_ctx *ctx, const pl_zoneset *zs, const GEOSGeometry *g,
-                    void (*fn)(void *zone, void *ud), void *ud)
-{
-    if (!zs->n_indexed)
-        return;
-    query_ud q = {fn, ud};
-    GEOSSTRtree_query_r(pl_geos(ctx), zs->tree, g, query_cb, &q);
-}
-
-static void collect_cb(void *item, void *ud)
-{
-    pl_zonelist *l = ud;
-    if (l->n == l->cap) {
-        size_t c = l->cap ? 2 * l->cap : 16;
-        const pl_zone **a = realloc(l->a, c * sizeof *a);
-        if (!a) {
-            l->oom = 1;
-            return;
-        }
-        l->a = a;
-        l->cap = c;
-    }
-    l->a[l->n++] = item;
+    GEOSContextHandle_t h = pl_geos(ctx);
+    return GEOSisEmpty_r(h, g) == 0 && GEOSGeom_getXMin_r(h, g, &e[0]) && GEOSGeom_getYMin_r(h, g, &e[1]) &&
+           GEOSGeom_getXMax_r(h, g, &e[2]) && GEOSGeom_getYMax_r(h, g, &e[3]);
 }
 
 void pl_zones_collect(pl_ctx *ctx, const pl_zoneset *zs, const GEOSGeometry *g, pl_zonelist *l)
 {
-    pl_zones_query(ctx, zs, g, collect_cb, l);
+    double e[4];
+    if (envelope(ctx, g, e))
+        pl_zones_collect_box(zs, e, l);
+}
+
+static void ignore(void *item, void *ud)
+{
+    (void)item;
+    (void)ud;
+}
+
+int pl_zones_share(pl_ctx *ctx, const pl_zoneset *zs)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    if (!zs->n_indexed)
+        return PL_OK;
+    GEOSGeometry *pt = pl_geom_point(ctx, zs->a[0].env[0], zs->a[0].env[1]);
+    if (!pt)
+        return pl_errcode(ctx);
+    GEOSSTRtree_query_r(h, zs->tree, pt, ignore, NULL); /* any search builds it */
+    GEOSGeom_destroy_r(h, pt);
+    return PL_OK;
 }
 
 static int cmp_zone_addr(const void *a, const void *b)
