@@ -1291,53 +1291,13 @@ static const rings *zone_rings(pl_ctx *ctx, const pl_zoneset *zs, const pl_zone 
     return own;
 }
 
-/* Distance from the segment a-b to the rectangle e (minx, miny, maxx, maxy):
- * 0 when they meet. */
-static double seg_rect_dist(double ax, double ay, double bx, double by, const double e[4])
+/* 0 when segment i of r misses the envelope e grown by w and a
+ * millimetre (for rounding): then it keeps farther than w from the zone
+ * inside e, and has no part in a conflict with it */
+static inline int seg_near_env(const pl_route *r, size_t i, const double e[4], double w)
 {
-    /* an end inside, or the segment crossing the rectangle (Liang-Barsky) */
-    double t0 = 0, t1 = 1, dx = bx - ax, dy = by - ay;
-    double p[4] = {-dx, dx, -dy, dy}, q[4] = {ax - e[0], e[2] - ax, ay - e[1], e[3] - ay};
-    int meets = 1;
-    for (int i = 0; i < 4 && meets; i++) {
-        if (p[i] == 0) {
-            meets = q[i] >= 0;
-        } else {
-            double t = q[i] / p[i];
-            if (p[i] < 0 && t > t0)
-                t0 = t;
-            else if (p[i] > 0 && t < t1)
-                t1 = t;
-            meets = t0 <= t1;
-        }
-    }
-    if (meets)
-        return 0;
-    /* apart: the nearest pair involves an end of the segment or a corner */
-    double d = INFINITY;
-    double ex[2] = {ax, bx}, ey[2] = {ay, by};
-    for (int i = 0; i < 2; i++) {
-        double cx = dmax(e[0], dmin(ex[i], e[2])), cy = dmax(e[1], dmin(ey[i], e[3]));
-        d = dmin(d, sqrt((ex[i] - cx) * (ex[i] - cx) + (ey[i] - cy) * (ey[i] - cy)));
-    }
-    double len2 = dx * dx + dy * dy;
-    double cxs[4] = {e[0], e[2], e[2], e[0]}, cys[4] = {e[1], e[1], e[3], e[3]};
-    for (int k = 0; k < 4; k++) {
-        double t = len2 > 0 ? ((cxs[k] - ax) * dx + (cys[k] - ay) * dy) / len2 : 0;
-        t = dmax(0, dmin(1, t));
-        double qx = ax + t * dx - cxs[k], qy = ay + t * dy - cys[k];
-        d = dmin(d, sqrt(qx * qx + qy * qy));
-    }
-    return d;
-}
-
-/* 1 when some segment of r comes within w of the envelope e */
-static int route_near_env(const pl_route *r, const double e[4], double w)
-{
-    for (size_t i = 0; i + 1 < r->n_pts; i++)
-        if (seg_rect_dist(r->x[i], r->y[i], r->x[i + 1], r->y[i + 1], e) <= w)
-            return 1;
-    return 0;
+    double m = w + 1e-3;
+    return seg_box_meets(r->x[i], r->y[i], r->x[i + 1], r->y[i + 1], e[0] - m, e[1] - m, e[2] + m, e[3] + m);
 }
 
 int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx, int flags,
@@ -1387,8 +1347,12 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
             const pl_zone *z = c.a[k];
             double lo, hi;
             vertical_extent(z, &lo, &hi);
-            if (pl_zone_route_severity(z) == 0 || !(band_lo < hi && band_hi > lo) ||
-                !route_near_env(r, z->env, r->half_width_m))
+            if (pl_zone_route_severity(z) == 0 || !(band_lo < hi && band_hi > lo))
+                continue;
+            size_t i = 0;
+            while (i + 1 < r->n_pts && !seg_near_env(r, i, z->env, r->half_width_m))
+                i++;
+            if (i + 1 == r->n_pts)
                 continue;
             c.a[kept++] = z;
         }
@@ -1422,7 +1386,7 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
          * piece at all: the route keeps farther than w from the zone. */
         cor.n = ins.n = 0;
         for (size_t i = 0; i + 1 < r->n_pts && rc == PL_OK; i++) {
-            if (r->x[i] == r->x[i + 1] && r->y[i] == r->y[i + 1])
+            if ((r->x[i] == r->x[i + 1] && r->y[i] == r->y[i + 1]) || !seg_near_env(r, i, z->env, r->half_width_m))
                 continue;
             if (corridor_direct(r, i, rgp, r->half_width_m, &cor, &ins))
                 rc = pl_error(ctx, PL_NOMEM, "out of memory");
