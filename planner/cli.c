@@ -746,6 +746,11 @@ static int cmd_validate(pl_ctx *ctx, const opts *o)
     pl_plan *p = NULL;
     double t0 = now_ms();
     int code = open_plan(ctx, o, 0, &p);
+    if (!code && pl_validate_prepare(ctx, p) != PL_OK) { /* the zone index's last part: rings and grids */
+        print_error(ctx);
+        pl_plan_free(ctx, p);
+        return PL_EXIT_BAD;
+    }
     if (code)
         return code;
     double t1 = now_ms(), t2 = t1;

@@ -372,6 +372,7 @@ typedef struct pl_zoneset {
     size_t n_indexed;    /* zones in the trees */
     void *cache;         /* routes.c's memo of big zones' rings, owned */
     void (*cache_free)(void *);
+    int shared;          /* what pl_routes_share made ready: 1 the rings, 2 GEOS's tree */
 } pl_zoneset;
 
 /* ==== airspace.c: zones built by rule ================================== */
@@ -477,7 +478,7 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
  * flags (the PL_CHECK_* flags the checks will use) leave out the
  * clearance, so that checks afterwards only read.  Each thread still
  * needs its own ctx. */
-int pl_routes_share(pl_ctx *ctx, const pl_zoneset *zs, int flags);
+int pl_routes_share(pl_ctx *ctx, pl_zoneset *zs, int flags);
 
 /* A polygon's rings in runs with boxes, for queries that only read (any
  * number of threads).  Owner: the caller, pl_region_free(). */
@@ -578,6 +579,9 @@ int pl_proposals_load(pl_ctx *ctx, const struct pl_plan *p, char **files, size_t
  * depend on it.  want: PL_WANT_TEXT and/or PL_WANT_JSON, the forms of the
  * reasons to write (a big batch printed as JSON needs no text). */
 enum { PL_WANT_TEXT = 1, PL_WANT_JSON = 2 };
+/* The zones' part of the work, before any proposal: the rings and grids
+ * of big zones (pl_validate does it when not done). */
+int pl_validate_prepare(pl_ctx *ctx, const struct pl_plan *p);
 int pl_validate(pl_ctx *ctx, const struct pl_plan *p, pl_routeset *props, pl_proposal_result *out,
                 int threads, unsigned want);
 void pl_proposal_result_free(pl_proposal_result *r);

@@ -1461,13 +1461,16 @@ out:
     return rc;
 }
 
-int pl_routes_share(pl_ctx *ctx, const pl_zoneset *zs, int flags)
+int pl_routes_share(pl_ctx *ctx, pl_zoneset *zs, int flags)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
-    int rc = flags & PL_CHECK_NO_CLEARANCE ? PL_OK : pl_zones_share(ctx, zs); /* clearances search GEOS's tree */
-    if (rc != PL_OK)
-        return rc;
-    for (size_t i = 0; i < zs->n; i++) {
+    if (!(flags & PL_CHECK_NO_CLEARANCE) && !(zs->shared & 2)) { /* clearances search GEOS's tree */
+        int rc = pl_zones_share(ctx, zs);
+        if (rc != PL_OK)
+            return rc;
+        zs->shared |= 2;
+    }
+    for (size_t i = 0; i < zs->n && !(zs->shared & 1); i++) {
         const pl_zone *z = &zs->a[i];
         rings own = {0};
         if (z->g && GEOSGetNumCoordinates_r(h, z->g) > BIG_ZONE_PTS && !zone_rings(ctx, zs, z, &own)) {
@@ -1475,6 +1478,7 @@ int pl_routes_share(pl_ctx *ctx, const pl_zoneset *zs, int flags)
             return pl_error(ctx, PL_NOMEM, "out of memory");
         }
     }
+    zs->shared |= 1;
     return PL_OK;
 }
 

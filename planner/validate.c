@@ -1,7 +1,7 @@
 /*
  * validate.c - route proposals, one or thousands: may this route fly?
  *
- * Entry points: pl_proposals_load, pl_validate, pl_proposal_result_free,
+ * Entry points: pl_proposals_load, pl_validate_prepare, pl_validate, pl_proposal_result_free,
  * pl_proposal_verdict_names.
  *
  * Per proposal (the zone index of the plan is built once for all):
@@ -451,6 +451,11 @@ static void touch_shared(pl_ctx *ctx, const pl_plan *p)
         GEOSGeom_getXMin_r(h, p->routes->a[q].line, &x);
 }
 
+int pl_validate_prepare(pl_ctx *ctx, const pl_plan *p)
+{
+    return pl_routes_share(ctx, p->zones, CHECK_FLAGS);
+}
+
 int pl_validate(pl_ctx *ctx, const pl_plan *p, pl_routeset *props, pl_proposal_result *out, int threads,
                 unsigned want)
 {
@@ -492,7 +497,7 @@ int pl_validate(pl_ctx *ctx, const pl_plan *p, pl_routeset *props, pl_proposal_r
         if (rc != PL_OK)
             return rc;
     }
-    if ((rc = pl_routes_share(ctx, p->zones, CHECK_FLAGS)) != PL_OK) {
+    if ((rc = pl_validate_prepare(ctx, p)) != PL_OK) {
         pl_region_free(water);
         return rc;
     }
