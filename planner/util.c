@@ -174,16 +174,15 @@ size_t pl_fmt_fixed(char *out, size_t n, double x, int dec)
         snprintf(out, n, "%.*f", dec, x);
         return strlen(out);
     }
-    unsigned long long v = w + (f > 0.5), ip = v / (unsigned long long)p10[dec];
-    unsigned long long fp = v % (unsigned long long)p10[dec];
+    unsigned long long v = w + (f > 0.5); /* the digits of v, the point dec from the right */
     char t[32], *e = t + sizeof t, *q = e;
-    for (int k = 0; k < dec; k++, fp /= 10)
-        *--q = (char)('0' + fp % 10);
+    for (int k = 0; k < dec; k++, v /= 10) /* by a constant: no division instruction */
+        *--q = (char)('0' + v % 10);
     if (dec)
         *--q = '.';
     do
-        *--q = (char)('0' + ip % 10);
-    while (ip /= 10);
+        *--q = (char)('0' + v % 10);
+    while (v /= 10);
     if (signbit(x))
         *--q = '-'; /* printf keeps the sign of a value that rounds to zero */
     memcpy(out, q, (size_t)(e - q));
