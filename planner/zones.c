@@ -441,7 +441,16 @@ int pl_zonelist_finish(pl_ctx *ctx, pl_zonelist *l)
     if (l->n < 2)
         return PL_OK;
     /* zones live in one array in load order: address order is zone order */
-    qsort(l->a, l->n, sizeof *l->a, cmp_zone_addr);
+    if (l->n > 32)
+        qsort(l->a, l->n, sizeof *l->a, cmp_zone_addr);
+    else /* a route's few candidates: in place */
+        for (size_t k = 1; k < l->n; k++) {
+            const pl_zone *z = l->a[k];
+            size_t m = k;
+            for (; m > 0 && l->a[m - 1] > z; m--)
+                l->a[m] = l->a[m - 1];
+            l->a[m] = z;
+        }
     size_t u = 1;
     for (size_t k = 1; k < l->n; k++)
         if (l->a[k] != l->a[u - 1])
