@@ -140,23 +140,44 @@ static void lnum(line *l, double x, int dec)
     lputn(l, t, pl_fmt_fixed(t, sizeof t, x, dec));
 }
 
+/* lon, lat as "lon,lat" (7 decimals, without printf: two a conflict, in
+ * big batches); "?" when it does not fit */
+static void lonlat_text(double lon, double lat, char *out, size_t n)
+{
+    char a[64], b[64];
+    size_t ka = pl_fmt_fixed(a, sizeof a, lon, 7), kb = pl_fmt_fixed(b, sizeof b, lat, 7);
+    if (ka + kb + 2 > n) {
+        snprintf(out, n, "?");
+        return;
+    }
+    memcpy(out, a, ka);
+    out[ka] = ',';
+    memcpy(out + ka + 1, b, kb + 1);
+}
+
 /* x, y as "lon,lat" through xf (working CRS to WGS84: the worker's own
  * transformer, looked up once, for the reasons name many points) */
 static void ll(pl_ctx *ctx, pl_xform *xf, double x, double y, char *out, size_t n)
 {
     double lon = x, lat = y;
-    char a[64], b[64];
-    if (xf && pl_crs_trans(ctx, xf, &lon, &lat, 1) == PL_OK) {
-        /* "lon,lat" without printf (two a conflict, in big batches) */
-        size_t ka = pl_fmt_fixed(a, sizeof a, lon, 7), kb = pl_fmt_fixed(b, sizeof b, lat, 7);
-        if (ka + kb + 2 <= n) {
-            memcpy(out, a, ka);
-            out[ka] = ',';
-            memcpy(out + ka + 1, b, kb + 1);
-            return;
-        }
+    if (xf && pl_crs_trans(ctx, xf, &lon, &lat, 1) == PL_OK)
+        lonlat_text(lon, lat, out, n);
+    else
+        snprintf(out, n, "?");
+}
+
+/* two points at once (one call into PROJ); point by point if that fails,
+ * so that only a failing point reads "?" */
+static void ll2(pl_ctx *ctx, pl_xform *xf, const double p[2], const double q[2], char *a, char *b, size_t n)
+{
+    double lon[2] = {p[0], q[0]}, lat[2] = {p[1], q[1]};
+    if (xf && pl_crs_trans(ctx, xf, lon, lat, 2) == PL_OK) {
+        lonlat_text(lon[0], lat[0], a, n);
+        lonlat_text(lon[1], lat[1], b, n);
+        return;
     }
-    snprintf(out, n, "?");
+    ll(ctx, xf, p[0], p[1], a, n);
+    ll(ctx, xf, q[0], q[1], b, n);
 }
 
 /* ==== the checks ========================================================== */
@@ -295,8 +316,7 @@ static int check_one(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_route
     for (size_t k = 0; k < n_c; k++) {
         const pl_conflict *c = &(*cv)[k];
         char a[64], b[64];
-        ll(ctx, xf, c->entry[0], c->entry[1], a, sizeof a);
-        ll(ctx, xf, c->exit[0], c->exit[1], b, sizeof b);
+        ll2(ctx, xf, c->entry, c->exit, a, b, sizeof a);
         /* "CLASS ID (NAME, rule RULE): L m inside|of corridor overlap, from
          * LON,LAT at Z m to LON,LAT at Z m, altitude overlap LO-HI m" */
         line t = {.n = 0};
