@@ -1391,7 +1391,8 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
             if (corridor_direct(r, i, rgp, r->half_width_m, &cor, &ins))
                 rc = pl_error(ctx, PL_NOMEM, "out of memory");
         }
-        rings_free(&own);
+        if (rgp == &own) /* a kept zone's rings are the cache's */
+            rings_free(&own);
         if (rc != PL_OK)
             goto out;
         if (cor.n == 0)
