@@ -281,11 +281,12 @@ typedef struct rings {
      * also get a grid of square cells of side gs from gx0, gy0, nx by ny,
      * covering the rings' box grown by gm.  Cell k = column * ny + row
      * lists the edges that meet it grown by gm (ge[ge_at[k] .. ge_at[k+1]-1],
-     * in ring order).  A cell
-     * without edges is wholly inside or outside; gin[k] tells which of its
-     * centre (GRID_UNSURE when the centre lies within gm of an edge).  A
-     * segment reads the cells along it, a point its own cell: the lake's
-     * shore near them, nothing else. */
+     * in ring order); a column's cells are neighbours in memory, so the
+     * cells a segment passes in one column are one stretch of ge.  gin[k]
+     * tells whether the cell's centre is inside (GRID_UNSURE when it lies
+     * within gm of an edge); a cell without edges is wholly inside or
+     * outside.  A segment reads the cells along it, a point its own cell:
+     * the lake's shore near them, nothing else. */
     size_t nx, ny, *ge_at, *ge;
     unsigned char *gin;
     double gx0, gy0, gs, gi, gm; /* gi = 1 / gs */

@@ -1,6 +1,7 @@
 /*
  * zones.c - no-fly, airport, restricted and ecological zones: attributes,
- * rules, prepared geometries and the STRtree index.
+ * rules, prepared geometries, a packed tree of their envelopes (every box
+ * query) and GEOS's STRtree (nearest-zone searches).
  *
  * Entry points: pl_zones_build, pl_zones_free,
  * pl_zones_collect, pl_zones_collect_box, pl_zones_share,
