@@ -26,20 +26,23 @@ X0, Y0, X1, Y1 = 460000.0, 3420000.0, 560000.0, 3505000.0
 CRS = '{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4549"}}'
 
 
-def zones(n, seed, prefix):
+def zones(n, seed, prefix, box=None):
+    """n zones around the towns of the Suzhou-sized region; with box (x0, y0, x1, y1), n zones
+    spread evenly over the box instead (no towns: the same density everywhere)"""
     rnd = random.Random(seed)
     towns = [(rnd.uniform(X0 + 3000, X1 - 3000), rnd.uniform(Y0 + 3000, Y1 - 3000)) for _ in range(400)]
+    bx0, by0, bx1, by1 = box if box else (X0, Y0, X1, Y1)
     with open(prefix + ".geojson", "w") as gj, open(prefix + ".csv", "w") as cs:
         gj.write('{"type":"FeatureCollection","name":"zones","crs":%s,"features":[\n' % CRS)
         cs.write("id,floor_m,ceiling_m,wkt\n")
         for i in range(n):
-            if rnd.random() < 0.2:
-                cx, cy = rnd.uniform(X0, X1), rnd.uniform(Y0, Y1)
+            if box or rnd.random() < 0.2:
+                cx, cy = rnd.uniform(bx0, bx1), rnd.uniform(by0, by1)
             else:
                 tx, ty = towns[rnd.randrange(len(towns))]
                 cx, cy = rnd.gauss(tx, 1500), rnd.gauss(ty, 1500)
-            cx = min(max(cx, X0 + 100), X1 - 100)
-            cy = min(max(cy, Y0 + 100), Y1 - 100)
+            cx = min(max(cx, bx0 + 100), bx1 - 100)
+            cy = min(max(cy, by0 + 100), by1 - 100)
             a, b = rnd.uniform(4, 30), rnd.uniform(4, 30)
             t = rnd.uniform(0, math.pi)
             c, s = math.cos(t), math.sin(t)
