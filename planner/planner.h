@@ -574,14 +574,14 @@ typedef struct pl_proposal_result {
  * route set.  Ownership: *out, pl_routes_free(); layers kept in *layers. */
 int pl_proposals_load(pl_ctx *ctx, const struct pl_plan *p, char **files, size_t n_files, int shift,
                       pl_layer_decl **decls, pl_layer ***layers, pl_routeset **out);
+/* The zones' part of the work, before any proposal: the rings and grids
+ * of big zones (pl_validate does it when not done). */
+int pl_validate_prepare(pl_ctx *ctx, const struct pl_plan *p);
 /* Validate every proposal; out has one entry per proposal.  threads: how
  * many to check with (0: one per online processor); the results do not
  * depend on it.  want: PL_WANT_TEXT and/or PL_WANT_JSON, the forms of the
  * reasons to write (a big batch printed as JSON needs no text). */
 enum { PL_WANT_TEXT = 1, PL_WANT_JSON = 2 };
-/* The zones' part of the work, before any proposal: the rings and grids
- * of big zones (pl_validate does it when not done). */
-int pl_validate_prepare(pl_ctx *ctx, const struct pl_plan *p);
 int pl_validate(pl_ctx *ctx, const struct pl_plan *p, pl_routeset *props, pl_proposal_result *out,
                 int threads, unsigned want);
 void pl_proposal_result_free(pl_proposal_result *r);
