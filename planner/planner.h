@@ -398,8 +398,11 @@ typedef struct pl_zonelist {
 /* Append the zones whose envelope meets g's envelope. */
 void pl_zones_collect(pl_ctx *ctx, const pl_zoneset *zs, const GEOSGeometry *g, pl_zonelist *l);
 /* Append the zones whose envelope meets the box (minx, miny, maxx, maxy;
- * edges included): no geometry to make.  Reads only: threads may share. */
-void pl_zones_collect_box(const pl_zoneset *zs, const double box[4], pl_zonelist *l);
+ * edges included): no geometry to make.  With band (lo, hi: a route's
+ * altitudes), only the zones whose route rule binds (severity > 0) and
+ * whose pl_zone_route_extent overlaps it, limits open.  Reads only:
+ * threads may share. */
+void pl_zones_collect_box(const pl_zoneset *zs, const double box[4], const double band[2], pl_zonelist *l);
 /* Build GEOS's tree (lazily built on its first search) before threads
  * search it.  Returns PL_OK, or an error. */
 int pl_zones_share(pl_ctx *ctx, const pl_zoneset *zs);
@@ -411,6 +414,9 @@ int pl_zonelist_finish(pl_ctx *ctx, pl_zonelist *l);
 const GEOSPreparedGeometry *pl_zone_pg(pl_ctx *ctx, const pl_zone *z);
 /* Route rule severity of a zone: 2 blocking, 1 warning, 0 none. */
 int pl_zone_route_severity(const pl_zone *z);
+/* The altitudes the zone's route rule protects: floor to ceiling, or to
+ * the minimum overflight height where the rule is one. */
+void pl_zone_route_extent(const pl_zone *z, double *lo, double *hi);
 
 /* ==== routes.c: 3D corridor checks ===================================== */
 typedef struct pl_route {

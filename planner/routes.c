@@ -1166,18 +1166,6 @@ static int near_dist(const void *a, const void *b, double *d, void *ud)
     return pg ? GEOSPreparedDistance_r(pl_geos(u->ctx), pg, u->r->line, d) : 0;
 }
 
-/* Vertical extent that the rule protects. */
-static void vertical_extent(const pl_zone *z, double *lo, double *hi)
-{
-    *lo = z->floor_m;
-    *hi = z->ceiling_m;
-    if (z->rule && z->rule->route == PL_RR_MIN_OVERFLIGHT) {
-        /* overflight allowed at or above the minimum height, whatever the
-         * zone's own ceiling (the zone is an area on the ground) */
-        *hi = z->rule->min_overflight_m > z->floor_m ? z->rule->min_overflight_m : z->floor_m;
-    }
-}
-
 /* Record a conflict of route r with zone z from its pieces: cor where the
  * corridor meets the zone, ins where the centreline is inside (both already
  * filtered by altitude, cor not empty). */
@@ -1321,21 +1309,26 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         cum[i] = cum[i - 1] + cum[r->n_pts + i - 1];
     }
 
+    /* the route's whole altitude range, for the quick tests below */
+    double band[2] = {INFINITY, -INFINITY}, band_lo, band_hi;
+    for (size_t i = 0; i < r->n_pts; i++) {
+        band[0] = dmin(band[0], r->alt_m[i] - r->band_below_m);
+        band[1] = dmax(band[1], r->alt_m[i] + r->band_above_m);
+    }
+    band_lo = band[0];
+    band_hi = band[1];
     /* candidates: zones whose envelope meets a segment's envelope grown by
      * the half-width (per segment: a long winding route's own envelope
-     * would take in every zone of the area) */
+     * would take in every zone of the area); without the clearance search,
+     * only zones whose rule binds at altitudes the route's band can overlap
+     * (the tree keeps these beside the boxes: at a million buildings, most
+     * lower than the band, the zones themselves are never read) */
     for (size_t i = 0; i + 1 < r->n_pts; i++) {
         double w = r->half_width_m;
         double x0 = dmin(r->x[i], r->x[i + 1]) - w, x1 = dmax(r->x[i], r->x[i + 1]) + w;
         double y0 = dmin(r->y[i], r->y[i + 1]) - w, y1 = dmax(r->y[i], r->y[i + 1]) + w;
         double box[4] = {x0, y0, x1, y1};
-        pl_zones_collect_box(zs, box, &c);
-    }
-    /* the route's whole altitude range, for the quick tests below */
-    double band_lo = INFINITY, band_hi = -INFINITY;
-    for (size_t i = 0; i < r->n_pts; i++) {
-        band_lo = dmin(band_lo, r->alt_m[i] - r->band_below_m);
-        band_hi = dmax(band_hi, r->alt_m[i] + r->band_above_m);
+        pl_zones_collect_box(zs, box, flags & PL_CHECK_NO_CLEARANCE ? band : NULL, &c);
     }
     if (flags & PL_CHECK_NO_CLEARANCE) {
         /* without the clearance search, a zone matters only when it could
@@ -1347,7 +1340,7 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         for (size_t k = 0; k < c.n; k++) {
             const pl_zone *z = c.a[k];
             double lo, hi;
-            vertical_extent(z, &lo, &hi);
+            pl_zone_route_extent(z, &lo, &hi);
             if (pl_zone_route_severity(z) == 0 || !(band_lo < hi && band_hi > lo))
                 continue;
             size_t i = 0;
@@ -1400,7 +1393,7 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
             continue;
         excl[n_excl++] = z;
         double vlo, vhi;
-        vertical_extent(z, &vlo, &vhi);
+        pl_zone_route_extent(z, &vlo, &vhi);
         normalise(&cor);
         altitude_filter(r, vlo, vhi, &cor);
         if (cor.n == 0)

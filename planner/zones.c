@@ -5,7 +5,7 @@
  *
  * Entry points: pl_zones_build, pl_zones_free,
  * pl_zones_collect, pl_zones_collect_box, pl_zones_share,
- * pl_zonelist_finish, pl_zone_route_severity.
+ * pl_zonelist_finish, pl_zone_route_severity, pl_zone_route_extent.
  *
  * A zone feature is a Polygon/MultiPolygon, or a Point with a radius_m
  * property (a circle, as ED-269 allows).  Properties read: id (or the
@@ -30,6 +30,7 @@ struct pl_boxtree {
     size_t n_lv, lv_at[16], lv_n[16]; /* level l: nodes lv_at[l] .. + lv_n[l] - 1 of box */
     double *box;                      /* 4 a node: minx, miny, maxx, maxy */
     pl_zone **item;                   /* level 0's zones */
+    double *band;                     /* level 0's route extents (lo, hi; empty when no rule binds) */
 };
 
 static void boxtree_free(pl_boxtree *t)
@@ -37,6 +38,7 @@ static void boxtree_free(pl_boxtree *t)
     if (t) {
         free(t->box);
         free(t->item);
+        free(t->band);
     }
     free(t);
 }
@@ -80,12 +82,19 @@ static pl_boxtree *boxtree_build(pl_zoneset *zs)
         if (m <= BOX_FAN || t->n_lv == sizeof t->lv_n / sizeof *t->lv_n)
             break;
     }
-    if (!(t->box = malloc((total ? total : 1) * 4 * sizeof *t->box))) {
+    if (!(t->box = malloc((total ? total : 1) * 4 * sizeof *t->box)) ||
+        !(t->band = malloc((n ? n : 1) * 2 * sizeof *t->band))) {
         boxtree_free(t);
         return NULL;
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         memcpy(t->box + 4 * i, t->item[i]->env, 4 * sizeof *t->box);
+        pl_zone_route_extent(t->item[i], &t->band[2 * i], &t->band[2 * i + 1]);
+        if (pl_zone_route_severity(t->item[i]) == 0) { /* no route conflicts with it */
+            t->band[2 * i] = INFINITY;
+            t->band[2 * i + 1] = -INFINITY;
+        }
+    }
     for (size_t l = 1; l < t->n_lv; l++)
         for (size_t k = 0; k < t->lv_n[l]; k++) {
             double *e = t->box + 4 * (t->lv_at[l] + k);
@@ -117,7 +126,7 @@ static void collect_add(pl_zonelist *l, const pl_zone *z)
     l->a[l->n++] = z;
 }
 
-void pl_zones_collect_box(const pl_zoneset *zs, const double q[4], pl_zonelist *l)
+void pl_zones_collect_box(const pl_zoneset *zs, const double q[4], const double band[2], pl_zonelist *l)
 {
     const pl_boxtree *t = zs->boxes;
     if (!t || !zs->n_indexed)
@@ -134,7 +143,8 @@ void pl_zones_collect_box(const pl_zoneset *zs, const double q[4], pl_zonelist *
         if (e[0] > q[2] || e[2] < q[0] || e[1] > q[3] || e[3] < q[1])
             continue;
         if (!lv) {
-            collect_add(l, t->item[k]);
+            if (!band || (band[0] < t->band[2 * k + 1] && band[1] > t->band[2 * k]))
+                collect_add(l, t->item[k]);
             continue;
         }
         size_t c0 = k * BOX_FAN, c1 = c0 + BOX_FAN < t->lv_n[lv - 1] ? c0 + BOX_FAN : t->lv_n[lv - 1];
@@ -407,7 +417,7 @@ void pl_zones_collect(pl_ctx *ctx, const pl_zoneset *zs, const GEOSGeometry *g, 
 {
     double e[4];
     if (envelope(ctx, g, e))
-        pl_zones_collect_box(zs, e, l);
+        pl_zones_collect_box(zs, e, NULL, l);
 }
 
 static void ignore(void *item, void *ud)
@@ -458,6 +468,17 @@ int pl_zonelist_finish(pl_ctx *ctx, pl_zonelist *l)
             l->a[u++] = l->a[k];
     l->n = u;
     return PL_OK;
+}
+
+void pl_zone_route_extent(const pl_zone *z, double *lo, double *hi)
+{
+    *lo = z->floor_m;
+    *hi = z->ceiling_m;
+    if (z->rule && z->rule->route == PL_RR_MIN_OVERFLIGHT) {
+        /* overflight allowed at or above the minimum height, whatever the
+         * zone's own ceiling (the zone is an area on the ground) */
+        *hi = z->rule->min_overflight_m > z->floor_m ? z->rule->min_overflight_m : z->floor_m;
+    }
 }
 
 int pl_zone_route_severity(const pl_zone *z)

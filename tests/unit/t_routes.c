@@ -22,7 +22,9 @@
  *      of the lake, whose arcs GEOS draws as chords: 0.5 m)
  *   8. the zones' box tree: 3,000 zones, 3,000 boxes (random, points, boxes
  *      whose edges touch a zone's), the zones found against every zone's
- *      envelope tested one by one
+ *      envelope tested one by one; and with a route's altitude band, against
+ *      every zone's floor and ceiling too (limits open: a band ending at a
+ *      ceiling misses the zone)
  */
 #include <math.h>
 #include <stdlib.h>
@@ -377,11 +379,12 @@ static void t8_zone_boxes(void **state)
         }
         double x = 500000 + floor(u[0] * 20000), y = 3450000 + floor(u[1] * 20000);
         double w = 1 + floor(u[2] * (i % 50 ? 300 : 5000)), h = 1 + floor(u[3] * 300); /* some large */
-        char id[16], wkt[200];
+        char id[16], wkt[200], props[80];
         snprintf(id, sizeof id, "Z%d", i);
         snprintf(wkt, sizeof wkt, "POLYGON((%.0f %.0f,%.0f %.0f,%.0f %.0f,%.0f %.0f,%.0f %.0f))", x, y, x + w, y,
                  x + w, y + h, x, y + h, x, y);
-        feat(fx, &fx->zl, id, wkt, "class=no_fly");
+        snprintf(props, sizeof props, "class=no_fly floor_m:=%d ceiling_m:=%d", i % 7 * 10, i % 7 * 10 + 10 + i % 13 * 10);
+        feat(fx, &fx->zl, id, wkt, props);
     }
     pl_layer *layers[1] = {&fx->zl};
     pl_zoneset *zs = NULL;
@@ -402,13 +405,19 @@ static void t8_zone_boxes(void **state)
             b[1] = z->env[1] - 5;
             b[3] = z->env[1];
         }
+        /* every other query with a band of 20 m, its ends on 10 m steps (at
+         * floors and ceilings) */
+        double band[2] = {(double)(q % 23) * 10, (double)(q % 23) * 10 + 20};
+        const double *bp = q % 2 ? band : NULL;
         pl_zonelist l = {0};
-        pl_zones_collect_box(zs, b, &l);
+        pl_zones_collect_box(zs, b, bp, &l);
         assert_int_equal(pl_zonelist_finish(fx->ctx, &l), PL_OK);
         size_t k = 0;
         for (size_t i = 0; i < zs->n; i++) {
             const double *e = zs->a[i].env;
             int meets = !(e[0] > b[2] || e[2] < b[0] || e[1] > b[3] || e[3] < b[1]);
+            if (bp)
+                meets &= band[0] < zs->a[i].ceiling_m && band[1] > zs->a[i].floor_m;
             if (meets != (k < l.n && l.a[k] == &zs->a[i]))
                 fail_msg("box %d: zone %s %s", q, zs->a[i].id, meets ? "missed" : "found wrongly");
             k += meets;
