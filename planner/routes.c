@@ -1310,13 +1310,11 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
     }
 
     /* the route's whole altitude range, for the quick tests below */
-    double band[2] = {INFINITY, -INFINITY}, band_lo, band_hi;
+    double band[2] = {INFINITY, -INFINITY};
     for (size_t i = 0; i < r->n_pts; i++) {
         band[0] = dmin(band[0], r->alt_m[i] - r->band_below_m);
         band[1] = dmax(band[1], r->alt_m[i] + r->band_above_m);
     }
-    band_lo = band[0];
-    band_hi = band[1];
     /* candidates: zones whose envelope meets a segment's envelope grown by
      * the half-width (per segment: a long winding route's own envelope
      * would take in every zone of the area); without the clearance search,
@@ -1332,17 +1330,14 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
     }
     if (flags & PL_CHECK_NO_CLEARANCE) {
         /* without the clearance search, a zone matters only when it could
-         * conflict: a rule that binds, altitudes that can overlap (limits
-         * open, as altitude_filter has them), and an envelope within w of a
-         * segment.  Each test only drops zones the exact test below would
-         * drop too; dropping them before the sort keeps the sort short. */
+         * conflict: a rule that binds and altitudes that can overlap (limits
+         * open, as altitude_filter has them: the query kept only those), and
+         * an envelope within w of a segment.  Each test only drops zones the
+         * exact test below would drop too; dropping them before the sort
+         * keeps the sort short. */
         size_t kept = 0;
         for (size_t k = 0; k < c.n; k++) {
             const pl_zone *z = c.a[k];
-            double lo, hi;
-            pl_zone_route_extent(z, &lo, &hi);
-            if (pl_zone_route_severity(z) == 0 || !(band_lo < hi && band_hi > lo))
-                continue;
             size_t i = 0;
             while (i + 1 < r->n_pts && !seg_near_env(r, i, z->env, r->half_width_m))
                 i++;
