@@ -971,10 +971,11 @@ static int corridor_direct(const pl_route *r, size_t i, const rings *rg, double 
     return rc ? -1 : 0;
 }
 
-/* Clip segment i against a polygon; append its pieces to v.  have: the
- * polygon's rings when the caller has them already (else NULL). */
+/* Clip segment i against a polygon; append its pieces to v.  memo: the
+ * polygon's rings, made on the first segment that needs them and kept for
+ * the caller's next segments (the caller frees them). */
 static int clip_segment(pl_ctx *ctx, const pl_route *r, size_t i, const GEOSGeometry *poly,
-                        const GEOSPreparedGeometry *ppoly, const rings *have, pvec *v)
+                        const GEOSPreparedGeometry *ppoly, rings *memo, pvec *v)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     double xs[2] = {r->x[i], r->x[i + 1]}, ys[2] = {r->y[i], r->y[i + 1]};
@@ -995,12 +996,10 @@ static int clip_segment(pl_ctx *ctx, const pl_route *r, size_t i, const GEOSGeom
             rc = -1;
         }
     } else if (GEOSPreparedIntersects_r(h, ppoly, seg) == 1) {
-        rings rg = {0};
-        if ((!have && (rings_of(ctx, &rg, poly) || rings_chunk(&rg))) || clip_direct(r, i, have ? have : &rg, v)) {
+        if ((!memo->cj && (rings_of(ctx, memo, poly) || rings_chunk(memo))) || clip_direct(r, i, memo, v)) {
             pl_error(ctx, PL_NOMEM, "out of memory");
             rc = -1;
         }
-        rings_free(&rg);
     }
     GEOSGeom_destroy_r(h, seg);
     return rc;
@@ -1543,6 +1542,7 @@ int pl_route_band_in(pl_ctx *ctx, const pl_route *r, const GEOSGeometry *region,
     GEOSContextHandle_t h = pl_geos(ctx);
     const GEOSPreparedGeometry *pg = GEOSPrepare_r(h, region);
     pvec v = {0};
+    rings rg = {0}; /* the region's rings, made once for all segments */
     int rc = PL_OK;
     *lo = INFINITY;
     *hi = -INFINITY;
@@ -1550,8 +1550,9 @@ int pl_route_band_in(pl_ctx *ctx, const pl_route *r, const GEOSGeometry *region,
     if (!pg)
         return pl_error(ctx, PL_GEOM, "route %s: %s", r->id, pl_libmsg(ctx));
     for (size_t i = 0; i + 1 < r->n_pts && rc == PL_OK; i++)
-        if (clip_segment(ctx, r, i, region, pg, NULL, &v))
+        if (clip_segment(ctx, r, i, region, pg, &rg, &v))
             rc = pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
+    rings_free(&rg);
     GEOSPreparedGeom_destroy_r(h, pg);
     for (size_t j = 0; rc == PL_OK && j < v.n; j++) {
         double a[3], b[3];
