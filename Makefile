@@ -35,8 +35,10 @@ ifeq ($(FLAVOR),fuzz)
   SAN   := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
+# -O0 with the plain loops where -O2 has SIMD ones: make determinism then
+# checks that both give the same bytes
 ifeq ($(FLAVOR),o0)
-  OPT   := -O0 -g
+  OPT   := -O0 -g -DPL_NO_SIMD
 endif
 
 ifeq ($(FLAVOR),asan)

@@ -389,6 +389,21 @@ int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, 
                    pl_zoneset **out);
 void pl_zones_free(pl_ctx *ctx, pl_zoneset *zs);
 
+/* 1 when the segment a-b meets the box x0..x1, y0..y1: the boxes overlap
+ * and the box has corners on both sides of the segment's line (or on it);
+ * separating axes x, y and the segment's normal, which settle it for a
+ * segment and a box.  A larger box never gives 0 where a smaller gave 1. */
+static inline int pl_seg_box_meets(double ax, double ay, double bx, double by, double x0, double y0, double x1,
+                                   double y1)
+{
+    if ((ax > bx ? ax : bx) < x0 || (ax < bx ? ax : bx) > x1 || (ay > by ? ay : by) < y0 || (ay < by ? ay : by) > y1)
+        return 0;
+    double dx = bx - ax, dy = by - ay; /* side of (x, y): (x - ax) dy - (y - ay) dx */
+    double lo = (dy >= 0 ? x0 - ax : x1 - ax) * dy - (dx >= 0 ? y1 - ay : y0 - ay) * dx;
+    double hi = (dy >= 0 ? x1 - ax : x0 - ax) * dy - (dx >= 0 ? y0 - ay : y1 - ay) * dx;
+    return lo <= 0 && hi >= 0;
+}
+
 /* A list of zones gathered from the index. */
 typedef struct pl_zonelist {
     const pl_zone **a;   /* borrowed zones; the array is owned (free it) */
@@ -398,11 +413,18 @@ typedef struct pl_zonelist {
 /* Append the zones whose envelope meets g's envelope. */
 void pl_zones_collect(pl_ctx *ctx, const pl_zoneset *zs, const GEOSGeometry *g, pl_zonelist *l);
 /* Append the zones whose envelope meets the box (minx, miny, maxx, maxy;
- * edges included): no geometry to make.  With band (lo, hi: a route's
+ * edges included): no geometry to make.  Reads only: threads may share. */
+void pl_zones_collect_box(const pl_zoneset *zs, const double box[4], pl_zonelist *l);
+/* Append the zones whose envelope, grown by m, the segment s (ax, ay, bx,
+ * by) meets (pl_seg_box_meets), and perhaps a few more whose envelope
+ * misses by millimetres (the tree's boxes are floats rounded outward: the
+ * caller's own exact test decides).  With band (lo, hi: a route's
  * altitudes), only the zones whose route rule binds (severity > 0) and
- * whose pl_zone_route_extent overlaps it, limits open.  Reads only:
+ * whose pl_zone_route_extent overlaps it, limits open (again perhaps a few
+ * more that miss by a float's rounding).  The zones themselves are not
+ * read: at a million buildings a query reads only the tree.  Reads only:
  * threads may share. */
-void pl_zones_collect_box(const pl_zoneset *zs, const double box[4], const double band[2], pl_zonelist *l);
+void pl_zones_collect_near(const pl_zoneset *zs, const double s[4], double m, const double band[2], pl_zonelist *l);
 /* Build GEOS's tree (lazily built on its first search) before threads
  * search it.  Returns PL_OK, or an error. */
 int pl_zones_share(pl_ctx *ctx, const pl_zoneset *zs);

@@ -311,20 +311,6 @@ static void rings_free(rings *rg)
     memset(rg, 0, sizeof *rg);
 }
 
-/* 1 when the segment a-b meets the box x0..x1, y0..y1: the boxes overlap
- * and the box has corners on both sides of the segment's line (or on it);
- * separating axes x, y and the segment's normal, which settle it for a
- * segment and a box. */
-static inline int seg_box_meets(double ax, double ay, double bx, double by, double x0, double y0, double x1, double y1)
-{
-    if (dmax(ax, bx) < x0 || dmin(ax, bx) > x1 || dmax(ay, by) < y0 || dmin(ay, by) > y1)
-        return 0;
-    double dx = bx - ax, dy = by - ay; /* side of (x, y): (x - ax) dy - (y - ay) dx */
-    double lo = (dy >= 0 ? x0 - ax : x1 - ax) * dy - (dx >= 0 ? y1 - ay : y0 - ay) * dx;
-    double hi = (dy >= 0 ? x1 - ax : x0 - ax) * dy - (dx >= 0 ? y0 - ay : y1 - ay) * dx;
-    return lo <= 0 && hi >= 0;
-}
-
 /* The grid cells within w of the segment a-b, or more (never fewer):
  * column by column, the rows the segment spans over the column's x range
  * grown by w, grown by w.  Cells are stored column by column, so these are
@@ -539,7 +525,7 @@ static int rings_chunk(rings *rg)
 static int chunk_far(const rings *rg, size_t c, double ax, double ay, double bx, double by, double w)
 {
     const double *e = rg->cb + 4 * c;
-    return !seg_box_meets(ax, ay, bx, by, e[0] - w, e[1] - w, e[2] + w, e[3] + w);
+    return !pl_seg_box_meets(ax, ay, bx, by, e[0] - w, e[1] - w, e[2] + w, e[3] + w);
 }
 
 /* The edges within w of the segment a-b, or a few more, each once: those
@@ -1285,7 +1271,7 @@ static const rings *zone_rings(pl_ctx *ctx, const pl_zoneset *zs, const pl_zone 
 static inline int seg_near_env(const pl_route *r, size_t i, const double e[4], double w)
 {
     double m = w + 1e-3;
-    return seg_box_meets(r->x[i], r->y[i], r->x[i + 1], r->y[i + 1], e[0] - m, e[1] - m, e[2] + m, e[3] + m);
+    return pl_seg_box_meets(r->x[i], r->y[i], r->x[i + 1], r->y[i + 1], e[0] - m, e[1] - m, e[2] + m, e[3] + m);
 }
 
 int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx, int flags,
@@ -1321,11 +1307,8 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
      * (the tree keeps these beside the boxes: at a million buildings, most
      * lower than the band, the zones themselves are never read) */
     for (size_t i = 0; i + 1 < r->n_pts; i++) {
-        double w = r->half_width_m;
-        double x0 = dmin(r->x[i], r->x[i + 1]) - w, x1 = dmax(r->x[i], r->x[i + 1]) + w;
-        double y0 = dmin(r->y[i], r->y[i + 1]) - w, y1 = dmax(r->y[i], r->y[i + 1]) + w;
-        double box[4] = {x0, y0, x1, y1};
-        pl_zones_collect_box(zs, box, flags & PL_CHECK_NO_CLEARANCE ? band : NULL, &c);
+        double sg[4] = {r->x[i], r->y[i], r->x[i + 1], r->y[i + 1]};
+        pl_zones_collect_near(zs, sg, r->half_width_m + 1e-3, flags & PL_CHECK_NO_CLEARANCE ? band : NULL, &c);
     }
     if (flags & PL_CHECK_NO_CLEARANCE) {
         /* without the clearance search, a zone matters only when it could

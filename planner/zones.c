@@ -4,7 +4,7 @@
  * query) and GEOS's STRtree (nearest-zone searches).
  *
  * Entry points: pl_zones_build, pl_zones_free,
- * pl_zones_collect, pl_zones_collect_box, pl_zones_share,
+ * pl_zones_collect, pl_zones_collect_box, pl_zones_collect_near, pl_zones_share,
  * pl_zonelist_finish, pl_zone_route_severity, pl_zone_route_extent.
  *
  * A zone feature is a Polygon/MultiPolygon, or a Point with a radius_m
@@ -15,30 +15,47 @@
  */
 #include "planner.h"
 
+#include <float.h>
 #include <math.h>
+#if defined __SSE2__ && !defined PL_NO_SIMD
+#include <immintrin.h>
+#endif
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- the zones' envelopes in a packed tree -------------------------------
  * Sort-tile-recursive order (slices by x, each sorted by y), BOX_FAN a node.
  * Level 0 is the zones' envelopes in that order; node k of level l + 1 is
- * the box of nodes BOX_FAN k .. BOX_FAN k + BOX_FAN - 1 of level l.  A query
- * with a box needs no GEOS geometry, so a route's segments ask cheaply. */
-#define BOX_FAN 16
+ * the box of nodes BOX_FAN k .. BOX_FAN k + BOX_FAN - 1 of level l, which
+ * make its group.  A query with a box needs no GEOS geometry, so a route's
+ * segments ask cheaply.
+ * At a million zones the tree is out of cache and a query's time is its
+ * misses, so it is small: floats from an origin at the zones' centre
+ * (within 50 km of it a float is 4 mm apart), rounded outward, a group's
+ * minx of its 16 nodes together, then miny, maxx, maxy (and a zone's route
+ * extent at level 0): a group is tested at once, in 4 to 6 cache lines.
+ * So a box may take a zone a few millimetres off the query; the zone's own
+ * envelope and altitudes then decide. */
+#define BOX_FAN 16 /* the code below is written for 16: a group's test is a 16-bit mask */
+#define ROWS 4     /* rows of a group above level 0: minx, miny, maxx, maxy */
+#define LEAF_ROWS 6 /* and at level 0: then lo, hi, the route extent (empty when no rule binds) */
 
 struct pl_boxtree {
-    size_t n_lv, lv_at[16], lv_n[16]; /* level l: nodes lv_at[l] .. + lv_n[l] - 1 of box */
-    double *box;                      /* 4 a node: minx, miny, maxx, maxy */
-    pl_zone **item;                   /* level 0's zones */
-    double *band;                     /* level 0's route extents (lo, hi; empty when no rule binds) */
+    size_t n_lv, lv_n[16]; /* level l has lv_n[l] nodes */
+    size_t lv_at[16];      /* level l >= 1: its groups from group lv_at[l] of box */
+    float *box;            /* ROWS x BOX_FAN floats a group */
+    float *leaf;           /* level 0: LEAF_ROWS x BOX_FAN floats a group */
+    pl_zone **item;        /* level 0's zones */
+    double o[2];           /* the origin of the floats */
 };
 
 static void boxtree_free(pl_boxtree *t)
 {
     if (t) {
         free(t->box);
+        free(t->leaf);
         free(t->item);
-        free(t->band);
     }
     free(t);
 }
@@ -57,55 +74,129 @@ static int cmp_centre_y(const void *a, const void *b)
     return u < v ? -1 : u > v ? 1 : (x > y) - (x < y);
 }
 
+/* the float next to f (finite, not zero) away from zero (out = 1) or
+ * toward it */
+static inline float float_step(float f, int out)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    u = out ? u + 1 : u - 1;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+/* d as a float no greater (down) or no less (up) than d: the nearest
+ * float, or the next one when that went the wrong way */
+static inline float float_down(double d)
+{
+    float f = (float)d;
+    if ((double)f <= d)
+        return f;
+    return f == 0 ? -FLT_TRUE_MIN : float_step(f, f < 0);
+}
+
+static inline float float_up(double d)
+{
+    float f = (float)d;
+    if ((double)f >= d)
+        return f;
+    return f == 0 ? FLT_TRUE_MIN : float_step(f, f > 0);
+}
+
+/* d as a float no greater (below) or no less (above) than d, without a
+ * branch (a query's bounds fall either side of their float as often: a
+ * branch on it is a coin toss): the nearest float x is within half a step
+ * of d, and |x| 2^-23 is one to two steps, so x minus or plus it (and the
+ * least float, for a d too small for a step) is on the right side */
+static inline float float_below(double d)
+{
+    float x = (float)d;
+    return x - (fabsf(x) * 0x1p-23f + FLT_TRUE_MIN);
+}
+
+static inline float float_above(double d)
+{
+    float x = (float)d;
+    return x + (fabsf(x) * 0x1p-23f + FLT_TRUE_MIN);
+}
+
+static size_t groups(size_t nodes)
+{
+    return (nodes + BOX_FAN - 1) / BOX_FAN;
+}
+
 /* The tree of the zones with a geometry (their env set).  NULL when out
  * of memory. */
 static pl_boxtree *boxtree_build(pl_zoneset *zs)
 {
     pl_boxtree *t = calloc(1, sizeof *t);
     size_t n = zs->n_indexed, total = 0;
-    if (!t || !(t->item = malloc((n ? n : 1) * sizeof *t->item))) {
+    size_t g0 = groups(n) ? groups(n) : 1;
+    if (!t || !(t->item = malloc((n ? n : 1) * sizeof *t->item)) ||
+        !(t->leaf = malloc(g0 * LEAF_ROWS * BOX_FAN * sizeof *t->leaf))) {
         boxtree_free(t);
         return NULL;
     }
+    double e[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
     for (size_t i = 0, k = 0; i < zs->n; i++)
-        if (zs->a[i].g)
-            t->item[k++] = &zs->a[i];
+        if (zs->a[i].g) {
+            const pl_zone *z = t->item[k++] = &zs->a[i];
+            e[0] = fmin(e[0], z->env[0]);
+            e[1] = fmin(e[1], z->env[1]);
+            e[2] = fmax(e[2], z->env[2]);
+            e[3] = fmax(e[3], z->env[3]);
+        }
+    t->o[0] = n ? round((e[0] + e[2]) / 2) : 0;
+    t->o[1] = n ? round((e[1] + e[3]) / 2) : 0;
     qsort(t->item, n, sizeof *t->item, cmp_centre_x);
-    size_t leaves = (n + BOX_FAN - 1) / BOX_FAN, slices = (size_t)ceil(sqrt((double)leaves));
+    size_t leaves = groups(n), slices = (size_t)ceil(sqrt((double)leaves));
     size_t per = slices ? ((leaves + slices - 1) / slices) * BOX_FAN : n;
     for (size_t s = 0; per && s < n; s += per)
         qsort(t->item + s, n - s < per ? n - s : per, sizeof *t->item, cmp_centre_y);
-    for (size_t m = n; ; m = (m + BOX_FAN - 1) / BOX_FAN) {
+    for (size_t m = n; ; m = groups(m)) {
         t->lv_at[t->n_lv] = total;
         t->lv_n[t->n_lv++] = m;
-        total += m;
+        total += t->n_lv > 1 ? groups(m) : 0;
         if (m <= BOX_FAN || t->n_lv == sizeof t->lv_n / sizeof *t->lv_n)
             break;
     }
-    if (!(t->box = malloc((total ? total : 1) * 4 * sizeof *t->box)) ||
-        !(t->band = malloc((n ? n : 1) * 2 * sizeof *t->band))) {
+    if (!(t->box = malloc((total ? total : 1) * ROWS * BOX_FAN * sizeof *t->box))) {
         boxtree_free(t);
         return NULL;
     }
-    for (size_t i = 0; i < n; i++) {
-        memcpy(t->box + 4 * i, t->item[i]->env, 4 * sizeof *t->box);
-        pl_zone_route_extent(t->item[i], &t->band[2 * i], &t->band[2 * i + 1]);
-        if (pl_zone_route_severity(t->item[i]) == 0) { /* no route conflicts with it */
-            t->band[2 * i] = INFINITY;
-            t->band[2 * i + 1] = -INFINITY;
+    /* empty slots: boxes no query meets, an empty extent */
+    for (size_t i = 0; i < g0 * BOX_FAN; i++) {
+        float *f = t->leaf + (i / BOX_FAN) * LEAF_ROWS * BOX_FAN + i % BOX_FAN;
+        f[0] = f[BOX_FAN] = f[4 * BOX_FAN] = INFINITY;
+        f[2 * BOX_FAN] = f[3 * BOX_FAN] = f[5 * BOX_FAN] = -INFINITY;
+        if (i >= n)
+            continue;
+        const pl_zone *z = t->item[i];
+        double lo, hi;
+        pl_zone_route_extent(z, &lo, &hi);
+        f[0] = float_down(z->env[0] - t->o[0]);
+        f[BOX_FAN] = float_down(z->env[1] - t->o[1]);
+        f[2 * BOX_FAN] = float_up(z->env[2] - t->o[0]);
+        f[3 * BOX_FAN] = float_up(z->env[3] - t->o[1]);
+        if (pl_zone_route_severity(z) > 0) { /* else no route conflicts with it */
+            f[4 * BOX_FAN] = float_down(lo);
+            f[5 * BOX_FAN] = float_up(hi);
         }
     }
     for (size_t l = 1; l < t->n_lv; l++)
-        for (size_t k = 0; k < t->lv_n[l]; k++) {
-            double *e = t->box + 4 * (t->lv_at[l] + k);
-            const double *c = t->box + 4 * t->lv_at[l - 1];
-            size_t c0 = k * BOX_FAN, c1 = c0 + BOX_FAN < t->lv_n[l - 1] ? c0 + BOX_FAN : t->lv_n[l - 1];
-            memcpy(e, c + 4 * c0, 4 * sizeof *e);
-            for (size_t j = c0 + 1; j < c1; j++) {
-                e[0] = fmin(e[0], c[4 * j]);
-                e[1] = fmin(e[1], c[4 * j + 1]);
-                e[2] = fmax(e[2], c[4 * j + 2]);
-                e[3] = fmax(e[3], c[4 * j + 3]);
+        for (size_t k = 0; k < groups(t->lv_n[l]) * BOX_FAN; k++) {
+            /* node k: the box of group k of level l - 1 */
+            float *f = t->box + (t->lv_at[l] + k / BOX_FAN) * ROWS * BOX_FAN + k % BOX_FAN;
+            f[0] = f[BOX_FAN] = INFINITY;
+            f[2 * BOX_FAN] = f[3 * BOX_FAN] = -INFINITY;
+            if (k >= t->lv_n[l])
+                continue;
+            const float *c = l == 1 ? t->leaf + k * LEAF_ROWS * BOX_FAN : t->box + (t->lv_at[l - 1] + k) * ROWS * BOX_FAN;
+            for (size_t j = 0; j < BOX_FAN; j++) {
+                f[0] = c[j] < f[0] ? c[j] : f[0];
+                f[BOX_FAN] = c[BOX_FAN + j] < f[BOX_FAN] ? c[BOX_FAN + j] : f[BOX_FAN];
+                f[2 * BOX_FAN] = c[2 * BOX_FAN + j] > f[2 * BOX_FAN] ? c[2 * BOX_FAN + j] : f[2 * BOX_FAN];
+                f[3 * BOX_FAN] = c[3 * BOX_FAN + j] > f[3 * BOX_FAN] ? c[3 * BOX_FAN + j] : f[3 * BOX_FAN];
             }
         }
     return t;
@@ -126,33 +217,158 @@ static void collect_add(pl_zonelist *l, const pl_zone *z)
     l->a[l->n++] = z;
 }
 
-void pl_zones_collect_box(const pl_zoneset *zs, const double q[4], const double band[2], pl_zonelist *l)
+/* A query: the box q (from the tree's origin; f: the same as floats,
+ * rounded outward); with s (from the origin too), only what the segment s
+ * comes within m of (q is then s's own box grown by m); with band (and bf,
+ * as floats rounded outward), only the zones whose rule binds and whose
+ * extent overlaps it.  Box queries re-check each zone's own envelope;
+ * segment queries leave that to the caller. */
+typedef struct query {
+    double q[4], s[4], m;
+    float f[4], bf[2];
+    int seg;
+    const double *band;
+} query;
+
+/* bit j: slot j of the group g (ROWS rows) meets y's box; a group at
+ * once, four slots a step where the machine has SSE (every x86-64) */
+#if defined __SSE2__ && !defined PL_NO_SIMD /* PL_NO_SIMD: the plain loops, to test them */
+static inline unsigned rows_mask(const float *a, const float *b, float ua, float ub, const float *c, const float *d,
+                                 float lc, float ld)
+{
+    /* a <= ua, b <= ub, c >= lc, d >= ld (each false for NaN) */
+    __m128 va = _mm_set1_ps(ua), vb = _mm_set1_ps(ub), vc = _mm_set1_ps(lc), vd = _mm_set1_ps(ld);
+    unsigned mask = 0;
+    for (unsigned j = 0; j < BOX_FAN; j += 4) {
+        __m128 m = _mm_and_ps(_mm_and_ps(_mm_cmple_ps(_mm_loadu_ps(a + j), va), _mm_cmple_ps(_mm_loadu_ps(b + j), vb)),
+                              _mm_and_ps(_mm_cmpge_ps(_mm_loadu_ps(c + j), vc), _mm_cmpge_ps(_mm_loadu_ps(d + j), vd)));
+        mask |= (unsigned)_mm_movemask_ps(m) << j;
+    }
+    return mask;
+}
+
+/* bit j: lo[j] < bf[1] and hi[j] > bf[0] (limits open) */
+static inline unsigned band_mask(const float *lo, const float *hi, const float bf[2])
+{
+    __m128 u = _mm_set1_ps(bf[1]), v = _mm_set1_ps(bf[0]);
+    unsigned mask = 0;
+    for (unsigned j = 0; j < BOX_FAN; j += 4)
+        mask |= (unsigned)_mm_movemask_ps(_mm_and_ps(_mm_cmplt_ps(_mm_loadu_ps(lo + j), u),
+                                                     _mm_cmpgt_ps(_mm_loadu_ps(hi + j), v)))
+                << j;
+    return mask;
+}
+#else
+static inline unsigned band_mask(const float *lo, const float *hi, const float bf[2])
+{
+    unsigned mask = 0;
+    for (unsigned j = 0; j < BOX_FAN; j++)
+        mask |= (unsigned)((lo[j] < bf[1]) & (hi[j] > bf[0])) << j;
+    return mask;
+}
+
+static inline unsigned rows_mask(const float *a, const float *b, float ua, float ub, const float *c, const float *d,
+                                 float lc, float ld)
+{
+    unsigned mask = 0;
+    for (unsigned j = 0; j < BOX_FAN; j++)
+        mask |= (unsigned)((a[j] <= ua) & (b[j] <= ub) & (c[j] >= lc) & (d[j] >= ld)) << j;
+    return mask;
+}
+#endif
+
+static inline unsigned group_mask(const float *g, const query *y)
+{
+    return rows_mask(g, g + BOX_FAN, y->f[2], y->f[3], g + 2 * BOX_FAN, g + 3 * BOX_FAN, y->f[0], y->f[1]);
+}
+
+/* 1 when slot j of g is within y->m of the segment (or y has none) */
+static inline int slot_near(const float *g, unsigned j, const query *y)
+{
+    return !y->seg || pl_seg_box_meets(y->s[0], y->s[1], y->s[2], y->s[3], (double)g[j] - y->m,
+                                       (double)g[BOX_FAN + j] - y->m, (double)g[2 * BOX_FAN + j] + y->m,
+                                       (double)g[3 * BOX_FAN + j] + y->m);
+}
+
+/* the zones of leaf group k that y takes into l */
+static void collect_leaves(const pl_boxtree *t, size_t k, const query *y, pl_zonelist *l)
+{
+    const float *g = t->leaf + k * LEAF_ROWS * BOX_FAN;
+    unsigned mask = group_mask(g, y);
+    if (y->band && mask)
+        mask &= band_mask(g + 4 * BOX_FAN, g + 5 * BOX_FAN, y->bf);
+    for (; mask; mask &= mask - 1) {
+        unsigned j = (unsigned)__builtin_ctz(mask);
+        if (!slot_near(g, j, y))
+            continue;
+        const pl_zone *z = t->item[k * BOX_FAN + j];
+        if (!y->seg) { /* the zone's own envelope decides */
+            const double *e = z->env;
+            double x0 = e[0] - t->o[0], y0 = e[1] - t->o[1], x1 = e[2] - t->o[0], y1 = e[3] - t->o[1];
+            if (x0 > y->q[2] || x1 < y->q[0] || y0 > y->q[3] || y1 < y->q[1])
+                continue;
+        }
+        collect_add(l, z);
+    }
+}
+
+static void collect(const pl_zoneset *zs, query *y, pl_zonelist *l)
 {
     const pl_boxtree *t = zs->boxes;
     if (!t || !zs->n_indexed)
         return;
-    size_t stack[16 * BOX_FAN][2], top = 0; /* level, node: at most BOX_FAN a level */
-    size_t lt = t->n_lv - 1;
-    for (size_t k = t->lv_n[lt]; k-- > 0;) {
-        stack[top][0] = lt;
-        stack[top++][1] = k;
+    y->f[0] = float_below(y->q[0]);
+    y->f[1] = float_below(y->q[1]);
+    y->f[2] = float_above(y->q[2]);
+    y->f[3] = float_above(y->q[3]);
+    if (y->band) {
+        y->bf[0] = float_down(y->band[0]);
+        y->bf[1] = float_up(y->band[1]);
     }
+    /* groups to test: level, group (at most BOX_FAN a level) */
+    size_t stack[16 * BOX_FAN][2], top = 0;
+    stack[top][0] = t->n_lv - 1;
+    stack[top++][1] = 0;
     while (top && !l->oom) {
         size_t lv = stack[--top][0], k = stack[top][1];
-        const double *e = t->box + 4 * (t->lv_at[lv] + k);
-        if (e[0] > q[2] || e[2] < q[0] || e[1] > q[3] || e[3] < q[1])
-            continue;
         if (!lv) {
-            if (!band || (band[0] < t->band[2 * k + 1] && band[1] > t->band[2 * k]))
-                collect_add(l, t->item[k]);
+            collect_leaves(t, k, y, l);
             continue;
         }
-        size_t c0 = k * BOX_FAN, c1 = c0 + BOX_FAN < t->lv_n[lv - 1] ? c0 + BOX_FAN : t->lv_n[lv - 1];
-        for (size_t j = c1; j-- > c0;) {
-            stack[top][0] = lv - 1;
-            stack[top++][1] = j;
+        const float *g = t->box + (t->lv_at[lv] + k) * ROWS * BOX_FAN;
+        for (unsigned mask = group_mask(g, y); mask; mask &= mask - 1) {
+            unsigned j = (unsigned)__builtin_ctz(mask);
+            if (slot_near(g, j, y)) { /* node k BOX_FAN + j: its group below */
+                stack[top][0] = lv - 1;
+                stack[top++][1] = k * BOX_FAN + j;
+            }
         }
     }
+}
+
+void pl_zones_collect_box(const pl_zoneset *zs, const double q[4], pl_zonelist *l)
+{
+    const pl_boxtree *t = zs->boxes;
+    if (!t)
+        return;
+    query y = {.q = {q[0] - t->o[0], q[1] - t->o[1], q[2] - t->o[0], q[3] - t->o[1]}};
+    collect(zs, &y, l);
+}
+
+void pl_zones_collect_near(const pl_zoneset *zs, const double s[4], double m, const double band[2], pl_zonelist *l)
+{
+    const pl_boxtree *t = zs->boxes;
+    if (!t)
+        return;
+    /* from the origin: each difference is rounded, so grow m by a hair
+     * that covers it (the caller's test is on the untranslated values) */
+    query y = {.s = {s[0] - t->o[0], s[1] - t->o[1], s[2] - t->o[0], s[3] - t->o[1]}, .m = m + 1e-6, .seg = 1,
+               .band = band};
+    y.q[0] = (y.s[0] < y.s[2] ? y.s[0] : y.s[2]) - y.m;
+    y.q[1] = (y.s[1] < y.s[3] ? y.s[1] : y.s[3]) - y.m;
+    y.q[2] = (y.s[0] < y.s[2] ? y.s[2] : y.s[0]) + y.m;
+    y.q[3] = (y.s[1] < y.s[3] ? y.s[3] : y.s[1]) + y.m;
+    collect(zs, &y, l);
 }
 
 /* Segments per quarter circle for circular zones: 32 keeps the polygon
@@ -417,7 +633,7 @@ void pl_zones_collect(pl_ctx *ctx, const pl_zoneset *zs, const GEOSGeometry *g, 
 {
     double e[4];
     if (envelope(ctx, g, e))
-        pl_zones_collect_box(zs, e, NULL, l);
+        pl_zones_collect_box(zs, e, l);
 }
 
 static void ignore(void *item, void *ud)

@@ -20,11 +20,15 @@
  *      an edge) against GEOS: the length inside the lake (intersection)
  *      and the corridor's length (the line within a 64-quadrant buffer
  *      of the lake, whose arcs GEOS draws as chords: 0.5 m)
- *   8. the zones' box tree: 3,000 zones, 3,000 boxes (random, points, boxes
- *      whose edges touch a zone's), the zones found against every zone's
- *      envelope tested one by one; and with a route's altitude band, against
- *      every zone's floor and ceiling too (limits open: a band ending at a
- *      ceiling misses the zone)
+ *   8. the zones' box tree: 3,000 zones (corners on millimetres, between
+ *      the tree's floats), 3,000 boxes (random, points, boxes whose edges
+ *      touch a zone's), the zones found against every zone's envelope
+ *      tested one by one; segments (the boxes' diagonals, segments along a
+ *      zone's envelope grown by m) within m, against the separating-axes
+ *      test of every zone's grown envelope: none missed, none found more
+ *      than centimetres off; and with a route's altitude band, against
+ *      every zone's rule, floor and ceiling too (limits open: a band ending
+ *      at a ceiling misses the zone)
  */
 #include <math.h>
 #include <stdlib.h>
@@ -370,6 +374,10 @@ static void t8_zone_boxes(void **state)
 {
     fixture *fx = *state;
     enum { NZ = 3000, NQ = 3000 };
+    /* a third class whose route rule never binds: a band query skips it */
+    fx->sc.a_rules = realloc(fx->sc.a_rules, 3 * sizeof *fx->sc.a_rules);
+    fx->sc.a_rules[2] = (pl_rule){"cultural", PL_RR_ALLOWED, 0, PL_VR_ALLOWED, 0, "test", 1};
+    fx->sc.n_rules = 3;
     uint64_t s = 8;
     double u[4];
     for (int i = 0; i < NZ; i++) {
@@ -377,19 +385,24 @@ static void t8_zone_boxes(void **state)
             s = s * 6364136223846793005ULL + 1442695040888963407ULL;
             u[k] = (double)(s >> 11) / 9007199254740992.0;
         }
-        double x = 500000 + floor(u[0] * 20000), y = 3450000 + floor(u[1] * 20000);
-        double w = 1 + floor(u[2] * (i % 50 ? 300 : 5000)), h = 1 + floor(u[3] * 300); /* some large */
-        char id[16], wkt[200], props[80];
+        /* millimetres: most corners fall between two floats (the tree's
+         * boxes are floats, a quarter metre apart up here) */
+        double x = 500000 + floor(u[0] * 2e7) / 1000, y = 3450000 + floor(u[1] * 2e7) / 1000;
+        double w = 1 + floor(u[2] * (i % 50 ? 300 : 5000)), h = 1 + floor(u[3] * 300000) / 1000; /* some large */
+        char id[16], wkt[300], props[80];
         snprintf(id, sizeof id, "Z%d", i);
-        snprintf(wkt, sizeof wkt, "POLYGON((%.0f %.0f,%.0f %.0f,%.0f %.0f,%.0f %.0f,%.0f %.0f))", x, y, x + w, y,
+        snprintf(wkt, sizeof wkt, "POLYGON((%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f))", x, y, x + w, y,
                  x + w, y + h, x, y + h, x, y);
-        snprintf(props, sizeof props, "class=no_fly floor_m:=%d ceiling_m:=%d", i % 7 * 10, i % 7 * 10 + 10 + i % 13 * 10);
+        snprintf(props, sizeof props, "class=%s floor_m:=%d ceiling_m:=%d", i % 11 ? "no_fly" : "cultural", i % 7 * 10,
+                 i % 7 * 10 + 10 + i % 13 * 10);
         feat(fx, &fx->zl, id, wkt, props);
     }
     pl_layer *layers[1] = {&fx->zl};
     pl_zoneset *zs = NULL;
-    assert_int_equal(pl_zones_build(fx->ctx, &fx->sc, layers, 1, &zs), PL_OK);
-    size_t found = 0;
+    int brc = pl_zones_build(fx->ctx, &fx->sc, layers, 1, &zs);
+    if (brc != PL_OK)
+        fail_msg("%s", pl_errmsg(fx->ctx));
+    size_t found = 0, found_near = 0, extra = 0;
     for (int q = 0; q < NQ; q++) {
         for (int k = 0; k < 4; k++) {
             s = s * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -398,35 +411,73 @@ static void t8_zone_boxes(void **state)
         double b[4] = {500000 + u[0] * 21000, 3450000 + u[1] * 21000, 0, 0};
         b[2] = b[0] + (q % 3 == 0 ? 0 : u[2] * 2000); /* a third are points */
         b[3] = b[1] + (q % 3 == 0 ? 0 : u[3] * 2000);
+        const pl_zone *t = &zs->a[(size_t)q % zs->n];
         if (q % 5 == 0) { /* touching a zone's envelope from outside */
-            const pl_zone *z = &zs->a[(size_t)q % zs->n];
-            b[0] = z->env[2];
-            b[2] = z->env[2] + 10;
-            b[1] = z->env[1] - 5;
-            b[3] = z->env[1];
+            b[0] = t->env[2];
+            b[2] = t->env[2] + 10;
+            b[1] = t->env[1] - 5;
+            b[3] = t->env[1];
         }
-        /* every other query with a band of 20 m, its ends on 10 m steps (at
-         * floors and ceilings) */
-        double band[2] = {(double)(q % 23) * 10, (double)(q % 23) * 10 + 20};
-        const double *bp = q % 2 ? band : NULL;
+        /* 1. boxes: exactly the zones whose envelope meets the box */
         pl_zonelist l = {0};
-        pl_zones_collect_box(zs, b, bp, &l);
+        pl_zones_collect_box(zs, b, &l);
         assert_int_equal(pl_zonelist_finish(fx->ctx, &l), PL_OK);
         size_t k = 0;
         for (size_t i = 0; i < zs->n; i++) {
             const double *e = zs->a[i].env;
             int meets = !(e[0] > b[2] || e[2] < b[0] || e[1] > b[3] || e[3] < b[1]);
-            if (bp)
-                meets &= band[0] < zs->a[i].ceiling_m && band[1] > zs->a[i].floor_m;
             if (meets != (k < l.n && l.a[k] == &zs->a[i]))
                 fail_msg("box %d: zone %s %s", q, zs->a[i].id, meets ? "missed" : "found wrongly");
             k += meets;
         }
         assert_int_equal(k, l.n);
         found += l.n;
+        l.n = 0;
+
+        /* 2. segments (the box's diagonal, either way; every seventh along
+         * a zone's envelope grown by m, touching it) within m: every zone
+         * whose envelope grown by m the segment meets, and no zone more
+         * than a few centimetres farther; every other one with an altitude
+         * band of 20 m, its ends on 10 m steps (at floors and ceilings,
+         * limits open) */
+        double m = q % 4 * 25 + 1e-3;
+        double sg[4] = {b[0], b[1], b[2], b[3]};
+        if (q % 2)
+            sg[0] = b[2], sg[2] = b[0];
+        if (q % 7 == 0) {
+            sg[0] = sg[2] = t->env[2] + m;
+            sg[1] = t->env[1] - 300;
+            sg[3] = t->env[3] + 300;
+        }
+        double band[2] = {(double)(q % 23) * 10, (double)(q % 23) * 10 + 20};
+        const double *bp = q % 2 ? band : NULL;
+        pl_zones_collect_near(zs, sg, m, bp, &l);
+        assert_int_equal(pl_zonelist_finish(fx->ctx, &l), PL_OK);
+        k = 0;
+        for (size_t i = 0; i < zs->n; i++) {
+            const pl_zone *z = &zs->a[i];
+            const double *e = z->env;
+            int in_band = !bp || (pl_zone_route_severity(z) > 0 && band[0] < z->ceiling_m && band[1] > z->floor_m);
+            int meets = in_band && pl_seg_box_meets(sg[0], sg[1], sg[2], sg[3], e[0] - m, e[1] - m, e[2] + m, e[3] + m);
+            /* within a float's rounding (4 mm from the tree's origin) and a
+             * little; floors, ceilings and bands are whole metres, which
+             * floats hold exactly, so the band's test stays exact */
+            double mm = m + 0.02;
+            int near = in_band && pl_seg_box_meets(sg[0], sg[1], sg[2], sg[3], e[0] - mm, e[1] - mm, e[2] + mm, e[3] + mm);
+            int got = k < l.n && l.a[k] == z;
+            if (meets && !got)
+                fail_msg("segment %d: zone %s missed", q, z->id);
+            if (got && !near)
+                fail_msg("segment %d: zone %s found, %s", q, z->id, in_band ? "far" : "out of the band");
+            extra += got && !meets;
+            k += got;
+        }
+        assert_int_equal(k, l.n);
+        found_near += l.n;
         free(l.a);
     }
-    assert_true(found > NQ); /* the boxes find zones, not just nothing */
+    assert_true(found > NQ && found_near > NQ); /* the queries find zones, not just nothing */
+    assert_true(extra * 100 < found_near);    /* a few by rounding, no more */
     pl_zones_free(fx->ctx, zs);
 }
 
