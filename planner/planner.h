@@ -417,11 +417,12 @@ void pl_zones_collect(pl_ctx *ctx, const pl_zoneset *zs, const GEOSGeometry *g, 
 void pl_zones_collect_box(const pl_zoneset *zs, const double box[4], pl_zonelist *l);
 /* Append the zones whose envelope, grown by m, the segment s (ax, ay, bx,
  * by) meets (pl_seg_box_meets), and perhaps a few more whose envelope
- * misses by millimetres (the tree's boxes are floats rounded outward: the
+ * misses by a step of the tree (it keeps boxes rounded outward to steps
+ * of the zones' extent / 65,534: 1.5 m over a city of 100 km; the
  * caller's own exact test decides).  With band (lo, hi: a route's
  * altitudes), only the zones whose route rule binds (severity > 0) and
  * whose pl_zone_route_extent overlaps it, limits open (again perhaps a few
- * more that miss by a float's rounding).  The zones themselves are not
+ * more that miss by less than a decimetre).  The zones themselves are not
  * read: at a million buildings a query reads only the tree.  Reads only:
  * threads may share. */
 void pl_zones_collect_near(const pl_zoneset *zs, const double s[4], double m, const double band[2], pl_zonelist *l);

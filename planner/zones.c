@@ -31,23 +31,37 @@
  * make its group.  A query with a box needs no GEOS geometry, so a route's
  * segments ask cheaply.
  * At a million zones the tree is out of cache and a query's time is its
- * misses, so it is small: floats from an origin at the zones' centre
- * (within 50 km of it a float is 4 mm apart), rounded outward, a group's
- * minx of its 16 nodes together, then miny, maxx, maxy (and a zone's route
- * extent at level 0): a group is tested at once, in 4 to 6 cache lines.
- * So a box may take a zone a few millimetres off the query; the zone's own
- * envelope and altitudes then decide. */
+ * misses, so it is small.  Above level 0: floats from an origin at the
+ * zones' centre (within 50 km of it a float is 4 mm apart), rounded
+ * outward, a group's minx of its 16 nodes together, then miny, maxx,
+ * maxy: 4 cache lines, tested at once.  Level 0, nine in ten of the
+ * nodes: each zone's box in 16-bit steps of the zones' extent / 65,534
+ * (1.5 m over a city of 100 km) and its route extent in decimetres, all
+ * rounded outward: 3 cache lines a group.  So a query may take a zone a
+ * step off the query; the zone's own envelope and altitudes then decide.
+ * (Steps of each group's parent box, in bytes, made 2 lines a group but
+ * cost more than they saved: the steps of each group to work out.) */
 #define BOX_FAN 16 /* the code below is written for 16: a group's test is a 16-bit mask */
 #define ROWS 4     /* rows of a group above level 0: minx, miny, maxx, maxy */
-#define LEAF_ROWS 6 /* and at level 0: then lo, hi, the route extent (empty when no rule binds) */
+#define Q_MAX 65535 /* a box's steps */
+
+/* a group of level 0: boxes in the tree's steps and route extents in
+ * decimetres above -1000 m, both less 32768 (SSE compares signed); lo up
+ * to 65534 and hi from 1, so that a query clamped the same way keeps all
+ * it should (an empty extent, no rule binding: lo 65535, hi 0) */
+typedef struct leafgroup {
+    int16_t b[ROWS][BOX_FAN];
+    int16_t lo[BOX_FAN], hi[BOX_FAN];
+} leafgroup;
 
 struct pl_boxtree {
-    size_t n_lv, lv_n[16]; /* level l has lv_n[l] nodes */
-    size_t lv_at[16];      /* level l >= 1: its groups from group lv_at[l] of box */
-    float *box;            /* ROWS x BOX_FAN floats a group */
-    float *leaf;           /* level 0: LEAF_ROWS x BOX_FAN floats a group */
-    pl_zone **item;        /* level 0's zones */
-    double o[2];           /* the origin of the floats */
+    size_t n, n_lv, lv_n[16]; /* level l has lv_n[l] nodes */
+    size_t lv_at[16];         /* level l >= 1: its groups from group lv_at[l] of box */
+    float *box;               /* ROWS x BOX_FAN floats a group */
+    leafgroup *leaf;          /* level 0 */
+    pl_zone **item;           /* level 0's zones */
+    double o[2];              /* the origin of the floats */
+    double lo[2], st, ist;    /* level 0's step st metres (ist = 1 / st) from lo */
 };
 
 static void boxtree_free(pl_boxtree *t)
@@ -74,35 +88,6 @@ static int cmp_centre_y(const void *a, const void *b)
     return u < v ? -1 : u > v ? 1 : (x > y) - (x < y);
 }
 
-/* the float next to f (finite, not zero) away from zero (out = 1) or
- * toward it */
-static inline float float_step(float f, int out)
-{
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    u = out ? u + 1 : u - 1;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
-
-/* d as a float no greater (down) or no less (up) than d: the nearest
- * float, or the next one when that went the wrong way */
-static inline float float_down(double d)
-{
-    float f = (float)d;
-    if ((double)f <= d)
-        return f;
-    return f == 0 ? -FLT_TRUE_MIN : float_step(f, f < 0);
-}
-
-static inline float float_up(double d)
-{
-    float f = (float)d;
-    if ((double)f >= d)
-        return f;
-    return f == 0 ? FLT_TRUE_MIN : float_step(f, f > 0);
-}
-
 /* d as a float no greater (below) or no less (above) than d, without a
  * branch (a query's bounds fall either side of their float as often: a
  * branch on it is a coin toss): the nearest float x is within half a step
@@ -125,6 +110,25 @@ static size_t groups(size_t nodes)
     return (nodes + BOX_FAN - 1) / BOX_FAN;
 }
 
+/* v in steps: down (floor) or up (ceil), clamped to lo .. hi (lo >= 0;
+ * without floor() and ceil(), calls to libm before SSE 4.1) */
+static inline int steps(double v, int up, int lo, int hi)
+{
+    if (!(v >= lo)) /* NaN too */
+        return v < lo ? lo : hi;
+    if (v > hi)
+        return hi;
+    int i = (int)v; /* v >= 0: floor */
+    i += up && i < v;
+    return i > hi ? hi : i;
+}
+
+/* an altitude in a leafgroup's decimetres (before the 32768 off) */
+static inline int dm(double v, int up, int lo, int hi)
+{
+    return steps((v + 1000) * 10, up, lo, hi);
+}
+
 /* The tree of the zones with a geometry (their env set).  NULL when out
  * of memory. */
 static pl_boxtree *boxtree_build(pl_zoneset *zs)
@@ -132,11 +136,14 @@ static pl_boxtree *boxtree_build(pl_zoneset *zs)
     pl_boxtree *t = calloc(1, sizeof *t);
     size_t n = zs->n_indexed, total = 0;
     size_t g0 = groups(n) ? groups(n) : 1;
+    float *fl = NULL; /* level 0 as floats, for the boxes above it */
     if (!t || !(t->item = malloc((n ? n : 1) * sizeof *t->item)) ||
-        !(t->leaf = malloc(g0 * LEAF_ROWS * BOX_FAN * sizeof *t->leaf))) {
+        !(t->leaf = aligned_alloc(64, g0 * sizeof *t->leaf)) || !(fl = malloc(g0 * ROWS * BOX_FAN * sizeof *fl))) {
         boxtree_free(t);
+        free(fl);
         return NULL;
     }
+    t->n = n;
     double e[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
     for (size_t i = 0, k = 0; i < zs->n; i++)
         if (zs->a[i].g) {
@@ -162,26 +169,21 @@ static pl_boxtree *boxtree_build(pl_zoneset *zs)
     }
     if (!(t->box = malloc((total ? total : 1) * ROWS * BOX_FAN * sizeof *t->box))) {
         boxtree_free(t);
+        free(fl);
         return NULL;
     }
-    /* empty slots: boxes no query meets, an empty extent */
+    /* the zones' boxes as floats (empty slots: boxes no query meets) */
     for (size_t i = 0; i < g0 * BOX_FAN; i++) {
-        float *f = t->leaf + (i / BOX_FAN) * LEAF_ROWS * BOX_FAN + i % BOX_FAN;
-        f[0] = f[BOX_FAN] = f[4 * BOX_FAN] = INFINITY;
-        f[2 * BOX_FAN] = f[3 * BOX_FAN] = f[5 * BOX_FAN] = -INFINITY;
+        float *f = fl + (i / BOX_FAN) * ROWS * BOX_FAN + i % BOX_FAN;
+        f[0] = f[BOX_FAN] = INFINITY;
+        f[2 * BOX_FAN] = f[3 * BOX_FAN] = -INFINITY;
         if (i >= n)
             continue;
         const pl_zone *z = t->item[i];
-        double lo, hi;
-        pl_zone_route_extent(z, &lo, &hi);
-        f[0] = float_down(z->env[0] - t->o[0]);
-        f[BOX_FAN] = float_down(z->env[1] - t->o[1]);
-        f[2 * BOX_FAN] = float_up(z->env[2] - t->o[0]);
-        f[3 * BOX_FAN] = float_up(z->env[3] - t->o[1]);
-        if (pl_zone_route_severity(z) > 0) { /* else no route conflicts with it */
-            f[4 * BOX_FAN] = float_down(lo);
-            f[5 * BOX_FAN] = float_up(hi);
-        }
+        f[0] = float_below(z->env[0] - t->o[0]);
+        f[BOX_FAN] = float_below(z->env[1] - t->o[1]);
+        f[2 * BOX_FAN] = float_above(z->env[2] - t->o[0]);
+        f[3 * BOX_FAN] = float_above(z->env[3] - t->o[1]);
     }
     for (size_t l = 1; l < t->n_lv; l++)
         for (size_t k = 0; k < groups(t->lv_n[l]) * BOX_FAN; k++) {
@@ -191,7 +193,7 @@ static pl_boxtree *boxtree_build(pl_zoneset *zs)
             f[2 * BOX_FAN] = f[3 * BOX_FAN] = -INFINITY;
             if (k >= t->lv_n[l])
                 continue;
-            const float *c = l == 1 ? t->leaf + k * LEAF_ROWS * BOX_FAN : t->box + (t->lv_at[l - 1] + k) * ROWS * BOX_FAN;
+            const float *c = l == 1 ? fl + k * ROWS * BOX_FAN : t->box + (t->lv_at[l - 1] + k) * ROWS * BOX_FAN;
             for (size_t j = 0; j < BOX_FAN; j++) {
                 f[0] = c[j] < f[0] ? c[j] : f[0];
                 f[BOX_FAN] = c[BOX_FAN + j] < f[BOX_FAN] ? c[BOX_FAN + j] : f[BOX_FAN];
@@ -199,6 +201,37 @@ static pl_boxtree *boxtree_build(pl_zoneset *zs)
                 f[3 * BOX_FAN] = c[3 * BOX_FAN + j] > f[3 * BOX_FAN] ? c[3 * BOX_FAN + j] : f[3 * BOX_FAN];
             }
         }
+    free(fl);
+    /* level 0 in steps of the zones' box / 65535 (from the zones' own
+     * envelopes: the same differences a query takes) */
+    t->lo[0] = e[0] - t->o[0];
+    t->lo[1] = e[1] - t->o[1];
+    t->st = n ? fmax(e[2] - e[0], e[3] - e[1]) / (Q_MAX - 1) : 0;
+    t->st = t->st > 0 ? t->st : 1;
+    t->ist = 1 / t->st;
+    for (size_t k = 0; k < g0; k++) {
+        leafgroup *g = &t->leaf[k];
+        for (size_t j = 0; j < BOX_FAN; j++) {
+            size_t i = k * BOX_FAN + j;
+            g->b[0][j] = g->b[1][j] = (int16_t)(Q_MAX - 32768);
+            g->b[2][j] = g->b[3][j] = (int16_t)(0 - 32768);
+            g->lo[j] = (int16_t)(65535 - 32768);
+            g->hi[j] = (int16_t)(0 - 32768);
+            if (i >= n)
+                continue;
+            const pl_zone *z = t->item[i];
+            for (int a = 0; a < 2; a++) {
+                g->b[a][j] = (int16_t)(steps((z->env[a] - t->o[a] - t->lo[a]) * t->ist, 0, 0, Q_MAX) - 32768);
+                g->b[2 + a][j] = (int16_t)(steps((z->env[2 + a] - t->o[a] - t->lo[a]) * t->ist, 1, 0, Q_MAX) - 32768);
+            }
+            if (pl_zone_route_severity(z) > 0) { /* else no route conflicts with it */
+                double lo, hi;
+                pl_zone_route_extent(z, &lo, &hi);
+                g->lo[j] = (int16_t)(dm(lo, 0, 0, 65534) - 32768);
+                g->hi[j] = (int16_t)(dm(hi, 1, 1, 65535) - 32768);
+            }
+        }
+    }
     return t;
 }
 
@@ -219,13 +252,14 @@ static void collect_add(pl_zonelist *l, const pl_zone *z)
 
 /* A query: the box q (from the tree's origin; f: the same as floats,
  * rounded outward); with s (from the origin too), only what the segment s
- * comes within m of (q is then s's own box grown by m); with band (and bf,
- * as floats rounded outward), only the zones whose rule binds and whose
- * extent overlaps it.  Box queries re-check each zone's own envelope;
- * segment queries leave that to the caller. */
+ * comes within m of (q is then s's own box grown by m); with band (and bq,
+ * in a leafgroup's decimetres, rounded outward), only the zones whose rule
+ * binds and whose extent overlaps it.  Box queries re-check each zone's
+ * own envelope; segment queries leave that to the caller. */
 typedef struct query {
     double q[4], s[4], m;
-    float f[4], bf[2];
+    float f[4];
+    int qi[4], bq[2]; /* q in level 0's steps, rounded outward */
     int seg;
     const double *band;
 } query;
@@ -233,73 +267,89 @@ typedef struct query {
 /* bit j: slot j of the group g (ROWS rows) meets y's box; a group at
  * once, four slots a step where the machine has SSE (every x86-64) */
 #if defined __SSE2__ && !defined PL_NO_SIMD /* PL_NO_SIMD: the plain loops, to test them */
-static inline unsigned rows_mask(const float *a, const float *b, float ua, float ub, const float *c, const float *d,
-                                 float lc, float ld)
+static inline unsigned group_mask(const float *g, const query *y)
 {
-    /* a <= ua, b <= ub, c >= lc, d >= ld (each false for NaN) */
-    __m128 va = _mm_set1_ps(ua), vb = _mm_set1_ps(ub), vc = _mm_set1_ps(lc), vd = _mm_set1_ps(ld);
+    __m128 x1 = _mm_set1_ps(y->f[2]), y1 = _mm_set1_ps(y->f[3]), x0 = _mm_set1_ps(y->f[0]), y0 = _mm_set1_ps(y->f[1]);
     unsigned mask = 0;
     for (unsigned j = 0; j < BOX_FAN; j += 4) {
-        __m128 m = _mm_and_ps(_mm_and_ps(_mm_cmple_ps(_mm_loadu_ps(a + j), va), _mm_cmple_ps(_mm_loadu_ps(b + j), vb)),
-                              _mm_and_ps(_mm_cmpge_ps(_mm_loadu_ps(c + j), vc), _mm_cmpge_ps(_mm_loadu_ps(d + j), vd)));
+        __m128 m = _mm_and_ps(_mm_and_ps(_mm_cmple_ps(_mm_loadu_ps(g + j), x1), _mm_cmple_ps(_mm_loadu_ps(g + BOX_FAN + j), y1)),
+                              _mm_and_ps(_mm_cmpge_ps(_mm_loadu_ps(g + 2 * BOX_FAN + j), x0),
+                                         _mm_cmpge_ps(_mm_loadu_ps(g + 3 * BOX_FAN + j), y0)));
         mask |= (unsigned)_mm_movemask_ps(m) << j;
     }
     return mask;
 }
 
-/* bit j: lo[j] < bf[1] and hi[j] > bf[0] (limits open) */
-static inline unsigned band_mask(const float *lo, const float *hi, const float bf[2])
+/* bit j: slot j of the leaf group meets the box in steps q (x0, y0, x1,
+ * y1), and with band, its extent the band bq: all 16 at once, 8 a step */
+static inline __m128i cmp8(const int16_t *mn, const int16_t *mx, __m128i hi, __m128i lo)
 {
-    __m128 u = _mm_set1_ps(bf[1]), v = _mm_set1_ps(bf[0]);
-    unsigned mask = 0;
-    for (unsigned j = 0; j < BOX_FAN; j += 4)
-        mask |= (unsigned)_mm_movemask_ps(_mm_and_ps(_mm_cmplt_ps(_mm_loadu_ps(lo + j), u),
-                                                     _mm_cmpgt_ps(_mm_loadu_ps(hi + j), v)))
-                << j;
+    /* mn <= hi and mx >= lo: not (mn > hi), not (lo > mx) */
+    return _mm_andnot_si128(_mm_or_si128(_mm_cmpgt_epi16(_mm_load_si128((const __m128i *)mn), hi),
+                                         _mm_cmpgt_epi16(lo, _mm_load_si128((const __m128i *)mx))),
+                            _mm_set1_epi16(-1));
+}
+
+static inline unsigned leaf_mask(const leafgroup *g, const int q[4], const int *bq)
+{
+    __m128i x0 = _mm_set1_epi16((short)(q[0] - 32768)), y0 = _mm_set1_epi16((short)(q[1] - 32768));
+    __m128i x1 = _mm_set1_epi16((short)(q[2] - 32768)), y1 = _mm_set1_epi16((short)(q[3] - 32768));
+    __m128i h[2];
+    for (int k = 0; k < 2; k++)
+        h[k] = _mm_and_si128(cmp8(g->b[0] + 8 * k, g->b[2] + 8 * k, x1, x0), cmp8(g->b[1] + 8 * k, g->b[3] + 8 * k, y1, y0));
+    unsigned mask = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(h[0], h[1]));
+    if (bq && mask) {
+        __m128i u = _mm_set1_epi16((short)(bq[1] - 32768)), v = _mm_set1_epi16((short)(bq[0] - 32768));
+        for (int k = 0; k < 2; k++)
+            h[k] = _mm_and_si128(_mm_cmpgt_epi16(u, _mm_load_si128((const __m128i *)(g->lo + 8 * k))),
+                                 _mm_cmpgt_epi16(_mm_load_si128((const __m128i *)(g->hi + 8 * k)), v));
+        mask &= (unsigned)_mm_movemask_epi8(_mm_packs_epi16(h[0], h[1]));
+    }
     return mask;
 }
 #else
-static inline unsigned band_mask(const float *lo, const float *hi, const float bf[2])
+static inline unsigned group_mask(const float *g, const query *y)
 {
     unsigned mask = 0;
     for (unsigned j = 0; j < BOX_FAN; j++)
-        mask |= (unsigned)((lo[j] < bf[1]) & (hi[j] > bf[0])) << j;
+        mask |= (unsigned)((g[j] <= y->f[2]) & (g[BOX_FAN + j] <= y->f[3]) & (g[2 * BOX_FAN + j] >= y->f[0]) &
+                           (g[3 * BOX_FAN + j] >= y->f[1]))
+                << j;
     return mask;
 }
 
-static inline unsigned rows_mask(const float *a, const float *b, float ua, float ub, const float *c, const float *d,
-                                 float lc, float ld)
+static inline unsigned leaf_mask(const leafgroup *g, const int q[4], const int *bq)
 {
     unsigned mask = 0;
     for (unsigned j = 0; j < BOX_FAN; j++)
-        mask |= (unsigned)((a[j] <= ua) & (b[j] <= ub) & (c[j] >= lc) & (d[j] >= ld)) << j;
+        mask |= (unsigned)((g->b[0][j] + 32768 <= q[2]) & (g->b[1][j] + 32768 <= q[3]) & (g->b[2][j] + 32768 >= q[0]) &
+                           (g->b[3][j] + 32768 >= q[1]) &
+                           (!bq || ((g->lo[j] + 32768 < bq[1]) & (g->hi[j] + 32768 > bq[0]))))
+                << j;
     return mask;
 }
 #endif
 
-static inline unsigned group_mask(const float *g, const query *y)
+/* 1 when the box x0, y0, x1, y1 is within y->m of the segment (or y has
+ * none) */
+static inline int box_near(const query *y, double x0, double y0, double x1, double y1)
 {
-    return rows_mask(g, g + BOX_FAN, y->f[2], y->f[3], g + 2 * BOX_FAN, g + 3 * BOX_FAN, y->f[0], y->f[1]);
-}
-
-/* 1 when slot j of g is within y->m of the segment (or y has none) */
-static inline int slot_near(const float *g, unsigned j, const query *y)
-{
-    return !y->seg || pl_seg_box_meets(y->s[0], y->s[1], y->s[2], y->s[3], (double)g[j] - y->m,
-                                       (double)g[BOX_FAN + j] - y->m, (double)g[2 * BOX_FAN + j] + y->m,
-                                       (double)g[3 * BOX_FAN + j] + y->m);
+    return !y->seg || pl_seg_box_meets(y->s[0], y->s[1], y->s[2], y->s[3], x0 - y->m, y0 - y->m, x1 + y->m, y1 + y->m);
 }
 
 /* the zones of leaf group k that y takes into l */
 static void collect_leaves(const pl_boxtree *t, size_t k, const query *y, pl_zonelist *l)
 {
-    const float *g = t->leaf + k * LEAF_ROWS * BOX_FAN;
-    unsigned mask = group_mask(g, y);
-    if (y->band && mask)
-        mask &= band_mask(g + 4 * BOX_FAN, g + 5 * BOX_FAN, y->bf);
+    const leafgroup *g = &t->leaf[k];
+    unsigned mask = leaf_mask(g, y->qi, y->band ? y->bq : NULL);
+    if (k * BOX_FAN + BOX_FAN > t->n) /* the last group's empty slots */
+        mask &= (1u << (t->n - k * BOX_FAN)) - 1;
     for (; mask; mask &= mask - 1) {
         unsigned j = (unsigned)__builtin_ctz(mask);
-        if (!slot_near(g, j, y))
+        /* the slot's box back from steps, a hair wider than their
+         * rounding */
+        if (!box_near(y, t->lo[0] + (g->b[0][j] + 32768) * t->st - 1e-6, t->lo[1] + (g->b[1][j] + 32768) * t->st - 1e-6,
+                      t->lo[0] + (g->b[2][j] + 32768) * t->st + 1e-6, t->lo[1] + (g->b[3][j] + 32768) * t->st + 1e-6))
             continue;
         const pl_zone *z = t->item[k * BOX_FAN + j];
         if (!y->seg) { /* the zone's own envelope decides */
@@ -321,9 +371,13 @@ static void collect(const pl_zoneset *zs, query *y, pl_zonelist *l)
     y->f[1] = float_below(y->q[1]);
     y->f[2] = float_above(y->q[2]);
     y->f[3] = float_above(y->q[3]);
+    for (int a = 0; a < 2; a++) {
+        y->qi[a] = steps((y->q[a] - t->lo[a]) * t->ist, 1, 0, Q_MAX);
+        y->qi[2 + a] = steps((y->q[2 + a] - t->lo[a]) * t->ist, 0, 0, Q_MAX);
+    }
     if (y->band) {
-        y->bf[0] = float_down(y->band[0]);
-        y->bf[1] = float_up(y->band[1]);
+        y->bq[0] = dm(y->band[0], 0, 0, 65534);
+        y->bq[1] = dm(y->band[1], 1, 1, 65535);
     }
     /* groups to test: level, group (at most BOX_FAN a level) */
     size_t stack[16 * BOX_FAN][2], top = 0;
@@ -338,8 +392,8 @@ static void collect(const pl_zoneset *zs, query *y, pl_zonelist *l)
         const float *g = t->box + (t->lv_at[lv] + k) * ROWS * BOX_FAN;
         for (unsigned mask = group_mask(g, y); mask; mask &= mask - 1) {
             unsigned j = (unsigned)__builtin_ctz(mask);
-            if (slot_near(g, j, y)) { /* node k BOX_FAN + j: its group below */
-                stack[top][0] = lv - 1;
+            if (box_near(y, g[j], g[BOX_FAN + j], g[2 * BOX_FAN + j], g[3 * BOX_FAN + j])) {
+                stack[top][0] = lv - 1; /* node k BOX_FAN + j: its group below */
                 stack[top++][1] = k * BOX_FAN + j;
             }
         }

@@ -26,7 +26,7 @@
  *      tested one by one; segments (the boxes' diagonals, segments along a
  *      zone's envelope grown by m) within m, against the separating-axes
  *      test of every zone's grown envelope: none missed, none found more
- *      than centimetres off; and with a route's altitude band, against
+ *      than a step of the tree's boxes off (0.4 m); and with a route's altitude band, against
  *      every zone's rule, floor and ceiling too (limits open: a band ending
  *      at a ceiling misses the zone)
  */
@@ -437,7 +437,7 @@ static void t8_zone_boxes(void **state)
         /* 2. segments (the box's diagonal, either way; every seventh along
          * a zone's envelope grown by m, touching it) within m: every zone
          * whose envelope grown by m the segment meets, and no zone more
-         * than a few centimetres farther; every other one with an altitude
+         * than a step of the tree farther; every other one with an altitude
          * band of 20 m, its ends on 10 m steps (at floors and ceilings,
          * limits open) */
         double m = q % 4 * 25 + 1e-3;
@@ -459,10 +459,11 @@ static void t8_zone_boxes(void **state)
             const double *e = z->env;
             int in_band = !bp || (pl_zone_route_severity(z) > 0 && band[0] < z->ceiling_m && band[1] > z->floor_m);
             int meets = in_band && pl_seg_box_meets(sg[0], sg[1], sg[2], sg[3], e[0] - m, e[1] - m, e[2] + m, e[3] + m);
-            /* within a float's rounding (4 mm from the tree's origin) and a
-             * little; floors, ceilings and bands are whole metres, which
-             * floats hold exactly, so the band's test stays exact */
-            double mm = m + 0.02;
+            /* within a step of the tree's zone boxes (their extent, 25 km
+             * here, over 65,534: 0.4 m); floors, ceilings and bands are
+             * whole metres, which its decimetres hold exactly, so the
+             * band's test stays exact */
+            double mm = m + 0.5;
             int near = in_band && pl_seg_box_meets(sg[0], sg[1], sg[2], sg[3], e[0] - mm, e[1] - mm, e[2] + mm, e[3] + mm);
             int got = k < l.n && l.a[k] == z;
             if (meets && !got)
