@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* ---- the zones' envelopes in a packed tree -------------------------------
  * Sort-tile-recursive order (slices by x, each sorted by y), BOX_FAN a node.
@@ -105,6 +106,20 @@ static inline float float_above(double d)
     return x + (fabsf(x) * 0x1p-23f + FLT_TRUE_MIN);
 }
 
+/* n bytes in 2 MB pages where the system has them for the asking (fewer
+ * TLB misses: a million zones' tree is 20 MB); free() frees it */
+static void *big_alloc(size_t n)
+{
+    size_t huge = (size_t)2 << 20;
+    if (n < huge)
+        return aligned_alloc(64, (n + 63) / 64 * 64);
+    n = (n + huge - 1) / huge * huge;
+    void *p = aligned_alloc(huge, n);
+    if (p)
+        madvise(p, n, MADV_HUGEPAGE);
+    return p;
+}
+
 static size_t groups(size_t nodes)
 {
     return (nodes + BOX_FAN - 1) / BOX_FAN;
@@ -137,8 +152,7 @@ static pl_boxtree *boxtree_build(pl_zoneset *zs)
     size_t n = zs->n_indexed, total = 0;
     size_t g0 = groups(n) ? groups(n) : 1;
     float *fl = NULL; /* level 0 as floats, for the boxes above it */
-    if (!t || !(t->item = malloc((n ? n : 1) * sizeof *t->item)) ||
-        !(t->leaf = aligned_alloc(64, g0 * sizeof *t->leaf)) || !(fl = malloc(g0 * ROWS * BOX_FAN * sizeof *fl))) {
+    if (!t || !(t->item = big_alloc((n ? n : 1) * sizeof *t->item)) || !(t->leaf = big_alloc(g0 * sizeof *t->leaf)) || !(fl = malloc(g0 * ROWS * BOX_FAN * sizeof *fl))) {
         boxtree_free(t);
         free(fl);
         return NULL;
@@ -167,7 +181,7 @@ static pl_boxtree *boxtree_build(pl_zoneset *zs)
         if (m <= BOX_FAN || t->n_lv == sizeof t->lv_n / sizeof *t->lv_n)
             break;
     }
-    if (!(t->box = malloc((total ? total : 1) * ROWS * BOX_FAN * sizeof *t->box))) {
+    if (!(t->box = big_alloc((total ? total : 1) * ROWS * BOX_FAN * sizeof *t->box))) {
         boxtree_free(t);
         free(fl);
         return NULL;
