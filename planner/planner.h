@@ -361,7 +361,15 @@ typedef struct pl_zone {
     GEOSGeometry *g;           /* owned, polygonal, working CRS (NULL: everywhere) */
     const GEOSPreparedGeometry *pg; /* owned, prepared g */
     double env[4];             /* envelope of g: minx, miny, maxx, maxy */
+    const double *xy;          /* a footprint's ring (g a Polygon of at most PL_SMALL_ZONE_PTS points, no
+                                  holes): x, y pairs, closed, n_xy points, kept by the zone tree in its
+                                  order (a route check reads them, not g's four objects); else NULL */
+    size_t n_xy;
 } pl_zone;
+
+/* zones of at most this many points are read again for every route (their
+ * rings are cheaper to read than to keep); bigger ones keep theirs */
+#define PL_SMALL_ZONE_PTS 32
 
 typedef struct pl_boxtree pl_boxtree;
 typedef struct pl_zoneset {

@@ -293,8 +293,6 @@ typedef struct rings {
 } rings;
 
 #define CHUNK 16
-#define BIG_ZONE_PTS 32 /* zones with more points keep their rings between routes (footprint-like
-                           zones of a few corners are cheaper to read again than to keep) */
 #define GRID_MIN_EDGES 64 /* rings with fewer edges have at most four runs: read them all */
 #define GRID_CELLS 1      /* cells an edge, about */
 #define GRID_UNSURE 2
@@ -616,12 +614,9 @@ static int edges_near(const rings *rg, double ax, double ay, double bx, double b
     return rc ? -1 : 0;
 }
 
-static int rings_add(pl_ctx *ctx, rings *rg, const GEOSGeometry *ring)
+/* Room for m more points and a ring in rg: -1 when out of memory */
+static int rings_room(rings *rg, size_t m)
 {
-    GEOSContextHandle_t h = pl_geos(ctx);
-    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, ring);
-    unsigned m = 0;
-    GEOSCoordSeq_getSize_r(h, cs, &m);
     if (rg->n_pts + m > rg->cap_pts) {
         size_t c = (rg->n_pts + m) * 2;
         double *a = realloc(rg->xy, 2 * c * sizeof *a);
@@ -638,11 +633,36 @@ static int rings_add(pl_ctx *ctx, rings *rg, const GEOSGeometry *ring)
         rg->start = a;
         rg->cap_rings = c;
     }
-    if (m && !GEOSCoordSeq_copyToBuffer_r(h, cs, rg->xy + 2 * rg->n_pts, 0, 0))
-        return -1;
+    return 0;
+}
+
+/* the ring just written at the end of rg->xy, m points, counted in */
+static void rings_close(rings *rg, size_t m)
+{
     rg->start[rg->n_rings++] = rg->n_pts;
     rg->n_pts += m;
     rg->start[rg->n_rings] = rg->n_pts;
+}
+
+static int rings_add(pl_ctx *ctx, rings *rg, const GEOSGeometry *ring)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, ring);
+    unsigned m = 0;
+    GEOSCoordSeq_getSize_r(h, cs, &m);
+    if (rings_room(rg, m) || (m && !GEOSCoordSeq_copyToBuffer_r(h, cs, rg->xy + 2 * rg->n_pts, 0, 0)))
+        return -1;
+    rings_close(rg, m);
+    return 0;
+}
+
+/* a ring of m points (x, y pairs, closed) into rg */
+static int rings_add_xy(rings *rg, const double *xy, size_t m)
+{
+    if (rings_room(rg, m))
+        return -1;
+    memcpy(rg->xy + 2 * rg->n_pts, xy, 2 * m * sizeof *xy);
+    rings_close(rg, m);
     return 0;
 }
 
@@ -1233,8 +1253,13 @@ static const rings *zone_rings(pl_ctx *ctx, const pl_zoneset *zs, const pl_zone 
     const ring_cache *kept = zs->cache;
     if (kept && idx < kept->n && kept->by_zone[idx])
         return kept->by_zone[idx]; /* before counting the points: GEOS walks every part for that */
+    if (z->xy) { /* a footprint: its ring from the zone tree */
+        if (rings_add_xy(own, z->xy, z->n_xy) || rings_chunk(own))
+            return NULL;
+        return own;
+    }
     int npts = GEOSGetNumCoordinates_r(h, z->g);
-    if (npts > BIG_ZONE_PTS && idx < zs->n) {
+    if (npts > PL_SMALL_ZONE_PTS && idx < zs->n) {
         pl_zoneset *mzs = (pl_zoneset *)zs; /* the cache is a memo, not a change */
         if (!mzs->cache) {
             ring_cache *c = calloc(1, sizeof *c);
@@ -1445,7 +1470,7 @@ int pl_routes_share(pl_ctx *ctx, pl_zoneset *zs, int flags)
     for (size_t i = 0; i < zs->n && !(zs->shared & 1); i++) {
         const pl_zone *z = &zs->a[i];
         rings own = {0};
-        if (z->g && GEOSGetNumCoordinates_r(h, z->g) > BIG_ZONE_PTS && !zone_rings(ctx, zs, z, &own)) {
+        if (z->g && GEOSGetNumCoordinates_r(h, z->g) > PL_SMALL_ZONE_PTS && !zone_rings(ctx, zs, z, &own)) {
             rings_free(&own);
             return pl_error(ctx, PL_NOMEM, "out of memory");
         }

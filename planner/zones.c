@@ -61,6 +61,7 @@ struct pl_boxtree {
     float *box;               /* ROWS x BOX_FAN floats a group */
     leafgroup *leaf;          /* level 0 */
     pl_zone **item;           /* level 0's zones */
+    double *xy;               /* their footprints' rings (pl_zone xy), in the same order */
     double o[2];              /* the origin of the floats */
     double lo[2], st, ist;    /* level 0's step st metres (ist = 1 / st) from lo */
 };
@@ -71,6 +72,7 @@ static void boxtree_free(pl_boxtree *t)
         free(t->box);
         free(t->leaf);
         free(t->item);
+        free(t->xy);
     }
     free(t);
 }
@@ -247,6 +249,50 @@ static pl_boxtree *boxtree_build(pl_zoneset *zs)
         }
     }
     return t;
+}
+
+/* z's exterior ring when z is a footprint: a Polygon of at most
+ * PL_SMALL_ZONE_PTS points without holes; else NULL */
+static const GEOSCoordSequence *footprint(GEOSContextHandle_t h, const pl_zone *z, unsigned *m)
+{
+    if (GEOSGeomTypeId_r(h, z->g) != GEOS_POLYGON || GEOSisEmpty_r(h, z->g) != 0 ||
+        GEOSGetNumInteriorRings_r(h, z->g) != 0)
+        return NULL;
+    const GEOSGeometry *ring = GEOSGetExteriorRing_r(h, z->g);
+    const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(h, ring) : NULL;
+    *m = 0;
+    if (!cs || !GEOSCoordSeq_getSize_r(h, cs, m) || *m > PL_SMALL_ZONE_PTS)
+        return NULL;
+    return cs;
+}
+
+/* The footprints' rings in one array in the tree's order (a route check
+ * reads a zone's ring, not GEOS's polygon, ring, sequence and points,
+ * each elsewhere in memory).  -1 when out of memory. */
+static int pack_footprints(pl_ctx *ctx, pl_zoneset *zs)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    pl_boxtree *t = zs->boxes;
+    size_t total = 0;
+    unsigned m;
+    for (size_t i = 0; i < t->n; i++)
+        if (footprint(h, t->item[i], &m))
+            total += m;
+    if (!total)
+        return 0;
+    if (!(t->xy = big_alloc(2 * total * sizeof *t->xy)))
+        return -1;
+    double *at = t->xy;
+    for (size_t i = 0; i < t->n; i++) {
+        pl_zone *z = t->item[i];
+        const GEOSCoordSequence *cs = footprint(h, z, &m);
+        if (!cs || !GEOSCoordSeq_copyToBuffer_r(h, cs, at, 0, 0))
+            continue;
+        z->xy = at;
+        z->n_xy = m;
+        at += 2 * m;
+    }
+    return 0;
 }
 
 static void collect_add(pl_zonelist *l, const pl_zone *z)
@@ -663,7 +709,7 @@ int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, 
             GEOSSTRtree_insert_r(h, zs->tree, z->g, z);
             zs->n_indexed++;
         }
-    if (!(zs->boxes = boxtree_build(zs)))
+    if (!(zs->boxes = boxtree_build(zs)) || pack_footprints(ctx, zs))
         rc = pl_error(ctx, PL_NOMEM, "out of memory");
 out:
     if (rc != PL_OK)
