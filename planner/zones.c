@@ -131,7 +131,7 @@ static size_t groups(size_t nodes)
  * without floor() and ceil(), calls to libm before SSE 4.1) */
 static inline int steps(double v, int up, int lo, int hi)
 {
-    if (!(v >= lo)) /* NaN too */
+    if (!(v >= lo)) /* below lo, or NaN: hi */
         return v < lo ? lo : hi;
     if (v > hi)
         return hi;
@@ -154,7 +154,8 @@ static pl_boxtree *boxtree_build(pl_zoneset *zs)
     size_t n = zs->n_indexed, total = 0;
     size_t g0 = groups(n) ? groups(n) : 1;
     float *fl = NULL; /* level 0 as floats, for the boxes above it */
-    if (!t || !(t->item = big_alloc((n ? n : 1) * sizeof *t->item)) || !(t->leaf = big_alloc(g0 * sizeof *t->leaf)) || !(fl = malloc(g0 * ROWS * BOX_FAN * sizeof *fl))) {
+    if (!t || !(t->item = big_alloc((n ? n : 1) * sizeof *t->item)) || !(t->leaf = big_alloc(g0 * sizeof *t->leaf)) ||
+        !(fl = malloc(g0 * ROWS * BOX_FAN * sizeof *fl))) {
         boxtree_free(t);
         free(fl);
         return NULL;
@@ -218,7 +219,7 @@ static pl_boxtree *boxtree_build(pl_zoneset *zs)
             }
         }
     free(fl);
-    /* level 0 in steps of the zones' box / 65535 (from the zones' own
+    /* level 0 in steps of the zones' box / 65,534 (from the zones' own
      * envelopes: the same differences a query takes) */
     t->lo[0] = e[0] - t->o[0];
     t->lo[1] = e[1] - t->o[1];
@@ -332,9 +333,10 @@ static inline unsigned group_mask(const float *g, const query *y)
     __m128 x1 = _mm_set1_ps(y->f[2]), y1 = _mm_set1_ps(y->f[3]), x0 = _mm_set1_ps(y->f[0]), y0 = _mm_set1_ps(y->f[1]);
     unsigned mask = 0;
     for (unsigned j = 0; j < BOX_FAN; j += 4) {
-        __m128 m = _mm_and_ps(_mm_and_ps(_mm_cmple_ps(_mm_loadu_ps(g + j), x1), _mm_cmple_ps(_mm_loadu_ps(g + BOX_FAN + j), y1)),
-                              _mm_and_ps(_mm_cmpge_ps(_mm_loadu_ps(g + 2 * BOX_FAN + j), x0),
-                                         _mm_cmpge_ps(_mm_loadu_ps(g + 3 * BOX_FAN + j), y0)));
+        __m128 m = _mm_and_ps(
+            _mm_and_ps(_mm_cmple_ps(_mm_loadu_ps(g + j), x1), _mm_cmple_ps(_mm_loadu_ps(g + BOX_FAN + j), y1)),
+            _mm_and_ps(_mm_cmpge_ps(_mm_loadu_ps(g + 2 * BOX_FAN + j), x0),
+                       _mm_cmpge_ps(_mm_loadu_ps(g + 3 * BOX_FAN + j), y0)));
         mask |= (unsigned)_mm_movemask_ps(m) << j;
     }
     return mask;
@@ -356,7 +358,8 @@ static inline unsigned leaf_mask(const leafgroup *g, const int q[4], const int *
     __m128i x1 = _mm_set1_epi16((short)(q[2] - 32768)), y1 = _mm_set1_epi16((short)(q[3] - 32768));
     __m128i h[2];
     for (int k = 0; k < 2; k++)
-        h[k] = _mm_and_si128(cmp8(g->b[0] + 8 * k, g->b[2] + 8 * k, x1, x0), cmp8(g->b[1] + 8 * k, g->b[3] + 8 * k, y1, y0));
+        h[k] = _mm_and_si128(cmp8(g->b[0] + 8 * k, g->b[2] + 8 * k, x1, x0),
+                             cmp8(g->b[1] + 8 * k, g->b[3] + 8 * k, y1, y0));
     unsigned mask = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(h[0], h[1]));
     if (bq && mask) {
         __m128i u = _mm_set1_epi16((short)(bq[1] - 32768)), v = _mm_set1_epi16((short)(bq[0] - 32768));
