@@ -15,7 +15,6 @@
  */
 #include "planner.h"
 
-#include <float.h>
 #include <math.h>
 #if defined __SSE2__ && !defined PL_NO_SIMD
 #include <immintrin.h>
@@ -32,24 +31,27 @@
  * make its group.  A query with a box needs no GEOS geometry, so a route's
  * segments ask cheaply.
  * At a million zones the tree is out of cache and a query's time is its
- * misses, so it is small.  Above level 0: floats from an origin at the
- * zones' centre (within 50 km of it a float is 4 mm apart), rounded
- * outward, a group's minx of its 16 nodes together, then miny, maxx,
- * maxy: 4 cache lines, tested at once.  Level 0, nine in ten of the
- * nodes: each zone's box in 16-bit steps of the zones' extent / 65,534
- * (1.5 m over a city of 100 km) and its route extent in decimetres, all
- * rounded outward: 3 cache lines a group.  So a query may take a zone a
- * step off the query; the zone's own envelope and altitudes then decide.
- * (Steps of each group's parent box, in bytes, made 2 lines a group but
- * cost more than they saved: the steps of each group to work out.) */
-#define BOX_FAN 16 /* the code below is written for 16: a group's test is a 16-bit mask */
-#define ROWS 4     /* rows of a group above level 0: minx, miny, maxx, maxy */
+ * misses, so it is small: boxes in 16-bit steps of the zones' extent /
+ * 65,534 (1.5 m over a city of 100 km), rounded outward, a group's minx of
+ * its 16 nodes together, then miny, maxx, maxy (2 cache lines), tested at
+ * once; at level 0 (nine nodes in ten) each zone's route extent beside, in
+ * decimetres, rounded outward (3 lines).  So a query may take a zone a step
+ * off the query; the zone's own envelope and altitudes then decide.
+ * (Floats made 4 and 6 lines a group; steps of each group's parent box in
+ * bytes made 2 at level 0 but cost more than they saved: the steps of each
+ * group to work out.) */
+#define BOX_FAN 16  /* the code below is written for 16: a group's test is a 16-bit mask */
+#define ROWS 4      /* a box's rows: minx, miny, maxx, maxy */
 #define Q_MAX 65535 /* a box's steps */
 
-/* a group of level 0: boxes in the tree's steps and route extents in
- * decimetres above -1000 m, both less 32768 (SSE compares signed); lo up
- * to 65534 and hi from 1, so that a query clamped the same way keeps all
- * it should (an empty extent, no rule binding: lo 65535, hi 0) */
+/* Steps less 32768 (SSE compares signed).  Route extents in decimetres
+ * above -1000 m, lo up to 65534 and hi from 1, so that a query clamped
+ * the same way keeps all it should (an empty extent, no rule binding: lo
+ * 65535, hi 0).  Empty slots: boxes min 65535, max 0. */
+typedef struct boxgroup {
+    int16_t b[ROWS][BOX_FAN];
+} boxgroup;
+
 typedef struct leafgroup {
     int16_t b[ROWS][BOX_FAN];
     int16_t lo[BOX_FAN], hi[BOX_FAN];
@@ -58,12 +60,11 @@ typedef struct leafgroup {
 struct pl_boxtree {
     size_t n, n_lv, lv_n[16]; /* level l has lv_n[l] nodes */
     size_t lv_at[16];         /* level l >= 1: its groups from group lv_at[l] of box */
-    float *box;               /* ROWS x BOX_FAN floats a group */
+    boxgroup *box;            /* levels 1 .. n_lv - 1 */
     leafgroup *leaf;          /* level 0 */
     pl_zone **item;           /* level 0's zones */
     double *xy;               /* their footprints' rings (pl_zone xy), in the same order */
-    double o[2];              /* the origin of the floats */
-    double lo[2], st, ist;    /* level 0's step st metres (ist = 1 / st) from lo */
+    double lo[2], st, ist;    /* steps of st metres (ist = 1 / st) from lo */
 };
 
 static void boxtree_free(pl_boxtree *t)
@@ -89,23 +90,6 @@ static int cmp_centre_y(const void *a, const void *b)
     const pl_zone *x = *(pl_zone *const *)a, *y = *(pl_zone *const *)b;
     double u = x->env[1] + x->env[3], v = y->env[1] + y->env[3];
     return u < v ? -1 : u > v ? 1 : (x > y) - (x < y);
-}
-
-/* d as a float no greater (below) or no less (above) than d, without a
- * branch (a query's bounds fall either side of their float as often: a
- * branch on it is a coin toss): the nearest float x is within half a step
- * of d, and |x| 2^-23 is one to two steps, so x minus or plus it (and the
- * least float, for a d too small for a step) is on the right side */
-static inline float float_below(double d)
-{
-    float x = (float)d;
-    return x - (fabsf(x) * 0x1p-23f + FLT_TRUE_MIN);
-}
-
-static inline float float_above(double d)
-{
-    float x = (float)d;
-    return x + (fabsf(x) * 0x1p-23f + FLT_TRUE_MIN);
 }
 
 /* n bytes in 2 MB pages where the system has them for the asking (fewer
@@ -146,6 +130,12 @@ static inline int dm(double v, int up, int lo, int hi)
     return steps((v + 1000) * 10, up, lo, hi);
 }
 
+/* the box rows of group k of level l */
+static inline int16_t (*group_rows(const pl_boxtree *t, size_t l, size_t k))[BOX_FAN]
+{
+    return l ? t->box[t->lv_at[l] + k].b : t->leaf[k].b;
+}
+
 /* The tree of the zones with a geometry (their env set).  NULL when out
  * of memory. */
 static pl_boxtree *boxtree_build(pl_zoneset *zs)
@@ -153,11 +143,8 @@ static pl_boxtree *boxtree_build(pl_zoneset *zs)
     pl_boxtree *t = calloc(1, sizeof *t);
     size_t n = zs->n_indexed, total = 0;
     size_t g0 = groups(n) ? groups(n) : 1;
-    float *fl = NULL; /* level 0 as floats, for the boxes above it */
-    if (!t || !(t->item = big_alloc((n ? n : 1) * sizeof *t->item)) || !(t->leaf = big_alloc(g0 * sizeof *t->leaf)) ||
-        !(fl = malloc(g0 * ROWS * BOX_FAN * sizeof *fl))) {
+    if (!t || !(t->item = big_alloc((n ? n : 1) * sizeof *t->item)) || !(t->leaf = big_alloc(g0 * sizeof *t->leaf))) {
         boxtree_free(t);
-        free(fl);
         return NULL;
     }
     t->n = n;
@@ -170,8 +157,6 @@ static pl_boxtree *boxtree_build(pl_zoneset *zs)
             e[2] = fmax(e[2], z->env[2]);
             e[3] = fmax(e[3], z->env[3]);
         }
-    t->o[0] = n ? round((e[0] + e[2]) / 2) : 0;
-    t->o[1] = n ? round((e[1] + e[3]) / 2) : 0;
     qsort(t->item, n, sizeof *t->item, cmp_centre_x);
     size_t leaves = groups(n), slices = (size_t)ceil(sqrt((double)leaves));
     size_t per = slices ? ((leaves + slices - 1) / slices) * BOX_FAN : n;
@@ -184,45 +169,13 @@ static pl_boxtree *boxtree_build(pl_zoneset *zs)
         if (m <= BOX_FAN || t->n_lv == sizeof t->lv_n / sizeof *t->lv_n)
             break;
     }
-    if (!(t->box = big_alloc((total ? total : 1) * ROWS * BOX_FAN * sizeof *t->box))) {
+    if (!(t->box = big_alloc((total ? total : 1) * sizeof *t->box))) {
         boxtree_free(t);
-        free(fl);
         return NULL;
     }
-    /* the zones' boxes as floats (empty slots: boxes no query meets) */
-    for (size_t i = 0; i < g0 * BOX_FAN; i++) {
-        float *f = fl + (i / BOX_FAN) * ROWS * BOX_FAN + i % BOX_FAN;
-        f[0] = f[BOX_FAN] = INFINITY;
-        f[2 * BOX_FAN] = f[3 * BOX_FAN] = -INFINITY;
-        if (i >= n)
-            continue;
-        const pl_zone *z = t->item[i];
-        f[0] = float_below(z->env[0] - t->o[0]);
-        f[BOX_FAN] = float_below(z->env[1] - t->o[1]);
-        f[2 * BOX_FAN] = float_above(z->env[2] - t->o[0]);
-        f[3 * BOX_FAN] = float_above(z->env[3] - t->o[1]);
-    }
-    for (size_t l = 1; l < t->n_lv; l++)
-        for (size_t k = 0; k < groups(t->lv_n[l]) * BOX_FAN; k++) {
-            /* node k: the box of group k of level l - 1 */
-            float *f = t->box + (t->lv_at[l] + k / BOX_FAN) * ROWS * BOX_FAN + k % BOX_FAN;
-            f[0] = f[BOX_FAN] = INFINITY;
-            f[2 * BOX_FAN] = f[3 * BOX_FAN] = -INFINITY;
-            if (k >= t->lv_n[l])
-                continue;
-            const float *c = l == 1 ? fl + k * ROWS * BOX_FAN : t->box + (t->lv_at[l - 1] + k) * ROWS * BOX_FAN;
-            for (size_t j = 0; j < BOX_FAN; j++) {
-                f[0] = c[j] < f[0] ? c[j] : f[0];
-                f[BOX_FAN] = c[BOX_FAN + j] < f[BOX_FAN] ? c[BOX_FAN + j] : f[BOX_FAN];
-                f[2 * BOX_FAN] = c[2 * BOX_FAN + j] > f[2 * BOX_FAN] ? c[2 * BOX_FAN + j] : f[2 * BOX_FAN];
-                f[3 * BOX_FAN] = c[3 * BOX_FAN + j] > f[3 * BOX_FAN] ? c[3 * BOX_FAN + j] : f[3 * BOX_FAN];
-            }
-        }
-    free(fl);
-    /* level 0 in steps of the zones' box / 65,534 (from the zones' own
-     * envelopes: the same differences a query takes) */
-    t->lo[0] = e[0] - t->o[0];
-    t->lo[1] = e[1] - t->o[1];
+    /* level 0: the zones' boxes in steps, and their route extents */
+    t->lo[0] = n ? e[0] : 0;
+    t->lo[1] = n ? e[1] : 0;
     t->st = n ? fmax(e[2] - e[0], e[3] - e[1]) / (Q_MAX - 1) : 0;
     t->st = t->st > 0 ? t->st : 1;
     t->ist = 1 / t->st;
@@ -238,8 +191,8 @@ static pl_boxtree *boxtree_build(pl_zoneset *zs)
                 continue;
             const pl_zone *z = t->item[i];
             for (int a = 0; a < 2; a++) {
-                g->b[a][j] = (int16_t)(steps((z->env[a] - t->o[a] - t->lo[a]) * t->ist, 0, 0, Q_MAX) - 32768);
-                g->b[2 + a][j] = (int16_t)(steps((z->env[2 + a] - t->o[a] - t->lo[a]) * t->ist, 1, 0, Q_MAX) - 32768);
+                g->b[a][j] = (int16_t)(steps((z->env[a] - t->lo[a]) * t->ist, 0, 0, Q_MAX) - 32768);
+                g->b[2 + a][j] = (int16_t)(steps((z->env[2 + a] - t->lo[a]) * t->ist, 1, 0, Q_MAX) - 32768);
             }
             if (pl_zone_route_severity(z) > 0) { /* else no route conflicts with it */
                 double lo, hi;
@@ -249,6 +202,23 @@ static pl_boxtree *boxtree_build(pl_zoneset *zs)
             }
         }
     }
+    /* above: node k is the box of group k of the level below */
+    for (size_t l = 1; l < t->n_lv; l++)
+        for (size_t k = 0; k < groups(t->lv_n[l]) * BOX_FAN; k++) {
+            int16_t(*f)[BOX_FAN] = group_rows(t, l, k / BOX_FAN);
+            size_t j = k % BOX_FAN;
+            f[0][j] = f[1][j] = (int16_t)(Q_MAX - 32768);
+            f[2][j] = f[3][j] = (int16_t)(0 - 32768);
+            if (k >= t->lv_n[l])
+                continue;
+            int16_t(*c)[BOX_FAN] = group_rows(t, l - 1, k);
+            for (size_t i = 0; i < BOX_FAN; i++) { /* empty slots change nothing */
+                f[0][j] = c[0][i] < f[0][j] ? c[0][i] : f[0][j];
+                f[1][j] = c[1][i] < f[1][j] ? c[1][i] : f[1][j];
+                f[2][j] = c[2][i] > f[2][j] ? c[2][i] : f[2][j];
+                f[3][j] = c[3][i] > f[3][j] ? c[3][i] : f[3][j];
+            }
+        }
     return t;
 }
 
@@ -311,39 +281,23 @@ static void collect_add(pl_zonelist *l, const pl_zone *z)
     l->a[l->n++] = z;
 }
 
-/* A query: the box q (from the tree's origin; f: the same as floats,
- * rounded outward); with s (from the origin too), only what the segment s
- * comes within m of (q is then s's own box grown by m); with band (and bq,
- * in a leafgroup's decimetres, rounded outward), only the zones whose rule
- * binds and whose extent overlaps it.  Box queries re-check each zone's
- * own envelope; segment queries leave that to the caller. */
+/* A query: the box q; qi, the same in the tree's steps, rounded outward;
+ * with seg, only what the segment s comes within m of (q is then s's own
+ * box grown by m); with band (and bq, in a leafgroup's decimetres, rounded
+ * outward), only the zones whose rule binds and whose extent overlaps it.
+ * Box queries re-check each zone's own envelope; segment queries leave
+ * that to the caller. */
 typedef struct query {
     double q[4], s[4], m;
-    float f[4];
-    int qi[4], bq[2]; /* q in level 0's steps, rounded outward */
+    int qi[4], bq[2];
     int seg;
     const double *band;
 } query;
 
-/* bit j: slot j of the group g (ROWS rows) meets y's box; a group at
- * once, four slots a step where the machine has SSE (every x86-64) */
+/* bit j: slot j of a group's box rows b meets the box in steps q (x0, y0,
+ * x1, y1); with bq, also its extent lo, hi the band bq: all 16 at once,
+ * 8 a step where the machine has SSE (every x86-64) */
 #if defined __SSE2__ && !defined PL_NO_SIMD /* PL_NO_SIMD: the plain loops, to test them */
-static inline unsigned group_mask(const float *g, const query *y)
-{
-    __m128 x1 = _mm_set1_ps(y->f[2]), y1 = _mm_set1_ps(y->f[3]), x0 = _mm_set1_ps(y->f[0]), y0 = _mm_set1_ps(y->f[1]);
-    unsigned mask = 0;
-    for (unsigned j = 0; j < BOX_FAN; j += 4) {
-        __m128 m = _mm_and_ps(
-            _mm_and_ps(_mm_cmple_ps(_mm_loadu_ps(g + j), x1), _mm_cmple_ps(_mm_loadu_ps(g + BOX_FAN + j), y1)),
-            _mm_and_ps(_mm_cmpge_ps(_mm_loadu_ps(g + 2 * BOX_FAN + j), x0),
-                       _mm_cmpge_ps(_mm_loadu_ps(g + 3 * BOX_FAN + j), y0)));
-        mask |= (unsigned)_mm_movemask_ps(m) << j;
-    }
-    return mask;
-}
-
-/* bit j: slot j of the leaf group meets the box in steps q (x0, y0, x1,
- * y1), and with band, its extent the band bq: all 16 at once, 8 a step */
 static inline __m128i cmp8(const int16_t *mn, const int16_t *mx, __m128i hi, __m128i lo)
 {
     /* mn <= hi and mx >= lo: not (mn > hi), not (lo > mx) */
@@ -352,88 +306,54 @@ static inline __m128i cmp8(const int16_t *mn, const int16_t *mx, __m128i hi, __m
                             _mm_set1_epi16(-1));
 }
 
-static inline unsigned leaf_mask(const leafgroup *g, const int q[4], const int *bq)
+static inline unsigned rows_mask(const int16_t (*b)[BOX_FAN], const int q[4], const int16_t *lo, const int16_t *hi,
+                                 const int *bq)
 {
     __m128i x0 = _mm_set1_epi16((short)(q[0] - 32768)), y0 = _mm_set1_epi16((short)(q[1] - 32768));
     __m128i x1 = _mm_set1_epi16((short)(q[2] - 32768)), y1 = _mm_set1_epi16((short)(q[3] - 32768));
     __m128i h[2];
     for (int k = 0; k < 2; k++)
-        h[k] = _mm_and_si128(cmp8(g->b[0] + 8 * k, g->b[2] + 8 * k, x1, x0),
-                             cmp8(g->b[1] + 8 * k, g->b[3] + 8 * k, y1, y0));
+        h[k] = _mm_and_si128(cmp8(b[0] + 8 * k, b[2] + 8 * k, x1, x0), cmp8(b[1] + 8 * k, b[3] + 8 * k, y1, y0));
     unsigned mask = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(h[0], h[1]));
     if (bq && mask) {
         __m128i u = _mm_set1_epi16((short)(bq[1] - 32768)), v = _mm_set1_epi16((short)(bq[0] - 32768));
         for (int k = 0; k < 2; k++)
-            h[k] = _mm_and_si128(_mm_cmpgt_epi16(u, _mm_load_si128((const __m128i *)(g->lo + 8 * k))),
-                                 _mm_cmpgt_epi16(_mm_load_si128((const __m128i *)(g->hi + 8 * k)), v));
+            h[k] = _mm_and_si128(_mm_cmpgt_epi16(u, _mm_load_si128((const __m128i *)(lo + 8 * k))),
+                                 _mm_cmpgt_epi16(_mm_load_si128((const __m128i *)(hi + 8 * k)), v));
         mask &= (unsigned)_mm_movemask_epi8(_mm_packs_epi16(h[0], h[1]));
     }
     return mask;
 }
 #else
-static inline unsigned group_mask(const float *g, const query *y)
+static inline unsigned rows_mask(const int16_t (*b)[BOX_FAN], const int q[4], const int16_t *lo, const int16_t *hi,
+                                 const int *bq)
 {
     unsigned mask = 0;
     for (unsigned j = 0; j < BOX_FAN; j++)
-        mask |= (unsigned)((g[j] <= y->f[2]) & (g[BOX_FAN + j] <= y->f[3]) & (g[2 * BOX_FAN + j] >= y->f[0]) &
-                           (g[3 * BOX_FAN + j] >= y->f[1]))
-                << j;
-    return mask;
-}
-
-static inline unsigned leaf_mask(const leafgroup *g, const int q[4], const int *bq)
-{
-    unsigned mask = 0;
-    for (unsigned j = 0; j < BOX_FAN; j++)
-        mask |= (unsigned)((g->b[0][j] + 32768 <= q[2]) & (g->b[1][j] + 32768 <= q[3]) & (g->b[2][j] + 32768 >= q[0]) &
-                           (g->b[3][j] + 32768 >= q[1]) &
-                           (!bq || ((g->lo[j] + 32768 < bq[1]) & (g->hi[j] + 32768 > bq[0]))))
+        mask |= (unsigned)((b[0][j] + 32768 <= q[2]) & (b[1][j] + 32768 <= q[3]) & (b[2][j] + 32768 >= q[0]) &
+                           (b[3][j] + 32768 >= q[1]) &
+                           (!bq || ((lo[j] + 32768 < bq[1]) & (hi[j] + 32768 > bq[0]))))
                 << j;
     return mask;
 }
 #endif
 
-/* 1 when the box x0, y0, x1, y1 is within y->m of the segment (or y has
- * none) */
-static inline int box_near(const query *y, double x0, double y0, double x1, double y1)
+/* 1 when slot j of the box rows b, back from steps (a hair wider than
+ * their rounding), is within y->m of the segment (or y has none) */
+static inline int slot_near(const pl_boxtree *t, const int16_t (*b)[BOX_FAN], unsigned j, const query *y)
 {
-    return !y->seg || pl_seg_box_meets(y->s[0], y->s[1], y->s[2], y->s[3], x0 - y->m, y0 - y->m, x1 + y->m, y1 + y->m);
-}
-
-/* the zones of leaf group k that y takes into l */
-static void collect_leaves(const pl_boxtree *t, size_t k, const query *y, pl_zonelist *l)
-{
-    const leafgroup *g = &t->leaf[k];
-    unsigned mask = leaf_mask(g, y->qi, y->band ? y->bq : NULL);
-    if (k * BOX_FAN + BOX_FAN > t->n) /* the last group's empty slots */
-        mask &= (1u << (t->n - k * BOX_FAN)) - 1;
-    for (; mask; mask &= mask - 1) {
-        unsigned j = (unsigned)__builtin_ctz(mask);
-        /* the slot's box back from steps, a hair wider than their
-         * rounding */
-        if (!box_near(y, t->lo[0] + (g->b[0][j] + 32768) * t->st - 1e-6, t->lo[1] + (g->b[1][j] + 32768) * t->st - 1e-6,
-                      t->lo[0] + (g->b[2][j] + 32768) * t->st + 1e-6, t->lo[1] + (g->b[3][j] + 32768) * t->st + 1e-6))
-            continue;
-        const pl_zone *z = t->item[k * BOX_FAN + j];
-        if (!y->seg) { /* the zone's own envelope decides */
-            const double *e = z->env;
-            double x0 = e[0] - t->o[0], y0 = e[1] - t->o[1], x1 = e[2] - t->o[0], y1 = e[3] - t->o[1];
-            if (x0 > y->q[2] || x1 < y->q[0] || y0 > y->q[3] || y1 < y->q[1])
-                continue;
-        }
-        collect_add(l, z);
-    }
+    if (!y->seg)
+        return 1;
+    double x0 = t->lo[0] + (b[0][j] + 32768) * t->st - 1e-6, y0 = t->lo[1] + (b[1][j] + 32768) * t->st - 1e-6;
+    double x1 = t->lo[0] + (b[2][j] + 32768) * t->st + 1e-6, y1 = t->lo[1] + (b[3][j] + 32768) * t->st + 1e-6;
+    return pl_seg_box_meets(y->s[0], y->s[1], y->s[2], y->s[3], x0 - y->m, y0 - y->m, x1 + y->m, y1 + y->m);
 }
 
 static void collect(const pl_zoneset *zs, query *y, pl_zonelist *l)
 {
     const pl_boxtree *t = zs->boxes;
-    if (!t || !zs->n_indexed)
+    if (!t || !t->n)
         return;
-    y->f[0] = float_below(y->q[0]);
-    y->f[1] = float_below(y->q[1]);
-    y->f[2] = float_above(y->q[2]);
-    y->f[3] = float_above(y->q[3]);
     for (int a = 0; a < 2; a++) {
         y->qi[a] = steps((y->q[a] - t->lo[a]) * t->ist, 1, 0, Q_MAX);
         y->qi[2 + a] = steps((y->q[2 + a] - t->lo[a]) * t->ist, 0, 0, Q_MAX);
@@ -448,43 +368,44 @@ static void collect(const pl_zoneset *zs, query *y, pl_zonelist *l)
     stack[top++][1] = 0;
     while (top && !l->oom) {
         size_t lv = stack[--top][0], k = stack[top][1];
-        if (!lv) {
-            collect_leaves(t, k, y, l);
-            continue;
-        }
-        const float *g = t->box + (t->lv_at[lv] + k) * ROWS * BOX_FAN;
-        for (unsigned mask = group_mask(g, y); mask; mask &= mask - 1) {
+        const int16_t(*b)[BOX_FAN] = (const int16_t(*)[BOX_FAN])group_rows(t, lv, k);
+        const leafgroup *g = lv ? NULL : &t->leaf[k];
+        unsigned mask = rows_mask(b, y->qi, g ? g->lo : NULL, g ? g->hi : NULL, g && y->band ? y->bq : NULL);
+        if (k * BOX_FAN + BOX_FAN > t->lv_n[lv]) /* the level's last group: its empty slots */
+            mask &= (1u << (t->lv_n[lv] - k * BOX_FAN)) - 1;
+        for (; mask; mask &= mask - 1) {
             unsigned j = (unsigned)__builtin_ctz(mask);
-            if (box_near(y, g[j], g[BOX_FAN + j], g[2 * BOX_FAN + j], g[3 * BOX_FAN + j])) {
-                stack[top][0] = lv - 1; /* node k BOX_FAN + j: its group below */
+            if (!slot_near(t, b, j, y))
+                continue;
+            if (lv) { /* node k BOX_FAN + j: its group below */
+                stack[top][0] = lv - 1;
                 stack[top++][1] = k * BOX_FAN + j;
+                continue;
             }
+            const pl_zone *z = t->item[k * BOX_FAN + j];
+            if (!y->seg) { /* the zone's own envelope decides */
+                const double *e = z->env;
+                if (e[0] > y->q[2] || e[2] < y->q[0] || e[1] > y->q[3] || e[3] < y->q[1])
+                    continue;
+            }
+            collect_add(l, z);
         }
     }
 }
 
 void pl_zones_collect_box(const pl_zoneset *zs, const double q[4], pl_zonelist *l)
 {
-    const pl_boxtree *t = zs->boxes;
-    if (!t)
-        return;
-    query y = {.q = {q[0] - t->o[0], q[1] - t->o[1], q[2] - t->o[0], q[3] - t->o[1]}};
+    query y = {.q = {q[0], q[1], q[2], q[3]}};
     collect(zs, &y, l);
 }
 
 void pl_zones_collect_near(const pl_zoneset *zs, const double s[4], double m, const double band[2], pl_zonelist *l)
 {
-    const pl_boxtree *t = zs->boxes;
-    if (!t)
-        return;
-    /* from the origin: each difference is rounded, so grow m by a hair
-     * that covers it (the caller's test is on the untranslated values) */
-    query y = {.s = {s[0] - t->o[0], s[1] - t->o[1], s[2] - t->o[0], s[3] - t->o[1]}, .m = m + 1e-6, .seg = 1,
-               .band = band};
-    y.q[0] = (y.s[0] < y.s[2] ? y.s[0] : y.s[2]) - y.m;
-    y.q[1] = (y.s[1] < y.s[3] ? y.s[1] : y.s[3]) - y.m;
-    y.q[2] = (y.s[0] < y.s[2] ? y.s[2] : y.s[0]) + y.m;
-    y.q[3] = (y.s[1] < y.s[3] ? y.s[3] : y.s[1]) + y.m;
+    query y = {.s = {s[0], s[1], s[2], s[3]}, .m = m, .seg = 1, .band = band};
+    y.q[0] = (s[0] < s[2] ? s[0] : s[2]) - m;
+    y.q[1] = (s[1] < s[3] ? s[1] : s[3]) - m;
+    y.q[2] = (s[0] < s[2] ? s[2] : s[0]) + m;
+    y.q[3] = (s[1] < s[3] ? s[3] : s[1]) + m;
     collect(zs, &y, l);
 }
 
