@@ -1290,12 +1290,14 @@ static const rings *zone_rings(pl_ctx *ctx, const pl_zoneset *zs, const pl_zone 
     return own;
 }
 
-/* 0 when segment i of r misses the envelope e grown by w and a
- * millimetre (for rounding): then it keeps farther than w from the zone
- * inside e, and has no part in a conflict with it */
+#define NEAR_MARGIN 1e-3 /* a millimetre, for rounding */
+
+/* 0 when segment i of r misses the envelope e grown by w and NEAR_MARGIN:
+ * then it keeps farther than w from the zone inside e, and has no part in
+ * a conflict with it */
 static inline int seg_near_env(const pl_route *r, size_t i, const double e[4], double w)
 {
-    double m = w + 1e-3;
+    double m = w + NEAR_MARGIN;
     return pl_seg_box_meets(r->x[i], r->y[i], r->x[i + 1], r->y[i + 1], e[0] - m, e[1] - m, e[2] + m, e[3] + m);
 }
 
@@ -1325,15 +1327,17 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         band[0] = dmin(band[0], r->alt_m[i] - r->band_below_m);
         band[1] = dmax(band[1], r->alt_m[i] + r->band_above_m);
     }
-    /* candidates: zones whose envelope meets a segment's envelope grown by
-     * the half-width (per segment: a long winding route's own envelope
-     * would take in every zone of the area); without the clearance search,
+    /* candidates: zones whose envelope, grown by the half-width (and
+     * NEAR_MARGIN, as seg_near_env), a segment meets (per segment: a long
+     * winding route's own envelope would take in every zone of the area;
+     * and the segment, not its box: a diagonal's box takes in six times
+     * its corridor); without the clearance search,
      * only zones whose rule binds at altitudes the route's band can overlap
      * (the tree keeps these beside the boxes: at a million buildings, most
      * lower than the band, the zones themselves are never read) */
     for (size_t i = 0; i + 1 < r->n_pts; i++) {
         double sg[4] = {r->x[i], r->y[i], r->x[i + 1], r->y[i + 1]};
-        pl_zones_collect_near(zs, sg, r->half_width_m + 1e-3, flags & PL_CHECK_NO_CLEARANCE ? band : NULL, &c);
+        pl_zones_collect_near(zs, sg, r->half_width_m + NEAR_MARGIN, flags & PL_CHECK_NO_CLEARANCE ? band : NULL, &c);
     }
     if (flags & PL_CHECK_NO_CLEARANCE) {
         /* without the clearance search, a zone matters only when it could
