@@ -21,7 +21,7 @@
  *      and the corridor's length (the line within a 64-quadrant buffer
  *      of the lake, whose arcs GEOS draws as chords: 0.5 m)
  *   8. the zones' box tree: 3,000 zones (corners on millimetres, between
- *      the tree's floats), 3,000 boxes (random, points, boxes whose edges
+ *      the tree's steps), 3,000 boxes (random, points, boxes whose edges
  *      touch a zone's), the zones found against every zone's envelope
  *      tested one by one; segments (the boxes' diagonals, segments along a
  *      zone's envelope grown by m) within m, against the separating-axes
@@ -385,8 +385,8 @@ static void t8_zone_boxes(void **state)
             s = s * 6364136223846793005ULL + 1442695040888963407ULL;
             u[k] = (double)(s >> 11) / 9007199254740992.0;
         }
-        /* millimetres: most corners fall between two floats (the tree's
-         * boxes are floats, a quarter metre apart up here) */
+        /* millimetres: most corners fall between two of the tree's steps
+         * (0.4 m here), which it must round outward */
         double x = 500000 + floor(u[0] * 2e7) / 1000, y = 3450000 + floor(u[1] * 2e7) / 1000;
         double w = 1 + floor(u[2] * (i % 50 ? 300 : 5000)), h = 1 + floor(u[3] * 300000) / 1000; /* some large */
         char id[16], wkt[300], props[80];
