@@ -131,7 +131,7 @@ static inline int dm(double v, int up, int lo, int hi)
 }
 
 /* the box rows of group k of level l */
-static inline int16_t (*group_rows(const pl_boxtree *t, size_t l, size_t k))[BOX_FAN]
+static inline const int16_t (*group_rows(const pl_boxtree *t, size_t l, size_t k))[BOX_FAN]
 {
     return l ? t->box[t->lv_at[l] + k].b : t->leaf[k].b;
 }
@@ -205,13 +205,13 @@ static pl_boxtree *boxtree_build(pl_zoneset *zs)
     /* above: node k is the box of group k of the level below */
     for (size_t l = 1; l < t->n_lv; l++)
         for (size_t k = 0; k < groups(t->lv_n[l]) * BOX_FAN; k++) {
-            int16_t(*f)[BOX_FAN] = group_rows(t, l, k / BOX_FAN);
+            int16_t(*f)[BOX_FAN] = t->box[t->lv_at[l] + k / BOX_FAN].b;
             size_t j = k % BOX_FAN;
             f[0][j] = f[1][j] = (int16_t)(Q_MAX - 32768);
             f[2][j] = f[3][j] = (int16_t)(0 - 32768);
             if (k >= t->lv_n[l])
                 continue;
-            int16_t(*c)[BOX_FAN] = group_rows(t, l - 1, k);
+            const int16_t(*c)[BOX_FAN] = group_rows(t, l - 1, k);
             for (size_t i = 0; i < BOX_FAN; i++) { /* empty slots change nothing */
                 f[0][j] = c[0][i] < f[0][j] ? c[0][i] : f[0][j];
                 f[1][j] = c[1][i] < f[1][j] ? c[1][i] : f[1][j];
@@ -368,7 +368,7 @@ static void collect(const pl_zoneset *zs, query *y, pl_zonelist *l)
     stack[top++][1] = 0;
     while (top && !l->oom) {
         size_t lv = stack[--top][0], k = stack[top][1];
-        const int16_t(*b)[BOX_FAN] = (const int16_t(*)[BOX_FAN])group_rows(t, lv, k);
+        const int16_t(*b)[BOX_FAN] = group_rows(t, lv, k);
         const leafgroup *g = lv ? NULL : &t->leaf[k];
         unsigned mask = rows_mask(b, y->qi, g ? g->lo : NULL, g ? g->hi : NULL, g && y->band ? y->bq : NULL);
         if (k * BOX_FAN + BOX_FAN > t->lv_n[lv]) /* the level's last group: its empty slots */
