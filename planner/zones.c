@@ -78,18 +78,48 @@ static void boxtree_free(pl_boxtree *t)
     free(t);
 }
 
-static int cmp_centre_x(const void *a, const void *b)
+/* a zone and its envelope's centre (doubled), for the tiling */
+typedef struct tile_rec {
+    double c[2];
+    const pl_zone *z;
+} tile_rec;
+
+static int cmp_tile(const tile_rec *x, const tile_rec *y, int a)
 {
-    const pl_zone *x = *(pl_zone *const *)a, *y = *(pl_zone *const *)b;
-    double u = x->env[0] + x->env[2], v = y->env[0] + y->env[2];
-    return u < v ? -1 : u > v ? 1 : (x > y) - (x < y); /* ties in zone order: the same tree everywhere */
+    return x->c[a] < y->c[a] ? -1 : x->c[a] > y->c[a] ? 1 : (x->z > y->z) - (x->z < y->z); /* ties in zone order: the same tree everywhere */
 }
 
-static int cmp_centre_y(const void *a, const void *b)
+static int cmp_tile_x(const void *a, const void *b)
 {
-    const pl_zone *x = *(pl_zone *const *)a, *y = *(pl_zone *const *)b;
-    double u = x->env[1] + x->env[3], v = y->env[1] + y->env[3];
-    return u < v ? -1 : u > v ? 1 : (x > y) - (x < y);
+    return cmp_tile(a, b, 0);
+}
+
+static int cmp_tile_y(const void *a, const void *b)
+{
+    return cmp_tile(a, b, 1);
+}
+
+/* Sort-tile-recursive from the top: the n zones of r into runs of cap
+ * (the last shorter), each a tile (slices by x of whole runs, each slice
+ * sorted by y), then each run the same way into runs of cap / BOX_FAN,
+ * down to the leaf groups.  So a node is a tile at every level, as a
+ * node of level l is the run of BOX_FAN^l zones below it.  (Tiling only
+ * the leaves, as STR does, and grouping runs of them above made the
+ * upper nodes strips one slice wide and the length of the region: a route
+ * of a kilometre across the slices tested six or seven groups at each
+ * upper level.) */
+static void tile(tile_rec *r, size_t n, size_t cap)
+{
+    if (n <= BOX_FAN || cap < BOX_FAN)
+        return;
+    size_t runs = (n + cap - 1) / cap, slices = (size_t)ceil(sqrt((double)runs));
+    size_t per = (runs + slices - 1) / slices * cap;
+    qsort(r, n, sizeof *r, cmp_tile_x);
+    for (size_t s = 0; s < n; s += per)
+        qsort(r + s, n - s < per ? n - s : per, sizeof *r, cmp_tile_y);
+    if (cap > BOX_FAN)
+        for (size_t s = 0; s < n; s += cap)
+            tile(r + s, n - s < cap ? n - s : cap, cap / BOX_FAN);
 }
 
 /* n bytes in 2 MB pages where the system has them for the asking (fewer
@@ -157,18 +187,29 @@ static pl_boxtree *boxtree_build(pl_zoneset *zs)
             e[2] = fmax(e[2], z->env[2]);
             e[3] = fmax(e[3], z->env[3]);
         }
-    qsort(t->item, n, sizeof *t->item, cmp_centre_x);
-    size_t leaves = groups(n), slices = (size_t)ceil(sqrt((double)leaves));
-    size_t per = slices ? ((leaves + slices - 1) / slices) * BOX_FAN : n;
-    for (size_t s = 0; per && s < n; s += per)
-        qsort(t->item + s, n - s < per ? n - s : per, sizeof *t->item, cmp_centre_y);
+    size_t cap = 1; /* zones below a node of the top level */
     for (size_t m = n; ; m = groups(m)) {
         t->lv_at[t->n_lv] = total;
         t->lv_n[t->n_lv++] = m;
         total += t->n_lv > 1 ? groups(m) : 0;
         if (m <= BOX_FAN || t->n_lv == sizeof t->lv_n / sizeof *t->lv_n)
             break;
+        cap *= BOX_FAN;
     }
+    tile_rec *r = malloc((n ? n : 1) * sizeof *r);
+    if (!r) {
+        boxtree_free(t);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        r[i].z = t->item[i];
+        r[i].c[0] = r[i].z->env[0] + r[i].z->env[2];
+        r[i].c[1] = r[i].z->env[1] + r[i].z->env[3];
+    }
+    tile(r, n, cap);
+    for (size_t i = 0; i < n; i++)
+        t->item[i] = (pl_zone *)r[i].z;
+    free(r);
     if (!(t->box = big_alloc((total ? total : 1) * sizeof *t->box))) {
         boxtree_free(t);
         return NULL;
