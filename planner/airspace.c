@@ -189,8 +189,6 @@ static GEOSGeometry *runway_area(pl_ctx *ctx, const pl_scenario *sc, const pl_la
     return ring_to_work(ctx, &f, rx, ry, 5, 1);
 }
 
-static char *dup_or(const char *s, const char *dflt) { return pl_strdup(s ? s : dflt); }
-
 int pl_airspace_airports(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, pl_zone *z,
                          size_t *n)
 {
@@ -246,27 +244,23 @@ int pl_airspace_airports(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, 
             pl_zone *zz = &z[(*n)++];
             memset(zz, 0, sizeof *zz);
             zz->g = u;
-            zz->id = pl_strdup(ap);
-            zz->name = dup_or(pl_feature_str(first, "airport_name", NULL),
-                              pl_feature_str(first, "name", ap));
-            zz->cls = pl_strdup("airport");
             zz->floor_m = 0;
             zz->ceiling_m = INFINITY;
-            zz->alt_ref = pl_strdup("AGL");
-            zz->source = pl_strdup(pl_feature_str(first, "source", NULL));
-            zz->license = pl_strdup(pl_feature_str(first, "license", NULL));
-            /* the zone is only as good as its least certain runway */
-            zz->accuracy = pl_strdup(approx ? "approximate" : "rule-derived");
             zz->rule = pl_scenario_rule(sc, "airport");
             pl_buf b;
             pl_buf_init(&b);
             pl_buf_printf(&b, "%s (%.0f m each side of the centreline, %.0f m beyond each end); %s",
                           d->ap_basis ? d->ap_basis : "CAAC airport clearance protection area",
                           d->ap_half_width_m, d->ap_end_ext_m, how.s ? how.s : "");
-            zz->basis = b.oom ? NULL : pl_strdup(b.s);
-            pl_buf_free(&b);
+            const char *an = pl_feature_str(first, "airport_name", NULL);
             zz->layer_id = d->id;
-            if (!zz->id || !zz->name || !zz->cls || !zz->alt_ref || !zz->basis)
+            /* the zone is only as good as its least certain runway */
+            int oom = b.oom || pl_zone_strings(zz, ap, an ? an : pl_feature_str(first, "name", ap), "airport",
+                                               "AGL", pl_feature_str(first, "source", NULL),
+                                               pl_feature_str(first, "license", NULL),
+                                               approx ? "approximate" : "rule-derived", b.s);
+            pl_buf_free(&b);
+            if (oom)
                 rc = pl_error(ctx, PL_NOMEM, "out of memory");
             else if (!(zz->pg = GEOSPrepare_r(h, zz->g)))
                 rc = pl_error(ctx, PL_GEOM, "airport %s: cannot prepare: %s", ap, pl_libmsg(ctx));

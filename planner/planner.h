@@ -350,11 +350,12 @@ void pl_gdal_errors_pop(void);
 
 /* ==== zones.c: zones, rules, spatial index ============================== */
 typedef struct pl_zone {
-    char *id, *name, *cls;     /* identity and class */
+    const char *id, *name, *cls; /* identity and class */
     double floor_m;            /* lower limit (default 0, the surface) */
     double ceiling_m;          /* upper limit (INFINITY = unlimited) */
-    char *alt_ref;             /* "AGL" or "AMSL" */
-    char *source, *license, *accuracy, *basis; /* provenance, may be NULL */
+    const char *alt_ref;       /* "AGL" or "AMSL" */
+    const char *source, *license, *accuracy, *basis; /* provenance, may be NULL */
+    char *strs;                /* owned: the strings above, in one block (pl_zone_strings) */
     const pl_rule *rule;       /* borrowed from the scenario */
     const char *layer_id;      /* borrowed from the scenario */
     const pl_aircraft *aircraft; /* height rule: applies to this class only, g is NULL */
@@ -366,6 +367,13 @@ typedef struct pl_zone {
                                   order (a route check reads them, not g's four objects); else NULL */
     size_t n_xy;
 } pl_zone;
+
+/* Set z's strings (id, name, cls and alt_ref required; the others may be
+ * NULL) as copies in one block, z->strs: a conflict's text names the
+ * zone's class, id and name, and among a million zones three strings
+ * apart were three cache misses.  PL_OK, or PL_NOMEM (nothing set). */
+int pl_zone_strings(pl_zone *z, const char *id, const char *name, const char *cls, const char *alt_ref,
+                    const char *source, const char *license, const char *accuracy, const char *basis);
 
 /* zones of at most this many points are read again for every route (their
  * rings are cheaper to read than to keep); bigger ones keep theirs */

@@ -482,14 +482,7 @@ static void zone_clear(pl_ctx *ctx, pl_zone *z)
         GEOSPreparedGeom_destroy_r(h, z->pg);
     if (z->g)
         GEOSGeom_destroy_r(h, z->g);
-    free(z->id);
-    free(z->name);
-    free(z->cls);
-    free(z->alt_ref);
-    free(z->source);
-    free(z->license);
-    free(z->accuracy);
-    free(z->basis);
+    free(z->strs);
 }
 
 static int build_zone(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, const pl_feature *f,
@@ -545,19 +538,35 @@ static int build_zone(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, con
     if (!z->g)
         return pl_error(ctx, PL_GEOM, "%s: layer '%s': feature %s: %s", d->path, d->id, f->id,
                         pl_libmsg(ctx));
-    z->id = pl_strdup(f->id);
-    z->name = pl_strdup(pl_feature_str(f, "name", f->id));
-    z->cls = pl_strdup(cls);
-    z->alt_ref = pl_strdup(ref);
-    z->source = pl_strdup(pl_feature_str(f, "source", NULL));
-    z->license = pl_strdup(pl_feature_str(f, "license", NULL));
-    z->accuracy = pl_strdup(pl_feature_str(f, "accuracy", NULL));
     z->rule = pl_scenario_rule(sc, cls);
-    z->basis = pl_strdup(pl_feature_str(f, "basis", z->rule ? z->rule->basis : NULL));
     z->layer_id = d->id;
-    if (!z->id || !z->name || !z->cls || !z->alt_ref)
+    if (pl_zone_strings(z, f->id, pl_feature_str(f, "name", f->id), cls, ref, pl_feature_str(f, "source", NULL),
+                        pl_feature_str(f, "license", NULL), pl_feature_str(f, "accuracy", NULL),
+                        pl_feature_str(f, "basis", z->rule ? z->rule->basis : NULL)))
         return pl_error(ctx, PL_NOMEM, "out of memory");
     return PL_OK; /* prepared on first use (pl_zone_pg): most zones of a big set never are */
+}
+
+int pl_zone_strings(pl_zone *z, const char *id, const char *name, const char *cls, const char *alt_ref,
+                    const char *source, const char *license, const char *accuracy, const char *basis)
+{
+    const char *in[8] = {id, name, cls, alt_ref, source, license, accuracy, basis}; /* read together first */
+    size_t len[8], total = 0;
+    for (int i = 0; i < 8; i++)
+        total += in[i] ? (len[i] = strlen(in[i])) + 1 : 0;
+    char *b = malloc(total);
+    if (!b || !id || !name || !cls || !alt_ref) {
+        free(b);
+        return PL_NOMEM;
+    }
+    const char **out[8] = {&z->id, &z->name, &z->cls, &z->alt_ref, &z->source, &z->license, &z->accuracy, &z->basis};
+    free(z->strs);
+    z->strs = b;
+    for (int i = 0; i < 8; i++) {
+        *out[i] = in[i] ? memcpy(b, in[i], len[i] + 1) : NULL;
+        b += in[i] ? len[i] + 1 : 0;
+    }
+    return PL_OK;
 }
 
 const GEOSPreparedGeometry *pl_zone_pg(pl_ctx *ctx, const pl_zone *z)
@@ -645,18 +654,13 @@ int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, 
         snprintf(id, sizeof id, "above-%gm-%s", ac->max_height_m, ac->name);
         snprintf(name, sizeof name, "controlled airspace above %g m true height for %s",
                  ac->max_height_m, ac->name);
-        z->id = pl_strdup(id);
-        z->name = pl_strdup(name);
-        z->cls = pl_strdup("controlled");
         z->floor_m = ac->max_height_m;
         z->ceiling_m = INFINITY;
-        z->alt_ref = pl_strdup("AGL");
-        z->accuracy = pl_strdup("rule-derived");
         z->rule = &ac->rule;
-        z->basis = pl_strdup(ac->rule.basis);
         z->aircraft = ac;
         z->layer_id = "aircraft";
-        if (!z->id || !z->name || !z->cls || !z->alt_ref || !z->accuracy || !z->basis) {
+        if (pl_zone_strings(z, id, name, "controlled", "AGL", NULL, NULL, "rule-derived", ac->rule.basis) ||
+            !z->basis) {
             rc = pl_error(ctx, PL_NOMEM, "out of memory");
             goto out;
         }
