@@ -25,7 +25,8 @@
 #include <sys/mman.h>
 
 /* ---- the zones' envelopes in a packed tree -------------------------------
- * Sort-tile-recursive order (slices by x, each sorted by y), BOX_FAN a node.
+ * Sort-tile-recursive order from the top (tile(): every node a tile of its
+ * zones), BOX_FAN a node.
  * Level 0 is the zones' envelopes in that order; node k of level l + 1 is
  * the box of nodes BOX_FAN k .. BOX_FAN k + BOX_FAN - 1 of level l, which
  * make its group.  A query with a box needs no GEOS geometry, so a route's
@@ -81,7 +82,7 @@ static void boxtree_free(pl_boxtree *t)
 /* a zone and its envelope's centre (doubled), for the tiling */
 typedef struct tile_rec {
     double c[2];
-    const pl_zone *z;
+    pl_zone *z;
 } tile_rec;
 
 static int cmp_tile(const tile_rec *x, const tile_rec *y, int a)
@@ -208,7 +209,7 @@ static pl_boxtree *boxtree_build(pl_zoneset *zs)
     }
     tile(r, n, cap);
     for (size_t i = 0; i < n; i++)
-        t->item[i] = (pl_zone *)r[i].z;
+        t->item[i] = r[i].z;
     free(r);
     if (!(t->box = big_alloc((total ? total : 1) * sizeof *t->box))) {
         boxtree_free(t);
