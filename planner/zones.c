@@ -422,6 +422,10 @@ static void collect(const pl_zoneset *zs, query *y, pl_zonelist *l)
             if (lv) { /* node k BOX_FAN + j: its group below */
                 stack[top][0] = lv - 1;
                 stack[top++][1] = k * BOX_FAN + j;
+                if (lv == 1) { /* its zones' pointers, asked for with the group (below) */
+                    __builtin_prefetch(&t->item[(k * BOX_FAN + j) * BOX_FAN]);
+                    __builtin_prefetch(&t->item[(k * BOX_FAN + j) * BOX_FAN + 8]);
+                }
                 continue;
             }
             const pl_zone *z = t->item[k * BOX_FAN + j];
@@ -430,6 +434,11 @@ static void collect(const pl_zoneset *zs, query *y, pl_zonelist *l)
                 if (e[0] > y->q[2] || e[2] < y->q[0] || e[1] > y->q[3] || e[3] < y->q[1])
                     continue;
             }
+            else /* the caller reads its envelope next: out of cache (a million
+                  * zones), the pointer asked for with the leaf group and the
+                  * zone now, not one miss after the other (either alone: no
+                  * gain measured) */
+                __builtin_prefetch(z->env);
             collect_add(l, z);
         }
     }
