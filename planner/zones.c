@@ -422,9 +422,11 @@ static void collect(const pl_zoneset *zs, query *y, pl_zonelist *l)
             if (lv) { /* node k BOX_FAN + j: its group below */
                 stack[top][0] = lv - 1;
                 stack[top++][1] = k * BOX_FAN + j;
-                if (lv == 1) { /* its zones' pointers, asked for with the group (below) */
-                    __builtin_prefetch(&t->item[(k * BOX_FAN + j) * BOX_FAN]);
-                    __builtin_prefetch(&t->item[(k * BOX_FAN + j) * BOX_FAN + 8]);
+                if (lv == 1) { /* a leaf group: its zones' pointers asked for now */
+                    size_t i = (k * BOX_FAN + j) * BOX_FAN; /* < t->n: the node exists */
+                    __builtin_prefetch(&t->item[i]);
+                    if (i + 8 < t->n) /* its second line, where the array has one */
+                        __builtin_prefetch(&t->item[i + 8]);
                 }
                 continue;
             }
