@@ -517,16 +517,6 @@ int pl_routes_check(pl_ctx *ctx, const pl_zoneset *zs, pl_routeset *rs);
 enum { PL_CHECK_NO_CLEARANCE = 1, PL_CHECK_NO_OVERLAP = 2 };
 int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx, int flags,
                    pl_route_result *res, pl_conflict **c, size_t *n_c, size_t *cap);
-/* pl_route_check in two steps, so that a batch can gather one route's
- * candidate zones (the tree's walk, which asks for the zones it finds)
- * before it checks the route before it: out of cache (a million zones),
- * the zones' misses then overlap that check instead of stalling their
- * own.  pl_route_candidates fills cand (emptied first; its array is the
- * caller's, grown as needed, kept for the next route); pl_route_check_in
- * checks r against them (and reorders them). */
-void pl_route_candidates(const pl_zoneset *zs, const pl_route *r, int flags, pl_zonelist *cand);
-int pl_route_check_in(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx, int flags,
-                      pl_zonelist *cand, pl_route_result *res, pl_conflict **c, size_t *n_c, size_t *cap);
 
 /* Make the zone set safe to check from several threads at once: the
  * rings and grids of big zones made now, and GEOS's zone tree built unless

@@ -1301,45 +1301,12 @@ static inline int seg_near_env(const pl_route *r, size_t i, const double e[4], d
     return pl_seg_box_meets(r->x[i], r->y[i], r->x[i + 1], r->y[i + 1], e[0] - m, e[1] - m, e[2] + m, e[3] + m);
 }
 
-void pl_route_candidates(const pl_zoneset *zs, const pl_route *r, int flags, pl_zonelist *c)
-{
-    c->n = 0;
-    /* the route's whole altitude range, for the quick tests below */
-    double band[2] = {INFINITY, -INFINITY};
-    for (size_t i = 0; i < r->n_pts; i++) {
-        band[0] = dmin(band[0], r->alt_m[i] - r->band_below_m);
-        band[1] = dmax(band[1], r->alt_m[i] + r->band_above_m);
-    }
-    /* zones whose envelope, grown by the half-width (and NEAR_MARGIN, as
-     * seg_near_env), a segment meets (per segment: a long winding route's
-     * own envelope would take in every zone of the area; and the segment,
-     * not its box: a diagonal's box takes in six times its corridor);
-     * without the clearance search, only zones whose rule binds at
-     * altitudes the route's band can overlap (the tree keeps these beside
-     * the boxes: at a million buildings, most lower than the band, the
-     * zones themselves are never read) */
-    for (size_t i = 0; i + 1 < r->n_pts; i++) {
-        double sg[4] = {r->x[i], r->y[i], r->x[i + 1], r->y[i + 1]};
-        pl_zones_collect_near(zs, sg, r->half_width_m + NEAR_MARGIN, flags & PL_CHECK_NO_CLEARANCE ? band : NULL, c);
-    }
-}
-
 int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx, int flags,
                    pl_route_result *res, pl_conflict **cv, size_t *n_c, size_t *cap)
 {
-    pl_zonelist c = {0};
-    pl_route_candidates(zs, r, flags, &c);
-    int rc = pl_route_check_in(ctx, zs, r, idx, flags, &c, res, cv, n_c, cap);
-    free(c.a);
-    return rc;
-}
-
-int pl_route_check_in(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx, int flags,
-                      pl_zonelist *cl, pl_route_result *res, pl_conflict **cv, size_t *n_c, size_t *cap)
-{
     GEOSContextHandle_t h = pl_geos(ctx);
     int rc = PL_OK;
-    pl_zonelist c = *cl; /* written back at the end: the caller's, to use again */
+    pl_zonelist c = {0};
     pvec cor = {0}, ins = {0};
     double *cum = malloc(2 * r->n_pts * sizeof *cum); /* as s_at has it */
     const pl_zone **excl = NULL;
@@ -1354,6 +1321,24 @@ int pl_route_check_in(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size
         cum[i] = cum[i - 1] + cum[r->n_pts + i - 1];
     }
 
+    /* the route's whole altitude range, for the quick tests below */
+    double band[2] = {INFINITY, -INFINITY};
+    for (size_t i = 0; i < r->n_pts; i++) {
+        band[0] = dmin(band[0], r->alt_m[i] - r->band_below_m);
+        band[1] = dmax(band[1], r->alt_m[i] + r->band_above_m);
+    }
+    /* candidates: zones whose envelope, grown by the half-width (and
+     * NEAR_MARGIN, as seg_near_env), a segment meets (per segment: a long
+     * winding route's own envelope would take in every zone of the area;
+     * and the segment, not its box: a diagonal's box takes in six times
+     * its corridor); without the clearance search,
+     * only zones whose rule binds at altitudes the route's band can overlap
+     * (the tree keeps these beside the boxes: at a million buildings, most
+     * lower than the band, the zones themselves are never read) */
+    for (size_t i = 0; i + 1 < r->n_pts; i++) {
+        double sg[4] = {r->x[i], r->y[i], r->x[i + 1], r->y[i + 1]};
+        pl_zones_collect_near(zs, sg, r->half_width_m + NEAR_MARGIN, flags & PL_CHECK_NO_CLEARANCE ? band : NULL, &c);
+    }
     if (flags & PL_CHECK_NO_CLEARANCE) {
         /* without the clearance search, a zone matters only when it could
          * conflict: a rule that binds and altitudes that can overlap (limits
@@ -1475,7 +1460,7 @@ int pl_route_check_in(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size
         }
     }
 out:
-    *cl = c;
+    free(c.a);
     free(cor.a);
     free(ins.a);
     free(excl);

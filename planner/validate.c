@@ -303,17 +303,14 @@ static void check_ends(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_rou
 /* a proposal's check: no clearance to the nearest zone, no overlap polygons */
 #define CHECK_FLAGS (PL_CHECK_NO_CLEARANCE | PL_CHECK_NO_OVERLAP)
 
-/* One proposal, every check.  cand: its candidate zones, gathered
- * (pl_route_candidates) while the proposal before it was checked.  cv,
- * n_c, cap: the caller's conflict buffer, reused from proposal to
- * proposal. */
+/* One proposal, every check.  cv, n_c, cap: the caller's conflict buffer,
+ * reused from proposal to proposal. */
 static int check_one(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_route *r, size_t i,
-                     const pl_region *water, pl_zonelist *cand, pl_proposal_result *res, pl_conflict **cv,
-                     size_t *cap)
+                     const pl_region *water, pl_proposal_result *res, pl_conflict **cv, size_t *cap)
 {
     pl_route_result rr;
     size_t n_c = 0;
-    int rc = pl_route_check_in(ctx, p->zones, r, i, CHECK_FLAGS, cand, &rr, cv, &n_c, cap);
+    int rc = pl_route_check(ctx, p->zones, r, i, CHECK_FLAGS, &rr, cv, &n_c, cap);
     if (rc != PL_OK)
         return rc;
     for (size_t k = 0; k < n_c; k++) {
@@ -416,9 +413,6 @@ static void *work(void *arg)
     pl_buf_init(&sj);
     pl_conflict *cv = NULL;
     size_t cap = 0, n = b->props->n;
-    /* candidate zones: proposal i's, and i + 1's gathered before i is
-     * checked (pl_route_candidates) */
-    pl_zonelist cand[2] = {{0}, {0}};
     /* the reasons' lon/lat: the worker's own transformer (made, or cloned,
      * before the workers start) */
     pl_xform *xf = pl_crs_xform(w->ctx, b->p->sc->work_crs, "EPSG:4326");
@@ -432,10 +426,7 @@ static void *work(void *arg)
         if (from >= n)
             break;
         size_t to = from + BLOCK < n ? from + BLOCK : n;
-        pl_route_candidates(b->p->zones, &b->props->a[from], CHECK_FLAGS, &cand[from % 2]);
         for (size_t i = from; i < to; i++) {
-            if (i + 1 < to)
-                pl_route_candidates(b->p->zones, &b->props->a[i + 1], CHECK_FLAGS, &cand[(i + 1) % 2]);
             pl_proposal_result *res = &b->out[i];
             sr.n = sj.n = 0;
             if (sr.s)
@@ -445,7 +436,7 @@ static void *work(void *arg)
             res->reasons = sr;
             res->json = sj;
             res->want = b->want;
-            w->rc = check_one(w->ctx, b->p, xf, &b->props->a[i], i, b->water, &cand[i % 2], res, &cv, &cap);
+            w->rc = check_one(w->ctx, b->p, xf, &b->props->a[i], i, b->water, res, &cv, &cap);
             sr = res->reasons;
             sj = res->json;
             int lost = keep_text(&res->reasons, &sr); /* both, so that res never holds the scratch */
@@ -465,8 +456,6 @@ static void *work(void *arg)
             pl_progress(w->ctx, "validating proposals: %zu of %zu", d, n);
     }
     free(cv);
-    free(cand[0].a);
-    free(cand[1].a);
     pl_buf_free(&sr);
     pl_buf_free(&sj);
     return NULL;
