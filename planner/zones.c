@@ -38,8 +38,8 @@
  * once; beside them each node's route extent, in decimetres, rounded
  * outward (3 lines): a zone's own, and above, the least floor and greatest
  * ceiling below the node.  So a route's query leaves out whole groups of
- * buildings its altitude band clears (at a million buildings it tested 6.3
- * groups of level 0 a route with the boxes alone, and 2.0 with both).  A
+ * buildings its altitude band clears (at a million buildings a route
+ * tested 6.3 groups of level 0 with the boxes alone, 1.95 with both).  A
  * query may take a zone a step off the query or its band; the zone's own
  * envelope and altitudes then decide.
  * (Floats made 4 and 6 lines a group; steps of each group's parent box in
@@ -164,7 +164,7 @@ static inline int dm(double v, int up, int lo, int hi)
     return steps((v + 1000) * 10, up, lo, hi);
 }
 
-/* the box rows of group k of level l */
+/* group k of level l */
 static inline const boxgroup *group(const pl_boxtree *t, size_t l, size_t k)
 {
     return l ? &t->box[t->lv_at[l] + k] : &t->leaf[k];
