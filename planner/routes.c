@@ -1354,11 +1354,10 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
                 i++;
             if (i + 1 == r->n_pts)
                 continue;
-            /* its ring (read below) and its strings (read by the caller
-             * when it conflicts) asked for now: out of cache (a million
-             * zones) these misses then overlap the work in between, not
-             * come one after another */
-            __builtin_prefetch(z->xy);
+            /* its strings (read by the caller when it conflicts) asked
+             * for now: out of cache (a million zones) the miss then
+             * overlaps the work in between (its lines and ring the tree's
+             * query asked for when it found it) */
             __builtin_prefetch(z->id);
             c.a[kept++] = z;
         }
