@@ -36,137 +36,28 @@
 
 #include "t.h"
 
-typedef struct fixture {
-    pl_ctx *ctx;
-    pl_scenario sc;
-    pl_layer_decl zd, rd;
-    pl_layer zl, rl;
-} fixture;
-
-static void add_prop(pl_feature *f, const char *k, const char *v, int type, double num)
-{
-    f->a_props = realloc(f->a_props, (f->n_props + 1) * sizeof *f->a_props);
-    pl_prop *p = &f->a_props[f->n_props++];
-    p->key = strdup(k);
-    p->type = type;
-    p->num = num;
-    p->str = v ? strdup(v) : NULL;
-}
-
-/* Append a feature from WKT with "key=value" string properties; numbers
- * given as "key:=number". */
-static void feat(fixture *fx, pl_layer *l, const char *id, const char *wkt, const char *props)
-{
-    GEOSContextHandle_t h = pl_geos(fx->ctx);
-    l->a_feats = realloc(l->a_feats, (l->n_feats + 1) * sizeof *l->a_feats);
-    pl_feature *f = &l->a_feats[l->n_feats++];
-    memset(f, 0, sizeof *f);
-    f->id = strdup(id);
-    GEOSWKTReader *rd = GEOSWKTReader_create_r(h);
-    f->g = GEOSWKTReader_read_r(h, rd, wkt);
-    GEOSWKTReader_destroy_r(h, rd);
-    assert_non_null(f->g);
-    char *s = strdup(props ? props : ""), *save = NULL;
-    for (char *t = strtok_r(s, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-        char *eq = strchr(t, '=');
-        *eq = '\0';
-        if (eq > t && eq[-1] == ':') {
-            eq[-1] = '\0';
-            add_prop(f, t, eq + 1, PL_P_REAL, atof(eq + 1));
-        } else {
-            add_prop(f, t, eq + 1, PL_P_STR, 0);
-        }
-    }
-    free(s);
-}
-
-static int setup(void **state)
-{
-    fixture *fx = calloc(1, sizeof *fx);
-    fx->ctx = pl_ctx_new();
-    fx->sc.work_crs = "EPSG:4549";
-    fx->sc.route = (pl_route_defaults){10, 0, 0, 100, 100};
-    fx->sc.a_rules = calloc(2, sizeof *fx->sc.a_rules);
-    fx->sc.a_rules[0] = (pl_rule){"no_fly", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0, "test", 1};
-    fx->sc.a_rules[1] = (pl_rule){"eco_control", PL_RR_WARNING, 0, PL_VR_ALLOWED, 0, "test", 1};
-    fx->sc.n_rules = 2;
-    fx->zd = (pl_layer_decl){.id = "z", .role = PL_ROLE_ZONES, .path = "mem", .class_prop = "class", .id_prop = "id"};
-    fx->rd = (pl_layer_decl){.id = "r", .role = PL_ROLE_ROUTES, .path = "mem", .class_prop = "class", .id_prop = "id"};
-    fx->zl.decl = &fx->zd;
-    fx->rl.decl = &fx->rd;
-    *state = fx;
-    return 0;
-}
-
-static void clear_layer(pl_ctx *ctx, pl_layer *l)
-{
-    for (size_t i = 0; i < l->n_feats; i++) {
-        pl_feature *f = &l->a_feats[i];
-        free(f->id);
-        GEOSGeom_destroy_r(pl_geos(ctx), f->g);
-        for (size_t k = 0; k < f->n_props; k++) {
-            free(f->a_props[k].key);
-            free(f->a_props[k].str);
-        }
-        free(f->a_props);
-    }
-    free(l->a_feats);
-    l->a_feats = NULL;
-    l->n_feats = 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *fx = *state;
-    clear_layer(fx->ctx, &fx->zl);
-    clear_layer(fx->ctx, &fx->rl);
-    free(fx->sc.a_rules);
-    pl_ctx_free(fx->ctx);
-    free(fx);
-    return 0;
-}
-
-typedef struct checked {
-    pl_zoneset *zs;
-    pl_routeset *rs;
-} checked;
-
-static checked run(fixture *fx)
-{
-    checked c = {0};
-    pl_layer *layers[2] = {&fx->zl, &fx->rl};
-    assert_int_equal(pl_zones_build(fx->ctx, &fx->sc, layers, 2, &c.zs), PL_OK);
-    assert_int_equal(pl_routes_build(fx->ctx, &fx->sc, layers, 2, &c.rs), PL_OK);
-    assert_int_equal(pl_routes_check(fx->ctx, c.zs, c.rs), PL_OK);
-    return c;
-}
-
-static void done(fixture *fx, checked *c)
-{
-    pl_routes_free(fx->ctx, c->rs);
-    pl_zones_free(fx->ctx, c->zs);
-}
+#include "zfix.h"
 
 #define SQUARE "POLYGON((400 -100,600 -100,600 100,400 100,400 -100))"
 
 static void t1_interpolation(void **state)
 {
-    fixture *fx = *state;
-    feat(fx, &fx->zl, "Q", SQUARE, "class=no_fly ceiling_m:=139");
-    feat(fx, &fx->rl, "UP", "LINESTRING Z(0 0 100,1000 0 200)", NULL);
-    checked c = run(fx);
+    zf_fixture *fx = *state;
+    zf_feat(fx, &fx->zl, "Q", SQUARE, "class=no_fly ceiling_m:=139");
+    zf_feat(fx, &fx->rl, "UP", "LINESTRING Z(0 0 100,1000 0 200)", NULL);
+    zf_checked c = zf_run(fx);
     assert_int_equal(c.rs->n_c, 0); /* at the ceiling only where the corridor touches */
     assert_int_equal(c.rs->res[0].verdict, PL_V_CLEAR);
-    done(fx, &c);
+    zf_done(fx, &c);
     fx->zl.a_feats[0].a_props[1].num = 140;
-    c = run(fx);
+    c = zf_run(fx);
     assert_int_equal(c.rs->n_c, 1);
     assert_false(c.rs->c[0].enters);
     assert_float_equal(c.rs->c[0].length_inside_m, 0, 1e-9);
     assert_float_equal(c.rs->c[0].corridor_length_m, 10, 1e-6);
-    done(fx, &c);
+    zf_done(fx, &c);
     fx->zl.a_feats[0].a_props[1].num = 150;
-    c = run(fx);
+    c = zf_run(fx);
     assert_int_equal(c.rs->n_c, 1);
     const pl_conflict *k = &c.rs->c[0];
     assert_float_equal(k->length_inside_m, 100, 1e-6);
@@ -177,15 +68,15 @@ static void t1_interpolation(void **state)
     assert_float_equal(k->alt_lo_m, 139, 1e-6); /* band 0: altitude 139 at x=390 (w=10) */
     assert_float_equal(k->alt_hi_m, 150, 1e-6);
     assert_int_equal(c.rs->res[0].verdict, PL_V_BLOCKED);
-    done(fx, &c);
+    zf_done(fx, &c);
 }
 
 static void t2_bend_inside(void **state)
 {
-    fixture *fx = *state;
-    feat(fx, &fx->zl, "Q", SQUARE, "class=no_fly");
-    feat(fx, &fx->rl, "BEND", "LINESTRING(0 0,500 0,500 500)", NULL);
-    checked c = run(fx);
+    zf_fixture *fx = *state;
+    zf_feat(fx, &fx->zl, "Q", SQUARE, "class=no_fly");
+    zf_feat(fx, &fx->rl, "BEND", "LINESTRING(0 0,500 0,500 500)", NULL);
+    zf_checked c = zf_run(fx);
     assert_int_equal(c.rs->n_c, 1);
     const pl_conflict *k = &c.rs->c[0];
     assert_float_equal(k->length_inside_m, 200, 1e-6);
@@ -195,66 +86,66 @@ static void t2_bend_inside(void **state)
     assert_float_equal(k->exit[1], 100, 1e-6);
     assert_float_equal(k->s_from_m, 390, 1e-6);
     assert_float_equal(k->s_to_m, 610, 1e-6);
-    done(fx, &c);
+    zf_done(fx, &c);
 }
 
 static void t3_reentry(void **state)
 {
-    fixture *fx = *state;
-    feat(fx, &fx->zl, "Q", SQUARE, "class=no_fly");
+    zf_fixture *fx = *state;
+    zf_feat(fx, &fx->zl, "Q", SQUARE, "class=no_fly");
     /* in along y=0 (x 400..600), out, back in along y=50 (x 600..400) */
-    feat(fx, &fx->rl, "U", "LINESTRING(0 0,800 0,800 50,0 50)", NULL);
-    checked c = run(fx);
+    zf_feat(fx, &fx->rl, "U", "LINESTRING(0 0,800 0,800 50,0 50)", NULL);
+    zf_checked c = zf_run(fx);
     assert_int_equal(c.rs->n_c, 1);
     assert_float_equal(c.rs->c[0].length_inside_m, 400, 1e-6);
     assert_float_equal(c.rs->c[0].entry[0], 400, 1e-6);
     assert_float_equal(c.rs->c[0].exit[0], 400, 1e-6);
     assert_float_equal(c.rs->c[0].exit[1], 50, 1e-6);
-    done(fx, &c);
+    zf_done(fx, &c);
 }
 
 static void t4_clearance(void **state)
 {
-    fixture *fx = *state;
-    feat(fx, &fx->zl, "NEAR_WARN", "POLYGON((0 50,100 50,100 60,0 60,0 50))", "class=eco_control");
-    feat(fx, &fx->zl, "FAR", "POLYGON((0 5000,100 5000,100 5100,0 5100,0 5000))", "class=no_fly");
-    feat(fx, &fx->zl, "FARTHER", "POLYGON((0 9000,100 9000,100 9100,0 9100,0 9000))", "class=no_fly");
-    feat(fx, &fx->rl, "R", "LINESTRING(0 0,100 0)", NULL);
-    checked c = run(fx);
+    zf_fixture *fx = *state;
+    zf_feat(fx, &fx->zl, "NEAR_WARN", "POLYGON((0 50,100 50,100 60,0 60,0 50))", "class=eco_control");
+    zf_feat(fx, &fx->zl, "FAR", "POLYGON((0 5000,100 5000,100 5100,0 5100,0 5000))", "class=no_fly");
+    zf_feat(fx, &fx->zl, "FARTHER", "POLYGON((0 9000,100 9000,100 9100,0 9100,0 9000))", "class=no_fly");
+    zf_feat(fx, &fx->rl, "R", "LINESTRING(0 0,100 0)", NULL);
+    zf_checked c = zf_run(fx);
     assert_int_equal(c.rs->n_c, 0);
     assert_non_null(c.rs->res[0].clearance_zone);
     assert_string_equal(c.rs->res[0].clearance_zone->id, "FAR");
     assert_float_equal(c.rs->res[0].clearance_m, 5000 - 10, 1e-6);
-    done(fx, &c);
+    zf_done(fx, &c);
 }
 
 static void t5_circle(void **state)
 {
-    fixture *fx = *state;
-    feat(fx, &fx->zl, "C", "POINT(0 0)", "class=no_fly radius_m:=100");
-    feat(fx, &fx->rl, "R", "LINESTRING(-500 0,500 0)", NULL);
-    checked c = run(fx);
+    zf_fixture *fx = *state;
+    zf_feat(fx, &fx->zl, "C", "POINT(0 0)", "class=no_fly radius_m:=100");
+    zf_feat(fx, &fx->rl, "R", "LINESTRING(-500 0,500 0)", NULL);
+    zf_checked c = zf_run(fx);
     assert_int_equal(c.rs->n_c, 1);
     assert_float_equal(c.rs->c[0].length_inside_m, 200, 1e-6);
-    done(fx, &c);
+    zf_done(fx, &c);
 }
 
 static void t6_bad(void **state)
 {
-    fixture *fx = *state;
+    zf_fixture *fx = *state;
     pl_layer *layers[2] = {&fx->zl, &fx->rl};
     pl_zoneset *zs = NULL;
     pl_routeset *rs = NULL;
-    feat(fx, &fx->zl, "Q", SQUARE, "class=no_fly floor_m:=200 ceiling_m:=100");
+    zf_feat(fx, &fx->zl, "Q", SQUARE, "class=no_fly floor_m:=200 ceiling_m:=100");
     assert_int_equal(pl_zones_build(fx->ctx, &fx->sc, layers, 2, &zs), PL_PARSE);
     assert_error(fx->ctx, PL_PARSE, "mem: layer 'z': feature Q: floor_m 200 is above ceiling_m 100");
     pl_error_clear(fx->ctx);
-    clear_layer(fx->ctx, &fx->zl);
-    feat(fx, &fx->zl, "Q", SQUARE, "class=volcano");
+    zf_clear_layer(fx->ctx, &fx->zl);
+    zf_feat(fx, &fx->zl, "Q", SQUARE, "class=volcano");
     assert_int_equal(pl_zones_build(fx->ctx, &fx->sc, layers, 2, &zs), PL_PARSE);
     assert_error(fx->ctx, PL_PARSE, "feature Q: unknown zone class 'volcano'");
     pl_error_clear(fx->ctx);
-    feat(fx, &fx->rl, "Z", "LINESTRING(5 5,5 5)", NULL);
+    zf_feat(fx, &fx->rl, "Z", "LINESTRING(5 5,5 5)", NULL);
     assert_int_equal(pl_routes_build(fx->ctx, &fx->sc, layers, 2, &rs), PL_GEOM);
     assert_error(fx->ctx, PL_GEOM, "route Z has zero length");
     assert_null(rs);
@@ -303,12 +194,12 @@ static double geos_len_in(GEOSContextHandle_t h, const GEOSGeometry *line, const
 
 static void t7_lake_grid(void **state)
 {
-    fixture *fx = *state;
+    zf_fixture *fx = *state;
     GEOSContextHandle_t h = pl_geos(fx->ctx);
     enum { NV = 400, NR = 1000 };
     double vx[NV], vy[NV];
     char *wkt = lake_wkt(vx, vy, NV);
-    feat(fx, &fx->zl, "LAKE", wkt, "class=no_fly");
+    zf_feat(fx, &fx->zl, "LAKE", wkt, "class=no_fly");
     free(wkt);
     uint64_t s = 20261129;
     for (int i = 0; i < NR; i++) {
@@ -341,9 +232,9 @@ static void t7_lake_grid(void **state)
             m += (size_t)snprintf(line + m, sizeof line - m, "%s%.17g %.17g", q ? "," : "", x[q], y[q]);
         snprintf(line + m, sizeof line - m, ")");
         snprintf(id, sizeof id, "R%d", i);
-        feat(fx, &fx->rl, id, line, NULL);
+        zf_feat(fx, &fx->rl, id, line, NULL);
     }
-    checked c = run(fx);
+    zf_checked c = zf_run(fx);
     const GEOSGeometry *lake = fx->zl.a_feats[0].g;
     GEOSGeometry *grown = GEOSBuffer_r(h, lake, 10, 64);
     assert_non_null(grown);
@@ -367,12 +258,12 @@ static void t7_lake_grid(void **state)
     assert_int_equal(k, c.rs->n_c);
     assert_true(n_in > NR / 4 && n_cor > n_in && n_cor < NR); /* the test tries each case */
     GEOSGeom_destroy_r(h, grown);
-    done(fx, &c);
+    zf_done(fx, &c);
 }
 
 static void t8_zone_boxes(void **state)
 {
-    fixture *fx = *state;
+    zf_fixture *fx = *state;
     enum { NZ = 3000, NQ = 3000 };
     /* a third class whose route rule never binds: a band query skips it */
     fx->sc.a_rules = realloc(fx->sc.a_rules, 3 * sizeof *fx->sc.a_rules);
@@ -395,7 +286,7 @@ static void t8_zone_boxes(void **state)
                  x + w, y + h, x, y + h, x, y);
         snprintf(props, sizeof props, "class=%s floor_m:=%d ceiling_m:=%d", i % 11 ? "no_fly" : "cultural", i % 7 * 10,
                  i % 7 * 10 + 10 + i % 13 * 10);
-        feat(fx, &fx->zl, id, wkt, props);
+        zf_feat(fx, &fx->zl, id, wkt, props);
     }
     pl_layer *layers[1] = {&fx->zl};
     pl_zoneset *zs = NULL;
@@ -485,14 +376,14 @@ static void t8_zone_boxes(void **state)
 int t_routes(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(t1_interpolation, setup, teardown),
-        cmocka_unit_test_setup_teardown(t2_bend_inside, setup, teardown),
-        cmocka_unit_test_setup_teardown(t3_reentry, setup, teardown),
-        cmocka_unit_test_setup_teardown(t4_clearance, setup, teardown),
-        cmocka_unit_test_setup_teardown(t5_circle, setup, teardown),
-        cmocka_unit_test_setup_teardown(t6_bad, setup, teardown),
-        cmocka_unit_test_setup_teardown(t7_lake_grid, setup, teardown),
-        cmocka_unit_test_setup_teardown(t8_zone_boxes, setup, teardown),
+        cmocka_unit_test_setup_teardown(t1_interpolation, zf_setup, zf_teardown),
+        cmocka_unit_test_setup_teardown(t2_bend_inside, zf_setup, zf_teardown),
+        cmocka_unit_test_setup_teardown(t3_reentry, zf_setup, zf_teardown),
+        cmocka_unit_test_setup_teardown(t4_clearance, zf_setup, zf_teardown),
+        cmocka_unit_test_setup_teardown(t5_circle, zf_setup, zf_teardown),
+        cmocka_unit_test_setup_teardown(t6_bad, zf_setup, zf_teardown),
+        cmocka_unit_test_setup_teardown(t7_lake_grid, zf_setup, zf_teardown),
+        cmocka_unit_test_setup_teardown(t8_zone_boxes, zf_setup, zf_teardown),
     };
     return cmocka_run_group_tests_name("routes", tests, NULL, NULL);
 }
