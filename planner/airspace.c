@@ -29,7 +29,7 @@
 #include <string.h>
 
 #define DENSIFY_M 250.0
-#define CIRCLE_N 720 /* chord error r(1-cos(pi/720)) = 0.2 m at 22 km */
+#define CIRCLE_N 720 /* the 720-gon around the circle: at most r(1/cos(pi/720) - 1) = 0.2 m beyond it at 22 km */
 
 /* A local frame centred on (lon, lat): plain PROJ pipelines (no database
  * lookup, which made a transformer per airport cost ~50 ms) between WGS84
@@ -160,10 +160,11 @@ static GEOSGeometry *runway_area(pl_ctx *ctx, const pl_scenario *sc, const pl_la
     } else if (t == GEOS_POINT) {
         double L = isfinite(len) && len > 0 ? len : 0;
         double r = hypot(w, e + L / 2);
+        double rv = r / cos(M_PI / CIRCLE_N) * (1 + 1e-12); /* vertices beyond r: edges tangent, never inside */
         double rx[CIRCLE_N + 1], ry[CIRCLE_N + 1];
         for (int i = 0; i < CIRCLE_N; i++) {
-            rx[i] = r * cos(2 * M_PI * i / CIRCLE_N);
-            ry[i] = r * sin(2 * M_PI * i / CIRCLE_N);
+            rx[i] = rv * cos(2 * M_PI * i / CIRCLE_N);
+            ry[i] = rv * sin(2 * M_PI * i / CIRCLE_N);
         }
         rx[CIRCLE_N] = rx[0];
         ry[CIRCLE_N] = ry[0];

@@ -417,6 +417,8 @@ static int coverage_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf 
         knum(b, "demand_in_reach", st->covered_w, 3);
         pl_buf_puts(b, "},\"geometry\":");
         GEOSGeometry *pt = pl_geom_point(ctx, st->x, st->y);
+        /* drawn inside the true circle (GEOS's chords), as a claim of
+         * demand in reach should be; no safety rule reads it */
         GEOSGeometry *g = pt ? GEOSBuffer_r(h, pt, r, 32) : NULL;
         int rc = g ? write_geom(ctx, xf, b, g) : pl_error(ctx, PL_GEOM, "coverage: %s", pl_libmsg(ctx));
         if (pt)

@@ -291,6 +291,16 @@ GEOSGeometry *pl_geom_polygonal(pl_ctx *ctx, const GEOSGeometry *g);
 /* Returns: a new LineString from n points (2D). */
 GEOSGeometry *pl_geom_line(pl_ctx *ctx, const double *x, const double *y, size_t n);
 GEOSGeometry *pl_geom_point(pl_ctx *ctx, double x, double y);
+/* Returns: g grown by d (round caps and joins, quadsegs segments a quarter
+ * circle), approximated on the outside: it contains every point within d of
+ * g.  The one buffer the engine builds; NULL (error set) on failure. */
+GEOSGeometry *pl_geom_buffer_out(pl_ctx *ctx, const GEOSGeometry *g, double d, int quadsegs);
+/* Returns: polygonal g grown by d with mitred corners, which contain the
+ * round offset: obstacles and search regions.  NULL (error set) on failure. */
+GEOSGeometry *pl_geom_inflate_out(pl_ctx *ctx, const GEOSGeometry *g, double d);
+/* Returns: the regular n-gon that contains the circle (cx, cy, r), its
+ * edges tangent to it; NULL (error set) on failure. */
+GEOSGeometry *pl_geom_circle_out(pl_ctx *ctx, double cx, double cy, double r, int n);
 /* Returns: the name of a GEOS type id (static text). */
 const char *pl_geom_type_name(int geos_type_id);
 
@@ -366,6 +376,9 @@ typedef struct pl_zone {
                                   holes): x, y pairs, closed, n_xy points, kept by the zone tree in its
                                   order (a route check reads them, not g's four objects); else NULL */
     size_t n_xy;
+    double circle[3];          /* a circle zone (a point with radius_m): centre x, y and radius r > 0,
+                                  checked exactly; g is then the polygon that contains it (drawing,
+                                  export, siting); r = 0 for every other zone */
 } pl_zone;
 
 /* Set z's strings (id, name, cls and alt_ref required; the others may be
@@ -456,6 +469,17 @@ int pl_zone_route_severity(const pl_zone *z);
 /* The altitudes the zone's route rule protects: floor to ceiling, or to
  * the minimum overflight height where the rule is one. */
 void pl_zone_route_extent(const pl_zone *z, double *lo, double *hi);
+/* The one altitude rule: a route's band [lo, hi] enters a zone's protected
+ * extent (vlo, vhi), from pl_zone_route_extent, only where they overlap in
+ * more than a point: a band whose top is the zone's floor, or whose bottom
+ * is its ceiling, touches it and does not enter (the regulation's "above
+ * 120 m": a flight at exactly 120 m is not above it).  Every altitude test
+ * against a zone is this one, or (on a sloped segment) its closed form in
+ * routes.c, which keeps the same open limits. */
+static inline int pl_band_enters(double lo, double hi, double vlo, double vhi)
+{
+    return lo < vhi && hi > vlo;
+}
 
 /* ==== routes.c: 3D corridor checks ===================================== */
 typedef struct pl_route {
@@ -598,6 +622,16 @@ void pl_reroute_free(pl_reroute *rr);
 
 /* Altitude band (lo, hi) and length of r's centreline inside region
  * (exact, per segment); lo = +inf when none of it is inside. */
+/* The one corridor: the centreline (a route's line, pieces of it, a point)
+ * grown by the half-width, drawn as polygons approximated on the outside
+ * (pl_geom_buffer_out).  The check itself never uses it: it tests the exact
+ * distance.  NULL (error set) on failure. */
+GEOSGeometry *pl_corridor(pl_ctx *ctx, const GEOSGeometry *centreline, double half_width_m);
+/* The route's corridor grown by extra_m more (0: the corridor itself). */
+GEOSGeometry *pl_route_corridor(pl_ctx *ctx, const pl_route *r, double extra_m);
+/* The route's whole altitude band: the least altitude less band_below_m,
+ * the greatest plus band_above_m. */
+void pl_route_band(const pl_route *r, double *lo, double *hi);
 int pl_route_band_in(pl_ctx *ctx, const pl_route *r, const GEOSGeometry *region, double *lo, double *hi,
                      double *len_m);
 

@@ -152,17 +152,13 @@ int pl_reroute_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, doubl
     size_t nn = 0, ncap = 0, *prev = NULL;
     char *done = NULL;
     memset(out, 0, sizeof *out);
-    double amin = INFINITY, amax = -INFINITY;
-    for (size_t i = 0; i < r->n_pts; i++) {
-        amin = fmin(amin, r->alt_m[i]);
-        amax = fmax(amax, r->alt_m[i]);
-    }
-    double band_lo = amin - r->band_below_m, band_hi = amax + r->band_above_m;
+    double band_lo, band_hi;
+    pl_route_band(r, &band_lo, &band_hi);
     double inflate = r->half_width_m + margin_m;
 
     /* 1. obstacles near the route: zones within a route length around it */
     GEOSGeometry *env = GEOSEnvelope_r(h, r->line);
-    GEOSGeometry *box = env ? GEOSBuffer_r(h, env, fmax(r->length_m, 5000.0) + inflate, 1) : NULL;
+    GEOSGeometry *box = env ? pl_geom_buffer_out(ctx, env, fmax(r->length_m, 5000.0) + inflate, 1) : NULL;
     if (env)
         GEOSGeom_destroy_r(h, env);
     if (!box)
@@ -181,14 +177,13 @@ int pl_reroute_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, doubl
         const pl_zone *z = cl.a[k];
         if (pl_zone_route_severity(z) < 2)
             continue;
-        double vlo = z->floor_m, vhi = z->ceiling_m;
-        if (z->rule && z->rule->route == PL_RR_MIN_OVERFLIGHT)
-            vhi = fmax(z->rule->min_overflight_m, z->floor_m);
-        if (!(band_lo < vhi && band_hi > vlo))
+        double vlo, vhi;
+        pl_zone_route_extent(z, &vlo, &vhi);
+        if (!pl_band_enters(band_lo, band_hi, vlo, vhi))
             continue; /* the route's band passes above or below it everywhere */
         obst *o = &os.a[os.n];
         o->zone = z;
-        o->g = GEOSBufferWithStyle_r(h, z->g, inflate, 8, GEOSBUF_CAP_ROUND, GEOSBUF_JOIN_MITRE, 2.0);
+        o->g = pl_geom_inflate_out(ctx, z->g, inflate);
         o->pg = o->g ? GEOSPrepare_r(h, o->g) : NULL;
         if (!o->pg) {
             if (o->g)

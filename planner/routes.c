@@ -2,7 +2,8 @@
  * routes.c - routes as 3D corridors, checked against every zone.
  *
  * Entry points: pl_routes_build, pl_routes_free, pl_routes_check,
- * pl_route_check, pl_route_band_in, pl_routes_share, pl_region_new,
+ * pl_route_check, pl_route_band, pl_route_band_in, pl_corridor,
+ * pl_route_corridor, pl_routes_share, pl_region_new,
  * pl_region_free, pl_route_length_in, pl_verdict_names.
  *
  * A route is a polyline of waypoints (x, y in the working CRS; altitude in
@@ -28,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CORRIDOR_QUADSEGS 8 /* GEOS/PostGIS default, for drawn overlap polygons */
+#define CORRIDOR_QUADSEGS 8 /* GEOS/PostGIS default, for drawn corridors (pl_corridor) */
 
 const char *const pl_verdict_names[] = {"clear", "warning", "blocked", NULL};
 
@@ -847,7 +848,9 @@ static int clip_finish(clip *c, const rings *rg, size_t i, pvec *v)
     double ax = c->ax, ay = c->ay, dx = c->dx, dy = c->dy, len = c->len, tol = c->tol, *t = c->t;
     size_t n = c->n;
     int rc = c->oom ? -1 : 0, prev_in = 0;
-    if (!rc && !c->near_edges && len > tol) /* no edge within tol of the segment: wholly inside or outside */
+    if (!rc && (!c->near_edges || len <= tol)) /* no edge within tol of the segment: wholly inside or
+                                                  outside; or a vertical or near-vertical segment, no
+                                                  longer than tol: its position, inside within tol */
         rc = locate(rg, ax + dx / 2, ay + dy / 2, tol) ? pvec_add(v, i, 0, 1) : 0;
     else if (!rc) {
         if (n > 32)
@@ -896,19 +899,42 @@ static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
     return rc;
 }
 
-/* Interval of t in [0,1] where |A + t d - C| <= w; 0 when empty. */
+/* Interval of t in [0,1] where |A + t d - C| <= w; 0 when empty.  From
+ * the line's distance p to C and the half-chord sqrt((w - p)(w + p)), which
+ * keep their digits where the quadratic's discriminant loses them (a line
+ * grazing a 22 km circle).  d = 0, a vertical segment (one position over
+ * its whole climb): all of [0,1] when A lies within w of C. */
 static int disc_interval(double ax, double ay, double dx, double dy, double cx, double cy, double w,
                          double *t0, double *t1)
 {
     double qa = dx * dx + dy * dy, ex = ax - cx, ey = ay - cy;
-    double qb = 2 * (dx * ex + dy * ey), qc = ex * ex + ey * ey - w * w;
-    double disc = qb * qb - 4 * qa * qc;
-    if (qa <= 0 || disc < 0)
+    if (qa <= 0) {
+        *t0 = 0;
+        *t1 = 1;
+        return sqrt(ex * ex + ey * ey) <= w;
+    }
+    double l = sqrt(qa), p = fabs(ex * dy - ey * dx) / l;
+    if (!(p <= w))
         return 0;
-    double sq = sqrt(disc);
-    *t0 = dmax(0, (-qb - sq) / (2 * qa));
-    *t1 = dmin(1, (-qb + sq) / (2 * qa));
+    double tm = -(ex * dx + ey * dy) / qa, hc = sqrt((w - p) * (w + p)) / l;
+    *t0 = dmax(0, tm - hc);
+    *t1 = dmin(1, tm + hc);
     return *t0 <= *t1;
+}
+
+/* A circle zone (c: centre x, y and radius), exactly: segment i's corridor
+ * meets it where the centreline is within radius + w of the centre, and is
+ * inside it within the radius (closed form: the chord). */
+static int circle_pieces(const pl_route *r, size_t i, const double c[3], double w, pvec *cor, pvec *in)
+{
+    double ax = r->x[i], ay = r->y[i], dx = r->x[i + 1] - ax, dy = r->y[i + 1] - ay, t0, t1;
+    if (!disc_interval(ax, ay, dx, dy, c[0], c[1], c[2] + w, &t0, &t1))
+        return 0;
+    if (pvec_add(cor, i, t0, t1))
+        return -1;
+    if (disc_interval(ax, ay, dx, dy, c[0], c[1], c[2], &t0, &t1) && pvec_add(in, i, t0, t1))
+        return -1;
+    return 0;
 }
 
 /* Where on segment i the corridor of half-width w meets the polygon whose
@@ -985,17 +1011,16 @@ static int clip_segment(pl_ctx *ctx, const pl_route *r, size_t i, const GEOSGeom
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     double xs[2] = {r->x[i], r->x[i + 1]}, ys[2] = {r->y[i], r->y[i + 1]};
-    if (xs[0] == xs[1] && ys[0] == ys[1])
-        return 0; /* a repeated waypoint: no extent */
+    int vertical = xs[0] == xs[1] && ys[0] == ys[1]; /* one position, the altitudes it sweeps */
     if (!ppoly) { /* zones are prepared on first use, which can fail */
         pl_error(ctx, PL_GEOM, "cannot prepare a zone: %s", pl_libmsg(ctx));
         return -1;
     }
-    GEOSGeometry *seg = pl_geom_line(ctx, xs, ys, 2);
+    GEOSGeometry *seg = vertical ? pl_geom_point(ctx, xs[0], ys[0]) : pl_geom_line(ctx, xs, ys, 2);
     if (!seg)
         return -1;
     int rc = 0;
-    if (GEOSPreparedContains_r(h, ppoly, seg) == 1) {
+    if (vertical ? GEOSPreparedIntersects_r(h, ppoly, seg) == 1 : GEOSPreparedContains_r(h, ppoly, seg) == 1) {
         /* wholly inside (the common case in large zones): no overlay needed */
         if (pvec_add(v, i, 0, 1)) {
             pl_error(ctx, PL_NOMEM, "out of memory");
@@ -1011,9 +1036,12 @@ static int clip_segment(pl_ctx *ctx, const pl_route *r, size_t i, const GEOSGeom
     return rc;
 }
 
-/* Keep, of each piece, the part where the band (alt - below, alt + above)
- * overlaps (vlo, vhi) strictly.  Altitude is linear on a segment, so the
- * part is one interval found in closed form. */
+/* Keep, of each piece, the part where the band [alt - below, alt + above]
+ * enters (vlo, vhi) by the one altitude rule, pl_band_enters.  Altitude is
+ * linear on a segment, so the part is one interval found in closed form,
+ * limits open as the rule has them: a piece that reaches the extent at a
+ * single point of a longer piece does not enter.  A vertical segment is
+ * one position, t its climb: the same closed form. */
 static void altitude_filter(const pl_route *r, double vlo, double vhi, pvec *v)
 {
     double lo = vlo - r->band_above_m, hi = vhi + r->band_below_m; /* alt must lie in (lo, hi) */
@@ -1022,7 +1050,7 @@ static void altitude_filter(const pl_route *r, double vlo, double vhi, pvec *v)
         piece p = v->a[j];
         double z0 = r->alt_m[p.seg], dz = r->alt_m[p.seg + 1] - z0;
         if (dz == 0) {
-            if (!(z0 > lo && z0 < hi))
+            if (!pl_band_enters(z0 - r->band_below_m, z0 + r->band_above_m, vlo, vhi))
                 continue;
         } else {
             double ta = (lo - z0) / dz, tb = (hi - z0) / dz;
@@ -1125,7 +1153,7 @@ static GEOSGeometry *overlap_polygon(pl_ctx *ctx, const pl_route *r, const pvec 
     if (!coll)
         goto fail;
     free(parts);
-    GEOSGeometry *buf = GEOSBuffer_r(h, coll, r->half_width_m, CORRIDOR_QUADSEGS);
+    GEOSGeometry *buf = pl_corridor(ctx, coll, r->half_width_m);
     GEOSGeom_destroy_r(h, coll);
     if (!z->g) /* a height rule holds everywhere: the overlap is the corridor part */
         return buf ? buf : (pl_error(ctx, PL_GEOM, "route %s: %s", r->id, pl_libmsg(ctx)), NULL);
@@ -1165,6 +1193,14 @@ static int near_dist(const void *a, const void *b, double *d, void *ud)
     if (pl_zone_route_severity(z) < 2 ||
         (u->n_excl && bsearch(&z, u->excl, u->n_excl, sizeof *u->excl, cmp_ptr))) {
         *d = 1e300; /* not a candidate for clearance */
+        return 1;
+    }
+    if (z->circle[2] > 0) { /* a circle: the centre's distance less the radius, exactly */
+        const pl_route *r = u->r;
+        double m = INFINITY;
+        for (size_t i = 0; i + 1 < r->n_pts; i++)
+            m = dmin(m, pt_seg_dist(z->circle[0], z->circle[1], r->x[i], r->y[i], r->x[i + 1], r->y[i + 1]));
+        *d = dmax(0, m - z->circle[2]);
         return 1;
     }
     const GEOSPreparedGeometry *pg = pl_zone_pg(u->ctx, z);
@@ -1301,6 +1337,32 @@ static inline int seg_near_env(const pl_route *r, size_t i, const double e[4], d
     return pl_seg_box_meets(r->x[i], r->y[i], r->x[i + 1], r->y[i + 1], e[0] - m, e[1] - m, e[2] + m, e[3] + m);
 }
 
+/* Step 1 of a route's check against zone z: the pieces of every segment
+ * whose corridor meets z (cor) and of the centreline inside z (ins), before
+ * the altitude test.  Every segment counts, vertical ones included (one
+ * position over the altitudes it sweeps); touching (distance == w) meets.
+ * A circle is tested as a circle; a polygon through its ring runs (kept for
+ * big zones, built here for small ones): plain reads of the zone, no lazily
+ * built GEOS state, so checks may run in several threads at once. */
+static int zone_pieces(pl_ctx *ctx, const pl_zoneset *zs, const pl_zone *z, const pl_route *r, pvec *cor,
+                       pvec *ins)
+{
+    int bad = 0;
+    if (z->circle[2] > 0) {
+        for (size_t i = 0; i + 1 < r->n_pts && !bad; i++)
+            bad = seg_near_env(r, i, z->env, r->half_width_m) &&
+                  circle_pieces(r, i, z->circle, r->half_width_m, cor, ins);
+        return bad ? pl_error(ctx, PL_NOMEM, "out of memory") : PL_OK;
+    }
+    rings own = {0};
+    const rings *rgp = zone_rings(ctx, zs, z, &own);
+    bad = !rgp;
+    for (size_t i = 0; !bad && i + 1 < r->n_pts; i++)
+        bad = seg_near_env(r, i, z->env, r->half_width_m) && corridor_direct(r, i, rgp, r->half_width_m, cor, ins);
+    rings_free(&own); /* empty when the rings are a kept zone's (the cache's) */
+    return bad ? pl_error(ctx, PL_NOMEM, "out of memory") : PL_OK;
+}
+
 int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx, int flags,
                    pl_route_result *res, pl_conflict **cv, size_t *n_c, size_t *cap)
 {
@@ -1322,11 +1384,8 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
     }
 
     /* the route's whole altitude range, for the quick tests below */
-    double band[2] = {INFINITY, -INFINITY};
-    for (size_t i = 0; i < r->n_pts; i++) {
-        band[0] = dmin(band[0], r->alt_m[i] - r->band_below_m);
-        band[1] = dmax(band[1], r->alt_m[i] + r->band_above_m);
-    }
+    double band[2];
+    pl_route_band(r, &band[0], &band[1]);
     /* candidates: zones whose envelope, grown by the half-width (and
      * NEAR_MARGIN, as seg_near_env), a segment meets (per segment: a long
      * winding route's own envelope would take in every zone of the area;
@@ -1375,30 +1434,11 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         int sev = pl_zone_route_severity(z);
         if (sev == 0)
             continue; /* no conflict, and no clearance to measure from it */
-        /* touching (distance == w) counts as overlap.  Every answer comes
-         * from the zone's ring runs (kept for big zones, built here for
-         * small ones): plain reads of the zone, no lazily built GEOS state,
-         * so checks may run in several threads at once. */
-        rings own = {0};
-        const rings *rgp = zone_rings(ctx, zs, z, &own);
-        if (!rgp) {
-            rings_free(&own);
-            rc = pl_error(ctx, PL_NOMEM, "out of memory");
-            goto out;
-        }
         /* 1. where the corridor meets the zone: centreline within w of
          * it; and on the way, the centreline inside the zone itself.  No
          * piece at all: the route keeps farther than w from the zone. */
         cor.n = ins.n = 0;
-        for (size_t i = 0; i + 1 < r->n_pts && rc == PL_OK; i++) {
-            if ((r->x[i] == r->x[i + 1] && r->y[i] == r->y[i + 1]) || !seg_near_env(r, i, z->env, r->half_width_m))
-                continue;
-            if (corridor_direct(r, i, rgp, r->half_width_m, &cor, &ins))
-                rc = pl_error(ctx, PL_NOMEM, "out of memory");
-        }
-        if (rgp == &own) /* a kept zone's rings are the cache's */
-            rings_free(&own);
-        if (rc != PL_OK)
+        if ((rc = zone_pieces(ctx, zs, z, r, &cor, &ins)) != PL_OK)
             goto out;
         if (cor.n == 0)
             continue;
@@ -1438,10 +1478,12 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
                 rc = pl_error(ctx, PL_NOMEM, "out of memory");
                 goto out;
             }
-        altitude_filter(r, z->floor_m, z->ceiling_m, &cor);
-        altitude_filter(r, z->floor_m, z->ceiling_m, &ins);
-        if (cor.n && (rc = add_conflict(ctx, r, idx, z, pl_zone_route_severity(z), z->floor_m,
-                                        z->ceiling_m, &cor, &ins, cum, flags, res, cv, n_c, cap)))
+        double vlo, vhi;
+        pl_zone_route_extent(z, &vlo, &vhi);
+        altitude_filter(r, vlo, vhi, &cor);
+        altitude_filter(r, vlo, vhi, &ins);
+        if (cor.n && (rc = add_conflict(ctx, r, idx, z, pl_zone_route_severity(z), vlo, vhi, &cor, &ins, cum,
+                                        flags, res, cv, n_c, cap)))
             goto out;
     }
     res->verdict = res->n_blocking ? PL_V_BLOCKED : (res->n_warning ? PL_V_WARNING : PL_V_CLEAR);
@@ -1551,6 +1593,26 @@ int pl_routes_check(pl_ctx *ctx, const pl_zoneset *zs, pl_routeset *rs)
     if (rs->n_c > 1)
         qsort(rs->c, rs->n_c, sizeof *rs->c, cmp_conflict);
     return PL_OK;
+}
+
+GEOSGeometry *pl_corridor(pl_ctx *ctx, const GEOSGeometry *centreline, double half_width_m)
+{
+    return pl_geom_buffer_out(ctx, centreline, half_width_m, CORRIDOR_QUADSEGS);
+}
+
+GEOSGeometry *pl_route_corridor(pl_ctx *ctx, const pl_route *r, double extra_m)
+{
+    return pl_corridor(ctx, r->line, r->half_width_m + extra_m);
+}
+
+void pl_route_band(const pl_route *r, double *lo, double *hi)
+{
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t i = 0; i < r->n_pts; i++) {
+        *lo = dmin(*lo, r->alt_m[i] - r->band_below_m);
+        *hi = dmax(*hi, r->alt_m[i] + r->band_above_m);
+    }
 }
 
 int pl_route_band_in(pl_ctx *ctx, const pl_route *r, const GEOSGeometry *region, double *lo, double *hi,

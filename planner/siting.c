@@ -197,8 +197,8 @@ static int check_site(pl_ctx *ctx, const pl_plan *p, pl_site *s, const GEOSPrepa
     int rc = PL_OK;
     GEOSGeometry *pt = pl_geom_point(ctx, s->x, s->y);
     double r_safe = c->safety_factor * c->design_d_m / 2;
-    GEOSGeometry *disc = pt ? GEOSBuffer_r(h, pt, r_safe, FOOTPRINT_QUADSEGS) : NULL;
-    GEOSGeometry *probe = pt ? GEOSBuffer_r(h, pt, fmax(max_zone_dist, r_safe), 1) : NULL;
+    GEOSGeometry *disc = pt ? pl_geom_circle_out(ctx, s->x, s->y, r_safe, 4 * FOOTPRINT_QUADSEGS) : NULL;
+    GEOSGeometry *probe = pt ? pl_geom_circle_out(ctx, s->x, s->y, fmax(max_zone_dist, r_safe), 4) : NULL;
     pl_zonelist zh = {0};
     if (!disc || !probe) {
         rc = pl_error(ctx, PL_GEOM, "site %s: %s", s->id, pl_libmsg(ctx));

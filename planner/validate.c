@@ -204,7 +204,7 @@ static int check_separation(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const p
             continue;
         if (!windows_overlap(r, o))
             continue;
-        GEOSGeometry *near_o = GEOSBuffer_r(h, o->line, need, 16), *near_r = GEOSBuffer_r(h, r->line, need, 16);
+        GEOSGeometry *near_o = pl_corridor(ctx, o->line, need), *near_r = pl_corridor(ctx, r->line, need);
         double rlo, rhi, olo, ohi, rl, ol;
         int rc = (!near_o || !near_r) ? pl_error(ctx, PL_GEOM, "proposal %s: %s", r->id, pl_libmsg(ctx))
                                       : pl_route_band_in(ctx, r, near_o, &rlo, &rhi, &rl);
@@ -227,7 +227,7 @@ static int check_separation(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const p
         }
         ll(ctx, xf, px, py, at, sizeof at);
         double vlo = fmax(rlo, olo), vhi = fmin(rhi, ohi);
-        if (vlo < vhi)
+        if (pl_band_enters(rlo, rhi, olo, ohi))
             add_reason(res, 1, "separation", o->id,
                        "%.1f m from %s route %s (%s) at %s, %.1f m needed (half-widths %.0f + %.0f + "
                        "separation %.0f); altitude bands overlap %.1f-%.1f m: crossings at one level must "

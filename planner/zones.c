@@ -488,9 +488,10 @@ void pl_zones_collect_near(const pl_zoneset *zs, const double s[4], double m, co
     collect(zs, &y, l);
 }
 
-/* Segments per quarter circle for circular zones: 32 keeps the polygon
- * within r(1-cos(pi/128)) = 0.03 % of the radius (3 cm for 100 m). */
-#define CIRCLE_QUADSEGS 32
+/* Vertices of a circular zone's polygon (which contains the circle; the
+ * route check tests the circle itself): 128, so the polygon reaches at most
+ * r(1/cos(pi/128) - 1) = 0.03 % of the radius beyond it. */
+#define CIRCLE_N 128
 
 static int prop_number(const pl_feature *f, const char *key, double dflt, double *out, int *bad)
 {
@@ -567,7 +568,13 @@ static int build_zone(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, con
             return pl_error(ctx, PL_PARSE,
                             "%s: layer '%s': feature %s: a point zone needs radius_m > 0",
                             d->path, d->id, f->id);
-        z->g = GEOSBuffer_r(h, f->g, r, CIRCLE_QUADSEGS);
+        double cx = 0, cy = 0;
+        GEOSGeomGetX_r(h, f->g, &cx);
+        GEOSGeomGetY_r(h, f->g, &cy);
+        z->circle[0] = cx;
+        z->circle[1] = cy;
+        z->circle[2] = r;
+        z->g = pl_geom_circle_out(ctx, cx, cy, r, CIRCLE_N);
     } else {
         return pl_error(ctx, PL_GEOM,
                         "%s: layer '%s': feature %s: a zone must be a polygon (or a point with "

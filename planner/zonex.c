@@ -587,7 +587,7 @@ static int fence_polys(pl_ctx *ctx, const pl_plan *p, const GEOSGeometry *g, int
                        int *first, pl_buf *b)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
-    GEOSGeometry *grown = GEOSBuffer_r(h, g, tol, 4);
+    GEOSGeometry *grown = pl_geom_inflate_out(ctx, g, tol);
     GEOSGeometry *s = grown ? GEOSTopologyPreserveSimplify_r(h, grown, tol) : NULL;
     int rc = s ? PL_OK : pl_error(ctx, PL_GEOM, "fence: %s", pl_libmsg(ctx));
     int n = s ? GEOSGetNumGeometries_r(h, s) : 0;
@@ -610,13 +610,10 @@ static int fence_polys(pl_ctx *ctx, const pl_plan *p, const GEOSGeometry *g, int
 int pl_fence_qgc(pl_ctx *ctx, const pl_plan *p, const pl_route *r, int firmware, pl_buf *out)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < r->n_pts; i++) {
-        lo = fmin(lo, r->alt_m[i] - r->band_below_m);
-        hi = fmax(hi, r->alt_m[i] + r->band_above_m);
-    }
-    GEOSGeometry *corridor = GEOSBuffer_r(h, r->line, r->half_width_m, 16);
-    GEOSGeometry *region = GEOSBuffer_r(h, r->line, r->half_width_m + 2000, 16);
+    double lo, hi;
+    pl_route_band(r, &lo, &hi);
+    GEOSGeometry *corridor = pl_route_corridor(ctx, r, 0);
+    GEOSGeometry *region = pl_route_corridor(ctx, r, 2000);
     if (!corridor || !region) {
         if (corridor)
             GEOSGeom_destroy_r(h, corridor);
@@ -651,10 +648,9 @@ int pl_fence_qgc(pl_ctx *ctx, const pl_plan *p, const pl_route *r, int firmware,
         const pl_zone *z = zl.a[i];
         if (!z->g || pl_zone_route_severity(z) < 2)
             continue;
-        double top = z->ceiling_m;
-        if (z->rule && z->rule->route == PL_RR_MIN_OVERFLIGHT)
-            top = isfinite(top) ? top + z->rule->min_overflight_m : top;
-        if (!(lo < top && hi > z->floor_m)) /* the route's altitudes pass above or below */
+        double vlo, vhi;
+        pl_zone_route_extent(z, &vlo, &vhi);
+        if (!pl_band_enters(lo, hi, vlo, vhi)) /* the route's altitudes pass above or below */
             continue;
         GEOSGeometry *part = GEOSIntersection_r(h, z->g, region);
         if (!part) {

@@ -15,6 +15,7 @@ static const struct {
     {"crs", t_crs},
     {"scenario", t_scenario},
     {"routes", t_routes},
+    {"safe", t_safe},
     {"optimise", t_optimise},
 };
 

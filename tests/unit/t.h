@@ -13,6 +13,7 @@ int t_util(void);
 int t_crs(void);
 int t_scenario(void);
 int t_routes(void);
+int t_safe(void);
 int t_optimise(void);
 
 /* Assert that a ctx holds error `code` whose message contains `part`. */
