@@ -156,12 +156,15 @@ static void print_siting(const pl_plan *p, int list)
         built += si->a[i].existing;
     printf("Siting (%s): %zu candidates, %zu feasible; %zu built kept, %zu new chosen\n",
            c->objective ? "median" : "coverage", si->n - built, si->n_feasible, built, si->n_new);
+    char bound[96] = "bound not computed, no gap";
+    if (isfinite(si->bound))
+        snprintf(bound, sizeof bound, "%s bound %.1f, gap %.2f %%%s", c->objective ? "lower" : "upper", si->bound,
+                 100 * si->gap, si->gap <= 1e-9 ? " (proven optimal)" : "");
     if (c->objective)
-        printf("  weighted distance %.1f, lower bound %.1f, gap %.2f %%\n", si->objective, si->bound,
-               100 * si->gap);
+        printf("  weighted distance %.1f, %s\n", si->objective, bound);
     else
-        printf("  demand covered %.1f of %.1f (%.1f %%), upper bound %.1f, gap %.2f %%\n", si->objective,
-               si->total_w, si->total_w > 0 ? 100 * si->objective / si->total_w : 0, si->bound, 100 * si->gap);
+        printf("  demand covered %.1f of %.1f (%.1f %%), %s\n", si->objective, si->total_w,
+               si->total_w > 0 ? 100 * si->objective / si->total_w : 0, bound);
     printf("  method: %s; %zu iterations; %.1f ms\n", si->method, si->iterations, si->time_ms);
     size_t lonely = 0, off = 0;
     for (size_t i = 0; i < si->n; i++) {

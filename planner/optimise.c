@@ -340,10 +340,10 @@ static double choose(size_t n, size_t k)
 
 /* Try every set of p eligible candidates; keep the best that meets the
  * constraints.  Returns the number of new sites in the best set. */
-static size_t exhaustive(work *w, int *best_open, double *best_val)
+static size_t exhaustive(work *w, size_t p_want, int *best_open, double *best_val)
 {
     const pl_sit_inst *in = w->in;
-    size_t m = w->n_elig, p = in->p < m ? in->p : m, found = 0;
+    size_t m = w->n_elig, p = p_want < m ? p_want : m, found = 0;
     size_t *e = malloc((m ? m : 1) * sizeof *e), *c = malloc((p + 1) * sizeof *c);
     int maximise = in->objective == PL_OBJ_COVERAGE;
     *best_val = maximise ? -INFINITY : INFINITY;
@@ -584,6 +584,58 @@ out:
 
 /* ==== entry point ======================================================= */
 
+/* The Lagrangian bound of the objective for sets of at most p sites
+ * (separation and quotas relaxed, so it holds for every set the
+ * constraints allow, smaller sets included). */
+static void lagrangian(work *w, pl_sit_result *res)
+{
+    if (w->in->objective == PL_OBJ_MEDIAN)
+        res->bound = median_bound(w, res->objective, &res->iterations);
+    else
+        res->bound = coverage_bound(w, res->objective, &res->iterations);
+}
+
+/* No set of p sites meets every constraint: the best set of fewer sites.
+ * Every smaller set is tried when all of them are few enough to try (the
+ * answer is then proven best among the sets the constraints allow);
+ * otherwise greedy, with the Lagrangian bound and its gap.  Returns the
+ * sites placed, or -1 when memory runs out. */
+static size_t fewer(work *w, pl_sit_result *res)
+{
+    const pl_sit_inst *in = w->in;
+    size_t m = w->n_elig, p = in->p < m ? in->p : m, placed = 0;
+    int maximise = in->objective == PL_OBJ_COVERAGE;
+    double tries = 0, best = maximise ? -INFINITY : INFINITY, v;
+    for (size_t k = 1; k < p; k++)
+        tries += choose(m, k);
+    int *open = tries <= (double)in->exact_limit ? malloc((in->n_cand ? in->n_cand : 1) * sizeof *open) : NULL;
+    for (size_t k = p; open && k-- > 1;) { /* k = p - 1 .. 1 */
+        size_t got = exhaustive(w, k, open, &v);
+        if (got == (size_t)-1) {
+            free(open);
+            return (size_t)-1;
+        }
+        if (got && (maximise ? v > best + EPS : v < best - EPS)) {
+            best = v;
+            placed = got;
+            memcpy(res->open, open, in->n_cand * sizeof *res->open);
+        }
+    }
+    free(open);
+    if (placed) {
+        res->method = "exhaustive enumeration of every smaller set (no set of p sites meets every constraint)";
+        res->objective = pl_sit_value(in, res->open);
+        res->bound = res->objective;
+        return placed;
+    }
+    placed = greedy(w);
+    memcpy(res->open, w->open, in->n_cand * sizeof *res->open);
+    res->objective = current_value(w);
+    res->method = "greedy (no set of p sites meets every constraint), Lagrangian bound";
+    lagrangian(w, res);
+    return placed;
+}
+
 int pl_sit_solve(const pl_sit_inst *in, pl_sit_result *res)
 {
     work w = {in, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0};
@@ -614,35 +666,36 @@ int pl_sit_solve(const pl_sit_inst *in, pl_sit_result *res)
     size_t placed;
     if (choose(w.n_elig, in->p < w.n_elig ? in->p : w.n_elig) <= (double)in->exact_limit) {
         double v;
-        placed = exhaustive(&w, res->open, &v);
+        placed = exhaustive(&w, in->p, res->open, &v);
         if (placed == (size_t)-1)
             goto out;
-        if (placed == 0 && in->p > 0) { /* constraints unmet by any full set: fall back */
-            placed = greedy(&w);
-            memcpy(res->open, w.open, in->n_cand * sizeof *res->open);
-            res->method = "greedy (no set of p sites meets every constraint)";
+        if (placed == 0 && in->p > 0) { /* constraints unmet by any full set */
+            if ((placed = fewer(&w, res)) == (size_t)-1)
+                goto out;
         } else {
             if (in->p == 0)
                 memcpy(res->open, w.open, in->n_cand * sizeof *res->open);
             res->method = "exhaustive enumeration";
+            res->objective = pl_sit_value(in, res->open);
+            res->bound = res->objective; /* every set was tried: proven */
         }
-        res->objective = pl_sit_value(in, res->open);
-        res->bound = res->objective;
     } else {
         placed = greedy(&w);
         res->iterations += swaps(&w, placed);
         memcpy(res->open, w.open, in->n_cand * sizeof *res->open);
         res->objective = current_value(&w);
-        if (in->objective == PL_OBJ_MEDIAN) {
-            res->bound = median_bound(&w, res->objective, &res->iterations);
-            res->method = "greedy + 1-swap local search, Lagrangian lower bound";
-        } else {
-            res->bound = coverage_bound(&w, res->objective, &res->iterations);
-            res->method = "greedy + 1-swap local search, Lagrangian upper bound";
-        }
+        lagrangian(&w, res);
+        res->method = in->objective == PL_OBJ_MEDIAN ? "greedy + 1-swap local search, Lagrangian lower bound"
+                                                     : "greedy + 1-swap local search, Lagrangian upper bound";
     }
     res->n_new = placed;
-    res->gap = res->bound != 0 ? fabs(res->bound - res->objective) / fabs(res->bound) : 0;
+    /* a bound that could not be computed (out of memory in the
+     * subgradient) is NAN, and so is its gap: "not computed", never 0 */
+    if (!isfinite(res->bound))
+        res->bound = NAN;
+    res->gap = !isfinite(res->bound) ? NAN
+               : res->bound != 0     ? fabs(res->bound - res->objective) / fabs(res->bound)
+                                     : 0;
     res->cover_off = w.off; /* handed over */
     res->cover_idx = w.idx;
     w.off = NULL;

@@ -98,7 +98,10 @@ static void glance(const pl_plan *p, pl_buf *b)
         kpi(b, "起降点 vertiports built + new", v);
         snprintf(v, sizeof v, "%.1f / %.1f", si->covered_w, si->total_w);
         kpi(b, "需求覆盖 demand covered / total", v);
-        snprintf(v, sizeof v, "%.2f %%", 100 * si->gap);
+        if (isfinite(si->gap))
+            snprintf(v, sizeof v, "%.2f %%", 100 * si->gap);
+        else
+            snprintf(v, sizeof v, "not computed");
         kpi(b, "最优性差距 gap to the bound", v);
     }
     pl_buf_puts(b, "</div>\n");
@@ -220,9 +223,13 @@ static void siting(const pl_plan *p, pl_buf *b)
     pl_buf_printf(b, "<tr><th>service radius</th><td>%.0f m</td></tr>", c->radius_m);
     pl_buf_printf(b, "<tr><th>demand covered</th><td>%.1f of %.1f</td></tr>", si->covered_w, si->total_w);
     pl_buf_printf(b, "<tr><th>objective value</th><td>%.3f</td></tr>", si->objective);
-    pl_buf_printf(b, "<tr><th>bound</th><td>%.3f (no choice of sites can do better)</td></tr>", si->bound);
-    pl_buf_printf(b, "<tr><th>gap</th><td>%.2f %%%s</td></tr>", 100 * si->gap,
-                  si->gap <= 1e-9 ? " — proven optimal" : "");
+    if (isfinite(si->bound)) {
+        pl_buf_printf(b, "<tr><th>bound</th><td>%.3f (no choice of sites can do better)</td></tr>", si->bound);
+        pl_buf_printf(b, "<tr><th>gap</th><td>%.2f %%%s</td></tr>", 100 * si->gap,
+                      si->gap <= 1e-9 ? " — proven optimal" : "");
+    } else {
+        pl_buf_puts(b, "<tr><th>bound</th><td>not computed</td></tr><tr><th>gap</th><td>not computed</td></tr>");
+    }
     pl_buf_puts(b, "</table>\n");
 }
 

@@ -10,6 +10,9 @@
  *      heuristic, its value is <= the optimum and its Lagrangian bound >=
  *      the optimum; separation and quotas hold in every answer
  *   4. the same for p-median (value >= optimum, lower bound <= optimum)
+ *   5. no set of p sites meets the constraints: the best smaller set, its
+ *      bound proven by enumeration, or greedy with a true Lagrangian bound
+ *      (never the objective as its own bound)
  */
 #include <math.h>
 #include <stdlib.h>
@@ -53,6 +56,37 @@ static void t2_fixed(void **state)
     assert_true(r.open[2]);
     assert_float_equal(r.objective, 9, 1e-9);
     assert_int_equal(r.n_new, 1);
+    pl_sit_result_free(&r);
+}
+
+/* The bound rule when no set of p sites meets the constraints: three
+ * candidates in a row 700 m apart, 1,000 m separation, the middle one
+ * reaching demand 10, each outer one demand 6, p = 3.  Greedy takes the
+ * middle (10) and can add nothing; the two outer sites together reach 12.
+ * Every smaller set tried: 12, proven.  Not all tried (exact_limit below
+ * C(3,1) + C(3,2) = 6): greedy's 10 with a Lagrangian bound of at least
+ * 12 and a gap above 0, never bound = objective. */
+static void t5_bound_when_infeasible(void **state)
+{
+    (void)state;
+    double dx[] = {0, 700, 1400}, dy[] = {0, 0, 0}, dw[] = {6, 10, 6}, dr[] = {100, 100, 100};
+    double cx[] = {0, 700, 1400}, cy[] = {0, 0, 0};
+    int fixed[] = {0, 0, 0}, feas[] = {1, 1, 1}, kind[] = {0, 0, 0};
+    pl_sit_inst in = {3, dw, dx, dy, dr, 3, cx, cy, fixed, feas, kind, 1, NULL, 3, 1000, PL_OBJ_COVERAGE, 100};
+    pl_sit_result r;
+    assert_int_equal(pl_sit_solve(&in, &r), 0);
+    assert_float_equal(r.objective, 12, 1e-9);
+    assert_true(r.open[0] && !r.open[1] && r.open[2]);
+    assert_int_equal(r.n_new, 2);
+    assert_float_equal(r.bound, 12, 1e-9);
+    assert_non_null(strstr(r.method, "every smaller set"));
+    pl_sit_result_free(&r);
+    in.exact_limit = 5; /* C(3,3) = 1 tried, the 6 smaller sets not */
+    assert_int_equal(pl_sit_solve(&in, &r), 0);
+    assert_float_equal(r.objective, 10, 1e-9);
+    assert_true(r.bound >= 12 - 1e-9); /* a true bound: the outer pair reaches 12 */
+    assert_true(r.gap > 0.1);
+    assert_non_null(strstr(r.method, "Lagrangian"));
     pl_sit_result_free(&r);
 }
 
@@ -195,6 +229,7 @@ int t_optimise(void)
         cmocka_unit_test(t2_fixed),
         cmocka_unit_test(t3_coverage_vs_enumeration),
         cmocka_unit_test(t4_median_vs_enumeration),
+        cmocka_unit_test(t5_bound_when_infeasible),
     };
     return cmocka_run_group_tests_name("optimise", tests, NULL, NULL);
 }
