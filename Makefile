@@ -9,6 +9,8 @@
 #   make fuzz     libFuzzer on the scenario and proposal readers, FUZZ_SECONDS each
 #                 (default 60) from tests/fuzz/corpus; make fuzz-regress runs the
 #                 corpus (seeds and every past crash) once
+#   make accept   pin every scenario's answers as they are now (tests/expected;
+#                 review with git diff before committing)
 #   make run      plan scenarios/wuzhong-2025.yaml, print a summary
 #   make deps     install missing Debian packages (as root; else print the command)
 #   make clean
@@ -61,7 +63,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%.o)
 PLANNER  := $(if $(filter release,$(FLAVOR)),bin/planner,$(B)/planner)
 
-.PHONY: all build deps test check run clean unit checksymbols geodata bench fuzz fuzz-regress valgrind determinism ci
+.PHONY: all build deps test check accept run clean unit checksymbols geodata bench fuzz fuzz-regress valgrind determinism ci
 all: deps
 	@$(MAKE) --no-print-directory build
 
@@ -180,6 +182,11 @@ geodata: deps
 # python3-geopandas (PostGIS comes with make deps). See tools/bench/RESULTS.md.
 bench: all
 	tools/bench/run --planner bin/planner $(BENCH_ARGS)
+
+# Pin every scenario's answers as they are now: run it on purpose, then
+# review what changed with git diff tests/expected before committing.
+accept: all
+	@sh tests/pinned.sh $(abspath $(PLANNER)) accept
 
 run: all
 	bin/planner run scenarios/wuzhong-2025.yaml

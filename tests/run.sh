@@ -44,6 +44,15 @@ bf=$(printf '%s\n' "$bout" | grep -c '^not ok ')
 pass=$((pass + bp))
 fail=$((fail + bf))
 
+echo "== pinned answers (tests/expected)"
+pout=$(sh "$top/tests/pinned.sh" "$planner" 2>&1)
+printf '%s\n' "$pout"
+pp=$(printf '%s\n' "$pout" | grep -c '^ok ')
+pf=$(printf '%s\n' "$pout" | grep -c '^not ok ')
+[ "$pp" -gt 0 ] || pf=$((pf + 1))   # no scenario pinned is a failure
+pass=$((pass + pp))
+fail=$((fail + pf))
+
 # Under 'make check' every sanitizer report lands in SAN_LOG_DIR.
 if [ -n "${SAN_LOG_DIR:-}" ]; then
     if [ -n "$(ls -A "$SAN_LOG_DIR" 2>/dev/null)" ]; then
