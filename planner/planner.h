@@ -108,9 +108,16 @@ int pl_utf8_valid(const unsigned char *s, size_t *bad);
 void pl_buf_fixed(pl_buf *b, double x, int dec);
 void pl_buf_printf(pl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pl_buf_putn(pl_buf *b, const void *s, size_t n);
-/* Append s escaped as XML/HTML text or attribute value (NULL -> nothing). */
+/* Append s escaped as XML/HTML text or attribute value (NULL -> nothing):
+ * markup characters as entities, tab/newline/CR as character references,
+ * characters XML cannot hold (other control bytes, U+FFFE/U+FFFF, bytes
+ * that are not UTF-8) as U+FFFD. */
 void pl_buf_xml(pl_buf *b, const char *s);
-/* Append s as a JSON string literal (quotes and escapes). NULL -> null. */
+/* The same for text a library escapes itself (KML): only the characters
+ * XML cannot hold, as U+FFFD, and "]]>" broken by a zero-width space. */
+void pl_buf_xml_chars(pl_buf *b, const char *s);
+/* Append s as a JSON string literal (RFC 8259 escapes; bytes that are not
+ * UTF-8 as \ufffd: the output always parses). NULL -> null. */
 void pl_buf_json_str(pl_buf *b, const char *s);
 void pl_buf_json_strn(pl_buf *b, const char *s, size_t n); /* s[0..n), no NUL inside */
 /* Append a number with at most `decimals` decimals, trailing zeros cut;

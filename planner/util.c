@@ -2,9 +2,9 @@
  * util.c - growing text buffers, JSON and XML text writing, SHA-256.
  *
  * Entry points: pl_buf_init, pl_buf_free, pl_buf_puts, pl_buf_putn, pl_fmt_fixed,
- * pl_buf_fixed, pl_buf_printf, pl_buf_xml, pl_buf_json_str, pl_buf_json_strn, pl_buf_num, pl_strdup,
- * pl_str_in, pl_sha256_*, pl_signals_hold, pl_signals_release, pl_fault_pause,
- * pl_utf8_valid.
+ * pl_buf_fixed, pl_buf_printf, pl_buf_xml, pl_buf_xml_chars, pl_buf_json_str,
+ * pl_buf_json_strn, pl_buf_num, pl_strdup, pl_str_in, pl_sha256_*,
+ * pl_signals_hold, pl_signals_release, pl_fault_pause, pl_utf8_valid.
  */
 #include "planner.h"
 
@@ -64,23 +64,100 @@ void pl_buf_putn(pl_buf *b, const void *s, size_t k)
     b->s[b->n] = '\0';
 }
 
-void pl_buf_xml(pl_buf *b, const char *s)
+/* Length (1-4) of the well-formed UTF-8 character at s[0..n), or 0 when
+ * s[0] starts none (a stray continuation byte, an overlong form, a
+ * surrogate, beyond U+10FFFF, or cut short).  n >= 1.  A NUL ends a
+ * sequence early, so a NUL-ended string may pass n = SIZE_MAX. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
 {
-    while (s && *s) {
-        size_t k = strcspn(s, "<>&\"'");
-        pl_buf_putn(b, s, k);
-        s += k;
-        switch (*s) {
+    unsigned c = s[0];
+    size_t k = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 9;
+    if (k == 0)
+        return 1;
+    if (k == 9 || c < 0xc2 || c > 0xf4 || k >= n)
+        return 0;
+    unsigned cp = k == 1 ? c & 0x1f : k == 2 ? c & 0x0f : c & 0x07;
+    for (size_t j = 1; j <= k; j++) {
+        if ((s[j] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[j] & 0x3f);
+    }
+    if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return k + 1;
+}
+
+/* How many bytes from p XML takes as they are: up to the first control
+ * byte (but tab, newline and carriage return when !markup), U+FFFE,
+ * U+FFFF, byte that is not UTF-8, markup character (when markup), "]]>"
+ * (when !markup) or NUL. */
+static size_t xml_plain(const unsigned char *p, int markup)
+{
+    size_t k = 0;
+    for (;;) {
+        unsigned c = p[k];
+        if (c >= 0x80) {
+            size_t m = utf8_seq(p + k, SIZE_MAX);
+            if (!m || (m == 3 && c == 0xef && p[k + 1] == 0xbf && p[k + 2] >= 0xbe))
+                return k;
+            k += m;
+        } else if (c < 0x20) { /* the NUL among them */
+            if (markup || (c != '\t' && c != '\n' && c != '\r'))
+                return k;
+            k++;
+        } else if (markup && (c == '<' || c == '>' || c == '&' || c == '"' || c == '\'')) {
+            return k;
+        } else if (!markup && c == ']' && p[k + 1] == ']' && p[k + 2] == '>') {
+            return k;
+        } else {
+            k++;
+        }
+    }
+}
+
+static void xml_text(pl_buf *b, const char *s, int markup)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (p && *p) {
+        size_t k = xml_plain(p, markup);
+        pl_buf_putn(b, p, k);
+        p += k;
+        switch (*p) {
+        case '\0': return;
         case '<': pl_buf_puts(b, "&lt;"); break;
         case '>': pl_buf_puts(b, "&gt;"); break;
         case '&': pl_buf_puts(b, "&amp;"); break;
         case '"': pl_buf_puts(b, "&quot;"); break;
         case '\'': pl_buf_puts(b, "&#39;"); break;
-        default: return;
+        case '\t': pl_buf_puts(b, "&#9;"); break;
+        case '\n': pl_buf_puts(b, "&#10;"); break;
+        case '\r': pl_buf_puts(b, "&#13;"); break;
+        case ']': /* "]]>", which would end a CDATA section: "]]" U+200B ">" */
+            pl_buf_puts(b, "]]\xe2\x80\x8b");
+            p++;
+            break;
+        default: /* a control byte, U+FFFE/U+FFFF (3 bytes) or a byte that is not UTF-8 */
+            pl_buf_puts(b, "\xef\xbf\xbd");
+            if (*p == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf))
+                p += 2;
         }
-        s++;
+        p++;
     }
 }
+
+/* XML 1.0 text (and HTML, which takes the same): the five markup
+ * characters as entities; tab, newline and carriage return as character
+ * references (so that an attribute keeps them: a parser turns raw ones
+ * into spaces); what XML cannot hold at all - the other control bytes,
+ * U+FFFE, U+FFFF - and bytes that are not UTF-8 as U+FFFD.  The text then
+ * cannot close an element, an attribute, a <script> or a <style>. */
+void pl_buf_xml(pl_buf *b, const char *s) { xml_text(b, s, 1); }
+
+/* For text a library escapes itself (KML through GDAL): only what XML
+ * cannot hold at all, as U+FFFD.  libkml puts text with markup characters
+ * in a CDATA section as it is, which "]]>" would end: that gets a zero-width
+ * space after "]]". */
+void pl_buf_xml_chars(pl_buf *b, const char *s) { xml_text(b, s, 0); }
 
 void pl_buf_printf(pl_buf *b, const char *fmt, ...)
 {
@@ -97,26 +174,34 @@ void pl_buf_printf(pl_buf *b, const char *fmt, ...)
 }
 
 /* Index of the first byte of s[0..n) that JSON must escape (a control
- * byte, '"' or a backslash), or n: eight bytes a step (the reasons of a big
- * batch are millions of strings, nearly all plain). */
+ * byte, '"' or a backslash) or replace (a byte that is not well-formed
+ * UTF-8), or n: ASCII eight bytes a step (the reasons of a big batch are
+ * millions of strings, nearly all plain), other UTF-8 a character a step. */
 static size_t json_plain_run(const unsigned char *s, size_t n)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t v;
-        memcpy(&v, s + i, 8);
-        uint64_t q = v ^ (ones * '"'), bs = v ^ (ones * '\\');
-        /* a zero byte of q or bs, or a byte below 0x20 (high bit clear
-         * and below after subtracting 0x20) */
-        uint64_t hit = ((q - ones) & ~q) | ((bs - ones) & ~bs) | ((v - ones * 0x20) & ~v);
-        if (hit & highs)
-            break;
+    for (;;) {
+        for (; i + 8 <= n; i += 8) {
+            uint64_t v;
+            memcpy(&v, s + i, 8);
+            uint64_t q = v ^ (ones * '"'), bs = v ^ (ones * '\\');
+            /* a zero byte of q or bs, a byte below 0x20 (high bit clear
+             * and below after subtracting 0x20), or a byte of 0x80 up */
+            uint64_t hit = ((q - ones) & ~q) | ((bs - ones) & ~bs) | ((v - ones * 0x20) & ~v) | v;
+            if (hit & highs)
+                break;
+        }
+        if (i >= n)
+            return n;
+        unsigned c = s[i];
+        if (c < 0x20 || c == '"' || c == '\\')
+            return i;
+        size_t k = c < 0x80 ? 1 : utf8_seq(s + i, n - i);
+        if (!k)
+            return i;
+        i += k;
     }
-    for (; i < n; i++)
-        if (s[i] < 0x20 || s[i] == '"' || s[i] == '\\')
-            break;
-    return i;
 }
 
 void pl_buf_json_str(pl_buf *b, const char *s)
@@ -127,6 +212,10 @@ void pl_buf_json_str(pl_buf *b, const char *s)
         pl_buf_json_strn(b, s, strlen(s));
 }
 
+/* RFC 8259: '"' and '\\' escaped, control bytes as \n \r \t or \u00XX;
+ * well-formed UTF-8 (astral characters too) as it is; a byte that is not
+ * UTF-8 (say a name cut inside a character) as \ufffd, so that the output
+ * is always UTF-8 a JSON parser reads. */
 void pl_buf_json_strn(pl_buf *b, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -142,7 +231,11 @@ void pl_buf_json_strn(pl_buf *b, const char *s, size_t n)
         case '\n': pl_buf_puts(b, "\\n"); break;
         case '\r': pl_buf_puts(b, "\\r"); break;
         case '\t': pl_buf_puts(b, "\\t"); break;
-        default: pl_buf_printf(b, "\\u%04x", p[k]);
+        default:
+            if (p[k] < 0x20)
+                pl_buf_printf(b, "\\u%04x", p[k]);
+            else
+                pl_buf_puts(b, "\\ufffd"); /* not UTF-8 */
         }
         p += k + 1;
         n -= k + 1;
@@ -204,6 +297,11 @@ void pl_buf_num(pl_buf *b, double v, int decimals)
         return;
     }
     char t[64];
+    if (fabs(v) >= 1e50) { /* "%.*f" would not fit in t: 17 digits and an exponent */
+        snprintf(t, sizeof t, "%.17g", v);
+        pl_buf_puts(b, t);
+        return;
+    }
     pl_fmt_fixed(t, sizeof t, v, decimals);
     char *dot = strchr(t, '.');
     if (dot) {
@@ -373,26 +471,10 @@ void pl_fault_pause(const char *where)
 
 int pl_utf8_valid(const unsigned char *s, size_t *bad)
 {
-    for (size_t i = 0; s[i];) {
-        unsigned c = s[i];
-        size_t k = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 9;
-        unsigned cp = k == 0 ? c : k == 1 ? c & 0x1f : k == 2 ? c & 0x0f : c & 0x07;
-        if (k == 9 || (c >= 0xc0 && c < 0xc2) || c > 0xf4) {
-            *bad = i;
+    for (size_t i = 0, k; s[i]; i += k)
+        if (!(k = utf8_seq(s + i, SIZE_MAX))) {
+            *bad = i; /* overlong, a surrogate, beyond Unicode, or cut short */
             return 0;
         }
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xc0) != 0x80) {
-                *bad = i;
-                return 0;
-            }
-            cp = (cp << 6) | (s[i + j] & 0x3f);
-        }
-        if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff))) {
-            *bad = i; /* overlong, a surrogate, or beyond Unicode */
-            return 0;
-        }
-        i += k + 1;
-    }
     return 1;
 }
