@@ -2,7 +2,9 @@
  * export.c - the plan as files: RFC 7946 GeoJSON (routes, conflicts, zones)
  * and summary.json; machine-readable reports for --json.
  *
- * Entry points: pl_export_run, pl_export_check_json, pl_export_layers_json,
+ * Entry points: pl_export_run, pl_export_layers, pl_export_check_json,
+ * pl_export_layers_json, pl_export_reroute_json, pl_export_validate_json,
+ * pl_export_reroutes, pl_export_proposals, pl_export_geom_lonlat,
  * pl_export_lonlat.
  *
  * GeoJSON per RFC 7946: WGS84 lon/lat, no "crs" member, 7 decimals (about
@@ -255,13 +257,17 @@ static int conflicts_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf
         const pl_conflict *c = &rs->c[i];
         const pl_route *r = &rs->a[c->route];
         const pl_zone *z = c->zone;
-        char id[512];
-        snprintf(id, sizeof id, "%s/%s", r->id, z->id);
         double e[2] = {c->entry[0], c->entry[1]}, x[2] = {c->exit[0], c->exit[1]};
         int rc;
         if ((rc = pl_crs_trans(ctx, xf, &e[0], &e[1], 1)) || (rc = pl_crs_trans(ctx, xf, &x[0], &x[1], 1)))
             return rc;
-        feature_open(b, i == 0, id);
+        pl_buf id; /* ROUTE/ZONE, whole however long the ids */
+        pl_buf_init(&id);
+        pl_buf_puts(&id, r->id);
+        pl_buf_puts(&id, "/");
+        pl_buf_puts(&id, z->id);
+        feature_open(b, i == 0, id.s ? id.s : "");
+        pl_buf_free(&id);
         kstr(b, "route_id", r->id);
         kstr(b, "route_name", r->name);
         kstr(b, "route_status", r->status);
@@ -611,7 +617,53 @@ static void head_json(const pl_plan *p, pl_buf *b)
     kstr(b, "working_crs", p->sc->work_crs);
 }
 
-int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
+/* The reroutes asked for, as a JSON array: per route its id and name,
+ * whether a path exists, and the path (lon, lat, altitude) with its
+ * length and the zones it avoids, or why there is none. */
+static int reroutes_json(pl_ctx *ctx, pl_xform *xf, const pl_reroute_list *rl, pl_buf *b)
+{
+    pl_buf_puts(b, "[");
+    for (size_t i = 0; i < rl->n; i++) {
+        const pl_route *r = rl->routes[i];
+        const pl_reroute *rr = &rl->rr[i];
+        pl_buf_puts(b, i ? ",\n  {\"route_id\":" : "\n  {\"route_id\":");
+        pl_buf_json_str(b, r->id);
+        kstr(b, "route_name", r->name);
+        kbool(b, "found", rr->found);
+        knum(b, "original_length_m", r->length_m, METRE_DEC);
+        if (!rr->found) {
+            kstr(b, "why", rr->why.n ? rr->why.s : "no path");
+            pl_buf_puts(b, "}");
+            continue;
+        }
+        knum(b, "length_m", rr->length_m, METRE_DEC);
+        knum(b, "added_m", rr->added_m, METRE_DEC);
+        pl_buf_puts(b, ",\"zones_avoided\":[");
+        for (size_t k = 0; k < rr->n_avoided; k++) {
+            pl_buf_puts(b, k ? "," : "");
+            pl_buf_json_str(b, rr->avoided[k]->id);
+        }
+        pl_buf_puts(b, "],\"path\":[");
+        for (size_t k = 0; k < rr->n; k++) {
+            double x = rr->x[k], y = rr->y[k];
+            int rc = pl_crs_trans(ctx, xf, &x, &y, 1);
+            if (rc != PL_OK)
+                return rc;
+            pl_buf_puts(b, k ? ",[" : "[");
+            pl_buf_num(b, x, COORD_DEC);
+            pl_buf_puts(b, ",");
+            pl_buf_num(b, y, COORD_DEC);
+            pl_buf_puts(b, ",");
+            pl_buf_num(b, rr->alt_m[k], METRE_DEC);
+            pl_buf_puts(b, "]");
+        }
+        pl_buf_puts(b, "]}");
+    }
+    pl_buf_puts(b, "\n]");
+    return PL_OK;
+}
+
+int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *rl, pl_buf *b)
 {
     pl_xform *xf = to_wgs84(ctx, p);
     if (!xf)
@@ -626,6 +678,57 @@ int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
     if (p->siting) {
         pl_buf_puts(b, ",\n\"siting\":");
         siting_json(p, b);
+    }
+    if (rc == PL_OK && rl) {
+        pl_buf_puts(b, ",\n\"reroutes\":");
+        rc = reroutes_json(ctx, xf, rl, b);
+    }
+    pl_buf_puts(b, "}\n");
+    return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : rc;
+}
+
+int pl_export_reroute_json(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *rl, pl_buf *b)
+{
+    pl_xform *xf = to_wgs84(ctx, p);
+    if (!xf)
+        return pl_errcode(ctx);
+    head_json(p, b);
+    pl_buf_puts(b, ",\n\"reroutes\":");
+    int rc = reroutes_json(ctx, xf, rl, b);
+    pl_buf_puts(b, "}\n");
+    return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : rc;
+}
+
+int pl_export_validate_json(pl_ctx *ctx, const pl_plan *p, const pl_routeset *props,
+                            const pl_proposal_result *res, const pl_reroute_list *rl, pl_buf *b)
+{
+    size_t counts[3] = {0, 0, 0};
+    for (size_t i = 0; i < props->n; i++)
+        counts[res[i].verdict]++;
+    pl_buf_puts(b, "{\"scenario\":");
+    pl_buf_json_str(b, p->sc->name);
+    pl_buf_printf(b, ",\"proposals\":%zu,\"approved\":%zu,\"approved_with_warnings\":%zu,\"rejected\":%zu,\n"
+                     "\"results\":[",
+                  props->n, counts[PL_P_APPROVED], counts[PL_P_WARNINGS], counts[PL_P_REJECTED]);
+    for (size_t i = 0; i < props->n; i++) {
+        pl_buf_puts(b, i ? ",\n{\"id\":" : "\n{\"id\":");
+        pl_buf_json_str(b, props->a[i].id);
+        pl_buf_puts(b, ",\"file\":");
+        pl_buf_json_str(b, props->a[i].layer_id);
+        kstr(b, "verdict", pl_proposal_verdict_names[res[i].verdict]);
+        knum(b, "length_m", props->a[i].length_m, 3);
+        knum(b, "over_water_m", res[i].over_water_m, 3);
+        /* the reasons, each written by validate.c with pl_buf_json_str */
+        pl_buf_puts(b, ",\"reasons\":[");
+        pl_buf_putn(b, res[i].json.s ? res[i].json.s : "", res[i].json.n);
+        pl_buf_puts(b, "]}");
+    }
+    pl_buf_puts(b, "\n]");
+    int rc = PL_OK;
+    if (rl) {
+        pl_xform *xf = to_wgs84(ctx, p);
+        pl_buf_puts(b, ",\n\"reroutes\":");
+        rc = xf ? reroutes_json(ctx, xf, rl, b) : pl_errcode(ctx);
     }
     pl_buf_puts(b, "}\n");
     return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : rc;
@@ -878,7 +981,10 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
     head_json(p, s);
     pl_buf_puts(s, ",\n\"files\":[");
     for (size_t i = 0; i < nf; i++)
-        pl_buf_printf(s, "%s\"%s\"", i ? "," : "", f[i].name);
+    {
+        pl_buf_puts(s, i ? "," : "");
+        pl_buf_json_str(s, f[i].name);
+    }
     pl_buf_puts(s, "]");
     if (p->siting) {
         pl_buf_puts(s, ",\n\"siting\":");

@@ -686,8 +686,21 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
  * their names in ls (pointing into b). */
 int pl_export_layers(pl_ctx *ctx, const pl_plan *p, pl_buf b[PL_EXPORT_N_LAYERS],
                      pl_outlayer ls[PL_EXPORT_N_LAYERS]);
-/* Machine-readable check result (routes + conflicts) into b. */
-int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, pl_buf *b);
+/* Reroutes asked for on the command line: routes[i] and its result rr[i]. */
+typedef struct pl_reroute_list {
+    const pl_route *const *routes; /* borrowed */
+    const pl_reroute *rr;          /* borrowed, n of them */
+    size_t n;
+} pl_reroute_list;
+/* Machine-readable check result (routes + conflicts, and the reroutes of
+ * rl unless it is NULL) into b. */
+int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *rl, pl_buf *b);
+/* Machine-readable reroutes (planner reroute --json) into b. */
+int pl_export_reroute_json(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *rl, pl_buf *b);
+/* Machine-readable proposal verdicts with their reasons (validate --json),
+ * and the reroutes of rl unless it is NULL, into b. */
+int pl_export_validate_json(pl_ctx *ctx, const pl_plan *p, const pl_routeset *props,
+                            const pl_proposal_result *res, const pl_reroute_list *rl, pl_buf *b);
 /* Machine-readable layer report into b. */
 int pl_export_layers_json(pl_ctx *ctx, const pl_plan *p, pl_buf *b);
 /* Rerouted paths as an RFC 7946 FeatureCollection (one feature per route
