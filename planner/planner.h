@@ -748,7 +748,8 @@ enum { PL_OGR_KML_STYLE = 1 };
 /* Copy layers into the open GDAL dataset dst (a GDALDatasetH), creating
  * each layer when missing (else appending, fields matched by name), with
  * geometries in crs; run_field = run_id on every feature when run_field is
- * not NULL.  PL_OGR_KML_STYLE sets OGR style strings from style.c. */
+ * not NULL.  PL_OGR_KML_STYLE (the target is KML) sets OGR style strings
+ * from style.c and keeps characters XML cannot hold out of the text. */
 int pl_ogr_copy(pl_ctx *ctx, void *dst, const char *crs, const pl_outlayer *ls, size_t n, int flags,
                 const char *run_field, long long run_id);
 /* A QGIS layer_styles row (QML) for every styled layer of ls present in dst. */
