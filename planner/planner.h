@@ -100,6 +100,26 @@ size_t pl_fmt_fixed(char *out, size_t n, double x, int dec);
 #include <signal.h>
 void pl_signals_hold(sigset_t *old);
 void pl_signals_release(const sigset_t *old);
+/* Files written whole: whoever reads path (a person, another program, a
+ * run killed half way) finds the old bytes or the new ones, never a part.
+ * pl_file_write replaces path with data[0..n): a temporary file beside it
+ * (".NAME.tmpPID.K", made with O_EXCL), written, flushed to the disk
+ * (fsync), renamed over path, and the folder flushed; interrupts held
+ * meanwhile (pl_signals_hold), temporary files of dead processes for path
+ * removed first.  A link is followed (the file it names is replaced), a
+ * path that is not a regular file (/dev/stdout, a pipe) written as it is.
+ * Returns PL_OK, or PL_IO with "PATH: cannot write: REASON" and nothing
+ * left behind.  The parts, for a folder of files renamed together
+ * (export.c): pl_file_write_tmp writes the temporary file and sets *tmp
+ * (owned by the caller: free it), pl_file_commit renames it over path
+ * (unlinks it on failure), pl_file_sync_dir flushes path's folder,
+ * pl_file_remove_stale removes from dir the temporary files of processes
+ * that are gone: of file base, or of any file when base is NULL. */
+int pl_file_write(pl_ctx *ctx, const char *path, const void *data, size_t n);
+int pl_file_write_tmp(pl_ctx *ctx, const char *path, const void *data, size_t n, char **tmp);
+int pl_file_commit(pl_ctx *ctx, const char *tmp, const char *path);
+void pl_file_sync_dir(const char *path);
+void pl_file_remove_stale(const char *dir, const char *base);
 /* Tests only: pause at WHERE when PLANNER_FAULT_PAUSE=WHERE:MS is set. */
 void pl_fault_pause(const char *where);
 /* 1 when s (NUL-ended) is valid UTF-8; else 0 and *bad = offset of the

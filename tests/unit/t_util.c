@@ -15,12 +15,20 @@
  *      UTF-8: the exact escape, and the output reads back
  *   9. XML: every control byte, U+FFFE, bytes that are not UTF-8, </script>;
  *      pl_buf_xml_chars for a library's CDATA; pl_utf8_valid
+ *  10. files written whole: new and replaced files, the mode kept, a link
+ *      kept, a temporary name taken, temporary files of dead processes
+ *      removed (of the file, or all), the parts (tmp, then commit), errors
+ *      naming the path, no temporary file left
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "t.h"
 
@@ -416,6 +424,138 @@ static void t9_xml_bytes(void **state)
     assert_int_equal(bad, 1);
 }
 
+/* ==== 10. files written whole ========================================= */
+
+static void put(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* the file's text ("" when missing) */
+static const char *got(const char *path)
+{
+    static char t[256];
+    FILE *f = fopen(path, "r");
+    size_t k = f ? fread(t, 1, sizeof t - 1, f) : 0;
+    if (f)
+        fclose(f);
+    t[k] = '\0';
+    return t;
+}
+
+/* the names in dir, sorted, space-separated */
+static const char *names(const char *dir)
+{
+    static char t[1024];
+    struct dirent **e;
+    int n = scandir(dir, &e, NULL, alphasort);
+    t[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (strcmp(e[i]->d_name, ".") && strcmp(e[i]->d_name, ".."))
+            snprintf(t + strlen(t), sizeof t - strlen(t), "%s%s", t[0] ? " " : "", e[i]->d_name);
+        free(e[i]);
+    }
+    free(e);
+    return t;
+}
+
+static long dead_pid(void)
+{
+    pid_t c = fork();
+    if (c == 0)
+        _exit(0);
+    waitpid(c, NULL, 0); /* gone: its id names no process now */
+    return (long)c;
+}
+
+static void t10_files(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/t_util.XXXXXX", a[64], b[64], t[128], t2[128];
+    assert_non_null(mkdtemp(dir));
+    pl_ctx *ctx = pl_ctx_new();
+    snprintf(a, sizeof a, "%s/a.json", dir);
+    snprintf(b, sizeof b, "%s/b.json", dir);
+    /* 10.1 a new file, then replaced; its mode kept; nothing else left */
+    assert_int_equal(pl_file_write(ctx, a, "{\"v\":1}", 7), PL_OK);
+    assert_string_equal(got(a), "{\"v\":1}");
+    chmod(a, 0600);
+    assert_int_equal(pl_file_write(ctx, a, "{}", 2), PL_OK);
+    assert_string_equal(got(a), "{}");
+    struct stat st;
+    assert_int_equal(stat(a, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_string_equal(names(dir), "a.json");
+    /* 10.2 a temporary name taken (.a.json.tmpPID.0): the next one, the
+     * taker's file untouched; a link: the file it names replaced */
+    snprintf(t, sizeof t, "%s/.a.json.tmp%ld.0", dir, (long)getpid());
+    put(t, "taken");
+    assert_int_equal(pl_file_write(ctx, a, "[1]", 3), PL_OK);
+    assert_string_equal(got(a), "[1]");
+    assert_string_equal(got(t), "taken");
+    unlink(t);
+    assert_int_equal(symlink("a.json", b), 0);
+    assert_int_equal(pl_file_write(ctx, b, "[2]", 3), PL_OK);
+    assert_int_equal(lstat(b, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_string_equal(got(a), "[2]");
+    unlink(b);
+    /* 10.3 temporary files of a dead process: pl_file_write removes the
+     * file's own (both name forms), pl_file_remove_stale(dir, NULL) every
+     * one; a live process's and a file not ours stay */
+    long dead = dead_pid();
+    const char *left[] = {".a.json.tmp%ld.0", ".a.json.tmp%ld", ".d.json.tmp%ld.3"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(t2, sizeof t2, "%s/", dir);
+        snprintf(t2 + strlen(t2), sizeof t2 - strlen(t2), left[i], dead);
+        put(t2, "x");
+    }
+    snprintf(t, sizeof t, "%s/.b.json.tmp%ld.7", dir, (long)getpid());
+    put(t, "mine");
+    snprintf(t2, sizeof t2, "%s/.c.tmpfile", dir);
+    put(t2, "not ours");
+    assert_int_equal(pl_file_write(ctx, a, "[3]", 3), PL_OK);
+    char want[256];
+    snprintf(want, sizeof want, ".b.json.tmp%ld.7 .c.tmpfile .d.json.tmp%ld.3 a.json", (long)getpid(), dead);
+    assert_string_equal(names(dir), want);
+    pl_file_remove_stale(dir, NULL);
+    snprintf(want, sizeof want, ".b.json.tmp%ld.7 .c.tmpfile a.json", (long)getpid());
+    assert_string_equal(names(dir), want);
+    unlink(t);
+    unlink(t2);
+    /* 10.4 the parts: the temporary file holds the bytes, path the old ones
+     * until the commit */
+    char *tmp = NULL;
+    assert_int_equal(pl_file_write_tmp(ctx, a, "[4]", 3, &tmp), PL_OK);
+    assert_string_equal(got(tmp), "[4]");
+    assert_string_equal(got(a), "[3]");
+    assert_int_equal(pl_file_commit(ctx, tmp, a), PL_OK);
+    assert_string_equal(got(a), "[4]");
+    free(tmp);
+    assert_string_equal(names(dir), "a.json");
+    /* 10.5 errors name the path and the reason; nothing is left */
+    snprintf(t, sizeof t, "%s/nofolder/x.json", dir);
+    assert_int_equal(pl_file_write(ctx, t, "x", 1), PL_IO);
+    snprintf(want, sizeof want, "%s: cannot write: No such file or directory", t);
+    assert_error(ctx, PL_IO, want);
+    pl_error_clear(ctx);
+    assert_int_equal(pl_file_write(ctx, dir, "x", 1), PL_IO);
+    assert_error(ctx, PL_IO, "cannot write: Is a directory");
+    pl_error_clear(ctx);
+    assert_int_equal(pl_file_write_tmp(ctx, t, "x", 1, &tmp), PL_IO);
+    assert_null(tmp);
+    pl_error_clear(ctx);
+    assert_int_equal(pl_file_commit(ctx, t, a), PL_IO); /* nothing to rename: path as it was */
+    assert_string_equal(got(a), "[4]");
+    assert_string_equal(names(dir), "a.json");
+    pl_ctx_free(ctx);
+    unlink(a);
+    rmdir(dir);
+}
+
 int t_util(void)
 {
     const struct CMUnitTest tests[] = {
@@ -428,6 +568,7 @@ int t_util(void)
         cmocka_unit_test(t7_json_random),
         cmocka_unit_test(t8_json_bytes),
         cmocka_unit_test(t9_xml_bytes),
+        cmocka_unit_test(t10_files),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
