@@ -14,10 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <errno.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 typedef struct opts {
     const char *scenario;  /* the one positional argument */
@@ -522,16 +520,8 @@ static int cmd_site(pl_ctx *ctx, const opts *o)
     if (o->lp) {
         pl_buf b;
         pl_buf_init(&b);
-        FILE *f = NULL;
-        if (pl_siting_lp(ctx, p, p->siting, &b) != PL_OK || !(f = fopen(o->lp, "w")) ||
-            fwrite(b.s, 1, b.n, f) != b.n) {
-            if (!pl_errcode(ctx))
-                pl_error(ctx, PL_IO, "%s: cannot write", o->lp);
+        if (pl_siting_lp(ctx, p, p->siting, &b) != PL_OK || pl_file_write(ctx, o->lp, b.s, b.n) != PL_OK) {
             print_error(ctx);
-            code = PL_EXIT_BAD;
-        }
-        if (f && fclose(f) != 0 && !code) {
-            fprintf(stderr, "planner: error: %s: cannot write\n", o->lp);
             code = PL_EXIT_BAD;
         }
         pl_buf_free(&b);
@@ -565,22 +555,15 @@ static const pl_route *find_route(const pl_plan *p, const char *id)
     return NULL;
 }
 
-/* Write b to FILE atomically (temporary name, then rename), or to stdout. */
-static int emit_file(const char *file, const pl_buf *b)
+/* Write b whole to file (pl_file_write), or to stdout when file is NULL. */
+static int emit_file(pl_ctx *ctx, const char *file, const pl_buf *b)
 {
     if (!file) {
         fwrite(b->s ? b->s : "", 1, b->n, stdout);
         return PL_EXIT_OK;
     }
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", file, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    int bad = !f || fwrite(b->s ? b->s : "", 1, b->n, f) != b->n;
-    if (f)
-        bad |= fclose(f) != 0;
-    if (bad || rename(tmp, file) != 0) {
-        fprintf(stderr, "planner: %s: cannot write: %s\n", file, strerror(errno));
-        unlink(tmp);
+    if (pl_file_write(ctx, file, b->s, b->n) != PL_OK) {
+        print_error(ctx);
         return PL_EXIT_BAD;
     }
     return PL_EXIT_OK;
@@ -598,7 +581,7 @@ static int cmd_zones(pl_ctx *ctx, const opts *o)
         print_error(ctx);
         code = PL_EXIT_BAD;
     } else {
-        code = emit_file(o->out_dir, &b);
+        code = emit_file(ctx, o->out_dir, &b);
     }
     pl_buf_free(&b);
     pl_plan_free(ctx, p);
@@ -624,7 +607,7 @@ static int cmd_fence(pl_ctx *ctx, const opts *o)
         if (p->routes->res[r - p->routes->a].verdict == PL_V_BLOCKED)
             fprintf(stderr, "planner: warning: route %s is blocked: its exclusion fences cut its own corridor\n",
                     r->id);
-        code = emit_file(o->out_dir, &b);
+        code = emit_file(ctx, o->out_dir, &b);
     }
     pl_buf_free(&b);
     pl_plan_free(ctx, p);
@@ -729,17 +712,14 @@ static int reroutes_print(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *
     return none;
 }
 
-/* The found paths of rl as GeoJSON into file. */
+/* The found paths of rl as GeoJSON into file (whole). */
 static int write_reroutes(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *rl, const char *file)
 {
     pl_buf b;
     pl_buf_init(&b);
-    FILE *f = NULL;
     int code = PL_EXIT_OK;
-    if (pl_export_reroutes(ctx, p, rl->routes, rl->rr, rl->n, &b) != PL_OK || !(f = fopen(file, "w")) ||
-        fwrite(b.s, 1, b.n, f) != b.n || fclose(f) != 0) {
-        if (!pl_errcode(ctx))
-            pl_error(ctx, PL_IO, "%s: cannot write", file);
+    if (pl_export_reroutes(ctx, p, rl->routes, rl->rr, rl->n, &b) != PL_OK ||
+        pl_file_write(ctx, file, b.s, b.n) != PL_OK) {
         print_error(ctx);
         code = PL_EXIT_BAD;
     }
@@ -812,22 +792,16 @@ static void print_verdicts(const pl_routeset *props, const pl_proposal_result *r
            counts[1], counts[2]);
 }
 
-/* The proposals coloured by verdict as GeoJSON into file. */
+/* The proposals coloured by verdict as GeoJSON into file (whole). */
 static int write_proposals(pl_ctx *ctx, const pl_plan *p, const pl_routeset *props, const pl_proposal_result *res,
                            const char *file)
 {
     pl_buf b;
     pl_buf_init(&b);
     int code = PL_EXIT_OK;
-    if (pl_export_proposals(ctx, p, props, res, &b) != PL_OK) {
+    if (pl_export_proposals(ctx, p, props, res, &b) != PL_OK || pl_file_write(ctx, file, b.s, b.n) != PL_OK) {
         print_error(ctx);
         code = PL_EXIT_BAD;
-    } else {
-        FILE *f = fopen(file, "w");
-        if (!f || fwrite(b.s, 1, b.n, f) != b.n || fclose(f) != 0) {
-            fprintf(stderr, "planner: error: %s: cannot write\n", file);
-            code = PL_EXIT_BAD;
-        }
     }
     pl_buf_free(&b);
     return code;

@@ -17,7 +17,6 @@
  */
 #include "planner.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <math.h>
@@ -857,26 +856,6 @@ static int make_dirs(pl_ctx *ctx, const char *dir, char **made)
     return PL_OK;
 }
 
-/* Temporary files a killed run (SIGKILL, power loss) left: .NAME.tmpPID
- * whose process is gone. */
-static void remove_stale(const char *dir)
-{
-    DIR *dh = opendir(dir);
-    struct dirent *e;
-    while (dh && (e = readdir(dh))) {
-        const char *t = e->d_name[0] == '.' ? strstr(e->d_name, ".tmp") : NULL;
-        char *end = NULL;
-        long pid = t ? strtol(t + 4, &end, 10) : 0;
-        if (!t || pid <= 0 || !end || *end || (kill((pid_t)pid, 0) == 0 || errno == EPERM))
-            continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    if (dh)
-        closedir(dh);
-}
-
 /* The layers of a run folder, in the order QGIS and the store list them. */
 enum { L_ZONES, L_COVERAGE, L_CONFLICTS, L_ROUTES, L_REROUTES, L_CANDIDATES, L_VERTIPORTS, L_N };
 static const char *const layer_names[L_N] = {"zones",      "coverage", "conflicts", "routes",
@@ -921,13 +900,76 @@ typedef struct outfile {
     pl_buf b;
 } outfile;
 
+/* summary.json into s: the run's head, the files f[0..nf) (itself the
+ * last), siting, totals, layers and routes. */
+static void summary_json(const pl_plan *p, const outfile *f, size_t nf, pl_buf *s)
+{
+    head_json(p, s);
+    pl_buf_puts(s, ",\n\"files\":[");
+    for (size_t i = 0; i < nf; i++) {
+        pl_buf_puts(s, i ? "," : "");
+        pl_buf_json_str(s, f[i].name);
+    }
+    pl_buf_puts(s, "]");
+    if (p->siting) {
+        pl_buf_puts(s, ",\n\"siting\":");
+        siting_json(p, s);
+    }
+    pl_buf_puts(s, ",\n\"totals\":");
+    totals_json(p, s);
+    pl_buf_puts(s, ",\n\"layers\":");
+    layers_json(p, s);
+    pl_buf_puts(s, ",\n\"routes\":");
+    routes_json(p, s);
+    pl_buf_puts(s, "}\n");
+}
+
+/* The files f[0..nf) into the folder dir: each written whole under a
+ * temporary name (pl_file_write_tmp, after the temporary files of killed
+ * runs are removed), then all renamed (a run paused at "write" has every
+ * one written, none renamed), then the folder flushed.  The caller holds
+ * interrupts.  On failure no temporary file stays. */
+static int write_folder(pl_ctx *ctx, const char *dir, const outfile *f, size_t nf)
+{
+    char **tmp = calloc(nf + 1, sizeof *tmp), **fin = calloc(nf + 1, sizeof *fin);
+    int rc = tmp && fin ? PL_OK : pl_error(ctx, PL_NOMEM, "out of memory");
+    if (rc == PL_OK)
+        pl_file_remove_stale(dir, NULL);
+    for (size_t i = 0; rc == PL_OK && i < nf; i++) {
+        if (!(fin[i] = malloc(strlen(dir) + strlen(f[i].name) + 2))) {
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+            break;
+        }
+        sprintf(fin[i], "%s/%s", dir, f[i].name);
+        rc = pl_file_write_tmp(ctx, fin[i], f[i].b.s, f[i].b.n, &tmp[i]);
+    }
+    if (rc == PL_OK)
+        pl_fault_pause("write");
+    for (size_t i = 0; rc == PL_OK && i < nf; i++) {
+        rc = pl_file_commit(ctx, tmp[i], fin[i]); /* renamed, or removed when it fails */
+        free(tmp[i]);
+        tmp[i] = NULL;
+    }
+    if (rc == PL_OK && nf)
+        pl_file_sync_dir(fin[0]);
+    for (size_t i = 0; i < nf && tmp && fin; i++) {
+        if (tmp[i])
+            unlink(tmp[i]); /* written, not renamed: a later file failed */
+        free(tmp[i]);
+        free(fin[i]);
+    }
+    free(tmp);
+    free(fin);
+    return rc;
+}
+
 int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_export_opts *o)
 {
     enum { MAX_FILES = 2 * L_N + 8 };
     outfile *f = calloc(MAX_FILES, sizeof *f);
     pl_buf lb[L_N];
     pl_outlayer ls[L_N];
-    char *tmp[MAX_FILES] = {0}, *fin[MAX_FILES] = {0}, *made = NULL;
+    char *made = NULL;
     size_t nf = 0;
     int rc = PL_OK, holding = 0;
     sigset_t held;
@@ -975,28 +1017,9 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
     snprintf(f[nf].name, sizeof f[nf].name, "report.html");
     if ((rc = pl_report_html(ctx, p, &f[svg].b, &f[nf++].b)) != PL_OK)
         goto out;
-    size_t sum = nf++;
-    pl_buf *s = &f[sum].b;
-    snprintf(f[sum].name, sizeof f[sum].name, "summary.json");
-    head_json(p, s);
-    pl_buf_puts(s, ",\n\"files\":[");
-    for (size_t i = 0; i < nf; i++)
-    {
-        pl_buf_puts(s, i ? "," : "");
-        pl_buf_json_str(s, f[i].name);
-    }
-    pl_buf_puts(s, "]");
-    if (p->siting) {
-        pl_buf_puts(s, ",\n\"siting\":");
-        siting_json(p, s);
-    }
-    pl_buf_puts(s, ",\n\"totals\":");
-    totals_json(p, s);
-    pl_buf_puts(s, ",\n\"layers\":");
-    layers_json(p, s);
-    pl_buf_puts(s, ",\n\"routes\":");
-    routes_json(p, s);
-    pl_buf_puts(s, "}\n");
+    snprintf(f[nf].name, sizeof f[nf].name, "summary.json");
+    nf++;
+    summary_json(p, f, nf, &f[nf - 1].b);
     for (size_t i = 0; i < nf; i++)
         if (f[i].b.oom) {
             rc = pl_error(ctx, PL_NOMEM, "out of memory");
@@ -1006,46 +1029,12 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
      * interrupts held meanwhile (they land once the folder is whole) */
     pl_signals_hold(&held);
     holding = 1;
-    if ((rc = make_dirs(ctx, dir, &made)) != PL_OK)
-        goto out;
-    remove_stale(dir);
-    for (size_t i = 0; i < nf; i++) {
-        size_t k = strlen(dir) + strlen(f[i].name) + 40;
-        fin[i] = malloc(k);
-        tmp[i] = malloc(k);
-        if (!fin[i] || !tmp[i]) {
-            rc = pl_error(ctx, PL_NOMEM, "out of memory");
-            goto out;
-        }
-        snprintf(fin[i], k, "%s/%s", dir, f[i].name);
-        snprintf(tmp[i], k, "%s/.%s.tmp%ld", dir, f[i].name, (long)getpid());
-        FILE *fp = fopen(tmp[i], "wb");
-        if (!fp) {
-            rc = pl_error(ctx, PL_IO, "%s: cannot write: %s", fin[i], strerror(errno));
-            goto out;
-        }
-        int bad = fwrite(f[i].b.s, 1, f[i].b.n, fp) != f[i].b.n;
-        bad |= fclose(fp) != 0;
-        if (bad) {
-            rc = pl_error(ctx, PL_IO, "%s: cannot write: %s", fin[i], strerror(errno));
-            goto out;
-        }
-    }
-    pl_fault_pause("write");
-    for (size_t i = 0; i < nf; i++)
-        if (rename(tmp[i], fin[i]) != 0) {
-            rc = pl_error(ctx, PL_IO, "%s: cannot write: %s", fin[i], strerror(errno));
-            goto out;
-        }
+    if ((rc = make_dirs(ctx, dir, &made)) == PL_OK)
+        rc = write_folder(ctx, dir, f, nf);
 out:
     pl_progress_end(ctx);
-    for (size_t i = 0; i < MAX_FILES; i++) {
-        if (tmp[i])
-            unlink(tmp[i]); /* no-op once renamed */
-        free(tmp[i]);
-        free(fin[i]);
+    for (size_t i = 0; i < MAX_FILES; i++)
         pl_buf_free(&f[i].b);
-    }
     if (rc != PL_OK && made) { /* folders this run made, empty again: gone */
         char *d = pl_strdup(dir);
         while (d && strlen(d) >= strlen(made) && rmdir(d) == 0) {
