@@ -121,14 +121,16 @@ static const command commands[] = {
      "at the route's altitude band, zones inflated by its corridor half-width plus\n"
      "M metres (default 10): an exact shortest path on the visibility graph of the\n"
      "inflated zones. Prints the added length and the zones avoided; when no path\n"
-     "exists, which zones close it off. --geojson FILE writes the path (RFC 7946).\n"
+     "exists, which zones close it off. --geojson FILE writes the path (RFC 7946);\n"
+     "--json prints the result as JSON.\n"
      "Exit 0 when a path exists, 1 when none does, 2 on bad input."},
     {"check", cmd_check, "planner check SCENARIO [-o DIR] [--json] [--reroute] [--skip-bad]",
      "Check the scenario's routes against its zones and list each route with its\n"
      "verdict (clear / warning / blocked) and each conflict with zone, class,\n"
      "length inside, entry and exit points and altitude overlap.\n"
      "With -o DIR, also write the plan files as 'run' does; with --reroute, add the\n"
-     "shortest conflict-free path to each blocked route (see 'planner reroute').\n"
+     "shortest conflict-free path to each blocked route (see 'planner reroute'; with\n"
+     "--json, in the JSON document as \"reroutes\").\n"
      "Exit 0 when no route has a blocking conflict, 1 when any has, 2 on bad input."},
     {"site", cmd_site, "planner site SCENARIO [--explain ID] [--lp FILE] [-o DIR] [--json]",
      "Place the vertiports: check every candidate (district, land, safety-area\n"
