@@ -540,7 +540,8 @@ int pl_zonex_write(pl_ctx *ctx, const pl_plan *p, int fmt, pl_buf *out)
             pl_buf_puts(out, ",\"applicability\":[{\"permanent\":\"YES\"}],\"geometry\":[");
             int n = GEOSGetNumGeometries_r(h, z->g);
             for (int k = 0; rc == PL_OK && k < n; k++) {
-                pl_buf_puts(out, k ? ",{\"uomDimensions\":\"M\",\"lowerLimit\":" : "{\"uomDimensions\":\"M\",\"lowerLimit\":");
+                pl_buf_puts(out, k ? "," : "");
+                pl_buf_puts(out, "{\"uomDimensions\":\"M\",\"lowerLimit\":");
                 pl_buf_num(out, z->floor_m, 3);
                 kv(out, "lowerVerticalReference", ref);
                 pl_buf_puts(out, ",\"upperLimit\":");
