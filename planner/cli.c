@@ -14,10 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <errno.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 typedef struct opts {
     const char *scenario;  /* the one positional argument */
@@ -59,8 +57,10 @@ static int cmd_history(pl_ctx *ctx, const opts *o);
 static int cmd_zones(pl_ctx *ctx, const opts *o);
 static int cmd_fence(pl_ctx *ctx, const opts *o);
 static int cmd_diff(pl_ctx *ctx, const opts *o);
-static int reroute_and_print(pl_ctx *ctx, const pl_plan *p, const pl_route *const *routes, size_t n,
-                             const opts *o, int *none_found);
+static int reroutes_find(pl_ctx *ctx, const pl_plan *p, const pl_route **routes, size_t n, double margin_m,
+                         pl_reroute_list *rl);
+static void reroutes_free(pl_reroute_list *rl);
+static int reroutes_print(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *rl);
 
 static const command commands[] = {
     {"run", cmd_run,
@@ -121,14 +121,16 @@ static const command commands[] = {
      "at the route's altitude band, zones inflated by its corridor half-width plus\n"
      "M metres (default 10): an exact shortest path on the visibility graph of the\n"
      "inflated zones. Prints the added length and the zones avoided; when no path\n"
-     "exists, which zones close it off. --geojson FILE writes the path (RFC 7946).\n"
+     "exists, which zones close it off. --geojson FILE writes the path (RFC 7946);\n"
+     "--json prints the result as JSON.\n"
      "Exit 0 when a path exists, 1 when none does, 2 on bad input."},
     {"check", cmd_check, "planner check SCENARIO [-o DIR] [--json] [--reroute] [--skip-bad]",
      "Check the scenario's routes against its zones and list each route with its\n"
      "verdict (clear / warning / blocked) and each conflict with zone, class,\n"
      "length inside, entry and exit points and altitude overlap.\n"
      "With -o DIR, also write the plan files as 'run' does; with --reroute, add the\n"
-     "shortest conflict-free path to each blocked route (see 'planner reroute').\n"
+     "shortest conflict-free path to each blocked route (see 'planner reroute'; with\n"
+     "--json, in the JSON document as \"reroutes\").\n"
      "Exit 0 when no route has a blocking conflict, 1 when any has, 2 on bad input."},
     {"site", cmd_site, "planner site SCENARIO [--explain ID] [--lp FILE] [-o DIR] [--json]",
      "Place the vertiports: check every candidate (district, land, safety-area\n"
@@ -314,11 +316,13 @@ static int open_plan(pl_ctx *ctx, const opts *o, int flags, pl_plan **p)
     return PL_EXIT_OK;
 }
 
-static int emit_json(pl_ctx *ctx, const pl_plan *p, int layers)
+/* The layer report (layers), else the check result with the reroutes of
+ * rl (NULL: none), as JSON on stdout. */
+static int emit_json(pl_ctx *ctx, const pl_plan *p, int layers, const pl_reroute_list *rl)
 {
     pl_buf b;
     pl_buf_init(&b);
-    int rc = layers ? pl_export_layers_json(ctx, p, &b) : pl_export_check_json(ctx, p, &b);
+    int rc = layers ? pl_export_layers_json(ctx, p, &b) : pl_export_check_json(ctx, p, rl, &b);
     if (rc == PL_OK)
         fputs(b.s, stdout);
     pl_buf_free(&b);
@@ -394,7 +398,7 @@ static int cmd_run(pl_ctx *ctx, const opts *o)
     }
     if (!code) {
         if (o->json) {
-            code = emit_json(ctx, p, 0);
+            code = emit_json(ctx, p, 0, NULL);
         } else {
             print_head(p);
             print_routes(ctx, p, 0);
@@ -420,31 +424,37 @@ static int cmd_check(pl_ctx *ctx, const opts *o)
     int code = open_plan(ctx, o, o->out_dir ? PL_PLAN_REROUTE : 0, &p);
     if (code)
         return code;
+    pl_reroute_list rl = {0};
+    const pl_route **blocked = NULL;
     if (o->out_dir && (code = write_plan(ctx, p, o->out_dir, o, NULL)) != PL_EXIT_OK)
         goto out;
+    if (o->reroute) { /* first: with --json they go inside the one document */
+        size_t nb = 0;
+        if (!(blocked = calloc(p->routes->n ? p->routes->n : 1, sizeof *blocked))) {
+            fprintf(stderr, "planner: error: out of memory\n");
+            code = PL_EXIT_BAD;
+            goto out;
+        }
+        for (size_t i = 0; i < p->routes->n; i++)
+            if (p->routes->res[i].verdict == PL_V_BLOCKED)
+                blocked[nb++] = &p->routes->a[i];
+        if ((code = reroutes_find(ctx, p, blocked, nb, o->margin_m, &rl)) != PL_EXIT_OK)
+            goto out;
+    }
     if (o->json) {
-        if ((code = emit_json(ctx, p, 0)) != PL_EXIT_OK)
+        if ((code = emit_json(ctx, p, 0, o->reroute ? &rl : NULL)) != PL_EXIT_OK)
             goto out;
     } else {
         print_head(p);
         print_routes(ctx, p, 1);
         if (o->out_dir)
             printf("Plan written to %s/\n", o->out_dir);
-    }
-    if (o->reroute) {
-        const pl_route **blocked = calloc(p->routes->n ? p->routes->n : 1, sizeof *blocked);
-        size_t nb = 0;
-        int none;
-        for (size_t i = 0; blocked && i < p->routes->n; i++)
-            if (p->routes->res[i].verdict == PL_V_BLOCKED)
-                blocked[nb++] = &p->routes->a[i];
-        code = blocked ? reroute_and_print(ctx, p, blocked, nb, o, &none) : PL_EXIT_BAD;
-        free(blocked);
-        if (code)
-            goto out;
+        reroutes_print(ctx, p, &rl);
     }
     code = pl_plan_n_blocking(p) ? PL_EXIT_CONFLICT : PL_EXIT_OK;
 out:
+    reroutes_free(&rl);
+    free(blocked);
     pl_plan_free(ctx, p);
     return code;
 }
@@ -515,16 +525,8 @@ static int cmd_site(pl_ctx *ctx, const opts *o)
     if (o->lp) {
         pl_buf b;
         pl_buf_init(&b);
-        FILE *f = NULL;
-        if (pl_siting_lp(ctx, p, p->siting, &b) != PL_OK || !(f = fopen(o->lp, "w")) ||
-            fwrite(b.s, 1, b.n, f) != b.n) {
-            if (!pl_errcode(ctx))
-                pl_error(ctx, PL_IO, "%s: cannot write", o->lp);
+        if (pl_siting_lp(ctx, p, p->siting, &b) != PL_OK || pl_file_write(ctx, o->lp, b.s, b.n) != PL_OK) {
             print_error(ctx);
-            code = PL_EXIT_BAD;
-        }
-        if (f && fclose(f) != 0 && !code) {
-            fprintf(stderr, "planner: error: %s: cannot write\n", o->lp);
             code = PL_EXIT_BAD;
         }
         pl_buf_free(&b);
@@ -534,7 +536,7 @@ static int cmd_site(pl_ctx *ctx, const opts *o)
     if (o->explain)
         code = explain(p, o->explain);
     else if (o->json)
-        code = emit_json(ctx, p, 0);
+        code = emit_json(ctx, p, 0, NULL);
     else
         print_siting(p, 1);
     if (!code) {
@@ -558,22 +560,15 @@ static const pl_route *find_route(const pl_plan *p, const char *id)
     return NULL;
 }
 
-/* Write b to FILE atomically (temporary name, then rename), or to stdout. */
-static int emit_file(const char *file, const pl_buf *b)
+/* Write b whole to file (pl_file_write), or to stdout when file is NULL. */
+static int emit_file(pl_ctx *ctx, const char *file, const pl_buf *b)
 {
     if (!file) {
         fwrite(b->s ? b->s : "", 1, b->n, stdout);
         return PL_EXIT_OK;
     }
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", file, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    int bad = !f || fwrite(b->s ? b->s : "", 1, b->n, f) != b->n;
-    if (f)
-        bad |= fclose(f) != 0;
-    if (bad || rename(tmp, file) != 0) {
-        fprintf(stderr, "planner: %s: cannot write: %s\n", file, strerror(errno));
-        unlink(tmp);
+    if (pl_file_write(ctx, file, b->s, b->n) != PL_OK) {
+        print_error(ctx);
         return PL_EXIT_BAD;
     }
     return PL_EXIT_OK;
@@ -591,7 +586,7 @@ static int cmd_zones(pl_ctx *ctx, const opts *o)
         print_error(ctx);
         code = PL_EXIT_BAD;
     } else {
-        code = emit_file(o->out_dir, &b);
+        code = emit_file(ctx, o->out_dir, &b);
     }
     pl_buf_free(&b);
     pl_plan_free(ctx, p);
@@ -617,7 +612,7 @@ static int cmd_fence(pl_ctx *ctx, const opts *o)
         if (p->routes->res[r - p->routes->a].verdict == PL_V_BLOCKED)
             fprintf(stderr, "planner: warning: route %s is blocked: its exclusion fences cut its own corridor\n",
                     r->id);
-        code = emit_file(o->out_dir, &b);
+        code = emit_file(ctx, o->out_dir, &b);
     }
     pl_buf_free(&b);
     pl_plan_free(ctx, p);
@@ -660,60 +655,80 @@ static int cmd_diff(pl_ctx *ctx, const opts *o)
     return rc == PL_OK ? PL_EXIT_OK : PL_EXIT_BAD;
 }
 
-/* Reroute routes[i] for i in 0..n, print each, optionally write GeoJSON. */
-static int reroute_and_print(pl_ctx *ctx, const pl_plan *p, const pl_route *const *routes, size_t n,
-                             const opts *o, int *none_found)
+/* Reroute routes[0..n) (margin_m beyond each half-width) into rl.
+ * Returns PL_EXIT_OK, or PL_EXIT_BAD with the error printed.  Ownership:
+ * rl, reroutes_free() (also after a failure). */
+static int reroutes_find(pl_ctx *ctx, const pl_plan *p, const pl_route **routes, size_t n, double margin_m,
+                         pl_reroute_list *rl)
 {
     pl_reroute *rr = calloc(n ? n : 1, sizeof *rr);
-    int code = PL_EXIT_OK;
-    *none_found = 0;
+    rl->routes = routes;
+    rl->rr = rr;
+    rl->n = 0;
     if (!rr) {
         fprintf(stderr, "planner: error: out of memory\n");
         return PL_EXIT_BAD;
     }
-    for (size_t i = 0; i < n; i++) {
-        const pl_route *r = routes[i];
-        if (pl_reroute_route(ctx, p->zones, r, o->margin_m, &rr[i]) != PL_OK) {
+    for (; rl->n < n; rl->n++)
+        if (pl_reroute_route(ctx, p->zones, routes[rl->n], margin_m, &rr[rl->n]) != PL_OK) {
+            pl_reroute_free(&rr[rl->n]);
             print_error(ctx);
-            code = PL_EXIT_BAD;
-            goto out;
+            return PL_EXIT_BAD;
         }
-        printf("reroute %s (%s), %.3f m:", r->id, r->name, r->length_m);
-        if (!rr[i].found) {
-            printf(" %s\n", rr[i].why.s ? rr[i].why.s : "no path");
-            *none_found = 1;
-            continue;
-        }
-        printf(" %.3f m, %+.3f m, avoiding", rr[i].length_m, rr[i].added_m);
-        for (size_t k = 0; k < rr[i].n_avoided; k++)
-            printf("%s %s (%s)", k ? "," : "", rr[i].avoided[k]->id, rr[i].avoided[k]->cls);
-        if (!rr[i].n_avoided)
-            printf(" nothing (the route was clear)");
-        printf("\n   ");
-        for (size_t k = 0; k < rr[i].n; k++) {
-            double pt[3] = {rr[i].x[k], rr[i].y[k], rr[i].alt_m[k]};
-            printf(" ");
-            print_lonlat(ctx, p, pt);
-            printf(k + 1 < rr[i].n ? ";" : "\n");
-        }
-    }
-    if (o->geojson) {
-        pl_buf b;
-        pl_buf_init(&b);
-        FILE *f = NULL;
-        if (pl_export_reroutes(ctx, p, routes, rr, n, &b) != PL_OK || !(f = fopen(o->geojson, "w")) ||
-            fwrite(b.s, 1, b.n, f) != b.n || fclose(f) != 0) {
-            if (!pl_errcode(ctx))
-                pl_error(ctx, PL_IO, "%s: cannot write", o->geojson);
-            print_error(ctx);
-            code = PL_EXIT_BAD;
-        }
-        pl_buf_free(&b);
-    }
-out:
-    for (size_t i = 0; i < n; i++)
+    return PL_EXIT_OK;
+}
+
+static void reroutes_free(pl_reroute_list *rl)
+{
+    pl_reroute *rr = (pl_reroute *)rl->rr; /* reroutes_find's own array */
+    for (size_t i = 0; i < rl->n; i++)
         pl_reroute_free(&rr[i]);
     free(rr);
+    rl->rr = NULL;
+    rl->n = 0;
+}
+
+/* Each reroute as text.  Returns 1 when some route has no path. */
+static int reroutes_print(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *rl)
+{
+    int none = 0;
+    for (size_t i = 0; i < rl->n; i++) {
+        const pl_route *r = rl->routes[i];
+        const pl_reroute *rr = &rl->rr[i];
+        printf("reroute %s (%s), %.3f m:", r->id, r->name, r->length_m);
+        if (!rr->found) {
+            printf(" %s\n", rr->why.s ? rr->why.s : "no path");
+            none = 1;
+            continue;
+        }
+        printf(" %.3f m, %+.3f m, avoiding", rr->length_m, rr->added_m);
+        for (size_t k = 0; k < rr->n_avoided; k++)
+            printf("%s %s (%s)", k ? "," : "", rr->avoided[k]->id, rr->avoided[k]->cls);
+        if (!rr->n_avoided)
+            printf(" nothing (the route was clear)");
+        printf("\n   ");
+        for (size_t k = 0; k < rr->n; k++) {
+            double pt[3] = {rr->x[k], rr->y[k], rr->alt_m[k]};
+            printf(" ");
+            print_lonlat(ctx, p, pt);
+            printf(k + 1 < rr->n ? ";" : "\n");
+        }
+    }
+    return none;
+}
+
+/* The found paths of rl as GeoJSON into file (whole). */
+static int write_reroutes(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *rl, const char *file)
+{
+    pl_buf b;
+    pl_buf_init(&b);
+    int code = PL_EXIT_OK;
+    if (pl_export_reroutes(ctx, p, rl->routes, rl->rr, rl->n, &b) != PL_OK ||
+        pl_file_write(ctx, file, b.s, b.n) != PL_OK) {
+        print_error(ctx);
+        code = PL_EXIT_BAD;
+    }
+    pl_buf_free(&b);
     return code;
 }
 
@@ -729,10 +744,30 @@ static int cmd_reroute(pl_ctx *ctx, const opts *o)
         pl_plan_free(ctx, p);
         return PL_EXIT_BAD;
     }
-    int none;
-    code = reroute_and_print(ctx, p, &r, 1, o, &none);
+    pl_reroute_list rl = {0};
+    int none = 0;
+    if ((code = reroutes_find(ctx, p, &r, 1, o->margin_m, &rl)) != PL_EXIT_OK)
+        goto out;
+    if (o->json) {
+        pl_buf b;
+        pl_buf_init(&b);
+        if (pl_export_reroute_json(ctx, p, &rl, &b) != PL_OK) {
+            print_error(ctx);
+            code = PL_EXIT_BAD;
+        } else {
+            fputs(b.s, stdout);
+        }
+        pl_buf_free(&b);
+        none = !rl.rr[0].found;
+    } else {
+        none = reroutes_print(ctx, p, &rl);
+    }
+    if (!code && o->geojson)
+        code = write_reroutes(ctx, p, &rl, o->geojson);
     if (!code && none)
         code = PL_EXIT_CONFLICT;
+out:
+    reroutes_free(&rl);
     pl_plan_free(ctx, p);
     return code;
 }
@@ -742,6 +777,39 @@ static double now_ms(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* Each proposal's verdict and reasons as text, then the counts. */
+static void print_verdicts(const pl_routeset *props, const pl_proposal_result *res, const size_t counts[3])
+{
+    for (size_t i = 0; i < props->n; i++) {
+        printf("%s (%s, %s): %s\n", props->a[i].id, props->a[i].name, props->a[i].layer_id,
+               pl_proposal_verdict_names[res[i].verdict]);
+        const char *t = res[i].reasons.s ? res[i].reasons.s : "";
+        while (*t) {
+            const char *e = strchr(t, '\n');
+            size_t k = e ? (size_t)(e - t) : strlen(t);
+            printf("    %.*s\n", (int)k, t);
+            t += k + (e ? 1 : 0);
+        }
+    }
+    printf("Proposals: %zu: %zu approved, %zu approved with warnings, %zu rejected\n", props->n, counts[0],
+           counts[1], counts[2]);
+}
+
+/* The proposals coloured by verdict as GeoJSON into file (whole). */
+static int write_proposals(pl_ctx *ctx, const pl_plan *p, const pl_routeset *props, const pl_proposal_result *res,
+                           const char *file)
+{
+    pl_buf b;
+    pl_buf_init(&b);
+    int code = PL_EXIT_OK;
+    if (pl_export_proposals(ctx, p, props, res, &b) != PL_OK || pl_file_write(ctx, file, b.s, b.n) != PL_OK) {
+        print_error(ctx);
+        code = PL_EXIT_BAD;
+    }
+    pl_buf_free(&b);
+    return code;
 }
 
 static int cmd_validate(pl_ctx *ctx, const opts *o)
@@ -761,6 +829,8 @@ static int cmd_validate(pl_ctx *ctx, const opts *o)
     pl_layer **layers = NULL;
     pl_routeset *props = NULL;
     pl_proposal_result *res = NULL;
+    const pl_route **rej = NULL;
+    pl_reroute_list rl = {0};
     size_t counts[3] = {0, 0, 0};
     double lon, lat; /* set-up: the reasons' lon/lat transformer, made once before the batch */
     if (pl_proposals_load(ctx, p, o->files, o->n_files, o->shift, &decls, &layers, &props) != PL_OK ||
@@ -782,77 +852,41 @@ static int cmd_validate(pl_ctx *ctx, const opts *o)
                         "(%.0f a second)\n",
                 t1 - t0, t2 - t1, props->n, t3 - t2, props->n / ((t3 - t2) / 1000 + 1e-9));
     }
-    if (o->json) {
-        printf("{\"scenario\":");
-        fputs("\"", stdout);
-        fputs(p->sc->name, stdout);
-        printf("\",\"proposals\":%zu,\"approved\":%zu,\"approved_with_warnings\":%zu,\"rejected\":%zu,\n\"results\":[",
-               props->n, counts[0], counts[1], counts[2]);
-        for (size_t i = 0; i < props->n; i++) {
-            pl_buf b;
-            pl_buf_init(&b);
-            pl_buf_puts(&b, i ? ",\n{\"id\":" : "\n{\"id\":");
-            pl_buf_json_str(&b, props->a[i].id);
-            pl_buf_puts(&b, ",\"file\":");
-            pl_buf_json_str(&b, props->a[i].layer_id);
-            pl_buf_printf(&b, ",\"verdict\":\"%s\",\"length_m\":", pl_proposal_verdict_names[res[i].verdict]);
-            pl_buf_num(&b, props->a[i].length_m, 3);
-            pl_buf_puts(&b, ",\"over_water_m\":");
-            pl_buf_num(&b, res[i].over_water_m, 3);
-            pl_buf_printf(&b, ",\"reasons\":[%s]}", res[i].json.s ? res[i].json.s : "");
-            if (b.s)
-                fputs(b.s, stdout);
-            pl_buf_free(&b);
+    if (o->reroute && counts[PL_P_REJECTED]) { /* first: with --json they go inside the one document */
+        if (!(rej = calloc(props->n, sizeof *rej))) {
+            fprintf(stderr, "planner: error: out of memory\n");
+            code = PL_EXIT_BAD;
+            goto out;
         }
-        printf("\n]}\n");
-    } else {
-        for (size_t i = 0; i < props->n; i++) {
-            printf("%s (%s, %s): %s\n", props->a[i].id, props->a[i].name, props->a[i].layer_id,
-                   pl_proposal_verdict_names[res[i].verdict]);
-            const char *t = res[i].reasons.s ? res[i].reasons.s : "";
-            while (*t) {
-                const char *e = strchr(t, '\n');
-                size_t k = e ? (size_t)(e - t) : strlen(t);
-                printf("    %.*s\n", (int)k, t);
-                t += k + (e ? 1 : 0);
-            }
-        }
-        printf("Proposals: %zu: %zu approved, %zu approved with warnings, %zu rejected\n", props->n, counts[0],
-               counts[1], counts[2]);
+        size_t nr = 0;
+        for (size_t i = 0; i < props->n; i++)
+            if (res[i].verdict == PL_P_REJECTED)
+                rej[nr++] = &props->a[i];
+        if ((code = reroutes_find(ctx, p, rej, nr, o->margin_m, &rl)) != PL_EXIT_OK)
+            goto out;
     }
-    if (o->geojson) {
+    if (o->json) {
         pl_buf b;
         pl_buf_init(&b);
-        if (pl_export_proposals(ctx, p, props, res, &b) != PL_OK) {
+        if (pl_export_validate_json(ctx, p, props, res, o->reroute ? &rl : NULL, &b) != PL_OK) {
             print_error(ctx);
             code = PL_EXIT_BAD;
         } else {
-            FILE *f = fopen(o->geojson, "w");
-            if (!f || fwrite(b.s, 1, b.n, f) != b.n || fclose(f) != 0) {
-                fprintf(stderr, "planner: error: %s: cannot write\n", o->geojson);
-                code = PL_EXIT_BAD;
-            }
+            fputs(b.s, stdout);
         }
         pl_buf_free(&b);
-        if (code)
-            goto out;
+    } else {
+        print_verdicts(props, res, counts);
+        reroutes_print(ctx, p, &rl);
     }
-    if (o->reroute && counts[2]) {
-        const pl_route **rej = calloc(props->n, sizeof *rej);
-        size_t nr = 0;
-        int none;
-        for (size_t i = 0; rej && i < props->n; i++)
-            if (res[i].verdict == PL_P_REJECTED)
-                rej[nr++] = &props->a[i];
-        opts o2 = *o;
-        o2.geojson = NULL;
-        code = rej ? reroute_and_print(ctx, p, rej, nr, &o2, &none) : PL_EXIT_BAD;
-        free(rej);
-        if (code)
-            goto out;
-    }
+    if (!code && o->geojson)
+        code = write_proposals(ctx, p, props, res, o->geojson);
+    if (code)
+        goto out;
     code = counts[2] ? PL_EXIT_CONFLICT : PL_EXIT_OK;
 out:
+    reroutes_free(&rl);
+    free(rej);
     for (size_t i = 0; res && props && i < props->n; i++)
         pl_proposal_result_free(&res[i]);
     free(res);
@@ -872,7 +906,7 @@ static int cmd_layers(pl_ctx *ctx, const opts *o)
     if (code)
         return code;
     if (o->json) {
-        code = emit_json(ctx, p, 1);
+        code = emit_json(ctx, p, 1, NULL);
     } else {
         printf("Scenario %s, working CRS %s, %zu layers\n", p->sc->name, p->sc->work_crs, p->n_layers);
         for (size_t i = 0; i < p->n_layers; i++) {

@@ -2,7 +2,9 @@
  * export.c - the plan as files: RFC 7946 GeoJSON (routes, conflicts, zones)
  * and summary.json; machine-readable reports for --json.
  *
- * Entry points: pl_export_run, pl_export_check_json, pl_export_layers_json,
+ * Entry points: pl_export_run, pl_export_layers, pl_export_check_json,
+ * pl_export_layers_json, pl_export_reroute_json, pl_export_validate_json,
+ * pl_export_reroutes, pl_export_proposals, pl_export_geom_lonlat,
  * pl_export_lonlat.
  *
  * GeoJSON per RFC 7946: WGS84 lon/lat, no "crs" member, 7 decimals (about
@@ -15,7 +17,6 @@
  */
 #include "planner.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <math.h>
@@ -255,13 +256,17 @@ static int conflicts_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf
         const pl_conflict *c = &rs->c[i];
         const pl_route *r = &rs->a[c->route];
         const pl_zone *z = c->zone;
-        char id[512];
-        snprintf(id, sizeof id, "%s/%s", r->id, z->id);
         double e[2] = {c->entry[0], c->entry[1]}, x[2] = {c->exit[0], c->exit[1]};
         int rc;
         if ((rc = pl_crs_trans(ctx, xf, &e[0], &e[1], 1)) || (rc = pl_crs_trans(ctx, xf, &x[0], &x[1], 1)))
             return rc;
-        feature_open(b, i == 0, id);
+        pl_buf id; /* ROUTE/ZONE, whole however long the ids */
+        pl_buf_init(&id);
+        pl_buf_puts(&id, r->id);
+        pl_buf_puts(&id, "/");
+        pl_buf_puts(&id, z->id);
+        feature_open(b, i == 0, id.s ? id.s : "");
+        pl_buf_free(&id);
         kstr(b, "route_id", r->id);
         kstr(b, "route_name", r->name);
         kstr(b, "route_status", r->status);
@@ -613,7 +618,53 @@ static void head_json(const pl_plan *p, pl_buf *b)
     kstr(b, "working_crs", p->sc->work_crs);
 }
 
-int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
+/* The reroutes asked for, as a JSON array: per route its id and name,
+ * whether a path exists, and the path (lon, lat, altitude) with its
+ * length and the zones it avoids, or why there is none. */
+static int reroutes_json(pl_ctx *ctx, pl_xform *xf, const pl_reroute_list *rl, pl_buf *b)
+{
+    pl_buf_puts(b, "[");
+    for (size_t i = 0; i < rl->n; i++) {
+        const pl_route *r = rl->routes[i];
+        const pl_reroute *rr = &rl->rr[i];
+        pl_buf_puts(b, i ? ",\n  {\"route_id\":" : "\n  {\"route_id\":");
+        pl_buf_json_str(b, r->id);
+        kstr(b, "route_name", r->name);
+        kbool(b, "found", rr->found);
+        knum(b, "original_length_m", r->length_m, METRE_DEC);
+        if (!rr->found) {
+            kstr(b, "why", rr->why.n ? rr->why.s : "no path");
+            pl_buf_puts(b, "}");
+            continue;
+        }
+        knum(b, "length_m", rr->length_m, METRE_DEC);
+        knum(b, "added_m", rr->added_m, METRE_DEC);
+        pl_buf_puts(b, ",\"zones_avoided\":[");
+        for (size_t k = 0; k < rr->n_avoided; k++) {
+            pl_buf_puts(b, k ? "," : "");
+            pl_buf_json_str(b, rr->avoided[k]->id);
+        }
+        pl_buf_puts(b, "],\"path\":[");
+        for (size_t k = 0; k < rr->n; k++) {
+            double x = rr->x[k], y = rr->y[k];
+            int rc = pl_crs_trans(ctx, xf, &x, &y, 1);
+            if (rc != PL_OK)
+                return rc;
+            pl_buf_puts(b, k ? ",[" : "[");
+            pl_buf_num(b, x, COORD_DEC);
+            pl_buf_puts(b, ",");
+            pl_buf_num(b, y, COORD_DEC);
+            pl_buf_puts(b, ",");
+            pl_buf_num(b, rr->alt_m[k], METRE_DEC);
+            pl_buf_puts(b, "]");
+        }
+        pl_buf_puts(b, "]}");
+    }
+    pl_buf_puts(b, "\n]");
+    return PL_OK;
+}
+
+int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *rl, pl_buf *b)
 {
     pl_xform *xf = to_wgs84(ctx, p);
     if (!xf)
@@ -628,6 +679,57 @@ int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
     if (p->siting) {
         pl_buf_puts(b, ",\n\"siting\":");
         siting_json(p, b);
+    }
+    if (rc == PL_OK && rl) {
+        pl_buf_puts(b, ",\n\"reroutes\":");
+        rc = reroutes_json(ctx, xf, rl, b);
+    }
+    pl_buf_puts(b, "}\n");
+    return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : rc;
+}
+
+int pl_export_reroute_json(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *rl, pl_buf *b)
+{
+    pl_xform *xf = to_wgs84(ctx, p);
+    if (!xf)
+        return pl_errcode(ctx);
+    head_json(p, b);
+    pl_buf_puts(b, ",\n\"reroutes\":");
+    int rc = reroutes_json(ctx, xf, rl, b);
+    pl_buf_puts(b, "}\n");
+    return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : rc;
+}
+
+int pl_export_validate_json(pl_ctx *ctx, const pl_plan *p, const pl_routeset *props,
+                            const pl_proposal_result *res, const pl_reroute_list *rl, pl_buf *b)
+{
+    size_t counts[3] = {0, 0, 0};
+    for (size_t i = 0; i < props->n; i++)
+        counts[res[i].verdict]++;
+    pl_buf_puts(b, "{\"scenario\":");
+    pl_buf_json_str(b, p->sc->name);
+    pl_buf_printf(b, ",\"proposals\":%zu,\"approved\":%zu,\"approved_with_warnings\":%zu,\"rejected\":%zu,\n"
+                     "\"results\":[",
+                  props->n, counts[PL_P_APPROVED], counts[PL_P_WARNINGS], counts[PL_P_REJECTED]);
+    for (size_t i = 0; i < props->n; i++) {
+        pl_buf_puts(b, i ? ",\n{\"id\":" : "\n{\"id\":");
+        pl_buf_json_str(b, props->a[i].id);
+        pl_buf_puts(b, ",\"file\":");
+        pl_buf_json_str(b, props->a[i].layer_id);
+        kstr(b, "verdict", pl_proposal_verdict_names[res[i].verdict]);
+        knum(b, "length_m", props->a[i].length_m, 3);
+        knum(b, "over_water_m", res[i].over_water_m, 3);
+        /* the reasons, each written by validate.c with pl_buf_json_str */
+        pl_buf_puts(b, ",\"reasons\":[");
+        pl_buf_putn(b, res[i].json.s ? res[i].json.s : "", res[i].json.n);
+        pl_buf_puts(b, "]}");
+    }
+    pl_buf_puts(b, "\n]");
+    int rc = PL_OK;
+    if (rl) {
+        pl_xform *xf = to_wgs84(ctx, p);
+        pl_buf_puts(b, ",\n\"reroutes\":");
+        rc = xf ? reroutes_json(ctx, xf, rl, b) : pl_errcode(ctx);
     }
     pl_buf_puts(b, "}\n");
     return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : rc;
@@ -756,26 +858,6 @@ static int make_dirs(pl_ctx *ctx, const char *dir, char **made)
     return PL_OK;
 }
 
-/* Temporary files a killed run (SIGKILL, power loss) left: .NAME.tmpPID
- * whose process is gone. */
-static void remove_stale(const char *dir)
-{
-    DIR *dh = opendir(dir);
-    struct dirent *e;
-    while (dh && (e = readdir(dh))) {
-        const char *t = e->d_name[0] == '.' ? strstr(e->d_name, ".tmp") : NULL;
-        char *end = NULL;
-        long pid = t ? strtol(t + 4, &end, 10) : 0;
-        if (!t || pid <= 0 || !end || *end || (kill((pid_t)pid, 0) == 0 || errno == EPERM))
-            continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    if (dh)
-        closedir(dh);
-}
-
 /* The layers of a run folder, in the order QGIS and the store list them. */
 enum { L_ZONES, L_COVERAGE, L_CONFLICTS, L_ROUTES, L_REROUTES, L_CANDIDATES, L_VERTIPORTS, L_N };
 static const char *const layer_names[L_N] = {"zones",      "coverage", "conflicts", "routes",
@@ -820,13 +902,76 @@ typedef struct outfile {
     pl_buf b;
 } outfile;
 
+/* summary.json into s: the run's head, the files f[0..nf) (itself the
+ * last), siting, totals, layers and routes. */
+static void summary_json(const pl_plan *p, const outfile *f, size_t nf, pl_buf *s)
+{
+    head_json(p, s);
+    pl_buf_puts(s, ",\n\"files\":[");
+    for (size_t i = 0; i < nf; i++) {
+        pl_buf_puts(s, i ? "," : "");
+        pl_buf_json_str(s, f[i].name);
+    }
+    pl_buf_puts(s, "]");
+    if (p->siting) {
+        pl_buf_puts(s, ",\n\"siting\":");
+        siting_json(p, s);
+    }
+    pl_buf_puts(s, ",\n\"totals\":");
+    totals_json(p, s);
+    pl_buf_puts(s, ",\n\"layers\":");
+    layers_json(p, s);
+    pl_buf_puts(s, ",\n\"routes\":");
+    routes_json(p, s);
+    pl_buf_puts(s, "}\n");
+}
+
+/* The files f[0..nf) into the folder dir: each written whole under a
+ * temporary name (pl_file_write_tmp, after the temporary files of killed
+ * runs are removed), then all renamed (a run paused at "write" has every
+ * one written, none renamed), then the folder flushed.  The caller holds
+ * interrupts.  On failure no temporary file stays. */
+static int write_folder(pl_ctx *ctx, const char *dir, const outfile *f, size_t nf)
+{
+    char **tmp = calloc(nf + 1, sizeof *tmp), **fin = calloc(nf + 1, sizeof *fin);
+    int rc = tmp && fin ? PL_OK : pl_error(ctx, PL_NOMEM, "out of memory");
+    if (rc == PL_OK)
+        pl_file_remove_stale(dir, NULL);
+    for (size_t i = 0; rc == PL_OK && i < nf; i++) {
+        if (!(fin[i] = malloc(strlen(dir) + strlen(f[i].name) + 2))) {
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+            break;
+        }
+        sprintf(fin[i], "%s/%s", dir, f[i].name);
+        rc = pl_file_write_tmp(ctx, fin[i], f[i].b.s, f[i].b.n, &tmp[i]);
+    }
+    if (rc == PL_OK)
+        pl_fault_pause("write");
+    for (size_t i = 0; rc == PL_OK && i < nf; i++) {
+        rc = pl_file_commit(ctx, tmp[i], fin[i]); /* renamed, or removed when it fails */
+        free(tmp[i]);
+        tmp[i] = NULL;
+    }
+    if (rc == PL_OK && nf)
+        pl_file_sync_dir(fin[0]);
+    for (size_t i = 0; i < nf && tmp && fin; i++) {
+        if (tmp[i])
+            unlink(tmp[i]); /* written, not renamed: a later file failed */
+        free(tmp[i]);
+        free(fin[i]);
+    }
+    free(tmp);
+    free(fin);
+    return rc;
+}
+
 int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_export_opts *o)
 {
     enum { MAX_FILES = 2 * L_N + 8 };
     outfile *f = calloc(MAX_FILES, sizeof *f);
     pl_buf lb[L_N];
     pl_outlayer ls[L_N];
-    char *tmp[MAX_FILES] = {0}, *fin[MAX_FILES] = {0}, *made = NULL;
+    char *made = NULL;
     size_t nf = 0;
     int rc = PL_OK, holding = 0;
     sigset_t held;
@@ -874,25 +1019,9 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
     snprintf(f[nf].name, sizeof f[nf].name, "report.html");
     if ((rc = pl_report_html(ctx, p, &f[svg].b, &f[nf++].b)) != PL_OK)
         goto out;
-    size_t sum = nf++;
-    pl_buf *s = &f[sum].b;
-    snprintf(f[sum].name, sizeof f[sum].name, "summary.json");
-    head_json(p, s);
-    pl_buf_puts(s, ",\n\"files\":[");
-    for (size_t i = 0; i < nf; i++)
-        pl_buf_printf(s, "%s\"%s\"", i ? "," : "", f[i].name);
-    pl_buf_puts(s, "]");
-    if (p->siting) {
-        pl_buf_puts(s, ",\n\"siting\":");
-        siting_json(p, s);
-    }
-    pl_buf_puts(s, ",\n\"totals\":");
-    totals_json(p, s);
-    pl_buf_puts(s, ",\n\"layers\":");
-    layers_json(p, s);
-    pl_buf_puts(s, ",\n\"routes\":");
-    routes_json(p, s);
-    pl_buf_puts(s, "}\n");
+    snprintf(f[nf].name, sizeof f[nf].name, "summary.json");
+    nf++;
+    summary_json(p, f, nf, &f[nf - 1].b);
     for (size_t i = 0; i < nf; i++)
         if (f[i].b.oom) {
             rc = pl_error(ctx, PL_NOMEM, "out of memory");
@@ -902,46 +1031,12 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
      * interrupts held meanwhile (they land once the folder is whole) */
     pl_signals_hold(&held);
     holding = 1;
-    if ((rc = make_dirs(ctx, dir, &made)) != PL_OK)
-        goto out;
-    remove_stale(dir);
-    for (size_t i = 0; i < nf; i++) {
-        size_t k = strlen(dir) + strlen(f[i].name) + 40;
-        fin[i] = malloc(k);
-        tmp[i] = malloc(k);
-        if (!fin[i] || !tmp[i]) {
-            rc = pl_error(ctx, PL_NOMEM, "out of memory");
-            goto out;
-        }
-        snprintf(fin[i], k, "%s/%s", dir, f[i].name);
-        snprintf(tmp[i], k, "%s/.%s.tmp%ld", dir, f[i].name, (long)getpid());
-        FILE *fp = fopen(tmp[i], "wb");
-        if (!fp) {
-            rc = pl_error(ctx, PL_IO, "%s: cannot write: %s", fin[i], strerror(errno));
-            goto out;
-        }
-        int bad = fwrite(f[i].b.s, 1, f[i].b.n, fp) != f[i].b.n;
-        bad |= fclose(fp) != 0;
-        if (bad) {
-            rc = pl_error(ctx, PL_IO, "%s: cannot write: %s", fin[i], strerror(errno));
-            goto out;
-        }
-    }
-    pl_fault_pause("write");
-    for (size_t i = 0; i < nf; i++)
-        if (rename(tmp[i], fin[i]) != 0) {
-            rc = pl_error(ctx, PL_IO, "%s: cannot write: %s", fin[i], strerror(errno));
-            goto out;
-        }
+    if ((rc = make_dirs(ctx, dir, &made)) == PL_OK)
+        rc = write_folder(ctx, dir, f, nf);
 out:
     pl_progress_end(ctx);
-    for (size_t i = 0; i < MAX_FILES; i++) {
-        if (tmp[i])
-            unlink(tmp[i]); /* no-op once renamed */
-        free(tmp[i]);
-        free(fin[i]);
+    for (size_t i = 0; i < MAX_FILES; i++)
         pl_buf_free(&f[i].b);
-    }
     if (rc != PL_OK && made) { /* folders this run made, empty again: gone */
         char *d = pl_strdup(dir);
         while (d && strlen(d) >= strlen(made) && rmdir(d) == 0) {

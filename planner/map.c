@@ -257,19 +257,19 @@ int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
     size_t nv[3] = {0, 0, 0};
     for (size_t i = 0; p->routes && i < p->routes->n; i++)
         nv[p->routes->res[i].verdict]++;
-    char line[512];
-    int k = snprintf(line, sizeof line, "Scenario %s · %zu routes: %zu clear, %zu warning, %zu blocked",
-                     p->sc->name, p->routes ? p->routes->n : 0, nv[PL_V_CLEAR], nv[PL_V_WARNING],
-                     nv[PL_V_BLOCKED]);
+    pl_buf line; /* whole however long the scenario's name */
+    pl_buf_init(&line);
+    pl_buf_printf(&line, "Scenario %s · %zu routes: %zu clear, %zu warning, %zu blocked", p->sc->name,
+                  p->routes ? p->routes->n : 0, nv[PL_V_CLEAR], nv[PL_V_WARNING], nv[PL_V_BLOCKED]);
     if (p->siting) {
         size_t built = 0;
         for (size_t i = 0; i < p->siting->n; i++)
             built += p->siting->a[i].existing;
-        snprintf(line + k, sizeof line - (size_t)k,
-                 " · vertiports: %zu built + %zu new · demand covered %.1f of %.1f (bound %.1f)", built,
-                 p->siting->n_new, p->siting->covered_w, p->siting->total_w, p->siting->bound);
+        pl_buf_printf(&line, " · vertiports: %zu built + %zu new · demand covered %.1f of %.1f (bound %.1f)", built,
+                      p->siting->n_new, p->siting->covered_w, p->siting->total_w, p->siting->bound);
     }
-    text(b, FRAME_X, 54, 11, "start", "fill=\"#333\"", line);
+    text(b, FRAME_X, 54, 11, "start", "fill=\"#333\"", line.s);
+    pl_buf_free(&line);
 
     /* the map, clipped to its frame */
     pl_buf_printf(b, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" fill=\"#f5f3ea\"/>\n", FRAME_X,
@@ -304,12 +304,16 @@ int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
                 zone_present[c - zst->cats] = 1;
             else
                 other_zone = 1;
-            char attrs[512];
-            snprintf(attrs, sizeof attrs,
-                     "class=\"zone\" data-class=\"%s\" fill=\"%s\" fill-opacity=\"%g\" stroke=\"%s\" "
-                     "stroke-width=\"0.8\" fill-rule=\"evenodd\"",
-                     z->cls, c->fill ? c->fill : "none", c->alpha, c->stroke);
-            path(ctx, &v, z->g, attrs, b);
+            pl_buf a;
+            pl_buf_init(&a);
+            pl_buf_puts(&a, "class=\"zone\" data-class=\"");
+            pl_buf_xml(&a, z->cls);
+            pl_buf_printf(&a, "\" fill=\"%s\" fill-opacity=\"%g\" stroke=\"%s\" stroke-width=\"0.8\" "
+                              "fill-rule=\"evenodd\"",
+                          c->fill ? c->fill : "none", c->alpha, c->stroke);
+            if (!a.oom)
+                path(ctx, &v, z->g, a.s, b);
+            pl_buf_free(&a);
         }
     const pl_layer *bl = layer_of_role(p, PL_ROLE_BOUNDARY);
     for (size_t i = 0; bl && i < bl->n_feats; i++) {

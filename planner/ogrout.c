@@ -138,6 +138,19 @@ static int add_field(pl_ctx *ctx, OGRLayerH dl, const char *layer, const char *f
     return PL_OK;
 }
 
+/* Field i of g = v; for KML (an XML file) without the characters XML
+ * cannot hold (x: a scratch buffer). */
+static void set_text(OGRFeatureH g, int i, const char *v, int flags, pl_buf *x)
+{
+    if (flags & PL_OGR_KML_STYLE) {
+        x->n = 0;
+        pl_buf_putn(x, "", 0); /* "" when nothing follows */
+        pl_buf_xml_chars(x, v);
+        v = x->s ? x->s : "";
+    }
+    OGR_F_SetFieldString(g, i, v);
+}
+
 /* Copy the features of one source layer into dst (created when missing),
  * run_field = run_id on every feature when run_field is set. */
 static int copy_layer(pl_ctx *ctx, GDALDatasetH dst, OGRLayerH src, const char *name,
@@ -148,8 +161,9 @@ static int copy_layer(pl_ctx *ctx, GDALDatasetH dst, OGRLayerH src, const char *
     int nf = OGR_FD_GetFieldCount(sdef);
     int *map = malloc((size_t)(nf + 1) * sizeof *map);
     OGRCoordinateTransformationH ct = NULL;
-    pl_buf tmp;
+    pl_buf tmp, xml;
     pl_buf_init(&tmp);
+    pl_buf_init(&xml);
     if (!map)
         return pl_error(ctx, PL_NOMEM, "out of memory");
     OGRLayerH dl = GDALDatasetGetLayerByName(dst, name);
@@ -232,10 +246,10 @@ static int copy_layer(pl_ctx *ctx, GDALDatasetH dst, OGRLayerH src, const char *
             case OFTStringList:
                 tmp.n = 0;
                 list_json(f, i, t, &tmp);
-                OGR_F_SetFieldString(g, map[i], tmp.s ? tmp.s : "[]");
+                set_text(g, map[i], tmp.s ? tmp.s : "[]", flags, &xml);
                 break;
             default:
-                OGR_F_SetFieldString(g, map[i], OGR_F_GetFieldAsString(f, i));
+                set_text(g, map[i], OGR_F_GetFieldAsString(f, i), flags, &xml);
             }
         }
         if (run_idx >= 0)
@@ -263,12 +277,13 @@ static int copy_layer(pl_ctx *ctx, GDALDatasetH dst, OGRLayerH src, const char *
         OGR_F_Destroy(g);
         OGR_F_Destroy(f);
     }
-    if (rc == PL_OK && tmp.oom)
+    if (rc == PL_OK && (tmp.oom || xml.oom))
         rc = pl_error(ctx, PL_NOMEM, "out of memory");
 out:
     if (ct)
         OCTDestroyCoordinateTransformation(ct);
     pl_buf_free(&tmp);
+    pl_buf_free(&xml);
     free(map);
     return rc;
 }

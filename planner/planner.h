@@ -100,6 +100,26 @@ size_t pl_fmt_fixed(char *out, size_t n, double x, int dec);
 #include <signal.h>
 void pl_signals_hold(sigset_t *old);
 void pl_signals_release(const sigset_t *old);
+/* Files written whole: whoever reads path (a person, another program, a
+ * run killed half way) finds the old bytes or the new ones, never a part.
+ * pl_file_write replaces path with data[0..n): a temporary file beside it
+ * (".NAME.tmpPID.K", made with O_EXCL), written, flushed to the disk
+ * (fsync), renamed over path, and the folder flushed; interrupts held
+ * meanwhile (pl_signals_hold), temporary files of dead processes for path
+ * removed first.  A link is followed (the file it names is replaced), a
+ * path that is not a regular file (/dev/stdout, a pipe) written as it is.
+ * Returns PL_OK, or PL_IO with "PATH: cannot write: REASON" and nothing
+ * left behind.  The parts, for a folder of files renamed together
+ * (export.c): pl_file_write_tmp writes the temporary file and sets *tmp
+ * (owned by the caller: free it), pl_file_commit renames it over path
+ * (unlinks it on failure), pl_file_sync_dir flushes path's folder,
+ * pl_file_remove_stale removes from dir the temporary files of processes
+ * that are gone: of file base, or of any file when base is NULL. */
+int pl_file_write(pl_ctx *ctx, const char *path, const void *data, size_t n);
+int pl_file_write_tmp(pl_ctx *ctx, const char *path, const void *data, size_t n, char **tmp);
+int pl_file_commit(pl_ctx *ctx, const char *tmp, const char *path);
+void pl_file_sync_dir(const char *path);
+void pl_file_remove_stale(const char *dir, const char *base);
 /* Tests only: pause at WHERE when PLANNER_FAULT_PAUSE=WHERE:MS is set. */
 void pl_fault_pause(const char *where);
 /* 1 when s (NUL-ended) is valid UTF-8; else 0 and *bad = offset of the
@@ -108,9 +128,16 @@ int pl_utf8_valid(const unsigned char *s, size_t *bad);
 void pl_buf_fixed(pl_buf *b, double x, int dec);
 void pl_buf_printf(pl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pl_buf_putn(pl_buf *b, const void *s, size_t n);
-/* Append s escaped as XML/HTML text or attribute value (NULL -> nothing). */
+/* Append s escaped as XML/HTML text or attribute value (NULL -> nothing):
+ * markup characters as entities, tab/newline/CR as character references,
+ * characters XML cannot hold (other control bytes, U+FFFE/U+FFFF, bytes
+ * that are not UTF-8) as U+FFFD. */
 void pl_buf_xml(pl_buf *b, const char *s);
-/* Append s as a JSON string literal (quotes and escapes). NULL -> null. */
+/* The same for text a library escapes itself (KML): only the characters
+ * XML cannot hold, as U+FFFD, and "]]>" broken by a zero-width space. */
+void pl_buf_xml_chars(pl_buf *b, const char *s);
+/* Append s as a JSON string literal (RFC 8259 escapes; bytes that are not
+ * UTF-8 as \ufffd: the output always parses). NULL -> null. */
 void pl_buf_json_str(pl_buf *b, const char *s);
 void pl_buf_json_strn(pl_buf *b, const char *s, size_t n); /* s[0..n), no NUL inside */
 /* Append a number with at most `decimals` decimals, trailing zeros cut;
@@ -713,8 +740,21 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
  * their names in ls (pointing into b). */
 int pl_export_layers(pl_ctx *ctx, const pl_plan *p, pl_buf b[PL_EXPORT_N_LAYERS],
                      pl_outlayer ls[PL_EXPORT_N_LAYERS]);
-/* Machine-readable check result (routes + conflicts) into b. */
-int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, pl_buf *b);
+/* Reroutes asked for on the command line: routes[i] and its result rr[i]. */
+typedef struct pl_reroute_list {
+    const pl_route *const *routes; /* borrowed */
+    const pl_reroute *rr;          /* borrowed, n of them */
+    size_t n;
+} pl_reroute_list;
+/* Machine-readable check result (routes + conflicts, and the reroutes of
+ * rl unless it is NULL) into b. */
+int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *rl, pl_buf *b);
+/* Machine-readable reroutes (planner reroute --json) into b. */
+int pl_export_reroute_json(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *rl, pl_buf *b);
+/* Machine-readable proposal verdicts with their reasons (validate --json),
+ * and the reroutes of rl unless it is NULL, into b. */
+int pl_export_validate_json(pl_ctx *ctx, const pl_plan *p, const pl_routeset *props,
+                            const pl_proposal_result *res, const pl_reroute_list *rl, pl_buf *b);
 /* Machine-readable layer report into b. */
 int pl_export_layers_json(pl_ctx *ctx, const pl_plan *p, pl_buf *b);
 /* Rerouted paths as an RFC 7946 FeatureCollection (one feature per route
@@ -762,7 +802,8 @@ enum { PL_OGR_KML_STYLE = 1 };
 /* Copy layers into the open GDAL dataset dst (a GDALDatasetH), creating
  * each layer when missing (else appending, fields matched by name), with
  * geometries in crs; run_field = run_id on every feature when run_field is
- * not NULL.  PL_OGR_KML_STYLE sets OGR style strings from style.c. */
+ * not NULL.  PL_OGR_KML_STYLE (the target is KML) sets OGR style strings
+ * from style.c and keeps characters XML cannot hold out of the text. */
 int pl_ogr_copy(pl_ctx *ctx, void *dst, const char *crs, const pl_outlayer *ls, size_t n, int flags,
                 const char *run_field, long long run_id);
 /* A QGIS layer_styles row (QML) for every styled layer of ls present in dst. */

@@ -218,7 +218,9 @@ static void siting(const pl_plan *p, pl_buf *b)
     pl_buf_puts(b, "<h2>选址 Siting</h2>\n<table>");
     pl_buf_printf(b, "<tr><th>objective</th><td>%s</td></tr>",
                   c->objective ? "p-median (least weighted distance)" : "maximal coverage");
-    pl_buf_printf(b, "<tr><th>method</th><td>%s</td></tr>", si->method ? si->method : "—");
+    pl_buf_puts(b, "<tr><th>method</th>");
+    td(b, si->method);
+    pl_buf_puts(b, "</tr>");
     pl_buf_printf(b, "<tr><th>candidates</th><td>%zu feasible</td></tr>", si->n_feasible);
     pl_buf_printf(b, "<tr><th>service radius</th><td>%.0f m</td></tr>", c->radius_m);
     pl_buf_printf(b, "<tr><th>demand covered</th><td>%.1f of %.1f</td></tr>", si->covered_w, si->total_w);
@@ -293,9 +295,11 @@ static void provenance(const pl_plan *p, pl_buf *b)
             add_distinct(&lic, pl_feature_str(f, "license", NULL), 200);
             add_distinct(&src, pl_feature_str(f, "source", NULL), 400);
         }
-        char what[160];
-        snprintf(what, sizeof what, "%s (%s)", l->decl->id, pl_role_names[l->decl->role]);
-        prov_row(b, what, l->decl->path, l->n_feats, acc, lic.s, src.s);
+        pl_buf what;
+        pl_buf_init(&what);
+        pl_buf_printf(&what, "%s (%s)", l->decl->id, pl_role_names[l->decl->role]);
+        prov_row(b, what.s, l->decl->path, l->n_feats, acc, lic.s, src.s);
+        pl_buf_free(&what);
         pl_buf_free(&lic);
         pl_buf_free(&src);
     }
@@ -306,9 +310,11 @@ static void provenance(const pl_plan *p, pl_buf *b)
             continue;
         size_t acc[6] = {0};
         acc[acc_index(z->accuracy)]++;
-        char what[512];
-        snprintf(what, sizeof what, "zone %s %s, built by the airport rule", z->id, z->name ? z->name : "");
-        prov_row(b, what, z->layer_id, 1, acc, z->license, z->basis);
+        pl_buf what;
+        pl_buf_init(&what);
+        pl_buf_printf(&what, "zone %s %s, built by the airport rule", z->id, z->name ? z->name : "");
+        prov_row(b, what.s, z->layer_id, 1, acc, z->license, z->basis);
+        pl_buf_free(&what);
     }
     pl_buf_puts(b, "</table>\n");
 }

@@ -620,6 +620,15 @@ void pl_siting_free(pl_siting *st)
 
 /* ==== the LP for glpsol ===================================================== */
 
+/* Text from the data inside an LP comment line: a line break or other
+ * control byte would end the comment and make the rest LP statements, so
+ * each becomes a space. */
+static void lp_comment(pl_buf *b, const char *s)
+{
+    for (; s && *s; s++)
+        pl_buf_putn(b, (unsigned char)*s < 0x20 ? " " : s, 1);
+}
+
 int pl_siting_lp(pl_ctx *ctx, const pl_plan *p, const pl_siting *st, pl_buf *b)
 {
     const pl_siting_cfg *c = &p->sc->siting;
@@ -651,15 +660,19 @@ int pl_siting_lp(pl_ctx *ctx, const pl_plan *p, const pl_siting *st, pl_buf *b)
                 usable[i] = 0;
     }
     size_t p_new = c->built_count ? (c->count > n_built ? c->count - n_built : 0) : c->count;
-    pl_buf_printf(b, "\\ Maximal covering siting instance of scenario %s, written by planner %s\n",
-                  p->sc->name, PL_VERSION);
+    pl_buf_puts(b, "\\ Maximal covering siting instance of scenario ");
+    lp_comment(b, p->sc->name);
+    pl_buf_printf(b, ", written by planner %s\n", PL_VERSION);
     pl_buf_printf(b, "\\ x<i>: open candidate i (see the comment lines); y<d>: demand point d covered.\n");
     pl_buf_puts(b, "\\ Demand already covered by built sites is left out: its weight is ");
     pl_buf_num(b, constant, 6);
     pl_buf_puts(b, ", add it to the objective.\n");
     for (size_t i = 0; i < st->n; i++)
-        if (usable[i])
-            pl_buf_printf(b, "\\ x%zu = %s\n", i, st->a[i].id);
+        if (usable[i]) {
+            pl_buf_printf(b, "\\ x%zu = ", i);
+            lp_comment(b, st->a[i].id);
+            pl_buf_puts(b, "\n");
+        }
     pl_buf_puts(b, "Maximize\n obj:");
     int any = 0;
     for (size_t d = 0; d < st->n_dem; d++)

@@ -1,16 +1,23 @@
 /*
- * util.c - growing text buffers, JSON and XML text writing, SHA-256.
+ * util.c - growing text buffers, JSON and XML text writing, SHA-256, files
+ * written whole.
  *
  * Entry points: pl_buf_init, pl_buf_free, pl_buf_puts, pl_buf_putn, pl_fmt_fixed,
- * pl_buf_fixed, pl_buf_printf, pl_buf_xml, pl_buf_json_str, pl_buf_json_strn, pl_buf_num, pl_strdup,
- * pl_str_in, pl_sha256_*, pl_signals_hold, pl_signals_release, pl_fault_pause,
+ * pl_buf_fixed, pl_buf_printf, pl_buf_xml, pl_buf_xml_chars, pl_buf_json_str,
+ * pl_buf_json_strn, pl_buf_num, pl_strdup, pl_str_in, pl_sha256_*,
+ * pl_signals_hold, pl_signals_release, pl_file_write, pl_file_write_tmp,
+ * pl_file_commit, pl_file_sync_dir, pl_file_remove_stale, pl_fault_pause,
  * pl_utf8_valid.
  */
 #include "planner.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <float.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <math.h>
 #include <stdarg.h>
@@ -64,23 +71,100 @@ void pl_buf_putn(pl_buf *b, const void *s, size_t k)
     b->s[b->n] = '\0';
 }
 
-void pl_buf_xml(pl_buf *b, const char *s)
+/* Length (1-4) of the well-formed UTF-8 character at s[0..n), or 0 when
+ * s[0] starts none (a stray continuation byte, an overlong form, a
+ * surrogate, beyond U+10FFFF, or cut short).  n >= 1.  A NUL ends a
+ * sequence early, so a NUL-ended string may pass n = SIZE_MAX. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
 {
-    while (s && *s) {
-        size_t k = strcspn(s, "<>&\"'");
-        pl_buf_putn(b, s, k);
-        s += k;
-        switch (*s) {
+    unsigned c = s[0];
+    size_t k = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 9;
+    if (k == 0)
+        return 1;
+    if (k == 9 || c < 0xc2 || c > 0xf4 || k >= n)
+        return 0;
+    unsigned cp = k == 1 ? c & 0x1f : k == 2 ? c & 0x0f : c & 0x07;
+    for (size_t j = 1; j <= k; j++) {
+        if ((s[j] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[j] & 0x3f);
+    }
+    if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return k + 1;
+}
+
+/* How many bytes from p XML takes as they are: up to the first control
+ * byte (but tab, newline and carriage return when !markup), U+FFFE,
+ * U+FFFF, byte that is not UTF-8, markup character (when markup), "]]>"
+ * (when !markup) or NUL. */
+static size_t xml_plain(const unsigned char *p, int markup)
+{
+    size_t k = 0;
+    for (;;) {
+        unsigned c = p[k];
+        if (c >= 0x80) {
+            size_t m = utf8_seq(p + k, SIZE_MAX);
+            if (!m || (m == 3 && c == 0xef && p[k + 1] == 0xbf && p[k + 2] >= 0xbe))
+                return k;
+            k += m;
+        } else if (c < 0x20) { /* the NUL among them */
+            if (markup || (c != '\t' && c != '\n' && c != '\r'))
+                return k;
+            k++;
+        } else if (markup && (c == '<' || c == '>' || c == '&' || c == '"' || c == '\'')) {
+            return k;
+        } else if (!markup && c == ']' && p[k + 1] == ']' && p[k + 2] == '>') {
+            return k;
+        } else {
+            k++;
+        }
+    }
+}
+
+static void xml_text(pl_buf *b, const char *s, int markup)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (p && *p) {
+        size_t k = xml_plain(p, markup);
+        pl_buf_putn(b, p, k);
+        p += k;
+        switch (*p) {
+        case '\0': return;
         case '<': pl_buf_puts(b, "&lt;"); break;
         case '>': pl_buf_puts(b, "&gt;"); break;
         case '&': pl_buf_puts(b, "&amp;"); break;
         case '"': pl_buf_puts(b, "&quot;"); break;
         case '\'': pl_buf_puts(b, "&#39;"); break;
-        default: return;
+        case '\t': pl_buf_puts(b, "&#9;"); break;
+        case '\n': pl_buf_puts(b, "&#10;"); break;
+        case '\r': pl_buf_puts(b, "&#13;"); break;
+        case ']': /* "]]>", which would end a CDATA section: "]]" U+200B ">" */
+            pl_buf_puts(b, "]]\xe2\x80\x8b");
+            p++;
+            break;
+        default: /* a control byte, U+FFFE/U+FFFF (3 bytes) or a byte that is not UTF-8 */
+            pl_buf_puts(b, "\xef\xbf\xbd");
+            if (*p == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf))
+                p += 2;
         }
-        s++;
+        p++;
     }
 }
+
+/* XML 1.0 text (and HTML, which takes the same): the five markup
+ * characters as entities; tab, newline and carriage return as character
+ * references (so that an attribute keeps them: a parser turns raw ones
+ * into spaces); what XML cannot hold at all - the other control bytes,
+ * U+FFFE, U+FFFF - and bytes that are not UTF-8 as U+FFFD.  The text then
+ * cannot close an element, an attribute, a <script> or a <style>. */
+void pl_buf_xml(pl_buf *b, const char *s) { xml_text(b, s, 1); }
+
+/* For text a library escapes itself (KML through GDAL): only what XML
+ * cannot hold at all, as U+FFFD.  libkml puts text with markup characters
+ * in a CDATA section as it is, which "]]>" would end: that gets a zero-width
+ * space after "]]". */
+void pl_buf_xml_chars(pl_buf *b, const char *s) { xml_text(b, s, 0); }
 
 void pl_buf_printf(pl_buf *b, const char *fmt, ...)
 {
@@ -97,26 +181,34 @@ void pl_buf_printf(pl_buf *b, const char *fmt, ...)
 }
 
 /* Index of the first byte of s[0..n) that JSON must escape (a control
- * byte, '"' or a backslash), or n: eight bytes a step (the reasons of a big
- * batch are millions of strings, nearly all plain). */
+ * byte, '"' or a backslash) or replace (a byte that is not well-formed
+ * UTF-8), or n: ASCII eight bytes a step (the reasons of a big batch are
+ * millions of strings, nearly all plain), other UTF-8 a character a step. */
 static size_t json_plain_run(const unsigned char *s, size_t n)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t v;
-        memcpy(&v, s + i, 8);
-        uint64_t q = v ^ (ones * '"'), bs = v ^ (ones * '\\');
-        /* a zero byte of q or bs, or a byte below 0x20 (high bit clear
-         * and below after subtracting 0x20) */
-        uint64_t hit = ((q - ones) & ~q) | ((bs - ones) & ~bs) | ((v - ones * 0x20) & ~v);
-        if (hit & highs)
-            break;
+    for (;;) {
+        for (; i + 8 <= n; i += 8) {
+            uint64_t v;
+            memcpy(&v, s + i, 8);
+            uint64_t q = v ^ (ones * '"'), bs = v ^ (ones * '\\');
+            /* a zero byte of q or bs, a byte below 0x20 (high bit clear
+             * and below after subtracting 0x20), or a byte of 0x80 up */
+            uint64_t hit = ((q - ones) & ~q) | ((bs - ones) & ~bs) | ((v - ones * 0x20) & ~v) | v;
+            if (hit & highs)
+                break;
+        }
+        if (i >= n)
+            return n;
+        unsigned c = s[i];
+        if (c < 0x20 || c == '"' || c == '\\')
+            return i;
+        size_t k = c < 0x80 ? 1 : utf8_seq(s + i, n - i);
+        if (!k)
+            return i;
+        i += k;
     }
-    for (; i < n; i++)
-        if (s[i] < 0x20 || s[i] == '"' || s[i] == '\\')
-            break;
-    return i;
 }
 
 void pl_buf_json_str(pl_buf *b, const char *s)
@@ -127,6 +219,10 @@ void pl_buf_json_str(pl_buf *b, const char *s)
         pl_buf_json_strn(b, s, strlen(s));
 }
 
+/* RFC 8259: '"' and '\\' escaped, control bytes as \n \r \t or \u00XX;
+ * well-formed UTF-8 (astral characters too) as it is; a byte that is not
+ * UTF-8 (say a name cut inside a character) as \ufffd, so that the output
+ * is always UTF-8 a JSON parser reads. */
 void pl_buf_json_strn(pl_buf *b, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -142,7 +238,11 @@ void pl_buf_json_strn(pl_buf *b, const char *s, size_t n)
         case '\n': pl_buf_puts(b, "\\n"); break;
         case '\r': pl_buf_puts(b, "\\r"); break;
         case '\t': pl_buf_puts(b, "\\t"); break;
-        default: pl_buf_printf(b, "\\u%04x", p[k]);
+        default:
+            if (p[k] < 0x20)
+                pl_buf_printf(b, "\\u%04x", p[k]);
+            else
+                pl_buf_puts(b, "\\ufffd"); /* not UTF-8 */
         }
         p += k + 1;
         n -= k + 1;
@@ -204,6 +304,11 @@ void pl_buf_num(pl_buf *b, double v, int decimals)
         return;
     }
     char t[64];
+    if (fabs(v) >= 1e50) { /* "%.*f" would not fit in t: 17 digits and an exponent */
+        snprintf(t, sizeof t, "%.17g", v);
+        pl_buf_puts(b, t);
+        return;
+    }
     pl_fmt_fixed(t, sizeof t, v, decimals);
     char *dot = strchr(t, '.');
     if (dot) {
@@ -349,14 +454,181 @@ void pl_signals_release(const sigset_t *old)
     sigprocmask(SIG_SETMASK, old, NULL); /* a held interrupt takes effect here */
 }
 
+/* ==== files written whole ================================================ */
+
+/* path's folder into a new string ("." when path has no '/'). */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return pl_strdup(".");
+    size_t k = slash == path ? 1 : (size_t)(slash - path);
+    char *d = malloc(k + 1);
+    if (d) {
+        memcpy(d, path, k);
+        d[k] = '\0';
+    }
+    return d;
+}
+
+/* 1 when name is a temporary name of ours, ".BASE.tmpPID" or
+ * ".BASE.tmpPID.K", for base (NULL: any); *pid = PID. */
+static int tmp_name_of(const char *name, const char *base, long *pid)
+{
+    const char *t = NULL;
+    for (const char *s = name; (s = strstr(s, ".tmp")); s++)
+        t = s; /* the last ".tmp": BASE may hold one */
+    if (name[0] != '.' || !t || t == name)
+        return 0;
+    if (base && ((size_t)(t - name - 1) != strlen(base) || strncmp(name + 1, base, strlen(base))))
+        return 0;
+    char *end;
+    *pid = strtol(t + 4, &end, 10);
+    if (end == t + 4 || *pid <= 0)
+        return 0;
+    if (*end == '.' && end[1] >= '0' && end[1] <= '9')
+        strtoul(end + 1, &end, 10);
+    return *end == '\0';
+}
+
+void pl_file_remove_stale(const char *dir, const char *base)
+{
+    DIR *dh = opendir(dir);
+    struct dirent *e;
+    while (dh && (e = readdir(dh))) {
+        long pid;
+        if (!tmp_name_of(e->d_name, base, &pid) || kill((pid_t)pid, 0) == 0 || errno == EPERM)
+            continue; /* not ours, or its process still runs */
+        char *path = malloc(strlen(dir) + strlen(e->d_name) + 2);
+        if (path) {
+            sprintf(path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+        free(path);
+    }
+    if (dh)
+        closedir(dh);
+}
+
+/* Write n bytes to fd, through short writes and interrupts. */
+static int write_all(int fd, const char *s, size_t n)
+{
+    while (n) {
+        ssize_t k = write(fd, s, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        s += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+int pl_file_write_tmp(pl_ctx *ctx, const char *path, const void *data, size_t n, char **tmp)
+{
+    *tmp = NULL;
+    char *dir = dir_of(path);
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    char *t = dir ? malloc(strlen(dir) + strlen(base) + 48) : NULL;
+    if (!t) {
+        free(dir);
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    }
+    struct stat st;
+    int fd = -1, keep_mode = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    for (unsigned k = 0; fd < 0 && k < 1000; k++) { /* the first name free: O_EXCL says */
+        sprintf(t, "%s/.%s.tmp%ld.%u", dir, base, (long)getpid(), k);
+        fd = open(t, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    int bad = fd < 0 || (keep_mode && fchmod(fd, st.st_mode & 07777) != 0) ||
+              write_all(fd, data ? data : "", n) != 0 || fsync(fd) != 0;
+    int e = errno;
+    if (fd >= 0 && close(fd) != 0 && !bad)
+        bad = 1, e = errno;
+    free(dir);
+    if (bad) {
+        if (fd >= 0)
+            unlink(t);
+        free(t);
+        return pl_error(ctx, PL_IO, "%s: cannot write: %s", path, strerror(e));
+    }
+    *tmp = t;
+    return PL_OK;
+}
+
+int pl_file_commit(pl_ctx *ctx, const char *tmp, const char *path)
+{
+    if (rename(tmp, path) == 0)
+        return PL_OK;
+    int e = errno;
+    unlink(tmp);
+    return pl_error(ctx, PL_IO, "%s: cannot write: %s", path, strerror(e));
+}
+
+void pl_file_sync_dir(const char *path)
+{
+    char *dir = dir_of(path);
+    int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (fd >= 0) {
+        fsync(fd); /* the renames on the disk; some file systems cannot: no matter */
+        close(fd);
+    }
+    free(dir);
+}
+
+/* Not a regular file (a terminal, a pipe, /dev/stdout): written as it is,
+ * there is nothing to replace. */
+static int write_in_place(pl_ctx *ctx, const char *path, const void *data, size_t n)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    int bad = fd < 0 || write_all(fd, data ? data : "", n) != 0;
+    int e = errno;
+    if (fd >= 0 && close(fd) != 0 && !bad)
+        bad = 1, e = errno;
+    return bad ? pl_error(ctx, PL_IO, "%s: cannot write: %s", path, strerror(e)) : PL_OK;
+}
+
+int pl_file_write(pl_ctx *ctx, const char *path, const void *data, size_t n)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return S_ISDIR(st.st_mode) ? pl_error(ctx, PL_IO, "%s: cannot write: %s", path, strerror(EISDIR))
+                                   : write_in_place(ctx, path, data, n);
+    /* a link to a file: the file is replaced, the link kept */
+    char *real = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL) : NULL;
+    const char *target = real ? real : path;
+    char *dir = dir_of(target), *tmp = NULL;
+    const char *base = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+    if (dir)
+        pl_file_remove_stale(dir, base); /* what a killed run left */
+    sigset_t held;
+    pl_signals_hold(&held); /* an interrupt lands once the file is whole */
+    int rc = pl_file_write_tmp(ctx, target, data, n, &tmp);
+    if (rc == PL_OK) {
+        pl_fault_pause("file");
+        rc = pl_file_commit(ctx, tmp, target);
+    }
+    if (rc == PL_OK)
+        pl_file_sync_dir(target);
+    pl_signals_release(&held);
+    free(tmp);
+    free(dir);
+    free(real);
+    return rc;
+}
+
 /* ==== fault injection for the tests ===================================== */
 
 void pl_fault_pause(const char *where)
 {
     /* PLANNER_FAULT_PAUSE=WHERE:MS stops the run MS milliseconds at WHERE
-     * ("write": temporary files written, not yet renamed; "store": the
-     * run's rows written, not yet committed), so that a test can interrupt
-     * or kill it there.  Unset, it costs one getenv. */
+     * ("write": a run folder's temporary files written, not yet renamed;
+     * "file": the same for one file of pl_file_write; "store": the run's
+     * rows written, not yet committed), so that a test can interrupt or
+     * kill it there.  Unset, it costs one getenv. */
     const char *e = getenv("PLANNER_FAULT_PAUSE");
     size_t k = strlen(where);
     if (!e || strncmp(e, where, k) || e[k] != ':')
@@ -373,26 +645,10 @@ void pl_fault_pause(const char *where)
 
 int pl_utf8_valid(const unsigned char *s, size_t *bad)
 {
-    for (size_t i = 0; s[i];) {
-        unsigned c = s[i];
-        size_t k = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 9;
-        unsigned cp = k == 0 ? c : k == 1 ? c & 0x1f : k == 2 ? c & 0x0f : c & 0x07;
-        if (k == 9 || (c >= 0xc0 && c < 0xc2) || c > 0xf4) {
-            *bad = i;
+    for (size_t i = 0, k; s[i]; i += k)
+        if (!(k = utf8_seq(s + i, SIZE_MAX))) {
+            *bad = i; /* overlong, a surrogate, beyond Unicode, or cut short */
             return 0;
         }
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xc0) != 0x80) {
-                *bad = i;
-                return 0;
-            }
-            cp = (cp << 6) | (s[i + j] & 0x3f);
-        }
-        if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff))) {
-            *bad = i; /* overlong, a surrogate, or beyond Unicode */
-            return 0;
-        }
-        i += k + 1;
-    }
     return 1;
 }

@@ -527,18 +527,27 @@ int pl_zonex_write(pl_ctx *ctx, const pl_plan *p, int fmt, pl_buf *out)
             rc = pl_export_geom_lonlat(ctx, p, z->g, out);
             if (rc == PL_OK && out->n > at && out->s[out->n - 1] == '}') {
                 out->n--; /* the vertical layer goes inside the geometry */
-                pl_buf_printf(out, ",\"layer\":{\"upper\":%.3f,\"upperReference\":\"%s\",\"lower\":%.3f,"
-                                   "\"lowerReference\":\"%s\",\"uom\":\"m\"}}}",
-                              hi, ref, z->floor_m, ref);
+                pl_buf_puts(out, ",\"layer\":{\"upper\":");
+                pl_buf_num(out, hi, 3);
+                kv(out, "upperReference", ref);
+                pl_buf_puts(out, ",\"lower\":");
+                pl_buf_num(out, z->floor_m, 3);
+                kv(out, "lowerReference", ref);
+                pl_buf_puts(out, ",\"uom\":\"m\"}}}");
             }
         } else {
             zone_common(z, fmt, out);
             pl_buf_puts(out, ",\"applicability\":[{\"permanent\":\"YES\"}],\"geometry\":[");
             int n = GEOSGetNumGeometries_r(h, z->g);
             for (int k = 0; rc == PL_OK && k < n; k++) {
-                pl_buf_printf(out, "%s{\"uomDimensions\":\"M\",\"lowerLimit\":%.3f,\"lowerVerticalReference\":\"%s\","
-                                   "\"upperLimit\":%.3f,\"upperVerticalReference\":\"%s\",\"horizontalProjection\":",
-                              k ? "," : "", z->floor_m, ref, hi, ref);
+                pl_buf_puts(out, k ? "," : "");
+                pl_buf_puts(out, "{\"uomDimensions\":\"M\",\"lowerLimit\":");
+                pl_buf_num(out, z->floor_m, 3);
+                kv(out, "lowerVerticalReference", ref);
+                pl_buf_puts(out, ",\"upperLimit\":");
+                pl_buf_num(out, hi, 3);
+                kv(out, "upperVerticalReference", ref);
+                pl_buf_puts(out, ",\"horizontalProjection\":");
                 rc = pl_export_geom_lonlat(ctx, p, GEOSGetGeometryN_r(h, z->g, k), out);
                 pl_buf_puts(out, "}");
             }
@@ -575,7 +584,11 @@ static int ring_latlon(pl_ctx *ctx, const pl_plan *p, const GEOSGeometry *ring, 
         int rc = pl_export_lonlat(ctx, p, x, y, &lon, &lat);
         if (rc != PL_OK)
             return rc;
-        pl_buf_printf(b, "%s[%.8f,%.8f]", i ? "," : "", lat, lon);
+        pl_buf_puts(b, i ? ",[" : "[");
+        pl_buf_num(b, lat, 8);
+        pl_buf_puts(b, ",");
+        pl_buf_num(b, lon, 8);
+        pl_buf_puts(b, "]");
     }
     pl_buf_puts(b, "]");
     return PL_OK;
@@ -629,15 +642,26 @@ int pl_fence_qgc(pl_ctx *ctx, const pl_plan *p, const pl_route *r, int firmware,
         rc = pl_export_lonlat(ctx, p, r->x[0], r->y[0], &lon, &lat);
     pl_buf_printf(out, "{\"fileType\":\"Plan\",\"groundStation\":\"QGroundControl\",\"version\":1,\n"
                        "\"mission\":{\"version\":2,\"firmwareType\":%d,\"vehicleType\":2,\"cruiseSpeed\":15,"
-                       "\"hoverSpeed\":5,\"plannedHomePosition\":[%.8f,%.8f,0],\"items\":[",
-                  firmware, lat, lon);
+                       "\"hoverSpeed\":5,\"plannedHomePosition\":[",
+                  firmware);
+    pl_buf_num(out, lat, 8);
+    pl_buf_puts(out, ",");
+    pl_buf_num(out, lon, 8);
+    pl_buf_puts(out, ",0],\"items\":[");
     for (size_t i = 0; rc == PL_OK && i < r->n_pts; i++) {
         rc = pl_export_lonlat(ctx, p, r->x[i], r->y[i], &lon, &lat);
         /* MAV_CMD_NAV_WAYPOINT (16), frame 3: altitude relative to home */
         pl_buf_printf(out, "%s\n{\"type\":\"SimpleItem\",\"command\":16,\"frame\":3,\"doJumpId\":%zu,"
-                           "\"autoContinue\":true,\"Altitude\":%.1f,\"AltitudeMode\":1,\"AMSLAltAboveTerrain\":null,"
-                           "\"params\":[0,0,0,null,%.8f,%.8f,%.1f]}",
-                      i ? "," : "", i + 1, r->alt_m[i], lat, lon, r->alt_m[i]);
+                           "\"autoContinue\":true,\"Altitude\":",
+                      i ? "," : "", i + 1);
+        pl_buf_num(out, r->alt_m[i], 1);
+        pl_buf_puts(out, ",\"AltitudeMode\":1,\"AMSLAltAboveTerrain\":null,\"params\":[0,0,0,null,");
+        pl_buf_num(out, lat, 8);
+        pl_buf_puts(out, ",");
+        pl_buf_num(out, lon, 8);
+        pl_buf_puts(out, ",");
+        pl_buf_num(out, r->alt_m[i], 1);
+        pl_buf_puts(out, "]}");
     }
     pl_buf_puts(out, "]},\n\"geoFence\":{\"version\":2,\"circles\":[],\"polygons\":[\n");
     int first = 1;

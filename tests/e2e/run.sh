@@ -23,6 +23,12 @@
 #  10.* QGIS, KML, map and report: plan.gpkg with a layer_styles row per layer,
 #       .qml beside the GeoJSON, plan.svg marks every vertiport and route,
 #       report.html self-contained
+#  14.* hostile names (quotes, control bytes, U+1F681, </script>, <img ...>,
+#       ]]>): every JSON output parses and gives them back; HTML, SVG and
+#       KML escape them
+#  15.* single-file outputs killed at any moment: the old bytes or the new
+#  16.* a vertical climb through a 60-90 m band; a 22,360 m circle crossed 1 m
+#       inside its rim (chord 422.94 m), touched, missed by 1 mm
 set -u
 . "$(dirname "$0")/setup"
 
@@ -906,26 +912,259 @@ n1=$(sqlite3 "$FT/runs.sqlite" 'SELECT count(*) FROM runs')
 check "13.4 two runs at once on one store: both end as one alone does, both recorded, the same plan" \
     sh -c "[ $r1 -eq $rc0 ] && [ $r2 -eq $rc0 ] && [ $n1 -eq \$(($n0 + 2)) ] && cmp -s '$FT/c1/routes.geojson' '$FT/c2/routes.geojson'"
 
-# ---- 14. never on the unsafe side: a vertical climb, an exact circle --------
+# ---- 14. hostile names: every JSON, HTML, SVG and KML output stays whole ---
+#   hostile.yaml: the scenario's name and title and every route, zone and
+#   candidate id and name hold '"', '\', a newline, a tab, U+0001, U+1F681
+#   (outside the BMP), </script>, <img src=x onerror=alert(1)> and ]]>.
+#   JSON gives each string back exactly; XML and HTML give it back with
+#   U+0001 (which XML cannot hold) as U+FFFD; KML also breaks ]]> with a
+#   zero-width space (libkml writes text in CDATA sections).
+HX=$RESULT/hostile
+HS=$DATA/hostile.yaml
+mkdir -p "$HX"
+cat >"$HX/hostile.py" <<'PY'
+import json
+H = 'q"b\\s\nn\tt\x01c\U0001F681</script><img src=x onerror=alert(1)>]]>'
+NAME, TITLE = 'S ' + H, 'T ' + H
+ROUTES = [r + H for r in ('THROUGH', 'BESIDE', 'ABOVE', 'CLIMB', 'EDGE')]
+BLOCKED = [r + H for r in ('THROUGH', 'CLIMB', 'EDGE')]
+ROUTE_NAMES = [n + ' ' + H for n in ('straight through', '300 m beside', 'above the ceiling',
+                                     'climbs out through the ceiling', 'corridor edge only')]
+ZONES = ['NF' + H, 'EC' + H, 'SQ' + H]
+ZONE_NAMES = [n + ' ' + H for n in ('no-fly corner', 'control zone', '2 km square')]
+SITES = ['C_OK' + H, 'C_OBS' + H]
+def load(fn): return json.load(open(fn, encoding='utf-8'))
+def xml(s): return s.replace('\x01', '\ufffd')
+def same(got, want):
+    assert got == want, (got, want)
+PY
+py() { python3 - "$HX" "$@"; } # the checks below: sys.argv[1] is $HX
+R1=$(python3 -c "import sys; sys.path.insert(0, sys.argv[1]); from hostile import *; print(ROUTES[0], end='')" "$HX")
+"$PLANNER" run "$HS" -o "$HX/run" --no-db --format kml >/dev/null 2>"$HX/run.err"
+check "14.1 run: exit 0, every GeoJSON and summary.json parses, ids and names exact" sh -c "[ $? -eq 0 ] && python3 - '$HX' <<'PY'
+import glob, sys; sys.path.insert(0, sys.argv[1]); from hostile import *
+d = sys.argv[1] + '/run/'
+for fn in glob.glob(d + '*.geojson') + [d + 'summary.json']:
+    load(fn)
+s = load(d + 'summary.json')
+same((s['scenario'], s['title']), (NAME, TITLE))
+same([r['id'] for r in s['routes']], ROUTES)
+r = load(d + 'routes.geojson')['features']
+same([(f['id'], f['properties']['id'], f['properties']['name']) for f in r], list(zip(ROUTES, ROUTES, ROUTE_NAMES)))
+z = load(d + 'zones.geojson')['features']
+same([(f['id'], f['properties']['name']) for f in z], list(zip(ZONES, ZONE_NAMES)))
+c = load(d + 'conflicts.geojson')['features']
+same([(f['id'], f['properties']['route_id'], f['properties']['zone_name']) for f in c],
+     [(b + '/' + ZONES[2], b, ZONE_NAMES[2]) for b in BLOCKED])
+same(sorted(f['id'] for f in load(d + 'vertiports.geojson')['features'] if f['id'] != 'V1'), sorted(SITES))
+same(sorted(f['id'] for f in load(d + 'reroutes.geojson')['features']), sorted(BLOCKED))
+PY"
+"$PLANNER" check "$HS" --json >"$HX/check.json" 2>/dev/null
+check "14.2 check --json parses: scenario, title, routes and conflicts exact" py "$HX/check.json" <<'PY'
+import sys; sys.path.insert(0, sys.argv[1]); from hostile import *
+d = load(sys.argv[2])
+same((d['scenario'], d['title']), (NAME, TITLE))
+same([(r['id'], r['name']) for r in d['routes']], list(zip(ROUTES, ROUTE_NAMES)))
+same([(c['route_id'], c['zone_id'], c['zone_name']) for c in d['conflicts']],
+     [(b, ZONES[2], ZONE_NAMES[2]) for b in BLOCKED])
+PY
+"$PLANNER" check "$HS" --json --reroute >"$HX/check_rr.json" 2>/dev/null
+check "14.3 check --json --reroute: one JSON document, the 3 reroutes in it, ids exact" py "$HX/check_rr.json" <<'PY'
+import sys; sys.path.insert(0, sys.argv[1]); from hostile import *
+d = load(sys.argv[2])
+same([(r['route_id'], r['route_name'], r['found'], r['zones_avoided']) for r in d['reroutes']],
+     [(b, ROUTE_NAMES[ROUTES.index(b)], True, [ZONES[2]]) for b in BLOCKED])
+assert all(len(p) == 3 for r in d['reroutes'] for p in r['path'])
+PY
+"$PLANNER" validate "$HS" "$DATA/hostile_routes.geojson" --json --reroute --geojson "$HX/proposals.geojson" \
+    >"$HX/validate.json" 2>/dev/null
+check "14.4 validate --json --reroute parses: scenario, proposal ids and reasons' zones exact" py "$HX/validate.json" <<'PY'
+import sys; sys.path.insert(0, sys.argv[1]); from hostile import *
+d = load(sys.argv[2])
+same(d['scenario'], NAME)
+same([r['id'] for r in d['results']], ROUTES)
+refs = {c['ref'] for r in d['results'] for c in r['reasons'] if c['kind'] == 'zone'}
+assert ZONES[2] in refs, refs
+assert all(ZONE_NAMES[2] in c['text'] for r in d['results'] for c in r['reasons'] if c['ref'] == ZONES[2])
+same(sorted(r['route_id'] for r in d['reroutes']), sorted(r['id'] for r in d['results'] if r['verdict'] == 'rejected'))
+PY
+check "14.5 validate --geojson parses: proposal ids, names and reasons exact" py "$HX/proposals.geojson" <<'PY'
+import sys; sys.path.insert(0, sys.argv[1]); from hostile import *
+f = load(sys.argv[2])['features']
+same([(x['id'], x['properties']['name']) for x in f], list(zip(ROUTES, ROUTE_NAMES)))
+assert any(ZONE_NAMES[2] in (x['properties']['reasons'] or '') for x in f)
+PY
+"$PLANNER" layers "$HS" --json >"$HX/layers.json" 2>/dev/null
+check "14.6 layers --json parses: scenario exact, 8 layers" py "$HX/layers.json" <<'PY'
+import sys; sys.path.insert(0, sys.argv[1]); from hostile import *
+d = load(sys.argv[2])
+same((d['scenario'], d['title'], len(d['layers'])), (NAME, TITLE, 8))
+PY
+"$PLANNER" site "$HS" --json --lp "$HX/site.lp" >"$HX/site.json" 2>/dev/null
+check "14.7 site --json parses: scenario, chosen sites and route ends exact" py "$HX/site.json" <<'PY'
+import sys; sys.path.insert(0, sys.argv[1]); from hostile import *
+d = load(sys.argv[2])
+same(d['scenario'], NAME)
+same([e['route_id'] for e in d['siting']['route_ends']], ROUTES)
+same(d['siting']['sites_new_chosen'], 2)
+PY
+check "14.8 site --lp: the names stay inside comment lines (every line holding one starts with '\\')" py "$HX/site.lp" <<'PY'
+import sys; sys.path.insert(0, sys.argv[1]); from hostile import *
+lines = open(sys.argv[2], encoding='utf-8').read().split('\n')
+named = [l for l in lines if 'onerror' in l or 'script' in l]
+same(len(named), 1 + 3)  # the scenario line and the 3 usable candidates
+assert all(l.startswith('\\') for l in named), named
+assert not any('\x01' in l or '\t' in l for l in lines)
+PY
+if command -v glpsol >/dev/null 2>&1; then
+    check "14.9 glpsol reads the LP of hostile names and confirms the optimum" "$TOP/tools/siting-glpk.sh" "$HS" "$PLANNER"
+fi
+"$PLANNER" zones "$HS" --format ed269 -o "$HX/z269.json" 2>/dev/null
+"$PLANNER" zones "$HS" --format ed318 -o "$HX/z318.json" 2>/dev/null
+check "14.10 zones --format ed269 and ed318 parse: title, identifiers and names exact" py "$HX/z269.json" "$HX/z318.json" <<'PY'
+import sys; sys.path.insert(0, sys.argv[1]); from hostile import *
+a, b = load(sys.argv[2]), load(sys.argv[3])
+same((a['title'], b['title']), (TITLE, TITLE))
+same([(f['identifier'], f['name']) for f in a['features']], list(zip(ZONES, ZONE_NAMES)))
+same([(f['id'], f['properties']['identifier'], f['properties']['name'][0]['text']) for f in b['features']],
+     list(zip(ZONES, ZONES, ZONE_NAMES)))
+PY
+"$PLANNER" fence "$HS" "$R1" -o "$HX/fence.plan" >/dev/null 2>&1
+check "14.11 fence for a route with a hostile id: the QGC plan parses, 2 waypoints" py "$HX/fence.plan" <<'PY'
+import sys; sys.path.insert(0, sys.argv[1]); from hostile import *
+d = load(sys.argv[2])
+same((d['fileType'], len(d['mission']['items'])), ('Plan', 2))
+PY
+"$PLANNER" reroute "$HS" "$R1" --json --geojson "$HX/reroute.geojson" >"$HX/reroute.json" 2>/dev/null
+check "14.12 reroute --json and --geojson parse: route id, name and the zone avoided exact" py "$HX/reroute.json" "$HX/reroute.geojson" <<'PY'
+import sys; sys.path.insert(0, sys.argv[1]); from hostile import *
+d, g = load(sys.argv[2]), load(sys.argv[3])
+same(d['scenario'], NAME)
+same([(r['route_id'], r['route_name'], r['found'], r['zones_avoided']) for r in d['reroutes']],
+     [(ROUTES[0], ROUTE_NAMES[0], True, [ZONES[2]])])
+same([(f['id'], f['properties']['zones_avoided']) for f in g['features']], [(ROUTES[0], [ZONES[2]])])
+PY
+check "14.13 report.html: no tag from the data (no img, no script), each name escaped and read back" py "$HX/run/report.html" <<'PY'
+import sys, re; sys.path.insert(0, sys.argv[1]); from hostile import *
+from html.parser import HTMLParser
+h = open(sys.argv[2], encoding='utf-8').read()
+assert not re.search(r'<\s*(img|script)|</\s*script', h, re.I)
+assert '&lt;img src=x onerror=alert(1)&gt;' in h and '&lt;/script&gt;' in h
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.tags = set(); self.cells = []; self.titles = []; self.at = None
+    def handle_starttag(self, t, a):
+        self.tags.add(t); self.at = t
+        if t in ('td', 'title'): (self.cells if t == 'td' else self.titles).append('')
+    def handle_endtag(self, t): self.at = None
+    def handle_data(self, s):
+        if self.at in ('td', 'title'): (self.cells if self.at == 'td' else self.titles)[-1] += s
+p = P(); p.feed(h)
+assert not p.tags & {'img', 'script', 'iframe', 'object'}, p.tags
+same(p.titles, [xml(TITLE)] * 2)  # the page's and the inline map's
+for s in ROUTES + ROUTE_NAMES + SITES:
+    assert xml(s) in p.cells, s
+PY
+check "14.14 plan.svg is well-formed XML: title, route ids and site ids read back (U+0001 as U+FFFD)" py "$HX/run/plan.svg" <<'PY'
+import sys; sys.path.insert(0, sys.argv[1]); from hostile import *
+import xml.etree.ElementTree as ET
+svg = ET.parse(sys.argv[2]).getroot()
+ns = '{http://www.w3.org/2000/svg}'
+same(svg.find(ns + 'title').text, xml(TITLE))
+same([e.get('data-id') for e in svg.iter() if e.get('class') == 'route'], [xml(r) for r in ROUTES])
+same(sorted(e.get('data-id') for e in svg.iter() if e.get('class') == 'vertiport'), sorted(['V1'] + [xml(s) for s in SITES]))
+assert not any(e.tag in (ns + 'script', ns + 'img', ns + 'foreignObject') for e in svg.iter())
+PY
+check "14.15 plan.kml is well-formed XML: route names read back (U+0001 as U+FFFD, ]]> broken by U+200B)" py "$HX/run/plan.kml" <<'PY'
+import sys; sys.path.insert(0, sys.argv[1]); from hostile import *
+import xml.etree.ElementTree as ET
+k = ET.parse(sys.argv[2]).getroot()
+names = [e.text for e in k.iter('{http://www.opengis.net/kml/2.2}name')]
+for n in ROUTE_NAMES:
+    assert xml(n).replace(']]>', ']]\u200b>') in names, n
+PY
+check "14.16 plan.gpkg keeps the names exactly (SQLite text)" py "$HX/run/plan.gpkg" <<'PY'
+import sys, sqlite3; sys.path.insert(0, sys.argv[1]); from hostile import *
+db = sqlite3.connect(sys.argv[2])
+same([r[0] for r in db.execute('SELECT id FROM routes ORDER BY fid')], ROUTES)
+same([r[0] for r in db.execute('SELECT name FROM zones ORDER BY fid')], ZONE_NAMES)
+PY
+
+# ---- 15. single files written whole: killed at any moment ------------------
+#   validate --geojson, reroute --geojson, site --lp and zones -o replace an
+#   existing file through a temporary one: killed (SIGKILL) at 5 moments of
+#   a run, and killed while paused with the new bytes written but not
+#   renamed (PLANNER_FAULT_PAUSE=file), the file holds exactly its old
+#   bytes or exactly the new ones (those of an undisturbed run: runs are
+#   deterministic); SIGTERM there waits for the rename; the next run
+#   leaves no temporary file, the killed runs' included.
+SF=$RESULT/files
+mkdir -p "$SF"
+for c in validate reroute lp zones; do
+    case $c in # the command, its file option last
+    validate) set -- validate "$DATA/validate.yaml" "$DATA/proposals.geojson" --geojson ;;
+    reroute) set -- reroute "$DATA/square.yaml" THROUGH --geojson ;;
+    lp) set -- site "$DATA/siting.yaml" --lp ;;
+    zones) set -- zones "$DATA/square.yaml" --format ed318 -o ;;
+    esac
+    O=$SF/$c.out
+    "$PLANNER" "$@" "$SF/$c.new" >/dev/null 2>&1
+    printf 'the old %s file\n' $c >"$SF/$c.old"
+    bad=""
+    for d in 0.03 0.06 0.09 0.12 0.15; do
+        cp "$SF/$c.old" "$O"
+        "$PLANNER" "$@" "$O" >/dev/null 2>&1 &
+        pid=$!
+        sleep $d
+        kill -9 $pid 2>/dev/null
+        wait $pid 2>/dev/null
+        cmp -s "$O" "$SF/$c.old" || cmp -s "$O" "$SF/$c.new" || bad="$bad at ${d}s: $(wc -c <"$O") bytes;"
+    done
+    check "15.$c.1 kill -9 at 5 moments: the file is its old bytes or the new, never a part" \
+        sh -c "[ -s '$SF/$c.new' ] && [ -z '$bad' ]"
+    cp "$SF/$c.old" "$O"
+    PLANNER_FAULT_PAUSE=file:3000 "$PLANNER" "$@" "$O" >/dev/null 2>&1 &
+    pid=$!
+    waittmp "$SF" "^\.$c\.out\.tmp$pid\."
+    kill -9 $pid
+    wait $pid 2>/dev/null
+    check "15.$c.2 kill -9 with the new bytes written, not renamed: the old bytes, the temporary file left" \
+        sh -c "cmp -s '$O' '$SF/$c.old' && cmp -s '$SF/'.$c.out.tmp$pid.0 '$SF/$c.new'"
+    PLANNER_FAULT_PAUSE=file:500 "$PLANNER" "$@" "$O" >/dev/null 2>&1 &
+    pid=$!
+    waittmp "$SF" "^\.$c\.out\.tmp$pid\."
+    kill -s TERM $pid
+    wait $pid 2>/dev/null
+    rc=$?
+    check "15.$c.3 SIGTERM there: held until the rename, the new bytes, the run ends by the signal" \
+        sh -c "[ $rc -gt 128 ] && cmp -s '$O' '$SF/$c.new'"
+    cp "$SF/$c.old" "$O"
+    "$PLANNER" "$@" "$O" >/dev/null 2>&1
+    check "15.$c.4 the next run: the new bytes, no temporary file left (the killed runs' removed)" \
+        sh -c "cmp -s '$O' '$SF/$c.new' && [ -z \"\$(ls -A '$SF' | grep '\.tmp')\" ]"
+done
+set --
+
+# ---- 16. never on the unsafe side: a vertical climb, an exact circle --------
 # safe.yaml: BAND, a 200 m square around (501000, 3451000) from 60 to 90 m;
 # C, a 22,360 m circle at (540000, 3400000); routes w = 10 m, band 0.
 SF="$RESULT/safe"
 "$PLANNER" check "$DATA/safe.yaml" -o "$SF" >"$RESULT/safe.out" 2>&1
-check "14.1 STEP: a climb 30 -> 150 m at one position inside BAND conflicts, altitudes 60-90 m, at 1000 m along" \
+check "16.1 STEP: a climb 30 -> 150 m at one position inside BAND conflicts, altitudes 60-90 m, at 1000 m along" \
     sh -c "[ '$(conf "$SF/conflicts.geojson" STEP BAND alt_overlap_lo_m)' = 60 ] && [ '$(conf "$SF/conflicts.geojson" STEP BAND alt_overlap_hi_m)' = 90 ] && [ '$(conf "$SF/conflicts.geojson" STEP BAND from_along_m)' = 1000 ] && [ '$(conf "$SF/conflicts.geojson" STEP BAND to_along_m)' = 1000 ]"
-check "14.2 STEPTOP: the climb topping out at the floor (60 m) only touches it: clear" \
+check "16.2 STEPTOP: the climb topping out at the floor (60 m) only touches it: clear" \
     [ "$(route "$SF/routes.geojson" STEPTOP verdict)" = clear ]
-check "14.3 CHORD: 22,359 m from the centre, chord 2 sqrt(22360^2 - 22359^2) = 422.94 m inside (to 0.01 m)" \
+check "16.3 CHORD: 22,359 m from the centre, chord 2 sqrt(22360^2 - 22359^2) = 422.94 m inside (to 0.01 m)" \
     near "$(conf "$SF/conflicts.geojson" CHORD C length_inside_m)" 422.9409 0.01
-check "14.4 RIM: the corridor's edge on the rim (22,360 + 10 m) touches: blocked, 0 m of route" \
+check "16.4 RIM: the corridor's edge on the rim (22,360 + 10 m) touches: blocked, 0 m of route" \
     sh -c "[ '$(route "$SF/routes.geojson" RIM verdict)' = blocked ] && [ '$(conf "$SF/conflicts.geojson" RIM C corridor_length_m)' = 0 ]"
-check "14.5 MISS: 1 mm beyond the rim: clear" [ "$(route "$SF/routes.geojson" MISS verdict)" = clear ]
+check "16.5 MISS: 1 mm beyond the rim: clear" [ "$(route "$SF/routes.geojson" MISS verdict)" = clear ]
 # the same climb as a proposal in WGS84 lon/lat, as QGIS sends it
 set -- $(printf '3451000 500000\n3451000 501000\n3451000 502000\n' | cs2cs -f %.10f EPSG:4549 EPSG:4326 | awk '{print $2, $1}')
 printf '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"UP","half_width_m":10,"band_below_m":0,"band_above_m":0},"geometry":{"type":"LineString","coordinates":[[%s,%s,30],[%s,%s,30],[%s,%s,150],[%s,%s,150]]}}]}\n' \
     "$1" "$2" "$3" "$4" "$3" "$4" "$5" "$6" >"$RESULT/safe_prop.geojson"
 "$PLANNER" validate "$DATA/safe.yaml" "$RESULT/safe_prop.geojson" --json >"$RESULT/safe_prop.json" 2>&1
-check "14.6 validate: the climb sent in lon/lat is rejected for BAND, altitude overlap 60.0-90.0 m" \
+check "16.6 validate: the climb sent in lon/lat is rejected for BAND, altitude overlap 60.0-90.0 m" \
     sh -c "[ '$(jget "$RESULT/safe_prop.json" "d['results'][0]['verdict']")' = rejected ] && grep -q 'BAND.*altitude overlap 60.0-90.0 m' '$RESULT/safe_prop.json'"
 
 echo "1..$n"
