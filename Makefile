@@ -1,7 +1,7 @@
 # The Wuzhong low-altitude planner - plain GNU make.
 #
 #   make          build bin/planner (installs missing Debian packages first)
-#   make test     unit + end-to-end tests; last line "N passed, N failed"
+#   make test     unit + end-to-end tests; last line "N passed, N failed, N skipped"
 #   make check    the whole suite again under ASan + UBSan
 #   make valgrind memcheck over every command and the bad-input corpus
 #   make determinism  -O0 and -O2 builds give the same bytes

@@ -27,9 +27,14 @@ json.dump({'type': 'FeatureCollection', 'features': fs}, open(sys.argv[1], 'w'))
 PY
 for who in a1:$a a2:$a b1:$b; do
     tag=${who%%:*}; bin=${who#*:}
-    "$bin" run "$top/scenarios/wuzhong-2025.yaml" -o "$out/$tag" --no-db >/dev/null 2>&1
+    # the exit codes and every message count too: two runs that fail the
+    # same way must not compare equal (the run folder's path made neutral)
+    "$bin" run "$top/scenarios/wuzhong-2025.yaml" -o "$out/$tag" --no-db >"$out/$tag.run.out" 2>&1
+    echo "run exit $?" >>"$out/$tag.run.out"
     sed 's/"time_ms":[0-9.]*/"time_ms":0/' "$out/$tag/summary.json" >"$out/$tag/summary.json.t" && mv "$out/$tag/summary.json.t" "$out/$tag/summary.json"
-    "$bin" validate "$top/scenarios/wuzhong-2025.yaml" "$out/batch.geojson" --json >"$out/$tag.json" 2>/dev/null
+    sed -e "s|$out/$tag|OUT|g" -e 's/iterations; [0-9.]* ms$/iterations; (the siting time)/' "$out/$tag.run.out" >"$out/$tag.run.txt"
+    "$bin" validate "$top/scenarios/wuzhong-2025.yaml" "$out/batch.geojson" --json >"$out/$tag.json" 2>"$out/$tag.val.err"
+    echo "validate exit $?" >>"$out/$tag.val.err"
 done
 same() { # DESCRIPTION X Y
     if diff -r "$2" "$3" >/dev/null; then pass=$((pass + 1)); echo "ok - $1"
@@ -39,6 +44,12 @@ same "two runs of one build: the Wuzhong folder, file for file" "$out/a1" "$out/
 same "-O0 and -O2: the Wuzhong folder, file for file (19 files)" "$out/a1" "$out/b1"
 same "two runs of one build: 1,500 proposals" "$out/a1.json" "$out/a2.json"
 same "-O0 and -O2: 1,500 proposals" "$out/a1.json" "$out/b1.json"
+same "two runs and two builds: the same exit code and messages of run" "$out/a1.run.txt" "$out/a2.run.txt"
+same "-O0 and -O2: the same exit code and messages of run" "$out/a1.run.txt" "$out/b1.run.txt"
+same "-O0 and -O2: the same exit code and messages of validate" "$out/a1.val.err" "$out/b1.val.err"
+grep -q '^run exit [01]$' "$out/a1.run.txt" && grep -q '^validate exit [01]$' "$out/a1.val.err" &&
+    { pass=$((pass + 1)); echo "ok - run and validate ended as planned (exit 0 or 1), not in an error"; } ||
+    { fail=$((fail + 1)); echo "not ok - run or validate failed: $(tail -n 3 "$out/a1.run.txt" "$out/a1.val.err" | tr '\n' ' ')"; }
 [ "$(ls "$out/a1" | wc -l)" -ge 19 ] || { fail=$((fail + 1)); echo "not ok - the run folder holds $(ls "$out/a1" | wc -l) files, not 19"; }
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,13 +1,46 @@
 #!/bin/sh
-# tests/run.sh PLANNER UNIT_RUNNER - run the unit tests (cmocka) and the
-# end-to-end tests, then print one closing line: "N passed, N failed".
-# Exit 0 only when nothing failed.
+# tests/run.sh PLANNER UNIT_RUNNER - run the unit tests (cmocka), the
+# end-to-end tests, the bad-input corpus and the pinned answers, then print
+# one closing line: "N passed, N failed, N skipped".  Exit 0 only when
+# nothing failed.
+#
+# Every suite's count is checked against what it declares: the unit tests
+# against UNIT_PLANNED below, the end-to-end tests against PLANNED in
+# tests/e2e/run.sh, the corpus against its case folders, the pinned answers
+# against the scenarios.  A suite that runs fewer tests, or exits non-zero
+# with every test passed, is a failure.  A skipped test (a dependency not
+# installed) counts as skipped, and as failed when CI is set: CI installs
+# every dependency.
 set -u
 planner=$1
 unit=$2
 top=$(cd "$(dirname "$0")/.." && pwd)
+UNIT_PLANNED=38   # the unit tests of every suite in tests/unit/run.c
 pass=0
 fail=0
+skipped=0
+
+# tally NAME STATUS PLANNED OUTPUT: add a TAP suite's lines to the totals
+tally() {
+    tp=$(printf '%s\n' "$4" | grep '^ok ' | grep -vc ' # SKIP')
+    tf=$(printf '%s\n' "$4" | grep -c '^not ok ')
+    ts=$(printf '%s\n' "$4" | grep '^ok ' | grep -c ' # SKIP')
+    if [ $((tp + tf + ts)) -ne "$3" ]; then
+        echo "not ok - $1: $((tp + tf + ts)) tests ran, $3 declared"
+        tf=$((tf + 1))
+    fi
+    if [ "$2" -ne 0 ] && [ "$tf" -eq 0 ]; then
+        echo "not ok - $1: the driver exited $2 with every test passed"
+        tf=1
+    fi
+    if [ "$ts" -gt 0 ] && [ -n "${CI:-}" ]; then
+        echo "not ok - $1: $ts skipped in CI, where every dependency is installed"
+        tf=$((tf + ts))
+    fi
+    pass=$((pass + tp))
+    fail=$((fail + tf))
+    skipped=$((skipped + ts))
+}
 
 echo "== unit tests ($unit)"
 uout=$("$unit" 2>&1)
@@ -15,6 +48,10 @@ ustatus=$?
 printf '%s\n' "$uout"
 up=$(printf '%s\n' "$uout" | sed -n 's/^\[  PASSED  \] \([0-9][0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
 uf=$(printf '%s\n' "$uout" | sed -n 's/^\[  FAILED  \] \([0-9][0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+if [ $((up + uf)) -ne "$UNIT_PLANNED" ]; then
+    echo "not ok - unit: $((up + uf)) tests ran, $UNIT_PLANNED declared (UNIT_PLANNED in tests/run.sh)"
+    uf=$((uf + 1))
+fi
 if [ "$ustatus" -ne 0 ] && [ "$uf" -eq 0 ]; then
     echo "not ok - unit runner exited $ustatus (crash or sanitizer report)"
     uf=1
@@ -26,32 +63,19 @@ echo "== end-to-end tests ($planner)"
 eout=$(PLANNER="$planner" sh "$top/tests/e2e/run.sh" 2>&1)
 estatus=$?
 printf '%s\n' "$eout"
-ep=$(printf '%s\n' "$eout" | grep -c '^ok ')
-ef=$(printf '%s\n' "$eout" | grep -c '^not ok ')
-if [ "$estatus" -ne 0 ] && [ "$ef" -eq 0 ]; then
-    echo "not ok - e2e driver exited $estatus"
-    ef=1
-fi
-pass=$((pass + ep))
-fail=$((fail + ef))
+tally e2e "$estatus" "$(sed -n 's/^PLANNED=\([0-9][0-9]*\).*/\1/p' "$top/tests/e2e/run.sh")" "$eout"
 
 echo "== bad-input corpus (tests/bad)"
 bout=$(sh "$top/tests/bad/run.sh" "$planner" 2>&1)
+bstatus=$?
 printf '%s\n' "$bout"
-bp=$(printf '%s\n' "$bout" | grep -c '^ok ')
-bf=$(printf '%s\n' "$bout" | grep -c '^not ok ')
-[ "$bp" -gt 0 ] || bf=$((bf + 1))   # an empty corpus is a failure, not a pass
-pass=$((pass + bp))
-fail=$((fail + bf))
+tally bad "$bstatus" "$(ls -d "$top"/tests/bad/cases/*/ | wc -l)" "$bout"
 
 echo "== pinned answers (tests/expected)"
 pout=$(sh "$top/tests/pinned.sh" "$planner" 2>&1)
+pstatus=$?
 printf '%s\n' "$pout"
-pp=$(printf '%s\n' "$pout" | grep -c '^ok ')
-pf=$(printf '%s\n' "$pout" | grep -c '^not ok ')
-[ "$pp" -gt 0 ] || pf=$((pf + 1))   # no scenario pinned is a failure
-pass=$((pass + pp))
-fail=$((fail + pf))
+tally pinned "$pstatus" "$(ls "$top"/scenarios/*.yaml | wc -l)" "$pout"
 
 # Under 'make check' every sanitizer report lands in SAN_LOG_DIR.
 if [ -n "${SAN_LOG_DIR:-}" ]; then
@@ -65,5 +89,5 @@ if [ -n "${SAN_LOG_DIR:-}" ]; then
     fi
 fi
 
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed, $skipped skipped"
 [ "$fail" -eq 0 ]

@@ -22,12 +22,14 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/planner-bad.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cp -R "$here/cases" "$work/"          # run on a copy: the tree stays clean
 n=0
+failed=0
 for c in "$work"/cases/*/; do
     name=$(basename "$c")
     n=$((n + 1))
     cd "$c" || exit 2
     if [ -x setup ] && ! ./setup >"$work/$name.setup" 2>&1; then
         echo "not ok $n - bad/$name: setup failed (mounting a tmpfs needs root): $(cat "$work/$name.setup")"
+        failed=$((failed + 1))
         continue
     fi
     before=$(find . -path ./ro -prune -o -path ./full -prune -o -print | sort; ls -A ro full 2>/dev/null)
@@ -47,14 +49,20 @@ for c in "$work"/cases/*/; do
     tail -n +2 "$here/cases/$name/expect" >"$work/$name.want"
     if [ "$rc" != "$want_rc" ]; then
         echo "not ok $n - bad/$name: exit $rc, expected $want_rc: $(head -c 400 "$work/$name.stderr")"
+        failed=$((failed + 1))
     elif ! cmp -s "$work/$name.want" "$work/$name.stderr"; then
         echo "not ok $n - bad/$name: stderr differs:"
         diff "$work/$name.want" "$work/$name.stderr" | sed 's/^/#   /' | head -n 10
+        failed=$((failed + 1))
     elif [ "$before" != "$after" ]; then
         echo "not ok $n - bad/$name: files were written: $(printf '%s\n%s\n' "$before" "$after" | sort | uniq -u | tr '\n' ' ')"
+        failed=$((failed + 1))
     elif [ "$tmp_before" != "$tmp_after" ]; then
         echo "not ok $n - bad/$name: a temporary file was left in ${TMPDIR:-/tmp}"
+        failed=$((failed + 1))
     else
         echo "ok $n - bad/$name: exit $rc, $(wc -l <"$work/$name.want") line(s) as expected, nothing written"
     fi
 done
+echo "1..$n"
+[ "$failed" -eq 0 ]
