@@ -75,7 +75,7 @@ echo "== pinned answers (tests/expected)"
 pout=$(sh "$top/tests/pinned.sh" "$planner" 2>&1)
 pstatus=$?
 printf '%s\n' "$pout"
-tally pinned "$pstatus" "$(ls "$top"/scenarios/*.yaml | wc -l)" "$pout"
+tally pinned "$pstatus" "$(($(ls "$top"/scenarios/*.yaml | wc -l) + 1))" "$pout"   # and the proposals fixture
 
 # Under 'make check' every sanitizer report lands in SAN_LOG_DIR.
 if [ -n "${SAN_LOG_DIR:-}" ]; then

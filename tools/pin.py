@@ -8,8 +8,11 @@
 
 The answers are every property of every feature of the plan's GeoJSON files
 (keyed by the feature's id), a summary of each geometry (type, number of
-points, bounding box), and every field of summary.json but the wall time
-of the siting (time_ms).  Numbers are compared with a tolerance set by
+points, bounding box), every field of summary.json but the wall time of the
+siting (time_ms), and every field of the other commands' outputs kept in
+DIR/cmd/ (check, site, layers, validate and reroute --json, ED-269, ED-318,
+the QGroundControl fence): so every field of every output is read by a test
+and a field no expected file holds fails it.  Numbers are compared with a tolerance set by
 their unit: metres 0.05 (lengths are pinned to 0.1 m), square metres
 1e-5 of the value, degrees 1e-6 (0.1 m), everything else exactly; text,
 flags, lists and nulls exactly.  The expected files are written only by
@@ -18,6 +21,7 @@ flags, lists and nulls exactly.  The expected files are written only by
 import json
 import math
 import os
+import re
 import sys
 
 GEOJSON_KEYS = {
@@ -79,13 +83,18 @@ def extract(d):
             p["geometry"] = geom_summary(f.get("geometry"))
             feats[k] = p
         out[name] = feats
-    s = json.load(open(os.path.join(d, "summary.json"), encoding="utf-8"))
-    out["summary.json"] = strip(s)
+    if os.path.exists(os.path.join(d, "summary.json")):
+        out["summary.json"] = strip(json.load(open(os.path.join(d, "summary.json"), encoding="utf-8")))
+    cmd = os.path.join(d, "cmd") # the other commands' outputs: whole documents
+    for name in sorted(os.listdir(cmd)) if os.path.isdir(cmd) else []:
+        out["cmd/" + name] = strip(json.load(open(os.path.join(cmd, name), encoding="utf-8")))
     return out
 
 
 def strip(v):
     if isinstance(v, dict):
+        if isinstance(v.get("coordinates"), list) and "type" in v: # a geometry
+            return geom_summary(v)
         return {k: strip(x) for k, x in v.items() if k not in SKIP}
     if isinstance(v, list):
         return [strip(x) for x in v]
@@ -93,12 +102,13 @@ def strip(v):
 
 
 def tolerance(field):
-    f = field.split("/")[-1]
+    f = re.sub(r"(\[\d+\])+$", "", field).split("/")[-1] # an item of a list: its list's name
     if f.endswith("_m2"):
         return ("rel", 1e-5)
     if f.endswith("_m") or f in ("waypoint_altitudes_m", "length_m"):
         return ("abs", 0.05)
-    if f.endswith("_lon") or f.endswith("_lat") or f in ("bbox_deg", "lon", "lat"):
+    if f.endswith("_lon") or f.endswith("_lat") or f in ("bbox_deg", "lon", "lat", "polygon",
+                                                         "plannedHomePosition", "params", "center"):
         return ("abs", 1e-6)
     return ("abs", 0)
 
@@ -130,7 +140,7 @@ def diff(exp, got, path, out):
         if len(exp) != len(got):
             out.append("%s: expected %d items, got %d" % (path, len(exp), len(got)))
         for i, (e, g) in enumerate(zip(exp, got)):
-            diff(e, g, path + "/" + str(i) if not path.endswith(("_deg", "_m")) else path, out)
+            diff(e, g, "%s[%d]" % (path, i), out)
         return
     if not same(exp, got, path):
         out.append("%s: expected %s, got %s" % (path, json.dumps(exp, ensure_ascii=False),
