@@ -53,12 +53,12 @@ endif
 PC_CFLAGS = $(shell pkg-config --cflags geos proj sqlite3 libfyaml) \
             $(patsubst -I%,-isystem %,$(shell pkg-config --cflags gdal))
 PC_LIBS   = $(shell pkg-config --libs geos proj gdal libfyaml)
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DGEOS_USE_ONLY_R_API -pthread $(OPT) $(WARN) $(SAN) $(PC_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_CFLAGS = -Iplanner -Iplanner/engine -std=c11 -D_GNU_SOURCE -DGEOS_USE_ONLY_R_API -pthread $(OPT) $(WARN) $(SAN) $(PC_CFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = -pthread $(SAN) $(LDFLAGS)
 
-SRC      := $(wildcard planner/*.c)
+SRC      := $(wildcard planner/*/*.c)
 OBJ      := $(SRC:planner/%.c=$(B)/%.o)
-LIB_OBJ  := $(filter-out $(B)/main.o,$(OBJ))
+LIB_OBJ  := $(filter-out $(B)/cli/main.o,$(OBJ))
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%.o)
 PLANNER  := $(if $(filter release,$(FLAVOR)),bin/planner,$(B)/planner)

@@ -78,6 +78,9 @@ void pl_progress(pl_ctx *ctx, const char *fmt, ...) __attribute__((format(printf
 void pl_progress_end(pl_ctx *ctx);
 /* The transform cache lives in the ctx; crs.c manages it. */
 pl_xform **pl_ctx_xforms(pl_ctx *ctx);
+/* fn(ctx) runs when the ctx is freed, before its PROJ context: crs.c hands
+ * its cache's destructor, so the ctx calls no CRS code by name. */
+void pl_ctx_on_free(pl_ctx *ctx, void (*fn)(pl_ctx *));
 
 /* ==== util.c: strings, buffers, JSON writing ============================ */
 typedef struct pl_buf {
@@ -307,7 +310,7 @@ int pl_crs_check_metric(pl_ctx *ctx, const char *def);
 /* A circle of radius r_m metres on the WGS84 ellipsoid (geodesic) around
  * lon/lat as an n-gon that contains it; n + 1 points (closed) out. */
 void pl_crs_geod_circle(double lon, double lat, double r_m, int n, double *out_lon, double *out_lat);
-/* Free every cached transformer (ctx.c calls it). */
+/* Free every cached transformer (the ctx calls it when freed). */
 void pl_crs_cache_free(pl_ctx *ctx);
 
 /* ==== geom.c: GEOS helpers ============================================= */
@@ -740,6 +743,16 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
  * their names in ls (pointing into b). */
 int pl_export_layers(pl_ctx *ctx, const pl_plan *p, pl_buf b[PL_EXPORT_N_LAYERS],
                      pl_outlayer ls[PL_EXPORT_N_LAYERS]);
+/* The name of output layer i (0 .. PL_EXPORT_N_LAYERS - 1), NULL past them. */
+const char *pl_export_layer_name(int i);
+/* summary.json into s: the run's head, the files (summary.json itself the
+ * last), siting, totals, layers and routes. */
+void pl_export_summary(const pl_plan *p, const char *const *files, size_t nf, pl_buf *s);
+/* ==== geojson.c: the one lon/lat and geometry writer ==================== */
+/* The plan's working CRS -> WGS84 transformer (NULL, error set, on failure). */
+pl_xform *pl_geojson_xform(pl_ctx *ctx, const pl_plan *p);
+/* g (working CRS) as RFC 7946 geometry text. */
+int pl_geojson_geom(pl_ctx *ctx, pl_xform *xf, pl_buf *b, const GEOSGeometry *g);
 /* Reroutes asked for on the command line: routes[i] and its result rr[i]. */
 typedef struct pl_reroute_list {
     const pl_route *const *routes; /* borrowed */
@@ -848,6 +861,8 @@ int pl_zonex_detect(const char *path);
  * circles as polygons that contain them, feet as metres.  *n_skipped:
  * NO_RESTRICTION zones left out (information only). */
 int pl_zonex_read(pl_ctx *ctx, const char *path, pl_buf *geojson, size_t *n_skipped);
+/* The ED-269/ED-318 reason code of a zone class ("OTHER" when unknown). */
+const char *pl_zonex_reason_of(const char *cls);
 /* The plan's zones in ED-269 or ED-318 JSON into out. */
 int pl_zonex_write(pl_ctx *ctx, const pl_plan *p, int format, pl_buf *out);
 /* A QGroundControl plan (PX4 firmware 12, ArduPilot 3) for route r: its

@@ -68,6 +68,7 @@ static pl_xform *cache_add(pl_ctx *ctx, const char *src, const char *dst, PJ *pj
     x->pj = pj;
     x->next = *head;
     *head = x;
+    pl_ctx_on_free(ctx, pl_crs_cache_free); /* the ctx frees the cache before PROJ, knowing no CRS */
     return x;
 }
 

@@ -5,7 +5,7 @@
  *
  * Entry points: pl_zones_build, pl_zones_free,
  * pl_zones_collect, pl_zones_collect_box, pl_zones_collect_near, pl_zones_share,
- * pl_zonelist_finish, pl_zone_route_severity, pl_zone_route_extent.
+ * pl_zonelist_finish (the zone model itself: zone.c).
  *
  * A zone feature is a Polygon/MultiPolygon, or a Point with a radius_m
  * property (a circle, as ED-269 allows).  Properties read: id (or the
@@ -592,35 +592,6 @@ static int build_zone(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, con
     return PL_OK; /* prepared on first use (pl_zone_pg): most zones of a big set never are */
 }
 
-int pl_zone_strings(pl_zone *z, const char *id, const char *name, const char *cls, const char *alt_ref,
-                    const char *source, const char *license, const char *accuracy, const char *basis)
-{
-    const char *in[8] = {id, name, cls, alt_ref, source, license, accuracy, basis}; /* read together first */
-    size_t len[8], total = 0;
-    for (int i = 0; i < 8; i++)
-        total += in[i] ? (len[i] = strlen(in[i])) + 1 : 0;
-    char *b = malloc(total);
-    if (!b || !id || !name || !cls || !alt_ref) {
-        free(b);
-        return PL_NOMEM;
-    }
-    const char **out[8] = {&z->id, &z->name, &z->cls, &z->alt_ref, &z->source, &z->license, &z->accuracy, &z->basis};
-    free(z->strs);
-    z->strs = b;
-    for (int i = 0; i < 8; i++) {
-        *out[i] = in[i] ? memcpy(b, in[i], len[i] + 1) : NULL;
-        b += in[i] ? len[i] + 1 : 0;
-    }
-    return PL_OK;
-}
-
-const GEOSPreparedGeometry *pl_zone_pg(pl_ctx *ctx, const pl_zone *z)
-{
-    if (!z->pg && z->g)
-        ((pl_zone *)z)->pg = GEOSPrepare_r(pl_geos(ctx), z->g); /* a memo, not a change */
-    return z->pg;
-}
-
 static int cmp_zone_id(const void *a, const void *b)
 {
     const pl_zone *const *x = a, *const *y = b;
@@ -814,28 +785,3 @@ int pl_zonelist_finish(pl_ctx *ctx, pl_zonelist *l)
     return PL_OK;
 }
 
-void pl_zone_route_extent(const pl_zone *z, double *lo, double *hi)
-{
-    *lo = z->floor_m;
-    *hi = z->ceiling_m;
-    if (z->rule && z->rule->route == PL_RR_MIN_OVERFLIGHT) {
-        /* overflight allowed at or above the minimum height, whatever the
-         * zone's own ceiling (the zone is an area on the ground) */
-        *hi = z->rule->min_overflight_m > z->floor_m ? z->rule->min_overflight_m : z->floor_m;
-    }
-}
-
-int pl_zone_route_severity(const pl_zone *z)
-{
-    if (!z->rule)
-        return 2; /* a class without a rule is treated as forbidden */
-    switch (z->rule->route) {
-    case PL_RR_FORBIDDEN:
-    case PL_RR_MIN_OVERFLIGHT:
-        return 2;
-    case PL_RR_WARNING:
-        return 1;
-    default:
-        return 0;
-    }
-}

@@ -2,10 +2,10 @@
  * export.c - the plan as files: RFC 7946 GeoJSON (routes, conflicts, zones)
  * and summary.json; machine-readable reports for --json.
  *
- * Entry points: pl_export_run, pl_export_layers, pl_export_check_json,
+ * Entry points: pl_export_layers, pl_export_summary, pl_export_check_json,
  * pl_export_layers_json, pl_export_reroute_json, pl_export_validate_json,
- * pl_export_reroutes, pl_export_proposals, pl_export_geom_lonlat,
- * pl_export_lonlat.
+ * pl_export_reroutes, pl_export_proposals, pl_export_layer_name.
+ * Geometries go through geojson.c; the run folder is written by folder.c.
  *
  * GeoJSON per RFC 7946: WGS84 lon/lat, no "crs" member, 7 decimals (about
  * 1 cm), exterior rings counter-clockwise and holes clockwise (GEOS gives
@@ -27,143 +27,6 @@
 
 #define COORD_DEC 7
 #define METRE_DEC 3
-
-static pl_xform *to_wgs84(pl_ctx *ctx, const pl_plan *p)
-{
-    return pl_crs_xform(ctx, p->sc->work_crs, "EPSG:4326");
-}
-
-int pl_export_lonlat(pl_ctx *ctx, const pl_plan *p, double x, double y, double *lon, double *lat)
-{
-    pl_xform *xf = to_wgs84(ctx, p);
-    if (!xf)
-        return pl_errcode(ctx);
-    *lon = x;
-    *lat = y;
-    return pl_crs_trans(ctx, xf, lon, lat, 1);
-}
-
-/* ==== geometry writing ================================================= */
-
-static int write_seq(pl_ctx *ctx, pl_xform *xf, pl_buf *b, const GEOSGeometry *g, int ring_dir)
-{
-    GEOSContextHandle_t h = pl_geos(ctx);
-    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, g);
-    unsigned n = 0;
-    GEOSCoordSeq_getSize_r(h, cs, &n);
-    double *x = malloc((n ? n : 1) * sizeof *x), *y = malloc((n ? n : 1) * sizeof *y);
-    if (!x || !y) {
-        free(x);
-        free(y);
-        return pl_error(ctx, PL_NOMEM, "out of memory");
-    }
-    for (unsigned i = 0; i < n; i++)
-        GEOSCoordSeq_getXY_r(h, cs, i, &x[i], &y[i]);
-    int rc = pl_crs_trans(ctx, xf, x, y, n);
-    if (rc == PL_OK) {
-        int reverse = 0;
-        if (ring_dir) {
-            /* shoelace in lon/lat: > 0 is counter-clockwise */
-            double a = 0;
-            for (unsigned i = 0; i + 1 < n; i++)
-                a += x[i] * y[i + 1] - x[i + 1] * y[i];
-            reverse = (ring_dir > 0) ? (a < 0) : (a > 0);
-        }
-        pl_buf_puts(b, "[");
-        for (unsigned k = 0; k < n; k++) {
-            unsigned i = reverse ? n - 1 - k : k;
-            pl_buf_puts(b, k ? ",[" : "[");
-            pl_buf_num(b, x[i], COORD_DEC);
-            pl_buf_puts(b, ",");
-            pl_buf_num(b, y[i], COORD_DEC);
-            pl_buf_puts(b, "]");
-        }
-        pl_buf_puts(b, "]");
-    }
-    free(x);
-    free(y);
-    return rc;
-}
-
-static int write_polygon_rings(pl_ctx *ctx, pl_xform *xf, pl_buf *b, const GEOSGeometry *g)
-{
-    GEOSContextHandle_t h = pl_geos(ctx);
-    int rc;
-    pl_buf_puts(b, "[");
-    if ((rc = write_seq(ctx, xf, b, GEOSGetExteriorRing_r(h, g), +1)) != PL_OK)
-        return rc;
-    int n = GEOSGetNumInteriorRings_r(h, g);
-    for (int i = 0; i < n; i++) {
-        pl_buf_puts(b, ",");
-        if ((rc = write_seq(ctx, xf, b, GEOSGetInteriorRingN_r(h, g, i), -1)) != PL_OK)
-            return rc;
-    }
-    pl_buf_puts(b, "]");
-    return PL_OK;
-}
-
-/* Write g (working CRS) as a GeoJSON geometry in lon/lat; empty -> null. */
-static int write_geom(pl_ctx *ctx, pl_xform *xf, pl_buf *b, const GEOSGeometry *g)
-{
-    GEOSContextHandle_t h = pl_geos(ctx);
-    if (!g || GEOSisEmpty_r(h, g) == 1) {
-        pl_buf_puts(b, "null");
-        return PL_OK;
-    }
-    int t = GEOSGeomTypeId_r(h, g), rc = PL_OK, n;
-    switch (t) {
-    case GEOS_POINT: {
-        double x, y;
-        GEOSGeomGetX_r(h, g, &x);
-        GEOSGeomGetY_r(h, g, &y);
-        if ((rc = pl_crs_trans(ctx, xf, &x, &y, 1)) != PL_OK)
-            return rc;
-        pl_buf_puts(b, "{\"type\":\"Point\",\"coordinates\":[");
-        pl_buf_num(b, x, COORD_DEC);
-        pl_buf_puts(b, ",");
-        pl_buf_num(b, y, COORD_DEC);
-        pl_buf_puts(b, "]}");
-        return PL_OK;
-    }
-    case GEOS_LINESTRING:
-    case GEOS_LINEARRING:
-        pl_buf_puts(b, "{\"type\":\"LineString\",\"coordinates\":");
-        rc = write_seq(ctx, xf, b, g, 0);
-        pl_buf_puts(b, "}");
-        return rc;
-    case GEOS_POLYGON:
-        pl_buf_puts(b, "{\"type\":\"Polygon\",\"coordinates\":");
-        rc = write_polygon_rings(ctx, xf, b, g);
-        pl_buf_puts(b, "}");
-        return rc;
-    case GEOS_MULTIPOLYGON:
-    case GEOS_MULTILINESTRING:
-        pl_buf_puts(b, t == GEOS_MULTIPOLYGON ? "{\"type\":\"MultiPolygon\",\"coordinates\":["
-                                              : "{\"type\":\"MultiLineString\",\"coordinates\":[");
-        n = GEOSGetNumGeometries_r(h, g);
-        for (int i = 0; i < n && rc == PL_OK; i++) {
-            if (i)
-                pl_buf_puts(b, ",");
-            const GEOSGeometry *part = GEOSGetGeometryN_r(h, g, i);
-            rc = t == GEOS_MULTIPOLYGON ? write_polygon_rings(ctx, xf, b, part)
-                                        : write_seq(ctx, xf, b, part, 0);
-        }
-        pl_buf_puts(b, "]}");
-        return rc;
-    default: {
-        /* collections (e.g. an overlap that is partly a line): keep the
-         * polygonal part, which is what the overlap means */
-        GEOSGeometry *poly = pl_geom_polygonal(ctx, g);
-        if (!poly)
-            return pl_errcode(ctx);
-        int t2 = GEOSGeomTypeId_r(h, poly);
-        rc = (t2 == GEOS_GEOMETRYCOLLECTION) ? (pl_buf_puts(b, "null"), PL_OK)
-                                             : write_geom(ctx, xf, b, poly);
-        GEOSGeom_destroy_r(h, poly);
-        return rc;
-    }
-    }
-}
 
 /* ==== property helpers ================================================= */
 
@@ -239,7 +102,7 @@ static int routes_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b
         kstr(b, "license", r->license);
         kstr(b, "accuracy", r->accuracy);
         pl_buf_puts(b, "},\"geometry\":");
-        int rc = write_geom(ctx, xf, b, r->line);
+        int rc = pl_geojson_geom(ctx, xf, b, r->line);
         if (rc != PL_OK)
             return rc;
         pl_buf_puts(b, "}");
@@ -294,7 +157,7 @@ static int conflicts_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf
         kstr(b, "altitude_ref", z->alt_ref);
         knum(b, "overlap_area_m2", area_m2(ctx, c->overlap), 1);
         pl_buf_puts(b, "},\"geometry\":");
-        if ((rc = write_geom(ctx, xf, b, c->overlap)) != PL_OK)
+        if ((rc = pl_geojson_geom(ctx, xf, b, c->overlap)) != PL_OK)
             return rc;
         pl_buf_puts(b, "}");
     }
@@ -327,7 +190,7 @@ static int zones_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b)
         kstr(b, "license", z->license);
         kstr(b, "accuracy", z->accuracy);
         pl_buf_puts(b, "},\"geometry\":");
-        int rc = write_geom(ctx, xf, b, z->g);
+        int rc = pl_geojson_geom(ctx, xf, b, z->g);
         if (rc != PL_OK)
             return rc;
         pl_buf_puts(b, "}");
@@ -389,7 +252,7 @@ static int sites_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b,
         kstr(b, "accuracy", st->accuracy);
         pl_buf_puts(b, "},\"geometry\":");
         GEOSGeometry *g = pl_geom_point(ctx, st->x, st->y);
-        int rc = g ? write_geom(ctx, xf, b, g) : pl_errcode(ctx);
+        int rc = g ? pl_geojson_geom(ctx, xf, b, g) : pl_errcode(ctx);
         if (g)
             GEOSGeom_destroy_r(pl_geos(ctx), g);
         if (rc != PL_OK)
@@ -425,7 +288,7 @@ static int coverage_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf 
         /* drawn inside the true circle (GEOS's chords), as a claim of
          * demand in reach should be; no safety rule reads it */
         GEOSGeometry *g = pt ? GEOSBuffer_r(h, pt, r, 32) : NULL;
-        int rc = g ? write_geom(ctx, xf, b, g) : pl_error(ctx, PL_GEOM, "coverage: %s", pl_libmsg(ctx));
+        int rc = g ? pl_geojson_geom(ctx, xf, b, g) : pl_error(ctx, PL_GEOM, "coverage: %s", pl_libmsg(ctx));
         if (pt)
             GEOSGeom_destroy_r(h, pt);
         if (g)
@@ -666,7 +529,7 @@ static int reroutes_json(pl_ctx *ctx, pl_xform *xf, const pl_reroute_list *rl, p
 
 int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *rl, pl_buf *b)
 {
-    pl_xform *xf = to_wgs84(ctx, p);
+    pl_xform *xf = pl_geojson_xform(ctx, p);
     if (!xf)
         return pl_errcode(ctx);
     head_json(p, b);
@@ -690,7 +553,7 @@ int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *r
 
 int pl_export_reroute_json(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *rl, pl_buf *b)
 {
-    pl_xform *xf = to_wgs84(ctx, p);
+    pl_xform *xf = pl_geojson_xform(ctx, p);
     if (!xf)
         return pl_errcode(ctx);
     head_json(p, b);
@@ -727,7 +590,7 @@ int pl_export_validate_json(pl_ctx *ctx, const pl_plan *p, const pl_routeset *pr
     pl_buf_puts(b, "\n]");
     int rc = PL_OK;
     if (rl) {
-        pl_xform *xf = to_wgs84(ctx, p);
+        pl_xform *xf = pl_geojson_xform(ctx, p);
         pl_buf_puts(b, ",\n\"reroutes\":");
         rc = xf ? reroutes_json(ctx, xf, rl, b) : pl_errcode(ctx);
     }
@@ -747,7 +610,7 @@ int pl_export_layers_json(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
 int pl_export_reroutes(pl_ctx *ctx, const pl_plan *p, const pl_route *const *routes,
                        const pl_reroute *rr, size_t n, pl_buf *b)
 {
-    pl_xform *xf = to_wgs84(ctx, p);
+    pl_xform *xf = pl_geojson_xform(ctx, p);
     if (!xf)
         return pl_errcode(ctx);
     pl_buf_puts(b, "{\"type\":\"FeatureCollection\",\"name\":\"reroutes\",\"features\":[\n");
@@ -780,7 +643,7 @@ int pl_export_reroutes(pl_ctx *ctx, const pl_plan *p, const pl_route *const *rou
         }
         pl_buf_puts(b, "]},\"geometry\":");
         GEOSGeometry *g = pl_geom_line(ctx, rr[i].x, rr[i].y, rr[i].n);
-        int rc = g ? write_geom(ctx, xf, b, g) : pl_errcode(ctx);
+        int rc = g ? pl_geojson_geom(ctx, xf, b, g) : pl_errcode(ctx);
         if (g)
             GEOSGeom_destroy_r(pl_geos(ctx), g);
         if (rc != PL_OK)
@@ -795,7 +658,7 @@ int pl_export_proposals(pl_ctx *ctx, const pl_plan *p, const pl_routeset *props,
                         const pl_proposal_result *res, pl_buf *b)
 {
     static const char *const colour[] = {"#2ca02c", "#ff7f0e", "#d62728"};
-    pl_xform *xf = to_wgs84(ctx, p);
+    pl_xform *xf = pl_geojson_xform(ctx, p);
     if (!xf)
         return pl_errcode(ctx);
     pl_buf_puts(b, "{\"type\":\"FeatureCollection\",\"name\":\"proposals\",\"features\":[\n");
@@ -812,7 +675,7 @@ int pl_export_proposals(pl_ctx *ctx, const pl_plan *p, const pl_routeset *props,
         knum(b, "over_water_m", res[i].over_water_m, METRE_DEC);
         kstr(b, "reasons", res[i].reasons.s);
         pl_buf_puts(b, "},\"geometry\":");
-        int rc = write_geom(ctx, xf, b, r->line);
+        int rc = pl_geojson_geom(ctx, xf, b, r->line);
         if (rc != PL_OK)
             return rc;
         pl_buf_puts(b, "}");
@@ -821,52 +684,18 @@ int pl_export_proposals(pl_ctx *ctx, const pl_plan *p, const pl_routeset *props,
     return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : PL_OK;
 }
 
-/* ==== writing a run folder ============================================= */
+/* ==== the layers of a run folder, and its summary ===================== */
 
-/* Make dir and its parents; *made: the first folder this call created (the
- * caller removes it, and what is under it, if the run fails), or NULL. */
-static int make_dirs(pl_ctx *ctx, const char *dir, char **made)
-{
-    *made = NULL;
-    char *d = pl_strdup(dir);
-    if (!d)
-        return pl_error(ctx, PL_NOMEM, "out of memory");
-    for (char *s = d + 1; ; s++) {
-        if (*s == '/' || *s == '\0') {
-            char c = *s;
-            *s = '\0';
-            if (mkdir(d, 0777) == 0) {
-                if (!*made)
-                    *made = pl_strdup(d);
-            } else if (errno != EEXIST) {
-                int e = errno;
-                pl_error(ctx, PL_IO, "%s: cannot create output folder: %s", d, strerror(e));
-                free(d);
-                return PL_IO;
-            }
-            *s = c;
-            if (!c)
-                break;
-        }
-    }
-    free(d);
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return pl_error(ctx, PL_IO, "%s: not a folder", dir);
-    if (access(dir, W_OK) != 0)
-        return pl_error(ctx, PL_IO, "%s: output folder is not writable", dir);
-    return PL_OK;
-}
-
-/* The layers of a run folder, in the order QGIS and the store list them. */
 enum { L_ZONES, L_COVERAGE, L_CONFLICTS, L_ROUTES, L_REROUTES, L_CANDIDATES, L_VERTIPORTS, L_N };
 static const char *const layer_names[L_N] = {"zones",      "coverage", "conflicts", "routes",
                                              "reroutes",   "candidates", "vertiports"};
 
+const char *pl_export_layer_name(int i) { return i >= 0 && i < L_N ? layer_names[i] : NULL; }
+
 int pl_export_layers(pl_ctx *ctx, const pl_plan *p, pl_buf b[PL_EXPORT_N_LAYERS], pl_outlayer ls[PL_EXPORT_N_LAYERS])
 {
     int rc = PL_OK;
-    pl_xform *xf = to_wgs84(ctx, p);
+    pl_xform *xf = pl_geojson_xform(ctx, p);
     if (!xf)
         return pl_errcode(ctx);
     if ((rc = routes_geojson(ctx, p, xf, &b[L_ROUTES])) ||
@@ -896,21 +725,13 @@ int pl_export_layers(pl_ctx *ctx, const pl_plan *p, pl_buf b[PL_EXPORT_N_LAYERS]
     return PL_OK;
 }
 
-/* One file of the run folder. */
-typedef struct outfile {
-    char name[64];
-    pl_buf b;
-} outfile;
-
-/* summary.json into s: the run's head, the files f[0..nf) (itself the
- * last), siting, totals, layers and routes. */
-static void summary_json(const pl_plan *p, const outfile *f, size_t nf, pl_buf *s)
+void pl_export_summary(const pl_plan *p, const char *const *files, size_t nf, pl_buf *s)
 {
     head_json(p, s);
     pl_buf_puts(s, ",\n\"files\":[");
     for (size_t i = 0; i < nf; i++) {
         pl_buf_puts(s, i ? "," : "");
-        pl_buf_json_str(s, f[i].name);
+        pl_buf_json_str(s, files[i]);
     }
     pl_buf_puts(s, "]");
     if (p->siting) {
@@ -924,140 +745,4 @@ static void summary_json(const pl_plan *p, const outfile *f, size_t nf, pl_buf *
     pl_buf_puts(s, ",\n\"routes\":");
     routes_json(p, s);
     pl_buf_puts(s, "}\n");
-}
-
-/* The files f[0..nf) into the folder dir: each written whole under a
- * temporary name (pl_file_write_tmp, after the temporary files of killed
- * runs are removed), then all renamed (a run paused at "write" has every
- * one written, none renamed), then the folder flushed.  The caller holds
- * interrupts.  On failure no temporary file stays. */
-static int write_folder(pl_ctx *ctx, const char *dir, const outfile *f, size_t nf)
-{
-    char **tmp = calloc(nf + 1, sizeof *tmp), **fin = calloc(nf + 1, sizeof *fin);
-    int rc = tmp && fin ? PL_OK : pl_error(ctx, PL_NOMEM, "out of memory");
-    if (rc == PL_OK)
-        pl_file_remove_stale(dir, NULL);
-    for (size_t i = 0; rc == PL_OK && i < nf; i++) {
-        if (!(fin[i] = malloc(strlen(dir) + strlen(f[i].name) + 2))) {
-            rc = pl_error(ctx, PL_NOMEM, "out of memory");
-            break;
-        }
-        sprintf(fin[i], "%s/%s", dir, f[i].name);
-        rc = pl_file_write_tmp(ctx, fin[i], f[i].b.s, f[i].b.n, &tmp[i]);
-    }
-    if (rc == PL_OK)
-        pl_fault_pause("write");
-    for (size_t i = 0; rc == PL_OK && i < nf; i++) {
-        rc = pl_file_commit(ctx, tmp[i], fin[i]); /* renamed, or removed when it fails */
-        free(tmp[i]);
-        tmp[i] = NULL;
-    }
-    if (rc == PL_OK && nf)
-        pl_file_sync_dir(fin[0]);
-    for (size_t i = 0; i < nf && tmp && fin; i++) {
-        if (tmp[i])
-            unlink(tmp[i]); /* written, not renamed: a later file failed */
-        free(tmp[i]);
-        free(fin[i]);
-    }
-    free(tmp);
-    free(fin);
-    return rc;
-}
-
-int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_export_opts *o)
-{
-    enum { MAX_FILES = 2 * L_N + 8 };
-    outfile *f = calloc(MAX_FILES, sizeof *f);
-    pl_buf lb[L_N];
-    pl_outlayer ls[L_N];
-    char *made = NULL;
-    size_t nf = 0;
-    int rc = PL_OK, holding = 0;
-    sigset_t held;
-    for (int i = 0; i < L_N; i++)
-        pl_buf_init(&lb[i]);
-    if (!f)
-        return pl_error(ctx, PL_NOMEM, "out of memory");
-    /* 1. everything in memory first: a failure here writes nothing */
-    if (o->layers) /* made by the caller, who records them too */
-        memcpy(ls, o->layers, sizeof ls);
-    else if ((rc = pl_export_layers(ctx, p, lb, ls)) != PL_OK)
-        goto out;
-    for (int i = 0; i < L_N; i++) {
-        if (!ls[i].geojson->n)
-            continue; /* no siting section: no siting files */
-        snprintf(f[nf].name, sizeof f[nf].name, "%s.geojson", layer_names[i]);
-        pl_buf_putn(&f[nf++].b, ls[i].geojson->s, ls[i].geojson->n);
-        const pl_layer_style *st = pl_style_for(layer_names[i]);
-        if (st) { /* QGIS loads NAME.qml beside NAME.geojson as the default style */
-            snprintf(f[nf].name, sizeof f[nf].name, "%s.qml", layer_names[i]);
-            pl_style_qml(st, &f[nf++].b);
-        }
-    }
-    snprintf(f[nf].name, sizeof f[nf].name, "plan.gpkg");
-    pl_progress(ctx, "writing plan.gpkg");
-    if ((rc = pl_export_dataset(ctx, "GPKG", p->sc->work_crs, ls, L_N, o->when, &f[nf++].b)) != PL_OK)
-        goto out;
-    if (o->kml) {
-        snprintf(f[nf].name, sizeof f[nf].name, "plan.kml");
-        if ((rc = pl_export_dataset(ctx, "LIBKML", "EPSG:4326", ls, L_N, o->when, &f[nf++].b)) != PL_OK)
-            goto out;
-    }
-    size_t svg = nf;
-    pl_progress(ctx, "drawing the map");
-    snprintf(f[nf].name, sizeof f[nf].name, "plan.svg");
-    if ((rc = pl_map_svg(ctx, p, &f[nf++].b)) != PL_OK)
-        goto out;
-    if (o->png) {
-        snprintf(f[nf].name, sizeof f[nf].name, "plan.png");
-        if ((rc = pl_map_png(ctx, &f[svg].b, &f[nf].b)) != PL_OK)
-            goto out;
-        if (f[nf].b.n)
-            nf++;
-    }
-    snprintf(f[nf].name, sizeof f[nf].name, "report.html");
-    if ((rc = pl_report_html(ctx, p, &f[svg].b, &f[nf++].b)) != PL_OK)
-        goto out;
-    snprintf(f[nf].name, sizeof f[nf].name, "summary.json");
-    nf++;
-    summary_json(p, f, nf, &f[nf - 1].b);
-    for (size_t i = 0; i < nf; i++)
-        if (f[i].b.oom) {
-            rc = pl_error(ctx, PL_NOMEM, "out of memory");
-            goto out;
-        }
-    /* 2. the folder, then every file under a temporary name, then renames,
-     * interrupts held meanwhile (they land once the folder is whole) */
-    pl_signals_hold(&held);
-    holding = 1;
-    if ((rc = make_dirs(ctx, dir, &made)) == PL_OK)
-        rc = write_folder(ctx, dir, f, nf);
-out:
-    pl_progress_end(ctx);
-    for (size_t i = 0; i < MAX_FILES; i++)
-        pl_buf_free(&f[i].b);
-    if (rc != PL_OK && made) { /* folders this run made, empty again: gone */
-        char *d = pl_strdup(dir);
-        while (d && strlen(d) >= strlen(made) && rmdir(d) == 0) {
-            char *slash = strrchr(d, '/');
-            if (!slash)
-                break;
-            *slash = '\0';
-        }
-        free(d);
-    }
-    free(made);
-    if (holding)
-        pl_signals_release(&held);
-    for (int i = 0; i < L_N; i++)
-        pl_buf_free(&lb[i]);
-    free(f);
-    return rc;
-}
-
-int pl_export_geom_lonlat(pl_ctx *ctx, const pl_plan *p, const GEOSGeometry *g, pl_buf *b)
-{
-    pl_xform *xf = to_wgs84(ctx, p);
-    return xf ? write_geom(ctx, xf, b, g) : pl_errcode(ctx);
 }

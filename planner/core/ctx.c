@@ -2,7 +2,7 @@
  * ctx.c - the one context: GEOS handle, PROJ context, error state, caches.
  *
  * Entry points: pl_ctx_new, pl_ctx_free, pl_error_at, pl_errmsg,
- * pl_errcode, pl_error_clear, pl_libmsg*, pl_geos, pl_proj, pl_ctx_xforms,
+ * pl_errcode, pl_error_clear, pl_libmsg*, pl_geos, pl_proj, pl_ctx_xforms, pl_ctx_on_free,
  * pl_progress, pl_progress_end.
  */
 #include "planner.h"
@@ -24,6 +24,7 @@ struct pl_ctx {
     char msg[2048];            /* first error message */
     char lib_msg[1024];        /* last message a library gave */
     pl_xform *xforms;          /* cached transformers (crs.c) */
+    void (*on_free)(pl_ctx *); /* crs.c's: frees them, before PROJ goes (pl_ctx_on_free) */
     int progress;              /* 1: progress lines on stderr (a terminal) */
     int progress_shown;        /* a progress line is on screen */
 };
@@ -70,7 +71,8 @@ void pl_ctx_free(pl_ctx *ctx)
     if (!ctx || ctx->magic != PL_MAGIC)
         return;
     /* reverse order of creation: cached PJs, PROJ context, GEOS */
-    pl_crs_cache_free(ctx);
+    if (ctx->on_free)
+        ctx->on_free(ctx);
     if (ctx->proj)
         proj_context_destroy(ctx->proj);
     if (ctx->geos)
@@ -112,6 +114,8 @@ void pl_libmsg_set(pl_ctx *ctx, const char *msg)
 GEOSContextHandle_t pl_geos(pl_ctx *ctx) { return ctx->geos; }
 void *pl_proj(pl_ctx *ctx) { return ctx->proj; }
 pl_xform **pl_ctx_xforms(pl_ctx *ctx) { return &ctx->xforms; }
+
+void pl_ctx_on_free(pl_ctx *ctx, void (*fn)(pl_ctx *)) { ctx->on_free = fn; }
 
 /* ==== progress on a terminal =========================================== */
 
