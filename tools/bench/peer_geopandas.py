@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """GeoPandas peer for tools/bench/run (Debian's python3-geopandas).
 
-    peer_geopandas.py ZONES.csv ROUTES.geojson REPEAT [FIRST_N_ROUTES]
+    peer_geopandas.py ZONES.csv ROUTES.geojson REPEAT
 
 Builds the zone frame from the CSV (WKT), the route frame from the GeoJSON,
 then, REPEAT times, buffers every route by its half-width (64 segments a
@@ -23,14 +23,11 @@ from shapely import wkt
 
 def main():
     zones_csv, routes_path, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    first = int(sys.argv[4]) if len(sys.argv) > 4 else None
     t = time.monotonic()
     z = pd.read_csv(zones_csv)
     zones = gpd.GeoDataFrame(z[["id", "floor_m", "ceiling_m"]], geometry=[wkt.loads(s) for s in z["wkt"]],
                              crs="EPSG:4549")
     routes = gpd.read_file(routes_path).to_crs("EPSG:4549")
-    if first:  # the slowest peer gets a slice of the routes: a rate is a rate
-        routes = routes.iloc[:first]
     build_s = time.monotonic() - t
     times, pairs = [], None
     for _ in range(repeat):
