@@ -77,6 +77,18 @@ pstatus=$?
 printf '%s\n' "$pout"
 tally pinned "$pstatus" "$(($(ls "$top"/scenarios/*.yaml | wc -l) + 1))" "$pout"   # and the proposals fixture
 
+echo "== the layers of planner/ (tools/deps.py over the object files)"
+dout=$(python3 "$top/tools/deps.py" "$(dirname "$unit")/.." 2>&1)
+dstatus=$?
+printf '%s\n' "$dout"
+if [ "$dstatus" -eq 0 ]; then
+    echo "ok - no circle of files, no call up a layer but those docs/ARCHITECTURE.md explains"
+    pass=$((pass + 1))
+else
+    echo "not ok - the dependencies break the layers (above: the files and the symbols)"
+    fail=$((fail + 1))
+fi
+
 # Under 'make check' every sanitizer report lands in SAN_LOG_DIR.
 if [ -n "${SAN_LOG_DIR:-}" ]; then
     if [ -n "$(ls -A "$SAN_LOG_DIR" 2>/dev/null)" ]; then

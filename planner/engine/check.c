@@ -1,0 +1,443 @@
+/*
+ * check.c - routes checked against every zone: the conflicts with their
+ * lengths, positions along the route and altitudes, each route's verdict,
+ * and the clearance to the nearest blocking zone its corridor does not meet.
+ *
+ * Entry points: pl_route_check, pl_routes_check, pl_routes_share,
+ * pl_verdict_names.
+ *
+ * The geometry is the corridor kernel's (corridor.c); here the candidate
+ * zones are found (the zones' box tree, per segment), each zone's pieces
+ * asked for, filtered by the one altitude rule, and written as conflicts.
+ */
+#include "corridor.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const pl_verdict_names[] = {"clear", "warning", "blocked", NULL};
+
+/* Buffer the pieces by the half-width and intersect with the zone. */
+static GEOSGeometry *overlap_polygon(pl_ctx *ctx, const pl_route *r, const pvec *v, const pl_zone *z)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    GEOSGeometry **parts = calloc(v->n, sizeof *parts);
+    if (!parts)
+        return pl_error(ctx, PL_NOMEM, "out of memory"), NULL;
+    size_t n = 0;
+    for (size_t j = 0; j < v->n; j++) {
+        double a[3], b[3];
+        pl_cor_at(r, v->a[j].seg, v->a[j].t0, a);
+        pl_cor_at(r, v->a[j].seg, v->a[j].t1, b);
+        double xs[2] = {a[0], b[0]}, ys[2] = {a[1], b[1]};
+        GEOSGeometry *g = (a[0] == b[0] && a[1] == b[1]) ? pl_geom_point(ctx, a[0], a[1])
+                                                         : pl_geom_line(ctx, xs, ys, 2);
+        if (!g)
+            goto fail;
+        parts[n++] = g;
+    }
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
+    if (!coll)
+        goto fail;
+    free(parts);
+    GEOSGeometry *buf = pl_corridor(ctx, coll, r->half_width_m);
+    GEOSGeom_destroy_r(h, coll);
+    if (!z->g) /* a height rule holds everywhere: the overlap is the corridor part */
+        return buf ? buf : (pl_error(ctx, PL_GEOM, "route %s: %s", r->id, pl_libmsg(ctx)), NULL);
+    GEOSGeometry *ov = buf ? GEOSIntersection_r(h, buf, z->g) : NULL;
+    if (buf)
+        GEOSGeom_destroy_r(h, buf);
+    if (!ov)
+        pl_error(ctx, PL_GEOM, "route %s, zone %s: overlap failed: %s", r->id, z->id, pl_libmsg(ctx));
+    return ov;
+fail:
+    for (size_t j = 0; j < n; j++)
+        GEOSGeom_destroy_r(h, parts[j]);
+    free(parts);
+    pl_error(ctx, PL_GEOM, "route %s: cannot build the overlap: %s", r->id, pl_libmsg(ctx));
+    return NULL;
+}
+
+/* ==== checking ======================================================= */
+
+static int cmp_ptr(const void *a, const void *b)
+{
+    const void *const *x = a, *const *y = b;
+    return (*x > *y) - (*x < *y);
+}
+
+typedef struct near_ud {
+    pl_ctx *ctx;
+    const pl_route *r;
+    const pl_zone **excl;  /* sorted zones the corridor meets in 2D */
+    size_t n_excl;
+} near_ud;
+
+static int near_dist(const void *a, const void *b, double *d, void *ud)
+{
+    near_ud *u = ud;
+    const pl_zone *z = (a == (const void *)u->r) ? b : a;
+    if (pl_zone_route_severity(z) < 2 ||
+        (u->n_excl && bsearch(&z, u->excl, u->n_excl, sizeof *u->excl, cmp_ptr))) {
+        *d = 1e300; /* not a candidate for clearance */
+        return 1;
+    }
+    if (z->circle[2] > 0) { /* a circle: the centre's distance less the radius, exactly */
+        const pl_route *r = u->r;
+        double m = INFINITY;
+        for (size_t i = 0; i + 1 < r->n_pts; i++)
+            m = dmin(m, pl_cor_pt_seg_dist(z->circle[0], z->circle[1], r->x[i], r->y[i], r->x[i + 1], r->y[i + 1]));
+        *d = dmax(0, m - z->circle[2]);
+        return 1;
+    }
+    const GEOSPreparedGeometry *pg = pl_zone_pg(u->ctx, z);
+    return pg ? GEOSPreparedDistance_r(pl_geos(u->ctx), pg, u->r->line, d) : 0;
+}
+
+/* Record a conflict of route r with zone z from its pieces: cor where the
+ * corridor meets the zone, ins where the centreline is inside (both already
+ * filtered by altitude, cor not empty). */
+static int add_conflict(pl_ctx *ctx, const pl_route *r, size_t idx, const pl_zone *z, int sev,
+                        double vlo, double vhi, const pvec *corp, const pvec *insp,
+                        const double *cum, int flags, pl_route_result *res, pl_conflict **cv,
+                        size_t *n_c, size_t *cap)
+{
+    const pvec cor = *corp, ins = *insp;
+    if (*n_c == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        pl_conflict *a = realloc(*cv, nc * sizeof *a);
+        if (!a)
+            return pl_error(ctx, PL_NOMEM, "out of memory");
+        *cv = a;
+        *cap = nc;
+    }
+    pl_conflict *cf = &(*cv)[*n_c];
+    memset(cf, 0, sizeof *cf);
+    cf->route = idx;
+    cf->zone = z;
+    cf->blocking = sev == 2;
+    cf->enters = ins.n > 0;
+    cf->length_inside_m = pl_cor_pieces_len(cum + r->n_pts, &ins);
+    cf->corridor_length_m = pl_cor_pieces_len(cum + r->n_pts, &cor);
+    cf->zone_floor_m = vlo;
+    cf->zone_ceiling_m = vhi;
+    const pvec *ee = ins.n ? &ins : &cor;
+    pl_cor_at(r, ee->a[0].seg, ee->a[0].t0, cf->entry);
+    pl_cor_at(r, ee->a[ee->n - 1].seg, ee->a[ee->n - 1].t1, cf->exit);
+    cf->s_from_m = pl_cor_s_at(r, cum, cor.a[0].seg, cor.a[0].t0);
+    cf->s_to_m = pl_cor_s_at(r, cum, cor.a[cor.n - 1].seg, cor.a[cor.n - 1].t1);
+    double amin = INFINITY, amax = -INFINITY;
+    for (size_t j = 0; j < cor.n; j++) {
+        double p0[3], p1[3];
+        pl_cor_at(r, cor.a[j].seg, cor.a[j].t0, p0);
+        pl_cor_at(r, cor.a[j].seg, cor.a[j].t1, p1);
+        amin = dmin(amin, dmin(p0[2], p1[2]));
+        amax = dmax(amax, dmax(p0[2], p1[2]));
+    }
+    cf->alt_lo_m = dmax(amin - r->band_below_m, vlo);
+    cf->alt_hi_m = dmin(amax + r->band_above_m, vhi);
+    if (!(flags & PL_CHECK_NO_OVERLAP) && !(cf->overlap = overlap_polygon(ctx, r, &cor, z)))
+        return pl_errcode(ctx);
+    (*n_c)++;
+    if (cf->blocking)
+        res->n_blocking++;
+    else
+        res->n_warning++;
+    return PL_OK;
+}
+
+/* Rings of big zones, kept between routes (a batch of proposals meets the
+ * same lake-sized zones again and again).  The cache hangs on the zone
+ * set, which owns it; it is filled as routes need it. */
+typedef struct ring_cache {
+    rings **by_zone;   /* one slot per zone of the set, NULL until needed */
+    size_t n;
+} ring_cache;
+
+static void ring_cache_free(void *p)
+{
+    ring_cache *c = p;
+    for (size_t i = 0; c && i < c->n; i++)
+        if (c->by_zone[i]) {
+            pl_cor_rings_free(c->by_zone[i]);
+            free(c->by_zone[i]);
+        }
+    if (c)
+        free(c->by_zone);
+    free(c);
+}
+
+/* The rings of z, chunked: from the cache for big zones, else built into
+ * own (the caller frees own).  NULL when out of memory. */
+static const rings *zone_rings(pl_ctx *ctx, const pl_zoneset *zs, const pl_zone *z, rings *own)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    size_t idx = (size_t)(z - zs->a);
+    const ring_cache *kept = zs->cache;
+    if (kept && idx < kept->n && kept->by_zone[idx])
+        return kept->by_zone[idx]; /* before counting the points: GEOS walks every part for that */
+    if (z->xy) { /* a footprint: its ring from the zone tree */
+        if (pl_cor_rings_add_xy(own, z->xy, z->n_xy) || pl_cor_rings_chunk(own))
+            return NULL;
+        return own;
+    }
+    int npts = GEOSGetNumCoordinates_r(h, z->g);
+    if (npts > PL_SMALL_ZONE_PTS && idx < zs->n) {
+        pl_zoneset *mzs = (pl_zoneset *)zs; /* the cache is a memo, not a change */
+        if (!mzs->cache) {
+            ring_cache *c = calloc(1, sizeof *c);
+            if (!c || !(c->by_zone = calloc(zs->n, sizeof *c->by_zone))) {
+                free(c);
+                return NULL;
+            }
+            c->n = zs->n;
+            mzs->cache = c;
+            mzs->cache_free = ring_cache_free;
+        }
+        ring_cache *c = mzs->cache;
+        if (!c->by_zone[idx]) {
+            rings *rg = calloc(1, sizeof *rg);
+            if (!rg)
+                return NULL;
+            if (pl_cor_rings_of(ctx, rg, z->g) || pl_cor_rings_chunk(rg)) {
+                pl_cor_rings_free(rg);
+                free(rg);
+                return NULL;
+            }
+            c->by_zone[idx] = rg;
+        }
+        return c->by_zone[idx];
+    }
+    if (pl_cor_rings_of(ctx, own, z->g) || pl_cor_rings_chunk(own))
+        return NULL;
+    return own;
+}
+
+#define NEAR_MARGIN 1e-3 /* a millimetre, for rounding */
+
+/* 0 when segment i of r misses the envelope e grown by w and NEAR_MARGIN:
+ * then it keeps farther than w from the zone inside e, and has no part in
+ * a conflict with it */
+static inline int seg_near_env(const pl_route *r, size_t i, const double e[4], double w)
+{
+    double m = w + NEAR_MARGIN;
+    return pl_seg_box_meets(r->x[i], r->y[i], r->x[i + 1], r->y[i + 1], e[0] - m, e[1] - m, e[2] + m, e[3] + m);
+}
+
+/* Step 1 of a route's check against zone z: the pieces of every segment
+ * whose corridor meets z (cor) and of the centreline inside z (ins), before
+ * the altitude test.  Every segment counts, vertical ones included (one
+ * position over the altitudes it sweeps); touching (distance == w) meets.
+ * A circle is tested as a circle; a polygon through its ring runs (kept for
+ * big zones, built here for small ones): plain reads of the zone, no lazily
+ * built GEOS state, so checks may run in several threads at once. */
+static int zone_pieces(pl_ctx *ctx, const pl_zoneset *zs, const pl_zone *z, const pl_route *r, pvec *cor,
+                       pvec *ins)
+{
+    int bad = 0;
+    if (z->circle[2] > 0) {
+        for (size_t i = 0; i + 1 < r->n_pts && !bad; i++)
+            bad = seg_near_env(r, i, z->env, r->half_width_m) &&
+                  pl_cor_circle_pieces(r, i, z->circle, r->half_width_m, cor, ins);
+        return bad ? pl_error(ctx, PL_NOMEM, "out of memory") : PL_OK;
+    }
+    rings own = {0};
+    const rings *rgp = zone_rings(ctx, zs, z, &own);
+    bad = !rgp;
+    for (size_t i = 0; !bad && i + 1 < r->n_pts; i++)
+        bad = seg_near_env(r, i, z->env, r->half_width_m) && pl_cor_corridor_direct(r, i, rgp, r->half_width_m, cor, ins);
+    pl_cor_rings_free(&own); /* empty when the rings are a kept zone's (the cache's) */
+    return bad ? pl_error(ctx, PL_NOMEM, "out of memory") : PL_OK;
+}
+
+int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx, int flags,
+                   pl_route_result *res, pl_conflict **cv, size_t *n_c, size_t *cap)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    int rc = PL_OK;
+    pl_zonelist c = {0};
+    pvec cor = {0}, ins = {0};
+    double *cum = malloc(2 * r->n_pts * sizeof *cum); /* as s_at has it */
+    const pl_zone **excl = NULL;
+    size_t n_excl = 0;
+    memset(res, 0, sizeof *res);
+    res->clearance_m = NAN;
+    if (!cum)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    cum[0] = 0;
+    for (size_t i = 1; i < r->n_pts; i++) {
+        cum[r->n_pts + i - 1] = pl_cor_seg_len(r, i - 1);
+        cum[i] = cum[i - 1] + cum[r->n_pts + i - 1];
+    }
+
+    /* the route's whole altitude range, for the quick tests below */
+    double band[2];
+    pl_route_band(r, &band[0], &band[1]);
+    /* candidates: zones whose envelope, grown by the half-width (and
+     * NEAR_MARGIN, as seg_near_env), a segment meets (per segment: a long
+     * winding route's own envelope would take in every zone of the area;
+     * and the segment, not its box: a diagonal's box takes in six times
+     * its corridor); without the clearance search,
+     * only zones whose rule binds at altitudes the route's band can overlap
+     * (the tree keeps these beside the boxes: at a million buildings, most
+     * lower than the band, the zones themselves are never read) */
+    for (size_t i = 0; i + 1 < r->n_pts; i++) {
+        double sg[4] = {r->x[i], r->y[i], r->x[i + 1], r->y[i + 1]};
+        pl_zones_collect_near(zs, sg, r->half_width_m + NEAR_MARGIN, flags & PL_CHECK_NO_CLEARANCE ? band : NULL, &c);
+    }
+    if (flags & PL_CHECK_NO_CLEARANCE) {
+        /* without the clearance search, a zone matters only when it could
+         * conflict: a rule that binds and altitudes that can overlap (limits
+         * open, as altitude_filter has them: the query kept only those), and
+         * an envelope within w of a segment.  Each test only drops zones the
+         * exact test below would drop too; dropping them before the sort
+         * keeps the sort short. */
+        size_t kept = 0;
+        for (size_t k = 0; k < c.n; k++) {
+            const pl_zone *z = c.a[k];
+            size_t i = 0;
+            while (i + 1 < r->n_pts && !seg_near_env(r, i, z->env, r->half_width_m))
+                i++;
+            if (i + 1 == r->n_pts)
+                continue;
+            /* its strings (read by the caller when it conflicts) asked
+             * for now: out of cache (a million zones) the miss then
+             * overlaps the work in between (its lines and ring the tree's
+             * query asked for when it found it) */
+            __builtin_prefetch(z->id);
+            c.a[kept++] = z;
+        }
+        c.n = kept;
+    }
+    if ((rc = pl_zonelist_finish(ctx, &c)) != PL_OK)
+        goto out;
+    if (c.n && !(excl = malloc(c.n * sizeof *excl))) {
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+        goto out;
+    }
+
+    for (size_t k = 0; k < c.n; k++) {
+        const pl_zone *z = c.a[k];
+        int sev = pl_zone_route_severity(z);
+        if (sev == 0)
+            continue; /* no conflict, and no clearance to measure from it */
+        /* 1. where the corridor meets the zone: centreline within w of
+         * it; and on the way, the centreline inside the zone itself.  No
+         * piece at all: the route keeps farther than w from the zone. */
+        cor.n = ins.n = 0;
+        if ((rc = zone_pieces(ctx, zs, z, r, &cor, &ins)) != PL_OK)
+            goto out;
+        if (cor.n == 0)
+            continue;
+        excl[n_excl++] = z;
+        double vlo, vhi;
+        pl_zone_route_extent(z, &vlo, &vhi);
+        pl_cor_normalise(&cor);
+        pl_cor_altitude_filter(r, vlo, vhi, &cor);
+        if (cor.n == 0)
+            continue; /* flies above (or below) the zone's protected extent */
+        /* 2. the centreline inside: of the segments the corridor part
+         * kept (both sorted by segment), the same altitude test below */
+        size_t kept = 0;
+        for (size_t j = 0, q = 0; j < ins.n; j++) {
+            while (q < cor.n && cor.a[q].seg < ins.a[j].seg)
+                q++;
+            if (q < cor.n && cor.a[q].seg == ins.a[j].seg)
+                ins.a[kept++] = ins.a[j];
+        }
+        ins.n = kept;
+        pl_cor_normalise(&ins);
+        pl_cor_altitude_filter(r, vlo, vhi, &ins);
+
+        if ((rc = add_conflict(ctx, r, idx, z, sev, vlo, vhi, &cor, &ins, cum, flags, res, cv, n_c, cap)))
+            goto out;
+    }
+
+    /* the height rule of the route's aircraft class: controlled airspace
+     * everywhere above the class's maximum true height */
+    for (size_t k = zs->n; r->aircraft && k-- > 0 && !zs->a[k].g;) {
+        const pl_zone *z = &zs->a[k];
+        if (strcmp(z->aircraft->name, r->aircraft))
+            continue;
+        cor.n = ins.n = 0;
+        for (size_t i = 0; i + 1 < r->n_pts; i++)
+            if (pl_cor_pvec_add(&cor, i, 0, 1) || pl_cor_pvec_add(&ins, i, 0, 1)) {
+                rc = pl_error(ctx, PL_NOMEM, "out of memory");
+                goto out;
+            }
+        double vlo, vhi;
+        pl_zone_route_extent(z, &vlo, &vhi);
+        pl_cor_altitude_filter(r, vlo, vhi, &cor);
+        pl_cor_altitude_filter(r, vlo, vhi, &ins);
+        if (cor.n && (rc = add_conflict(ctx, r, idx, z, pl_zone_route_severity(z), vlo, vhi, &cor, &ins, cum,
+                                        flags, res, cv, n_c, cap)))
+            goto out;
+    }
+    res->verdict = res->n_blocking ? PL_V_BLOCKED : (res->n_warning ? PL_V_WARNING : PL_V_CLEAR);
+
+    /* clearance: nearest blocking zone the corridor does not meet */
+    if (zs->n_indexed && !(flags & PL_CHECK_NO_CLEARANCE)) {
+        if (n_excl > 1)
+            qsort(excl, n_excl, sizeof *excl, cmp_ptr);
+        near_ud u = {ctx, r, excl, n_excl};
+        const pl_zone *z = GEOSSTRtree_nearest_generic_r(h, zs->tree, r, r->line, near_dist, &u);
+        double d;
+        if (z && near_dist(z, r, &d, &u) && d < 1e299) {
+            res->clearance_m = d - r->half_width_m;
+            res->clearance_zone = z;
+        }
+    }
+out:
+    free(c.a);
+    free(cor.a);
+    free(ins.a);
+    free(excl);
+    free(cum);
+    return rc;
+}
+
+int pl_routes_share(pl_ctx *ctx, pl_zoneset *zs, int flags)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    if (!(flags & PL_CHECK_NO_CLEARANCE) && !(zs->shared & 2)) { /* clearances search GEOS's tree */
+        int rc = pl_zones_share(ctx, zs);
+        if (rc != PL_OK)
+            return rc;
+        zs->shared |= 2;
+    }
+    for (size_t i = 0; i < zs->n && !(zs->shared & 1); i++) {
+        const pl_zone *z = &zs->a[i];
+        rings own = {0};
+        if (z->g && GEOSGetNumCoordinates_r(h, z->g) > PL_SMALL_ZONE_PTS && !zone_rings(ctx, zs, z, &own)) {
+            pl_cor_rings_free(&own);
+            return pl_error(ctx, PL_NOMEM, "out of memory");
+        }
+    }
+    zs->shared |= 1;
+    return PL_OK;
+}
+
+static int cmp_conflict(const void *a, const void *b)
+{
+    const pl_conflict *x = a, *y = b;
+    if (x->route != y->route)
+        return x->route < y->route ? -1 : 1;
+    if (x->s_from_m != y->s_from_m)
+        return x->s_from_m < y->s_from_m ? -1 : 1;
+    return strcmp(x->zone->id, y->zone->id);
+}
+
+int pl_routes_check(pl_ctx *ctx, const pl_zoneset *zs, pl_routeset *rs)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < rs->n; i++) {
+        int rc = pl_route_check(ctx, zs, &rs->a[i], i, 0, &rs->res[i], &rs->c, &rs->n_c, &cap);
+        if (rc != PL_OK)
+            return rc;
+    }
+    /* conflicts in the order a pilot meets them along each route */
+    if (rs->n_c > 1)
+        qsort(rs->c, rs->n_c, sizeof *rs->c, cmp_conflict);
+    return PL_OK;
+}
