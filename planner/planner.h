@@ -717,6 +717,7 @@ void pl_plan_free(pl_ctx *ctx, pl_plan *p);
 /* Returns: number of blocking conflicts over all routes. */
 size_t pl_plan_n_blocking(const pl_plan *p);
 
+
 /* ==== export.c: GeoJSON and summary ==================================== */
 /* One output layer: its name and its GeoJSON (as export.c writes it). */
 typedef struct pl_outlayer {
@@ -873,5 +874,61 @@ int pl_fence_qgc(pl_ctx *ctx, const pl_plan *p, const pl_route *r, int firmware,
 
 /* ==== cli.c ============================================================= */
 int pl_cli_main(pl_ctx *ctx, int argc, char **argv);
+
+/* ==== output/text.c: the plan as text ================================== */
+/* "Scenario NAME (TITLE), working CRS ..., N zones": one line. */
+void pl_text_head(const pl_plan *p);
+/* Every route with its verdict, and with_conflicts: each conflict. */
+void pl_text_routes(pl_ctx *ctx, const pl_plan *p, int with_conflicts);
+/* The siting: objective, bound (or "not computed"), method; list: each site. */
+void pl_text_siting(const pl_plan *p, int list);
+/* Why site or candidate id is in or out; PL_EXIT_BAD (said on stderr) when
+ * there is none. */
+int pl_text_explain(const pl_plan *p, const char *id);
+/* Each reroute of rl; returns 1 when some route has no path. */
+int pl_text_reroutes(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *rl);
+/* Each proposal's verdict and reasons, then the counts. */
+void pl_text_verdicts(const pl_routeset *props, const pl_proposal_result *res, const size_t counts[3]);
+/* Each layer: file, driver, CRS, counts, repairs and rejections. */
+void pl_text_layers(const pl_plan *p);
+/* Each feature a layer repaired or rejected, as a warning on stderr. */
+void pl_text_issues(const pl_plan *p);
+
+/* ==== plan.c: the steps a command takes on an open plan ================= */
+/* The folder a run writes: given (-o), else the scenario's output, else
+ * out/NAME (in buf). */
+const char *pl_plan_out_dir(const pl_plan *p, const char *given, char *buf, size_t n);
+/* The default run store of a run folder: runs.sqlite in its parent. */
+void pl_plan_store_beside(const char *dir, char *buf, size_t n);
+/* The run folder (pl_export_run), stamped with the scenario file's time so
+ * that the same files give the same bytes; layers: made already, or NULL. */
+int pl_plan_write(pl_ctx *ctx, const pl_plan *p, const char *dir, int kml, const pl_outlayer *layers);
+/* The blocked routes into out (room for every route); their count. */
+size_t pl_plan_blocked(const pl_plan *p, const pl_route **out);
+/* Reroute routes[0..n), margin_m beyond each half-width, into rl, which
+ * owns the results: pl_plan_reroutes_free (also after a failure). */
+int pl_plan_reroutes(pl_ctx *ctx, const pl_plan *p, const pl_route **routes, size_t n, double margin_m,
+                     pl_reroute_list *rl);
+void pl_plan_reroutes_free(pl_reroute_list *rl);
+/* 1 when the siting placed fewer new sites than the scenario asks. */
+int pl_plan_sites_short(const pl_plan *p);
+
+/* A batch of proposals validated against an open plan: what was read and
+ * each one's result.  Owner: the caller, pl_batch_free. */
+typedef struct pl_batch {
+    pl_layer_decl *decls;      /* the proposal files as layers */
+    pl_layer **layers;
+    size_t n_files;
+    pl_routeset *props;        /* the proposals */
+    pl_proposal_result *res;   /* one a proposal */
+    size_t counts[3];          /* approved, with warnings, rejected */
+    double read_ms, check_ms;  /* reading the files, checking them (wall time) */
+} pl_batch;
+/* Read files[0..n_files) as proposals (shift: 0 WGS84, 1 GCJ-02, 2 BD-09
+ * lon/lat) and validate them on threads (0: one per processor), keeping
+ * want (PL_WANT_*) of each result.  PL_OK, or an error. */
+int pl_plan_validate(pl_ctx *ctx, const pl_plan *p, char **files, size_t n_files, int shift, int threads, int want,
+                     pl_batch *b);
+void pl_batch_free(pl_ctx *ctx, pl_batch *b);
 
 #endif

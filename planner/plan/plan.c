@@ -1,15 +1,22 @@
 /*
  * plan.c - one run: scenario -> layers -> zones, routes -> route check.
  *
- * Entry points: pl_plan_open, pl_plan_free, pl_plan_n_blocking.
+ * Entry points: pl_plan_open, pl_plan_free, pl_plan_n_blocking, and the
+ * steps the commands take on an open plan: pl_plan_out_dir, pl_plan_write,
+ * pl_plan_store_beside, pl_plan_blocked, pl_plan_reroutes,
+ * pl_plan_reroutes_free, pl_plan_sites_short, pl_plan_validate,
+ * pl_batch_free.
  *
  * Steps: scenario, layers, zones, routes, route check, siting (when the
  * scenario has candidates), reroutes of blocked routes (when asked).
  */
 #include "planner.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
 {
@@ -109,4 +116,137 @@ size_t pl_plan_n_blocking(const pl_plan *p)
     for (size_t i = 0; p->routes && i < p->routes->n; i++)
         n += p->routes->res[i].n_blocking;
     return n;
+}
+
+/* ==== the steps of a command =========================================== */
+
+const char *pl_plan_out_dir(const pl_plan *p, const char *given, char *buf, size_t n)
+{
+    if (given)
+        return given;
+    if (p->sc->output)
+        return p->sc->output;
+    snprintf(buf, n, "out/%s", p->sc->name);
+    return buf;
+}
+
+void pl_plan_store_beside(const char *dir, char *buf, size_t n)
+{
+    size_t k = strlen(dir);
+    while (k > 1 && dir[k - 1] == '/')
+        k--;
+    while (k > 0 && dir[k - 1] != '/')
+        k--;
+    snprintf(buf, n, "%.*sruns.sqlite", (int)k, dir);
+}
+
+/* The time stamped into plan.gpkg: the scenario file's modification time
+ * (UTC), so that running the same files twice gives the same bytes. */
+static void scenario_stamp(const pl_plan *p, char *out, size_t n)
+{
+    struct stat st;
+    struct tm tm;
+    time_t t = stat(p->sc->file, &st) == 0 ? st.st_mtime : 0;
+    gmtime_r(&t, &tm);
+    strftime(out, n, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+}
+
+int pl_plan_write(pl_ctx *ctx, const pl_plan *p, const char *dir, int kml, const pl_outlayer *layers)
+{
+    char when[32];
+    scenario_stamp(p, when, sizeof when);
+    pl_export_opts eo = {.kml = kml, .png = 1, .when = when, .layers = layers};
+    return pl_export_run(ctx, p, dir, &eo);
+}
+
+size_t pl_plan_blocked(const pl_plan *p, const pl_route **out)
+{
+    size_t nb = 0;
+    for (size_t i = 0; i < p->routes->n; i++)
+        if (p->routes->res[i].verdict == PL_V_BLOCKED)
+            out[nb++] = &p->routes->a[i];
+    return nb;
+}
+
+int pl_plan_reroutes(pl_ctx *ctx, const pl_plan *p, const pl_route **routes, size_t n, double margin_m,
+                     pl_reroute_list *rl)
+{
+    pl_reroute *rr = calloc(n ? n : 1, sizeof *rr);
+    rl->routes = routes;
+    rl->rr = rr;
+    rl->n = 0;
+    if (!rr)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    for (; rl->n < n; rl->n++) {
+        int rc = pl_reroute_route(ctx, p->zones, routes[rl->n], margin_m, &rr[rl->n]);
+        if (rc != PL_OK) {
+            pl_reroute_free(&rr[rl->n]);
+            return rc;
+        }
+    }
+    return PL_OK;
+}
+
+void pl_plan_reroutes_free(pl_reroute_list *rl)
+{
+    pl_reroute *rr = (pl_reroute *)rl->rr; /* pl_plan_reroutes' own array */
+    for (size_t i = 0; i < rl->n; i++)
+        pl_reroute_free(&rr[i]);
+    free(rr);
+    rl->rr = NULL;
+    rl->n = 0;
+}
+
+int pl_plan_sites_short(const pl_plan *p)
+{
+    size_t built = 0;
+    for (size_t i = 0; i < p->siting->n; i++)
+        built += p->siting->a[i].existing;
+    const pl_siting_cfg *c = &p->sc->siting;
+    size_t want = c->built_count ? (c->count > built ? c->count - built : 0) : c->count;
+    return p->siting->n_new < want;
+}
+
+static double clock_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+int pl_plan_validate(pl_ctx *ctx, const pl_plan *p, char **files, size_t n_files, int shift, int threads, int want,
+                     pl_batch *b)
+{
+    memset(b, 0, sizeof *b);
+    b->n_files = n_files;
+    double t0 = clock_ms(), t1 = t0, lon, lat; /* set-up: the reasons' lon/lat transformer, made once */
+    int rc = pl_proposals_load(ctx, p, files, n_files, shift, &b->decls, &b->layers, &b->props);
+    if (rc == PL_OK)
+        rc = pl_export_lonlat(ctx, p, 0, 0, &lon, &lat);
+    if (rc == PL_OK && !(b->res = calloc(b->props->n ? b->props->n : 1, sizeof *b->res)))
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+    if (rc == PL_OK) {
+        t1 = clock_ms();
+        rc = pl_validate(ctx, p, b->props, b->res, threads, want);
+    }
+    if (rc != PL_OK)
+        return pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
+    b->read_ms = t1 - t0;
+    b->check_ms = clock_ms() - t1;
+    for (size_t i = 0; i < b->props->n; i++)
+        b->counts[b->res[i].verdict]++;
+    return PL_OK;
+}
+
+void pl_batch_free(pl_ctx *ctx, pl_batch *b)
+{
+    for (size_t i = 0; b->res && b->props && i < b->props->n; i++)
+        pl_proposal_result_free(&b->res[i]);
+    free(b->res);
+    pl_routes_free(ctx, b->props);
+    for (size_t i = 0; b->layers && i < b->n_files; i++)
+        pl_layer_free(ctx, b->layers[i]);
+    free(b->layers);
+    free(b->decls);
+    memset(b, 0, sizeof *b);
 }

@@ -1,0 +1,46 @@
+/*
+ * cli.h - the command line's parsed options and its commands (cli.c parses,
+ * commands.c runs them).
+ */
+#ifndef PL_CLI_H
+#define PL_CLI_H
+
+#include "planner.h"
+
+typedef struct pl_opts {
+    const char *scenario;  /* the one positional argument */
+    const char *out_dir;   /* -o DIR */
+    int json;              /* --json */
+    int skip_bad;          /* --skip-bad */
+    const char *explain;   /* site --explain ID */
+    const char *lp;        /* site --lp FILE */
+    const char *geojson;   /* --geojson FILE */
+    const char *route;     /* reroute: the route id */
+    double margin_m;       /* reroute margin */
+    int reroute;           /* check --reroute */
+    char **files;          /* validate: proposal files */
+    size_t n_files;
+    int shift;             /* validate --input-crs: 0 wgs84, 1 gcj02, 2 bd09 */
+    int kml;               /* run --format kml */
+    const char *db;        /* run --db FILE|PG:... */
+    int zone_format;       /* zones --format ed269|ed318 */
+    int firmware;          /* fence --firmware: 12 PX4, 3 ArduPilot (QGC codes) */
+    int no_db;             /* run --no-db */
+    int timing;            /* validate --timing */
+    int threads;           /* validate --threads N (0: one per processor) */
+} pl_opts;
+
+int pl_cmd_run(pl_ctx *ctx, const pl_opts *o);
+int pl_cmd_check(pl_ctx *ctx, const pl_opts *o);
+int pl_cmd_layers(pl_ctx *ctx, const pl_opts *o);
+int pl_cmd_site(pl_ctx *ctx, const pl_opts *o);
+int pl_cmd_reroute(pl_ctx *ctx, const pl_opts *o);
+int pl_cmd_validate(pl_ctx *ctx, const pl_opts *o);
+int pl_cmd_history(pl_ctx *ctx, const pl_opts *o);
+int pl_cmd_zones(pl_ctx *ctx, const pl_opts *o);
+int pl_cmd_fence(pl_ctx *ctx, const pl_opts *o);
+int pl_cmd_diff(pl_ctx *ctx, const pl_opts *o);
+/* The ctx's error on stderr, one "planner: error:" line per problem. */
+void pl_cli_error(pl_ctx *ctx);
+
+#endif

@@ -1,0 +1,483 @@
+/*
+ * commands.c - what each command does, in the plan's steps: open the plan
+ * (plan.c), take its steps, write its files, print its answer as text
+ * (text.c) or JSON (export.c), and choose the exit code.  The options come
+ * parsed (cli.c).
+ *
+ * Entry points: pl_cmd_run, pl_cmd_check, pl_cmd_site, pl_cmd_validate,
+ * pl_cmd_reroute, pl_cmd_layers, pl_cmd_zones, pl_cmd_fence, pl_cmd_history,
+ * pl_cmd_diff, pl_cli_error.
+ *
+ * Exit codes: 0 success; 1 the run completed and found a blocking
+ * conflict (check, validate), no path (reroute) or fewer sites (site);
+ * 2 bad input or failure (the message says which).  Data goes to stdout,
+ * messages to stderr.
+ */
+#include "cli.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void pl_cli_error(pl_ctx *ctx)
+{
+    const char *m = pl_errmsg(ctx);
+    if (!*m)
+        m = "failed (no detail)";
+    /* one line per problem; scenario errors may list several */
+    const char *s = m;
+    while (*s) {
+        const char *nl = strchr(s, '\n');
+        size_t k = nl ? (size_t)(nl - s) : strlen(s);
+        fprintf(stderr, "planner: error: %.*s\n", (int)k, s);
+        s += k + (nl ? 1 : 0);
+    }
+}
+
+
+static int open_plan(pl_ctx *ctx, const pl_opts *o, int flags, pl_plan **p)
+{
+    int rc = pl_plan_open(ctx, o->scenario, flags | (o->skip_bad ? PL_PLAN_SKIP_BAD : 0), p);
+    if (rc != PL_OK) {
+        pl_cli_error(ctx);
+        return PL_EXIT_BAD;
+    }
+    if (!(flags & PL_PLAN_LAYERS_ONLY))
+        pl_text_issues(*p);
+    return PL_EXIT_OK;
+}
+
+/* The layer report (layers), else the check result with the reroutes of
+ * rl (NULL: none), as JSON on stdout. */
+static int emit_json(pl_ctx *ctx, const pl_plan *p, int layers, const pl_reroute_list *rl)
+{
+    pl_buf b;
+    pl_buf_init(&b);
+    int rc = layers ? pl_export_layers_json(ctx, p, &b) : pl_export_check_json(ctx, p, rl, &b);
+    if (rc == PL_OK)
+        fputs(b.s, stdout);
+    pl_buf_free(&b);
+    if (rc != PL_OK) {
+        pl_cli_error(ctx);
+        return PL_EXIT_BAD;
+    }
+    return PL_EXIT_OK;
+}
+
+
+static int write_plan(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_opts *o, const pl_outlayer *layers)
+{
+    if (pl_plan_write(ctx, p, dir, o->kml, layers) != PL_OK) {
+        pl_cli_error(ctx);
+        return PL_EXIT_BAD;
+    }
+    return PL_EXIT_OK;
+}
+
+/* Reroute routes[0..n) into rl (pl_plan_reroutes), the error printed. */
+static int reroutes_find(pl_ctx *ctx, const pl_plan *p, const pl_route **routes, size_t n, double margin_m,
+                         pl_reroute_list *rl)
+{
+    if (pl_plan_reroutes(ctx, p, routes, n, margin_m, rl) != PL_OK) {
+        pl_cli_error(ctx);
+        return PL_EXIT_BAD;
+    }
+    return PL_EXIT_OK;
+}
+
+int pl_cmd_run(pl_ctx *ctx, const pl_opts *o)
+{
+    pl_plan *p = NULL;
+    int code = open_plan(ctx, o, PL_PLAN_REROUTE, &p);
+    if (code)
+        return code;
+    char dflt[1024];
+    const char *dir = pl_plan_out_dir(p, o->out_dir, dflt, sizeof dflt);
+    /* the layers once, for the run folder and for the store */
+    pl_buf lb[PL_EXPORT_N_LAYERS];
+    pl_outlayer ls[PL_EXPORT_N_LAYERS];
+    for (int i = 0; i < PL_EXPORT_N_LAYERS; i++)
+        pl_buf_init(&lb[i]);
+    if (pl_export_layers(ctx, p, lb, ls) != PL_OK) {
+        pl_cli_error(ctx);
+        code = PL_EXIT_BAD;
+    } else {
+        code = write_plan(ctx, p, dir, o, ls);
+    }
+    long long run_id = 0;
+    char dbdflt[1100];
+    const char *db = o->db;
+    if (!code && !o->no_db && !db) { /* runs.sqlite beside the run folder */
+        pl_plan_store_beside(dir, dbdflt, sizeof dbdflt);
+        db = dbdflt;
+    }
+    if (!code && db && !o->no_db && pl_store_record(ctx, p, db, dir, ls, &run_id) != PL_OK) {
+        pl_cli_error(ctx);
+        fprintf(stderr, "planner: the plan is written to %s/ but the run is not recorded\n", dir);
+        code = PL_EXIT_BAD;
+    }
+    if (!code) {
+        if (o->json) {
+            code = emit_json(ctx, p, 0, NULL);
+        } else {
+            pl_text_head(p);
+            pl_text_routes(ctx, p, 0);
+            printf("Conflicts: %zu (details: planner check %s)\n", p->routes->n_c, o->scenario);
+            if (p->siting)
+                pl_text_siting(p, 0);
+            printf("Plan written to %s/: report.html, plan.svg, plan.gpkg (QGIS, styled)%s, "
+                   "GeoJSON layers with .qml styles, summary.json\n",
+                   dir, o->kml ? ", plan.kml" : "");
+            if (run_id)
+                printf("Recorded as run %lld in %s (planner history %s)\n", run_id, db, db);
+        }
+    }
+    for (int i = 0; i < PL_EXPORT_N_LAYERS; i++)
+        pl_buf_free(&lb[i]);
+    pl_plan_free(ctx, p);
+    return code;
+}
+
+int pl_cmd_check(pl_ctx *ctx, const pl_opts *o)
+{
+    pl_plan *p = NULL;
+    int code = open_plan(ctx, o, o->out_dir ? PL_PLAN_REROUTE : 0, &p);
+    if (code)
+        return code;
+    pl_reroute_list rl = {0};
+    const pl_route **blocked = NULL;
+    if (o->out_dir && (code = write_plan(ctx, p, o->out_dir, o, NULL)) != PL_EXIT_OK)
+        goto out;
+    if (o->reroute) { /* first: with --json they go inside the one document */
+        if (!(blocked = calloc(p->routes->n ? p->routes->n : 1, sizeof *blocked))) {
+            fprintf(stderr, "planner: error: out of memory\n");
+            code = PL_EXIT_BAD;
+            goto out;
+        }
+        size_t nb = pl_plan_blocked(p, blocked);
+        if ((code = reroutes_find(ctx, p, blocked, nb, o->margin_m, &rl)) != PL_EXIT_OK)
+            goto out;
+    }
+    if (o->json) {
+        if ((code = emit_json(ctx, p, 0, o->reroute ? &rl : NULL)) != PL_EXIT_OK)
+            goto out;
+    } else {
+        pl_text_head(p);
+        pl_text_routes(ctx, p, 1);
+        if (o->out_dir)
+            printf("Plan written to %s/\n", o->out_dir);
+        pl_text_reroutes(ctx, p, &rl);
+    }
+    code = pl_plan_n_blocking(p) ? PL_EXIT_CONFLICT : PL_EXIT_OK;
+out:
+    pl_plan_reroutes_free(&rl);
+    free(blocked);
+    pl_plan_free(ctx, p);
+    return code;
+}
+
+
+int pl_cmd_site(pl_ctx *ctx, const pl_opts *o)
+{
+    pl_plan *p = NULL;
+    int code = open_plan(ctx, o, 0, &p);
+    if (code)
+        return code;
+    if (!p->siting) {
+        fprintf(stderr, "planner site: %s has no 'siting' section\n", o->scenario);
+        pl_plan_free(ctx, p);
+        return PL_EXIT_BAD;
+    }
+    if (o->out_dir && (code = write_plan(ctx, p, o->out_dir, o, NULL)) != PL_EXIT_OK)
+        goto out;
+    if (o->lp) {
+        pl_buf b;
+        pl_buf_init(&b);
+        if (pl_siting_lp(ctx, p, p->siting, &b) != PL_OK || pl_file_write(ctx, o->lp, b.s, b.n) != PL_OK) {
+            pl_cli_error(ctx);
+            code = PL_EXIT_BAD;
+        }
+        pl_buf_free(&b);
+        if (code)
+            goto out;
+    }
+    if (o->explain)
+        code = pl_text_explain(p, o->explain);
+    else if (o->json)
+        code = emit_json(ctx, p, 0, NULL);
+    else
+        pl_text_siting(p, 1);
+    if (!code)
+        code = pl_plan_sites_short(p) ? PL_EXIT_CONFLICT : PL_EXIT_OK;
+out:
+    pl_plan_free(ctx, p);
+    return code;
+}
+
+static const pl_route *find_route(const pl_plan *p, const char *id)
+{
+    for (size_t i = 0; i < p->routes->n; i++)
+        if (!strcmp(p->routes->a[i].id, id))
+            return &p->routes->a[i];
+    return NULL;
+}
+
+/* Write b whole to file (pl_file_write), or to stdout when file is NULL. */
+static int emit_file(pl_ctx *ctx, const char *file, const pl_buf *b)
+{
+    if (!file) {
+        fwrite(b->s ? b->s : "", 1, b->n, stdout);
+        return PL_EXIT_OK;
+    }
+    if (pl_file_write(ctx, file, b->s, b->n) != PL_OK) {
+        pl_cli_error(ctx);
+        return PL_EXIT_BAD;
+    }
+    return PL_EXIT_OK;
+}
+
+int pl_cmd_zones(pl_ctx *ctx, const pl_opts *o)
+{
+    pl_plan *p = NULL;
+    int code = open_plan(ctx, o, PL_PLAN_NO_SITING, &p);
+    if (code)
+        return code;
+    pl_buf b;
+    pl_buf_init(&b);
+    if (pl_zonex_write(ctx, p, o->zone_format, &b) != PL_OK) {
+        pl_cli_error(ctx);
+        code = PL_EXIT_BAD;
+    } else {
+        code = emit_file(ctx, o->out_dir, &b);
+    }
+    pl_buf_free(&b);
+    pl_plan_free(ctx, p);
+    return code;
+}
+
+int pl_cmd_fence(pl_ctx *ctx, const pl_opts *o)
+{
+    pl_plan *p = NULL;
+    int code = open_plan(ctx, o, PL_PLAN_NO_SITING, &p);
+    if (code)
+        return code;
+    const pl_route *r = find_route(p, o->route);
+    pl_buf b;
+    pl_buf_init(&b);
+    if (!r) {
+        fprintf(stderr, "planner fence: no route '%s' in %s\n", o->route, o->scenario);
+        code = PL_EXIT_BAD;
+    } else if (pl_fence_qgc(ctx, p, r, o->firmware, &b) != PL_OK) {
+        pl_cli_error(ctx);
+        code = PL_EXIT_BAD;
+    } else {
+        if (p->routes->res[r - p->routes->a].verdict == PL_V_BLOCKED)
+            fprintf(stderr, "planner: warning: route %s is blocked: its exclusion fences cut its own corridor\n",
+                    r->id);
+        code = emit_file(ctx, o->out_dir, &b);
+    }
+    pl_buf_free(&b);
+    pl_plan_free(ctx, p);
+    return code;
+}
+
+int pl_cmd_history(pl_ctx *ctx, const pl_opts *o)
+{
+    pl_buf b;
+    pl_buf_init(&b);
+    int rc = pl_store_history(ctx, o->scenario, &b);
+    if (rc == PL_OK)
+        fputs(b.s ? b.s : "", stdout);
+    else
+        pl_cli_error(ctx);
+    pl_buf_free(&b);
+    return rc == PL_OK ? PL_EXIT_OK : PL_EXIT_BAD;
+}
+
+int pl_cmd_diff(pl_ctx *ctx, const pl_opts *o)
+{
+    long long id[2];
+    for (int i = 0; i < 2; i++) {
+        char *end;
+        id[i] = strtoll(o->files[i], &end, 10);
+        if (*end || end == o->files[i] || id[i] < 1) {
+            fprintf(stderr, "planner diff: a run id is a number ('planner history %s' lists them), got '%s'\n",
+                    o->scenario, o->files[i]);
+            return PL_EXIT_BAD;
+        }
+    }
+    pl_buf b;
+    pl_buf_init(&b);
+    int rc = pl_store_diff(ctx, o->scenario, id[0], id[1], &b);
+    if (rc == PL_OK)
+        fputs(b.s ? b.s : "", stdout);
+    else
+        pl_cli_error(ctx);
+    pl_buf_free(&b);
+    return rc == PL_OK ? PL_EXIT_OK : PL_EXIT_BAD;
+}
+
+
+
+
+/* The found paths of rl as GeoJSON into file (whole). */
+static int write_reroutes(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *rl, const char *file)
+{
+    pl_buf b;
+    pl_buf_init(&b);
+    int code = PL_EXIT_OK;
+    if (pl_export_reroutes(ctx, p, rl->routes, rl->rr, rl->n, &b) != PL_OK ||
+        pl_file_write(ctx, file, b.s, b.n) != PL_OK) {
+        pl_cli_error(ctx);
+        code = PL_EXIT_BAD;
+    }
+    pl_buf_free(&b);
+    return code;
+}
+
+int pl_cmd_reroute(pl_ctx *ctx, const pl_opts *o)
+{
+    pl_plan *p = NULL;
+    int code = open_plan(ctx, o, PL_PLAN_NO_SITING, &p);
+    if (code)
+        return code;
+    const pl_route *r = find_route(p, o->route);
+    if (!r) {
+        fprintf(stderr, "planner reroute: no route with id '%s' in %s\n", o->route, o->scenario);
+        pl_plan_free(ctx, p);
+        return PL_EXIT_BAD;
+    }
+    pl_reroute_list rl = {0};
+    int none = 0;
+    if ((code = reroutes_find(ctx, p, &r, 1, o->margin_m, &rl)) != PL_EXIT_OK)
+        goto out;
+    if (o->json) {
+        pl_buf b;
+        pl_buf_init(&b);
+        if (pl_export_reroute_json(ctx, p, &rl, &b) != PL_OK) {
+            pl_cli_error(ctx);
+            code = PL_EXIT_BAD;
+        } else {
+            fputs(b.s, stdout);
+        }
+        pl_buf_free(&b);
+        none = !rl.rr[0].found;
+    } else {
+        none = pl_text_reroutes(ctx, p, &rl);
+    }
+    if (!code && o->geojson)
+        code = write_reroutes(ctx, p, &rl, o->geojson);
+    if (!code && none)
+        code = PL_EXIT_CONFLICT;
+out:
+    pl_plan_reroutes_free(&rl);
+    pl_plan_free(ctx, p);
+    return code;
+}
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+
+/* The proposals coloured by verdict as GeoJSON into file (whole). */
+static int write_proposals(pl_ctx *ctx, const pl_plan *p, const pl_routeset *props, const pl_proposal_result *res,
+                           const char *file)
+{
+    pl_buf b;
+    pl_buf_init(&b);
+    int code = PL_EXIT_OK;
+    if (pl_export_proposals(ctx, p, props, res, &b) != PL_OK || pl_file_write(ctx, file, b.s, b.n) != PL_OK) {
+        pl_cli_error(ctx);
+        code = PL_EXIT_BAD;
+    }
+    pl_buf_free(&b);
+    return code;
+}
+
+int pl_cmd_validate(pl_ctx *ctx, const pl_opts *o)
+{
+    pl_plan *p = NULL;
+    double t0 = now_ms();
+    int code = open_plan(ctx, o, 0, &p);
+    if (!code && pl_validate_prepare(ctx, p) != PL_OK) { /* the zone index's last part: rings and grids */
+        pl_cli_error(ctx);
+        pl_plan_free(ctx, p);
+        return PL_EXIT_BAD;
+    }
+    if (code)
+        return code;
+    double t1 = now_ms();
+    pl_batch bt = {0};
+    const pl_route **rej = NULL;
+    pl_reroute_list rl = {0};
+    if (pl_plan_validate(ctx, p, o->files, o->n_files, o->shift, o->threads,
+                         (o->json ? PL_WANT_JSON : PL_WANT_TEXT) | (o->geojson ? PL_WANT_TEXT : 0), &bt) != PL_OK) {
+        pl_cli_error(ctx);
+        code = PL_EXIT_BAD;
+        goto out;
+    }
+    const pl_routeset *props = bt.props;
+    if (o->timing) /* for benchmarks: where the time went, on stderr */
+        fprintf(stderr, "timing: layers and zone index %.1f ms, proposals read %.1f ms, %zu checked in %.1f ms "
+                        "(%.0f a second)\n",
+                t1 - t0, bt.read_ms, props->n, bt.check_ms, props->n / (bt.check_ms / 1000 + 1e-9));
+    if (o->reroute && bt.counts[PL_P_REJECTED]) { /* first: with --json they go inside the one document */
+        if (!(rej = calloc(props->n, sizeof *rej))) {
+            fprintf(stderr, "planner: error: out of memory\n");
+            code = PL_EXIT_BAD;
+            goto out;
+        }
+        size_t nr = 0;
+        for (size_t i = 0; i < props->n; i++)
+            if (bt.res[i].verdict == PL_P_REJECTED)
+                rej[nr++] = &props->a[i];
+        if ((code = reroutes_find(ctx, p, rej, nr, o->margin_m, &rl)) != PL_EXIT_OK)
+            goto out;
+    }
+    if (o->json) {
+        pl_buf b;
+        pl_buf_init(&b);
+        if (pl_export_validate_json(ctx, p, props, bt.res, o->reroute ? &rl : NULL, &b) != PL_OK) {
+            pl_cli_error(ctx);
+            code = PL_EXIT_BAD;
+        } else {
+            fputs(b.s, stdout);
+        }
+        pl_buf_free(&b);
+    } else {
+        pl_text_verdicts(props, bt.res, bt.counts);
+        pl_text_reroutes(ctx, p, &rl);
+    }
+    if (!code && o->geojson)
+        code = write_proposals(ctx, p, props, bt.res, o->geojson);
+    if (!code)
+        code = bt.counts[PL_P_REJECTED] ? PL_EXIT_CONFLICT : PL_EXIT_OK;
+out:
+    pl_plan_reroutes_free(&rl);
+    free(rej);
+    pl_batch_free(ctx, &bt);
+    pl_plan_free(ctx, p);
+    return code;
+}
+
+int pl_cmd_layers(pl_ctx *ctx, const pl_opts *o)
+{
+    pl_plan *p = NULL;
+    int code = open_plan(ctx, o, PL_PLAN_LAYERS_ONLY, &p);
+    if (code)
+        return code;
+    if (o->json) {
+        code = emit_json(ctx, p, 1, NULL);
+    } else {
+        pl_text_layers(p);
+    }
+    pl_plan_free(ctx, p);
+    return code;
+}
+
