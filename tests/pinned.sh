@@ -16,6 +16,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 export PLANNER_PROGRESS=0
+export PIN_TOP="$top" # its path in the answers reads <top>: any checkout pins the same
 n=0
 # answers NAME SCENARIO: the run folder and the other commands' outputs
 answers() {

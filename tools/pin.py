@@ -15,7 +15,8 @@ the QGroundControl fence): so every field of every output is read by a test
 and a field no expected file holds fails it.  Numbers are compared with a tolerance set by
 their unit: metres 0.05 (lengths are pinned to 0.1 m), square metres
 1e-5 of the value, degrees 1e-6 (0.1 m), everything else exactly; text,
-flags, lists and nulls exactly.  The expected files are written only by
+flags, lists and nulls exactly; the checkout's own path (PIN_TOP) reads
+"<top>", so that any checkout pins the same.  The expected files are written only by
 `make accept`, which a reviewer runs on purpose and reads with git diff.
 """
 import json
@@ -81,7 +82,7 @@ def extract(d):
             if k in feats:
                 raise SystemExit("pin.py: %s: feature key %s twice" % (path, k))
             p["geometry"] = geom_summary(f.get("geometry"))
-            feats[k] = p
+            feats[k] = strip(p)
         out[name] = feats
     if os.path.exists(os.path.join(d, "summary.json")):
         out["summary.json"] = strip(json.load(open(os.path.join(d, "summary.json"), encoding="utf-8")))
@@ -91,7 +92,12 @@ def extract(d):
     return out
 
 
+TOP = os.environ.get("PIN_TOP", "").rstrip("/")
+
+
 def strip(v):
+    if isinstance(v, str) and TOP and TOP + "/" in v: # the checkout's own path: any checkout pins the same
+        return v.replace(TOP + "/", "<top>/")
     if isinstance(v, dict):
         if isinstance(v.get("coordinates"), list) and "type" in v: # a geometry
             return geom_summary(v)
