@@ -5,12 +5,12 @@
 # nothing failed.
 #
 # Every suite's count is checked against what it declares: the unit tests
-# against UNIT_PLANNED below, the end-to-end tests against PLANNED in
-# tests/e2e/run.sh, the corpus against its case folders, the pinned answers
-# against the scenarios.  A suite that runs fewer tests, or exits non-zero
-# with every test passed, is a failure.  A skipped test (a dependency not
-# installed) counts as skipped, and as failed when CI is set: CI installs
-# every dependency.
+# against UNIT_PLANNED below, the end-to-end tests against the sum of PLANNED
+# in each tests/e2e/NN-topic.sh, the corpus against its case folders, the
+# pinned answers against the scenarios.  A suite that runs fewer tests, or
+# exits non-zero with every test passed, is a failure.  A skipped test (a
+# dependency not installed) counts as skipped, and as failed when CI is set:
+# CI installs every dependency.
 set -u
 planner=$1
 unit=$2
@@ -63,7 +63,7 @@ echo "== end-to-end tests ($planner)"
 eout=$(PLANNER="$planner" sh "$top/tests/e2e/run.sh" 2>&1)
 estatus=$?
 printf '%s\n' "$eout"
-tally e2e "$estatus" "$(sed -n 's/^PLANNED=\([0-9][0-9]*\).*/\1/p' "$top/tests/e2e/run.sh")" "$eout"
+tally e2e "$estatus" "$(cat "$top"/tests/e2e/[0-9][0-9]-*.sh | sed -n 's/^PLANNED=\([0-9][0-9]*\).*/\1/p' | awk '{s += $1} END {print s + 0}')" "$eout"
 
 echo "== bad-input corpus (tests/bad)"
 bout=$(sh "$top/tests/bad/run.sh" "$planner" 2>&1)

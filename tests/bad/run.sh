@@ -8,9 +8,9 @@
 # system: these need root to mount a tmpfs).
 #
 # Each case passes when the exit code and stderr are exactly as expected and
-# nothing was written: the folder's files are the same before and after
-# (no output folder, no run store, no temporary file), and no temporary
-# file of the planner is left in $TMPDIR.
+# nothing was written: the folder's files are the same before and after,
+# names and bytes (no output folder, no run store, no temporary file, no
+# file changed), and no temporary file of the planner is left in $TMPDIR.
 #
 # --record writes expect from what the planner says (to review by eye,
 # then commit); without it, prints "ok N - bad/CASE" or "not ok N - ...".
@@ -23,6 +23,13 @@ trap 'rm -rf "$work"' EXIT
 cp -R "$here/cases" "$work/"          # run on a copy: the tree stays clean
 n=0
 failed=0
+# state: the folder's names and every file's bytes (a checksum each), and
+# the names on the mounted ro/full, to compare before and after a run
+state() {
+    find . -path ./ro -prune -o -path ./full -prune -o -print | sort
+    find . -path ./ro -prune -o -path ./full -prune -o -type f -exec cksum {} + | sort
+    ls -A ro full 2>/dev/null
+}
 for c in "$work"/cases/*/; do
     name=$(basename "$c")
     n=$((n + 1))
@@ -32,12 +39,12 @@ for c in "$work"/cases/*/; do
         failed=$((failed + 1))
         continue
     fi
-    before=$(find . -path ./ro -prune -o -path ./full -prune -o -print | sort; ls -A ro full 2>/dev/null)
+    before=$(state)
     tmp_before=$(ls -A "${TMPDIR:-/tmp}" | grep -c '^planner-map-')
     eval "set -- $(cat cmd)"
     PLANNER_PROGRESS=0 "$planner" "$@" >"$work/$name.stdout" 2>"$work/$name.stderr"
     rc=$?
-    after=$(find . -path ./ro -prune -o -path ./full -prune -o -print | sort; ls -A ro full 2>/dev/null)
+    after=$(state)
     tmp_after=$(ls -A "${TMPDIR:-/tmp}" | grep -c '^planner-map-')
     [ -x teardown ] && ./teardown >/dev/null 2>&1
     if [ "$record" = --record ]; then
@@ -55,7 +62,7 @@ for c in "$work"/cases/*/; do
         diff "$work/$name.want" "$work/$name.stderr" | sed 's/^/#   /' | head -n 10
         failed=$((failed + 1))
     elif [ "$before" != "$after" ]; then
-        echo "not ok $n - bad/$name: files were written: $(printf '%s\n%s\n' "$before" "$after" | sort | uniq -u | tr '\n' ' ')"
+        echo "not ok $n - bad/$name: files were written or changed: $(printf '%s\n%s\n' "$before" "$after" | sort | uniq -u | tr '\n' ' ')"
         failed=$((failed + 1))
     elif [ "$tmp_before" != "$tmp_after" ]; then
         echo "not ok $n - bad/$name: a temporary file was left in ${TMPDIR:-/tmp}"
