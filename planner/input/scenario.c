@@ -312,6 +312,60 @@ static void parse_airport_rule(parser *p, struct fy_node *v, pl_layer_decl *l)
     }
 }
 
+/* role: one of pl_role_names; -2 when it is wrong (reported here, not
+ * "missing") */
+static void layer_role(parser *p, struct fy_node *v, pl_layer_decl *l)
+{
+    const char *r = scalar(p, v, "role");
+    for (int i = 0; r && pl_role_names[i]; i++)
+        if (!strcmp(r, pl_role_names[i]))
+            l->role = i;
+    if (r && l->role < 0) {
+        l->role = -2; /* reported here; not "missing" */
+        perr(p, v,
+             "unknown role '%s' (expected boundary, zones, water, demand, candidates, "
+             "vertiports, routes or obstacles)",
+             r);
+    }
+    if (!r)
+        l->role = -2;
+}
+
+/* path: resolved against the document's folder, where it is written
+ * kept for messages, and checked (check_path) */
+static void layer_path(parser *p, struct fy_node *v, pl_layer_decl *l)
+{
+    const char *s = scalar(p, v, "path");
+    if (s && *s) {
+        l->path = resolve_path(p->dir, s);
+        node_pos(v, &l->path_line, &l->path_col);
+        check_path(p, v, s, l->path);
+    } else if (s)
+        perr(p, v, "path: expected a file name");
+}
+
+/* What a layer must have and what applies to zones layers only; the
+ * property names' defaults. */
+static void layer_checks(parser *p, struct fy_node *n, pl_layer_decl *l)
+{
+    if (!l->id)
+        perr(p, n, "layer: missing 'id'");
+    if (l->role == -1)
+        perr(p, n, "layer '%s': missing 'role'", l->id ? l->id : "?");
+    if (!l->path)
+        perr(p, n, "layer '%s': missing 'path'", l->id ? l->id : "?");
+    if (l->cls && l->role != PL_ROLE_ZONES)
+        perr(p, n, "layer '%s': 'class' applies to zones layers only", l->id ? l->id : "?");
+    if (l->airport_rule && l->role != PL_ROLE_ZONES)
+        perr(p, n, "layer '%s': 'airport_rule' applies to zones layers only", l->id ? l->id : "?");
+    if (!l->class_prop)
+        l->class_prop = pl_strdup("class");
+    if (!l->id_prop)
+        l->id_prop = pl_strdup("id");
+}
+
+/* One entry of layers: {id, role, path, layer, class, class_property,
+ * id_property, crs, airport_rule, repair}. */
 static void parse_layer(parser *p, struct fy_node *n, pl_layer_decl *l)
 {
     l->role = -1;
@@ -322,7 +376,6 @@ static void parse_layer(parser *p, struct fy_node *n, pl_layer_decl *l)
     }
     void *it = NULL;
     struct fy_node_pair *pr;
-    struct fy_node *path_node = NULL;
     while ((pr = fy_node_mapping_iterate(n, &it))) {
         struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
         const char *key = fy_node_get_scalar0(k);
@@ -332,30 +385,11 @@ static void parse_layer(parser *p, struct fy_node *n, pl_layer_decl *l)
         }
         if (!strcmp(key, "id"))
             l->id = dup_scalar(p, v, "layer id");
-        else if (!strcmp(key, "role")) {
-            const char *r = scalar(p, v, "role");
-            for (int i = 0; r && pl_role_names[i]; i++)
-                if (!strcmp(r, pl_role_names[i]))
-                    l->role = i;
-            if (r && l->role < 0) {
-                l->role = -2; /* reported here; not "missing" */
-                perr(p, v,
-                     "unknown role '%s' (expected boundary, zones, water, demand, candidates, "
-                     "vertiports, routes or obstacles)",
-                     r);
-            }
-            if (!r)
-                l->role = -2;
-        } else if (!strcmp(key, "path")) {
-            const char *s = scalar(p, v, "path");
-            path_node = v;
-            if (s && *s) {
-                l->path = resolve_path(p->dir, s);
-                node_pos(v, &l->path_line, &l->path_col);
-                check_path(p, v, s, l->path);
-            } else if (s)
-                perr(p, v, "path: expected a file name");
-        } else if (!strcmp(key, "layer"))
+        else if (!strcmp(key, "role"))
+            layer_role(p, v, l);
+        else if (!strcmp(key, "path"))
+            layer_path(p, v, l);
+        else if (!strcmp(key, "layer"))
             l->ogr_layer = dup_scalar(p, v, "layer");
         else if (!strcmp(key, "class")) {
             l->cls = dup_scalar(p, v, "class");
@@ -383,21 +417,7 @@ static void parse_layer(parser *p, struct fy_node *n, pl_layer_decl *l)
             unknown_key(p, k, "a layer",
                         "id, role, path, layer, class, class_property, id_property, crs, airport_rule, repair");
     }
-    (void)path_node;
-    if (!l->id)
-        perr(p, n, "layer: missing 'id'");
-    if (l->role == -1)
-        perr(p, n, "layer '%s': missing 'role'", l->id ? l->id : "?");
-    if (!l->path)
-        perr(p, n, "layer '%s': missing 'path'", l->id ? l->id : "?");
-    if (l->cls && l->role != PL_ROLE_ZONES)
-        perr(p, n, "layer '%s': 'class' applies to zones layers only", l->id ? l->id : "?");
-    if (l->airport_rule && l->role != PL_ROLE_ZONES)
-        perr(p, n, "layer '%s': 'airport_rule' applies to zones layers only", l->id ? l->id : "?");
-    if (!l->class_prop)
-        l->class_prop = pl_strdup("class");
-    if (!l->id_prop)
-        l->id_prop = pl_strdup("id");
+    layer_checks(p, n, l);
 }
 
 static pl_rule *rule_slot(pl_scenario *sc, const char *cls)
@@ -408,6 +428,66 @@ static pl_rule *rule_slot(pl_scenario *sc, const char *cls)
     return NULL;
 }
 
+/* rules.CLASS.route: forbidden | warning | allowed | {min_overflight_m: N} */
+static void rule_route(parser *p, pl_rule *r, const char *cls, struct fy_node *rv)
+{
+    if (fy_node_is_scalar(rv)) {
+        const char *s = fy_node_get_scalar0(rv);
+        if (!strcmp(s, "forbidden"))
+            r->route = PL_RR_FORBIDDEN;
+        else if (!strcmp(s, "warning"))
+            r->route = PL_RR_WARNING;
+        else if (!strcmp(s, "allowed"))
+            r->route = PL_RR_ALLOWED;
+        else
+            perr(p, rv,
+                 "rules.%s.route: expected forbidden, warning, allowed or "
+                 "{min_overflight_m: N}, got '%s'",
+                 cls, s);
+    } else if (fy_node_is_mapping(rv) && fy_node_mapping_item_count(rv) == 1) {
+        void *it2 = NULL;
+        struct fy_node_pair *q = fy_node_mapping_iterate(rv, &it2);
+        const char *qk = fy_node_get_scalar0(fy_node_pair_key(q));
+        if (qk && !strcmp(qk, "min_overflight_m")) {
+            if (!number(p, fy_node_pair_value(q), "min_overflight_m", 0, &r->min_overflight_m))
+                r->route = PL_RR_MIN_OVERFLIGHT;
+        } else
+            perr(p, fy_node_pair_key(q), "rules.%s.route: expected {min_overflight_m: N}", cls);
+    } else
+        perr(p, rv,
+             "rules.%s.route: expected forbidden, warning, allowed or {min_overflight_m: N}",
+             cls);
+}
+
+/* rules.CLASS.vertiport: forbidden | allowed | {min_distance_m: N} */
+static void rule_vertiport(parser *p, pl_rule *r, const char *cls, struct fy_node *rv)
+{
+    if (fy_node_is_scalar(rv)) {
+        const char *s = fy_node_get_scalar0(rv);
+        if (!strcmp(s, "forbidden"))
+            r->vertiport = PL_VR_FORBIDDEN;
+        else if (!strcmp(s, "allowed"))
+            r->vertiport = PL_VR_ALLOWED;
+        else
+            perr(p, rv,
+                 "rules.%s.vertiport: expected forbidden, allowed or {min_distance_m: N}, "
+                 "got '%s'",
+                 cls, s);
+    } else if (fy_node_is_mapping(rv) && fy_node_mapping_item_count(rv) == 1) {
+        void *it2 = NULL;
+        struct fy_node_pair *q = fy_node_mapping_iterate(rv, &it2);
+        const char *qk = fy_node_get_scalar0(fy_node_pair_key(q));
+        if (qk && !strcmp(qk, "min_distance_m")) {
+            if (!number(p, fy_node_pair_value(q), "min_distance_m", 0, &r->min_distance_m))
+                r->vertiport = PL_VR_MIN_DISTANCE;
+        } else
+            perr(p, fy_node_pair_key(q), "rules.%s.vertiport: expected {min_distance_m: N}", cls);
+    } else
+        perr(p, rv, "rules.%s.vertiport: expected forbidden, allowed or {min_distance_m: N}",
+             cls);
+}
+
+/* rules.CLASS: {route: R, vertiport: V, basis: TEXT} over the built-in rule */
 static void parse_rule(parser *p, pl_scenario *sc, struct fy_node *k, struct fy_node *v)
 {
     const char *cls = fy_node_get_scalar0(k);
@@ -430,58 +510,11 @@ static void parse_rule(parser *p, pl_scenario *sc, struct fy_node *k, struct fy_
     while ((pr = fy_node_mapping_iterate(v, &it))) {
         struct fy_node *rk = fy_node_pair_key(pr), *rv = fy_node_pair_value(pr);
         const char *key = fy_node_get_scalar0(rk);
-        if (key && !strcmp(key, "route")) {
-            if (fy_node_is_scalar(rv)) {
-                const char *s = fy_node_get_scalar0(rv);
-                if (!strcmp(s, "forbidden"))
-                    r->route = PL_RR_FORBIDDEN;
-                else if (!strcmp(s, "warning"))
-                    r->route = PL_RR_WARNING;
-                else if (!strcmp(s, "allowed"))
-                    r->route = PL_RR_ALLOWED;
-                else
-                    perr(p, rv,
-                         "rules.%s.route: expected forbidden, warning, allowed or "
-                         "{min_overflight_m: N}, got '%s'",
-                         cls, s);
-            } else if (fy_node_is_mapping(rv) && fy_node_mapping_item_count(rv) == 1) {
-                void *it2 = NULL;
-                struct fy_node_pair *q = fy_node_mapping_iterate(rv, &it2);
-                const char *qk = fy_node_get_scalar0(fy_node_pair_key(q));
-                if (qk && !strcmp(qk, "min_overflight_m")) {
-                    if (!number(p, fy_node_pair_value(q), "min_overflight_m", 0, &r->min_overflight_m))
-                        r->route = PL_RR_MIN_OVERFLIGHT;
-                } else
-                    perr(p, fy_node_pair_key(q), "rules.%s.route: expected {min_overflight_m: N}", cls);
-            } else
-                perr(p, rv,
-                     "rules.%s.route: expected forbidden, warning, allowed or {min_overflight_m: N}",
-                     cls);
-        } else if (key && !strcmp(key, "vertiport")) {
-            if (fy_node_is_scalar(rv)) {
-                const char *s = fy_node_get_scalar0(rv);
-                if (!strcmp(s, "forbidden"))
-                    r->vertiport = PL_VR_FORBIDDEN;
-                else if (!strcmp(s, "allowed"))
-                    r->vertiport = PL_VR_ALLOWED;
-                else
-                    perr(p, rv,
-                         "rules.%s.vertiport: expected forbidden, allowed or {min_distance_m: N}, "
-                         "got '%s'",
-                         cls, s);
-            } else if (fy_node_is_mapping(rv) && fy_node_mapping_item_count(rv) == 1) {
-                void *it2 = NULL;
-                struct fy_node_pair *q = fy_node_mapping_iterate(rv, &it2);
-                const char *qk = fy_node_get_scalar0(fy_node_pair_key(q));
-                if (qk && !strcmp(qk, "min_distance_m")) {
-                    if (!number(p, fy_node_pair_value(q), "min_distance_m", 0, &r->min_distance_m))
-                        r->vertiport = PL_VR_MIN_DISTANCE;
-                } else
-                    perr(p, fy_node_pair_key(q), "rules.%s.vertiport: expected {min_distance_m: N}", cls);
-            } else
-                perr(p, rv, "rules.%s.vertiport: expected forbidden, allowed or {min_distance_m: N}",
-                     cls);
-        } else if (key && !strcmp(key, "basis")) {
+        if (key && !strcmp(key, "route"))
+            rule_route(p, r, cls, rv);
+        else if (key && !strcmp(key, "vertiport"))
+            rule_vertiport(p, r, cls, rv);
+        else if (key && !strcmp(key, "basis")) {
             char *b = dup_scalar(p, rv, "basis");
             if (b) {
                 free(r->basis);
@@ -490,6 +523,69 @@ static void parse_rule(parser *p, pl_scenario *sc, struct fy_node *k, struct fy_
         } else
             unknown_key(p, rk, "a rule", "route, vertiport, basis");
     }
+}
+
+/* rules: {CLASS: RULE, ...} */
+static void parse_rules(parser *p, pl_scenario *sc, struct fy_node *v)
+{
+    if (!fy_node_is_mapping(v)) {
+        perr(p, v, "rules: expected a mapping of zone class to rule");
+        return;
+    }
+    void *it = NULL;
+    struct fy_node_pair *rp;
+    while ((rp = fy_node_mapping_iterate(v, &it)))
+        parse_rule(p, sc, fy_node_pair_key(rp), fy_node_pair_value(rp));
+}
+
+/* aircraft.NAME: {max_height_m: N, above: forbidden|warning, basis: TEXT},
+ * into the next entry of sc->a_aircraft */
+static void aircraft_class(parser *p, pl_scenario *sc, struct fy_node *k, struct fy_node *x)
+{
+    pl_aircraft *a = &sc->a_aircraft[sc->n_aircraft++];
+    a->name = dup_scalar(p, k, "aircraft class name");
+    a->max_height_m = INFINITY;
+    a->rule.cls = pl_strdup("controlled");
+    a->rule.route = PL_RR_FORBIDDEN;
+    a->rule.vertiport = PL_VR_ALLOWED;
+    a->rule.from_scenario = 1;
+    if (!fy_node_is_mapping(x)) {
+        perr(p, x, "aircraft.%s: expected a mapping with max_height_m, above, basis",
+             a->name ? a->name : "?");
+        return;
+    }
+    void *it2 = NULL;
+    struct fy_node_pair *q;
+    int have_height = 0;
+    while ((q = fy_node_mapping_iterate(x, &it2))) {
+        struct fy_node *qk = fy_node_pair_key(q), *qv = fy_node_pair_value(q);
+        const char *key = fy_node_get_scalar0(qk);
+        if (key && !strcmp(key, "max_height_m")) {
+            have_height = !number(p, qv, "max_height_m", 0, &a->max_height_m);
+        } else if (key && !strcmp(key, "above")) {
+            const char *r = scalar(p, qv, "above");
+            if (r && !strcmp(r, "forbidden"))
+                a->rule.route = PL_RR_FORBIDDEN;
+            else if (r && !strcmp(r, "warning"))
+                a->rule.route = PL_RR_WARNING;
+            else if (r)
+                perr(p, qv, "aircraft.%s.above: expected forbidden or warning, got '%s'",
+                     a->name ? a->name : "?", r);
+        } else if (key && !strcmp(key, "basis")) {
+            free(a->rule.basis);
+            a->rule.basis = dup_scalar(p, qv, "basis");
+        } else
+            unknown_key(p, qk, "an aircraft class", "max_height_m, above, basis");
+    }
+    if (!have_height)
+        perr(p, x, "aircraft.%s: missing max_height_m", a->name ? a->name : "?");
+    if (!a->rule.basis)
+        a->rule.basis = pl_strdup("controlled airspace above the class's maximum true height "
+                                  "(2023 national airspace classification: class W to 120 m, "
+                                  "class G to 300 m)");
+    for (size_t j = 0; a->name && j + 1 < sc->n_aircraft; j++)
+        if (sc->a_aircraft[j].name && !strcmp(sc->a_aircraft[j].name, a->name))
+            perr(p, k, "aircraft class '%s' is given twice", a->name);
 }
 
 /* aircraft: {NAME: {max_height_m: N, above: forbidden|warning, basis: TEXT}} */
@@ -507,53 +603,8 @@ static void parse_aircraft(parser *p, pl_scenario *sc, struct fy_node *v)
     }
     void *it = NULL;
     struct fy_node_pair *pr;
-    while ((pr = fy_node_mapping_iterate(v, &it))) {
-        struct fy_node *k = fy_node_pair_key(pr), *x = fy_node_pair_value(pr);
-        pl_aircraft *a = &sc->a_aircraft[sc->n_aircraft++];
-        a->name = dup_scalar(p, k, "aircraft class name");
-        a->max_height_m = INFINITY;
-        a->rule.cls = pl_strdup("controlled");
-        a->rule.route = PL_RR_FORBIDDEN;
-        a->rule.vertiport = PL_VR_ALLOWED;
-        a->rule.from_scenario = 1;
-        if (!fy_node_is_mapping(x)) {
-            perr(p, x, "aircraft.%s: expected a mapping with max_height_m, above, basis",
-                 a->name ? a->name : "?");
-            continue;
-        }
-        void *it2 = NULL;
-        struct fy_node_pair *q;
-        int have_height = 0;
-        while ((q = fy_node_mapping_iterate(x, &it2))) {
-            struct fy_node *qk = fy_node_pair_key(q), *qv = fy_node_pair_value(q);
-            const char *key = fy_node_get_scalar0(qk);
-            if (key && !strcmp(key, "max_height_m")) {
-                have_height = !number(p, qv, "max_height_m", 0, &a->max_height_m);
-            } else if (key && !strcmp(key, "above")) {
-                const char *r = scalar(p, qv, "above");
-                if (r && !strcmp(r, "forbidden"))
-                    a->rule.route = PL_RR_FORBIDDEN;
-                else if (r && !strcmp(r, "warning"))
-                    a->rule.route = PL_RR_WARNING;
-                else if (r)
-                    perr(p, qv, "aircraft.%s.above: expected forbidden or warning, got '%s'",
-                         a->name ? a->name : "?", r);
-            } else if (key && !strcmp(key, "basis")) {
-                free(a->rule.basis);
-                a->rule.basis = dup_scalar(p, qv, "basis");
-            } else
-                unknown_key(p, qk, "an aircraft class", "max_height_m, above, basis");
-        }
-        if (!have_height)
-            perr(p, x, "aircraft.%s: missing max_height_m", a->name ? a->name : "?");
-        if (!a->rule.basis)
-            a->rule.basis = pl_strdup("controlled airspace above the class's maximum true height "
-                                      "(2023 national airspace classification: class W to 120 m, "
-                                      "class G to 300 m)");
-        for (size_t j = 0; a->name && j + 1 < sc->n_aircraft; j++)
-            if (sc->a_aircraft[j].name && !strcmp(sc->a_aircraft[j].name, a->name))
-                perr(p, k, "aircraft class '%s' is given twice", a->name);
-    }
+    while ((pr = fy_node_mapping_iterate(v, &it)))
+        aircraft_class(p, sc, fy_node_pair_key(pr), fy_node_pair_value(pr));
 }
 
 /* A mapping of name -> number into parallel arrays (radius by kind, quotas). */
@@ -795,24 +846,32 @@ static int probe_yaml(const char *text, size_t n)
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
 }
 
-/* Read one YAML document into p->docs; returns its index or -1 (reported). */
-static int read_doc(parser *p, struct fy_node *at, const char *name)
+/* The first NUL or byte that is not UTF-8 (bad, as pl_utf8_valid found
+ * it, unless there is a NUL), reported at its line and column. */
+static void report_not_utf8(parser *p, const char *name, const pl_buf *text, size_t nul, size_t bad)
 {
-    if (p->n_docs > MAX_INCLUDE) {
-        perr(p, at, "include: more than %d files in all", MAX_INCLUDE);
-        return -1;
-    }
-    FILE *f = fopen(name, "rb");
-    if (!f) {
-        if (at)
-            perr(p, at, "include: cannot open %s: %s", name, strerror(errno));
-        else
-            pl_error(p->ctx, PL_IO, "%s: cannot open scenario: %s", name, strerror(errno));
-        return -1;
-    }
-    /* the whole text, checked before libfyaml sees it: YAML is Unicode,
-     * and libfyaml 0.7 loops forever on some invalid bytes (upstream issue
-     * #101, a directive line; fixed after Debian 12's version) */
+    size_t at_b = nul != (size_t)-1 && (nul < bad || pl_utf8_valid((const unsigned char *)text->s, &bad)) ? nul : bad;
+    int line = 1, col = 1;
+    for (size_t j = 0; j < at_b; j++, col++)
+        if (text->s[j] == '\n') {
+            line++;
+            col = 0;
+        }
+    const char *outer = p->file;
+    p->file = name;
+    pl_buf_printf(&p->errs, "%s%s:%d:%d: not UTF-8 text (byte 0x%02X): save the file as UTF-8",
+                  p->errs.n ? "\n" : "", name, line, col, (unsigned char)text->s[at_b]);
+    p->n_errs++;
+    p->file = outer;
+}
+
+/* The whole text of the open file f (closed here), checked before libfyaml
+ * sees it: YAML is Unicode, and libfyaml 0.7 loops forever on some invalid
+ * bytes (upstream issue #101, a directive line; fixed after Debian 12's
+ * version); then read once in a child process (probe_yaml).  Returns 1
+ * when libfyaml may read it, 0 when the problem is reported. */
+static int text_readable(parser *p, struct fy_node *at, const char *name, FILE *f)
+{
     pl_buf text;
     pl_buf_init(&text);
     char chunk[65536];
@@ -832,19 +891,7 @@ static int read_doc(parser *p, struct fy_node *at, const char *name)
         perr(p, at, "the file is empty: expected a mapping with name, crs, layers and rules");
         ok = 0;
     } else if (nul != (size_t)-1 || !pl_utf8_valid((const unsigned char *)text.s, &bad)) {
-        size_t at_b = nul != (size_t)-1 && (nul < bad || pl_utf8_valid((const unsigned char *)text.s, &bad)) ? nul : bad;
-        int line = 1, col = 1;
-        for (size_t j = 0; j < at_b; j++, col++)
-            if (text.s[j] == '\n') {
-                line++;
-                col = 0;
-            }
-        const char *outer = p->file;
-        p->file = name;
-        pl_buf_printf(&p->errs, "%s%s:%d:%d: not UTF-8 text (byte 0x%02X): save the file as UTF-8",
-                      p->errs.n ? "\n" : "", name, line, col, (unsigned char)text.s[at_b]);
-        p->n_errs++;
-        p->file = outer;
+        report_not_utf8(p, name, &text, nul, bad);
         ok = 0;
     }
     if (ok) {
@@ -859,7 +906,25 @@ static int read_doc(parser *p, struct fy_node *at, const char *name)
         }
     }
     pl_buf_free(&text);
-    if (!ok)
+    return ok;
+}
+
+/* Read one YAML document into p->docs; returns its index or -1 (reported). */
+static int read_doc(parser *p, struct fy_node *at, const char *name)
+{
+    if (p->n_docs > MAX_INCLUDE) {
+        perr(p, at, "include: more than %d files in all", MAX_INCLUDE);
+        return -1;
+    }
+    FILE *f = fopen(name, "rb");
+    if (!f) {
+        if (at)
+            perr(p, at, "include: cannot open %s: %s", name, strerror(errno));
+        else
+            pl_error(p->ctx, PL_IO, "%s: cannot open scenario: %s", name, strerror(errno));
+        return -1;
+    }
+    if (!text_readable(p, at, name, f))
         return -1;
     int i = p->n_docs;
     const char *slash = strrchr(name, '/');
@@ -880,6 +945,44 @@ static int read_doc(parser *p, struct fy_node *at, const char *name)
         perr(p, NULL, "malformed YAML");
     p->file = outer;
     return p->docs[i] ? i : -1;
+}
+
+/* A parser's diagnostics: libfyaml's messages go to yaml_diag_out. */
+static struct fy_diag *diag_create(parser *p)
+{
+    struct fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = NULL;
+    dcfg.output_fn = yaml_diag_out;
+    dcfg.user = p;
+    dcfg.colorize = false;
+    dcfg.show_source = false;
+    dcfg.show_position = true;
+    dcfg.show_type = true;
+    dcfg.show_module = false;
+    return fy_diag_create(&dcfg);
+}
+
+/* Everything a parser holds: its documents, their names, the data root,
+ * its diagnostics and messages. */
+static void parser_free(parser *p)
+{
+    for (int i = 0; i < p->n_docs; i++) {
+        if (p->docs[i])
+            fy_document_destroy(p->docs[i]);
+        free(p->names[i]);
+        free(p->dirs[i]);
+        free(p->real[i]);
+    }
+    if (p->n_docs < MAX_INCLUDE + 1) { /* a document whose reading failed half way */
+        free(p->names[p->n_docs]);
+        free(p->dirs[p->n_docs]);
+        free(p->real[p->n_docs]);
+    }
+    free(p->data_root);
+    if (p->diag)
+        fy_diag_destroy(p->diag);
+    pl_buf_free(&p->errs);
 }
 
 static void parse_doc(parser *p, pl_scenario *sc, int d);
@@ -929,6 +1032,96 @@ static void parse_include(parser *p, pl_scenario *sc, struct fy_node *v)
     }
 }
 
+/* data_root: the folder data may come from (the scenario's own only). */
+static void doc_data_root(parser *p, struct fy_node *v)
+{
+    const char *s = scalar(p, v, "data_root");
+    char *dr = s && *s ? resolve_path(p->dir, s) : NULL;
+    char *r = dr ? realpath(dr, NULL) : NULL;
+    if (p->depth)
+        perr(p, v, "data_root: only the scenario itself may set it, not a file it includes");
+    else if (s && !r)
+        perr(p, v, "data_root: %s is not a folder here: %s", s, strerror(errno));
+    else if (r) {
+        free(p->data_root);
+        p->data_root = r;
+        r = NULL;
+        snprintf(p->data_root_text, sizeof p->data_root_text, "data_root '%s'", s);
+    }
+    free(dr);
+    free(r);
+}
+
+/* layers: [LAYER, ...], added to those read before */
+static void parse_layers(parser *p, pl_scenario *sc, struct fy_node *v)
+{
+    if (!fy_node_is_sequence(v)) {
+        perr(p, v, "layers: expected a list of layers");
+        return;
+    }
+    size_t n = (size_t)fy_node_sequence_item_count(v);
+    pl_layer_decl *a = realloc(sc->a_layers, (sc->n_layers + n + 1) * sizeof *a);
+    if (!a) {
+        perr(p, v, "out of memory");
+        return;
+    }
+    sc->a_layers = a;
+    memset(a + sc->n_layers, 0, (n + 1) * sizeof *a);
+    void *it2 = NULL;
+    struct fy_node *ln;
+    while ((ln = fy_node_sequence_iterate(v, &it2))) {
+        pl_layer_decl *l = &sc->a_layers[sc->n_layers++];
+        parse_layer(p, ln, l);
+        for (size_t j = 0; l->id && j + 1 < sc->n_layers; j++)
+            if (sc->a_layers[j].id && !strcmp(sc->a_layers[j].id, l->id))
+                perr(p, ln, "layer id '%s' is used twice", l->id);
+    }
+}
+
+/* One top-level key but include and data_root (read first). */
+static void doc_key(parser *p, pl_scenario *sc, struct fy_node *k, struct fy_node *v)
+{
+    const char *key = fy_node_get_scalar0(k);
+    if (!key) {
+        perr(p, k, "top-level keys must be plain names");
+    } else if (!strcmp(key, "include") || !strcmp(key, "data_root")) {
+        return; /* done above */
+    } else if (!strcmp(key, "name")) {
+        free(sc->name);
+        sc->name = dup_scalar(p, v, "name");
+    } else if (!strcmp(key, "title")) {
+        free(sc->title);
+        sc->title = dup_scalar(p, v, "title");
+    } else if (!strcmp(key, "crs")) {
+        free(sc->work_crs);
+        sc->work_crs = dup_scalar(p, v, "crs");
+        if (sc->work_crs && pl_crs_check_metric(p->ctx, sc->work_crs) != PL_OK) {
+            perr(p, v, "crs: %s", pl_errmsg(p->ctx));
+            pl_error_clear(p->ctx);
+        }
+    } else if (!strcmp(key, "output")) {
+        const char *s = scalar(p, v, "output");
+        if (s) {
+            free(sc->output);
+            sc->output = resolve_path(p->dir, s);
+        }
+    } else if (!strcmp(key, "route_defaults")) {
+        parse_route_defaults(p, sc, v);
+    } else if (!strcmp(key, "aircraft")) {
+        parse_aircraft(p, sc, v);
+    } else if (!strcmp(key, "siting")) {
+        parse_siting(p, sc, v);
+    } else if (!strcmp(key, "layers")) {
+        parse_layers(p, sc, v);
+    } else if (!strcmp(key, "rules")) {
+        parse_rules(p, sc, v);
+    } else {
+        unknown_key(p, k, "the scenario",
+                    "name, title, crs, output, data_root, include, route_defaults, aircraft, siting, "
+                    "layers, rules");
+    }
+}
+
 /* One document's top-level keys (the scenario, or a file it includes). */
 static void parse_doc(parser *p, pl_scenario *sc, int d)
 {
@@ -945,24 +1138,8 @@ static void parse_doc(parser *p, pl_scenario *sc, int d)
     /* first what the others depend on: the data root, then the includes */
     while ((pr = fy_node_mapping_iterate(root, &it))) {
         const char *key = fy_node_get_scalar0(fy_node_pair_key(pr));
-        struct fy_node *v = fy_node_pair_value(pr);
-        if (key && !strcmp(key, "data_root")) {
-            const char *s = scalar(p, v, "data_root");
-            char *dr = s && *s ? resolve_path(p->dir, s) : NULL;
-            char *r = dr ? realpath(dr, NULL) : NULL;
-            if (p->depth)
-                perr(p, v, "data_root: only the scenario itself may set it, not a file it includes");
-            else if (s && !r)
-                perr(p, v, "data_root: %s is not a folder here: %s", s, strerror(errno));
-            else if (r) {
-                free(p->data_root);
-                p->data_root = r;
-                r = NULL;
-                snprintf(p->data_root_text, sizeof p->data_root_text, "data_root '%s'", s);
-            }
-            free(dr);
-            free(r);
-        }
+        if (key && !strcmp(key, "data_root"))
+            doc_data_root(p, fy_node_pair_value(pr));
     }
     it = NULL;
     while ((pr = fy_node_mapping_iterate(root, &it))) {
@@ -971,89 +1148,16 @@ static void parse_doc(parser *p, pl_scenario *sc, int d)
             parse_include(p, sc, fy_node_pair_value(pr));
     }
     it = NULL;
-    while ((pr = fy_node_mapping_iterate(root, &it))) {
-        struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
-        const char *key = fy_node_get_scalar0(k);
-        if (!key) {
-            perr(p, k, "top-level keys must be plain names");
-        } else if (!strcmp(key, "include") || !strcmp(key, "data_root")) {
-            continue; /* done above */
-        } else if (!strcmp(key, "name")) {
-            free(sc->name);
-            sc->name = dup_scalar(p, v, "name");
-        } else if (!strcmp(key, "title")) {
-            free(sc->title);
-            sc->title = dup_scalar(p, v, "title");
-        } else if (!strcmp(key, "crs")) {
-            free(sc->work_crs);
-            sc->work_crs = dup_scalar(p, v, "crs");
-            if (sc->work_crs && pl_crs_check_metric(p->ctx, sc->work_crs) != PL_OK) {
-                perr(p, v, "crs: %s", pl_errmsg(p->ctx));
-                pl_error_clear(p->ctx);
-            }
-        } else if (!strcmp(key, "output")) {
-            const char *s = scalar(p, v, "output");
-            if (s) {
-                free(sc->output);
-                sc->output = resolve_path(p->dir, s);
-            }
-        } else if (!strcmp(key, "route_defaults")) {
-            parse_route_defaults(p, sc, v);
-        } else if (!strcmp(key, "aircraft")) {
-            parse_aircraft(p, sc, v);
-        } else if (!strcmp(key, "siting")) {
-            parse_siting(p, sc, v);
-        } else if (!strcmp(key, "layers")) {
-            if (!fy_node_is_sequence(v)) {
-                perr(p, v, "layers: expected a list of layers");
-                continue;
-            }
-            size_t n = (size_t)fy_node_sequence_item_count(v);
-            pl_layer_decl *a = realloc(sc->a_layers, (sc->n_layers + n + 1) * sizeof *a);
-            if (!a) {
-                perr(p, v, "out of memory");
-                continue;
-            }
-            sc->a_layers = a;
-            memset(a + sc->n_layers, 0, (n + 1) * sizeof *a);
-            void *it2 = NULL;
-            struct fy_node *ln;
-            while ((ln = fy_node_sequence_iterate(v, &it2))) {
-                pl_layer_decl *l = &sc->a_layers[sc->n_layers++];
-                parse_layer(p, ln, l);
-                for (size_t j = 0; l->id && j + 1 < sc->n_layers; j++)
-                    if (sc->a_layers[j].id && !strcmp(sc->a_layers[j].id, l->id))
-                        perr(p, ln, "layer id '%s' is used twice", l->id);
-            }
-        } else if (!strcmp(key, "rules")) {
-            if (!fy_node_is_mapping(v)) {
-                perr(p, v, "rules: expected a mapping of zone class to rule");
-                continue;
-            }
-            void *it2 = NULL;
-            struct fy_node_pair *rp;
-            while ((rp = fy_node_mapping_iterate(v, &it2)))
-                parse_rule(p, sc, fy_node_pair_key(rp), fy_node_pair_value(rp));
-        } else {
-            unknown_key(p, k, "the scenario",
-                        "name, title, crs, output, data_root, include, route_defaults, aircraft, siting, "
-                        "layers, rules");
-        }
-    }
+    while ((pr = fy_node_mapping_iterate(root, &it)))
+        doc_key(p, sc, fy_node_pair_key(pr), fy_node_pair_value(pr));
 back:
     p->file = outer_file;
     p->dir = outer_dir;
 }
 
-int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out)
+/* A new scenario's defaults and built-in rules; -1 when out of memory. */
+static int scenario_defaults(pl_scenario *sc, const char *path)
 {
-    *out = NULL;
-    parser p = {.ctx = ctx, .file = path, .dir = ""};
-    pl_buf_init(&p.errs);
-    pl_scenario *sc = calloc(1, sizeof *sc);
-    int rc = PL_OK;
-    if (!sc)
-        return pl_error(ctx, PL_NOMEM, "out of memory");
     sc->file = pl_strdup(path);
     const char *slash = strrchr(path, '/');
     sc->dir = slash ? strndup(path, (size_t)(slash - path)) : pl_strdup("");
@@ -1065,76 +1169,76 @@ int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out)
                                  .design_d_m = 15.2, .fato_factor = 1.5, .safety_factor = 2.0,
                                  .surface_slope = 8, .surface_splay = 0.15, .range_m = 30000,
                                  .end_tolerance_m = 300, .exact_limit = 200000};
-    if (!sc->file || !sc->dir || init_rules(sc)) {
+    return !sc->file || !sc->dir || init_rules(sc) ? -1 : 0;
+}
+
+/* What needs the whole scenario read: at least one layer, the default
+ * aircraft class among those given. */
+static void scenario_checks(parser *p, pl_scenario *sc)
+{
+    if (!p->n_errs && sc->n_layers == 0)
+        perr(p, fy_document_root(p->docs[0]), "layers: expected a list of at least one layer");
+    if (sc->aircraft_default && !pl_scenario_aircraft(sc, sc->aircraft_default))
+        perr(p, p->aircraft_mark,
+             "route_defaults.aircraft: no aircraft class '%s' in 'aircraft'", sc->aircraft_default);
+}
+
+/* The working CRS's and the name's defaults; every message collected
+ * becomes the error.  Returns PL_OK or the error code. */
+static int scenario_finish(parser *p, pl_scenario *sc, const char *path)
+{
+    if (!sc->work_crs)
+        sc->work_crs = pl_strdup("EPSG:4549");
+    if (!sc->name) {
+        const char *slash = strrchr(path, '/');
+        const char *b = slash ? slash + 1 : path;
+        const char *dot = strrchr(b, '.');
+        sc->name = dot ? strndup(b, (size_t)(dot - b)) : pl_strdup(b);
+    }
+    if (p->n_errs) {
+        if (p->n_errs > MAX_ERRS)
+            pl_buf_printf(&p->errs, "\n%s: %d more problems not shown", path, p->n_errs - MAX_ERRS);
+        return pl_error(p->ctx, PL_PARSE, "%s", p->errs.s ? p->errs.s : "scenario invalid");
+    } else if (p->errs.oom || !sc->work_crs || !sc->name) {
+        return pl_error(p->ctx, PL_NOMEM, "out of memory");
+    }
+    return PL_OK;
+}
+
+int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out)
+{
+    *out = NULL;
+    parser p = {.ctx = ctx, .file = path, .dir = ""};
+    pl_buf_init(&p.errs);
+    pl_scenario *sc = calloc(1, sizeof *sc);
+    int rc = PL_OK;
+    if (!sc)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    if (scenario_defaults(sc, path)) {
         rc = pl_error(ctx, PL_NOMEM, "out of memory");
         goto out;
     }
     /* data comes from the scenario's folder unless data_root says more */
     p.data_root = realpath(sc->dir[0] ? sc->dir : ".", NULL);
     snprintf(p.data_root_text, sizeof p.data_root_text, "the scenario's folder");
-
-    struct fy_diag_cfg dcfg;
-    fy_diag_cfg_default(&dcfg);
-    dcfg.fp = NULL;
-    dcfg.output_fn = yaml_diag_out;
-    dcfg.user = &p;
-    dcfg.colorize = false;
-    dcfg.show_source = false;
-    dcfg.show_position = true;
-    dcfg.show_type = true;
-    dcfg.show_module = false;
-    p.diag = fy_diag_create(&dcfg);
+    p.diag = diag_create(&p);
     if (!p.diag) {
         rc = pl_error(ctx, PL_NOMEM, "out of memory");
         goto out;
     }
     int d = read_doc(&p, NULL, path);
-    if (d < 0) {
-        if (pl_errcode(ctx) != PL_OK) {
-            rc = pl_errcode(ctx);
-            goto out;
-        }
-        goto done;
+    if (d < 0 && pl_errcode(ctx) != PL_OK) {
+        rc = pl_errcode(ctx);
+        goto out;
     }
-    p.chain[0] = d;
-    parse_doc(&p, sc, d);
-    if (!p.n_errs && sc->n_layers == 0)
-        perr(&p, fy_document_root(p.docs[0]), "layers: expected a list of at least one layer");
-    if (sc->aircraft_default && !pl_scenario_aircraft(sc, sc->aircraft_default))
-        perr(&p, p.aircraft_mark,
-             "route_defaults.aircraft: no aircraft class '%s' in 'aircraft'", sc->aircraft_default);
-done:
-    if (!sc->work_crs)
-        sc->work_crs = pl_strdup("EPSG:4549");
-    if (!sc->name) {
-        const char *b = slash ? slash + 1 : path;
-        const char *dot = strrchr(b, '.');
-        sc->name = dot ? strndup(b, (size_t)(dot - b)) : pl_strdup(b);
+    if (d >= 0) {
+        p.chain[0] = d;
+        parse_doc(&p, sc, d);
+        scenario_checks(&p, sc);
     }
-    if (p.n_errs) {
-        if (p.n_errs > MAX_ERRS)
-            pl_buf_printf(&p.errs, "\n%s: %d more problems not shown", path, p.n_errs - MAX_ERRS);
-        rc = pl_error(ctx, PL_PARSE, "%s", p.errs.s ? p.errs.s : "scenario invalid");
-    } else if (p.errs.oom || !sc->work_crs || !sc->name) {
-        rc = pl_error(ctx, PL_NOMEM, "out of memory");
-    }
+    rc = scenario_finish(&p, sc, path);
 out:
-    for (int i = 0; i < p.n_docs; i++) {
-        if (p.docs[i])
-            fy_document_destroy(p.docs[i]);
-        free(p.names[i]);
-        free(p.dirs[i]);
-        free(p.real[i]);
-    }
-    if (p.n_docs < MAX_INCLUDE + 1) { /* a document whose reading failed half way */
-        free(p.names[p.n_docs]);
-        free(p.dirs[p.n_docs]);
-        free(p.real[p.n_docs]);
-    }
-    free(p.data_root);
-    if (p.diag)
-        fy_diag_destroy(p.diag);
-    pl_buf_free(&p.errs);
+    parser_free(&p);
     if (rc != PL_OK)
         pl_scenario_free(sc);
     else
