@@ -300,6 +300,143 @@ static int geometry_text(pl_ctx *ctx, const char *path, const char *id, struct f
     return PL_OK;
 }
 
+/* the zone's identifier, name, message, restriction and reason codes;
+ * returns its restriction code (NULL when it has none) */
+static const char *zone_codes(zone_in *z, struct fy_node *pr, int fmt, size_t idx)
+{
+    const char *ident = str(pr, "identifier");
+    if (ident)
+        pl_buf_puts(&z->id, ident);
+    else
+        pl_buf_printf(&z->id, "zone-%zu", idx);
+    text_of(get(pr, "name"), &z->name);
+    text_of(get(pr, "message"), &z->message);
+    const char *restr = str(pr, fmt == PL_ZONEX_ED318 ? "type" : "restriction");
+    if (restr && fmt == PL_ZONEX_ED318 && !strcmp(restr, "COMMON")) /* older ED-318 drafts */
+        restr = str(pr, "restriction");
+    pl_buf_puts(&z->restriction, restr ? restr : "");
+    struct fy_node *reasons = get(pr, "reason");
+    void *ri = NULL;
+    struct fy_node *r;
+    while (reasons && fy_node_is_sequence(reasons) && (r = fy_node_sequence_iterate(reasons, &ri)))
+        if (fy_node_is_scalar(r))
+            pl_buf_printf(&z->reason, "%s%s", z->reason.n ? "," : "", fy_node_get_scalar0(r));
+    return restr;
+}
+
+/* our class: the one we wrote into the file, else from the codes;
+ * returns 1 when the zone is left out (information only) */
+static int zone_class(zone_in *z, struct fy_node *pr, const char *restr)
+{
+    const char *other = str(pr, "otherReasonInfo");
+    struct fy_node *ext = get(pr, "extendedProperties");
+    char cls[64];
+    if (str(ext, "planner_class") && known_class(str(ext, "planner_class")))
+        pl_buf_puts(&z->cls, str(ext, "planner_class"));
+    else if (planner_key(other, "class", cls, sizeof cls) && known_class(cls))
+        pl_buf_puts(&z->cls, cls);
+    else {
+        const char *c = class_from_codes(restr, get(pr, "reason"), other);
+        if (!c)
+            return 1;
+        pl_buf_puts(&z->cls, c);
+    }
+    return 0;
+}
+
+/* the schedule as JSON text; none for an ED-269 zone that is permanent */
+static void zone_schedule(zone_in *z, struct fy_node *pr, int fmt)
+{
+    struct fy_node *appl = get(pr, fmt == PL_ZONEX_ED318 ? "limitedApplicability" : "applicability");
+    if (appl && !(fmt == PL_ZONEX_ED269 && fy_node_is_sequence(appl) && fy_node_sequence_item_count(appl) == 1 &&
+                  str(fy_node_sequence_get_by_index(appl, 0), "permanent") &&
+                  !strcmp(str(fy_node_sequence_get_by_index(appl, 0), "permanent"), "YES")))
+        json_of(appl, &z->schedule);
+}
+
+/* provenance: ours when we wrote the file, else the zone authority */
+static void zone_provenance(zone_in *z, struct fy_node *pr, int fmt, const char *path)
+{
+    const char *other = str(pr, "otherReasonInfo");
+    struct fy_node *ext = get(pr, "extendedProperties");
+    char acc[64], lic[128];
+    const char *auth = NULL;
+    struct fy_node *za = get(pr, "zoneAuthority");
+    if (za && fy_node_is_sequence(za) && fy_node_sequence_item_count(za) > 0) {
+        pl_buf an;
+        pl_buf_init(&an);
+        text_of(get(fy_node_sequence_get_by_index(za, 0), "name"), &an);
+        auth = an.s ? an.s : NULL;
+        pl_buf_printf(&z->source, "%s (ED-%d), zone authority %s", path, fmt, auth ? auth : "not named");
+        pl_buf_free(&an);
+    } else {
+        pl_buf_printf(&z->source, "%s (ED-%d)", path, fmt);
+    }
+    if (str(ext, "source"))
+        pl_buf_printf(&z->source, "; %s", str(ext, "source"));
+    if (str(ext, "license"))
+        pl_buf_puts(&z->license, str(ext, "license"));
+    else if (planner_key(other, "license", lic, sizeof lic))
+        pl_buf_puts(&z->license, lic);
+    else
+        pl_buf_puts(&z->license, "as published by the zone authority");
+    if (str(ext, "accuracy"))
+        pl_buf_puts(&z->accuracy, str(ext, "accuracy"));
+    else if (planner_key(other, "accuracy", acc, sizeof acc))
+        pl_buf_puts(&z->accuracy, acc);
+    else /* a published geographical zone is the legal zone itself */
+        pl_buf_puts(&z->accuracy, "surveyed");
+}
+
+/* an ED-269 zone: one output feature for each of its geometries */
+static int ed269_parts(pl_ctx *ctx, const char *path, struct fy_node *f, const zone_in *z, pl_buf *out,
+                       int *first)
+{
+    int rc = PL_OK;
+    pl_buf gt;
+    pl_buf_init(&gt);
+    struct fy_node *gs = get(f, "geometry");
+    int n = gs && fy_node_is_sequence(gs) ? fy_node_sequence_item_count(gs) : 0;
+    if (!n)
+        rc = pl_error(ctx, PL_GEOM, "%s: zone %s has no geometry", path, z->id.s);
+    for (int i = 0; rc == PL_OK && i < n; i++) {
+        struct fy_node *g = fy_node_sequence_get_by_index(gs, i);
+        const char *uom = str(g, "uomDimensions");
+        double lo = 0, hi = UNLIMITED_M, rad = NAN;
+        if (!num(g, "lowerLimit", &lo) || !num(g, "upperLimit", &hi)) {
+            rc = pl_error(ctx, PL_PARSE, "%s: zone %s: lowerLimit and upperLimit must be numbers", path, z->id.s);
+            break;
+        }
+        struct fy_node *hp = get(g, "horizontalProjection");
+        num(hp, "radius", &rad);
+        gt.n = 0;
+        if ((rc = geometry_text(ctx, path, z->id.s, hp, rad, get(hp, "center"), &gt)) == PL_OK)
+            emit(out, first, z, i, n, to_m(lo, uom), str(g, "lowerVerticalReference"),
+                 to_m(hi, uom), str(g, "upperVerticalReference"), gt.s);
+    }
+    pl_buf_free(&gt);
+    return rc;
+}
+
+/* an ED-318 zone: one output feature, its limits from geometry.layer */
+static int ed318_part(pl_ctx *ctx, const char *path, struct fy_node *f, const zone_in *z, pl_buf *out,
+                      int *first)
+{
+    int rc = PL_OK;
+    pl_buf gt;
+    pl_buf_init(&gt);
+    struct fy_node *g = get(f, "geometry"), *layer = get(g, "layer");
+    double lo = 0, hi = UNLIMITED_M, rad = NAN;
+    if (!layer || !num(layer, "lower", &lo) || !num(layer, "upper", &hi))
+        rc = pl_error(ctx, PL_PARSE, "%s: zone %s: geometry.layer needs numeric lower and upper", path, z->id.s);
+    num(get(g, "extent"), "radius", &rad);
+    if (rc == PL_OK && (rc = geometry_text(ctx, path, z->id.s, g, rad, get(g, "coordinates"), &gt)) == PL_OK)
+        emit(out, first, z, 0, 1, to_m(lo, str(layer, "uom")), str(layer, "lowerReference"),
+             to_m(hi, str(layer, "uom")), str(layer, "upperReference"), gt.s);
+    pl_buf_free(&gt);
+    return rc;
+}
+
 int pl_zonex_read(pl_ctx *ctx, const char *path, pl_buf *out, size_t *n_skipped)
 {
     int fmt = pl_zonex_detect(path);
@@ -323,105 +460,18 @@ int pl_zonex_read(pl_ctx *ctx, const char *path, pl_buf *out, size_t *n_skipped)
         struct fy_node *pr = fmt == PL_ZONEX_ED318 ? get(f, "properties") : f;
         zone_in z;
         memset(&z, 0, sizeof z);
-        const char *ident = str(pr, "identifier");
-        if (ident)
-            pl_buf_puts(&z.id, ident);
+        const char *restr = zone_codes(&z, pr, fmt, idx);
+        if (zone_class(&z, pr, restr)) {
+            (*n_skipped)++;
+            zone_in_free(&z);
+            continue;
+        }
+        zone_schedule(&z, pr, fmt);
+        zone_provenance(&z, pr, fmt, path);
+        if (fmt == PL_ZONEX_ED269)
+            rc = ed269_parts(ctx, path, f, &z, out, &first);
         else
-            pl_buf_printf(&z.id, "zone-%zu", idx);
-        text_of(get(pr, "name"), &z.name);
-        text_of(get(pr, "message"), &z.message);
-        const char *restr = str(pr, fmt == PL_ZONEX_ED318 ? "type" : "restriction");
-        if (restr && fmt == PL_ZONEX_ED318 && !strcmp(restr, "COMMON")) /* older ED-318 drafts */
-            restr = str(pr, "restriction");
-        pl_buf_puts(&z.restriction, restr ? restr : "");
-        struct fy_node *reasons = get(pr, "reason");
-        void *ri = NULL;
-        struct fy_node *r;
-        while (reasons && fy_node_is_sequence(reasons) && (r = fy_node_sequence_iterate(reasons, &ri)))
-            if (fy_node_is_scalar(r))
-                pl_buf_printf(&z.reason, "%s%s", z.reason.n ? "," : "", fy_node_get_scalar0(r));
-        const char *other = str(pr, "otherReasonInfo");
-        struct fy_node *ext = get(pr, "extendedProperties");
-        char cls[64], acc[64], lic[128];
-        if (str(ext, "planner_class") && known_class(str(ext, "planner_class")))
-            pl_buf_puts(&z.cls, str(ext, "planner_class"));
-        else if (planner_key(other, "class", cls, sizeof cls) && known_class(cls))
-            pl_buf_puts(&z.cls, cls);
-        else {
-            const char *c = class_from_codes(restr, reasons, other);
-            if (!c) {
-                (*n_skipped)++;
-                zone_in_free(&z);
-                continue;
-            }
-            pl_buf_puts(&z.cls, c);
-        }
-        struct fy_node *appl = get(pr, fmt == PL_ZONEX_ED318 ? "limitedApplicability" : "applicability");
-        if (appl && !(fmt == PL_ZONEX_ED269 && fy_node_is_sequence(appl) && fy_node_sequence_item_count(appl) == 1 &&
-                      str(fy_node_sequence_get_by_index(appl, 0), "permanent") &&
-                      !strcmp(str(fy_node_sequence_get_by_index(appl, 0), "permanent"), "YES")))
-            json_of(appl, &z.schedule);
-        /* provenance: ours when we wrote the file, else the zone authority */
-        const char *auth = NULL;
-        struct fy_node *za = get(pr, "zoneAuthority");
-        if (za && fy_node_is_sequence(za) && fy_node_sequence_item_count(za) > 0) {
-            pl_buf an;
-            pl_buf_init(&an);
-            text_of(get(fy_node_sequence_get_by_index(za, 0), "name"), &an);
-            auth = an.s ? an.s : NULL;
-            pl_buf_printf(&z.source, "%s (ED-%d), zone authority %s", path, fmt, auth ? auth : "not named");
-            pl_buf_free(&an);
-        } else {
-            pl_buf_printf(&z.source, "%s (ED-%d)", path, fmt);
-        }
-        if (str(ext, "source"))
-            pl_buf_printf(&z.source, "; %s", str(ext, "source"));
-        if (str(ext, "license"))
-            pl_buf_puts(&z.license, str(ext, "license"));
-        else if (planner_key(other, "license", lic, sizeof lic))
-            pl_buf_puts(&z.license, lic);
-        else
-            pl_buf_puts(&z.license, "as published by the zone authority");
-        if (str(ext, "accuracy"))
-            pl_buf_puts(&z.accuracy, str(ext, "accuracy"));
-        else if (planner_key(other, "accuracy", acc, sizeof acc))
-            pl_buf_puts(&z.accuracy, acc);
-        else /* a published geographical zone is the legal zone itself */
-            pl_buf_puts(&z.accuracy, "surveyed");
-
-        pl_buf gt;
-        pl_buf_init(&gt);
-        if (fmt == PL_ZONEX_ED269) {
-            struct fy_node *gs = get(f, "geometry");
-            int n = gs && fy_node_is_sequence(gs) ? fy_node_sequence_item_count(gs) : 0;
-            if (!n)
-                rc = pl_error(ctx, PL_GEOM, "%s: zone %s has no geometry", path, z.id.s);
-            for (int i = 0; rc == PL_OK && i < n; i++) {
-                struct fy_node *g = fy_node_sequence_get_by_index(gs, i);
-                const char *uom = str(g, "uomDimensions");
-                double lo = 0, hi = UNLIMITED_M, rad = NAN;
-                if (!num(g, "lowerLimit", &lo) || !num(g, "upperLimit", &hi)) {
-                    rc = pl_error(ctx, PL_PARSE, "%s: zone %s: lowerLimit and upperLimit must be numbers", path, z.id.s);
-                    break;
-                }
-                struct fy_node *hp = get(g, "horizontalProjection");
-                num(hp, "radius", &rad);
-                gt.n = 0;
-                if ((rc = geometry_text(ctx, path, z.id.s, hp, rad, get(hp, "center"), &gt)) == PL_OK)
-                    emit(out, &first, &z, i, n, to_m(lo, uom), str(g, "lowerVerticalReference"),
-                         to_m(hi, uom), str(g, "upperVerticalReference"), gt.s);
-            }
-        } else {
-            struct fy_node *g = get(f, "geometry"), *layer = get(g, "layer");
-            double lo = 0, hi = UNLIMITED_M, rad = NAN;
-            if (!layer || !num(layer, "lower", &lo) || !num(layer, "upper", &hi))
-                rc = pl_error(ctx, PL_PARSE, "%s: zone %s: geometry.layer needs numeric lower and upper", path, z.id.s);
-            num(get(g, "extent"), "radius", &rad);
-            if (rc == PL_OK && (rc = geometry_text(ctx, path, z.id.s, g, rad, get(g, "coordinates"), &gt)) == PL_OK)
-                emit(out, &first, &z, 0, 1, to_m(lo, str(layer, "uom")), str(layer, "lowerReference"),
-                     to_m(hi, str(layer, "uom")), str(layer, "upperReference"), gt.s);
-        }
-        pl_buf_free(&gt);
+            rc = ed318_part(ctx, path, f, &z, out, &first);
         zone_in_free(&z);
     }
     pl_buf_puts(out, "\n]}\n");

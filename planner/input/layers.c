@@ -142,8 +142,6 @@ static int data_north_first(OGRSpatialReferenceH srs)
     return o == OAO_North || o == OAO_South;
 }
 
-/* Convert one OGR feature into f.  Returns 0 kept, 1 rejected (issue
- * recorded), -1 hard error (ctx error set). */
 /* Where the data may lie: the working CRS's area of use grown by a degree
  * (runways just beyond it), in lon/lat and as a box of the working CRS. */
 typedef struct aoi {
@@ -216,16 +214,27 @@ static int lonlat_wrong(const double e[4], const aoi *a, char *why, size_t n)
     return 1;
 }
 
-static int read_feature(pl_ctx *ctx, const pl_layer_decl *d, pl_layer *l, OGRFeatureH of,
-                        OGRFeatureDefnH defn, int swap, int geo, const aoi *area, pl_xform *xf, pl_feature *f)
+/* What reading each feature of a layer needs. */
+typedef struct reader {
+    const pl_layer_decl *d;
+    pl_layer *l;
+    OGRFeatureDefnH defn;
+    int swap;         /* 1: the data's first coordinate is a northing */
+    int geo;          /* 1: the source CRS is geographic (lon/lat checked) */
+    aoi area;         /* where the data may lie */
+    pl_xform *xf;     /* source CRS -> working CRS */
+} reader;
+
+/* The feature's properties and its id, every string property checked to
+ * be UTF-8.  Returns 0, 1 rejected (issue recorded), -1 hard error. */
+static int feature_props(pl_ctx *ctx, const reader *r, OGRFeatureH of, pl_feature *f)
 {
-    GEOSContextHandle_t h = pl_geos(ctx);
     /* without an id property, the id is layer:FID so ids stay unique across layers */
     char fidbuf[300];
-    snprintf(fidbuf, sizeof fidbuf, "%.200s:%lld", d->id, (long long)OGR_F_GetFID(of));
-    if (read_props(of, defn, f))
+    snprintf(fidbuf, sizeof fidbuf, "%.200s:%lld", r->d->id, (long long)OGR_F_GetFID(of));
+    if (read_props(of, r->defn, f))
         return pl_error(ctx, PL_NOMEM, "out of memory"), -1;
-    const char *idv = pl_feature_str(f, d->id_prop, NULL);
+    const char *idv = pl_feature_str(f, r->d->id_prop, NULL);
     size_t bad = 0;
     if (idv && !pl_utf8_valid((const unsigned char *)idv, &bad))
         idv = NULL; /* named by its FID below, the id itself is reported */
@@ -238,9 +247,16 @@ static int read_feature(pl_ctx *ctx, const pl_layer_decl *d, pl_layer *l, OGRFea
             snprintf(why, sizeof why, "property '%.100s' is not valid UTF-8 (byte 0x%02X at offset %zu); "
                                       "save the file as UTF-8", f->a_props[i].key,
                      (unsigned char)f->a_props[i].str[bad], bad);
-            return add_issue(l, f->id, "rejected", why) ? -1 : 1;
+            return add_issue(r->l, f->id, "rejected", why) ? -1 : 1;
         }
+    return 0;
+}
 
+/* The feature's geometry into GEOS (as ISO WKB), in *out: not empty, every
+ * coordinate finite.  Returns 0, 1 rejected (issue recorded), -1 hard error. */
+static int feature_geom(pl_ctx *ctx, pl_layer *l, OGRFeatureH of, const pl_feature *f, GEOSGeometry **out)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
     OGRGeometryH og = OGR_F_GetGeometryRef(of); /* owned by the feature */
     if (!og || OGR_G_IsEmpty(og))
         return add_issue(l, f->id, "rejected", og ? "empty geometry" : "no geometry") ? -1 : 1;
@@ -273,32 +289,53 @@ static int read_feature(pl_ctx *ctx, const pl_layer_decl *d, pl_layer *l, OGRFea
         return add_issue(l, f->id, "rejected", empty ? "empty geometry" : "non-finite coordinate")
                    ? -1 : 1;
     }
-    if (swap) {
-        GEOSGeometry *s = GEOSGeom_transformXY_r(h, g, swap_cb, NULL);
-        GEOSGeom_destroy_r(h, g);
-        if (!(g = s))
+    *out = g;
+    return 0;
+}
+
+/* x made east (axes swapped) and GCJ-02 / BD-09 shifted to WGS84, in
+ * place.  Returns 0, or -1 hard error (the geometry gone). */
+static int feature_axes(pl_ctx *ctx, const reader *r, GEOSGeometry **gp)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    if (r->swap) {
+        GEOSGeometry *s = GEOSGeom_transformXY_r(h, *gp, swap_cb, NULL);
+        GEOSGeom_destroy_r(h, *gp);
+        if (!(*gp = s))
             return pl_error(ctx, PL_GEOM, "out of memory"), -1;
     }
-    if (d->coord_shift) {
-        GEOSGeometry *s = GEOSGeom_transformXY_r(h, g, shift_cb, (void *)&d->coord_shift);
-        GEOSGeom_destroy_r(h, g);
-        if (!(g = s))
+    if (r->d->coord_shift) {
+        GEOSGeometry *s = GEOSGeom_transformXY_r(h, *gp, shift_cb, (void *)&r->d->coord_shift);
+        GEOSGeom_destroy_r(h, *gp);
+        if (!(*gp = s))
             return pl_error(ctx, PL_GEOM, "out of memory"), -1;
     }
+    return 0;
+}
+
+/* Lon/lat checked in range, the geometry transformed to the working CRS in
+ * place and checked inside its area.  Returns 0, 1 rejected (issue
+ * recorded), -1 hard error; on 1 and -1 the geometry is gone. */
+static int feature_to_work(pl_ctx *ctx, const reader *r, const pl_feature *f, GEOSGeometry **gp)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    const aoi *area = &r->area;
+    GEOSGeometry *g = *gp;
+    *gp = NULL;
     double e[4];
     char why_ll[400];
     envelope(ctx, g, e);
-    if (geo && lonlat_wrong(e, area, why_ll, sizeof why_ll)) {
+    if (r->geo && lonlat_wrong(e, area, why_ll, sizeof why_ll)) {
         GEOSGeom_destroy_r(h, g);
-        return add_issue(l, f->id, "rejected", why_ll) ? -1 : 1;
+        return add_issue(r->l, f->id, "rejected", why_ll) ? -1 : 1;
     }
-    GEOSGeometry *t = pl_crs_trans_geom(ctx, xf, g);
+    GEOSGeometry *t = pl_crs_trans_geom(ctx, r->xf, g);
     GEOSGeom_destroy_r(h, g);
     if (!t) {
         char why[2200];
         snprintf(why, sizeof why, "cannot be transformed to the working CRS: %s", pl_errmsg(ctx));
         pl_error_clear(ctx);
-        return add_issue(l, f->id, "rejected", why) ? -1 : 1;
+        return add_issue(r->l, f->id, "rejected", why) ? -1 : 1;
     }
     g = t;
     envelope(ctx, g, e);
@@ -309,44 +346,220 @@ static int read_feature(pl_ctx *ctx, const pl_layer_decl *d, pl_layer *l, OGRFea
                                   "than the layer declares?", area->ll[0], area->ll[2], area->ll[1], area->ll[3],
                  e[0], e[1]);
         GEOSGeom_destroy_r(h, g);
-        return add_issue(l, f->id, "rejected", why) ? -1 : 1;
+        return add_issue(r->l, f->id, "rejected", why) ? -1 : 1;
     }
+    *gp = g;
+    return 0;
+}
+
+/* An invalid polygon rejected with GEOS's reason, or repaired with
+ * MakeValid when the layer says repair: true (in place).  Returns 0, 1
+ * rejected (issue recorded), -1 hard error; on 1 and -1 the geometry is gone. */
+static int feature_valid(pl_ctx *ctx, const reader *r, const pl_feature *f, GEOSGeometry **gp)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    const pl_layer_decl *d = r->d;
+    GEOSGeometry *g = *gp;
     int type = GEOSGeomTypeId_r(h, g);
-    if ((type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) && GEOSisValid_r(h, g) != 1) {
-        char *reason = GEOSisValidReason_r(h, g);
-        char why[600];
-        if (!d->repair) { /* a changed zone is a different answer: only when asked */
-            snprintf(why, sizeof why, "invalid polygon (%s); fix it, or set repair: true on the layer to "
-                                      "accept GEOS MakeValid's repair", reason ? reason : "?");
-            if (reason)
-                GEOSFree_r(h, reason);
-            GEOSGeom_destroy_r(h, g);
-            return add_issue(l, f->id, "rejected", why) ? -1 : 1;
-        }
-        snprintf(why, sizeof why, "invalid (%s), repaired with MakeValid", reason ? reason : "?");
+    if (!((type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) && GEOSisValid_r(h, g) != 1))
+        return 0;
+    *gp = NULL;
+    char *reason = GEOSisValidReason_r(h, g);
+    char why[600];
+    if (!d->repair) { /* a changed zone is a different answer: only when asked */
+        snprintf(why, sizeof why, "invalid polygon (%s); fix it, or set repair: true on the layer to "
+                                  "accept GEOS MakeValid's repair", reason ? reason : "?");
         if (reason)
             GEOSFree_r(h, reason);
-        GEOSGeometry *v = GEOSMakeValid_r(h, g);
-        GEOSGeometry *poly = v ? pl_geom_polygonal(ctx, v) : NULL;
         GEOSGeom_destroy_r(h, g);
-        if (v)
-            GEOSGeom_destroy_r(h, v);
-        if (!poly)
-            return pl_error(ctx, PL_GEOM, "%s: layer '%s': feature %s: repair failed: %s", d->path,
-                            d->id, f->id, pl_libmsg(ctx)), -1;
-        if (GEOSisEmpty_r(h, poly) == 1) {
-            GEOSGeom_destroy_r(h, poly);
-            return add_issue(l, f->id, "rejected", "invalid polygon with no area left after repair")
-                       ? -1 : 1;
-        }
-        g = poly;
-        if (add_issue(l, f->id, "repaired", why)) {
-            GEOSGeom_destroy_r(h, g);
-            return pl_error(ctx, PL_NOMEM, "out of memory"), -1;
-        }
+        return add_issue(r->l, f->id, "rejected", why) ? -1 : 1;
     }
-    f->g = g;
+    snprintf(why, sizeof why, "invalid (%s), repaired with MakeValid", reason ? reason : "?");
+    if (reason)
+        GEOSFree_r(h, reason);
+    GEOSGeometry *v = GEOSMakeValid_r(h, g);
+    GEOSGeometry *poly = v ? pl_geom_polygonal(ctx, v) : NULL;
+    GEOSGeom_destroy_r(h, g);
+    if (v)
+        GEOSGeom_destroy_r(h, v);
+    if (!poly)
+        return pl_error(ctx, PL_GEOM, "%s: layer '%s': feature %s: repair failed: %s", d->path,
+                        d->id, f->id, pl_libmsg(ctx)), -1;
+    if (GEOSisEmpty_r(h, poly) == 1) {
+        GEOSGeom_destroy_r(h, poly);
+        return add_issue(r->l, f->id, "rejected", "invalid polygon with no area left after repair")
+                   ? -1 : 1;
+    }
+    if (add_issue(r->l, f->id, "repaired", why)) {
+        GEOSGeom_destroy_r(h, poly);
+        return pl_error(ctx, PL_NOMEM, "out of memory"), -1;
+    }
+    *gp = poly;
     return 0;
+}
+
+/* Convert one OGR feature into f.  Returns 0 kept, 1 rejected (issue
+ * recorded), -1 hard error (ctx error set). */
+static int read_feature(pl_ctx *ctx, const reader *r, OGRFeatureH of, pl_feature *f)
+{
+    GEOSGeometry *g = NULL;
+    int rc = feature_props(ctx, r, of, f);
+    if (!rc)
+        rc = feature_geom(ctx, r->l, of, f, &g);
+    if (!rc)
+        rc = feature_axes(ctx, r, &g);
+    if (!rc)
+        rc = feature_to_work(ctx, r, f, &g);
+    if (!rc)
+        rc = feature_valid(ctx, r, f, &g);
+    if (!rc)
+        f->g = g;
+    return rc;
+}
+
+/* The file can be opened at all: else say so, at the layer's path in the
+ * scenario when it has one. */
+static int probe_open(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d)
+{
+    FILE *probe = fopen(d->path, "rb");
+    if (!probe && d->path_line)
+        return pl_error(ctx, PL_IO, "%s:%d:%d: layer '%s': cannot open %s: %s", sc->file, d->path_line,
+                        d->path_col, d->id, d->path, strerror(errno));
+    else if (!probe) /* a file named on the command line */
+        return pl_error(ctx, PL_IO, "%s: cannot open: %s", d->path, strerror(errno));
+    fclose(probe);
+    return PL_OK;
+}
+
+/* EUROCAE ED-269 / ED-318 zone files: read through our zone schema into
+ * GeoJSON text (json), put in GDAL's memory as the file ed_path
+ * (/vsimem/..., set before it is made: the caller unlinks it). */
+static int zonex_to_mem(pl_ctx *ctx, const pl_layer_decl *d, pl_layer *l, pl_buf *json, char *ed_path, size_t n)
+{
+    size_t skipped = 0;
+    int rc = pl_zonex_read(ctx, d->path, json, &skipped);
+    if (rc != PL_OK)
+        return rc;
+    snprintf(ed_path, n, "/vsimem/planner-ed-%p.geojson", (void *)l);
+    VSILFILE *mf = VSIFileFromMemBuffer(ed_path, (GByte *)json->s, (vsi_l_offset)json->n, FALSE);
+    if (!mf)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    VSIFCloseL(mf);
+    if (skipped) {
+        char why[128];
+        snprintf(why, sizeof why, "%zu NO_RESTRICTION zone%s left out (information only)", skipped,
+                 skipped == 1 ? "" : "s");
+        add_issue(l, "-", "skipped", why);
+    }
+    return PL_OK;
+}
+
+/* The dataset opened (in *ds, for the caller to close) and its layer found:
+ * the one the declaration names, else the first. */
+static int open_layer(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d, pl_layer *l,
+                      const char *open_path, int ed, GDALDatasetH *ds, OGRLayerH *lay)
+{
+    *ds = GDALOpenEx(open_path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!*ds) {
+        if (d->path_line)
+            return pl_error(ctx, PL_GDAL, "%s:%d:%d: layer '%s': %s is not a vector dataset GDAL can read: %s",
+                            sc->file, d->path_line, d->path_col, d->id, d->path, pl_libmsg(ctx));
+        return pl_error(ctx, PL_GDAL, "%s: not a vector dataset GDAL can read: %s", d->path, pl_libmsg(ctx));
+    }
+    l->driver = pl_strdup(ed == PL_ZONEX_ED269 ? "ED-269" : ed == PL_ZONEX_ED318 ? "ED-318"
+                                                : GDALGetDriverShortName(GDALGetDatasetDriver(*ds)));
+    *lay = d->ogr_layer ? GDALDatasetGetLayerByName(*ds, d->ogr_layer)
+                        : (GDALDatasetGetLayerCount(*ds) > 0 ? GDALDatasetGetLayer(*ds, 0) : NULL);
+    if (!*lay)
+        return pl_error(ctx, PL_GDAL, "%s: layer '%s': %s%s%s", d->path, d->id,
+                        d->ogr_layer ? "no layer named '" : "no layer in the file",
+                        d->ogr_layer ? d->ogr_layer : "", d->ogr_layer ? "'" : "");
+    l->ogr_name = pl_strdup(OGR_L_GetName(*lay));
+    return PL_OK;
+}
+
+/* The layer's source CRS: the data's own (as WKT in *wkt, for the caller
+ * to free with CPLFree, or as its EPSG code), else the one the declaration
+ * assumes; its name and id into l.  *src_def is what PROJ is given, *swap
+ * whether the data's first coordinate is a northing. */
+static int source_crs(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d, pl_layer *l,
+                      OGRSpatialReferenceH srs, char **wkt, const char **src_def, int *swap)
+{
+    if (srs) {
+        const char *opts[] = {"FORMAT=WKT2_2019", NULL};
+        if (OSRExportToWktEx(srs, wkt, opts) != OGRERR_NONE || !*wkt)
+            return pl_error(ctx, PL_CRS, "%s: layer '%s': its CRS cannot be expressed as WKT", d->path, d->id);
+        *src_def = *wkt;
+        *swap = data_north_first(srs);
+        const char *nm = OSRGetName(srs);
+        l->crs_name = pl_strdup(nm ? nm : "unnamed");
+        const char *an = OSRGetAuthorityName(srs, NULL), *ac = OSRGetAuthorityCode(srs, NULL);
+        if (an && ac) {
+            char id[64];
+            snprintf(id, sizeof id, "%s:%s", an, ac);
+            l->crs_id = pl_strdup(id);
+            /* an EPSG CRS is named by its code: every layer in it (and
+             * airspace.c's frames) then shares one cached transformer */
+            if (l->crs_id && !strcmp(an, "EPSG"))
+                *src_def = l->crs_id;
+        }
+    } else if (d->crs) {
+        *src_def = d->crs;
+        l->crs_assumed = 1;
+        l->crs_name = pl_strdup(d->crs);
+        l->crs_id = pl_strdup(d->crs);
+    } else {
+        return pl_error(ctx, PL_CRS,
+                        "%s: layer '%s' has no CRS; add 'crs: EPSG:NNNN' to the layer at %s:%d:%d",
+                        d->path, d->id, sc->file, d->line, d->col);
+    }
+    if (d->coord_shift && srs && !OSRIsGeographic(srs))
+        return pl_error(ctx, PL_CRS, "%s: --input-crs gcj02/bd09 needs lon/lat input, this file is in %s",
+                        d->path, l->crs_name);
+    return PL_OK;
+}
+
+/* Every feature of the layer read: the kept ones into l->a_feats (counted
+ * by geometry type), the rejected ones counted. */
+static int read_features(pl_ctx *ctx, const reader *r, OGRLayerH lay)
+{
+    pl_layer *l = r->l;
+    OGR_L_ResetReading(lay);
+    OGRFeatureH of;
+    size_t cap = 0;
+    while ((of = OGR_L_GetNextFeature(lay))) {
+        l->n_read++;
+        if (l->n_feats == cap) {
+            cap = cap ? cap * 2 : 64;
+            pl_feature *a = realloc(l->a_feats, cap * sizeof *a);
+            if (!a) {
+                OGR_F_Destroy(of);
+                return pl_error(ctx, PL_NOMEM, "out of memory");
+            }
+            l->a_feats = a;
+        }
+        pl_feature *f = &l->a_feats[l->n_feats];
+        memset(f, 0, sizeof *f);
+        int rc = read_feature(ctx, r, of, f);
+        OGR_F_Destroy(of);
+        if (rc < 0) {
+            feature_clear(ctx, f);
+            return pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
+        }
+        if (rc > 0) {
+            feature_clear(ctx, f);
+            l->n_rejected++;
+            continue;
+        }
+        int t = GEOSGeomTypeId_r(pl_geos(ctx), f->g);
+        if (t >= 0 && t < 8)
+            l->n_type[t]++;
+        l->n_feats++;
+    }
+    if (CPLGetLastErrorType() >= CE_Failure)
+        return pl_error(ctx, PL_GDAL, "%s: layer '%s': read failed: %s", r->d->path, r->d->id,
+                        CPLGetLastErrorMsg());
+    return PL_OK;
 }
 
 int pl_layer_load(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d, pl_layer **out)
@@ -367,145 +580,28 @@ int pl_layer_load(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d, pl
     CPLPushErrorHandlerEx(gdal_err, ctx);
     CPLErrorReset();
     pl_libmsg_clear(ctx);
-    FILE *probe = fopen(d->path, "rb");
-    if (!probe && d->path_line) {
-        rc = pl_error(ctx, PL_IO, "%s:%d:%d: layer '%s': cannot open %s: %s", sc->file, d->path_line,
-                      d->path_col, d->id, d->path, strerror(errno));
+    reader r = {.d = d, .l = l};
+    OGRLayerH lay = NULL;
+    const char *src_def = NULL;
+    if ((rc = probe_open(ctx, sc, d)) != PL_OK)
         goto out;
-    } else if (!probe) { /* a file named on the command line */
-        rc = pl_error(ctx, PL_IO, "%s: cannot open: %s", d->path, strerror(errno));
-        goto out;
-    }
-    fclose(probe);
-    /* EUROCAE ED-269 / ED-318 zone files: read through our zone schema */
     int ed = pl_zonex_detect(d->path);
-    const char *open_path = d->path;
-    if (ed) {
-        size_t skipped = 0;
-        if ((rc = pl_zonex_read(ctx, d->path, &ed_json, &skipped)) != PL_OK)
-            goto out;
-        snprintf(ed_path, sizeof ed_path, "/vsimem/planner-ed-%p.geojson", (void *)l);
-        VSILFILE *mf = VSIFileFromMemBuffer(ed_path, (GByte *)ed_json.s, (vsi_l_offset)ed_json.n, FALSE);
-        if (!mf) {
-            rc = pl_error(ctx, PL_NOMEM, "out of memory");
-            goto out;
-        }
-        VSIFCloseL(mf);
-        open_path = ed_path;
-        if (skipped) {
-            char why[128];
-            snprintf(why, sizeof why, "%zu NO_RESTRICTION zone%s left out (information only)", skipped,
-                     skipped == 1 ? "" : "s");
-            add_issue(l, "-", "skipped", why);
-        }
-    }
-    ds = GDALOpenEx(open_path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!ds) {
-        if (d->path_line)
-            rc = pl_error(ctx, PL_GDAL, "%s:%d:%d: layer '%s': %s is not a vector dataset GDAL can read: %s",
-                          sc->file, d->path_line, d->path_col, d->id, d->path, pl_libmsg(ctx));
-        else
-            rc = pl_error(ctx, PL_GDAL, "%s: not a vector dataset GDAL can read: %s", d->path, pl_libmsg(ctx));
+    if (ed && (rc = zonex_to_mem(ctx, d, l, &ed_json, ed_path, sizeof ed_path)) != PL_OK)
         goto out;
-    }
-    l->driver = pl_strdup(ed == PL_ZONEX_ED269 ? "ED-269" : ed == PL_ZONEX_ED318 ? "ED-318"
-                                                : GDALGetDriverShortName(GDALGetDatasetDriver(ds)));
-    OGRLayerH lay = d->ogr_layer ? GDALDatasetGetLayerByName(ds, d->ogr_layer)
-                                 : (GDALDatasetGetLayerCount(ds) > 0 ? GDALDatasetGetLayer(ds, 0) : NULL);
-    if (!lay) {
-        rc = pl_error(ctx, PL_GDAL, "%s: layer '%s': %s%s%s", d->path, d->id,
-                      d->ogr_layer ? "no layer named '" : "no layer in the file",
-                      d->ogr_layer ? d->ogr_layer : "", d->ogr_layer ? "'" : "");
+    if ((rc = open_layer(ctx, sc, d, l, ed ? ed_path : d->path, ed, &ds, &lay)) != PL_OK)
         goto out;
-    }
-    l->ogr_name = pl_strdup(OGR_L_GetName(lay));
     OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(lay); /* owned by the layer */
-    int swap = 0;
-    const char *src_def;
-    if (srs) {
-        const char *opts[] = {"FORMAT=WKT2_2019", NULL};
-        if (OSRExportToWktEx(srs, &wkt, opts) != OGRERR_NONE || !wkt) {
-            rc = pl_error(ctx, PL_CRS, "%s: layer '%s': its CRS cannot be expressed as WKT", d->path, d->id);
-            goto out;
-        }
-        src_def = wkt;
-        swap = data_north_first(srs);
-        const char *nm = OSRGetName(srs);
-        l->crs_name = pl_strdup(nm ? nm : "unnamed");
-        const char *an = OSRGetAuthorityName(srs, NULL), *ac = OSRGetAuthorityCode(srs, NULL);
-        if (an && ac) {
-            char id[64];
-            snprintf(id, sizeof id, "%s:%s", an, ac);
-            l->crs_id = pl_strdup(id);
-            /* an EPSG CRS is named by its code: every layer in it (and
-             * airspace.c's frames) then shares one cached transformer */
-            if (l->crs_id && !strcmp(an, "EPSG"))
-                src_def = l->crs_id;
-        }
-    } else if (d->crs) {
-        src_def = d->crs;
-        l->crs_assumed = 1;
-        l->crs_name = pl_strdup(d->crs);
-        l->crs_id = pl_strdup(d->crs);
-    } else {
-        rc = pl_error(ctx, PL_CRS,
-                      "%s: layer '%s' has no CRS; add 'crs: EPSG:NNNN' to the layer at %s:%d:%d",
-                      d->path, d->id, sc->file, d->line, d->col);
+    if ((rc = source_crs(ctx, sc, d, l, srs, &wkt, &src_def, &r.swap)) != PL_OK)
         goto out;
-    }
-    if (d->coord_shift && srs && !OSRIsGeographic(srs)) {
-        rc = pl_error(ctx, PL_CRS, "%s: --input-crs gcj02/bd09 needs lon/lat input, this file is in %s",
-                      d->path, l->crs_name);
-        goto out;
-    }
-    int geo = srs ? OSRIsGeographic(srs) : 0;
-    aoi area;
-    aoi_make(ctx, sc, &area);
-    pl_xform *xf = pl_crs_xform(ctx, src_def, sc->work_crs);
-    if (!xf) {
+    r.geo = srs ? OSRIsGeographic(srs) : 0;
+    aoi_make(ctx, sc, &r.area);
+    r.xf = pl_crs_xform(ctx, src_def, sc->work_crs);
+    if (!r.xf) {
         rc = pl_errcode(ctx);
         goto out;
     }
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lay);
-    OGR_L_ResetReading(lay);
-    OGRFeatureH of;
-    size_t cap = 0;
-    while ((of = OGR_L_GetNextFeature(lay))) {
-        l->n_read++;
-        if (l->n_feats == cap) {
-            cap = cap ? cap * 2 : 64;
-            pl_feature *a = realloc(l->a_feats, cap * sizeof *a);
-            if (!a) {
-                OGR_F_Destroy(of);
-                rc = pl_error(ctx, PL_NOMEM, "out of memory");
-                goto out;
-            }
-            l->a_feats = a;
-        }
-        pl_feature *f = &l->a_feats[l->n_feats];
-        memset(f, 0, sizeof *f);
-        int r = read_feature(ctx, d, l, of, defn, swap, geo, &area, xf, f);
-        OGR_F_Destroy(of);
-        if (r < 0) {
-            feature_clear(ctx, f);
-            rc = pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
-            goto out;
-        }
-        if (r > 0) {
-            feature_clear(ctx, f);
-            l->n_rejected++;
-            continue;
-        }
-        int t = GEOSGeomTypeId_r(pl_geos(ctx), f->g);
-        if (t >= 0 && t < 8)
-            l->n_type[t]++;
-        l->n_feats++;
-    }
-    if (CPLGetLastErrorType() >= CE_Failure) {
-        rc = pl_error(ctx, PL_GDAL, "%s: layer '%s': read failed: %s", d->path, d->id,
-                      CPLGetLastErrorMsg());
-        goto out;
-    }
+    r.defn = OGR_L_GetLayerDefn(lay);
+    rc = read_features(ctx, &r, lay);
 out:
     CPLPopErrorHandler();
     CPLFree(wkt);

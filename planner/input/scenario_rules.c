@@ -1,0 +1,286 @@
+/*
+ * scenario_rules.c - the zone classes and the rules a scenario applies to
+ * them: the built-in rule table, the scenario's rules: and aircraft:
+ * sections over it, and the look-ups.
+ *
+ * Entry points: pl_scenario_rule, pl_scenario_aircraft, pl_zone_classes,
+ * pl_route_rule_names, pl_vp_rule_names; for scenario.c (scenario_parse.h):
+ * pl_scn_rules_init, pl_scn_parse_rules, pl_scn_parse_aircraft.
+ *
+ *   rules: { CLASS: {route: R, vertiport: V, basis: TEXT} }
+ *     R = forbidden | warning | allowed | {min_overflight_m: N}
+ *     V = forbidden | allowed | {min_distance_m: N}
+ *   aircraft: { NAME: {max_height_m: N, above: forbidden | warning, basis: TEXT} }
+ */
+#include "scenario_parse.h"
+
+#include <libfyaml.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const pl_zone_classes[] = {"no_fly", "airport", "military", "restricted",
+                                       "detention", "eco_redline", "eco_control", "water_source",
+                                       "cultural", "infrastructure", "temporary", NULL};
+const char *const pl_route_rule_names[] = {"forbidden", "min_overflight_m", "warning", "allowed",
+                                           NULL};
+const char *const pl_vp_rule_names[] = {"forbidden", "min_distance_m", "allowed", NULL};
+
+/* Built-in rule table.  The legal basis is in ../shared/RULES.md; a scenario
+ * overrides any of these.  Art. 19 = Interim Regulations on the Flight
+ * Management of Unmanned Aircraft (2024), which makes the airspace over
+ * these places controlled airspace (flight needs approval): a plan treats
+ * it as forbidden until approved. */
+static const struct {
+    const char *cls;
+    int route;
+    double overflight_m;
+    int vp;
+    double dist_m;
+    const char *basis;
+} builtin_rules[] = {
+    {"no_fly", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0, "prohibited area (Art. 19, 2024 interim regulations)"},
+    {"airport", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
+     "airport and surroundings, controlled airspace (Art. 19, 2024 interim regulations)"},
+    {"military", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
+     "military zone, controlled airspace (Art. 19, 2024 interim regulations)"},
+    {"restricted", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0, "restricted area (Art. 19, 2024 interim regulations)"},
+    {"detention", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
+     "detention site, controlled airspace (Art. 19, 2024 interim regulations)"},
+    {"water_source", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
+     "drinking-water source protection area, controlled airspace (Art. 19, 2024 interim regulations)"},
+    {"cultural", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
+     "major immovable cultural relic, controlled airspace (Art. 19, 2024 interim regulations)"},
+    {"infrastructure", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
+     "power/transport infrastructure, controlled airspace (Art. 19, 2024 interim regulations)"},
+    {"temporary", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0, "temporary restriction as published"},
+    {"eco_redline", PL_RR_MIN_OVERFLIGHT, 150, PL_VR_FORBIDDEN, 0,
+     "ecological red line: not named in Art. 19; planner default 150 m minimum overflight (our choice, a scenario parameter)"},
+    {"eco_control", PL_RR_WARNING, 0, PL_VR_ALLOWED, 0,
+     "ecological control zone: planner default, warn on overflight (our choice, a scenario parameter)"},
+};
+
+/* The built-in rules, each a scenario may override; -1 when out of memory. */
+int pl_scn_rules_init(pl_scenario *sc)
+{
+    size_t n = sizeof builtin_rules / sizeof builtin_rules[0];
+    sc->a_rules = calloc(n, sizeof *sc->a_rules);
+    if (!sc->a_rules)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        pl_rule *r = &sc->a_rules[i];
+        r->cls = pl_strdup(builtin_rules[i].cls);
+        r->route = builtin_rules[i].route;
+        r->min_overflight_m = builtin_rules[i].overflight_m;
+        r->vertiport = builtin_rules[i].vp;
+        r->min_distance_m = builtin_rules[i].dist_m;
+        r->basis = pl_strdup(builtin_rules[i].basis);
+        sc->n_rules++;
+        if (!r->cls || !r->basis)
+            return -1;
+    }
+    return 0;
+}
+
+static pl_rule *rule_slot(pl_scenario *sc, const char *cls)
+{
+    for (size_t i = 0; i < sc->n_rules; i++)
+        if (!strcmp(sc->a_rules[i].cls, cls))
+            return &sc->a_rules[i];
+    return NULL;
+}
+
+/* rules.CLASS.route: forbidden | warning | allowed | {min_overflight_m: N} */
+static void rule_route(parser *p, pl_rule *r, const char *cls, struct fy_node *rv)
+{
+    if (fy_node_is_scalar(rv)) {
+        const char *s = fy_node_get_scalar0(rv);
+        if (!strcmp(s, "forbidden"))
+            r->route = PL_RR_FORBIDDEN;
+        else if (!strcmp(s, "warning"))
+            r->route = PL_RR_WARNING;
+        else if (!strcmp(s, "allowed"))
+            r->route = PL_RR_ALLOWED;
+        else
+            pl_scn_perr(p, rv,
+                        "rules.%s.route: expected forbidden, warning, allowed or "
+                        "{min_overflight_m: N}, got '%s'",
+                        cls, s);
+    } else if (fy_node_is_mapping(rv) && fy_node_mapping_item_count(rv) == 1) {
+        void *it2 = NULL;
+        struct fy_node_pair *q = fy_node_mapping_iterate(rv, &it2);
+        const char *qk = fy_node_get_scalar0(fy_node_pair_key(q));
+        if (qk && !strcmp(qk, "min_overflight_m")) {
+            if (!pl_scn_number(p, fy_node_pair_value(q), "min_overflight_m", 0, &r->min_overflight_m))
+                r->route = PL_RR_MIN_OVERFLIGHT;
+        } else
+            pl_scn_perr(p, fy_node_pair_key(q), "rules.%s.route: expected {min_overflight_m: N}", cls);
+    } else
+        pl_scn_perr(p, rv,
+                    "rules.%s.route: expected forbidden, warning, allowed or {min_overflight_m: N}",
+                    cls);
+}
+
+/* rules.CLASS.vertiport: forbidden | allowed | {min_distance_m: N} */
+static void rule_vertiport(parser *p, pl_rule *r, const char *cls, struct fy_node *rv)
+{
+    if (fy_node_is_scalar(rv)) {
+        const char *s = fy_node_get_scalar0(rv);
+        if (!strcmp(s, "forbidden"))
+            r->vertiport = PL_VR_FORBIDDEN;
+        else if (!strcmp(s, "allowed"))
+            r->vertiport = PL_VR_ALLOWED;
+        else
+            pl_scn_perr(p, rv,
+                        "rules.%s.vertiport: expected forbidden, allowed or {min_distance_m: N}, "
+                        "got '%s'",
+                        cls, s);
+    } else if (fy_node_is_mapping(rv) && fy_node_mapping_item_count(rv) == 1) {
+        void *it2 = NULL;
+        struct fy_node_pair *q = fy_node_mapping_iterate(rv, &it2);
+        const char *qk = fy_node_get_scalar0(fy_node_pair_key(q));
+        if (qk && !strcmp(qk, "min_distance_m")) {
+            if (!pl_scn_number(p, fy_node_pair_value(q), "min_distance_m", 0, &r->min_distance_m))
+                r->vertiport = PL_VR_MIN_DISTANCE;
+        } else
+            pl_scn_perr(p, fy_node_pair_key(q), "rules.%s.vertiport: expected {min_distance_m: N}", cls);
+    } else
+        pl_scn_perr(p, rv, "rules.%s.vertiport: expected forbidden, allowed or {min_distance_m: N}",
+                    cls);
+}
+
+/* rules.CLASS: {route: R, vertiport: V, basis: TEXT} over the built-in rule */
+static void parse_rule(parser *p, pl_scenario *sc, struct fy_node *k, struct fy_node *v)
+{
+    const char *cls = fy_node_get_scalar0(k);
+    if (!cls || !pl_str_in(cls, pl_zone_classes)) {
+        pl_scn_perr(p, k,
+                    "rules: unknown zone class '%s' (expected no_fly, airport, military, restricted, "
+                    "detention, eco_redline, eco_control, water_source, cultural, infrastructure or "
+                    "temporary)",
+                    cls ? cls : "?");
+        return;
+    }
+    pl_rule *r = rule_slot(sc, cls);
+    if (!fy_node_is_mapping(v)) {
+        pl_scn_perr(p, v, "rules.%s: expected a mapping with route, vertiport and basis", cls);
+        return;
+    }
+    r->from_scenario = 1;
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(v, &it))) {
+        struct fy_node *rk = fy_node_pair_key(pr), *rv = fy_node_pair_value(pr);
+        const char *key = fy_node_get_scalar0(rk);
+        if (key && !strcmp(key, "route"))
+            rule_route(p, r, cls, rv);
+        else if (key && !strcmp(key, "vertiport"))
+            rule_vertiport(p, r, cls, rv);
+        else if (key && !strcmp(key, "basis")) {
+            char *b = pl_scn_dup_scalar(p, rv, "basis");
+            if (b) {
+                free(r->basis);
+                r->basis = b;
+            }
+        } else
+            pl_scn_unknown_key(p, rk, "a rule", "route, vertiport, basis");
+    }
+}
+
+/* rules: {CLASS: RULE, ...} */
+void pl_scn_parse_rules(parser *p, pl_scenario *sc, struct fy_node *v)
+{
+    if (!fy_node_is_mapping(v)) {
+        pl_scn_perr(p, v, "rules: expected a mapping of zone class to rule");
+        return;
+    }
+    void *it = NULL;
+    struct fy_node_pair *rp;
+    while ((rp = fy_node_mapping_iterate(v, &it)))
+        parse_rule(p, sc, fy_node_pair_key(rp), fy_node_pair_value(rp));
+}
+
+/* aircraft.NAME: {max_height_m: N, above: forbidden|warning, basis: TEXT},
+ * into the next entry of sc->a_aircraft */
+static void aircraft_class(parser *p, pl_scenario *sc, struct fy_node *k, struct fy_node *x)
+{
+    pl_aircraft *a = &sc->a_aircraft[sc->n_aircraft++];
+    a->name = pl_scn_dup_scalar(p, k, "aircraft class name");
+    a->max_height_m = INFINITY;
+    a->rule.cls = pl_strdup("controlled");
+    a->rule.route = PL_RR_FORBIDDEN;
+    a->rule.vertiport = PL_VR_ALLOWED;
+    a->rule.from_scenario = 1;
+    if (!fy_node_is_mapping(x)) {
+        pl_scn_perr(p, x, "aircraft.%s: expected a mapping with max_height_m, above, basis",
+                    a->name ? a->name : "?");
+        return;
+    }
+    void *it2 = NULL;
+    struct fy_node_pair *q;
+    int have_height = 0;
+    while ((q = fy_node_mapping_iterate(x, &it2))) {
+        struct fy_node *qk = fy_node_pair_key(q), *qv = fy_node_pair_value(q);
+        const char *key = fy_node_get_scalar0(qk);
+        if (key && !strcmp(key, "max_height_m")) {
+            have_height = !pl_scn_number(p, qv, "max_height_m", 0, &a->max_height_m);
+        } else if (key && !strcmp(key, "above")) {
+            const char *r = pl_scn_scalar(p, qv, "above");
+            if (r && !strcmp(r, "forbidden"))
+                a->rule.route = PL_RR_FORBIDDEN;
+            else if (r && !strcmp(r, "warning"))
+                a->rule.route = PL_RR_WARNING;
+            else if (r)
+                pl_scn_perr(p, qv, "aircraft.%s.above: expected forbidden or warning, got '%s'",
+                            a->name ? a->name : "?", r);
+        } else if (key && !strcmp(key, "basis")) {
+            free(a->rule.basis);
+            a->rule.basis = pl_scn_dup_scalar(p, qv, "basis");
+        } else
+            pl_scn_unknown_key(p, qk, "an aircraft class", "max_height_m, above, basis");
+    }
+    if (!have_height)
+        pl_scn_perr(p, x, "aircraft.%s: missing max_height_m", a->name ? a->name : "?");
+    if (!a->rule.basis)
+        a->rule.basis = pl_strdup("controlled airspace above the class's maximum true height "
+                                  "(2023 national airspace classification: class W to 120 m, "
+                                  "class G to 300 m)");
+    for (size_t j = 0; a->name && j + 1 < sc->n_aircraft; j++)
+        if (sc->a_aircraft[j].name && !strcmp(sc->a_aircraft[j].name, a->name))
+            pl_scn_perr(p, k, "aircraft class '%s' is given twice", a->name);
+}
+
+/* aircraft: {NAME: {max_height_m: N, above: forbidden|warning, basis: TEXT}} */
+void pl_scn_parse_aircraft(parser *p, pl_scenario *sc, struct fy_node *v)
+{
+    if (!fy_node_is_mapping(v)) {
+        pl_scn_perr(p, v, "aircraft: expected a mapping of class name to {max_height_m, above, basis}");
+        return;
+    }
+    size_t n = (size_t)fy_node_mapping_item_count(v);
+    sc->a_aircraft = calloc(n ? n : 1, sizeof *sc->a_aircraft);
+    if (!sc->a_aircraft) {
+        pl_scn_perr(p, v, "out of memory");
+        return;
+    }
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(v, &it)))
+        aircraft_class(p, sc, fy_node_pair_key(pr), fy_node_pair_value(pr));
+}
+
+const pl_aircraft *pl_scenario_aircraft(const pl_scenario *sc, const char *name)
+{
+    for (size_t i = 0; name && i < sc->n_aircraft; i++)
+        if (sc->a_aircraft[i].name && !strcmp(sc->a_aircraft[i].name, name))
+            return &sc->a_aircraft[i];
+    return NULL;
+}
+
+const pl_rule *pl_scenario_rule(const pl_scenario *sc, const char *cls)
+{
+    for (size_t i = 0; i < sc->n_rules; i++)
+        if (!strcmp(sc->a_rules[i].cls, cls))
+            return &sc->a_rules[i];
+    return NULL;
+}
