@@ -17,6 +17,7 @@ static const struct {
     {"routes", t_routes},
     {"safe", t_safe},
     {"optimise", t_optimise},
+    {"siting", t_siting},
 };
 
 int main(int argc, char **argv)
