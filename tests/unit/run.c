@@ -18,6 +18,7 @@ static const struct {
     {"safe", t_safe},
     {"optimise", t_optimise},
     {"siting", t_siting},
+    {"export", t_export},
 };
 
 int main(int argc, char **argv)
