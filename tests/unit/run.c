@@ -19,6 +19,7 @@ static const struct {
     {"optimise", t_optimise},
     {"siting", t_siting},
     {"export", t_export},
+    {"store", t_store},
 };
 
 int main(int argc, char **argv)
