@@ -17,6 +17,9 @@ static const struct {
     {"routes", t_routes},
     {"safe", t_safe},
     {"optimise", t_optimise},
+    {"siting", t_siting},
+    {"export", t_export},
+    {"store", t_store},
 };
 
 int main(int argc, char **argv)

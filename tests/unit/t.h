@@ -15,6 +15,9 @@ int t_scenario(void);
 int t_routes(void);
 int t_safe(void);
 int t_optimise(void);
+int t_siting(void);
+int t_export(void);
+int t_store(void);
 
 /* Assert that a ctx holds error `code` whose message contains `part`. */
 #define assert_error(ctx, code, part)                                             \

@@ -1,0 +1,351 @@
+/*
+ * t_siting.c - pl_siting_run: the feasibility rules of a vertiport site,
+ * the choice it hands to the optimiser and the figures it reports, on an
+ * in-memory plan (zfix.h layers, every coordinate placed by hand).
+ *
+ * The plan (metres): district D = square 0..6000 x 0..6000; water: lake
+ * 4000..6000 x 0..2000 and ISLE 4400..4600 x 4400..4600 (kind "island": land);
+ * zones: NF no_fly 4500..5500 x 1500..2500 (vertiports forbidden), EC
+ * eco_control 2000..2500 x 3000..3500 (vertiports at least 500 m away);
+ * obstacles: TOWER 100 m at (3000, 1350), twelve 50 m masts on a 40 m ring
+ * round (1000, 1000), POLE 20 m at (1510, 4500).  D = 20 m: safety area
+ * 2.0 D = 40 m across (r 20), FATO 1.5 D (r 15); surface 8:1, splay 0.15.
+ * Built V1 (500, 2000).  Demand (weight): D1 (2000, 2500) 10, D2 (3000, 1400)
+ * 5, D3 (2300, 2400) 3, D4 (5500, 5500) 7, D5 (500, 2200) 2, radius 500 m;
+ * D6 (2500, 1850) 4 of kind "hub", whose radius is 1000 m; 2 new sites,
+ * 1000 m apart at least.
+ *
+ * Test plan
+ *   1. each candidate's verdict and reason text:
+ *      C_OK (2000, 2400): feasible, headings "0-359";
+ *      C_OUT (7000, 2000): "outside the district";
+ *      C_WATER (4200, 1000): "in water";
+ *      C_WATERNF (5000, 1750): in the lake and in NF: "in water; in no_fly
+ *        NF (corner), where vertiports are forbidden" (reasons "; "-joined);
+ *      C_SHORE (3990, 1000): on land 10 m from the lake: "the 40.0 m safety
+ *        area (2.0 D) does not fit on land: water or the district edge is
+ *        10.0 m away";
+ *      C_EDGE (10, 3000): 10 m from the district's edge: does not fit (the
+ *        prefix only: the distance it names is the water's,
+ *        sqrt(3990^2 + 1000^2) = 4113.4 m, not the edge's 10 m; reported);
+ *      C_NOFLY (5000, 2250): on land inside NF: "in no_fly NF (corner), ...";
+ *      C_NFDISC (5000, 2515): the point 15 m outside NF, its 20 m safety area
+ *        meets it: the same reason; C_NF21 (5000, 2521): 21 m out, beyond the
+ *        32-gon drawn round the 20 m circle (20 / cos(pi/32) = 20.097 m):
+ *        feasible;
+ *      C_ECO (2250, 3800): 300 m north of EC: "300 m from eco_control EC, the
+ *        rule asks at least 500 m"; C_ECO500 (2250, 4000): exactly 500 m:
+ *        feasible (the rule is "less than");
+ *      C_OBS (3000, 1300): the tower 50 m north; heading h is blocked when
+ *        along = 50 cos h - 15 >= 0, across = 50 |sin h| <= 15 + 0.15 along
+ *        and 100 > along / 8: h = 23: 19.537 <= 19.654 blocked, h = 24:
+ *        20.337 > 19.602 free: headings "24-336", feasible;
+ *      C_WALL (1000, 1000): every heading within 15 deg of a mast, along >=
+ *        40 cos 15 - 15 = 23.6, across <= 40 sin 15 = 10.4 < 15 + 0.15 x 23.6:
+ *        "no approach/departure heading is clear of obstacles above the 8:1
+ *        surface", headings "";
+ *      C_INFATO (1500, 4500): POLE 10 m away, inside the 15 m FATO: "an
+ *        obstacle stands inside the FATO";
+ *      C_NEAR (2600, 2400), C_ISLE (4500, 4500, on the island): feasible;
+ *      built V1 feasible; 6 feasible candidates of 16
+ *   2. the choice and its figures: D6 is sqrt(500^2 + 550^2) = 743 m from
+ *      both C_OK and C_OBS and 559 m from C_NEAR (inside its 1000 m);
+ *      per-site demand in reach C_OK 17 (D1 at 100 m, D3 at 300 m, D6),
+ *      C_NEAR 7 (D3, D6; D1 at sqrt(600^2 + 100^2) = 608 m), C_OBS 9 (D2,
+ *      D6), V1 2, C_ISLE 0; C_NEAR is 600 m from C_OK (< 1000), so the best
+ *      2 are C_OK + C_OBS (10 + 3 + 4 + 5 = 22; C_NEAR + C_OBS 12),
+ *      exhaustive: covered 22 + V1's 2 = 24 of 31 (D4 reached by none),
+ *      bound 24, gap 0; reached by no other open site: C_OK 13, C_OBS 5
+ *      (D6 by both, counted once), V1 2; nearest open site of C_OK: C_OBS
+ *      at sqrt(1000^2 + 1100^2) = 1486.607 m (V1 at sqrt(1500^2 + 400^2) =
+ *      1552.417 m); route ends
+ *      (tolerance 300 m): R1 (2010, 2400) -> (500, 2250) from C_OK 10 m, to V1
+ *      250 m; R2 (3000, 3000) -> (3000, 2000): no site at either end, nearest
+ *      sqrt(1000^2 + 600^2) = 1166.190 m (C_OK) and 700 m (C_OBS).
+ *      One new site: C_OK alone (17 > 9): covered 17 + 2 = 19
+ *   3. no obstacles layer: headings not checked, C_WALL and C_INFATO
+ *      feasible: 8 feasible
+ *   4. errors: no boundary layer; a candidate that is not a point; an
+ *      obstacle without height_m
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zfix.h"
+
+enum { L_ZONES, L_ROUTES, L_BOUNDARY, L_WATER, L_OBST, L_CAND, L_DEMAND, L_BUILT, L_N };
+
+typedef struct sfix {
+    zf_fixture *fx;
+    pl_layer_decl d[L_N];
+    pl_layer l[L_N];
+    pl_layer *layers[L_N];
+    size_t n_layers;
+    pl_plan p;
+} sfix;
+
+static void add_layer(sfix *s, int k, const char *id, int role)
+{
+    s->d[k] = (pl_layer_decl){.id = (char *)id, .role = role, .path = "mem", .class_prop = "class", .id_prop = "id"};
+    s->l[k].decl = &s->d[k];
+}
+
+static int setup(void **state)
+{
+    void *zs = NULL;
+    zf_setup(&zs);
+    sfix *s = calloc(1, sizeof *s);
+    s->fx = zs;
+    zf_fixture *fx = s->fx;
+    fx->sc.file = "mem.yaml";
+    fx->sc.a_rules[1].vertiport = PL_VR_MIN_DISTANCE; /* eco_control: 500 m */
+    fx->sc.a_rules[1].min_distance_m = 500;
+    fx->sc.siting = (pl_siting_cfg){.enabled = 1, .count = 2, .radius_m = 500, .min_sep_m = 1000,
+                                    .design_d_m = 20, .fato_factor = 1.5, .safety_factor = 2.0,
+                                    .surface_slope = 8, .surface_splay = 0.15, .range_m = 5000,
+                                    .end_tolerance_m = 300, .exact_limit = 200000};
+    static char *hub[] = {"hub"};
+    static double hub_m[] = {1000};
+    fx->sc.siting.radius_kind = hub;
+    fx->sc.siting.radius_kind_m = hub_m;
+    fx->sc.siting.n_radius_kind = 1;
+    add_layer(s, L_BOUNDARY, "boundary", PL_ROLE_BOUNDARY);
+    add_layer(s, L_WATER, "water", PL_ROLE_WATER);
+    add_layer(s, L_OBST, "obstacles", PL_ROLE_OBSTACLES);
+    add_layer(s, L_CAND, "candidates", PL_ROLE_CANDIDATES);
+    add_layer(s, L_DEMAND, "demand", PL_ROLE_DEMAND);
+    add_layer(s, L_BUILT, "built", PL_ROLE_VERTIPORTS);
+
+    zf_feat(fx, &fx->zl, "NF", "POLYGON((4500 1500,5500 1500,5500 2500,4500 2500,4500 1500))", "class=no_fly name=corner");
+    zf_feat(fx, &fx->zl, "EC", "POLYGON((2000 3000,2500 3000,2500 3500,2000 3500,2000 3000))",
+            "class=eco_control name=reserve");
+    zf_feat(fx, &fx->rl, "R1", "LINESTRING(2010 2400,500 2250)", NULL);
+    zf_feat(fx, &fx->rl, "R2", "LINESTRING(3000 3000,3000 2000)", NULL);
+    zf_feat(fx, &s->l[L_BOUNDARY], "D", "POLYGON((0 0,6000 0,6000 6000,0 6000,0 0))", "kind=district");
+    zf_feat(fx, &s->l[L_WATER], "LAKE", "POLYGON((4000 0,6000 0,6000 2000,4000 2000,4000 0))", "kind=lake");
+    zf_feat(fx, &s->l[L_WATER], "ISLE", "POLYGON((4400 4400,4600 4400,4600 4600,4400 4600,4400 4400))", "kind=island");
+    zf_feat(fx, &s->l[L_OBST], "TOWER", "POINT(3000 1350)", "height_m:=100");
+    for (int k = 0; k < 12; k++) { /* the ring of masts, every 30 degrees */
+        char id[16], wkt[64];
+        snprintf(id, sizeof id, "MAST%02d", k);
+        snprintf(wkt, sizeof wkt, "POINT(%.6f %.6f)", 1000 + 40 * sin(k * M_PI / 6), 1000 + 40 * cos(k * M_PI / 6));
+        zf_feat(fx, &s->l[L_OBST], id, wkt, "height_m:=50");
+    }
+    zf_feat(fx, &s->l[L_OBST], "POLE", "POINT(1510 4500)", "height_m:=20");
+    static const struct {
+        const char *id, *wkt, *kind;
+    } cands[] = {
+        {"C_OK", "POINT(2000 2400)", "scenic_car_park"}, {"C_OUT", "POINT(7000 2000)", "pier"},
+        {"C_WATER", "POINT(4200 1000)", "pier"},         {"C_WATERNF", "POINT(5000 1750)", "pier"},
+        {"C_SHORE", "POINT(3990 1000)", "pier"},         {"C_EDGE", "POINT(10 3000)", "pier"},
+        {"C_NOFLY", "POINT(5000 2250)", "town_centre"},  {"C_NFDISC", "POINT(5000 2515)", "town_centre"},
+        {"C_NF21", "POINT(5000 2521)", "town_centre"},   {"C_ECO", "POINT(2250 3800)", "town_centre"},
+        {"C_ECO500", "POINT(2250 4000)", "town_centre"}, {"C_OBS", "POINT(3000 1300)", "hospital"},
+        {"C_WALL", "POINT(1000 1000)", "town_centre"},   {"C_INFATO", "POINT(1500 4500)", "town_centre"},
+        {"C_NEAR", "POINT(2600 2400)", "scenic_car_park"}, {"C_ISLE", "POINT(4500 4500)", "pier"},
+    };
+    for (size_t k = 0; k < sizeof cands / sizeof cands[0]; k++) {
+        char props[64];
+        snprintf(props, sizeof props, "kind=%s", cands[k].kind);
+        zf_feat(fx, &s->l[L_CAND], cands[k].id, cands[k].wkt, props);
+    }
+    zf_feat(fx, &s->l[L_DEMAND], "D1", "POINT(2000 2500)", "weight:=10");
+    zf_feat(fx, &s->l[L_DEMAND], "D2", "POINT(3000 1400)", "weight:=5");
+    zf_feat(fx, &s->l[L_DEMAND], "D3", "POINT(2300 2400)", "weight:=3");
+    zf_feat(fx, &s->l[L_DEMAND], "D4", "POINT(5500 5500)", "weight:=7");
+    zf_feat(fx, &s->l[L_DEMAND], "D5", "POINT(500 2200)", "weight:=2");
+    zf_feat(fx, &s->l[L_DEMAND], "D6", "POINT(2500 1850)", "weight:=4 kind=hub");
+    zf_feat(fx, &s->l[L_BUILT], "V1", "POINT(500 2000)", "kind=tourism");
+    *state = s;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    sfix *s = *state;
+    pl_routes_free(s->fx->ctx, s->p.routes);
+    pl_zones_free(s->fx->ctx, s->p.zones);
+    for (int k = L_BOUNDARY; k < L_N; k++)
+        zf_clear_layer(s->fx->ctx, &s->l[k]);
+    void *zs = s->fx;
+    free(s);
+    return zf_teardown(&zs);
+}
+
+/* The plan of every layer but those in `leave` (bits 1 << L_*), its zones
+ * and routes built and checked. */
+static pl_plan *plan(sfix *s, unsigned leave)
+{
+    zf_fixture *fx = s->fx;
+    s->n_layers = 0;
+    for (int k = 0; k < L_N; k++)
+        if (!(leave & (1u << k)))
+            s->layers[s->n_layers++] = k == L_ZONES ? &fx->zl : k == L_ROUTES ? &fx->rl : &s->l[k];
+    s->p.sc = &fx->sc;
+    s->p.layers = s->layers;
+    s->p.n_layers = s->n_layers;
+    assert_int_equal(pl_zones_build(fx->ctx, &fx->sc, s->layers, s->n_layers, &s->p.zones), PL_OK);
+    assert_int_equal(pl_routes_build(fx->ctx, &fx->sc, s->layers, s->n_layers, &s->p.routes), PL_OK);
+    assert_int_equal(pl_routes_check(fx->ctx, s->p.zones, s->p.routes), PL_OK);
+    return &s->p;
+}
+
+static const pl_site *site(const pl_siting *st, const char *id)
+{
+    for (size_t i = 0; i < st->n; i++)
+        if (!strcmp(st->a[i].id, id))
+            return &st->a[i];
+    fail_msg("no site %s", id);
+    return NULL;
+}
+
+/* feasible or not, with exactly this reason text ("" when none) */
+static void verdict(const pl_siting *st, const char *id, int feasible, const char *why)
+{
+    const pl_site *s = site(st, id);
+    const char *got = s->why.n ? s->why.s : "";
+    if (s->feasible != feasible || strcmp(got, why))
+        fail_msg("%s: feasible %d, '%s'; expected %d, '%s'", id, s->feasible, got, feasible, why);
+}
+
+static const char *headings(const pl_siting *st, const char *id)
+{
+    const pl_site *s = site(st, id);
+    return s->headings.n ? s->headings.s : "";
+}
+
+#define NF_WHY "in no_fly NF (corner), where vertiports are forbidden"
+
+static void t1_feasibility(void **state)
+{
+    sfix *s = *state;
+    pl_siting *st = NULL;
+    assert_int_equal(pl_siting_run(s->fx->ctx, plan(s, 0), &st), PL_OK);
+    assert_int_equal(st->n, 17); /* V1 first, then the 16 candidates */
+    assert_string_equal(st->a[0].id, "V1");
+    assert_true(st->a[0].existing);
+    verdict(st, "V1", 1, "");
+    verdict(st, "C_OK", 1, "");
+    assert_string_equal(headings(st, "C_OK"), "0-359");
+    verdict(st, "C_OUT", 0, "outside the district");
+    verdict(st, "C_WATER", 0, "in water");
+    verdict(st, "C_WATERNF", 0, "in water; " NF_WHY);
+    verdict(st, "C_SHORE", 0,
+            "the 40.0 m safety area (2.0 D) does not fit on land: water or the district edge is 10.0 m away");
+    const pl_site *edge = site(st, "C_EDGE");
+    assert_false(edge->feasible);
+    assert_non_null(strstr(edge->why.s, "the 40.0 m safety area (2.0 D) does not fit on land"));
+    verdict(st, "C_NOFLY", 0, NF_WHY);
+    verdict(st, "C_NFDISC", 0, NF_WHY);
+    verdict(st, "C_NF21", 1, "");
+    verdict(st, "C_ECO", 0, "300 m from eco_control EC, the rule asks at least 500 m");
+    verdict(st, "C_ECO500", 1, "");
+    verdict(st, "C_OBS", 1, "");
+    assert_string_equal(headings(st, "C_OBS"), "24-336");
+    verdict(st, "C_WALL", 0, "no approach/departure heading is clear of obstacles above the 8:1 surface");
+    assert_string_equal(headings(st, "C_WALL"), "");
+    verdict(st, "C_INFATO", 0, "an obstacle stands inside the FATO");
+    verdict(st, "C_NEAR", 1, "");
+    verdict(st, "C_ISLE", 1, "");
+    assert_int_equal(st->n_feasible, 6);
+    pl_siting_free(st);
+}
+
+static void t2_choice(void **state)
+{
+    sfix *s = *state;
+    pl_siting *st = NULL;
+    assert_int_equal(pl_siting_run(s->fx->ctx, plan(s, 0), &st), PL_OK);
+    for (size_t i = 0; i < st->n; i++) {
+        const char *id = st->a[i].id;
+        int want = !strcmp(id, "V1") || !strcmp(id, "C_OK") || !strcmp(id, "C_OBS");
+        if (st->a[i].open != want)
+            fail_msg("%s: open %d, expected %d", id, st->a[i].open, want);
+    }
+    assert_int_equal(st->n_new, 2);
+    assert_int_equal(st->n_dem, 6);
+    assert_float_equal(st->total_w, 31, 1e-9);
+    assert_float_equal(st->covered_w, 24, 1e-9);
+    assert_float_equal(st->objective, 24, 1e-9);
+    assert_float_equal(st->bound, 24, 1e-9);
+    assert_float_equal(st->gap, 0, 1e-12);
+    assert_string_equal(st->method, "exhaustive enumeration");
+    assert_float_equal(site(st, "C_OK")->covered_w, 17, 1e-9);
+    assert_float_equal(site(st, "C_NEAR")->covered_w, 7, 1e-9);
+    assert_float_equal(site(st, "C_OBS")->covered_w, 9, 1e-9);
+    assert_float_equal(site(st, "V1")->covered_w, 2, 1e-9);
+    assert_float_equal(site(st, "C_ISLE")->covered_w, 0, 1e-9);
+    assert_float_equal(site(st, "C_OK")->only_w, 13, 1e-9);
+    assert_float_equal(site(st, "C_OBS")->only_w, 5, 1e-9);
+    assert_float_equal(site(st, "V1")->only_w, 2, 1e-9);
+    assert_float_equal(site(st, "C_NEAR")->only_w, 0, 1e-9);
+    assert_float_equal(site(st, "C_OK")->nearest_open_m, 1486.607, 1e-3);
+    assert_float_equal(site(st, "C_OBS")->nearest_open_m, 1486.607, 1e-3);
+    assert_float_equal(site(st, "V1")->nearest_open_m, 1552.417, 1e-3);
+    assert_true(isinf(site(st, "C_NEAR")->nearest_open_m));
+    const pl_route_ends *e = st->ends;
+    assert_non_null(e[0].from);
+    assert_string_equal(e[0].from->id, "C_OK");
+    assert_float_equal(e[0].from_m, 10, 1e-9);
+    assert_non_null(e[0].to);
+    assert_string_equal(e[0].to->id, "V1");
+    assert_float_equal(e[0].to_m, 250, 1e-9);
+    assert_null(e[1].from);
+    assert_float_equal(e[1].from_m, 1166.190, 1e-3);
+    assert_null(e[1].to);
+    assert_float_equal(e[1].to_m, 700, 1e-9);
+    pl_siting_free(st);
+    /* one new site: C_OK's 17 beats C_OBS's 9 */
+    s->fx->sc.siting.count = 1;
+    assert_int_equal(pl_siting_run(s->fx->ctx, &s->p, &st), PL_OK);
+    assert_true(site(st, "C_OK")->open);
+    assert_false(site(st, "C_OBS")->open);
+    assert_int_equal(st->n_new, 1);
+    assert_float_equal(st->covered_w, 19, 1e-9);
+    pl_siting_free(st);
+}
+
+static void t3_no_obstacle_layer(void **state)
+{
+    sfix *s = *state;
+    pl_siting *st = NULL;
+    assert_int_equal(pl_siting_run(s->fx->ctx, plan(s, 1u << L_OBST), &st), PL_OK);
+    verdict(st, "C_WALL", 1, "");
+    verdict(st, "C_INFATO", 1, "");
+    assert_string_equal(headings(st, "C_OBS"), "not checked (no obstacle layer)");
+    assert_int_equal(st->n_feasible, 8);
+    pl_siting_free(st);
+}
+
+static void t4_errors(void **state)
+{
+    sfix *s = *state;
+    pl_ctx *ctx = s->fx->ctx;
+    pl_siting *st = NULL;
+    assert_int_equal(pl_siting_run(ctx, plan(s, 1u << L_BOUNDARY), &st), PL_PARSE);
+    assert_error(ctx, PL_PARSE, "mem.yaml: siting needs a boundary layer with the district polygon");
+    assert_null(st);
+    pl_error_clear(ctx);
+    /* obstacles are read before the district, and sites before both */
+    zf_feat(s->fx, &s->l[L_OBST], "BARE", "POINT(100 100)", NULL);
+    assert_int_equal(pl_siting_run(ctx, &s->p, &st), PL_PARSE);
+    assert_error(ctx, PL_PARSE, "mem: layer 'obstacles': obstacle BARE: expected a Point with height_m");
+    pl_error_clear(ctx);
+    zf_feat(s->fx, &s->l[L_CAND], "C_LINE", "LINESTRING(100 100,200 200)", NULL);
+    assert_int_equal(pl_siting_run(ctx, &s->p, &st), PL_GEOM);
+    assert_error(ctx, PL_GEOM, "mem: layer 'candidates': site C_LINE: expected a Point, got a LineString");
+    assert_null(st);
+}
+
+int t_siting(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(t1_feasibility, setup, teardown),
+        cmocka_unit_test_setup_teardown(t2_choice, setup, teardown),
+        cmocka_unit_test_setup_teardown(t3_no_obstacle_layer, setup, teardown),
+        cmocka_unit_test_setup_teardown(t4_errors, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("siting", tests, NULL, NULL);
+}
