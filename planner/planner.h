@@ -40,7 +40,9 @@ enum {
 };
 
 /* Exit codes of the command line (cli.c is the only place that maps). */
-enum { PL_EXIT_OK = 0, PL_EXIT_CONFLICT = 1, PL_EXIT_BAD = 2 };
+/* Exit codes: 0 free or advisory; 1 forbidden (a route may not fly); 2 bad input;
+ * 3 some route needs an approval, none is forbidden. */
+enum { PL_EXIT_OK = 0, PL_EXIT_CONFLICT = 1, PL_EXIT_BAD = 2, PL_EXIT_APPROVAL = 3 };
 
 typedef struct pl_ctx pl_ctx;
 typedef struct pl_xform pl_xform;
@@ -172,8 +174,12 @@ enum pl_role {
 extern const char *const pl_role_names[]; /* NULL-terminated, by enum pl_role */
 extern const char *const pl_zone_classes[]; /* NULL-terminated */
 
-/* What a zone class means for a route. */
-enum pl_route_rule { PL_RR_FORBIDDEN, PL_RR_MIN_OVERFLIGHT, PL_RR_WARNING, PL_RR_ALLOWED };
+/* What a zone class means for a route: forbidden (禁飞, prohibited or
+ * restricted, a military perimeter, temporary control), approval (需报批,
+ * controlled airspace: may fly once approved), a minimum overflight height
+ * (below it, the rule's `below` verdict), advisory (提示: may fly, take
+ * care), allowed (适飞). */
+enum pl_route_rule { PL_RR_FORBIDDEN, PL_RR_MIN_OVERFLIGHT, PL_RR_ADVISORY, PL_RR_ALLOWED, PL_RR_APPROVAL };
 /* What a zone class means for a vertiport. */
 enum pl_vp_rule { PL_VR_FORBIDDEN, PL_VR_MIN_DISTANCE, PL_VR_ALLOWED };
 extern const char *const pl_route_rule_names[];
@@ -187,6 +193,8 @@ typedef struct pl_rule {
     double min_distance_m;      /* with PL_VR_MIN_DISTANCE */
     char *basis;                /* the regulation or choice behind it */
     int from_scenario;          /* 1 when the scenario set it, 0 built-in */
+    int below;                  /* with PL_RR_MIN_OVERFLIGHT: the verdict below it (enum pl_verdict;
+                                   0: forbidden) */
 } pl_rule;
 
 typedef struct pl_layer_decl {
@@ -214,8 +222,17 @@ typedef struct pl_layer_decl {
 typedef struct pl_aircraft {
     char *name;            /* e.g. light_uas */
     double max_height_m;   /* controlled airspace above this true height */
-    pl_rule rule;          /* class "controlled": forbidden or warning, basis */
+    pl_rule rule;          /* class "controlled": its verdict above, basis */
+    int ac_class;          /* its Art. 62 class (enum pl_ac_class), PL_AC_UNKNOWN (0) when not given */
 } pl_aircraft;
+
+/* The Art. 62 classes of unmanned aircraft (2024 interim regulations):
+ * micro, light, small may fly free airspace (适飞空域: outside controlled
+ * airspace, up to 120 m true height); medium and large always file. */
+enum pl_ac_class { PL_AC_UNKNOWN, PL_AC_MICRO, PL_AC_LIGHT, PL_AC_SMALL, PL_AC_MEDIUM, PL_AC_LARGE };
+extern const char *const pl_ac_class_names[]; /* by enum pl_ac_class: "unknown", micro ... large, NULL-ended */
+/* An Art. 62 class's name (micro ... large): its enum pl_ac_class, PL_AC_UNKNOWN for another. */
+int pl_ac_class_of(const char *name);
 
 typedef struct pl_route_defaults {
     double half_width_m;  /* corridor half-width */
@@ -264,7 +281,9 @@ typedef struct pl_scenario {
     pl_route_defaults route;  /* defaults for route attributes */
     pl_aircraft *a_aircraft;  /* aircraft classes */
     size_t n_aircraft;
-    char *aircraft_default;   /* class of routes that name none, may be NULL */
+    char *aircraft_default;   /* aircraft type of routes that name none, may be NULL */
+    int ac_class_default;     /* Art. 62 class of routes that name none (enum pl_ac_class) */
+    char *approval_authority; /* approvals.authority: the office that decides, or NULL (the role) */
     pl_siting_cfg siting;     /* vertiport siting */
 } pl_scenario;
 
@@ -494,7 +513,8 @@ int pl_zonelist_finish(pl_ctx *ctx, pl_zonelist *l);
 /* The zone's prepared geometry, prepared on first use (NULL only when out
  * of memory or the zone has no geometry). */
 const GEOSPreparedGeometry *pl_zone_pg(pl_ctx *ctx, const pl_zone *z);
-/* Route rule severity of a zone: 2 blocking, 1 warning, 0 none. */
+/* The verdict of flying into the zone's protected extent (enum
+ * pl_verdict): PL_V_FREE when its rule never binds a route. */
 int pl_zone_route_severity(const pl_zone *z);
 /* The altitudes the zone's route rule protects: floor to ceiling, or to
  * the minimum overflight height where the rule is one. */
@@ -514,7 +534,8 @@ static inline int pl_band_enters(double lo, double hi, double vlo, double vhi)
 /* ==== routes.c: 3D corridor checks ===================================== */
 typedef struct pl_route {
     char *id, *name, *kind, *status;       /* status: existing / planned */
-    char *aircraft;                        /* aircraft class name, may be NULL */
+    char *aircraft;                        /* aircraft type of the scenario's table, may be NULL */
+    int ac_class;                          /* enum pl_ac_class: aircraft_class, else its type's */
     char *time_from, *time_to;             /* time window (ISO 8601 text), may be NULL */
     char *source, *license, *accuracy;     /* provenance, may be NULL */
     const char *layer_id;                  /* borrowed */
@@ -529,7 +550,7 @@ typedef struct pl_route {
 typedef struct pl_conflict {
     size_t route;             /* index in the route array */
     const pl_zone *zone;      /* borrowed */
-    int blocking;             /* 1 blocking, 0 warning */
+    int verdict;              /* enum pl_verdict of flying there (advisory, approval, forbidden) */
     int enters;               /* 1 when the centreline enters the zone */
     double length_inside_m;   /* centreline inside the zone, altitudes overlapping */
     double corridor_length_m; /* centreline whose corridor meets the zone, altitudes overlapping */
@@ -540,13 +561,19 @@ typedef struct pl_conflict {
     GEOSGeometry *overlap;    /* owned: corridor part inside the zone */
 } pl_conflict;
 
-enum pl_verdict { PL_V_CLEAR, PL_V_WARNING, PL_V_BLOCKED };
-extern const char *const pl_verdict_names[];
+/* A route's (or a segment's, a conflict's) verdict: free 适飞 (may fly as
+ * filed), advisory 提示 (may fly; care needed), approval 需报批 (controlled
+ * airspace, or a class that always files: may fly once approved),
+ * forbidden 禁飞 (do not file).  Ordered: a route takes its worst. */
+enum pl_verdict { PL_V_FREE, PL_V_ADVISORY, PL_V_APPROVAL, PL_V_FORBIDDEN, PL_V__N };
+extern const char *const pl_verdict_names[]; /* free advisory approval forbidden */
+extern const char *const pl_verdict_zh[];    /* 适飞 提示 需报批 禁飞 */
 
 typedef struct pl_route_result {
-    int verdict;               /* enum pl_verdict */
-    size_t n_blocking, n_warning;
-    double clearance_m;        /* corridor edge to nearest blocking zone not met; NAN = none */
+    int verdict;               /* enum pl_verdict: the worst of its conflicts and its class */
+    size_t n_conf[PL_V__N];    /* its conflicts by verdict */
+    int class_files;           /* 1: its aircraft class always files (medium, large, unknown) */
+    double clearance_m;        /* corridor edge to the nearest approval or forbidden zone not met; NAN = none */
     const pl_zone *clearance_zone; /* borrowed, may be NULL */
 } pl_route_result;
 
@@ -666,15 +693,14 @@ int pl_route_band_in(pl_ctx *ctx, const pl_route *r, const GEOSGeometry *region,
                      double *len_m);
 
 /* ==== validate.c: route proposals ======================================= */
-enum pl_proposal_verdict { PL_P_APPROVED, PL_P_WARNINGS, PL_P_REJECTED };
-extern const char *const pl_proposal_verdict_names[];
-
 typedef struct pl_proposal_result {
-    int verdict;               /* enum pl_proposal_verdict */
-    size_t n_block, n_warn;
-    pl_buf reasons;            /* one per line: "blocking|warning|info: text" (when asked for) */
+    int verdict;               /* enum pl_verdict: the worst of its reasons */
+    size_t n_by[PL_V__N];      /* its reasons by verdict */
+    pl_buf reasons;            /* one per line: "forbidden|approval|advisory|info: text" (when asked for) */
     pl_buf json;               /* the same reasons as a JSON array (when asked for) */
     unsigned want;             /* PL_WANT_*: which of the two pl_validate fills */
+    pl_buf approvals;          /* with PL_WANT_JSON: the approvals it needs, JSON objects joined by commas */
+    const struct pl_plan *plan; /* borrowed: the plan it is checked against (authority, flight date) */
     double over_water_m;       /* ground risk: centreline length over water */
 } pl_proposal_result;
 
@@ -703,8 +729,9 @@ typedef struct pl_plan {
     pl_zoneset *zones;      /* owned */
     pl_routeset *routes;    /* owned */
     pl_siting *siting;      /* owned, NULL without a siting section */
-    pl_reroute *reroutes;   /* owned, one per route (found = 0 unless blocked
+    pl_reroute *reroutes;   /* owned, one per route (found = 0 unless forbidden
                                and a path exists); NULL unless PL_PLAN_REROUTE */
+    const char *flight_date; /* borrowed: YYYY-MM-DD of the flight (--flight-date), or NULL */
 } pl_plan;
 
 enum { PL_PLAN_LAYERS_ONLY = 1, PL_PLAN_SKIP_BAD = 2, PL_PLAN_NO_SITING = 4, PL_PLAN_REROUTE = 8 };
@@ -715,7 +742,8 @@ enum { PL_PLAN_LAYERS_ONLY = 1, PL_PLAN_SKIP_BAD = 2, PL_PLAN_NO_SITING = 4, PL_
 int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out);
 void pl_plan_free(pl_ctx *ctx, pl_plan *p);
 /* Returns: number of blocking conflicts over all routes. */
-size_t pl_plan_n_blocking(const pl_plan *p);
+/* The worst verdict of its routes (PL_V_FREE when it has none). */
+int pl_plan_worst(const pl_plan *p);
 
 
 /* ==== export.c: GeoJSON and summary ==================================== */
@@ -888,7 +916,7 @@ int pl_text_explain(const pl_plan *p, const char *id);
 /* Each reroute of rl; returns 1 when some route has no path. */
 int pl_text_reroutes(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *rl);
 /* Each proposal's verdict and reasons, then the counts. */
-void pl_text_verdicts(const pl_routeset *props, const pl_proposal_result *res, const size_t counts[3]);
+void pl_text_verdicts(const pl_routeset *props, const pl_proposal_result *res, const size_t counts[PL_V__N]);
 /* Each layer: file, driver, CRS, counts, repairs and rejections. */
 void pl_text_layers(const pl_plan *p);
 /* Each feature a layer repaired or rejected, as a warning on stderr. */
@@ -903,7 +931,7 @@ void pl_plan_store_beside(const char *dir, char *buf, size_t n);
 /* The run folder (pl_export_run), stamped with the scenario file's time so
  * that the same files give the same bytes; layers: made already, or NULL. */
 int pl_plan_write(pl_ctx *ctx, const pl_plan *p, const char *dir, int kml, const pl_outlayer *layers);
-/* The blocked routes into out (room for every route); their count. */
+/* The forbidden routes into out (room for every route); their count. */
 size_t pl_plan_blocked(const pl_plan *p, const pl_route **out);
 /* Reroute routes[0..n), margin_m beyond each half-width, into rl, which
  * owns the results: pl_plan_reroutes_free (also after a failure). */
@@ -921,7 +949,7 @@ typedef struct pl_batch {
     size_t n_files;
     pl_routeset *props;        /* the proposals */
     pl_proposal_result *res;   /* one a proposal */
-    size_t counts[3];          /* approved, with warnings, rejected */
+    size_t counts[PL_V__N];    /* proposals by verdict */
     double read_ms, check_ms;  /* reading the files, checking them (wall time) */
 } pl_batch;
 /* Read files[0..n_files) as proposals (shift: 0 WGS84, 1 GCJ-02, 2 BD-09
@@ -930,5 +958,33 @@ typedef struct pl_batch {
 int pl_plan_validate(pl_ctx *ctx, const pl_plan *p, char **files, size_t n_files, int shift, int threads, int want,
                      pl_batch *b);
 void pl_batch_free(pl_ctx *ctx, pl_batch *b);
+
+/* ==== engine/approvals.c: what an approval takes ======================== */
+/* What the regulation asks an application to hold (Art. 26, 2024 interim
+ * regulations): one line. */
+#define PL_APPROVAL_DOCUMENTS                                                                              \
+    "flight activity application: the aircraft (type, registration, Art. 62 class), the operator and pilot " \
+    "licences, the route and true heights, the time window, the purpose (Art. 26)"
+/* Who decides: the scenario's approvals.authority, else the role the
+ * regulation names (the code invents no office). */
+const char *pl_approval_authority(const pl_scenario *sc);
+/* By when (Art. 26: 12:00 the day before the flight): with the flight's date
+ * (YYYY-MM-DD), the date and time (UTC+8); without, the rule in words. */
+void pl_approval_deadline(const char *flight_date, char *out, size_t n);
+/* One approval a route needs: what to apply for, for which zone or rule,
+ * why (the basis), where along the route. */
+typedef struct pl_approval {
+    const char *apply_for;     /* "airspace use (controlled airspace)" or "flight activity" */
+    const char *zone_id, *rule; /* one of them: the zone, or the rule (height limit, aircraft_class) */
+    const char *basis;
+    double from_m, to_m;
+} pl_approval;
+#define PL_MAX_APPROVALS 64
+/* The approvals route needs (at most cap) into out: every conflict whose
+ * verdict is approval, and its class when it always files.  Their count. */
+size_t pl_route_approvals(const pl_plan *p, size_t route, pl_approval *out, size_t cap);
+/* The route's "approvals" member (JSON): each approval it needs, with what,
+ * why, to whom, by when, the documents and where along the route. */
+void pl_export_approvals(const pl_plan *p, size_t route, pl_buf *b);
 
 #endif

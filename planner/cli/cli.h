@@ -42,5 +42,7 @@ int pl_cmd_fence(pl_ctx *ctx, const pl_opts *o);
 int pl_cmd_diff(pl_ctx *ctx, const pl_opts *o);
 /* The ctx's error on stderr, one "planner: error:" line per problem. */
 void pl_cli_error(pl_ctx *ctx);
+/* The exit code of a worst verdict: 0 free or advisory, 3 approval, 1 forbidden. */
+int pl_exit_for(int worst);
 
 #endif

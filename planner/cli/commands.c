@@ -8,9 +8,10 @@
  * pl_cmd_reroute, pl_cmd_layers, pl_cmd_zones, pl_cmd_fence, pl_cmd_history,
  * pl_cmd_diff, pl_cli_error.
  *
- * Exit codes: 0 success; 1 the run completed and found a blocking
- * conflict (check, validate), no path (reroute) or fewer sites (site);
- * 2 bad input or failure (the message says which).  Data goes to stdout,
+ * Exit codes: 0 success (check, validate: every route free or advisory);
+ * 1 a route is forbidden (check, validate), no path (reroute) or fewer
+ * sites (site); 3 a route needs an approval and none is forbidden (check,
+ * validate); 2 bad input or failure (the message says which).  Data goes to stdout,
  * messages to stderr.
  */
 #include "cli.h"
@@ -20,6 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* The exit code of the worst verdict: 0 free or advisory, 3 approval, 1 forbidden. */
+int pl_exit_for(int worst)
+{
+    return worst == PL_V_FORBIDDEN ? PL_EXIT_CONFLICT : worst == PL_V_APPROVAL ? PL_EXIT_APPROVAL : PL_EXIT_OK;
+}
 
 void pl_cli_error(pl_ctx *ctx)
 {
@@ -170,7 +177,7 @@ int pl_cmd_check(pl_ctx *ctx, const pl_opts *o)
             printf("Plan written to %s/\n", o->out_dir);
         pl_text_reroutes(ctx, p, &rl);
     }
-    code = pl_plan_n_blocking(p) ? PL_EXIT_CONFLICT : PL_EXIT_OK;
+    code = pl_exit_for(pl_plan_worst(p));
 out:
     pl_plan_reroutes_free(&rl);
     free(blocked);
@@ -273,9 +280,10 @@ int pl_cmd_fence(pl_ctx *ctx, const pl_opts *o)
         pl_cli_error(ctx);
         code = PL_EXIT_BAD;
     } else {
-        if (p->routes->res[r - p->routes->a].verdict == PL_V_BLOCKED)
-            fprintf(stderr, "planner: warning: route %s is blocked: its exclusion fences cut its own corridor\n",
-                    r->id);
+        int v = p->routes->res[r - p->routes->a].verdict;
+        if (v >= PL_V_APPROVAL)
+            fprintf(stderr, "planner: warning: route %s %s: its exclusion fences cut its own corridor\n", r->id,
+                    v == PL_V_FORBIDDEN ? "is forbidden" : "needs an approval");
         code = emit_file(ctx, o->out_dir, &b);
     }
     pl_buf_free(&b);
@@ -427,7 +435,7 @@ int pl_cmd_validate(pl_ctx *ctx, const pl_opts *o)
         fprintf(stderr, "timing: layers and zone index %.1f ms, proposals read %.1f ms, %zu checked in %.1f ms "
                         "(%.0f a second)\n",
                 t1 - t0, bt.read_ms, props->n, bt.check_ms, props->n / (bt.check_ms / 1000 + 1e-9));
-    if (o->reroute && bt.counts[PL_P_REJECTED]) { /* first: with --json they go inside the one document */
+    if (o->reroute && bt.counts[PL_V_FORBIDDEN]) { /* first: with --json they go inside the one document */
         if (!(rej = calloc(props->n, sizeof *rej))) {
             fprintf(stderr, "planner: error: out of memory\n");
             code = PL_EXIT_BAD;
@@ -435,7 +443,7 @@ int pl_cmd_validate(pl_ctx *ctx, const pl_opts *o)
         }
         size_t nr = 0;
         for (size_t i = 0; i < props->n; i++)
-            if (bt.res[i].verdict == PL_P_REJECTED)
+            if (bt.res[i].verdict == PL_V_FORBIDDEN)
                 rej[nr++] = &props->a[i];
         if ((code = reroutes_find(ctx, p, rej, nr, o->margin_m, &rl)) != PL_EXIT_OK)
             goto out;
@@ -457,7 +465,7 @@ int pl_cmd_validate(pl_ctx *ctx, const pl_opts *o)
     if (!code && o->geojson)
         code = write_proposals(ctx, p, props, bt.res, o->geojson);
     if (!code)
-        code = bt.counts[PL_P_REJECTED] ? PL_EXIT_CONFLICT : PL_EXIT_OK;
+        code = pl_exit_for(bt.counts[PL_V_FORBIDDEN] ? PL_V_FORBIDDEN : bt.counts[PL_V_APPROVAL] ? PL_V_APPROVAL : PL_V_FREE);
 out:
     pl_plan_reroutes_free(&rl);
     free(rej);

@@ -1,10 +1,11 @@
 /*
  * check.c - routes checked against every zone: the conflicts with their
  * lengths, positions along the route and altitudes, each route's verdict,
- * and the clearance to the nearest blocking zone its corridor does not meet.
+ * and the clearance to the nearest approval or forbidden zone its corridor
+ * does not meet.
  *
  * Entry points: pl_route_check, pl_routes_check, pl_routes_share,
- * pl_verdict_names.
+ * pl_verdict_names, pl_verdict_zh.
  *
  * The geometry is the corridor kernel's (corridor.c); here the candidate
  * zones are found (the zones' box tree, per segment), each zone's pieces
@@ -16,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const pl_verdict_names[] = {"clear", "warning", "blocked", NULL};
+const char *const pl_verdict_names[] = {"free", "advisory", "approval", "forbidden", NULL};
+const char *const pl_verdict_zh[] = {"适飞", "提示", "需报批", "禁飞", NULL};
 
 /* Buffer the pieces by the half-width and intersect with the zone. */
 static GEOSGeometry *overlap_polygon(pl_ctx *ctx, const pl_route *r, const pvec *v, const pl_zone *z)
@@ -78,7 +80,7 @@ static int near_dist(const void *a, const void *b, double *d, void *ud)
 {
     near_ud *u = ud;
     const pl_zone *z = (a == (const void *)u->r) ? b : a;
-    if (pl_zone_route_severity(z) < 2 ||
+    if (pl_zone_route_severity(z) < PL_V_APPROVAL ||
         (u->n_excl && bsearch(&z, u->excl, u->n_excl, sizeof *u->excl, cmp_ptr))) {
         *d = 1e300; /* not a candidate for clearance */
         return 1;
@@ -116,7 +118,7 @@ static int add_conflict(pl_ctx *ctx, const pl_route *r, size_t idx, const pl_zon
     memset(cf, 0, sizeof *cf);
     cf->route = idx;
     cf->zone = z;
-    cf->blocking = sev == 2;
+    cf->verdict = sev;
     cf->enters = ins.n > 0;
     cf->length_inside_m = pl_cor_pieces_len(cum + r->n_pts, &ins);
     cf->corridor_length_m = pl_cor_pieces_len(cum + r->n_pts, &cor);
@@ -140,10 +142,9 @@ static int add_conflict(pl_ctx *ctx, const pl_route *r, size_t idx, const pl_zon
     if (!(flags & PL_CHECK_NO_OVERLAP) && !(cf->overlap = overlap_polygon(ctx, r, &cor, z)))
         return pl_errcode(ctx);
     (*n_c)++;
-    if (cf->blocking)
-        res->n_blocking++;
-    else
-        res->n_warning++;
+    res->n_conf[sev]++;
+    if (sev > res->verdict)
+        res->verdict = sev;
     return PL_OK;
 }
 
@@ -320,7 +321,7 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
     for (size_t k = 0; k < c.n; k++) {
         const pl_zone *z = c.a[k];
         int sev = pl_zone_route_severity(z);
-        if (sev == 0)
+        if (sev == PL_V_FREE)
             continue; /* no conflict, and no clearance to measure from it */
         /* 1. where the corridor meets the zone: centreline within w of
          * it; and on the way, the centreline inside the zone itself.  No
@@ -374,9 +375,13 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
                                         flags, res, cv, n_c, cap)))
             goto out;
     }
-    res->verdict = res->n_blocking ? PL_V_BLOCKED : (res->n_warning ? PL_V_WARNING : PL_V_CLEAR);
+    /* medium and large aircraft (and a class not given) have no free
+     * airspace: they always file (Art. 62 classes; RULES.md) */
+    res->class_files = r->ac_class == PL_AC_UNKNOWN || r->ac_class >= PL_AC_MEDIUM;
+    if (res->class_files && res->verdict < PL_V_APPROVAL)
+        res->verdict = PL_V_APPROVAL;
 
-    /* clearance: nearest blocking zone the corridor does not meet */
+    /* clearance: the nearest approval or forbidden zone the corridor does not meet */
     if (zs->n_indexed && !(flags & PL_CHECK_NO_CLEARANCE)) {
         if (n_excl > 1)
             qsort(excl, n_excl, sizeof *excl, cmp_ptr);

@@ -175,7 +175,7 @@ int pl_reroute_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, doubl
     }
     for (size_t k = 0; k < cl.n; k++) {
         const pl_zone *z = cl.a[k];
-        if (pl_zone_route_severity(z) < 2)
+        if (pl_zone_route_severity(z) < PL_V_FORBIDDEN) /* a path around what no approval opens */
             continue;
         double vlo, vhi;
         pl_zone_route_extent(z, &vlo, &vhi);

@@ -14,7 +14,11 @@
  *     come closer, the altitude bands of both over the close part must not
  *     overlap (crossings at one level are separated by altitude, CCAR-92);
  *   - ground risk: the centreline length over water.
- * Verdict: rejected (any blocking reason), approved with warnings, approved.
+ * Verdict: the worst of its reasons (enum pl_verdict): forbidden, approval,
+ * advisory, free.  A separation conflict needs approval (the authority
+ * deconflicts); ends away from a site are advisory for micro, light and
+ * small aircraft (they may take off anywhere outside controlled airspace),
+ * approval for the others; a medium, large or unstated class always files.
  */
 #include "planner.h"
 
@@ -26,7 +30,6 @@
 #include <string.h>
 #include <unistd.h>
 
-const char *const pl_proposal_verdict_names[] = {"approved", "approved with warnings", "rejected", NULL};
 
 int pl_proposals_load(pl_ctx *ctx, const pl_plan *p, char **files, size_t n_files, int shift,
                       pl_layer_decl **decls, pl_layer ***layers, pl_routeset **out)
@@ -61,16 +64,42 @@ void pl_proposal_result_free(pl_proposal_result *r)
 {
     pl_buf_free(&r->reasons);
     pl_buf_free(&r->json);
+    pl_buf_free(&r->approvals);
+}
+
+/* A reason that needs approval as an entry of the approvals sheet: what,
+ * why (the reason's text), to whom, by when, the documents. */
+static void add_approval(pl_proposal_result *res, const char *kind, const char *ref, const char *t, size_t tn)
+{
+    char by[160];
+    pl_approval_deadline(res->plan ? res->plan->flight_date : NULL, by, sizeof by);
+    int zone = !strcmp(kind, "zone");
+    pl_buf *b = &res->approvals;
+    pl_buf_puts(b, b->n ? ",{\"apply_for\":" : "{\"apply_for\":");
+    pl_buf_json_str(b, !strcmp(kind, "aircraft_class") ? "flight activity" : "airspace use (controlled airspace)");
+    pl_buf_puts(b, ",\"zone_id\":");
+    pl_buf_json_str(b, zone ? ref : NULL);
+    pl_buf_puts(b, ",\"rule\":");
+    pl_buf_json_str(b, zone ? NULL : kind);
+    pl_buf_puts(b, ",\"basis\":");
+    pl_buf_json_strn(b, t, tn);
+    pl_buf_puts(b, ",\"authority\":");
+    pl_buf_json_str(b, pl_approval_authority(res->plan ? res->plan->sc : NULL));
+    pl_buf_puts(b, ",\"apply_by\":");
+    pl_buf_json_str(b, by);
+    pl_buf_puts(b, ",\"documents\":");
+    pl_buf_json_str(b, PL_APPROVAL_DOCUMENTS);
+    pl_buf_puts(b, "}");
 }
 
 /* ==== reasons ============================================================= */
 
 /* One reason, its text t (tn bytes) given whole. */
-static void add_reason_textn(pl_proposal_result *res, int blocking, const char *kind, const char *ref,
+static void add_reason_textn(pl_proposal_result *res, int verdict, const char *kind, const char *ref,
                              const char *t, size_t tn)
 {
-    /* the severities and kinds are this file's words: no escapes */
-    const char *sev = blocking > 0 ? "blocking" : blocking == 0 ? "warning" : "info";
+    /* the severities (a verdict, or info) and kinds are this file's words: no escapes */
+    const char *sev = verdict >= PL_V_ADVISORY ? pl_verdict_names[verdict] : "info";
     if (res->want & PL_WANT_TEXT) {
         pl_buf_puts(&res->reasons, sev);
         pl_buf_putn(&res->reasons, ": ", 2);
@@ -88,21 +117,24 @@ static void add_reason_textn(pl_proposal_result *res, int blocking, const char *
         pl_buf_json_strn(&res->json, t, tn);
         pl_buf_putn(&res->json, "}", 1);
     }
-    if (blocking > 0)
-        res->n_block++;
-    else if (blocking == 0)
-        res->n_warn++;
+    if (verdict == PL_V_APPROVAL && (res->want & PL_WANT_JSON))
+        add_approval(res, kind, ref, t, tn);
+    if (verdict >= PL_V_ADVISORY) {
+        res->n_by[verdict]++;
+        if (verdict > res->verdict)
+            res->verdict = verdict;
+    }
 }
 
-static void add_reason_text(pl_proposal_result *res, int blocking, const char *kind, const char *ref,
+static void add_reason_text(pl_proposal_result *res, int verdict, const char *kind, const char *ref,
                             const char *t)
 {
-    add_reason_textn(res, blocking, kind, ref, t, strlen(t));
+    add_reason_textn(res, verdict, kind, ref, t, strlen(t));
 }
 
-static void add_reason(pl_proposal_result *res, int blocking, const char *kind, const char *ref,
+static void add_reason(pl_proposal_result *res, int verdict, const char *kind, const char *ref,
                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static void add_reason(pl_proposal_result *res, int blocking, const char *kind, const char *ref,
+static void add_reason(pl_proposal_result *res, int verdict, const char *kind, const char *ref,
                        const char *fmt, ...)
 {
     char t[1024];
@@ -110,7 +142,7 @@ static void add_reason(pl_proposal_result *res, int blocking, const char *kind, 
     va_start(ap, fmt);
     vsnprintf(t, sizeof t, fmt, ap);
     va_end(ap);
-    add_reason_text(res, blocking, kind, ref, t);
+    add_reason_text(res, verdict, kind, ref, t);
 }
 
 /* A reason's text put together piece by piece, without printf (the zone
@@ -228,7 +260,7 @@ static int check_separation(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const p
         ll(ctx, xf, px, py, at, sizeof at);
         double vlo = fmax(rlo, olo), vhi = fmin(rhi, ohi);
         if (pl_band_enters(rlo, rhi, olo, ohi))
-            add_reason(res, 1, "separation", o->id,
+            add_reason(res, PL_V_APPROVAL, "separation", o->id,
                        "%.1f m from %s route %s (%s) at %s, %.1f m needed (half-widths %.0f + %.0f + "
                        "separation %.0f); altitude bands overlap %.1f-%.1f m: crossings at one level must "
                        "be separated by altitude (CCAR-92)",
@@ -294,10 +326,28 @@ static void check_ends(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_rou
         char at[64];
         ll(ctx, xf, ex[e], ey[e], at, sizeof at);
         if (best[e] > tol)
-            add_reason(res, 1, "vertiport", best_id[e],
+            add_reason(res, r->ac_class >= PL_AC_MICRO && r->ac_class <= PL_AC_SMALL ? PL_V_ADVISORY : PL_V_APPROVAL,
+                       "vertiport", best_id[e],
                        "the %s %s is %.0f m from the nearest vertiport %s (tolerance %.0f m)",
                        e ? "end" : "start", at, best[e], best_id[e], tol);
     }
+}
+
+/* A class that always files (medium, large) or is not stated: approval
+ * whatever the airspace (Art. 62 classes; free airspace is only for micro,
+ * light and small unmanned aircraft). */
+static void class_reason(const pl_route *r, pl_proposal_result *res)
+{
+    if (r->ac_class == PL_AC_UNKNOWN)
+        add_reason_text(res, PL_V_APPROVAL, "aircraft_class", NULL,
+                        "aircraft class not stated (aircraft_class): free airspace is only for micro, light and "
+                        "small unmanned aircraft (Art. 62, 2024 interim regulations): a flight activity "
+                        "application is needed unless the class is one of those");
+    else if (r->ac_class >= PL_AC_MEDIUM)
+        add_reason(res, PL_V_APPROVAL, "aircraft_class", NULL,
+                   "%s unmanned aircraft always file a flight activity application: no free airspace for "
+                   "medium and large aircraft (Art. 62 classes, 2024 interim regulations)",
+                   pl_ac_class_names[r->ac_class]);
 }
 
 /* a proposal's check: no clearance to the nearest zone, no overlap polygons */
@@ -345,7 +395,7 @@ static int check_one(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_route
         LPUT(&t, "-");
         lnum(&t, c->alt_hi_m, 1);
         LPUT(&t, " m");
-        add_reason_textn(res, c->blocking, "zone", c->zone->id, t.s, t.n);
+        add_reason_textn(res, c->verdict, "zone", c->zone->id, t.s, t.n);
     }
     check_ends(ctx, p, xf, r, res);
     if ((rc = check_separation(ctx, p, xf, r, res)) != PL_OK)
@@ -357,7 +407,7 @@ static int check_one(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_route
             add_reason(res, -1, "ground_risk", NULL, "%.0f m of %.0f m over water", res->over_water_m,
                        r->length_m);
     }
-    res->verdict = res->n_block ? PL_P_REJECTED : res->n_warn ? PL_P_WARNINGS : PL_P_APPROVED;
+    class_reason(r, res);
     return PL_OK;
 }
 
@@ -436,6 +486,7 @@ static void *work(void *arg)
             res->reasons = sr;
             res->json = sj;
             res->want = b->want;
+            res->plan = b->p;
             w->rc = check_one(w->ctx, b->p, xf, &b->props->a[i], i, b->water, res, &cv, &cap);
             sr = res->reasons;
             sj = res->json;

@@ -92,6 +92,15 @@ static int build_route(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, co
                         "'aircraft' table", d->path, d->id, f->id, ac);
     if (ac && !(r->aircraft = pl_strdup(ac)))
         return pl_error(ctx, PL_NOMEM, "out of memory");
+    /* the Art. 62 class: the route's own, else its aircraft type's, else the
+     * scenario's default; none: unknown, which files like a medium one */
+    const pl_aircraft *type = ac ? pl_scenario_aircraft(sc, ac) : NULL;
+    const char *cls = pl_feature_str(f, "aircraft_class", NULL);
+    r->ac_class = cls ? pl_ac_class_of(cls) : type && type->ac_class ? type->ac_class : sc->ac_class_default;
+    if (cls && !r->ac_class)
+        return pl_error(ctx, PL_PARSE,
+                        "%s: layer '%s': route %s: aircraft_class '%s' (expected micro, light, small, medium "
+                        "or large, Art. 62)", d->path, d->id, f->id, cls);
     if (strcmp(r->status, "existing") && strcmp(r->status, "planned") && strcmp(r->status, "proposed"))
         return pl_error(ctx, PL_PARSE,
                         "%s: layer '%s': route %s: status '%s' (expected existing, planned or proposed)",

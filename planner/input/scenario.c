@@ -330,10 +330,15 @@ static void parse_route_defaults(parser *p, pl_scenario *sc, struct fy_node *v)
             free(sc->aircraft_default);
             sc->aircraft_default = pl_scn_dup_scalar(p, x, "aircraft");
             p->aircraft_mark = x;
+        } else if (key && !strcmp(key, "aircraft_class")) {
+            const char *c = pl_scn_scalar(p, x, "aircraft_class");
+            if (c && !(sc->ac_class_default = pl_ac_class_of(c)))
+                pl_scn_perr(p, x, "route_defaults.aircraft_class: expected micro, light, small, medium or large "
+                            "(Art. 62), got '%s'", c);
         } else
             pl_scn_unknown_key(p, k, "route_defaults",
                                "half_width_m, band_below_m, band_above_m, altitude_m, aircraft, "
-                               "lateral_separation_m");
+                               "aircraft_class, lateral_separation_m");
     }
 }
 

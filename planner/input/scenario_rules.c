@@ -8,9 +8,12 @@
  * pl_scn_rules_init, pl_scn_parse_rules, pl_scn_parse_aircraft.
  *
  *   rules: { CLASS: {route: R, vertiport: V, basis: TEXT} }
- *     R = forbidden | warning | allowed | {min_overflight_m: N}
+ *     R = forbidden | approval | advisory | allowed
+ *         | {min_overflight_m: N, below: forbidden | approval | advisory}
+ *         (warning: an older name of advisory)
  *     V = forbidden | allowed | {min_distance_m: N}
- *   aircraft: { NAME: {max_height_m: N, above: forbidden | warning, basis: TEXT} }
+ *   aircraft: { NAME: {class: micro|light|small|medium|large, max_height_m: N,
+ *                      above: forbidden | approval | advisory, basis: TEXT} }
  */
 #include "scenario_parse.h"
 
@@ -22,15 +25,19 @@
 const char *const pl_zone_classes[] = {"no_fly", "airport", "military", "restricted",
                                        "detention", "eco_redline", "eco_control", "water_source",
                                        "cultural", "infrastructure", "temporary", NULL};
-const char *const pl_route_rule_names[] = {"forbidden", "min_overflight_m", "warning", "allowed",
+const char *const pl_route_rule_names[] = {"forbidden", "min_overflight_m", "advisory", "allowed", "approval",
                                            NULL};
+const char *const pl_ac_class_names[] = {"unknown", "micro", "light", "small", "medium", "large", NULL};
 const char *const pl_vp_rule_names[] = {"forbidden", "min_distance_m", "allowed", NULL};
 
 /* Built-in rule table.  The legal basis is in ../shared/RULES.md; a scenario
  * overrides any of these.  Art. 19 = Interim Regulations on the Flight
- * Management of Unmanned Aircraft (2024), which makes the airspace over
- * these places controlled airspace (flight needs approval): a plan treats
- * it as forbidden until approved. */
+ * Management of Unmanned Aircraft (2024): the airspace over these places
+ * and a range around them is controlled airspace (管制空域): flying there
+ * needs an approval applied for in advance (需报批), it is not forbidden.
+ * Forbidden (禁飞) are prohibited and restricted areas, military
+ * perimeters and temporary control.  Ecological red lines are not an
+ * airspace class: an advisory (提示). */
 static const struct {
     const char *cls;
     int route;
@@ -40,24 +47,30 @@ static const struct {
     const char *basis;
 } builtin_rules[] = {
     {"no_fly", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0, "prohibited area (Art. 19, 2024 interim regulations)"},
-    {"airport", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
-     "airport and surroundings, controlled airspace (Art. 19, 2024 interim regulations)"},
+    {"airport", PL_RR_APPROVAL, 0, PL_VR_FORBIDDEN, 0,
+     "airport and its surroundings: controlled airspace, flight needs approval (Art. 19, 2024 interim "
+     "regulations)"},
     {"military", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
-     "military zone, controlled airspace (Art. 19, 2024 interim regulations)"},
+     "military perimeter: no flight (Art. 19, 2024 interim regulations; the range around it is "
+     "controlled airspace, an airport-class zone)"},
     {"restricted", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0, "restricted area (Art. 19, 2024 interim regulations)"},
-    {"detention", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
-     "detention site, controlled airspace (Art. 19, 2024 interim regulations)"},
-    {"water_source", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
-     "drinking-water source protection area, controlled airspace (Art. 19, 2024 interim regulations)"},
-    {"cultural", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
-     "major immovable cultural relic, controlled airspace (Art. 19, 2024 interim regulations)"},
-    {"infrastructure", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
-     "power/transport infrastructure, controlled airspace (Art. 19, 2024 interim regulations)"},
-    {"temporary", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0, "temporary restriction as published"},
-    {"eco_redline", PL_RR_MIN_OVERFLIGHT, 150, PL_VR_FORBIDDEN, 0,
-     "ecological red line: not named in Art. 19; planner default 150 m minimum overflight (our choice, a scenario parameter)"},
-    {"eco_control", PL_RR_WARNING, 0, PL_VR_ALLOWED, 0,
-     "ecological control zone: planner default, warn on overflight (our choice, a scenario parameter)"},
+    {"detention", PL_RR_APPROVAL, 0, PL_VR_FORBIDDEN, 0,
+     "detention site: controlled airspace, flight needs approval (Art. 19, 2024 interim regulations)"},
+    {"water_source", PL_RR_APPROVAL, 0, PL_VR_FORBIDDEN, 0,
+     "drinking-water source protection area: controlled airspace, flight needs approval (Art. 19, 2024 "
+     "interim regulations)"},
+    {"cultural", PL_RR_APPROVAL, 0, PL_VR_FORBIDDEN, 0,
+     "major immovable cultural relic: controlled airspace, flight needs approval (Art. 19, 2024 interim "
+     "regulations)"},
+    {"infrastructure", PL_RR_APPROVAL, 0, PL_VR_FORBIDDEN, 0,
+     "power/transport infrastructure: controlled airspace, flight needs approval (Art. 19, 2024 interim "
+     "regulations)"},
+    {"temporary", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0, "temporary airspace control as published: no flight"},
+    {"eco_redline", PL_RR_ADVISORY, 0, PL_VR_FORBIDDEN, 0,
+     "ecological red line: not an airspace class (Art. 19 does not name it): an advisory for a flight "
+     "unless a local rule says more (planner default, a scenario parameter)"},
+    {"eco_control", PL_RR_ADVISORY, 0, PL_VR_ALLOWED, 0,
+     "ecological control zone: an advisory for a flight (planner default, a scenario parameter)"},
 };
 
 /* The built-in rules, each a scenario may override; -1 when out of memory. */
@@ -90,35 +103,70 @@ static pl_rule *rule_slot(pl_scenario *sc, const char *cls)
     return NULL;
 }
 
-/* rules.CLASS.route: forbidden | warning | allowed | {min_overflight_m: N} */
+/* A verdict's word: forbidden, approval, advisory (or its older name
+ * warning), allowed (free); -1 for another word. */
+static int route_word(const char *s)
+{
+    static const struct {
+        const char *w;
+        int rule;
+    } words[] = {{"forbidden", PL_RR_FORBIDDEN}, {"approval", PL_RR_APPROVAL}, {"advisory", PL_RR_ADVISORY},
+                 {"warning", PL_RR_ADVISORY},     {"allowed", PL_RR_ALLOWED},   {"free", PL_RR_ALLOWED}};
+    for (size_t i = 0; s && i < sizeof words / sizeof words[0]; i++)
+        if (!strcmp(s, words[i].w))
+            return words[i].rule;
+    return -1;
+}
+
+/* the verdict of a rule word that binds (forbidden, approval, advisory) */
+static int word_verdict(int rule)
+{
+    return rule == PL_RR_FORBIDDEN ? PL_V_FORBIDDEN : rule == PL_RR_APPROVAL ? PL_V_APPROVAL : PL_V_ADVISORY;
+}
+
+#define ROUTE_WORDS "forbidden, approval, advisory, allowed or {min_overflight_m: N, below: VERDICT}"
+
+/* rules.CLASS.route {min_overflight_m: N, below: forbidden|approval|advisory} */
+static void rule_overflight(parser *p, pl_rule *r, const char *cls, struct fy_node *rv)
+{
+    void *it2 = NULL;
+    struct fy_node_pair *q;
+    int have = 0;
+    r->below = PL_V_FORBIDDEN; /* below the height, unless the rule says */
+    while ((q = fy_node_mapping_iterate(rv, &it2))) {
+        const char *qk = fy_node_get_scalar0(fy_node_pair_key(q));
+        if (qk && !strcmp(qk, "min_overflight_m")) {
+            have = !pl_scn_number(p, fy_node_pair_value(q), "min_overflight_m", 0, &r->min_overflight_m);
+        } else if (qk && !strcmp(qk, "below")) {
+            const char *w = pl_scn_scalar(p, fy_node_pair_value(q), "below");
+            int k = route_word(w);
+            if (k < 0 || k == PL_RR_ALLOWED)
+                pl_scn_perr(p, fy_node_pair_value(q), "rules.%s.route.below: expected forbidden, approval or "
+                            "advisory, got '%s'", cls, w ? w : "?");
+            else
+                r->below = word_verdict(k);
+        } else
+            pl_scn_perr(p, fy_node_pair_key(q), "rules.%s.route: expected {min_overflight_m: N, below: VERDICT}",
+                        cls);
+    }
+    if (have)
+        r->route = PL_RR_MIN_OVERFLIGHT;
+}
+
+/* rules.CLASS.route: a verdict word or {min_overflight_m: N, below: ...} */
 static void rule_route(parser *p, pl_rule *r, const char *cls, struct fy_node *rv)
 {
     if (fy_node_is_scalar(rv)) {
         const char *s = fy_node_get_scalar0(rv);
-        if (!strcmp(s, "forbidden"))
-            r->route = PL_RR_FORBIDDEN;
-        else if (!strcmp(s, "warning"))
-            r->route = PL_RR_WARNING;
-        else if (!strcmp(s, "allowed"))
-            r->route = PL_RR_ALLOWED;
+        int k = route_word(s);
+        if (k >= 0)
+            r->route = k;
         else
-            pl_scn_perr(p, rv,
-                        "rules.%s.route: expected forbidden, warning, allowed or "
-                        "{min_overflight_m: N}, got '%s'",
-                        cls, s);
-    } else if (fy_node_is_mapping(rv) && fy_node_mapping_item_count(rv) == 1) {
-        void *it2 = NULL;
-        struct fy_node_pair *q = fy_node_mapping_iterate(rv, &it2);
-        const char *qk = fy_node_get_scalar0(fy_node_pair_key(q));
-        if (qk && !strcmp(qk, "min_overflight_m")) {
-            if (!pl_scn_number(p, fy_node_pair_value(q), "min_overflight_m", 0, &r->min_overflight_m))
-                r->route = PL_RR_MIN_OVERFLIGHT;
-        } else
-            pl_scn_perr(p, fy_node_pair_key(q), "rules.%s.route: expected {min_overflight_m: N}", cls);
+            pl_scn_perr(p, rv, "rules.%s.route: expected " ROUTE_WORDS ", got '%s'", cls, s);
+    } else if (fy_node_is_mapping(rv)) {
+        rule_overflight(p, r, cls, rv);
     } else
-        pl_scn_perr(p, rv,
-                    "rules.%s.route: expected forbidden, warning, allowed or {min_overflight_m: N}",
-                    cls);
+        pl_scn_perr(p, rv, "rules.%s.route: expected " ROUTE_WORDS, cls);
 }
 
 /* rules.CLASS.vertiport: forbidden | allowed | {min_distance_m: N} */
@@ -200,7 +248,25 @@ void pl_scn_parse_rules(parser *p, pl_scenario *sc, struct fy_node *v)
         parse_rule(p, sc, fy_node_pair_key(rp), fy_node_pair_value(rp));
 }
 
-/* aircraft.NAME: {max_height_m: N, above: forbidden|warning, basis: TEXT},
+/* An Art. 62 class's name: its enum pl_ac_class, or PL_AC_UNKNOWN. */
+int pl_ac_class_of(const char *name)
+{
+    for (int i = PL_AC_MICRO; name && pl_ac_class_names[i]; i++)
+        if (!strcmp(name, pl_ac_class_names[i]))
+            return i;
+    return PL_AC_UNKNOWN;
+}
+
+/* aircraft.NAME.class */
+static void aircraft_ac_class(parser *p, pl_aircraft *a, struct fy_node *qv)
+{
+    const char *c = pl_scn_scalar(p, qv, "class");
+    if (c && !(a->ac_class = pl_ac_class_of(c)))
+        pl_scn_perr(p, qv, "aircraft.%s.class: expected micro, light, small, medium or large (Art. 62), got '%s'",
+                    a->name ? a->name : "?", c);
+}
+
+/* aircraft.NAME: {class: C, max_height_m: N, above: VERDICT, basis: TEXT},
  * into the next entry of sc->a_aircraft */
 static void aircraft_class(parser *p, pl_scenario *sc, struct fy_node *k, struct fy_node *x)
 {
@@ -226,18 +292,19 @@ static void aircraft_class(parser *p, pl_scenario *sc, struct fy_node *k, struct
             have_height = !pl_scn_number(p, qv, "max_height_m", 0, &a->max_height_m);
         } else if (key && !strcmp(key, "above")) {
             const char *r = pl_scn_scalar(p, qv, "above");
-            if (r && !strcmp(r, "forbidden"))
-                a->rule.route = PL_RR_FORBIDDEN;
-            else if (r && !strcmp(r, "warning"))
-                a->rule.route = PL_RR_WARNING;
+            int w = route_word(r);
+            if (w >= 0 && w != PL_RR_ALLOWED)
+                a->rule.route = w;
             else if (r)
-                pl_scn_perr(p, qv, "aircraft.%s.above: expected forbidden or warning, got '%s'",
+                pl_scn_perr(p, qv, "aircraft.%s.above: expected forbidden, approval or advisory, got '%s'",
                             a->name ? a->name : "?", r);
+        } else if (key && !strcmp(key, "class")) {
+            aircraft_ac_class(p, a, qv);
         } else if (key && !strcmp(key, "basis")) {
             free(a->rule.basis);
             a->rule.basis = pl_scn_dup_scalar(p, qv, "basis");
         } else
-            pl_scn_unknown_key(p, qk, "an aircraft class", "max_height_m, above, basis");
+            pl_scn_unknown_key(p, qk, "an aircraft class", "class, max_height_m, above, basis");
     }
     if (!have_height)
         pl_scn_perr(p, x, "aircraft.%s: missing max_height_m", a->name ? a->name : "?");
@@ -250,19 +317,23 @@ static void aircraft_class(parser *p, pl_scenario *sc, struct fy_node *k, struct
             pl_scn_perr(p, k, "aircraft class '%s' is given twice", a->name);
 }
 
-/* aircraft: {NAME: {max_height_m: N, above: forbidden|warning, basis: TEXT}} */
+/* aircraft: {NAME: {class: C, max_height_m: N, above: VERDICT, basis: TEXT}} */
 void pl_scn_parse_aircraft(parser *p, pl_scenario *sc, struct fy_node *v)
 {
     if (!fy_node_is_mapping(v)) {
         pl_scn_perr(p, v, "aircraft: expected a mapping of class name to {max_height_m, above, basis}");
         return;
     }
+    /* room for these beside any an included file gave (a second aircraft:
+     * section adds to the table, it does not start it anew) */
     size_t n = (size_t)fy_node_mapping_item_count(v);
-    sc->a_aircraft = calloc(n ? n : 1, sizeof *sc->a_aircraft);
-    if (!sc->a_aircraft) {
+    pl_aircraft *a = realloc(sc->a_aircraft, (sc->n_aircraft + n + 1) * sizeof *a);
+    if (!a) {
         pl_scn_perr(p, v, "out of memory");
         return;
     }
+    memset(a + sc->n_aircraft, 0, (n + 1) * sizeof *a);
+    sc->a_aircraft = a;
     void *it = NULL;
     struct fy_node_pair *pr;
     while ((pr = fy_node_mapping_iterate(v, &it)))

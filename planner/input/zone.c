@@ -54,14 +54,17 @@ void pl_zone_route_extent(const pl_zone *z, double *lo, double *hi)
 int pl_zone_route_severity(const pl_zone *z)
 {
     if (!z->rule)
-        return 2; /* a class without a rule is treated as forbidden */
+        return PL_V_FORBIDDEN; /* a class without a rule: the safe side */
     switch (z->rule->route) {
     case PL_RR_FORBIDDEN:
-    case PL_RR_MIN_OVERFLIGHT:
-        return 2;
-    case PL_RR_WARNING:
-        return 1;
+        return PL_V_FORBIDDEN;
+    case PL_RR_APPROVAL:
+        return PL_V_APPROVAL;
+    case PL_RR_MIN_OVERFLIGHT: /* below the height: the rule's verdict, forbidden unless it says */
+        return z->rule->below > PL_V_FREE ? z->rule->below : PL_V_FORBIDDEN;
+    case PL_RR_ADVISORY:
+        return PL_V_ADVISORY;
     default:
-        return 0;
+        return PL_V_FREE;
     }
 }

@@ -68,6 +68,39 @@ static double area_m2(pl_ctx *ctx, const GEOSGeometry *g)
     return a;
 }
 
+/* ==== the approvals sheet ============================================== */
+
+/* One approval to apply for. */
+static void approval(pl_buf *b, int *first, const pl_plan *p, const char *what, const char *zone, const char *rule,
+                     const char *basis, double from_m, double to_m)
+{
+    char by[160];
+    pl_approval_deadline(p->flight_date, by, sizeof by);
+    pl_buf_puts(b, *first ? "{\"apply_for\":" : ",{\"apply_for\":");
+    *first = 0;
+    pl_buf_json_str(b, what);
+    kstr(b, "zone_id", zone);
+    kstr(b, "rule", rule);
+    kstr(b, "basis", basis);
+    kstr(b, "authority", pl_approval_authority(p->sc));
+    kstr(b, "apply_by", by);
+    kstr(b, "documents", PL_APPROVAL_DOCUMENTS);
+    knum(b, "from_along_m", from_m, METRE_DEC);
+    knum(b, "to_along_m", to_m, METRE_DEC);
+    pl_buf_puts(b, "}");
+}
+
+void pl_export_approvals(const pl_plan *p, size_t route, pl_buf *b)
+{
+    pl_approval a[PL_MAX_APPROVALS];
+    size_t n = pl_route_approvals(p, route, a, PL_MAX_APPROVALS);
+    int first = 1;
+    pl_buf_puts(b, ",\"approvals\":[");
+    for (size_t k = 0; k < n; k++)
+        approval(b, &first, p, a[k].apply_for, a[k].zone_id, a[k].rule, a[k].basis, a[k].from_m, a[k].to_m);
+    pl_buf_puts(b, "]");
+}
+
 /* ==== the layers ======================================================= */
 
 static int routes_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b)
@@ -82,8 +115,12 @@ static int routes_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b
         kstr(b, "kind", r->kind);
         kstr(b, "status", r->status);
         kstr(b, "verdict", pl_verdict_names[res->verdict]);
-        kint(b, "blocking_conflicts", (long long)res->n_blocking);
-        kint(b, "warnings", (long long)res->n_warning);
+        kstr(b, "verdict_zh", pl_verdict_zh[res->verdict]);
+        kstr(b, "aircraft_class", pl_ac_class_names[r->ac_class]);
+        kint(b, "conflicts_forbidden", (long long)res->n_conf[PL_V_FORBIDDEN]);
+        kint(b, "conflicts_approval", (long long)res->n_conf[PL_V_APPROVAL]);
+        kint(b, "advisories", (long long)res->n_conf[PL_V_ADVISORY]);
+        pl_export_approvals(p, i, b);
         knum(b, "length_m", r->length_m, METRE_DEC);
         knum(b, "half_width_m", r->half_width_m, METRE_DEC);
         knum(b, "band_below_m", r->band_below_m, METRE_DEC);
@@ -136,7 +173,8 @@ static int conflicts_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf
         kstr(b, "zone_id", z->id);
         kstr(b, "zone_name", z->name);
         kstr(b, "zone_class", z->cls);
-        kstr(b, "severity", c->blocking ? "blocking" : "warning");
+        kstr(b, "severity", pl_verdict_names[c->verdict]);
+        kstr(b, "severity_zh", pl_verdict_zh[c->verdict]);
         kstr(b, "rule", route_rule_name(z));
         kstr(b, "basis", z->basis);
         kbool(b, "centreline_enters", c->enters);
@@ -403,9 +441,13 @@ static void routes_json(const pl_plan *p, pl_buf *b)
         kstr(b, "kind", r->kind);
         kstr(b, "status", r->status);
         kstr(b, "verdict", pl_verdict_names[res->verdict]);
+        kstr(b, "verdict_zh", pl_verdict_zh[res->verdict]);
+        kstr(b, "aircraft_class", pl_ac_class_names[r->ac_class]);
+        kint(b, "conflicts_forbidden", (long long)res->n_conf[PL_V_FORBIDDEN]);
+        kint(b, "conflicts_approval", (long long)res->n_conf[PL_V_APPROVAL]);
+        kint(b, "advisories", (long long)res->n_conf[PL_V_ADVISORY]);
+        pl_export_approvals(p, i, b);
         knum(b, "length_m", r->length_m, METRE_DEC);
-        kint(b, "blocking_conflicts", (long long)res->n_blocking);
-        kint(b, "warnings", (long long)res->n_warning);
         knum(b, "clearance_m", res->clearance_m, METRE_DEC);
         kstr(b, "clearance_zone_id", res->clearance_zone ? res->clearance_zone->id : NULL);
         pl_buf_puts(b, "}");
@@ -428,7 +470,8 @@ static int conflicts_json(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b
         kstr(b, "zone_id", c->zone->id);
         kstr(b, "zone_name", c->zone->name);
         kstr(b, "zone_class", c->zone->cls);
-        kstr(b, "severity", c->blocking ? "blocking" : "warning");
+        kstr(b, "severity", pl_verdict_names[c->verdict]);
+        kstr(b, "severity_zh", pl_verdict_zh[c->verdict]);
         knum(b, "length_inside_m", c->length_inside_m, METRE_DEC);
         knum(b, "corridor_length_m", c->corridor_length_m, METRE_DEC);
         pl_buf_puts(b, ",\"entry\":[");
@@ -455,19 +498,19 @@ static int conflicts_json(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b
 static void totals_json(const pl_plan *p, pl_buf *b)
 {
     const pl_routeset *rs = p->routes;
-    size_t v[3] = {0, 0, 0}, planned = 0, nb = 0, nw = 0;
+    size_t v[PL_V__N] = {0}, nc[PL_V__N] = {0}, planned = 0;
     for (size_t i = 0; i < rs->n; i++) {
         v[rs->res[i].verdict]++;
         planned += !strcmp(rs->a[i].status, "planned");
-        nb += rs->res[i].n_blocking;
-        nw += rs->res[i].n_warning;
+        for (int k = 0; k < PL_V__N; k++)
+            nc[k] += rs->res[i].n_conf[k];
     }
     pl_buf_printf(b,
                   "{\"zones\":%zu,\"routes\":%zu,\"routes_planned\":%zu,\"routes_existing\":%zu,"
-                  "\"routes_clear\":%zu,\"routes_warning\":%zu,\"routes_blocked\":%zu,"
-                  "\"conflicts_blocking\":%zu,\"conflicts_warning\":%zu}",
-                  p->zones->n, rs->n, planned, rs->n - planned, v[PL_V_CLEAR], v[PL_V_WARNING],
-                  v[PL_V_BLOCKED], nb, nw);
+                  "\"routes_free\":%zu,\"routes_advisory\":%zu,\"routes_approval\":%zu,\"routes_forbidden\":%zu,"
+                  "\"conflicts_forbidden\":%zu,\"conflicts_approval\":%zu,\"advisories\":%zu}",
+                  p->zones->n, rs->n, planned, rs->n - planned, v[PL_V_FREE], v[PL_V_ADVISORY], v[PL_V_APPROVAL],
+                  v[PL_V_FORBIDDEN], nc[PL_V_FORBIDDEN], nc[PL_V_APPROVAL], nc[PL_V_ADVISORY]);
 }
 
 static void head_json(const pl_plan *p, pl_buf *b)
@@ -566,22 +609,27 @@ int pl_export_reroute_json(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list 
 int pl_export_validate_json(pl_ctx *ctx, const pl_plan *p, const pl_routeset *props,
                             const pl_proposal_result *res, const pl_reroute_list *rl, pl_buf *b)
 {
-    size_t counts[3] = {0, 0, 0};
+    size_t counts[PL_V__N] = {0};
     for (size_t i = 0; i < props->n; i++)
         counts[res[i].verdict]++;
     pl_buf_puts(b, "{\"scenario\":");
     pl_buf_json_str(b, p->sc->name);
-    pl_buf_printf(b, ",\"proposals\":%zu,\"approved\":%zu,\"approved_with_warnings\":%zu,\"rejected\":%zu,\n"
+    pl_buf_printf(b, ",\"proposals\":%zu,\"free\":%zu,\"advisory\":%zu,\"approval\":%zu,\"forbidden\":%zu,\n"
                      "\"results\":[",
-                  props->n, counts[PL_P_APPROVED], counts[PL_P_WARNINGS], counts[PL_P_REJECTED]);
+                  props->n, counts[PL_V_FREE], counts[PL_V_ADVISORY], counts[PL_V_APPROVAL], counts[PL_V_FORBIDDEN]);
     for (size_t i = 0; i < props->n; i++) {
         pl_buf_puts(b, i ? ",\n{\"id\":" : "\n{\"id\":");
         pl_buf_json_str(b, props->a[i].id);
         pl_buf_puts(b, ",\"file\":");
         pl_buf_json_str(b, props->a[i].layer_id);
-        kstr(b, "verdict", pl_proposal_verdict_names[res[i].verdict]);
+        kstr(b, "verdict", pl_verdict_names[res[i].verdict]);
+        kstr(b, "verdict_zh", pl_verdict_zh[res[i].verdict]);
+        kstr(b, "aircraft_class", pl_ac_class_names[props->a[i].ac_class]);
         knum(b, "length_m", props->a[i].length_m, 3);
         knum(b, "over_water_m", res[i].over_water_m, 3);
+        pl_buf_puts(b, ",\"approvals\":[");
+        pl_buf_putn(b, res[i].approvals.s ? res[i].approvals.s : "", res[i].approvals.n);
+        pl_buf_puts(b, "]");
         /* the reasons, each written by validate.c with pl_buf_json_str */
         pl_buf_puts(b, ",\"reasons\":[");
         pl_buf_putn(b, res[i].json.s ? res[i].json.s : "", res[i].json.n);
@@ -657,7 +705,7 @@ int pl_export_reroutes(pl_ctx *ctx, const pl_plan *p, const pl_route *const *rou
 int pl_export_proposals(pl_ctx *ctx, const pl_plan *p, const pl_routeset *props,
                         const pl_proposal_result *res, pl_buf *b)
 {
-    static const char *const colour[] = {"#2ca02c", "#ff7f0e", "#d62728"};
+    static const char *const colour[] = {"#2ca02c", "#bcbd22", "#ff7f0e", "#d62728"}; /* by verdict */
     pl_xform *xf = pl_geojson_xform(ctx, p);
     if (!xf)
         return pl_errcode(ctx);
@@ -667,10 +715,13 @@ int pl_export_proposals(pl_ctx *ctx, const pl_plan *p, const pl_routeset *props,
         feature_open(b, i == 0, r->id);
         kstr(b, "name", r->name);
         kstr(b, "file", r->layer_id);
-        kstr(b, "verdict", pl_proposal_verdict_names[res[i].verdict]);
+        kstr(b, "verdict", pl_verdict_names[res[i].verdict]);
+        kstr(b, "verdict_zh", pl_verdict_zh[res[i].verdict]);
+        kstr(b, "aircraft_class", pl_ac_class_names[r->ac_class]);
         kstr(b, "stroke", colour[res[i].verdict]);
-        kint(b, "blocking", (long long)res[i].n_block);
-        kint(b, "warnings", (long long)res[i].n_warn);
+        kint(b, "forbidden", (long long)res[i].n_by[PL_V_FORBIDDEN]);
+        kint(b, "approval", (long long)res[i].n_by[PL_V_APPROVAL]);
+        kint(b, "advisory", (long long)res[i].n_by[PL_V_ADVISORY]);
         knum(b, "length_m", r->length_m, METRE_DEC);
         knum(b, "over_water_m", res[i].over_water_m, METRE_DEC);
         kstr(b, "reasons", res[i].reasons.s);

@@ -254,13 +254,14 @@ int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
 
     /* title and one line of results */
     text(b, FRAME_X, 32, 20, "start", "font-weight=\"bold\"", p->sc->title ? p->sc->title : p->sc->name);
-    size_t nv[3] = {0, 0, 0};
+    size_t nv[PL_V__N] = {0};
     for (size_t i = 0; p->routes && i < p->routes->n; i++)
         nv[p->routes->res[i].verdict]++;
     pl_buf line; /* whole however long the scenario's name */
     pl_buf_init(&line);
-    pl_buf_printf(&line, "Scenario %s · %zu routes: %zu clear, %zu warning, %zu blocked", p->sc->name,
-                  p->routes ? p->routes->n : 0, nv[PL_V_CLEAR], nv[PL_V_WARNING], nv[PL_V_BLOCKED]);
+    pl_buf_printf(&line, "Scenario %s · %zu routes: %zu 适飞 free, %zu 提示 advisory, %zu 需报批 approval, %zu 禁飞 forbidden",
+                  p->sc->name, p->routes ? p->routes->n : 0, nv[PL_V_FREE], nv[PL_V_ADVISORY], nv[PL_V_APPROVAL],
+                  nv[PL_V_FORBIDDEN]);
     if (p->siting) {
         size_t built = 0;
         for (size_t i = 0; i < p->siting->n; i++)
@@ -334,11 +335,11 @@ int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
     }
     /* conflicts: where a corridor enters a zone it may not */
     const pl_layer_style *xst = pl_style_for("conflicts");
-    int has_conf[2] = {0, 0};
+    int has_conf[PL_V__N] = {0};
     for (size_t i = 0; p->routes && i < p->routes->n_c; i++) {
         const pl_conflict *c = &p->routes->c[i];
-        const pl_style_cat *cc = pl_style_pick(xst, c->blocking ? "blocking" : "warning");
-        has_conf[c->blocking] = 1;
+        const pl_style_cat *cc = pl_style_pick(xst, pl_verdict_names[c->verdict]);
+        has_conf[c->verdict] = 1;
         char attrs[256];
         snprintf(attrs, sizeof attrs, "class=\"conflict\" fill=\"%s\" fill-opacity=\"%g\" stroke=\"%s\" "
                                       "stroke-width=\"0.6\"",
@@ -368,7 +369,7 @@ int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
         GEOSGeom_destroy_r(pl_geos(ctx), g);
     }
     const pl_layer_style *rst = pl_style_for("routes");
-    int has_verdict[3] = {0, 0, 0};
+    int has_verdict[PL_V__N] = {0};
     for (size_t i = 0; p->routes && i < p->routes->n; i++) {
         const pl_route *r = &p->routes->a[i];
         int vd = p->routes->res[i].verdict;
@@ -467,7 +468,7 @@ int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
     }
     if (p->routes && p->routes->n) {
         legend_head(&lg, rst->title);
-        for (int s = 0; s < 3; s++)
+        for (int s = 0; s < PL_V__N; s++)
             if (has_verdict[s])
                 legend_cat(&lg, rst, pl_style_pick(rst, pl_verdict_names[s]));
         legend_row(&lg, PL_STYLE_LINE, NULL, 1, "#555", NULL, "已开通 existing (solid)");
@@ -475,11 +476,11 @@ int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
         if (has_reroute)
             legend_row(&lg, PL_STYLE_LINE, NULL, 1, rrst->cats[0].stroke, "6 4", rrst->cats[0].label);
     }
-    if (has_conf[0] || has_conf[1]) {
+    if (has_conf[PL_V_ADVISORY] || has_conf[PL_V_APPROVAL] || has_conf[PL_V_FORBIDDEN]) {
         legend_head(&lg, xst->title);
-        for (int s = 1; s >= 0; s--)
+        for (int s = PL_V_FORBIDDEN; s >= PL_V_ADVISORY; s--)
             if (has_conf[s])
-                legend_cat(&lg, xst, pl_style_pick(xst, s ? "blocking" : "warning"));
+                legend_cat(&lg, xst, pl_style_pick(xst, pl_verdict_names[s]));
     }
     legend_head(&lg, zst->title);
     for (size_t i = 0; i < zst->n_cats; i++)

@@ -81,12 +81,13 @@ static void kpi(pl_buf *b, const char *label, const char *value)
 static void glance(const pl_plan *p, pl_buf *b)
 {
     char v[128];
-    size_t nv[3] = {0, 0, 0};
+    size_t nv[PL_V__N] = {0};
     for (size_t i = 0; i < p->routes->n; i++)
         nv[p->routes->res[i].verdict]++;
     pl_buf_puts(b, "<div class=kpi>");
-    snprintf(v, sizeof v, "%zu / %zu / %zu", nv[PL_V_CLEAR], nv[PL_V_WARNING], nv[PL_V_BLOCKED]);
-    kpi(b, "航线 routes clear / warning / blocked", v);
+    snprintf(v, sizeof v, "%zu / %zu / %zu / %zu", nv[PL_V_FREE], nv[PL_V_ADVISORY], nv[PL_V_APPROVAL],
+             nv[PL_V_FORBIDDEN]);
+    kpi(b, "航线 适飞 / 提示 / 需报批 / 禁飞 routes free / advisory / approval / forbidden", v);
     snprintf(v, sizeof v, "%zu", p->routes->n_c);
     kpi(b, "冲突 conflicts", v);
     if (p->siting) {
@@ -137,7 +138,8 @@ static void routes(const pl_plan *p, pl_buf *b)
 {
     const pl_routeset *rs = p->routes;
     pl_buf_puts(b, "<h2>航线 Routes</h2>\n<table><tr><th>id</th><th>name</th><th>status</th><th>kind</th>"
-                   "<th>verdict</th><th>length km</th><th>blocking</th><th>warnings</th>"
+                   "<th>verdict 结论</th><th>aircraft class</th><th>length km</th><th>forbidden</th><th>approval</th>"
+                   "<th>advisory</th>"
                    "<th>clearance m</th><th>reroute</th><th>accuracy</th></tr>\n");
     for (size_t i = 0; i < rs->n; i++) {
         const pl_route *r = &rs->a[i];
@@ -147,20 +149,57 @@ static void routes(const pl_plan *p, pl_buf *b)
         td(b, r->name);
         td(b, r->status);
         td(b, r->kind);
-        tdtag(b, pl_verdict_names[res->verdict], pl_verdict_names[res->verdict]);
+        char vw[64];
+        snprintf(vw, sizeof vw, "%s %s", pl_verdict_zh[res->verdict], pl_verdict_names[res->verdict]);
+        tdtag(b, pl_verdict_names[res->verdict], vw);
+        td(b, pl_ac_class_names[r->ac_class]);
         tdnum(b, r->length_m / 1000, 3);
-        pl_buf_printf(b, "<td class=n>%zu</td><td class=n>%zu</td>", res->n_blocking, res->n_warning);
+        pl_buf_printf(b, "<td class=n>%zu</td><td class=n>%zu</td><td class=n>%zu</td>", res->n_conf[PL_V_FORBIDDEN],
+                      res->n_conf[PL_V_APPROVAL], res->n_conf[PL_V_ADVISORY]);
         tdnum(b, res->clearance_m, 1);
         const pl_reroute *rr = p->reroutes ? &p->reroutes[i] : NULL;
         if (rr && rr->found)
             pl_buf_printf(b, "<td>%+.0f m (%.3f km)</td>", rr->added_m, rr->length_m / 1000);
-        else if (rr && res->verdict == PL_V_BLOCKED)
+        else if (rr && res->verdict == PL_V_FORBIDDEN)
             td(b, rr->why.n ? rr->why.s : "no path");
         else
             td(b, NULL);
         td(b, r->accuracy);
         pl_buf_puts(b, "</tr>\n");
     }
+    pl_buf_puts(b, "</table>\n");
+}
+
+/* The approvals sheet: what each route must apply for, why, to whom, by
+ * when: a table a planner hands to an operator. */
+static void approvals(const pl_plan *p, pl_buf *b)
+{
+    char by[160];
+    pl_approval_deadline(p->flight_date, by, sizeof by);
+    pl_buf_puts(b, "<h2>需报批 Approvals to apply for</h2>\n<p class=note>To: ");
+    pl_buf_xml(b, pl_approval_authority(p->sc));
+    pl_buf_puts(b, ". By: ");
+    pl_buf_xml(b, by);
+    pl_buf_puts(b, ". Documents: ");
+    pl_buf_xml(b, PL_APPROVAL_DOCUMENTS);
+    pl_buf_puts(b, ".</p>\n<table><tr><th>route</th><th>apply for</th><th>zone or rule</th><th>along the route m</th>"
+                   "<th>why</th></tr>\n");
+    size_t rows = 0;
+    for (size_t i = 0; i < p->routes->n; i++) {
+        pl_approval a[PL_MAX_APPROVALS];
+        size_t n = pl_route_approvals(p, i, a, PL_MAX_APPROVALS);
+        for (size_t k = 0; k < n; k++, rows++) {
+            pl_buf_puts(b, "<tr>");
+            td(b, p->routes->a[i].id);
+            td(b, a[k].apply_for);
+            td(b, a[k].zone_id ? a[k].zone_id : a[k].rule);
+            pl_buf_printf(b, "<td class=n>%.0f-%.0f</td>", a[k].from_m, a[k].to_m);
+            td(b, a[k].basis);
+            pl_buf_puts(b, "</tr>\n");
+        }
+    }
+    if (!rows)
+        pl_buf_puts(b, "<tr><td colspan=5>None: no route needs an approval.</td></tr>\n");
     pl_buf_puts(b, "</table>\n");
 }
 
@@ -186,7 +225,9 @@ static void conflicts(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
         pl_buf_xml(b, z->name);
         pl_buf_puts(b, "</td>");
         td(b, z->cls);
-        tdtag(b, c->blocking ? "blocking" : "warning", c->blocking ? "blocking" : "warning");
+        char sw[64];
+        snprintf(sw, sizeof sw, "%s %s", pl_verdict_zh[c->verdict], pl_verdict_names[c->verdict]);
+        tdtag(b, pl_verdict_names[c->verdict], sw);
         pl_buf_puts(b, "<td>");
         const char *rule = z->rule ? pl_route_rule_names[z->rule->route] : "forbidden";
         if (z->rule && z->rule->route == PL_RR_MIN_OVERFLIGHT)
@@ -344,6 +385,7 @@ int pl_report_html(pl_ctx *ctx, const pl_plan *p, const pl_buf *svg, pl_buf *b)
     if (p->siting)
         vertiports(p, b);
     routes(p, b);
+    approvals(p, b);
     conflicts(ctx, p, b);
     if (p->siting)
         siting(p, b);

@@ -102,8 +102,9 @@ static const struct {
     {RUN_FIELD, OFTInteger64},     {"started_utc", OFTString},  {"scenario", OFTString},
     {"title", OFTString},          {"scenario_file", OFTString}, {"scenario_sha256", OFTString},
     {"data_sha256", OFTString},    {"crs", OFTString},          {"output", OFTString},
-    {"routes", OFTInteger},        {"routes_clear", OFTInteger}, {"routes_warning", OFTInteger},
-    {"routes_blocked", OFTInteger}, {"conflicts", OFTInteger},   {"sites_built", OFTInteger},
+    {"routes", OFTInteger},        {"routes_free", OFTInteger}, {"routes_advisory", OFTInteger},
+    {"routes_approval", OFTInteger}, {"routes_forbidden", OFTInteger}, {"conflicts", OFTInteger},
+    {"sites_built", OFTInteger},
     {"sites_new", OFTInteger},     {"demand_covered", OFTReal}, {"demand_total", OFTReal},
     {"siting_bound", OFTReal},     {"siting_gap", OFTReal},     {"scenario_text", OFTString},
 };
@@ -112,10 +113,15 @@ static const struct {
 static OGRLayerH runs_layer(pl_ctx *ctx, GDALDatasetH ds, int create)
 {
     OGRLayerH l = GDALDatasetGetLayerByName(ds, "runs");
-    if (l || !create)
+    if (!create)
         return l;
-    l = GDALDatasetCreateLayer(ds, "runs", NULL, wkbNone, NULL);
+    if (!l)
+        l = GDALDatasetCreateLayer(ds, "runs", NULL, wkbNone, NULL);
+    /* every column, added where a store of an older version lacks one (its
+     * runs keep their columns; the new ones are empty for them) */
     for (size_t i = 0; l && i < N_RUN_COLS; i++) {
+        if (OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), run_cols[i].name) >= 0)
+            continue;
         OGRFieldDefnH fd = OGR_Fld_Create(run_cols[i].name, run_cols[i].t);
         if (OGR_L_CreateField(l, fd, TRUE) != OGRERR_NONE)
             l = NULL;
@@ -175,7 +181,7 @@ static int fill_run(pl_ctx *ctx, const pl_plan *p, const char *out_dir, long lon
     pl_sha256_add(&s, text, strlen(text));
     pl_sha256_hex(&s, sh);
     data_hash(p, dh);
-    size_t nv[3] = {0, 0, 0}, built = 0;
+    size_t nv[PL_V__N] = {0}, built = 0;
     for (size_t i = 0; i < p->routes->n; i++)
         nv[p->routes->res[i].verdict]++;
     OGR_F_SetFieldInteger64(f, OGR_F_GetFieldIndex(f, RUN_FIELD), id);
@@ -189,9 +195,11 @@ static int fill_run(pl_ctx *ctx, const pl_plan *p, const char *out_dir, long lon
     OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "crs"), p->sc->work_crs);
     OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "output"), out_dir);
     OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "routes"), (int)p->routes->n);
-    OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "routes_clear"), (int)nv[PL_V_CLEAR]);
-    OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "routes_warning"), (int)nv[PL_V_WARNING]);
-    OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "routes_blocked"), (int)nv[PL_V_BLOCKED]);
+    for (int v = 0; v < PL_V__N; v++) {
+        char col[32];
+        snprintf(col, sizeof col, "routes_%s", pl_verdict_names[v]);
+        OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, col), (int)nv[v]);
+    }
     OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "conflicts"), (int)p->routes->n_c);
     if (p->siting) {
         for (size_t i = 0; i < p->siting->n; i++)
@@ -330,7 +338,7 @@ int pl_store_history(pl_ctx *ctx, const char *db, pl_buf *out)
         pl_buf_printf(out, "%s: no runs recorded yet\n", db);
     if (runs) {
         pl_buf_printf(out, "%-4s %-20s %-22s %-12s %-12s %-14s %-9s %s\n", "run", "started (UTC)", "scenario",
-                      "scenario", "data", "routes c/w/b", "sites", "demand covered");
+                      "scenario", "data", "routes f/a/r/x", "sites", "demand covered");
         /* in run order, whatever order the database returns */
         size_t n = (size_t)OGR_L_GetFeatureCount(runs, TRUE), k = 0;
         OGRFeatureH *rows = calloc(n ? n : 1, sizeof *rows);
@@ -349,8 +357,13 @@ int pl_store_history(pl_ctx *ctx, const char *db, pl_buf *out)
             f = rows[i];
             const char *sh = fstr(f, "scenario_sha256"), *dh = fstr(f, "data_sha256");
             char routes[48], sites[32] = "—", cov[64] = "—";
-            snprintf(routes, sizeof routes, "%.0f/%.0f/%.0f", fnum(f, "routes_clear"), fnum(f, "routes_warning"),
-                     fnum(f, "routes_blocked"));
+            /* free/advisory/approval/forbidden; a run of an older version: its clear/warning/blocked */
+            if (isfinite(fnum(f, "routes_free")))
+                snprintf(routes, sizeof routes, "%.0f/%.0f/%.0f/%.0f", fnum(f, "routes_free"),
+                         fnum(f, "routes_advisory"), fnum(f, "routes_approval"), fnum(f, "routes_forbidden"));
+            else
+                snprintf(routes, sizeof routes, "old %.0f/%.0f/%.0f", fnum(f, "routes_clear"),
+                         fnum(f, "routes_warning"), fnum(f, "routes_blocked"));
             if (isfinite(fnum(f, "sites_new"))) {
                 snprintf(sites, sizeof sites, "%.0f+%.0f", fnum(f, "sites_built"), fnum(f, "sites_new"));
                 snprintf(cov, sizeof cov, "%.1f of %.1f (gap %.2f %%)", fnum(f, "demand_covered"),

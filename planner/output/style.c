@@ -39,14 +39,16 @@ static const pl_style_cat cand_cats[] = {
     {"feasible", "可行 Feasible", "#ffffff", "#4393c3", 1},
     {"infeasible", "不可行 Infeasible", "#f4a582", "#b2182b", 1},
 };
-static const pl_style_cat verdict_cats[] = {
-    {"clear", "通过 Clear", NULL, "#1a9641", 1},
-    {"warning", "警告 Warning", NULL, "#f08c00", 1},
-    {"blocked", "冲突 Blocked", NULL, "#d7191c", 1},
+static const pl_style_cat verdict_cats[] = { /* by enum pl_verdict */
+    {"free", "适飞 Free", NULL, "#1a9641", 1},
+    {"advisory", "提示 Advisory", NULL, "#a6a600", 1},
+    {"approval", "需报批 Approval", NULL, "#f08c00", 1},
+    {"forbidden", "禁飞 Forbidden", NULL, "#d7191c", 1},
 };
-static const pl_style_cat conflict_cats[] = {
-    {"blocking", "阻断冲突 Blocking conflict", "#ff0000", "#b30000", 0.6},
-    {"warning", "警告 Warning", "#ffa500", "#cc7000", 0.5},
+static const pl_style_cat conflict_cats[] = { /* by the verdict of flying there */
+    {"forbidden", "禁飞 Forbidden", "#ff0000", "#b30000", 0.6},
+    {"approval", "需报批 Needs approval", "#ffa500", "#cc7000", 0.5},
+    {"advisory", "提示 Advisory", "#ffff99", "#a6a600", 0.4},
 };
 static const pl_style_cat coverage_cats[] = {
     {"existing", "已建服务范围 Built site reach", NULL, "#000000", 1},

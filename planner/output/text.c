@@ -36,21 +36,26 @@ void pl_text_head(const pl_plan *p)
 void pl_text_routes(pl_ctx *ctx, const pl_plan *p, int with_conflicts)
 {
     const pl_routeset *rs = p->routes;
-    size_t v[3] = {0, 0, 0}, planned = 0;
+    size_t v[PL_V__N] = {0}, planned = 0;
     for (size_t i = 0; i < rs->n; i++) {
         v[rs->res[i].verdict]++;
         planned += !strcmp(rs->a[i].status, "planned");
     }
-    printf("Routes: %zu (%zu planned, %zu existing): %zu clear, %zu with warnings, %zu blocked\n",
-           rs->n, planned, rs->n - planned, v[PL_V_CLEAR], v[PL_V_WARNING], v[PL_V_BLOCKED]);
+    printf("Routes: %zu (%zu planned, %zu existing): %zu free 适飞, %zu advisory 提示, %zu approval 需报批, "
+           "%zu forbidden 禁飞\n",
+           rs->n, planned, rs->n - planned, v[PL_V_FREE], v[PL_V_ADVISORY], v[PL_V_APPROVAL], v[PL_V_FORBIDDEN]);
     size_t ci = 0;
     for (size_t i = 0; i < rs->n; i++) {
         const pl_route *r = &rs->a[i];
         const pl_route_result *res = &rs->res[i];
-        printf("  %-8s %-8s %s (%s), %.3f km: %s", r->status, r->id, r->name, r->kind,
-               r->length_m / 1000.0, pl_verdict_names[res->verdict]);
-        if (res->n_blocking || res->n_warning)
-            printf(" (%zu blocking, %zu warning)", res->n_blocking, res->n_warning);
+        printf("  %-8s %-8s %s (%s, %s aircraft), %.3f km: %s %s", r->status, r->id, r->name, r->kind,
+               pl_ac_class_names[r->ac_class], r->length_m / 1000.0, pl_verdict_names[res->verdict],
+               pl_verdict_zh[res->verdict]);
+        if (res->n_conf[PL_V_FORBIDDEN] || res->n_conf[PL_V_APPROVAL] || res->n_conf[PL_V_ADVISORY])
+            printf(" (%zu forbidden, %zu approval, %zu advisory)", res->n_conf[PL_V_FORBIDDEN],
+                   res->n_conf[PL_V_APPROVAL], res->n_conf[PL_V_ADVISORY]);
+        if (res->class_files)
+            printf(" (its aircraft class files for every flight)");
         if (res->clearance_zone)
             printf("; clearance %.1f m to %s", res->clearance_m, res->clearance_zone->id);
         printf("\n");
@@ -58,8 +63,8 @@ void pl_text_routes(pl_ctx *ctx, const pl_plan *p, int with_conflicts)
             const pl_conflict *c = &rs->c[ci];
             if (!with_conflicts)
                 continue;
-            printf("      %-8s %s \"%s\" (%s): ", c->blocking ? "blocking" : "warning", c->zone->id,
-                   c->zone->name, c->zone->cls);
+            printf("      %-9s %s \"%s\" (%s): ", pl_verdict_names[c->verdict], c->zone->id, c->zone->name,
+                   c->zone->cls);
             if (c->enters)
                 printf("%.2f m inside, entry ", c->length_inside_m);
             else
@@ -197,11 +202,11 @@ int pl_text_reroutes(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *rl)
 }
 
 /* Each proposal's verdict and reasons as text, then the counts. */
-void pl_text_verdicts(const pl_routeset *props, const pl_proposal_result *res, const size_t counts[3])
+void pl_text_verdicts(const pl_routeset *props, const pl_proposal_result *res, const size_t counts[PL_V__N])
 {
     for (size_t i = 0; i < props->n; i++) {
         printf("%s (%s, %s): %s\n", props->a[i].id, props->a[i].name, props->a[i].layer_id,
-               pl_proposal_verdict_names[res[i].verdict]);
+               pl_verdict_names[res[i].verdict]);
         const char *t = res[i].reasons.s ? res[i].reasons.s : "";
         while (*t) {
             const char *e = strchr(t, '\n');
@@ -210,8 +215,8 @@ void pl_text_verdicts(const pl_routeset *props, const pl_proposal_result *res, c
             t += k + (e ? 1 : 0);
         }
     }
-    printf("Proposals: %zu: %zu approved, %zu approved with warnings, %zu rejected\n", props->n, counts[0],
-           counts[1], counts[2]);
+    printf("Proposals: %zu: %zu free 适飞, %zu advisory 提示, %zu approval 需报批, %zu forbidden 禁飞\n", props->n,
+           counts[PL_V_FREE], counts[PL_V_ADVISORY], counts[PL_V_APPROVAL], counts[PL_V_FORBIDDEN]);
 }
 
 void pl_text_layers(const pl_plan *p)

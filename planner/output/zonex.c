@@ -24,12 +24,16 @@
 
 /* ==== writing ========================================================== */
 
+/* The restriction the scenario's rule applies: forbidden PROHIBITED,
+ * approval REQ_AUTHORISATION, a minimum overflight height CONDITIONAL,
+ * advisory and allowed NO_RESTRICTION. */
 static const char *restriction_of(const pl_zone *z)
 {
-    if (!strcmp(z->cls, "airport"))
-        return "REQ_AUTHORISATION";
     int r = z->rule ? z->rule->route : PL_RR_FORBIDDEN;
-    return r == PL_RR_FORBIDDEN ? "PROHIBITED" : r == PL_RR_MIN_OVERFLIGHT ? "CONDITIONAL" : "NO_RESTRICTION";
+    return r == PL_RR_FORBIDDEN        ? "PROHIBITED"
+           : r == PL_RR_APPROVAL       ? "REQ_AUTHORISATION"
+           : r == PL_RR_MIN_OVERFLIGHT ? "CONDITIONAL"
+                                       : "NO_RESTRICTION";
 }
 
 static void kv(pl_buf *b, const char *k, const char *v)
@@ -262,7 +266,7 @@ int pl_fence_qgc(pl_ctx *ctx, const pl_plan *p, const pl_route *r, int firmware,
     size_t n_excl = 0;
     for (size_t i = 0; rc == PL_OK && i < zl.n; i++) {
         const pl_zone *z = zl.a[i];
-        if (!z->g || pl_zone_route_severity(z) < 2)
+        if (!z->g || pl_zone_route_severity(z) < PL_V_APPROVAL) /* fenced out: forbidden, and controlled airspace not yet approved */
             continue;
         double vlo, vhi;
         pl_zone_route_extent(z, &vlo, &vhi);

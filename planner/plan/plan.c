@@ -1,7 +1,7 @@
 /*
  * plan.c - one run: scenario -> layers -> zones, routes -> route check.
  *
- * Entry points: pl_plan_open, pl_plan_free, pl_plan_n_blocking, and the
+ * Entry points: pl_plan_open, pl_plan_free, pl_plan_worst, and the
  * steps the commands take on an open plan: pl_plan_out_dir, pl_plan_write,
  * pl_plan_store_beside, pl_plan_blocked, pl_plan_reroutes,
  * pl_plan_reroutes_free, pl_plan_sites_short, pl_plan_validate,
@@ -70,7 +70,7 @@ int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
         if ((rc = pl_siting_run(ctx, p, &p->siting)) != PL_OK)
             goto out;
     }
-    /* the shortest conflict-free path of every blocked route */
+    /* the shortest path of every forbidden route around the forbidden zones */
     if (flags & PL_PLAN_REROUTE) {
         p->reroutes = calloc(p->routes->n ? p->routes->n : 1, sizeof *p->reroutes);
         if (!p->reroutes) {
@@ -78,7 +78,7 @@ int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
             goto out;
         }
         for (size_t i = 0; i < p->routes->n && rc == PL_OK; i++) {
-            if (p->routes->res[i].verdict != PL_V_BLOCKED)
+            if (p->routes->res[i].verdict != PL_V_FORBIDDEN)
                 continue;
             pl_progress(ctx, "rerouting %s", p->routes->a[i].id);
             rc = pl_reroute_route(ctx, p->zones, &p->routes->a[i], PL_REROUTE_MARGIN_M, &p->reroutes[i]);
@@ -110,12 +110,13 @@ void pl_plan_free(pl_ctx *ctx, pl_plan *p)
     free(p);
 }
 
-size_t pl_plan_n_blocking(const pl_plan *p)
+int pl_plan_worst(const pl_plan *p)
 {
-    size_t n = 0;
+    int w = PL_V_FREE;
     for (size_t i = 0; p->routes && i < p->routes->n; i++)
-        n += p->routes->res[i].n_blocking;
-    return n;
+        if (p->routes->res[i].verdict > w)
+            w = p->routes->res[i].verdict;
+    return w;
 }
 
 /* ==== the steps of a command =========================================== */
@@ -163,7 +164,7 @@ size_t pl_plan_blocked(const pl_plan *p, const pl_route **out)
 {
     size_t nb = 0;
     for (size_t i = 0; i < p->routes->n; i++)
-        if (p->routes->res[i].verdict == PL_V_BLOCKED)
+        if (p->routes->res[i].verdict == PL_V_FORBIDDEN)
             out[nb++] = &p->routes->a[i];
     return nb;
 }

@@ -17,6 +17,7 @@ ogr2ogr -f GeoJSON -t_srs EPSG:4326 -lco COORDINATE_PRECISION=12 "$RESULT/square
 # data_root ../.. is tests/e2e, two folders above tests/e2e/result/02-crs-formats
 cat >"$RESULT/square4326.yaml" <<EOF
 name: square4326
+route_defaults: {aircraft_class: light}
 data_root: ../..
 layers:
   - {id: zones, role: zones, path: square_4326.geojson}
@@ -26,6 +27,7 @@ ogr2ogr -f GPKG -nln zones "$RESULT/square.gpkg" "$DATA/square_4549.geojson"
 ogr2ogr -f GPKG -update -nln routes "$RESULT/square.gpkg" "$DATA/routes_4549.geojson"
 cat >"$RESULT/squaregpkg.yaml" <<EOF
 name: squaregpkg
+route_defaults: {aircraft_class: light}
 layers:
   - {id: zones, role: zones, path: square.gpkg, layer: zones}
   - {id: routes, role: routes, path: square.gpkg, layer: routes}

@@ -12,14 +12,14 @@ PLANNED=5   # the tests this file runs, declared: one that vanishes is a failure
 rc=$?
 R3=$RESULT/eco/routes.geojson
 C3=$RESULT/eco/conflicts.geojson
-check "3.1 eco: exit 1 (LOW is blocked)" [ $rc -eq 1 ]
-check "3.2 WARN through eco_control: verdict warning, severity warning" \
-    sh -c "[ '$(route $R3 WARN verdict)' = warning ] && [ '$(conf $C3 WARN ECO_C severity)' = warning ]"
-check "3.3 HIGH at 200 m (band 180-220) over a 150 m minimum overflight: clear" [ "$(route $R3 HIGH verdict)" = clear ]
-check "3.4 LOW at 160 m (band 140-180): blocked, overlap 140-150 m" \
-    sh -c "[ '$(route $R3 LOW verdict)' = blocked ] && [ '$(conf $C3 LOW ECO_R alt_overlap_lo_m)' = 140 ] && [ '$(conf $C3 LOW ECO_R alt_overlap_hi_m)' = 150 ]"
+check "3.1 eco: exit 1 (LOW is forbidden below the overflight height)" [ $rc -eq 1 ]
+check "3.2 WARN through eco_control (rule warning = advisory): verdict advisory, severity advisory" \
+    sh -c "[ '$(route $R3 WARN verdict)' = advisory ] && [ '$(conf $C3 WARN ECO_C severity)' = advisory ]"
+check "3.3 HIGH at 200 m (band 180-220) over a 150 m minimum overflight: free" [ "$(route $R3 HIGH verdict)" = free ]
+check "3.4 LOW at 160 m (band 140-180): forbidden (below a minimum overflight, no below: given), overlap 140-150 m" \
+    sh -c "[ '$(route $R3 LOW verdict)' = forbidden ] && [ '$(conf $C3 LOW ECO_R alt_overlap_lo_m)' = 140 ] && [ '$(conf $C3 LOW ECO_R alt_overlap_hi_m)' = 150 ]"
 "$PLANNER" check "$DATA/warn.yaml" >/dev/null 2>&1
-check "3.5 warnings only: check exits 0" [ $? -eq 0 ]
+check "3.5 advisories only: check exits 0" [ $? -eq 0 ]
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/03-rule-classes.sh)"
 echo "1..$n"

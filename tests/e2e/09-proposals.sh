@@ -12,22 +12,22 @@ V=$DATA/validate.yaml
 "$PLANNER" validate "$V" "$DATA/proposals.geojson" --json --geojson "$RESULT/proposals.geojson" >"$RESULT/val.json" 2>"$RESULT/val.err"
 rc=$?
 verdict() { jget "$RESULT/val.json" "[r['verdict'] for r in d['results'] if r['id'] == '$1'][0]"; }
-check "9.1 validate exits 1 when any proposal is rejected" [ $rc -eq 1 ]
-check "9.2 PA above the zone's 300 m ceiling: approved" [ "$(verdict PA)" = approved ]
-check "9.3 PX crossing planned PR at its level: rejected, naming PR" sh -c "
-    [ '$(verdict PX)' = rejected ] && grep -q 'PR.*crossings at one level must be separated by altitude' '$RESULT/val.json'"
-check "9.4 PY crossing PR 130 m above it: approved" [ "$(verdict PY)" = approved ]
-check "9.5 PT crossing PR at its level in another hour: approved (time windows)" [ "$(verdict PT)" = approved ]
-check "9.6 PS through the square: rejected by zone SQ, 2000 m inside" sh -c "
-    [ '$(verdict PS)' = rejected ] && grep -q 'no_fly SQ (2 km square, rule forbidden): 2000.0 m inside' '$RESULT/val.json'"
-check "9.7 PE ends 2000 m from any vertiport: rejected" sh -c "[ '$(verdict PE)' = rejected ] && grep -q '2000 m from the nearest vertiport' '$RESULT/val.json'"
-check "9.8 --geojson: proposals coloured by verdict" [ "$(jget "$RESULT/proposals.geojson" "','.join(f['properties']['stroke'] for f in d['features'])")" = "#2ca02c,#d62728,#2ca02c,#2ca02c,#d62728,#d62728" ]
+check "9.1 validate exits 1 when any proposal is forbidden" [ $rc -eq 1 ]
+check "9.2 PA above the zone's 300 m ceiling: free" [ "$(verdict PA)" = free ]
+check "9.3 PX crossing planned PR at its level: approval (the authority deconflicts), naming PR" sh -c "
+    [ '$(verdict PX)' = approval ] && grep -q 'PR.*crossings at one level must be separated by altitude' '$RESULT/val.json'"
+check "9.4 PY crossing PR 130 m above it: free" [ "$(verdict PY)" = free ]
+check "9.5 PT crossing PR at its level in another hour: free (time windows)" [ "$(verdict PT)" = free ]
+check "9.6 PS through the square: forbidden by zone SQ, 2000 m inside" sh -c "
+    [ '$(verdict PS)' = forbidden ] && grep -q 'no_fly SQ (2 km square, rule forbidden): 2000.0 m inside' '$RESULT/val.json'"
+check "9.7 PE ends 2000 m from any vertiport: advisory (a light aircraft may take off anywhere outside controlled airspace)" sh -c "[ '$(verdict PE)' = advisory ] && grep -q '2000 m from the nearest vertiport' '$RESULT/val.json'"
+check "9.8 --geojson: proposals coloured by verdict (free green, approval orange, forbidden red, advisory olive)" [ "$(jget "$RESULT/proposals.geojson" "','.join(f['properties']['stroke'] for f in d['features'])")" = "#2ca02c,#ff7f0e,#2ca02c,#2ca02c,#d62728,#bcbd22" ]
 ogr2ogr -f KML "$RESULT/proposals.kml" "$DATA/proposals.geojson" >/dev/null 2>&1
 "$PLANNER" validate "$V" "$RESULT/proposals.kml" --json >"$RESULT/val_kml.json" 2>/dev/null
 check "9.9 the same proposals from KML: same verdicts" [ "$(jget "$RESULT/val_kml.json" "[r['verdict'] for r in d['results']]")" = "$(jget "$RESULT/val.json" "[r['verdict'] for r in d['results']]")" ]
 printf 'id,WKT\nCSV1,"LINESTRING (120.0104905 31.1806214,120.0209811 31.1806197)"\n' >"$RESULT/proposal.csv"
 "$PLANNER" validate "$V" "$RESULT/proposal.csv" --json >"$RESULT/val_csv.json" 2>&1
-check "9.15 a CSV proposal without a CRS is read as lon/lat: through the square, rejected" \
+check "9.15 a CSV proposal without a CRS is read as lon/lat: through the square, forbidden" \
     sh -c "grep -q 'no_fly SQ' '$RESULT/val_csv.json'"
 "$PLANNER" reroute "$DATA/square.yaml" THROUGH --margin 0 --geojson "$RESULT/reroute.geojson" >"$RESULT/reroute.out" 2>&1
 check "9.10 reroute around the square: +931.960 m = 2*sqrt(950^2+1050^2) + 2100 - 4000 (w 50, margin 0)" \
@@ -41,12 +41,12 @@ f = d['features'][0]
 f['properties'] = {'id': 'RR', 'status': 'planned', 'half_width_m': 49.9, 'band_below_m': 20, 'band_above_m': 20, 'altitude_m': 120}
 json.dump({'type': 'FeatureCollection', 'features': [f]}, open(sys.argv[2], 'w'))
 PY
-    printf 'name: rr\ndata_root: ../..\nlayers:\n  - {id: zones, role: zones, path: $DATA/square_4549.geojson}\n  - {id: routes, role: routes, path: rr_routes.geojson}\n' >'$RESULT/rr.yaml'
+    printf 'name: rr\ndata_root: ../..\nroute_defaults: {aircraft_class: light}\nlayers:\n  - {id: zones, role: zones, path: $DATA/square_4549.geojson}\n  - {id: routes, role: routes, path: rr_routes.geojson}\n' >'$RESULT/rr.yaml'
     '$PLANNER' check '$RESULT/rr.yaml' >/dev/null"
 "$PLANNER" check "$DATA/square.yaml" --reroute >"$RESULT/check_reroute.out" 2>&1
-check "9.12 check --reroute adds a path to each blocked route" [ "$(grep -c '^reroute ' "$RESULT/check_reroute.out")" -eq 3 ]
+check "9.12 check --reroute adds a path to each forbidden route" [ "$(grep -c '^reroute ' "$RESULT/check_reroute.out")" -eq 3 ]
 "$PLANNER" reroute "$W" P2025-5 >"$RESULT/rr_wz.out" 2>&1
-check "9.13 no path: the reroute names the zone that closes it off" grep -q "no path: the start lies inside airport ZSSZ" "$RESULT/rr_wz.out"
+check "9.13 P2025-5 crosses controlled airspace only (ZSSZ: approval): no forbidden zone to go round, no more \"start inside airport\"" sh -c "grep -q 'avoiding nothing (the route was clear)' '$RESULT/rr_wz.out' && ! grep -q 'no path' '$RESULT/rr_wz.out'"
 
 python3 - "$RESULT/batch.geojson" <<'PY'
 import json, random, sys

@@ -38,10 +38,10 @@ for table, geom, dflt, qml in rows:
     assert rend.get('attr') in cols, (table, rend.get('attr'), cols)
     assert len(rend.findall('categories/category')) == len(rend.findall('symbols/symbol'))
 PY
-check "10.3 the blocked route's colour is red in QGIS: category 'blocked' -> 215,25,28" python3 - "$WZ/routes.qml" <<'PY'
+check "10.3 the forbidden route's colour is red in QGIS: category 'forbidden' -> 215,25,28" python3 - "$WZ/routes.qml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 q = ET.fromstring(open(sys.argv[1]).read().split('\n', 1)[1])
-sym = [c.get('symbol') for c in q.iter('category') if c.get('value') == 'blocked'][0]
+sym = [c.get('symbol') for c in q.iter('category') if c.get('value') == 'forbidden'][0]
 s = [s for s in q.iter('symbol') if s.get('name') == sym][0]
 assert [p.get('v') for p in s.iter('prop') if p.get('k') == 'line_color'] == ['215,25,28,255']
 PY
@@ -81,7 +81,8 @@ for name in ('routes', 'vertiports'):
     for f in json.load(open('%s/%s.geojson' % (wz, name)))['features']:
         assert '<td>%s</td>' % f['id'] in h, f['id']
 n_conf = len(json.load(open(wz + '/conflicts.geojson'))['features'])
-assert h.count('class="tag blocking"') + h.count('class="tag warning"') >= n_conf
+assert h.count('class="tag forbidden"') + h.count('class="tag approval"') + h.count('class="tag advisory"') >= n_conf
+assert '需报批 Approvals to apply for' in h and 'by 12:00 (UTC+8) the day before the flight (Art. 26)' in h
 assert 'gap' in h and 'proven optimal' in h
 for layer in ('boundary', 'water', 'airspace', 'protected', 'eco', 'demand', 'candidates', 'vertiports', 'routes'):
     assert '<td>%s (' % layer in h, layer
@@ -99,8 +100,7 @@ k = open(sys.argv[1], encoding='utf-8').read()
 for name in ('zones', 'coverage', 'conflicts', 'routes', 'reroutes', 'candidates', 'vertiports'):
     assert '<name>%s</name>' % name in k, name
 routes = json.load(open(sys.argv[2]))['features']
-blocked = [f['properties']['name'] for f in routes if f['properties']['verdict'] == 'blocked']
-colour = {'blocked': 'ff1c19d7', 'warning': 'ff008cf0'}
+colour = {'forbidden': 'ff1c19d7', 'approval': 'ff008cf0', 'advisory': 'ff00a6a6', 'free': 'ff41961a'}
 for f in routes:
     v = f['properties']['verdict']
     i = k.index('<name>%s</name>' % f['properties']['name'])
@@ -155,10 +155,10 @@ cp "$DATA/square.yaml" "$DATA/square_4549.geojson" "$DATA/routes_4549.geojson" "
 sed -i 's/"ceiling_m": *300/"ceiling_m":100/' "$SQ/square_4549.geojson"
 "$PLANNER" run "$SQ/square.yaml" -o "$SQ/b" --db "$SQ/my.sqlite" >/dev/null 2>&1
 "$PLANNER" diff "$SQ/my.sqlite" 1 2 >"$SQ/diff.out" 2>&1
-check "10.15 diff after a data change: data changed, THROUGH, CLIMB and EDGE blocked -> clear" sh -c "
+check "10.15 diff after a data change: data changed, THROUGH, CLIMB and EDGE forbidden -> free" sh -c "
     grep -q '^Scenario: unchanged' '$SQ/diff.out' && grep -q '^Data: changed' '$SQ/diff.out' &&
-    grep -q '^Routes: 3 changed' '$SQ/diff.out' && grep -q '^  THROUGH .*: blocked -> clear' '$SQ/diff.out' &&
-    grep -q '^  CLIMB .*: blocked -> clear' '$SQ/diff.out' && grep -q '^  EDGE .*: blocked -> clear' '$SQ/diff.out'"
+    grep -q '^Routes: 3 changed' '$SQ/diff.out' && grep -q '^  THROUGH .*: forbidden -> free' '$SQ/diff.out' &&
+    grep -q '^  CLIMB .*: forbidden -> free' '$SQ/diff.out' && grep -q '^  EDGE .*: forbidden -> free' '$SQ/diff.out'"
 check "10.16 the store's layers carry run_id and a spatial index (SpatiaLite)" sh -c "
     [ \"\$(ogrinfo -ro -q '$SQ/my.sqlite' -sql 'SELECT COUNT(*) AS n FROM run_routes WHERE run_id = 2' | grep -o '= [0-9]*')\" = '= 5' ] &&
     ogrinfo -ro -q '$SQ/my.sqlite' -sql \"SELECT COUNT(*) AS n FROM geometry_columns WHERE spatial_index_enabled = 1 AND f_table_name = 'run_routes'\" | grep -q '= 1'"

@@ -83,7 +83,7 @@ same([r['id'] for r in d['results']], ROUTES)
 refs = {c['ref'] for r in d['results'] for c in r['reasons'] if c['kind'] == 'zone'}
 assert ZONES[2] in refs, refs
 assert all(ZONE_NAMES[2] in c['text'] for r in d['results'] for c in r['reasons'] if c['ref'] == ZONES[2])
-same(sorted(r['route_id'] for r in d['reroutes']), sorted(r['id'] for r in d['results'] if r['verdict'] == 'rejected'))
+same(sorted(r['route_id'] for r in d['reroutes']), sorted(r['id'] for r in d['results'] if r['verdict'] == 'forbidden'))
 PY
 check "14.5 validate --geojson parses: proposal ids, names and reasons exact" py "$HX/proposals.geojson" <<'PY'
 import sys; sys.path.insert(0, sys.argv[1]); from hostile import *

@@ -28,7 +28,8 @@
  *      their four layers are empty; every other one a FeatureCollection
  *      named after its layer, with no "crs" member (RFC 7946)
  *   2. routes: R's geometry exactly [[120,31.171602],[120.0104896,31.1716016]],
- *      verdict blocked, 1 blocking conflict, length 1000 m, half-width 10,
+ *      verdict forbidden (禁飞), light aircraft, 1 forbidden conflict, no
+ *      approval to apply for, length 1000 m, half-width 10,
  *      altitudes [100,100], no clearance (the one blocking zone is met)
  *   3. conflicts: R/Q blocking, the centreline enters, inside 600 - 400 =
  *      200 m, the corridor meets Q over 200 + 2 x 10 = 220 m, from 400 - 10 =
@@ -138,7 +139,8 @@ static void t2_routes(void **state)
     xfix *x = *state;
     const char *t = layer(x, X_ROUTES);
     has(t, "{\"type\":\"Feature\",\"id\":\"R\",\"properties\":{\"id\":\"R\",\"name\":\"R\"");
-    has(t, ",\"verdict\":\"blocked\",\"blocking_conflicts\":1,\"warnings\":0,\"length_m\":1000,"
+    has(t, ",\"verdict\":\"forbidden\",\"verdict_zh\":\"禁飞\",\"aircraft_class\":\"light\",\"conflicts_forbidden\":1,"
+           "\"conflicts_approval\":0,\"advisories\":0,\"approvals\":[],\"length_m\":1000,"
            "\"half_width_m\":10,\"band_below_m\":0,\"band_above_m\":0,\"waypoint_altitudes_m\":[100,100],"
            "\"clearance_m\":null,\"clearance_zone_id\":null,\"layer\":\"r\"");
     has(t, "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[120,31.171602],[120.0104896,31.1716016]]}}");
@@ -149,7 +151,7 @@ static void t3_conflicts(void **state)
     xfix *x = *state;
     const char *t = layer(x, X_CONFLICTS);
     has(t, "{\"type\":\"Feature\",\"id\":\"R/Q\",\"properties\":{\"id\":\"R/Q\",\"route_id\":\"R\"");
-    has(t, ",\"zone_id\":\"Q\",\"zone_name\":\"square\",\"zone_class\":\"no_fly\",\"severity\":\"blocking\","
+    has(t, ",\"zone_id\":\"Q\",\"zone_name\":\"square\",\"zone_class\":\"no_fly\",\"severity\":\"forbidden\",\"severity_zh\":\"禁飞\","
            "\"rule\":\"forbidden\",\"basis\":\"test\",\"centreline_enters\":true,"
            "\"length_inside_m\":200,\"corridor_length_m\":220,\"from_along_m\":390,\"to_along_m\":610,"
            "\"entry_lon\":120.0041958,\"entry_lat\":31.1716019,\"entry_alt_m\":100,"

@@ -47,7 +47,7 @@ static void t1_interpolation(void **state)
     zf_feat(fx, &fx->rl, "UP", "LINESTRING Z(0 0 100,1000 0 200)", NULL);
     zf_checked c = zf_run(fx);
     assert_int_equal(c.rs->n_c, 0); /* at the ceiling only where the corridor touches */
-    assert_int_equal(c.rs->res[0].verdict, PL_V_CLEAR);
+    assert_int_equal(c.rs->res[0].verdict, PL_V_FREE);
     zf_done(fx, &c);
     fx->zl.a_feats[0].a_props[1].num = 140;
     c = zf_run(fx);
@@ -67,7 +67,7 @@ static void t1_interpolation(void **state)
     assert_float_equal(k->exit[2], 150, 1e-6);
     assert_float_equal(k->alt_lo_m, 139, 1e-6); /* band 0: altitude 139 at x=390 (w=10) */
     assert_float_equal(k->alt_hi_m, 150, 1e-6);
-    assert_int_equal(c.rs->res[0].verdict, PL_V_BLOCKED);
+    assert_int_equal(c.rs->res[0].verdict, PL_V_FORBIDDEN);
     zf_done(fx, &c);
 }
 
@@ -267,7 +267,7 @@ static void t8_zone_boxes(void **state)
     enum { NZ = 3000, NQ = 3000 };
     /* a third class whose route rule never binds: a band query skips it */
     fx->sc.a_rules = realloc(fx->sc.a_rules, 3 * sizeof *fx->sc.a_rules);
-    fx->sc.a_rules[2] = (pl_rule){"cultural", PL_RR_ALLOWED, 0, PL_VR_ALLOWED, 0, "test", 1};
+    fx->sc.a_rules[2] = (pl_rule){"cultural", PL_RR_ALLOWED, 0, PL_VR_ALLOWED, 0, "test", 1, 0};
     fx->sc.n_rules = 3;
     uint64_t s = 8;
     double u[4];

@@ -63,7 +63,7 @@ static void t1_vertical_step(void **state)
     assert_int_equal(c.rs->n_c, 1);
     const pl_conflict *k = &c.rs->c[0];
     assert_true(k->enters);
-    assert_int_equal(c.rs->res[0].verdict, PL_V_BLOCKED);
+    assert_int_equal(c.rs->res[0].verdict, PL_V_FORBIDDEN);
     assert_float_equal(k->length_inside_m, 0, 1e-9);
     assert_float_equal(k->corridor_length_m, 0, 1e-9);
     assert_float_equal(k->alt_lo_m, 60, 1e-9);
@@ -209,7 +209,7 @@ static void t4_boundaries(void **state)
     boundary(fx, "POINT(0 0)", "class=no_fly radius_m:=100", "LINESTRING(110 -500,110 500)", 0, 0, 1,
              "rim touched (east)");
     /* a minimum overflight height (150 m): at it allowed, 1 mm below not */
-    fx->sc.a_rules[1] = (pl_rule){"eco_control", PL_RR_MIN_OVERFLIGHT, 150, PL_VR_ALLOWED, 0, "test", 1};
+    fx->sc.a_rules[1] = (pl_rule){"eco_control", PL_RR_MIN_OVERFLIGHT, 150, PL_VR_ALLOWED, 0, "test", 1, 0};
     boundary(fx, SQ, "class=eco_control", "LINESTRING Z(0 0 170,1000 0 170)", 20, 20, 0, "overflight at 150 m");
     boundary(fx, SQ, "class=eco_control", "LINESTRING Z(0 0 169.999,1000 0 169.999)", 20, 20, 1,
              "overflight 1 mm low");
@@ -226,7 +226,7 @@ static void t5_band_rule(void **state)
     assert_true(pl_band_enters(70, 80, 60, 90));    /* within it */
     assert_true(pl_band_enters(100, 100, 0, INFINITY)); /* a band of no height inside */
     assert_false(pl_band_enters(0, 0, 0, INFINITY)); /* on the ground at the floor: touches */
-    pl_rule mo = {"eco_redline", PL_RR_MIN_OVERFLIGHT, 150, PL_VR_FORBIDDEN, 0, "test", 1};
+    pl_rule mo = {"eco_redline", PL_RR_MIN_OVERFLIGHT, 150, PL_VR_FORBIDDEN, 0, "test", 1, 0};
     pl_zone z = {.floor_m = 0, .ceiling_m = 40, .rule = &mo};
     double lo, hi;
     pl_zone_route_extent(&z, &lo, &hi);
@@ -585,7 +585,7 @@ static void t7_differential(void **state)
     zf_fixture *fx = *state;
     GEOSContextHandle_t h = pl_geos(fx->ctx);
     fx->sc.a_rules = realloc(fx->sc.a_rules, 3 * sizeof *fx->sc.a_rules);
-    fx->sc.a_rules[2] = (pl_rule){"eco_redline", PL_RR_MIN_OVERFLIGHT, 150, PL_VR_FORBIDDEN, 0, "test", 1};
+    fx->sc.a_rules[2] = (pl_rule){"eco_redline", PL_RR_MIN_OVERFLIGHT, 150, PL_VR_FORBIDDEN, 0, "test", 1, 0};
     fx->sc.n_rules = 3;
     rng = 7;
     tally t = {0};

@@ -86,8 +86,8 @@ static void t1_full(void **state)
     assert_float_equal(r->min_overflight_m, 80, 0);
     assert_int_equal(r->vertiport, PL_VR_MIN_DISTANCE);
     assert_true(r->from_scenario);
-    r = pl_scenario_rule(sc, "airport"); /* built-in, with its basis */
-    assert_int_equal(r->route, PL_RR_FORBIDDEN);
+    r = pl_scenario_rule(sc, "airport"); /* built-in: controlled airspace, approval (Art. 19), with its basis */
+    assert_int_equal(r->route, PL_RR_APPROVAL);
     assert_non_null(strstr(r->basis, "Art. 19"));
     assert_null(pl_scenario_rule(sc, "volcano"));
     pl_scenario_free(sc);
@@ -116,7 +116,7 @@ static void t2_errors(void **state)
     snprintf(buf, sizeof buf, "%sroute_defaults:\n  half_width_m: wide\n", layer);
     expect_error(buf, "bad.yaml:4:17: half_width_m: expected a number >= 0, got 'wide'");
     snprintf(buf, sizeof buf, "%srules:\n  airport: {route: maybe}\n", layer);
-    expect_error(buf, "bad.yaml:4:20: rules.airport.route: expected forbidden, warning, allowed or {min_overflight_m: N}, got 'maybe'");
+    expect_error(buf, "bad.yaml:4:20: rules.airport.route: expected forbidden, approval, advisory, allowed or {min_overflight_m: N, below: VERDICT}, got 'maybe'");
     snprintf(buf, sizeof buf, "%srules:\n  volcano: {route: forbidden}\n", layer);
     expect_error(buf, "bad.yaml:4:3: rules: unknown zone class 'volcano'");
     snprintf(buf, sizeof buf, "%s  - {id: a, role: routes, path: b.geojson}\n", layer);

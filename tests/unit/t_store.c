@@ -19,23 +19,23 @@
  *          R1 at 100 m passes above: clear, 0 conflicts
  * Scenario hashes by hand (the text below written to a file with the
  * heredoc of the same lines): sha256sum s1.yaml s2.yaml ->
- *   239f53e303d04e1ad17f799632bd6dadf8fabb2557b9b1d36a2c954947f594b1 (count 2)
- *   7af362e44539c3ea59463e5ae3562ff94cbc8edd77e76dac20e5e7318c386dcb (count 1)
+ *   f1aa6184c88268bba5819fbec29b74f64bc3685175218bedc70eea1bd63dd23f (count 2)
+ *   df4b90234e5740ef06dafadca598cc3fa12e94ccac8a2d43d186802de4df6e09 (count 1)
  *
  * Test plan
  *   1. pl_store_record creates the store and numbers the runs 1, 2, 3
  *   2. pl_store_history: a header and one line per run in run order, each
  *      with its UTC start (YYYY-MM-DDTHH:MM:SSZ), scenario "store", the
- *      scenario hash's first 12 digits (239f53e303d0, 7af362e44539,
- *      7af362e44539), the data hash (the same for runs 1 and 2, another for
- *      3), routes clear/warning/blocked 1/0/1, 1/0/1, 2/0/0, sites built+new
+ *      scenario hash's first 12 digits (f1aa6184c882, df4b90234e57,
+ *      df4b90234e57), the data hash (the same for runs 1 and 2, another for
+ *      3), routes free/advisory/approval/forbidden 1/0/0/1, 1/0/0/1, 2/0/0/0, sites built+new
  *      1+2, 1+1, 1+1, coverage "20.0 of 20.0 (gap 0.00 %)", "15.0 of 20.0
  *      (gap 0.00 %)" twice
  *   3. pl_store_diff 1 2, every line after the head: the count line out and
  *      in, data unchanged, C_B dropped (3 -> 2 sites), no route changed,
  *      coverage 20 -> 15 (-5.0), conflicts 1 -> 1
  *   4. pl_store_diff 2 3: scenario unchanged, data changed, the sites the
- *      same (2 -> 2), R1 blocked -> clear, coverage 15 -> 15 (+0.0),
+ *      same (2 -> 2), R1 forbidden -> free, coverage 15 -> 15 (+0.0),
  *      conflicts 1 -> 0
  *   5. the stored layers: run_routes holds 2 routes of run 3 tagged run_id 3,
  *      in EPSG:4549, R1 starting at (503500, 3454250) within 2 cm (it went
@@ -78,7 +78,7 @@ static void write_scenario(int count)
     snprintf(text, sizeof text,
              "# the run store's unit test: two candidates, a built pad, a no-fly square\n"
              "name: store\n"
-             "route_defaults: {half_width_m: 10, band_below_m: 0, band_above_m: 0, altitude_m: 100}\n"
+             "route_defaults: {half_width_m: 10, band_below_m: 0, band_above_m: 0, altitude_m: 100, aircraft_class: light}\n"
              "siting:\n"
              "  count: %d\n"
              "  service_radius_m: 500\n"
@@ -203,8 +203,8 @@ static void t2_history(void **state)
     assert_int_equal(n, 4);
     char w[80], d[3][16];
     assert_string_equal(word(lines[0], 0, w, sizeof w), "run");
-    static const char *const sha[3] = {"239f53e303d0", "7af362e44539", "7af362e44539"};
-    static const char *const routes[3] = {"1/0/1", "1/0/1", "2/0/0"};
+    static const char *const sha[3] = {"f1aa6184c882", "df4b90234e57", "df4b90234e57"};
+    static const char *const routes[3] = {"1/0/0/1", "1/0/0/1", "2/0/0/0"};
     static const char *const sites[3] = {"1+2", "1+1", "1+1"};
     static const char *const cover[3] = {"20.0 of 20.0 (gap 0.00 %)", "15.0 of 20.0 (gap 0.00 %)",
                                          "15.0 of 20.0 (gap 0.00 %)"};
@@ -276,7 +276,7 @@ static void t4_diff_data(void **state)
          "Data: changed\n"
          "Sites: 0 added, 0 dropped (2 -> 2)\n"
          "Routes: 1 changed\n"
-         "  R1 crossing: blocked -> clear\n"
+         "  R1 crossing: forbidden -> free\n"
          "Coverage: 15.0 of 20.0 -> 15.0 of 20.0 (+0.0)\n"
          "Conflicts: 1 -> 0\n");
 }
@@ -305,7 +305,7 @@ static void t5_layers(void **state)
             OGRGeometryH g = OGR_F_GetGeometryRef(f);
             assert_float_equal(OGR_G_GetX(g, 0), 503500, 0.02);
             assert_float_equal(OGR_G_GetY(g, 0), 3454250, 0.02);
-            assert_string_equal(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "verdict")), "clear");
+            assert_string_equal(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "verdict")), "free");
             seen = 1;
         }
         OGR_F_Destroy(f);

@@ -46,10 +46,11 @@ int zf_setup(void **state)
     zf_fixture *fx = calloc(1, sizeof *fx);
     fx->ctx = pl_ctx_new();
     fx->sc.work_crs = "EPSG:4549";
+    fx->sc.ac_class_default = PL_AC_LIGHT; /* a light aircraft: free airspace is its own */
     fx->sc.route = (pl_route_defaults){10, 0, 0, 100, 100};
     fx->sc.a_rules = calloc(2, sizeof *fx->sc.a_rules);
-    fx->sc.a_rules[0] = (pl_rule){"no_fly", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0, "test", 1};
-    fx->sc.a_rules[1] = (pl_rule){"eco_control", PL_RR_WARNING, 0, PL_VR_ALLOWED, 0, "test", 1};
+    fx->sc.a_rules[0] = (pl_rule){"no_fly", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0, "test", 1, 0};
+    fx->sc.a_rules[1] = (pl_rule){"eco_control", PL_RR_ADVISORY, 0, PL_VR_ALLOWED, 0, "test", 1, 0};
     fx->sc.n_rules = 2;
     fx->zd = (pl_layer_decl){.id = "z", .role = PL_ROLE_ZONES, .path = "mem", .class_prop = "class", .id_prop = "id"};
     fx->rd = (pl_layer_decl){.id = "r", .role = PL_ROLE_ROUTES, .path = "mem", .class_prop = "class", .id_prop = "id"};
