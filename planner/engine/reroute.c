@@ -17,6 +17,9 @@
  * sliding along an edge is allowed), and Dijkstra finds the path.
  * Altitudes of the new path follow the original route at the same fraction
  * of the length.
+ *
+ * pl_reroute_route runs the steps as one function each: find_obstacles,
+ * graph_nodes, relax_edges inside shortest_path (Dijkstra), take_path.
  */
 #include "planner.h"
 
@@ -142,34 +145,64 @@ void pl_reroute_free(pl_reroute *rr)
     memset(rr, 0, sizeof *rr);
 }
 
-int pl_reroute_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, double margin_m, pl_reroute *out)
+/* The visibility graph: its nodes, and Dijkstra's answer over it. */
+typedef struct vgraph {
+    double *x, *y;   /* node 0 the start, 1 the end, then obstacle vertices */
+    size_t n, cap;
+    double *dist;    /* from the start; INFINITY where no path reaches */
+    size_t *prev;    /* the node before on the shortest path, or (size_t)-1 */
+} vgraph;
+
+static void ob_set_free(pl_ctx *ctx, ob_set *os)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
-    int rc = PL_OK;
-    ob_set os = {0};
-    pl_zonelist cl = {0};
-    double *nx = NULL, *ny = NULL, *dist = NULL;
-    size_t nn = 0, ncap = 0, *prev = NULL;
-    char *done = NULL;
-    memset(out, 0, sizeof *out);
-    double band_lo, band_hi;
-    pl_route_band(r, &band_lo, &band_hi);
-    double inflate = r->half_width_m + margin_m;
+    /* the index and prepared geometries go before the geometries */
+    if (os->tree)
+        GEOSSTRtree_destroy_r(h, os->tree);
+    for (size_t q = 0; q < os->n; q++) {
+        GEOSPreparedGeom_destroy_r(h, os->a[q].pg);
+        GEOSGeom_destroy_r(h, os->a[q].g);
+    }
+    free(os->a);
+}
 
-    /* 1. obstacles near the route: zones within a route length around it */
+static void vgraph_free(vgraph *g)
+{
+    free(g->x);
+    free(g->y);
+    free(g->dist);
+    free(g->prev);
+}
+
+/* The zones near the route: within a route length around it. */
+static int zones_near(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, double inflate, pl_zonelist *cl)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
     GEOSGeometry *env = GEOSEnvelope_r(h, r->line);
     GEOSGeometry *box = env ? pl_geom_buffer_out(ctx, env, fmax(r->length_m, 5000.0) + inflate, 1) : NULL;
     if (env)
         GEOSGeom_destroy_r(h, env);
     if (!box)
         return pl_error(ctx, PL_GEOM, "route %s: %s", r->id, pl_libmsg(ctx));
-    pl_zones_collect(ctx, zs, box, &cl);
+    pl_zones_collect(ctx, zs, box, cl);
     GEOSGeom_destroy_r(h, box);
-    if ((rc = pl_zonelist_finish(ctx, &cl)) != PL_OK)
+    return pl_zonelist_finish(ctx, cl);
+}
+
+/* 1. The obstacles, indexed: the zones near the route that block it at
+ * its altitudes, each inflated by inflate. */
+static int find_obstacles(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, double inflate, ob_set *os)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    pl_zonelist cl = {0};
+    double band_lo, band_hi;
+    pl_route_band(r, &band_lo, &band_hi);
+    int rc = zones_near(ctx, zs, r, inflate, &cl);
+    if (rc != PL_OK)
         goto out;
-    os.tree = GEOSSTRtree_create_r(h, 10);
-    os.a = calloc(cl.n ? cl.n : 1, sizeof *os.a);
-    if (!os.tree || !os.a) {
+    os->tree = GEOSSTRtree_create_r(h, 10);
+    os->a = calloc(cl.n ? cl.n : 1, sizeof *os->a);
+    if (!os->tree || !os->a) {
         rc = pl_error(ctx, PL_NOMEM, "out of memory");
         goto out;
     }
@@ -181,7 +214,7 @@ int pl_reroute_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, doubl
         pl_zone_route_extent(z, &vlo, &vhi);
         if (!pl_band_enters(band_lo, band_hi, vlo, vhi))
             continue; /* the route's band passes above or below it everywhere */
-        obst *o = &os.a[os.n];
+        obst *o = &os->a[os->n];
         o->zone = z;
         o->g = pl_geom_inflate_out(ctx, z->g, inflate);
         o->pg = o->g ? GEOSPrepare_r(h, o->g) : NULL;
@@ -191,113 +224,118 @@ int pl_reroute_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, doubl
             rc = pl_error(ctx, PL_GEOM, "zone %s: cannot inflate: %s", z->id, pl_libmsg(ctx));
             goto out;
         }
-        os.n++;
+        os->n++;
     }
-    for (size_t k = 0; k < os.n; k++)
-        GEOSSTRtree_insert_r(h, os.tree, os.a[k].g, &os.a[k]);
+    for (size_t k = 0; k < os->n; k++)
+        GEOSSTRtree_insert_r(h, os->tree, os->a[k].g, &os->a[k]);
+out:
+    free(cl.a);
+    return rc;
+}
 
-    /* 2. nodes: start, end, then the obstacles' vertices outside the others */
+/* An end of the route inside an obstacle: no path, and out->why says
+ * which.  Returns 1 then, else 0. */
+static int ends_inside(pl_ctx *ctx, const ob_set *os, const pl_route *r, double inflate, pl_reroute *out)
+{
     double sx = r->x[0], sy = r->y[0], ex = r->x[r->n_pts - 1], ey = r->y[r->n_pts - 1];
-    const obst *s_in = inside(ctx, &os, sx, sy), *e_in = inside(ctx, &os, ex, ey);
-    if (s_in || e_in) {
-        pl_buf_printf(&out->why, "no path: the %s lies inside %s %s (%s) inflated by %.0f m",
-                      s_in ? "start" : "end", (s_in ? s_in : e_in)->zone->cls, (s_in ? s_in : e_in)->zone->id,
-                      (s_in ? s_in : e_in)->zone->name, inflate);
-        goto out;
-    }
-    ncap = 64;
-    nx = malloc(ncap * sizeof *nx);
-    ny = malloc(ncap * sizeof *ny);
-    if (!nx || !ny) {
-        rc = pl_error(ctx, PL_NOMEM, "out of memory");
-        goto out;
-    }
-    nx[0] = sx;
-    ny[0] = sy;
-    nx[1] = ex;
-    ny[1] = ey;
-    nn = 2;
-    for (size_t k = 0; k < os.n; k++)
-        if (add_nodes(ctx, os.a[k].g, &nx, &ny, &nn, &ncap)) {
-            rc = pl_error(ctx, PL_NOMEM, "out of memory");
-            goto out;
-        }
+    const obst *s_in = inside(ctx, os, sx, sy), *e_in = inside(ctx, os, ex, ey);
+    if (!s_in && !e_in)
+        return 0;
+    pl_buf_printf(&out->why, "no path: the %s lies inside %s %s (%s) inflated by %.0f m",
+                  s_in ? "start" : "end", (s_in ? s_in : e_in)->zone->cls, (s_in ? s_in : e_in)->zone->id,
+                  (s_in ? s_in : e_in)->zone->name, inflate);
+    return 1;
+}
+
+/* 2. The nodes: start, end, then the obstacles' vertices outside the
+ * others. */
+static int graph_nodes(pl_ctx *ctx, const ob_set *os, const pl_route *r, vgraph *g)
+{
+    g->cap = 64;
+    g->x = malloc(g->cap * sizeof *g->x);
+    g->y = malloc(g->cap * sizeof *g->y);
+    if (!g->x || !g->y)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    g->x[0] = r->x[0];
+    g->y[0] = r->y[0];
+    g->x[1] = r->x[r->n_pts - 1];
+    g->y[1] = r->y[r->n_pts - 1];
+    g->n = 2;
+    for (size_t k = 0; k < os->n; k++)
+        if (add_nodes(ctx, os->a[k].g, &g->x, &g->y, &g->n, &g->cap))
+            return pl_error(ctx, PL_NOMEM, "out of memory");
     /* drop vertices inside another obstacle: no shortest path uses them */
     size_t keep = 2;
-    for (size_t i = 2; i < nn; i++)
-        if (!inside(ctx, &os, nx[i], ny[i])) {
-            nx[keep] = nx[i];
-            ny[keep] = ny[i];
+    for (size_t i = 2; i < g->n; i++)
+        if (!inside(ctx, os, g->x[i], g->y[i])) {
+            g->x[keep] = g->x[i];
+            g->y[keep] = g->y[i];
             keep++;
         }
-    nn = keep;
+    g->n = keep;
+    return PL_OK;
+}
 
-    /* 3. Dijkstra over the visibility graph, edges tested when relaxed */
-    dist = malloc(nn * sizeof *dist);
-    prev = malloc(nn * sizeof *prev);
-    done = calloc(nn, 1);
-    if (!dist || !prev || !done) {
-        rc = pl_error(ctx, PL_NOMEM, "out of memory");
-        goto out;
+/* 3. The edges out of node u: each is tested for visibility only when it
+ * would shorten the path to its far node, and relaxed when visible. */
+static int relax_edges(pl_ctx *ctx, const ob_set *os, vgraph *g, const char *done, size_t u)
+{
+    for (size_t v = 0; v < g->n; v++) {
+        if (done[v])
+            continue;
+        double d = g->dist[u] + hypot(g->x[v] - g->x[u], g->y[v] - g->y[u]);
+        if (d >= g->dist[v])
+            continue;
+        int vis = visible(ctx, os, g->x[u], g->y[u], g->x[v], g->y[v]);
+        if (vis < 0)
+            return pl_errcode(ctx);
+        if (vis) {
+            g->dist[v] = d;
+            g->prev[v] = u;
+        }
+    }
+    return PL_OK;
+}
+
+/* 4. Dijkstra from the start over the visibility graph, until the end is
+ * settled or nothing more is reachable. */
+static int shortest_path(pl_ctx *ctx, const ob_set *os, vgraph *g)
+{
+    int rc = PL_OK;
+    size_t nn = g->n;
+    char *done = calloc(nn, 1);
+    g->dist = malloc(nn * sizeof *g->dist);
+    g->prev = malloc(nn * sizeof *g->prev);
+    if (!g->dist || !g->prev || !done) {
+        free(done);
+        return pl_error(ctx, PL_NOMEM, "out of memory");
     }
     for (size_t i = 0; i < nn; i++) {
-        dist[i] = INFINITY;
-        prev[i] = (size_t)-1;
+        g->dist[i] = INFINITY;
+        g->prev[i] = (size_t)-1;
     }
-    dist[0] = 0;
+    g->dist[0] = 0;
     for (;;) {
         size_t u = (size_t)-1;
         for (size_t i = 0; i < nn; i++)
-            if (!done[i] && isfinite(dist[i]) && (u == (size_t)-1 || dist[i] < dist[u]))
+            if (!done[i] && isfinite(g->dist[i]) && (u == (size_t)-1 || g->dist[i] < g->dist[u]))
                 u = i;
         if (u == (size_t)-1 || u == 1)
             break;
         done[u] = 1;
-        for (size_t v = 0; v < nn; v++) {
-            if (done[v])
-                continue;
-            double d = dist[u] + hypot(nx[v] - nx[u], ny[v] - ny[u]);
-            if (d >= dist[v])
-                continue;
-            int vis = visible(ctx, &os, nx[u], ny[u], nx[v], ny[v]);
-            if (vis < 0) {
-                rc = pl_errcode(ctx);
-                goto out;
-            }
-            if (vis) {
-                dist[v] = d;
-                prev[v] = u;
-            }
-        }
+        if ((rc = relax_edges(ctx, os, g, done, u)) != PL_OK)
+            break;
     }
-    if (!isfinite(dist[1])) {
-        pl_buf_puts(&out->why, "no path: the end is closed off by");
-        for (size_t k = 0; k < os.n; k++)
-            pl_buf_printf(&out->why, "%s %s", k ? "," : "", os.a[k].zone->id);
-        goto out;
-    }
-    /* 4. the path, start to end, with altitudes from the original route */
-    size_t m = 0;
-    for (size_t v = 1; v != (size_t)-1; v = prev[v])
-        m++;
-    out->x = malloc(m * sizeof *out->x);
-    out->y = malloc(m * sizeof *out->y);
-    out->alt_m = malloc(m * sizeof *out->alt_m);
-    if (!out->x || !out->y || !out->alt_m) {
-        rc = pl_error(ctx, PL_NOMEM, "out of memory");
-        goto out;
-    }
-    size_t k = m;
-    for (size_t v = 1; v != (size_t)-1; v = prev[v]) {
-        k--;
-        out->x[k] = nx[v];
-        out->y[k] = ny[v];
-    }
-    out->n = m;
-    out->length_m = dist[1];
-    out->added_m = dist[1] - r->length_m;
+    free(done);
+    return rc;
+}
+
+/* Each point's altitude: the original route's at the same fraction of the
+ * length. */
+static void path_altitudes(const pl_route *r, pl_reroute *out)
+{
     double along = 0;
-    for (size_t i = 0; i < m; i++) {
+    for (size_t i = 0; i < out->n; i++) {
         if (i)
             along += hypot(out->x[i] - out->x[i - 1], out->y[i] - out->y[i - 1]);
         double t = out->length_m > 0 ? along / out->length_m * r->length_m : 0, acc = 0;
@@ -312,31 +350,63 @@ int pl_reroute_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, doubl
             acc += sl;
         }
     }
-    /* zones avoided: obstacles the original line entered */
-    out->avoided = calloc(os.n ? os.n : 1, sizeof *out->avoided);
-    if (!out->avoided) {
-        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+}
+
+/* 5. The result: the path, start to end, with its altitudes, and the
+ * zones avoided (the obstacles the original line entered). */
+static int take_path(pl_ctx *ctx, const ob_set *os, const pl_route *r, const vgraph *g, pl_reroute *out)
+{
+    size_t m = 0;
+    for (size_t v = 1; v != (size_t)-1; v = g->prev[v])
+        m++;
+    out->x = malloc(m * sizeof *out->x);
+    out->y = malloc(m * sizeof *out->y);
+    out->alt_m = malloc(m * sizeof *out->alt_m);
+    if (!out->x || !out->y || !out->alt_m)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    size_t k = m;
+    for (size_t v = 1; v != (size_t)-1; v = g->prev[v]) {
+        k--;
+        out->x[k] = g->x[v];
+        out->y[k] = g->y[v];
+    }
+    out->n = m;
+    out->length_m = g->dist[1];
+    out->added_m = g->dist[1] - r->length_m;
+    path_altitudes(r, out);
+    out->avoided = calloc(os->n ? os->n : 1, sizeof *out->avoided);
+    if (!out->avoided)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    for (size_t q = 0; q < os->n; q++)
+        if (GEOSRelatePattern_r(pl_geos(ctx), r->line, os->a[q].g, "T********") == 1)
+            out->avoided[out->n_avoided++] = os->a[q].zone;
+    out->found = 1;
+    return PL_OK;
+}
+
+/* The steps in the order of the opening comment; no path is an answer
+ * (out->found 0, out->why), not an error. */
+int pl_reroute_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, double margin_m, pl_reroute *out)
+{
+    ob_set os = {0};
+    vgraph g = {0};
+    memset(out, 0, sizeof *out);
+    double inflate = r->half_width_m + margin_m;
+    int rc = find_obstacles(ctx, zs, r, inflate, &os);
+    if (rc != PL_OK || ends_inside(ctx, &os, r, inflate, out))
+        goto out;
+    if ((rc = graph_nodes(ctx, &os, r, &g)) != PL_OK || (rc = shortest_path(ctx, &os, &g)) != PL_OK)
+        goto out;
+    if (!isfinite(g.dist[1])) {
+        pl_buf_puts(&out->why, "no path: the end is closed off by");
+        for (size_t k = 0; k < os.n; k++)
+            pl_buf_printf(&out->why, "%s %s", k ? "," : "", os.a[k].zone->id);
         goto out;
     }
-    for (size_t q = 0; q < os.n; q++)
-        if (GEOSRelatePattern_r(h, r->line, os.a[q].g, "T********") == 1)
-            out->avoided[out->n_avoided++] = os.a[q].zone;
-    out->found = 1;
+    rc = take_path(ctx, &os, r, &g, out);
 out:
-    /* the index and prepared geometries go before the geometries */
-    if (os.tree)
-        GEOSSTRtree_destroy_r(h, os.tree);
-    for (size_t q = 0; q < os.n; q++) {
-        GEOSPreparedGeom_destroy_r(h, os.a[q].pg);
-        GEOSGeom_destroy_r(h, os.a[q].g);
-    }
-    free(os.a);
-    free(cl.a);
-    free(nx);
-    free(ny);
-    free(dist);
-    free(prev);
-    free(done);
+    ob_set_free(ctx, &os);
+    vgraph_free(&g);
     if (rc != PL_OK)
         pl_reroute_free(out);
     return rc;

@@ -20,6 +20,10 @@
  *      one free heading;
  *   5. separation between open sites is a constraint of the choice.
  * Built sites are always open; their failed rules are reported, not enforced.
+ *
+ * pl_siting_run runs the steps as one function each: load_sites,
+ * load_demand, load_obstacles, land_build, check_sites (rules 1-4),
+ * instance_build and choose (the optimiser), site_coverage, network.
  */
 #include "planner.h"
 #include "optimise.h"
@@ -411,23 +415,212 @@ static int kind_index(char ***kinds, size_t *n, const char *k)
     return (int)(*n)++;
 }
 
-int pl_siting_run(pl_ctx *ctx, const pl_plan *p, pl_siting **out)
+/* Sites: built ones first (always open), then the candidates. */
+static int load_sites(pl_ctx *ctx, const pl_plan *p, pl_siting *st)
+{
+    size_t cap = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < p->n_layers; i++) {
+            const pl_layer *l = p->layers[i];
+            int want = pass == 0 ? PL_ROLE_VERTIPORTS : PL_ROLE_CANDIDATES;
+            if (l->decl->role != want)
+                continue;
+            for (size_t k = 0; k < l->n_feats; k++) {
+                int rc = add_site(ctx, st, &cap, l, &l->a_feats[k], pass == 0);
+                if (rc != PL_OK)
+                    return rc;
+            }
+        }
+    return PL_OK;
+}
+
+/* The land a site may stand on: the district minus the water (islands
+ * are land); the district and the land prepared for rules 1 and 2. */
+typedef struct land_area {
+    GEOSGeometry *district, *water, *land;
+    const GEOSPreparedGeometry *pdistrict, *pland;
+} land_area;
+
+static int land_build(pl_ctx *ctx, const pl_plan *p, land_area *la)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
+    la->district = union_of(ctx, p, PL_ROLE_BOUNDARY, 0);
+    la->water = union_of(ctx, p, PL_ROLE_WATER, 1);
+    la->land = la->district && la->water ? GEOSDifference_r(h, la->district, la->water) : NULL;
+    la->pdistrict = la->district ? GEOSPrepare_r(h, la->district) : NULL;
+    la->pland = la->land ? GEOSPrepare_r(h, la->land) : NULL;
+    if (!la->pdistrict || !la->pland)
+        return pl_error(ctx, PL_GEOM, "cannot build the land area: %s", pl_libmsg(ctx));
+    if (GEOSisEmpty_r(h, la->district) == 1)
+        return pl_error(ctx, PL_PARSE, "%s: siting needs a boundary layer with the district polygon",
+                        p->sc->file);
+    return PL_OK;
+}
+
+static void land_free(pl_ctx *ctx, land_area *la)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    if (la->pland)
+        GEOSPreparedGeom_destroy_r(h, la->pland);
+    if (la->pdistrict)
+        GEOSPreparedGeom_destroy_r(h, la->pdistrict);
+    if (la->land)
+        GEOSGeom_destroy_r(h, la->land);
+    if (la->water)
+        GEOSGeom_destroy_r(h, la->water);
+    if (la->district)
+        GEOSGeom_destroy_r(h, la->district);
+}
+
+/* Rules 1-4 for every site; the feasible candidates counted. */
+static int check_sites(pl_ctx *ctx, const pl_plan *p, pl_siting *st, const land_area *la, const obstacle *ob,
+                       size_t n_ob, int have_ob)
+{
+    /* the zone search reaches as far as the farthest min_distance_m asks */
+    double max_zone_dist = 0;
+    for (size_t i = 0; i < p->sc->n_rules; i++)
+        if (p->sc->a_rules[i].vertiport == PL_VR_MIN_DISTANCE)
+            max_zone_dist = fmax(max_zone_dist, p->sc->a_rules[i].min_distance_m);
+    for (size_t i = 0; i < st->n; i++) {
+        int rc = check_site(ctx, p, &st->a[i], la->pdistrict, la->pland, la->water, ob, n_ob, have_ob,
+                            max_zone_dist);
+        if (rc)
+            return rc;
+        st->n_feasible += !st->a[i].existing && st->a[i].feasible;
+    }
+    return PL_OK;
+}
+
+/* The optimiser's instance arrays, by site; kinds are borrowed strings. */
+typedef struct instance {
+    int *fixed, *feas, *kind, *quota;
+    double *cx, *cy;
+    char **kinds;
+    size_t n_kinds, n_built;
+} instance;
+
+static void instance_free(instance *in)
+{
+    free(in->kinds);
+    free(in->fixed);
+    free(in->feas);
+    free(in->kind);
+    free(in->quota);
+    free(in->cx);
+    free(in->cy);
+}
+
+/* The quota per kind index; a quota may name a kind no site has. */
+static int instance_quota(pl_ctx *ctx, const pl_siting_cfg *c, instance *in)
+{
+    in->quota = calloc(in->n_kinds + c->n_quota, sizeof *in->quota);
+    if (!in->quota)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    for (size_t q = 0; q < c->n_quota; q++) {
+        size_t before = in->n_kinds;
+        int k = kind_index(&in->kinds, &in->n_kinds, c->quota_kind[q]);
+        if (k < 0)
+            return pl_error(ctx, PL_NOMEM, "out of memory");
+        if ((size_t)k >= before)
+            in->kinds[k] = c->quota_kind[q];
+        in->quota[k] = c->quota_n[q];
+    }
+    return PL_OK;
+}
+
+static int instance_build(pl_ctx *ctx, const pl_siting_cfg *c, const pl_siting *st, instance *in)
+{
+    size_t m = st->n ? st->n : 1;
+    in->fixed = calloc(m, sizeof *in->fixed);
+    in->feas = calloc(m, sizeof *in->feas);
+    in->kind = calloc(m, sizeof *in->kind);
+    in->cx = malloc(m * sizeof *in->cx);
+    in->cy = malloc(m * sizeof *in->cy);
+    if (!in->fixed || !in->feas || !in->kind || !in->cx || !in->cy)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    for (size_t i = 0; i < st->n; i++) {
+        in->fixed[i] = st->a[i].existing;
+        in->n_built += in->fixed[i];
+        in->feas[i] = st->a[i].feasible;
+        in->cx[i] = st->a[i].x;
+        in->cy[i] = st->a[i].y;
+        if ((in->kind[i] = kind_index(&in->kinds, &in->n_kinds, st->a[i].kind)) < 0)
+            return pl_error(ctx, PL_NOMEM, "out of memory");
+    }
+    return c->n_quota ? instance_quota(ctx, c, in) : PL_OK;
+}
+
+/* The choice (optimise.c), and its answer in st. */
+static int choose(pl_ctx *ctx, const pl_siting_cfg *c, pl_siting *st, const instance *in, pl_sit_result *res)
+{
+    size_t p_new = c->count;
+    if (c->built_count)
+        p_new = c->count > in->n_built ? c->count - in->n_built : 0;
+    pl_sit_inst si = {st->n_dem, st->dw, st->dx, st->dy, st->dr, st->n, in->cx, in->cy, in->fixed, in->feas,
+                      in->kind, in->n_kinds, in->quota, p_new, c->min_sep_m, c->objective, c->exact_limit};
+    if (pl_sit_solve(&si, res))
+        return pl_error(ctx, PL_NOMEM, "out of memory while siting");
+    st->objective = res->objective;
+    st->bound = res->bound;
+    st->gap = res->gap;
+    st->total_w = res->total_weight;
+    st->method = res->method;
+    st->iterations = res->iterations;
+    st->n_new = res->n_new;
+    for (size_t i = 0; i < st->n; i++)
+        st->a[i].open = res->open[i];
+    return PL_OK;
+}
+
+/* Per-site coverage, for the reasons and the output, from the optimiser's
+ * coverage lists (no distance is computed twice): demand in reach, demand
+ * only this open site reaches, and the demand covered. */
+static int site_coverage(pl_ctx *ctx, pl_siting *st, const pl_sit_result *res)
+{
+    if (!res->cover_off)
+        return PL_OK;
+    int *reach = calloc(st->n_dem ? st->n_dem : 1, sizeof *reach);
+    size_t *last = calloc(st->n_dem ? st->n_dem : 1, sizeof *last);
+    if (!reach || !last) {
+        free(reach);
+        free(last);
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < st->n; i++)
+        for (size_t k = res->cover_off[i]; k < res->cover_off[i + 1]; k++) {
+            size_t d = res->cover_idx[k];
+            st->a[i].covered_w += st->dw[d];
+            if (st->a[i].open) {
+                reach[d]++;
+                last[d] = i;
+            }
+        }
+    for (size_t d = 0; d < st->n_dem; d++) {
+        if (reach[d])
+            st->covered_w += st->dw[d];
+        if (reach[d] == 1)
+            st->a[last[d]].only_w += st->dw[d];
+    }
+    free(reach);
+    free(last);
+    return PL_OK;
+}
+
+/* The steps in order: the sites, demand and obstacles; rules 1-4 on the
+ * land; the choice; coverage; the network. */
+int pl_siting_run(pl_ctx *ctx, const pl_plan *p, pl_siting **out)
+{
     const pl_siting_cfg *c = &p->sc->siting;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = PL_OK;
     *out = NULL;
     pl_siting *st = calloc(1, sizeof *st);
-    GEOSGeometry *district = NULL, *water = NULL, *land = NULL;
-    const GEOSPreparedGeometry *pdistrict = NULL, *pland = NULL;
+    land_area la = {0};
     obstacle *ob = NULL;
-    size_t n_ob = 0, cap = 0, n_kinds = 0;
+    size_t n_ob = 0;
     int have_ob = 0;
-    char **kinds = NULL;
-    int *fixed = NULL, *feas = NULL, *kind = NULL, *quota = NULL;
-    double *cx = NULL, *cy = NULL;
+    instance in = {0};
     pl_sit_result res = {0};
     if (!st)
         return pl_error(ctx, PL_NOMEM, "out of memory");
@@ -436,153 +629,22 @@ int pl_siting_run(pl_ctx *ctx, const pl_plan *p, pl_siting **out)
         rc = pl_error(ctx, PL_NOMEM, "out of memory");
         goto out;
     }
-    /* sites: built ones first (always open), then the candidates */
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < p->n_layers; i++) {
-            const pl_layer *l = p->layers[i];
-            int want = pass == 0 ? PL_ROLE_VERTIPORTS : PL_ROLE_CANDIDATES;
-            if (l->decl->role != want)
-                continue;
-            for (size_t k = 0; k < l->n_feats; k++)
-                if ((rc = add_site(ctx, st, &cap, l, &l->a_feats[k], pass == 0)) != PL_OK)
-                    goto out;
-        }
-    if ((rc = load_demand(ctx, p, st)) != PL_OK || (rc = load_obstacles(ctx, p, &ob, &n_ob, &have_ob)) != PL_OK)
+    if ((rc = load_sites(ctx, p, st)) != PL_OK || (rc = load_demand(ctx, p, st)) != PL_OK ||
+        (rc = load_obstacles(ctx, p, &ob, &n_ob, &have_ob)) != PL_OK)
         goto out;
-    district = union_of(ctx, p, PL_ROLE_BOUNDARY, 0);
-    water = union_of(ctx, p, PL_ROLE_WATER, 1);
-    land = district && water ? GEOSDifference_r(h, district, water) : NULL;
-    pdistrict = district ? GEOSPrepare_r(h, district) : NULL;
-    pland = land ? GEOSPrepare_r(h, land) : NULL;
-    if (!pdistrict || !pland) {
-        rc = pl_error(ctx, PL_GEOM, "cannot build the land area: %s", pl_libmsg(ctx));
+    if ((rc = land_build(ctx, p, &la)) != PL_OK || (rc = check_sites(ctx, p, st, &la, ob, n_ob, have_ob)) != PL_OK)
         goto out;
-    }
-    if (GEOSisEmpty_r(h, district) == 1) {
-        rc = pl_error(ctx, PL_PARSE, "%s: siting needs a boundary layer with the district polygon",
-                      p->sc->file);
+    if ((rc = instance_build(ctx, c, st, &in)) != PL_OK || (rc = choose(ctx, c, st, &in, &res)) != PL_OK ||
+        (rc = site_coverage(ctx, st, &res)) != PL_OK)
         goto out;
-    }
-    double max_zone_dist = 0;
-    for (size_t i = 0; i < p->sc->n_rules; i++)
-        if (p->sc->a_rules[i].vertiport == PL_VR_MIN_DISTANCE)
-            max_zone_dist = fmax(max_zone_dist, p->sc->a_rules[i].min_distance_m);
-    for (size_t i = 0; i < st->n; i++) {
-        if ((rc = check_site(ctx, p, &st->a[i], pdistrict, pland, water, ob, n_ob, have_ob, max_zone_dist)))
-            goto out;
-        st->n_feasible += !st->a[i].existing && st->a[i].feasible;
-    }
-    /* the instance */
-    size_t m = st->n ? st->n : 1;
-    fixed = calloc(m, sizeof *fixed);
-    feas = calloc(m, sizeof *feas);
-    kind = calloc(m, sizeof *kind);
-    cx = malloc(m * sizeof *cx);
-    cy = malloc(m * sizeof *cy);
-    if (!fixed || !feas || !kind || !cx || !cy) {
-        rc = pl_error(ctx, PL_NOMEM, "out of memory");
-        goto out;
-    }
-    size_t n_built = 0;
-    for (size_t i = 0; i < st->n; i++) {
-        fixed[i] = st->a[i].existing;
-        n_built += fixed[i];
-        feas[i] = st->a[i].feasible;
-        cx[i] = st->a[i].x;
-        cy[i] = st->a[i].y;
-        if ((kind[i] = kind_index(&kinds, &n_kinds, st->a[i].kind)) < 0) {
-            rc = pl_error(ctx, PL_NOMEM, "out of memory");
-            goto out;
-        }
-    }
-    if (c->n_quota) {
-        quota = calloc(n_kinds + c->n_quota, sizeof *quota);
-        if (!quota) {
-            rc = pl_error(ctx, PL_NOMEM, "out of memory");
-            goto out;
-        }
-        for (size_t q = 0; q < c->n_quota; q++) {
-            size_t before = n_kinds;
-            int k = kind_index(&kinds, &n_kinds, c->quota_kind[q]);
-            if (k < 0) {
-                rc = pl_error(ctx, PL_NOMEM, "out of memory");
-                goto out;
-            }
-            if ((size_t)k >= before)
-                kinds[k] = c->quota_kind[q];
-            quota[k] = c->quota_n[q];
-        }
-    }
-    size_t p_new = c->count;
-    if (c->built_count)
-        p_new = c->count > n_built ? c->count - n_built : 0;
-    pl_sit_inst in = {st->n_dem, st->dw, st->dx, st->dy, st->dr, st->n, cx, cy, fixed, feas, kind,
-                      n_kinds, quota, p_new, c->min_sep_m, c->objective, c->exact_limit};
-    if (pl_sit_solve(&in, &res)) {
-        rc = pl_error(ctx, PL_NOMEM, "out of memory while siting");
-        goto out;
-    }
-    st->objective = res.objective;
-    st->bound = res.bound;
-    st->gap = res.gap;
-    st->total_w = res.total_weight;
-    st->method = res.method;
-    st->iterations = res.iterations;
-    st->n_new = res.n_new;
-    for (size_t i = 0; i < st->n; i++)
-        st->a[i].open = res.open[i];
-    /* per-site coverage, for the reasons and the output, from the
-     * optimiser's coverage lists (no distance is computed twice) */
-    if (res.cover_off) {
-        int *reach = calloc(st->n_dem ? st->n_dem : 1, sizeof *reach);
-        size_t *last = calloc(st->n_dem ? st->n_dem : 1, sizeof *last);
-        if (!reach || !last) {
-            free(reach);
-            free(last);
-            rc = pl_error(ctx, PL_NOMEM, "out of memory");
-            goto out;
-        }
-        for (size_t i = 0; i < st->n; i++)
-            for (size_t k = res.cover_off[i]; k < res.cover_off[i + 1]; k++) {
-                size_t d = res.cover_idx[k];
-                st->a[i].covered_w += st->dw[d];
-                if (st->a[i].open) {
-                    reach[d]++;
-                    last[d] = i;
-                }
-            }
-        for (size_t d = 0; d < st->n_dem; d++) {
-            if (reach[d])
-                st->covered_w += st->dw[d];
-            if (reach[d] == 1)
-                st->a[last[d]].only_w += st->dw[d];
-        }
-        free(reach);
-        free(last);
-    }
     network(p, st);
 out:
     clock_gettime(CLOCK_MONOTONIC, &t1);
     st->time_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     pl_sit_result_free(&res);
-    free(kinds);
-    free(fixed);
-    free(feas);
-    free(kind);
-    free(quota);
-    free(cx);
-    free(cy);
+    instance_free(&in);
     free(ob);
-    if (pland)
-        GEOSPreparedGeom_destroy_r(h, pland);
-    if (pdistrict)
-        GEOSPreparedGeom_destroy_r(h, pdistrict);
-    if (land)
-        GEOSGeom_destroy_r(h, land);
-    if (water)
-        GEOSGeom_destroy_r(h, water);
-    if (district)
-        GEOSGeom_destroy_r(h, district);
+    land_free(ctx, &la);
     if (rc != PL_OK)
         pl_siting_free(st);
     else

@@ -6,6 +6,11 @@
  *
  * Entry points: pl_map_svg, pl_map_png.
  *
+ * pl_map_svg reads as the drawing order: one static function per layer
+ * (draw_water, draw_zones, ... draw_vertiports), each over the ones before
+ * it, then the scale bar, the north arrow and the legend, which lists only
+ * what the layers drew (they note it in the drawing struct).
+ *
  * The map is drawn in the working CRS (metric, conformal), so one scale
  * holds everywhere on it and the scale bar is true.  The north arrow points
  * to true north, computed at the map centre: in a Gauss-Kruger CRS grid
@@ -224,22 +229,42 @@ static int north_angle(pl_ctx *ctx, const pl_plan *p, double cx, double cy, doub
     return PL_OK;
 }
 
-int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
-{
-    double e[4];
-    if (!extent(ctx, p, e))
-        return pl_error(ctx, PL_GEOM, "map: the plan has nothing to draw");
+/* One map being drawn: where it goes, its view, and what it has shown so
+ * far, so that the legend lists only what the map shows. */
+typedef struct drawing {
+    pl_ctx *ctx;
+    const pl_plan *p;
+    pl_buf *b;
     view v;
-    v.s = fmin(FRAME_W / (e[2] - e[0]), FRAME_H / (e[3] - e[1]));
-    v.minx = e[0];
-    v.maxy = e[3];
-    v.ox = FRAME_X + (FRAME_W - (e[2] - e[0]) * v.s) / 2;
-    v.oy = FRAME_Y + (FRAME_H - (e[3] - e[1]) * v.s) / 2;
-    double north = 0;
-    int rc = north_angle(ctx, p, (e[0] + e[2]) / 2, (e[1] + e[3]) / 2, &north);
-    if (rc != PL_OK)
-        return rc;
+    double north;          /* true north, degrees clockwise from grid north */
+    int has_water, has_boundary;
+    int zone_present[16];  /* by the zone style's category */
+    int other_zone;        /* a zone class the style does not list */
+    int has_conf[PL_V__N];   /* by the verdict of flying there */
+    int has_reroute;
+    int has_verdict[PL_V__N]; /* by enum pl_verdict */
+    int has_status[2];     /* by existing */
+} drawing;
 
+/* The view that fits extent e into the frame, centred, and the north
+ * angle at its middle: all before a byte is written. */
+static int setup(drawing *d, const double e[4])
+{
+    view *v = &d->v;
+    v->s = fmin(FRAME_W / (e[2] - e[0]), FRAME_H / (e[3] - e[1]));
+    v->minx = e[0];
+    v->maxy = e[3];
+    v->ox = FRAME_X + (FRAME_W - (e[2] - e[0]) * v->s) / 2;
+    v->oy = FRAME_Y + (FRAME_H - (e[3] - e[1]) * v->s) / 2;
+    d->north = 0;
+    return north_angle(d->ctx, d->p, (e[0] + e[2]) / 2, (e[1] + e[3]) / 2, &d->north);
+}
+
+/* the SVG element, the page and the frame's clip path */
+static void draw_page(const drawing *d)
+{
+    pl_buf *b = d->b;
+    const pl_plan *p = d->p;
     pl_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"297mm\" height=\"210mm\" "
                      "viewBox=\"0 0 %g %g\" font-family=\"%s\">\n",
@@ -251,8 +276,13 @@ int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
     pl_buf_printf(b, "<defs><clipPath id=\"frame\"><rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\"/>"
                      "</clipPath></defs>\n",
                   FRAME_X, FRAME_Y, FRAME_W, FRAME_H);
+}
 
-    /* title and one line of results */
+/* title and one line of results */
+static void draw_title(const drawing *d)
+{
+    pl_buf *b = d->b;
+    const pl_plan *p = d->p;
     text(b, FRAME_X, 32, 20, "start", "font-weight=\"bold\"", p->sc->title ? p->sc->title : p->sc->name);
     size_t nv[PL_V__N] = {0};
     for (size_t i = 0; p->routes && i < p->routes->n; i++)
@@ -271,30 +301,40 @@ int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
     }
     text(b, FRAME_X, 54, 11, "start", "fill=\"#333\"", line.s);
     pl_buf_free(&line);
+}
 
-    /* the map, clipped to its frame */
-    pl_buf_printf(b, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" fill=\"#f5f3ea\"/>\n", FRAME_X,
+/* the map's background; the layers that follow are clipped to the frame */
+static void open_frame(const drawing *d)
+{
+    pl_buf_printf(d->b, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" fill=\"#f5f3ea\"/>\n", FRAME_X,
                   FRAME_Y, FRAME_W, FRAME_H);
-    pl_buf_puts(b, "<g clip-path=\"url(#frame)\" stroke-linejoin=\"round\" stroke-linecap=\"round\">\n");
-    int has_water = 0, has_boundary = 0;
-    const pl_layer *wl = layer_of_role(p, PL_ROLE_WATER);
+    pl_buf_puts(d->b, "<g clip-path=\"url(#frame)\" stroke-linejoin=\"round\" stroke-linecap=\"round\">\n");
+}
+
+/* water, then the islands in it as land */
+static void draw_water(drawing *d)
+{
+    const pl_layer *wl = layer_of_role(d->p, PL_ROLE_WATER);
     for (int pass = 0; wl && pass < 2; pass++)
         for (size_t i = 0; i < wl->n_feats; i++) {
             const pl_feature *f = &wl->a_feats[i];
             int island = !strcmp(pl_feature_str(f, "kind", ""), "island");
             if (island != pass)
                 continue;
-            has_water = 1;
-            path(ctx, &v, f->g,
+            d->has_water = 1;
+            path(d->ctx, &d->v, f->g,
                  island ? "class=\"land\" fill=\"#f5f3ea\" stroke=\"#8fb8d8\" stroke-width=\"0.6\""
                         : "class=\"water\" fill=\"#cfe3f2\" stroke=\"#8fb8d8\" stroke-width=\"0.6\" "
                           "fill-rule=\"evenodd\"",
-                 b);
+                 d->b);
         }
-    /* zones: the large airport areas first, so smaller zones stay visible */
+}
+
+/* zones: the large airport areas first, so smaller zones stay visible */
+static void draw_zones(drawing *d)
+{
+    const pl_plan *p = d->p;
     const pl_layer_style *zst = pl_style_for("zones");
-    int zone_present[16] = {0};
-    int other_zone = 0;
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < p->zones->n; i++) {
             const pl_zone *z = &p->zones->a[i];
@@ -302,9 +342,9 @@ int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
                 continue;
             const pl_style_cat *c = pl_style_pick(zst, z->cls);
             if (c >= zst->cats && c < zst->cats + zst->n_cats)
-                zone_present[c - zst->cats] = 1;
+                d->zone_present[c - zst->cats] = 1;
             else
-                other_zone = 1;
+                d->other_zone = 1;
             pl_buf a;
             pl_buf_init(&a);
             pl_buf_puts(&a, "class=\"zone\" data-class=\"");
@@ -313,47 +353,66 @@ int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
                               "fill-rule=\"evenodd\"",
                           c->fill ? c->fill : "none", c->alpha, c->stroke);
             if (!a.oom)
-                path(ctx, &v, z->g, a.s, b);
+                path(d->ctx, &d->v, z->g, a.s, d->b);
             pl_buf_free(&a);
         }
-    const pl_layer *bl = layer_of_role(p, PL_ROLE_BOUNDARY);
+}
+
+static void draw_boundary(drawing *d)
+{
+    const pl_layer *bl = layer_of_role(d->p, PL_ROLE_BOUNDARY);
     for (size_t i = 0; bl && i < bl->n_feats; i++) {
-        has_boundary = 1;
-        path(ctx, &v, bl->a_feats[i].g,
-             "class=\"boundary\" fill=\"none\" stroke=\"#444\" stroke-width=\"1.4\" stroke-dasharray=\"7 3 2 3\"", b);
+        d->has_boundary = 1;
+        path(d->ctx, &d->v, bl->a_feats[i].g,
+             "class=\"boundary\" fill=\"none\" stroke=\"#444\" stroke-width=\"1.4\" stroke-dasharray=\"7 3 2 3\"",
+             d->b);
     }
-    /* coverage circles */
+}
+
+/* service areas: a circle of the service radius round every open site */
+static void draw_coverage(const drawing *d)
+{
+    const pl_plan *p = d->p;
     const pl_layer_style *cst = pl_style_for("coverage");
     for (size_t i = 0; p->siting && i < p->siting->n; i++) {
         const pl_site *st = &p->siting->a[i];
         if (!st->open)
             continue;
         const pl_style_cat *c = pl_style_pick(cst, st->existing ? "existing" : "planned");
-        pl_buf_printf(b, "<circle class=\"coverage\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"none\" "
-                         "stroke=\"%s\" stroke-width=\"0.6\" stroke-dasharray=\"3 2\"/>\n",
-                      px(&v, st->x), py(&v, st->y), p->sc->siting.radius_m * v.s, c->stroke);
+        pl_buf_printf(d->b, "<circle class=\"coverage\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"none\" "
+                            "stroke=\"%s\" stroke-width=\"0.6\" stroke-dasharray=\"3 2\"/>\n",
+                      px(&d->v, st->x), py(&d->v, st->y), p->sc->siting.radius_m * d->v.s, c->stroke);
     }
-    /* conflicts: where a corridor enters a zone it may not */
+}
+
+/* conflicts: where a corridor enters a zone it may not */
+static void draw_conflicts(drawing *d)
+{
+    const pl_plan *p = d->p;
     const pl_layer_style *xst = pl_style_for("conflicts");
-    int has_conf[PL_V__N] = {0};
     for (size_t i = 0; p->routes && i < p->routes->n_c; i++) {
         const pl_conflict *c = &p->routes->c[i];
         const pl_style_cat *cc = pl_style_pick(xst, pl_verdict_names[c->verdict]);
-        has_conf[c->verdict] = 1;
+        d->has_conf[c->verdict] = 1;
         char attrs[256];
         snprintf(attrs, sizeof attrs, "class=\"conflict\" fill=\"%s\" fill-opacity=\"%g\" stroke=\"%s\" "
                                       "stroke-width=\"0.6\"",
                  cc->fill, cc->alpha, cc->stroke);
-        path(ctx, &v, c->overlap, attrs, b);
+        path(d->ctx, &d->v, c->overlap, attrs, d->b);
     }
-    /* reroutes, then routes on top */
+}
+
+/* the reroutes found, under the routes */
+static int draw_reroutes(drawing *d)
+{
+    pl_ctx *ctx = d->ctx;
+    const pl_plan *p = d->p;
     const pl_layer_style *rrst = pl_style_for("reroutes");
-    int has_reroute = 0;
     for (size_t i = 0; p->reroutes && i < p->routes->n; i++) {
         const pl_reroute *rr = &p->reroutes[i];
         if (!rr->found)
             continue;
-        has_reroute = 1;
+        d->has_reroute = 1;
         GEOSGeometry *g = pl_geom_line(ctx, rr->x, rr->y, rr->n);
         if (!g)
             return pl_errcode(ctx);
@@ -364,16 +423,46 @@ int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
         pl_buf_printf(&a, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" stroke-dasharray=\"6 4\"",
                       rrst->cats[0].stroke);
         if (!a.oom)
-            path(ctx, &v, g, a.s, b);
+            path(ctx, &d->v, g, a.s, d->b);
         pl_buf_free(&a);
         GEOSGeom_destroy_r(pl_geos(ctx), g);
     }
+    return PL_OK;
+}
+
+/* the point halfway along a route, where its label goes; 0 when GEOS
+ * cannot tell */
+static int route_middle(pl_ctx *ctx, const pl_route *r, double *x, double *y)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    GEOSGeometry *pt = GEOSInterpolateNormalized_r(h, r->line, 0.5);
+    if (!pt)
+        return 0;
+    GEOSGeomGetX_r(h, pt, x);
+    GEOSGeomGetY_r(h, pt, y);
+    GEOSGeom_destroy_r(h, pt);
+    return 1;
+}
+
+/* the id of a route at (x, y), in the route's colour */
+static void route_label(const drawing *d, const pl_route *r, const pl_style_cat *c, double x, double y)
+{
+    char fill[64];
+    snprintf(fill, sizeof fill, "fill=\"%s\" class=\"route-label\"", c->stroke);
+    pl_buf_printf(d->b, "<g stroke=\"#fff\" stroke-width=\"2.5\" paint-order=\"stroke\">");
+    text(d->b, px(&d->v, x), py(&d->v, y) - 4, 9, "middle", fill, r->id);
+    pl_buf_puts(d->b, "</g>\n");
+}
+
+/* routes coloured by verdict, planned ones dashed, each labelled */
+static int draw_routes(drawing *d)
+{
+    const pl_plan *p = d->p;
     const pl_layer_style *rst = pl_style_for("routes");
-    int has_verdict[PL_V__N] = {0};
     for (size_t i = 0; p->routes && i < p->routes->n; i++) {
         const pl_route *r = &p->routes->a[i];
         int vd = p->routes->res[i].verdict;
-        has_verdict[vd] = 1;
+        d->has_verdict[vd] = 1;
         const pl_style_cat *c = pl_style_pick(rst, pl_verdict_names[vd]);
         pl_buf a;
         pl_buf_init(&a);
@@ -383,34 +472,32 @@ int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
                       r->status && !strcmp(r->status, "existing") ? "" : " stroke-dasharray=\"10 3\"");
         if (a.oom) {
             pl_buf_free(&a);
-            return pl_error(ctx, PL_NOMEM, "out of memory");
+            return pl_error(d->ctx, PL_NOMEM, "out of memory");
         }
         /* a route is always drawn, however short: its id tells which */
-        GEOSGeometry *pt = GEOSInterpolateNormalized_r(pl_geos(ctx), r->line, 0.5);
-        path(ctx, &v, r->line, a.s, b);
+        double mx, my;
+        int mid = route_middle(d->ctx, r, &mx, &my);
+        path(d->ctx, &d->v, r->line, a.s, d->b);
         pl_buf_free(&a);
-        if (pt) {
-            double x, y;
-            GEOSGeomGetX_r(pl_geos(ctx), pt, &x);
-            GEOSGeomGetY_r(pl_geos(ctx), pt, &y);
-            GEOSGeom_destroy_r(pl_geos(ctx), pt);
-            char fill[64];
-            snprintf(fill, sizeof fill, "fill=\"%s\" class=\"route-label\"", c->stroke);
-            pl_buf_printf(b, "<g stroke=\"#fff\" stroke-width=\"2.5\" paint-order=\"stroke\">");
-            text(b, px(&v, x), py(&v, y) - 4, 9, "middle", fill, r->id);
-            pl_buf_puts(b, "</g>\n");
-        }
+        if (mid)
+            route_label(d, r, c, mx, my);
     }
-    /* vertiports last, labelled */
+    return PL_OK;
+}
+
+/* vertiports last, labelled */
+static void draw_vertiports(drawing *d)
+{
+    const pl_plan *p = d->p;
+    pl_buf *b = d->b;
     const pl_layer_style *vst = pl_style_for("vertiports");
-    int has_status[2] = {0, 0};
     for (size_t i = 0; p->siting && i < p->siting->n; i++) {
         const pl_site *st = &p->siting->a[i];
         if (!st->open)
             continue;
-        has_status[st->existing] = 1;
+        d->has_status[st->existing] = 1;
         const pl_style_cat *c = pl_style_pick(vst, st->existing ? "existing" : "planned");
-        double x = px(&v, st->x), y = py(&v, st->y);
+        double x = px(&d->v, st->x), y = py(&d->v, st->y);
         pl_buf_puts(b, "<g class=\"vertiport\" data-id=\"");
         pl_buf_xml(b, st->id);
         pl_buf_printf(b, "\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\" stroke=\"%s\" "
@@ -422,12 +509,21 @@ int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
         pl_buf_xml(b, st->name ? st->name : st->id);
         pl_buf_puts(b, "</text></g>\n");
     }
-    pl_buf_puts(b, "</g>\n");
-    pl_buf_printf(b, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" fill=\"none\" stroke=\"#222\"/>\n",
-                  FRAME_X, FRAME_Y, FRAME_W, FRAME_H);
+}
 
-    /* scale bar: a round length near a sixth of the frame */
-    double len = nice_length(FRAME_W / 6 / v.s), L = len * v.s;
+/* the end of the clipped layers, and the frame's line over them */
+static void close_frame(const drawing *d)
+{
+    pl_buf_puts(d->b, "</g>\n");
+    pl_buf_printf(d->b, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" fill=\"none\" stroke=\"#222\"/>\n",
+                  FRAME_X, FRAME_Y, FRAME_W, FRAME_H);
+}
+
+/* scale bar: a round length near a sixth of the frame */
+static void draw_scalebar(const drawing *d)
+{
+    pl_buf *b = d->b;
+    double len = nice_length(FRAME_W / 6 / d->v.s), L = len * d->v.s;
     double sx = FRAME_X + 16, sy = FRAME_Y + FRAME_H - 20;
     pl_buf_printf(b, "<g class=\"scalebar\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"30\" "
                      "fill=\"#fff\" fill-opacity=\"0.85\"/>\n",
@@ -442,63 +538,79 @@ int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
     text(b, sx + L / 2, sy - 8, 9, "middle", NULL, lab);
     snprintf(lab, sizeof lab, "%g %s", len >= 1000 ? len / 1000 : len, len >= 1000 ? "km" : "m");
     text(b, sx + L, sy - 8, 9, "middle", NULL, lab);
-    snprintf(lab, sizeof lab, "1 : %.0f on A4", 96 / 0.0254 / v.s);
+    snprintf(lab, sizeof lab, "1 : %.0f on A4", 96 / 0.0254 / d->v.s);
     text(b, sx + L + 30, sy + 1, 8, "middle", "fill=\"#555\"", lab);
     pl_buf_puts(b, "</g>\n");
+}
 
-    /* north arrow, turned to true north */
+/* north arrow, turned to true north */
+static void draw_north(const drawing *d)
+{
     double ax = FRAME_X + FRAME_W - 34, ay = FRAME_Y + 40;
-    pl_buf_printf(b, "<g class=\"north\" transform=\"rotate(%.2f %.1f %.1f)\">"
-                     "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"22\" fill=\"#fff\" fill-opacity=\"0.85\"/>"
-                     "<path d=\"M%.1f %.1fl8 26l-8 -7l-8 7z\" fill=\"#000\"/>"
-                     "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" font-weight=\"bold\" text-anchor=\"middle\">N</text></g>\n",
-                  north, ax, ay, ax, ay, ax, ay - 18, ax, ay + 19);
-    snprintf(lab, sizeof lab, "true north (grid %+.2f°)", north);
-    text(b, ax, ay + 36, 7.5, "middle", "fill=\"#555\"", lab);
+    pl_buf_printf(d->b, "<g class=\"north\" transform=\"rotate(%.2f %.1f %.1f)\">"
+                        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"22\" fill=\"#fff\" fill-opacity=\"0.85\"/>"
+                        "<path d=\"M%.1f %.1fl8 26l-8 -7l-8 7z\" fill=\"#000\"/>"
+                        "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" font-weight=\"bold\" text-anchor=\"middle\">N</text></g>\n",
+                  d->north, ax, ay, ax, ay, ax, ay - 18, ax, ay + 19);
+    char lab[64];
+    snprintf(lab, sizeof lab, "true north (grid %+.2f°)", d->north);
+    text(d->b, ax, ay + 36, 7.5, "middle", "fill=\"#555\"", lab);
+}
 
-    /* legend: only what the map shows */
-    legend lg = {b, FRAME_Y - 6};
-    text(b, LEGEND_X, FRAME_Y + 4, 13, "start", "font-weight=\"bold\"", "图例 Legend");
+/* legend: only what the map shows */
+static void draw_legend(const drawing *d)
+{
+    const pl_plan *p = d->p;
+    const pl_layer_style *vst = pl_style_for("vertiports"), *rst = pl_style_for("routes");
+    const pl_layer_style *rrst = pl_style_for("reroutes"), *xst = pl_style_for("conflicts");
+    const pl_layer_style *zst = pl_style_for("zones");
+    legend lg = {d->b, FRAME_Y - 6};
+    text(d->b, LEGEND_X, FRAME_Y + 4, 13, "start", "font-weight=\"bold\"", "图例 Legend");
     lg.y = FRAME_Y + 8;
-    if (has_status[0] || has_status[1]) {
+    if (d->has_status[0] || d->has_status[1]) {
         legend_head(&lg, vst->title);
         for (int s = 1; s >= 0; s--)
-            if (has_status[s])
+            if (d->has_status[s])
                 legend_cat(&lg, vst, pl_style_pick(vst, s ? "existing" : "planned"));
     }
     if (p->routes && p->routes->n) {
         legend_head(&lg, rst->title);
         for (int s = 0; s < PL_V__N; s++)
-            if (has_verdict[s])
+            if (d->has_verdict[s])
                 legend_cat(&lg, rst, pl_style_pick(rst, pl_verdict_names[s]));
         legend_row(&lg, PL_STYLE_LINE, NULL, 1, "#555", NULL, "已开通 existing (solid)");
         legend_row(&lg, PL_STYLE_LINE, NULL, 1, "#555", "10 3", "规划/提议 planned (dashed)");
-        if (has_reroute)
+        if (d->has_reroute)
             legend_row(&lg, PL_STYLE_LINE, NULL, 1, rrst->cats[0].stroke, "6 4", rrst->cats[0].label);
     }
-    if (has_conf[PL_V_ADVISORY] || has_conf[PL_V_APPROVAL] || has_conf[PL_V_FORBIDDEN]) {
+    if (d->has_conf[PL_V_ADVISORY] || d->has_conf[PL_V_APPROVAL] || d->has_conf[PL_V_FORBIDDEN]) {
         legend_head(&lg, xst->title);
         for (int s = PL_V_FORBIDDEN; s >= PL_V_ADVISORY; s--)
-            if (has_conf[s])
+            if (d->has_conf[s])
                 legend_cat(&lg, xst, pl_style_pick(xst, pl_verdict_names[s]));
     }
     legend_head(&lg, zst->title);
     for (size_t i = 0; i < zst->n_cats; i++)
-        if (zone_present[i])
+        if (d->zone_present[i])
             legend_cat(&lg, zst, &zst->cats[i]);
-    if (other_zone)
+    if (d->other_zone)
         legend_cat(&lg, zst, pl_style_pick(zst, NULL));
     legend_head(&lg, "底图 Base");
-    if (has_water)
+    if (d->has_water)
         legend_row(&lg, PL_STYLE_POLY, "#cfe3f2", 1, "#8fb8d8", NULL, "水域 Water");
-    if (has_boundary)
+    if (d->has_boundary)
         legend_row(&lg, PL_STYLE_POLY, NULL, 0, "#444", "7 3 2 3", "区界 District boundary");
     if (p->siting) {
+        char lab[64];
         snprintf(lab, sizeof lab, "服务半径 Reach %g km", p->sc->siting.radius_m / 1000);
         legend_row(&lg, PL_STYLE_POLY, NULL, 0, "#2166ac", "3 2", lab);
     }
+}
 
-    /* footer: CRS, licences, honesty */
+/* footer: CRS, licences, honesty */
+static void draw_footer(const drawing *d)
+{
+    const pl_plan *p = d->p;
     pl_buf lic;
     pl_buf_init(&lic);
     for (size_t i = 0; i < p->n_layers; i++)
@@ -514,9 +626,38 @@ int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
                        "features are marked in report.html.",
                   p->sc->work_crs, lic.n ? lic.s : "none stated",
                   lic.s && strstr(lic.s, "ODbL") ? " (© OpenStreetMap contributors)" : "");
-    text(b, FRAME_X, PAGE_H - 20, 8.5, "start", "fill=\"#444\"", ft.s ? ft.s : "");
+    text(d->b, FRAME_X, PAGE_H - 20, 8.5, "start", "fill=\"#444\"", ft.s ? ft.s : "");
     pl_buf_free(&ft);
     pl_buf_free(&lic);
+}
+
+/* The map in drawing order: each layer over the ones before it, the legend
+ * (which lists what the layers drew) after them. */
+int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
+{
+    double e[4];
+    if (!extent(ctx, p, e))
+        return pl_error(ctx, PL_GEOM, "map: the plan has nothing to draw");
+    drawing d = {.ctx = ctx, .p = p, .b = b};
+    int rc = setup(&d, e);
+    if (rc != PL_OK)
+        return rc;
+    draw_page(&d);
+    draw_title(&d);
+    open_frame(&d);
+    draw_water(&d);
+    draw_zones(&d);
+    draw_boundary(&d);
+    draw_coverage(&d);
+    draw_conflicts(&d);
+    if ((rc = draw_reroutes(&d)) != PL_OK || (rc = draw_routes(&d)) != PL_OK)
+        return rc;
+    draw_vertiports(&d);
+    close_frame(&d);
+    draw_scalebar(&d);
+    draw_north(&d);
+    draw_legend(&d);
+    draw_footer(&d);
     pl_buf_puts(b, "</svg>\n");
     return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : PL_OK;
 }
