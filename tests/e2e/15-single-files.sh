@@ -43,6 +43,10 @@ for c in validate reroute lp zones; do
     PLANNER_FAULT_PAUSE=file:3000 "$PLANNER" "$@" "$O" >/dev/null 2>&1 &
     pid=$!
     waittmp "$SF" "^\.$c\.out\.tmp$pid\."
+    # the temporary file is there from its first byte: wait until it holds
+    # the whole new file (the run is then in its pause), then kill
+    i=0
+    while [ $i -lt 25 ] && ! cmp -s "$SF/.$c.out.tmp$pid.0" "$SF/$c.new"; do sleep 0.1; i=$((i + 1)); done
     kill -9 $pid
     wait $pid 2>/dev/null
     check "15.$c.2 kill -9 with the new bytes written, not renamed: the old bytes, the temporary file left" \
