@@ -101,6 +101,21 @@ void pl_export_approvals(const pl_plan *p, size_t route, pl_buf *b)
     pl_buf_puts(b, "]");
 }
 
+/* A route's verdict in the regulation's words, its class, its conflicts by
+ * verdict and its approvals sheet: the same fields in every output. */
+static void verdict_fields(const pl_plan *p, size_t i, pl_buf *b)
+{
+    const pl_route *r = &p->routes->a[i];
+    const pl_route_result *res = &p->routes->res[i];
+    kstr(b, "verdict", pl_verdict_names[res->verdict]);
+    kstr(b, "verdict_zh", pl_verdict_zh[res->verdict]);
+    kstr(b, "aircraft_class", pl_ac_class_names[r->ac_class]);
+    kint(b, "conflicts_forbidden", (long long)res->n_conf[PL_V_FORBIDDEN]);
+    kint(b, "conflicts_approval", (long long)res->n_conf[PL_V_APPROVAL]);
+    kint(b, "advisories", (long long)res->n_conf[PL_V_ADVISORY]);
+    pl_export_approvals(p, i, b);
+}
+
 /* ==== the layers ======================================================= */
 
 static int routes_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b)
@@ -114,13 +129,7 @@ static int routes_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b
         kstr(b, "name", r->name);
         kstr(b, "kind", r->kind);
         kstr(b, "status", r->status);
-        kstr(b, "verdict", pl_verdict_names[res->verdict]);
-        kstr(b, "verdict_zh", pl_verdict_zh[res->verdict]);
-        kstr(b, "aircraft_class", pl_ac_class_names[r->ac_class]);
-        kint(b, "conflicts_forbidden", (long long)res->n_conf[PL_V_FORBIDDEN]);
-        kint(b, "conflicts_approval", (long long)res->n_conf[PL_V_APPROVAL]);
-        kint(b, "advisories", (long long)res->n_conf[PL_V_ADVISORY]);
-        pl_export_approvals(p, i, b);
+        verdict_fields(p, i, b);
         knum(b, "length_m", r->length_m, METRE_DEC);
         knum(b, "half_width_m", r->half_width_m, METRE_DEC);
         knum(b, "band_below_m", r->band_below_m, METRE_DEC);
@@ -440,13 +449,7 @@ static void routes_json(const pl_plan *p, pl_buf *b)
         kstr(b, "name", r->name);
         kstr(b, "kind", r->kind);
         kstr(b, "status", r->status);
-        kstr(b, "verdict", pl_verdict_names[res->verdict]);
-        kstr(b, "verdict_zh", pl_verdict_zh[res->verdict]);
-        kstr(b, "aircraft_class", pl_ac_class_names[r->ac_class]);
-        kint(b, "conflicts_forbidden", (long long)res->n_conf[PL_V_FORBIDDEN]);
-        kint(b, "conflicts_approval", (long long)res->n_conf[PL_V_APPROVAL]);
-        kint(b, "advisories", (long long)res->n_conf[PL_V_ADVISORY]);
-        pl_export_approvals(p, i, b);
+        verdict_fields(p, i, b);
         knum(b, "length_m", r->length_m, METRE_DEC);
         knum(b, "clearance_m", res->clearance_m, METRE_DEC);
         kstr(b, "clearance_zone_id", res->clearance_zone ? res->clearance_zone->id : NULL);
