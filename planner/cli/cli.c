@@ -48,15 +48,16 @@ static const int v_threads[] = {1, 64};
 #define OPT_REROUTE {"--reroute", NULL, O_FLAG, AT(reroute), NULL, NULL, NULL, NULL}
 #define OPT_KML {"--format", NULL, O_CHOICE, AT(kml), NULL, \
                  "takes kml (GeoJSON, GeoPackage, SVG and HTML are always written)", w_kml, v_kml}
+#define OPT_DATE {"--flight-date", NULL, O_TEXT, AT(flight_date), "needs a date (YYYY-MM-DD)", NULL, NULL, NULL}
 #define OPT_END {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL}
 
 static const option run_opts[] = {
     OPT_OUT, OPT_JSON, OPT_SKIP, OPT_KML,
     {"--db", NULL, O_TEXT, AT(db), "needs a file or PG:connection", NULL, NULL, NULL},
     {"--no-db", NULL, O_FLAG, AT(no_db), NULL, NULL, NULL, NULL},
-    OPT_GEOJSON, OPT_MARGIN, OPT_END};
+    OPT_GEOJSON, OPT_MARGIN, OPT_DATE, OPT_END};
 static const option check_opts[] = {OPT_OUT, OPT_JSON, OPT_SKIP, OPT_KML, OPT_REROUTE, OPT_GEOJSON, OPT_MARGIN,
-                                    OPT_END};
+                                    OPT_DATE, OPT_END};
 static const option site_opts[] = {
     OPT_OUT, OPT_JSON, OPT_SKIP,
     {"--explain", NULL, O_TEXT, AT(explain), "needs a value", NULL, NULL, NULL},
@@ -67,7 +68,7 @@ static const option validate_opts[] = {
     {"--input-crs", NULL, O_CHOICE, AT(shift), NULL, "takes wgs84, gcj02 or bd09", w_crs, v_crs},
     {"--timing", NULL, O_FLAG, AT(timing), NULL, NULL, NULL, NULL},
     {"--threads", NULL, O_INT, AT(threads), NULL, "takes a whole number from 1 to 64", NULL, v_threads},
-    OPT_END};
+    OPT_DATE, OPT_END};
 static const option reroute_opts[] = {OPT_OUT, OPT_JSON, OPT_SKIP, OPT_GEOJSON, OPT_MARGIN, OPT_END};
 static const option zones_opts[] = {
     OPT_OUT, OPT_JSON, OPT_SKIP,
@@ -89,7 +90,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"run", pl_cmd_run, run_opts,
-     "planner run SCENARIO [-o DIR] [--format kml] [--db FILE|PG:...|--no-db] [--json] [--skip-bad]",
+     "planner run SCENARIO [-o DIR] [--format kml] [--db FILE|PG:...|--no-db] [--json] [--skip-bad]\n                 [--flight-date YYYY-MM-DD]",
      "Load the scenario's layers, site the vertiports, check every route against every\n"
      "zone in 3D, reroute blocked routes, and write the plan to DIR (default: the\n"
      "scenario's 'output', else out/NAME):\n"
@@ -124,7 +125,7 @@ static const command commands[] = {
      "dropped, routes whose verdict changed, coverage and conflicts."},
     {"validate", pl_cmd_validate, validate_opts,
      "planner validate SCENARIO PROPOSALS... [--input-crs wgs84|gcj02|bd09] [--json] [--geojson FILE] [--reroute]\n"
-     "                 [--threads N] [--timing]",
+     "                 [--threads N] [--timing] [--flight-date YYYY-MM-DD]",
      "Validate route proposals (LineStrings in any format GDAL reads: GeoJSON, GPKG,\n"
      "KML, ...; one or thousands, the zone index built once) against every zone, the\n"
      "aircraft class's height rule, the vertiports at their ends, the scenario's\n"
@@ -149,7 +150,7 @@ static const command commands[] = {
      "exists, which zones close it off. --geojson FILE writes the path (RFC 7946);\n"
      "--json prints the result as JSON.\n"
      "Exit 0 when a path exists, 1 when none does, 2 on bad input."},
-    {"check", pl_cmd_check, check_opts, "planner check SCENARIO [-o DIR] [--json] [--reroute] [--skip-bad]",
+    {"check", pl_cmd_check, check_opts, "planner check SCENARIO [-o DIR] [--json] [--reroute] [--skip-bad] [--flight-date YYYY-MM-DD]",
      "Check the scenario's routes against its zones and list each route with its\n"
      "verdict (clear / warning / blocked) and each conflict with zone, class,\n"
      "length inside, entry and exit points and altitude overlap.\n"
@@ -176,6 +177,8 @@ static const command commands[] = {
 
 static const char *common_opts =
     "Options:\n"
+    "  --flight-date D   (run, check, validate) the flight's date YYYY-MM-DD: each approval's\n"
+    "                    deadline as a date and time (Art. 26: 12:00 the day before)\n"
     "  -o, --output DIR  output folder\n"
     "  --json            machine-readable output on stdout\n"
     "  --skip-bad        drop rejected features (with a warning) instead of stopping\n"
@@ -313,6 +316,13 @@ static int complete(const command *c, pl_opts *o)
     }
     if (o->out_dir && c->fn == pl_cmd_layers) {
         fprintf(stderr, "planner layers: -o does not apply (layers writes nothing)\n");
+        return -1;
+    }
+    int y, m, d;
+    char tail;
+    if (o->flight_date && (sscanf(o->flight_date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
+                           d < 1 || d > 31 || strlen(o->flight_date) != 10)) {
+        fprintf(stderr, "planner %s: --flight-date takes a date YYYY-MM-DD, got '%s'\n", c->name, o->flight_date);
         return -1;
     }
     if (c->fn == pl_cmd_fence && !o->firmware)

@@ -28,6 +28,7 @@ typedef struct pl_opts {
     int no_db;             /* run --no-db */
     int timing;            /* validate --timing */
     int threads;           /* validate --threads N (0: one per processor) */
+    const char *flight_date; /* --flight-date YYYY-MM-DD: the approvals' deadline as a date */
 } pl_opts;
 
 int pl_cmd_run(pl_ctx *ctx, const pl_opts *o);

@@ -36,6 +36,8 @@
  *      part with the zone, and its corridor length bracketed by GEOS buffers
  *      drawn inside and outside.  No disagreement beyond 1e-6 m; inside it
  *      only conservative ones
+ *   8. the approvals' deadline (Art. 26: 12:00 the day before the flight)
+ *      across a month, a leap day and a year
  */
 #include <math.h>
 #include <stdio.h>
@@ -622,6 +624,24 @@ static void t7_differential(void **state)
     assert_int_equal(t.bad, 0);
 }
 
+/* Art. 26: an approval is applied for by 12:00 the day before the flight:
+ * across a month, a leap day and a year, by hand */
+static void t8_approval_deadline(void **state)
+{
+    (void)state;
+    char by[160];
+    pl_approval_deadline("2027-03-01", by, sizeof by);
+    assert_non_null(strstr(by, "2027-02-28T12:00+08:00"));
+    pl_approval_deadline("2028-03-01", by, sizeof by); /* 2028 is a leap year */
+    assert_non_null(strstr(by, "2028-02-29T12:00+08:00"));
+    pl_approval_deadline("2027-01-01", by, sizeof by);
+    assert_non_null(strstr(by, "2026-12-31T12:00+08:00"));
+    pl_approval_deadline(NULL, by, sizeof by); /* no date: the rule in words */
+    assert_string_equal(by, "by 12:00 (UTC+8) the day before the flight (Art. 26)");
+    pl_approval_deadline("01/03/2027", by, sizeof by);
+    assert_string_equal(by, "by 12:00 (UTC+8) the day before the flight (Art. 26)");
+}
+
 int t_safe(void)
 {
     const struct CMUnitTest tests[] = {
@@ -632,6 +652,7 @@ int t_safe(void)
         cmocka_unit_test(t5_band_rule),
         cmocka_unit_test_setup_teardown(t6_buffers, zf_setup, zf_teardown),
         cmocka_unit_test_setup_teardown(t7_differential, zf_setup, zf_teardown),
+        cmocka_unit_test(t8_approval_deadline),
     };
     return cmocka_run_group_tests_name("safe", tests, NULL, NULL);
 }
