@@ -11,6 +11,12 @@
 #                 corpus (seeds and every past crash) once
 #   make accept   pin every scenario's answers as they are now (tests/expected;
 #                 review with git diff before committing)
+#   make mutants  mutation testing: each mutant of tools/mutants/mutants.txt
+#                 built in a copy (build/mutants/src) and run against the tests;
+#                 every one must be killed (make mutants-fast or MUTANTS=fast:
+#                 the few that die in a unit suite in seconds)
+#   make coverage the suite on a gcov build (build/cov), line and branch
+#                 coverage per engine module (lcov), HTML in build/cov/html
 #   make run      plan scenarios/wuzhong-2025.yaml, print a summary
 #   make deps     install missing Debian packages (as root; else print the command)
 #   make clean
@@ -28,7 +34,7 @@ B       := build/$(FLAVOR)
 DEB_PKGS := pkg-config libgeos-dev libproj-dev proj-bin libgdal-dev gdal-bin \
             libspatialite-dev libsqlite3-mod-spatialite spatialite-bin libsqlite3-dev \
             sqlite3 libfyaml-dev libcmocka-dev python3 glpk-utils \
-            librsvg2-bin fonts-wqy-microhei postgresql-15-postgis-3 valgrind
+            librsvg2-bin fonts-wqy-microhei postgresql-15-postgis-3 valgrind lcov
 PC_PKGS  := geos proj gdal sqlite3 spatialite libfyaml cmocka
 
 ifeq ($(FLAVOR),fuzz)
@@ -41,6 +47,13 @@ endif
 # checks that both give the same bytes
 ifeq ($(FLAVOR),o0)
   OPT   := -O0 -g -DPL_NO_SIMD
+endif
+
+# gcov instrumentation, unoptimised so that lines and branches are the
+# source's own (make coverage)
+ifeq ($(FLAVOR),cov)
+  OPT   := -O0 -g
+  SAN   := --coverage
 endif
 
 ifeq ($(FLAVOR),asan)
@@ -63,7 +76,8 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%.o)
 PLANNER  := $(if $(filter release,$(FLAVOR)),bin/planner,$(B)/planner)
 
-.PHONY: all build deps test check accept run clean unit checksymbols geodata bench fuzz fuzz-regress valgrind determinism ci
+.PHONY: all build deps test check accept run clean unit checksymbols geodata bench fuzz fuzz-regress valgrind determinism ci \
+        mutants mutants-fast coverage
 all: deps
 	@$(MAKE) --no-print-directory build
 
@@ -73,7 +87,7 @@ deps:
 	@missing=""; \
 	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
 	for p in $(PC_PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
-	for c in ogrinfo ogr2ogr cs2cs proj invproj python3 glpsol rsvg-convert valgrind sqlite3; do \
+	for c in ogrinfo ogr2ogr cs2cs proj invproj python3 glpsol rsvg-convert valgrind sqlite3 lcov genhtml; do \
 	  command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
 	[ -f /usr/share/postgresql/15/extension/postgis.control ] || missing="$$missing postgis"; \
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing CJK-font"; \
@@ -130,6 +144,38 @@ determinism: all
 # what CI runs (.ci/run): the suite, the suite under ASan + UBSan, memcheck,
 # determinism and the fuzz corpus replayed
 ci: test check valgrind determinism fuzz-regress
+
+# ---- mutation testing and coverage -----------------------------------------
+# make mutants: every mutant of tools/mutants/mutants.txt applied to a copy of
+# the tree (build/mutants/src, its own release build; the tree itself is never
+# changed), built, and run against its quick suite, then the whole suite; one
+# line a mutant (KILLED / SURVIVED / NOT APPLIED / NOT BUILT) and a summary;
+# fails unless every mutant is killed.  MUTANTS=fast, or make mutants-fast: the
+# subset marked fast (unit suites only, a minute or so).
+mutants: all
+	@$(MAKE) --no-print-directory unit
+	@tools/mutants/run $(if $(filter fast,$(MUTANTS)),--fast)
+
+mutants-fast: all
+	@$(MAKE) --no-print-directory unit
+	@tools/mutants/run --fast
+
+# make coverage: the whole suite (unit, e2e, bad) on the gcov build, then line
+# and branch coverage of each module (planner/<layer>/*.c).  The suite's own
+# verdict is printed but does not stop the report.  Figures and the largest
+# uncovered areas: tools/mutants/COVERAGE.md.
+COV_INFO := build/cov/coverage.info
+coverage: deps
+	@$(MAKE) --no-print-directory FLAVOR=cov unit
+	@find build/cov -name '*.gcda' -delete
+	@tests/run.sh $(abspath build/cov/planner) $(abspath build/cov/unit/run) >build/cov/tests.log 2>&1; \
+	  echo "coverage: suite run on the gcov build: $$(tail -n 1 build/cov/tests.log) (build/cov/tests.log)"
+	@lcov --quiet --capture --directory build/cov --base-directory . --rc lcov_branch_coverage=1 \
+	  --output-file build/cov/all.info 2>build/cov/lcov.log
+	@lcov --quiet --extract build/cov/all.info '$(abspath planner)/*/*.c' --rc lcov_branch_coverage=1 \
+	  --output-file $(COV_INFO) 2>>build/cov/lcov.log
+	@genhtml --quiet --branch-coverage --output-directory build/cov/html $(COV_INFO) >>build/cov/lcov.log 2>&1 || true
+	@tools/mutants/covtable $(COV_INFO)
 
 # ---- fuzzing (clang's libFuzzer, ASan + UBSan) ----------------------------
 FUZZ_SECONDS  ?= 60

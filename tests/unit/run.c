@@ -20,6 +20,7 @@ static const struct {
     {"siting", t_siting},
     {"export", t_export},
     {"store", t_store},
+    {"rules", t_rules},
 };
 
 int main(int argc, char **argv)

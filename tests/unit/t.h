@@ -18,6 +18,7 @@ int t_optimise(void);
 int t_siting(void);
 int t_export(void);
 int t_store(void);
+int t_rules(void);
 
 /* Assert that a ctx holds error `code` whose message contains `part`. */
 #define assert_error(ctx, code, part)                                             \

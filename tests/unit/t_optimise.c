@@ -13,6 +13,17 @@
  *   5. no set of p sites meets the constraints: the best smaller set, its
  *      bound proven by enumeration, or greedy with a true Lagrangian bound
  *      (never the objective as its own bound)
+ *   6. the bound rule, where the heuristic misses the optimum: candidates
+ *      X1, X2, Y1, Y2 covering demand m (2), n (3.5), p, q, r, s (3 each):
+ *      X1 {m, p, r}, X2 {m, n}, Y1 {p, q}, Y2 {r, s}.  Greedy takes X1 (8),
+ *      then X2 (+3.5 against +3): 11.5; no single swap improves it (X1 ->
+ *      Y1 or Y2: 11.5, X2 -> Y1 or Y2: 11), the optimum is {Y1, Y2}: 12.
+ *      The reported upper bound must still be >= 12 (the Lagrangian bound,
+ *      not the heuristic's value), the gap (bound - 11.5) / bound
+ *   7. the service radius rule: demand exactly at the radius is covered
+ *      (a 3-4-5 triangle: d^2 = 25 = r^2), in the coverage lists and in the
+ *      value, so the site reaching it (weight 3) beats one reaching 2
+ *   8. the separation rule: two sites exactly min_sep_m apart may both open
  */
 #include <math.h>
 #include <stdlib.h>
@@ -222,6 +233,74 @@ static void t4_median_vs_enumeration(void **state)
     random_instances(PL_OBJ_MEDIAN);
 }
 
+/* the instance of test 6, on a plane: X1 at the centre, X2, Y1, Y2 at 120
+ * degrees around it, 100 m out; each demand point within 60 m of exactly
+ * the sites listed (at the midpoints, or on a site) */
+static void t6_bound_rule_when_the_heuristic_misses(void **state)
+{
+    (void)state;
+    double cx[] = {0, 100, -50, -50}, cy[] = {0, 0, 87, -87};             /* X1 X2 Y1 Y2 */
+    double dx[] = {50, 100, -25, -25, -50, -50}, dy[] = {0, 0, 43.5, -43.5, 87, -87}; /* m n p r q s */
+    double dw[] = {2, 3.5, 3, 3, 3, 3}, dr[] = {60, 60, 60, 60, 60, 60};
+    int fixed[] = {0, 0, 0, 0}, feas[] = {1, 1, 1, 1}, kind[] = {0, 0, 0, 0};
+    pl_sit_inst in = {6, dw, dx, dy, dr, 4, cx, cy, fixed, feas, kind, 1, NULL, 2, 0, PL_OBJ_COVERAGE, 0};
+    pl_sit_result r;
+    assert_int_equal(pl_sit_solve(&in, &r), 0); /* exact_limit 0: greedy + swap + Lagrangian */
+    assert_float_equal(r.objective, 11.5, 1e-9);
+    assert_true(r.open[0] && r.open[1] && !r.open[2] && !r.open[3]);
+    if (!(r.bound >= 12 - 1e-9))
+        fail_msg("upper bound %g below the optimum 12 (the heuristic found %g)", r.bound, r.objective);
+    assert_true(r.bound <= 17.5 + 1e-9); /* never above all the demand */
+    assert_float_equal(r.gap, (r.bound - 11.5) / r.bound, 1e-9);
+    pl_sit_result_free(&r);
+    in.exact_limit = 1000; /* enumeration: the optimum itself, proven */
+    assert_int_equal(pl_sit_solve(&in, &r), 0);
+    assert_float_equal(r.objective, 12, 1e-9);
+    assert_true(!r.open[0] && !r.open[1] && r.open[2] && r.open[3]);
+    assert_float_equal(r.bound, 12, 1e-9);
+    pl_sit_result_free(&r);
+}
+
+static void t7_service_radius_rule(void **state)
+{
+    (void)state;
+    /* A at the origin reaches D0 at (3, 4) exactly at its 5 m radius (3);
+     * B at (100, 0) reaches D1 at (100, 4) (2) */
+    double cx[] = {0, 100}, cy[] = {0, 0}, dx[] = {3, 100}, dy[] = {4, 4}, dw[] = {3, 2}, dr[] = {5, 5};
+    int fixed[] = {0, 0}, feas[] = {1, 1}, kind[] = {0, 0};
+    pl_sit_inst in = {2, dw, dx, dy, dr, 2, cx, cy, fixed, feas, kind, 1, NULL, 1, 0, PL_OBJ_COVERAGE, 1000};
+    for (int heuristic = 0; heuristic < 2; heuristic++) {
+        in.exact_limit = heuristic ? 0 : 1000;
+        pl_sit_result r;
+        assert_int_equal(pl_sit_solve(&in, &r), 0);
+        assert_true(r.open[0] && !r.open[1]);
+        assert_float_equal(r.objective, 3, 1e-9);
+        assert_int_equal(r.cover_off[1] - r.cover_off[0], 1); /* A's list: D0 */
+        assert_int_equal(r.cover_idx[r.cover_off[0]], 0);
+        pl_sit_result_free(&r);
+    }
+    int open[] = {1, 0};
+    assert_float_equal(pl_sit_value(&in, open), 3, 0);
+}
+
+static void t8_separation_rule(void **state)
+{
+    (void)state;
+    /* two sites exactly 1000 m apart, each with its own demand: both open */
+    double cx[] = {0, 1000, 500}, cy[] = {0, 0, 0}, dx[] = {0, 1000}, dy[] = {0, 0}, dw[] = {1, 1}, dr[] = {10, 10};
+    int fixed[] = {0, 0, 0}, feas[] = {1, 1, 1}, kind[] = {0, 0, 0};
+    pl_sit_inst in = {2, dw, dx, dy, dr, 3, cx, cy, fixed, feas, kind, 1, NULL, 2, 1000, PL_OBJ_COVERAGE, 1000};
+    for (int heuristic = 0; heuristic < 2; heuristic++) {
+        in.exact_limit = heuristic ? 0 : 1000;
+        pl_sit_result r;
+        assert_int_equal(pl_sit_solve(&in, &r), 0);
+        assert_int_equal(r.n_new, 2);
+        assert_true(r.open[0] && r.open[1] && !r.open[2]);
+        assert_float_equal(r.objective, 2, 1e-9);
+        pl_sit_result_free(&r);
+    }
+}
+
 int t_optimise(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +309,9 @@ int t_optimise(void)
         cmocka_unit_test(t3_coverage_vs_enumeration),
         cmocka_unit_test(t4_median_vs_enumeration),
         cmocka_unit_test(t5_bound_when_infeasible),
+        cmocka_unit_test(t6_bound_rule_when_the_heuristic_misses),
+        cmocka_unit_test(t7_service_radius_rule),
+        cmocka_unit_test(t8_separation_rule),
     };
     return cmocka_run_group_tests_name("optimise", tests, NULL, NULL);
 }
