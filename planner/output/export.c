@@ -114,6 +114,9 @@ static void verdict_fields(const pl_plan *p, size_t i, pl_buf *b)
     kint(b, "conflicts_approval", (long long)res->n_conf[PL_V_APPROVAL]);
     kint(b, "advisories", (long long)res->n_conf[PL_V_ADVISORY]);
     pl_export_approvals(p, i, b);
+    /* no terrain model is read yet: the heights are as given, above a flat
+     * datum, and every verdict says so (Art. 19's 120 m is true height) */
+    kstr(b, "heights", "as given, above a flat datum: no terrain model, true heights (AGL) not computed");
 }
 
 /* ==== the layers ======================================================= */

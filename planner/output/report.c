@@ -137,7 +137,8 @@ static void vertiports(const pl_plan *p, pl_buf *b)
 static void routes(const pl_plan *p, pl_buf *b)
 {
     const pl_routeset *rs = p->routes;
-    pl_buf_puts(b, "<h2>航线 Routes</h2>\n<table><tr><th>id</th><th>name</th><th>status</th><th>kind</th>"
+    pl_buf_puts(b, "<h2>航线 Routes</h2>\n<p class=note>Heights are as given, above a flat datum: no terrain model "
+                   "is loaded, so true heights above ground (Art. 19's 120 m) are not computed.</p>\n<table><tr><th>id</th><th>name</th><th>status</th><th>kind</th>"
                    "<th>verdict 结论</th><th>aircraft class</th><th>length km</th><th>forbidden</th><th>approval</th>"
                    "<th>advisory</th>"
                    "<th>clearance m</th><th>reroute</th><th>accuracy</th></tr>\n");

@@ -44,6 +44,8 @@ void pl_text_routes(pl_ctx *ctx, const pl_plan *p, int with_conflicts)
     printf("Routes: %zu (%zu planned, %zu existing): %zu free 适飞, %zu advisory 提示, %zu approval 需报批, "
            "%zu forbidden 禁飞\n",
            rs->n, planned, rs->n - planned, v[PL_V_FREE], v[PL_V_ADVISORY], v[PL_V_APPROVAL], v[PL_V_FORBIDDEN]);
+    printf("Heights: as given, above a flat datum: no terrain model, so true heights (AGL, Art. 19's 120 m) "
+           "are not computed\n");
     size_t ci = 0;
     for (size_t i = 0; i < rs->n; i++) {
         const pl_route *r = &rs->a[i];
