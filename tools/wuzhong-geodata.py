@@ -108,14 +108,19 @@ AIRPORT_BASIS = ("CAAC airport clearance protection area; controlled airspace un
 # ---------------------------------------------------------------------------
 # Protected places (Art. 19 of the 2024 interim regulations). The ranges
 # around them are set by each city and are not public for Suzhou: the radii
-# below are our stated defaults, scenario data a planner replaces.
-INTAKE_RADIUS_M = 300.0   # HJ 338-2018 first-level zone, large/medium lake intake
-INTAKE_BASIS = ("drinking-water source first-level protection zone: water within 300 m of a lake "
-                "intake (HJ 338-2018 as quoted by secondary sources, not checked against the "
-                "standard's text); controlled airspace under Art. 19")
-RELIC_RADIUS_M = 200.0    # our choice: the city sets the range
-RELIC_BASIS = ("major immovable cultural relic, controlled airspace under Art. 19; the range is set "
-               "by the city and not public: 200 m around the site is the planner's default")
+# below are this planner's stated parameters, scenario data a planner
+# replaces with the official layer.
+INTAKE_RADIUS_M = 300.0   # first-level zone of a lake intake, HJ 338-2018 as quoted by secondary sources
+INTAKE_BASIS = ("drinking-water source first-level protection zone: the water of the lake within 300 m of "
+                "the intake (the HJ 338-2018 figure for lake intakes as quoted by secondary sources, NOT "
+                "checked against the standard's text; a parameter: the official zone is the province's "
+                "drinking-water source protection zoning, not loaded here), built as the 300 m circle "
+                "intersected with the OSM Taihu water polygon; controlled airspace under Art. 19")
+INTAKE_NO_POSITION = ("no public coordinates of the intake were found: approximate position, hand-kept in "
+                      "tools/wuzhong-geodata.py")
+RELIC_RADIUS_M = 200.0    # the planner's parameter: the city sets the range
+RELIC_BASIS = ("major immovable cultural relic, controlled airspace under Art. 19; the range is set by the "
+               "city and not public: 200 m around the site is a parameter of this planner (its default)")
 PROTECTED = [
     # id, class, name, place or (lon, lat), radius_m, basis, accuracy
     ("WS-YUYANG", "water_source", "渔洋山饮用水水源地取水口 Yuyangshan drinking-water intake",
@@ -123,16 +128,22 @@ PROTECTED = [
     ("WS-SIQIAN", "water_source", "寺前饮用水水源地取水口 Siqian drinking-water intake",
      (120.4550, 31.1000), INTAKE_RADIUS_M, INTAKE_BASIS, "approximate"),
     ("CR-BAODAI", "cultural", "宝带桥 Baodai Bridge (national key cultural relic)",
-     "baodai", RELIC_RADIUS_M, RELIC_BASIS, "approximate"),
+     "baodai", RELIC_RADIUS_M, RELIC_BASIS, None),
     ("CR-ZIJINAN", "cultural", "紫金庵 Zijin Nunnery (clay arhat statues, national key cultural relic)",
-     "zijinan", RELIC_RADIUS_M, RELIC_BASIS, "approximate"),
+     "zijinan", RELIC_RADIUS_M, RELIC_BASIS, None),
     ("CR-BAOSHENG", "cultural", "保圣寺 Baosheng Temple (national key cultural relic)",
-     "baosheng", RELIC_RADIUS_M, RELIC_BASIS, "osm"),
+     "baosheng", RELIC_RADIUS_M, RELIC_BASIS, None),
     ("MIL-GUANGFU", "military", "光福空军机场 Guangfu air base (perimeter not public)",
      (120.401001, 31.2631), 2000.0,
      "military zone, controlled airspace under Art. 19; the base perimeter is not public: 2 km "
      "around the OurAirports reference point (our choice)", "approximate"),
 ]
+# What is known of each intake's position beyond the hand-kept point.
+INTAKE_NOTES = {
+    "WS-SIQIAN": ("a construction note on the Siqian (浦庄寺前) intake heads puts them in the lake about "
+                  "1.7 km from the ring-lake road (https://m.gc5.com/gps/gpssg/11155046.html): the real "
+                  "intake likely lies further offshore than this point"),
+}
 
 # ---------------------------------------------------------------------------
 # Ecological zones. No official red-line geometry is public: these are
@@ -479,27 +490,54 @@ def airspace(out):
     write_geojson(os.path.join(out, "airspace.geojson"), "airspace", feats)
 
 
+def lake_clip(out, lon, lat, r):
+    """The OSM Taihu water within r metres of (lon, lat): the 180-gon
+    around the point intersected with the lake polygon (GEOS, through
+    ogr2ogr's SQLite dialect). A Polygon or MultiPolygon."""
+    ring = circle(lon, lat, r)["coordinates"][0]
+    wkt = "POLYGON((%s))" % ",".join("%.7f %.7f" % (x, y) for x, y in ring)
+    tmp = os.path.join(out, ".intake.geojson")
+    ogr(tmp, os.path.join(SRC, "taihu_water_clipped_to_wuzhong_osm.geojson"),
+        "SELECT ST_Intersection(geometry, ST_GeomFromText('%s', 4326)) AS geometry "
+        "FROM taihu_water_in_wuzhong_osm" % wkt, "intake")
+    with open(tmp, encoding="utf-8") as f:
+        feats = json.load(f)["features"]
+    os.remove(tmp)
+    if len(feats) != 1 or not feats[0]["geometry"] or feats[0]["geometry"]["type"] not in ("Polygon", "MultiPolygon"):
+        die("the %.0f m circle around %.5f %.5f does not meet the lake" % (r, lon, lat))
+    return feats[0]["geometry"]
+
+
 def protected(out, geo):
     feats = []
     for zid, cls, name, where, radius, basis, acc in PROTECTED:
         if isinstance(where, str):
-            src = place(where)[4]
+            props = place_props(where)
             lon, lat = place(where)[1:3]
-            lic = place_props(where)["license"]
+            src, lic, acc = props["source"], props["license"], acc or props["accuracy"]
         else:
             lon, lat = where
             src, lic = HAND, "CC0-1.0"
             if cls == "military":
                 src, lic = OURAIRPORTS + " (reference point)", "Public Domain (OurAirports)"
+        p = {"id": zid, "name": name, "class": cls, "floor_m": 0, "ceiling_m": None, "altitude_ref": "AGL"}
         if cls == "water_source":
+            src = INTAKE_NO_POSITION
+            if zid in INTAKE_NOTES:
+                src += "; " + INTAKE_NOTES[zid]
             x, y, moved = geo.snap_lake(lon, lat)
             if moved:
                 src += ("; rough position %.4f,%.4f is not in the OSM lake and was moved %.0f m to "
                         "the nearest water" % (lon, lat, moved))
                 lon, lat = x, y
-        feats.append(feature({"id": zid, "name": name, "class": cls, "floor_m": 0, "ceiling_m": None,
-                              "altitude_ref": "AGL", "radius_m": radius, "basis": basis,
-                              "source": src, "license": lic, "accuracy": acc}, pt(lon, lat)))
+            src += "; zone clipped to " + OSM_TAIHU
+            p.update({"intake_lon": r7(lon), "intake_lat": r7(lat), "first_level_radius_m": radius,
+                      "basis": basis, "source": src, "license": "ODbL-1.0",
+                      "accuracy": acc})
+            feats.append(feature(p, lake_clip(out, lon, lat, radius)))
+            continue
+        p.update({"radius_m": radius, "basis": basis, "source": src, "license": lic, "accuracy": acc})
+        feats.append(feature(p, pt(lon, lat)))
     write_geojson(os.path.join(out, "protected.geojson"), "protected", feats)
 
 
