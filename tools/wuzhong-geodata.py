@@ -93,17 +93,47 @@ TOWNSHIPS = [
 ]
 
 # ---------------------------------------------------------------------------
-# Airports (the engine issue): two inside Wuzhong, three outside. The zones
-# are built by the planner from these runways by the scenario's airport_rule.
+# Airports, by kind: each kind goes to its own file, so that each scenario
+# gives each kind its own airport_rule (a layer of its own). The zones are
+# built by the planner from these runways by that rule.
+#   transport  civil transport airports: the CAAC clearance protection area
+#              from real runways (airspace.geojson)
+#   military   Suzhou Guangfu (ZSSZ), a PLA Air Force airfield: the range
+#              around it is set by the military air traffic authority and is
+#              not public; a scenario parameter (airspace_zssz.geojson). Its
+#              perimeter is the military zone MIL-GUANGFU (protected.geojson).
+#   ga         Chenghu (CN-0316), a small general-aviation field: a range
+#              sized for a small field, a scenario parameter
+#              (airspace_cn0316.geojson)
+# ident, name, kind, output file
 AIRPORTS = [
-    ("ZSSZ", "苏州光福机场 Suzhou Guangfu (PLA Air Force airfield; civil service closed 2002)"),
-    ("CN-0316", "澄湖通用机场 Chenghu General Airport"),
-    ("ZSWX", "苏南硕放国际机场 Sunan Shuofang International"),
-    ("ZSSS", "上海虹桥国际机场 Shanghai Hongqiao International"),
-    ("ZSPD", "上海浦东国际机场 Shanghai Pudong International"),
+    ("ZSSZ", "苏州光福机场 Suzhou Guangfu (PLA Air Force airfield; civil transport closed Oct 2002)",
+     "military", "airspace_zssz"),
+    ("CN-0316", "澄湖通用机场 Chenghu General Airport (small general-aviation field)", "ga", "airspace_cn0316"),
+    ("ZSWX", "苏南硕放国际机场 Sunan Shuofang International", "transport", "airspace"),
+    ("ZSSS", "上海虹桥国际机场 Shanghai Hongqiao International", "transport", "airspace"),
+    ("ZSPD", "上海浦东国际机场 Shanghai Pudong International", "transport", "airspace"),
 ]
-AIRPORT_BASIS = ("CAAC airport clearance protection area; controlled airspace under Art. 19 of the "
-                 "2024 interim regulations on unmanned aircraft flight")
+AIRPORT_BASIS = {
+    "transport": ("civil transport airport: CAAC airport clearance protection area built from its runways "
+                  "by the scenario's airport_rule; controlled airspace under Art. 19 of the 2024 interim "
+                  "regulations on unmanned aircraft flight"),
+    "military": ("range around the Guangfu air base (PLA Air Force airfield): controlled airspace under "
+                 "Art. 19 whose extent the military air traffic authority sets and does not publish; the "
+                 "scenario's airport_rule gives it as a parameter (not the CAAC civil transport clearance "
+                 "area); no runway geometry is public, so the range is a circle around the bare reference "
+                 "point. The base perimeter itself is the military zone MIL-GUANGFU"),
+    "ga": ("range around a small general-aviation field: controlled airspace under Art. 19 whose extent "
+           "the air traffic authority sets (not public for Suzhou); the scenario's airport_rule sizes it "
+           "for a small field as a parameter (not the CAAC transport airport box); no runway geometry is "
+           "known, so the range is a circle around the reference point that holds it for every runway "
+           "orientation"),
+}
+# Chenghu's runway: a length only, no ends or heading (OurAirports has none).
+CN0316_RUNWAY_M = 700.0
+CN0316_RUNWAY_SRC = ("runway length: 700 m x 20 m hardened/grass land runway (and a 1000 m water runway) of "
+                     "澄湖飞行营地 (苏州澄湖通用机场), local news report reposted at "
+                     "http://naimohansi.cn/ynlybj/youji/3822.html (secondary source, not verified)")
 
 # ---------------------------------------------------------------------------
 # Protected places (Art. 19 of the 2024 interim regulations). The ranges
@@ -121,6 +151,11 @@ INTAKE_NO_POSITION = ("no public coordinates of the intake were found: approxima
 RELIC_RADIUS_M = 200.0    # the planner's parameter: the city sets the range
 RELIC_BASIS = ("major immovable cultural relic, controlled airspace under Art. 19; the range is set by the "
                "city and not public: 200 m around the site is a parameter of this planner (its default)")
+MIL_GUANGFU_BASIS = ("military zone: the perimeter of the Guangfu air base (PLA Air Force), forbidden "
+                     "(禁飞: no flight application opens it); the perimeter is not public: a 2 km circle "
+                     "around the OurAirports reference point stands in for it, a parameter of this planner "
+                     "(the real perimeter is the military authority's). The controlled range around the "
+                     "airfield is the separate airport zone ZSSZ (airspace_zssz.geojson)")
 PROTECTED = [
     # id, class, name, place or (lon, lat), radius_m, basis, accuracy
     ("WS-YUYANG", "water_source", "渔洋山饮用水水源地取水口 Yuyangshan drinking-water intake",
@@ -133,10 +168,8 @@ PROTECTED = [
      "zijinan", RELIC_RADIUS_M, RELIC_BASIS, None),
     ("CR-BAOSHENG", "cultural", "保圣寺 Baosheng Temple (national key cultural relic)",
      "baosheng", RELIC_RADIUS_M, RELIC_BASIS, None),
-    ("MIL-GUANGFU", "military", "光福空军机场 Guangfu air base (perimeter not public)",
-     (120.401001, 31.2631), 2000.0,
-     "military zone, controlled airspace under Art. 19; the base perimeter is not public: 2 km "
-     "around the OurAirports reference point (our choice)", "approximate"),
+    ("MIL-GUANGFU", "military", "光福空军机场 Guangfu air base perimeter (not public; 2 km stand-in)",
+     (120.401001, 31.2631), 2000.0, MIL_GUANGFU_BASIS, "approximate"),
 ]
 # What is known of each intake's position beyond the hand-kept point.
 INTAKE_NOTES = {
@@ -455,14 +488,18 @@ def water(out, geo):
 def airspace(out):
     apts = {r["ident"]: r for r in read_csv("airports_near_wuzhong.csv")}
     rwys = read_csv("ourairports_runways_ZS_subset.csv")
-    feats = []
-    base = {"class": "airport", "floor_m": 0, "ceiling_m": None, "altitude_ref": "AGL",
-            "basis": AIRPORT_BASIS, "source": OURAIRPORTS, "license": "Public Domain (OurAirports)"}
-    for ident, name in AIRPORTS:
+    files = {}
+    for ident, name, kind, fname in AIRPORTS:
+        feats = files.setdefault(fname, [])
         a = apts[ident]
         lon, lat = float(a["longitude_deg"]), float(a["latitude_deg"])
+        base = {"class": "airport", "airport_kind": kind, "floor_m": 0, "ceiling_m": None,
+                "altitude_ref": "AGL", "basis": AIRPORT_BASIS[kind], "source": OURAIRPORTS,
+                "license": "Public Domain (OurAirports)"}
         rows = [r for r in rwys if r["airport_ident"] == ident]
         ends = [r for r in rows if r["le_latitude_deg"] and r["he_latitude_deg"]]
+        if ends and kind != "transport":
+            die("%s: runway ends for a %s airfield: its rule assumes none" % (ident, kind))
         for r in ends:
             p = {"id": "%s-%s/%s" % (ident, r["le_ident"], r["he_ident"]), "airport": ident,
                  "airport_name": name, "name": "%s runway %s/%s" % (ident, r["le_ident"], r["he_ident"])}
@@ -482,12 +519,21 @@ def airspace(out):
                       "runway_length_m": round(float(r["length_ft"]) * 0.3048, 1),
                       "note": "runway %s/%s heading and length from OurAirports, no end coordinates: "
                               "centred on the reference point" % (r["le_ident"], r["he_ident"])})
+        elif ident == "CN-0316":
+            p.update({"runway_length_m": CN0316_RUNWAY_M,
+                      "source": OURAIRPORTS + " (reference point); " + CN0316_RUNWAY_SRC,
+                      "note": "no runway geometry is known (no ends, no heading; OurAirports has no runway "
+                              "row): the planner builds the circle that holds the rule's area for every "
+                              "orientation of a %.0f m runway centred on the reference point" % CN0316_RUNWAY_M})
         else:
-            p["note"] = ("no runway geometry is published: the planner builds the circle that holds "
-                         "the rule's area for every runway orientation")
+            p.update({"source": OURAIRPORTS + " (reference point; no runway row)",
+                      "note": "no runway geometry is public (OurAirports has no runway row): the planner "
+                              "builds a circle of the rule's range around the bare reference point; no "
+                              "orientation is invented"})
         p["accuracy"] = "approximate"
         feats.append(feature(p, pt(lon, lat)))
-    write_geojson(os.path.join(out, "airspace.geojson"), "airspace", feats)
+    for fname, feats in files.items():
+        write_geojson(os.path.join(out, fname + ".geojson"), fname, feats)
 
 
 def lake_clip(out, lon, lat, r):

@@ -100,7 +100,9 @@ for name in ('zones', 'coverage', 'conflicts', 'routes', 'reroutes', 'candidates
     assert '<name>%s</name>' % name in k, name
 routes = json.load(open(sys.argv[2]))['features']
 blocked = [f['properties']['name'] for f in routes if f['properties']['verdict'] == 'blocked']
-colour = {'blocked': 'ff1c19d7', 'warning': 'ff008cf0'}
+# clear too: since issue 23 (ZSSZ and CN-0316 ranges by kind, relics at their published
+# positions) E2024-4 is clear, no longer blocked by the 22.36 km circles (#1a9641 as aabbggrr)
+colour = {'blocked': 'ff1c19d7', 'warning': 'ff008cf0', 'clear': 'ff41961a'}
 for f in routes:
     v = f['properties']['verdict']
     i = k.index('<name>%s</name>' % f['properties']['name'])
