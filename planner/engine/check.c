@@ -252,10 +252,97 @@ static int zone_pieces(pl_ctx *ctx, const pl_zoneset *zs, const pl_zone *z, cons
     return bad ? pl_error(ctx, PL_NOMEM, "out of memory") : PL_OK;
 }
 
+/* The candidate zones of route r into c: those whose envelope, grown by
+ * the half-width, a segment meets (and, without the clearance search,
+ * whose rule binds at altitudes the route's band can reach). */
+static void candidates(const pl_zoneset *zs, const pl_route *r, int flags, pl_zonelist *cl)
+{
+    /* the route's whole altitude range, for the quick tests below */
+    double band[2];
+    pl_route_band(r, &band[0], &band[1]);
+    /* candidates: zones whose envelope, grown by the half-width (and
+     * NEAR_MARGIN, as seg_near_env), a segment meets (per segment: a long
+     * winding route's own envelope would take in every zone of the area;
+     * and the segment, not its box: a diagonal's box takes in six times
+     * its corridor); without the clearance search,
+     * only zones whose rule binds at altitudes the route's band can overlap
+     * (the tree keeps these beside the boxes: at a million buildings, most
+     * lower than the band, the zones themselves are never read) */
+    for (size_t i = 0; i + 1 < r->n_pts; i++) {
+        double sg[4] = {r->x[i], r->y[i], r->x[i + 1], r->y[i + 1]};
+        pl_zones_collect_near(zs, sg, r->half_width_m + NEAR_MARGIN, flags & PL_CHECK_NO_CLEARANCE ? band : NULL, cl);
+    }
+    if (flags & PL_CHECK_NO_CLEARANCE) {
+        /* without the clearance search, a zone matters only when it could
+         * conflict: a rule that binds and altitudes that can overlap (limits
+         * open, as altitude_filter has them: the query kept only those), and
+         * an envelope within w of a segment.  Each test only drops zones the
+         * exact test below would drop too; dropping them before the sort
+         * keeps the sort short. */
+        size_t kept = 0;
+        for (size_t k = 0; k < cl->n; k++) {
+            const pl_zone *z = cl->a[k];
+            size_t i = 0;
+            while (i + 1 < r->n_pts && !seg_near_env(r, i, z->env, r->half_width_m))
+                i++;
+            if (i + 1 == r->n_pts)
+                continue;
+            /* its strings (read by the caller when it conflicts) asked
+             * for now: out of cache (a million zones) the miss then
+             * overlaps the work in between (its lines and ring the tree's
+             * query asked for when it found it) */
+            __builtin_prefetch(z->id);
+            cl->a[kept++] = z;
+        }
+        cl->n = kept;
+    }
+}
+
+/* The height rule of the route's aircraft type: controlled airspace
+ * everywhere above the type's maximum true height. */
+static int height_rule(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx, int flags, const double *cum,
+                       pvec *cor, pvec *ins, pl_route_result *res, pl_conflict **cv, size_t *n_c, size_t *cap)
+{
+    for (size_t k = zs->n; r->aircraft && k-- > 0 && !zs->a[k].g;) {
+        const pl_zone *z = &zs->a[k];
+        if (strcmp(z->aircraft->name, r->aircraft))
+            continue;
+        cor->n = ins->n = 0;
+        for (size_t i = 0; i + 1 < r->n_pts; i++)
+            if (pl_cor_pvec_add(cor, i, 0, 1) || pl_cor_pvec_add(ins, i, 0, 1))
+                return pl_error(ctx, PL_NOMEM, "out of memory");
+        double vlo, vhi;
+        pl_zone_route_extent(z, &vlo, &vhi);
+        pl_cor_altitude_filter(r, vlo, vhi, cor);
+        pl_cor_altitude_filter(r, vlo, vhi, ins);
+        int rc = cor->n ? add_conflict(ctx, r, idx, z, pl_zone_route_severity(z), vlo, vhi, cor, ins, cum, flags,
+                                       res, cv, n_c, cap)
+                        : PL_OK;
+        if (rc)
+            return rc;
+    }
+    return PL_OK;
+}
+
+/* The clearance: the nearest approval or forbidden zone the corridor does
+ * not meet (excl, n_excl: the zones it meets). */
+static void clearance(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, const pl_zone **excl, size_t n_excl,
+                      pl_route_result *res)
+{
+    if (n_excl > 1)
+        qsort(excl, n_excl, sizeof *excl, cmp_ptr);
+    near_ud u = {ctx, r, excl, n_excl};
+    const pl_zone *z = GEOSSTRtree_nearest_generic_r(pl_geos(ctx), zs->tree, r, r->line, near_dist, &u);
+    double d;
+    if (z && near_dist(z, r, &d, &u) && d < 1e299) {
+        res->clearance_m = d - r->half_width_m;
+        res->clearance_zone = z;
+    }
+}
+
 int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx, int flags,
                    pl_route_result *res, pl_conflict **cv, size_t *n_c, size_t *cap)
 {
-    GEOSContextHandle_t h = pl_geos(ctx);
     int rc = PL_OK;
     pl_zonelist c = {0};
     pvec cor = {0}, ins = {0};
@@ -272,45 +359,7 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         cum[i] = cum[i - 1] + cum[r->n_pts + i - 1];
     }
 
-    /* the route's whole altitude range, for the quick tests below */
-    double band[2];
-    pl_route_band(r, &band[0], &band[1]);
-    /* candidates: zones whose envelope, grown by the half-width (and
-     * NEAR_MARGIN, as seg_near_env), a segment meets (per segment: a long
-     * winding route's own envelope would take in every zone of the area;
-     * and the segment, not its box: a diagonal's box takes in six times
-     * its corridor); without the clearance search,
-     * only zones whose rule binds at altitudes the route's band can overlap
-     * (the tree keeps these beside the boxes: at a million buildings, most
-     * lower than the band, the zones themselves are never read) */
-    for (size_t i = 0; i + 1 < r->n_pts; i++) {
-        double sg[4] = {r->x[i], r->y[i], r->x[i + 1], r->y[i + 1]};
-        pl_zones_collect_near(zs, sg, r->half_width_m + NEAR_MARGIN, flags & PL_CHECK_NO_CLEARANCE ? band : NULL, &c);
-    }
-    if (flags & PL_CHECK_NO_CLEARANCE) {
-        /* without the clearance search, a zone matters only when it could
-         * conflict: a rule that binds and altitudes that can overlap (limits
-         * open, as altitude_filter has them: the query kept only those), and
-         * an envelope within w of a segment.  Each test only drops zones the
-         * exact test below would drop too; dropping them before the sort
-         * keeps the sort short. */
-        size_t kept = 0;
-        for (size_t k = 0; k < c.n; k++) {
-            const pl_zone *z = c.a[k];
-            size_t i = 0;
-            while (i + 1 < r->n_pts && !seg_near_env(r, i, z->env, r->half_width_m))
-                i++;
-            if (i + 1 == r->n_pts)
-                continue;
-            /* its strings (read by the caller when it conflicts) asked
-             * for now: out of cache (a million zones) the miss then
-             * overlaps the work in between (its lines and ring the tree's
-             * query asked for when it found it) */
-            __builtin_prefetch(z->id);
-            c.a[kept++] = z;
-        }
-        c.n = kept;
-    }
+    candidates(zs, r, flags, &c);
     if ((rc = pl_zonelist_finish(ctx, &c)) != PL_OK)
         goto out;
     if (c.n && !(excl = malloc(c.n * sizeof *excl))) {
@@ -355,44 +404,16 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
             goto out;
     }
 
-    /* the height rule of the route's aircraft class: controlled airspace
-     * everywhere above the class's maximum true height */
-    for (size_t k = zs->n; r->aircraft && k-- > 0 && !zs->a[k].g;) {
-        const pl_zone *z = &zs->a[k];
-        if (strcmp(z->aircraft->name, r->aircraft))
-            continue;
-        cor.n = ins.n = 0;
-        for (size_t i = 0; i + 1 < r->n_pts; i++)
-            if (pl_cor_pvec_add(&cor, i, 0, 1) || pl_cor_pvec_add(&ins, i, 0, 1)) {
-                rc = pl_error(ctx, PL_NOMEM, "out of memory");
-                goto out;
-            }
-        double vlo, vhi;
-        pl_zone_route_extent(z, &vlo, &vhi);
-        pl_cor_altitude_filter(r, vlo, vhi, &cor);
-        pl_cor_altitude_filter(r, vlo, vhi, &ins);
-        if (cor.n && (rc = add_conflict(ctx, r, idx, z, pl_zone_route_severity(z), vlo, vhi, &cor, &ins, cum,
-                                        flags, res, cv, n_c, cap)))
-            goto out;
-    }
+    if ((rc = height_rule(ctx, zs, r, idx, flags, cum, &cor, &ins, res, cv, n_c, cap)) != PL_OK)
+        goto out;
     /* medium and large aircraft (and a class not given) have no free
      * airspace: they always file (Art. 62 classes; RULES.md) */
     res->class_files = r->ac_class == PL_AC_UNKNOWN || r->ac_class >= PL_AC_MEDIUM;
     if (res->class_files && res->verdict < PL_V_APPROVAL)
         res->verdict = PL_V_APPROVAL;
 
-    /* clearance: the nearest approval or forbidden zone the corridor does not meet */
-    if (zs->n_indexed && !(flags & PL_CHECK_NO_CLEARANCE)) {
-        if (n_excl > 1)
-            qsort(excl, n_excl, sizeof *excl, cmp_ptr);
-        near_ud u = {ctx, r, excl, n_excl};
-        const pl_zone *z = GEOSSTRtree_nearest_generic_r(h, zs->tree, r, r->line, near_dist, &u);
-        double d;
-        if (z && near_dist(z, r, &d, &u) && d < 1e299) {
-            res->clearance_m = d - r->half_width_m;
-            res->clearance_zone = z;
-        }
-    }
+    if (zs->n_indexed && !(flags & PL_CHECK_NO_CLEARANCE))
+        clearance(ctx, zs, r, excl, n_excl, res);
 out:
     free(c.a);
     free(cor.a);

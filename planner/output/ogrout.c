@@ -151,6 +151,61 @@ static void set_text(OGRFeatureH g, int i, const char *v, int flags, pl_buf *x)
     OGR_F_SetFieldString(g, i, v);
 }
 
+/* The layer name of dst, created when missing (spatially indexed where
+ * the driver can); NULL with the error set when it cannot be. */
+static OGRLayerH dest_layer(pl_ctx *ctx, GDALDatasetH dst, OGRLayerH src, const char *name,
+                            OGRSpatialReferenceH dsrs)
+{
+    OGRLayerH dl = GDALDatasetGetLayerByName(dst, name);
+    if (dl)
+        return dl;
+    char **lco = NULL;
+    const char *drv = GDALGetDriverShortName(GDALGetDatasetDriver(dst));
+    if (!strcmp(drv, "GPKG") || !strcmp(drv, "SQLite") || !strcmp(drv, "PostgreSQL"))
+        lco = CSLSetNameValue(lco, "SPATIAL_INDEX", "YES");
+    if (!strcmp(drv, "PostgreSQL"))
+        lco = CSLSetNameValue(lco, "GEOMETRY_NAME", "geom");
+    dl = GDALDatasetCreateLayer(dst, name, dsrs, layer_geom_type(src, name), lco);
+    CSLDestroy(lco);
+    if (!dl)
+        pl_error(ctx, PL_IO, "layer '%s': cannot create: %s", name, pl_libmsg(ctx));
+    return dl;
+}
+
+/* Every field of f into g through map (source index -> target index);
+ * lists as JSON text, text through set_text (tmp, xml: scratch). */
+static void copy_fields(OGRFeatureH f, OGRFeatureH g, OGRFeatureDefnH sdef, const int *map, int flags, pl_buf *tmp,
+                        pl_buf *xml)
+{
+    int nf = OGR_FD_GetFieldCount(sdef);
+    for (int i = 0; i < nf; i++) {
+        if (!OGR_F_IsFieldSetAndNotNull(f, i)) {
+            OGR_F_SetFieldNull(g, map[i]);
+            continue;
+        }
+        OGRFieldType t = OGR_Fld_GetType(OGR_FD_GetFieldDefn(sdef, i));
+        switch (t) {
+        case OFTInteger:
+        case OFTInteger64:
+            OGR_F_SetFieldInteger64(g, map[i], OGR_F_GetFieldAsInteger64(f, i));
+            break;
+        case OFTReal:
+            OGR_F_SetFieldDouble(g, map[i], OGR_F_GetFieldAsDouble(f, i));
+            break;
+        case OFTIntegerList:
+        case OFTInteger64List:
+        case OFTRealList:
+        case OFTStringList:
+            tmp->n = 0;
+            list_json(f, i, t, tmp);
+            set_text(g, map[i], tmp->s ? tmp->s : "[]", flags, xml);
+            break;
+        default:
+            set_text(g, map[i], OGR_F_GetFieldAsString(f, i), flags, xml);
+        }
+    }
+}
+
 /* Copy the features of one source layer into dst (created when missing),
  * run_field = run_id on every feature when run_field is set. */
 static int copy_layer(pl_ctx *ctx, GDALDatasetH dst, OGRLayerH src, const char *name,
@@ -166,20 +221,10 @@ static int copy_layer(pl_ctx *ctx, GDALDatasetH dst, OGRLayerH src, const char *
     pl_buf_init(&xml);
     if (!map)
         return pl_error(ctx, PL_NOMEM, "out of memory");
-    OGRLayerH dl = GDALDatasetGetLayerByName(dst, name);
+    OGRLayerH dl = dest_layer(ctx, dst, src, name, dsrs);
     if (!dl) {
-        char **lco = NULL;
-        const char *drv = GDALGetDriverShortName(GDALGetDatasetDriver(dst));
-        if (!strcmp(drv, "GPKG") || !strcmp(drv, "SQLite") || !strcmp(drv, "PostgreSQL"))
-            lco = CSLSetNameValue(lco, "SPATIAL_INDEX", "YES");
-        if (!strcmp(drv, "PostgreSQL"))
-            lco = CSLSetNameValue(lco, "GEOMETRY_NAME", "geom");
-        dl = GDALDatasetCreateLayer(dst, name, dsrs, layer_geom_type(src, name), lco);
-        CSLDestroy(lco);
-        if (!dl) {
-            rc = pl_error(ctx, PL_IO, "layer '%s': cannot create: %s", name, pl_libmsg(ctx));
-            goto out;
-        }
+        rc = pl_errcode(ctx);
+        goto out;
     }
     /* fields by name; missing ones are added (a newer run may carry more) */
     OGRFeatureDefnH ddef = OGR_L_GetLayerDefn(dl);
@@ -226,32 +271,7 @@ static int copy_layer(pl_ctx *ctx, GDALDatasetH dst, OGRLayerH src, const char *
     OGR_L_ResetReading(src);
     while (rc == PL_OK && (f = OGR_L_GetNextFeature(src))) {
         OGRFeatureH g = OGR_F_Create(ddef);
-        for (int i = 0; i < nf; i++) {
-            if (!OGR_F_IsFieldSetAndNotNull(f, i)) {
-                OGR_F_SetFieldNull(g, map[i]);
-                continue;
-            }
-            OGRFieldType t = OGR_Fld_GetType(OGR_FD_GetFieldDefn(sdef, i));
-            switch (t) {
-            case OFTInteger:
-            case OFTInteger64:
-                OGR_F_SetFieldInteger64(g, map[i], OGR_F_GetFieldAsInteger64(f, i));
-                break;
-            case OFTReal:
-                OGR_F_SetFieldDouble(g, map[i], OGR_F_GetFieldAsDouble(f, i));
-                break;
-            case OFTIntegerList:
-            case OFTInteger64List:
-            case OFTRealList:
-            case OFTStringList:
-                tmp.n = 0;
-                list_json(f, i, t, &tmp);
-                set_text(g, map[i], tmp.s ? tmp.s : "[]", flags, &xml);
-                break;
-            default:
-                set_text(g, map[i], OGR_F_GetFieldAsString(f, i), flags, &xml);
-            }
-        }
+        copy_fields(f, g, sdef, map, flags, &tmp, &xml);
         if (run_idx >= 0)
             OGR_F_SetFieldInteger64(g, run_idx, run_id);
         OGRGeometryH geom = OGR_F_GetGeometryRef(f);
