@@ -267,6 +267,18 @@ typedef struct pl_siting_cfg {
     size_t exact_limit;         /* enumerate when at most this many subsets */
 } pl_siting_cfg;
 
+/* A terrain model (DEM): any GDAL raster, read by terrain.c.  Its heights
+ * turn the routes' altitudes (above the raster's vertical datum) into true
+ * heights above the ground, against which AGL limits are tested. */
+typedef struct pl_terrain_decl {
+    char *path;               /* resolved; NULL: no terrain given */
+    char *crs;                /* CRS to assume when the raster has none, or NULL */
+    int band;                 /* raster band, 1-based (default 1) */
+    char *source, *license, *accuracy; /* provenance, required */
+    char *datum;              /* the heights' vertical datum as the scenario states it, or NULL */
+    int line, col;            /* where terrain: is written */
+} pl_terrain_decl;
+
 typedef struct pl_scenario {
     char *file;               /* the scenario file as given */
     char *dir;                /* its folder, for relative paths */
@@ -285,6 +297,7 @@ typedef struct pl_scenario {
     int ac_class_default;     /* Art. 62 class of routes that name none (enum pl_ac_class) */
     char *approval_authority; /* approvals.authority: the office that decides, or NULL (the role) */
     pl_siting_cfg siting;     /* vertiport siting */
+    pl_terrain_decl terrain;  /* terrain model, path NULL when none */
 } pl_scenario;
 
 /* Read and check a scenario file.  Every problem found is recorded in one
@@ -407,6 +420,28 @@ const char *pl_feature_str(const pl_feature *f, const char *key, const char *dfl
 void pl_gdal_errors_push(pl_ctx *ctx);
 void pl_gdal_errors_pop(void);
 
+/* ==== terrain.c: a DEM as ground ranges in the working CRS ============= */
+/* The lowest and highest ground of each square cell of a grid in the
+ * working CRS, taken from every raster cell (held over its square and half
+ * a cell around it, so interpolated readings are inside too) that meets
+ * it; NAN where any part is unknown (nodata, the raster's edge, beyond). */
+typedef struct pl_terrain {
+    const pl_terrain_decl *decl; /* borrowed from the scenario */
+    double x0, y0, cs;           /* the grid's lower-left corner and cell side, working CRS */
+    size_t nx, ny;               /* cells; cell (i, j) is lo[i * ny + j] */
+    float *lo, *hi;              /* owned: ground range per cell, metres, NAN unknown */
+    double all_lo, all_hi;       /* over every known cell */
+    size_t n_unknown;            /* cells without a range */
+} pl_terrain;
+
+/* Read the scenario's terrain (sc->terrain), or set *out NULL when it has
+ * none.  PL_OK, or an error naming the raster. */
+int pl_terrain_load(pl_ctx *ctx, const pl_scenario *sc, pl_terrain **out);
+void pl_terrain_free(pl_terrain *t);
+/* The ground's range over the box b (minx, miny, maxx, maxy, working CRS):
+ * 1 and *lo, *hi when every cell it meets is known; else 0 with -inf, inf. */
+int pl_terrain_range(const pl_terrain *t, const double b[4], double *lo, double *hi);
+
 /* ==== zones.c: zones, rules, spatial index ============================== */
 typedef struct pl_zone {
     const char *id, *name, *cls; /* identity and class */
@@ -451,6 +486,9 @@ typedef struct pl_zoneset {
     void *cache;         /* routes.c's memo of big zones' rings, owned */
     void (*cache_free)(void *);
     int shared;          /* what pl_routes_share made ready: 1 the rings, 2 GEOS's tree */
+    pl_terrain *terrain; /* owned: the scenario's terrain model, or NULL (heights above a flat datum) */
+    pl_rule ground_rule; /* with a terrain: the ground as a zone everywhere below 0 m true height, */
+    pl_zone ground;      /* forbidden (a route whose altitude is under the ground cannot be flown) */
 } pl_zoneset;
 
 /* ==== airspace.c: zones built by rule ================================== */
@@ -558,6 +596,8 @@ typedef struct pl_conflict {
     double s_from_m, s_to_m;  /* along the route: where the conflict starts and ends */
     double alt_lo_m, alt_hi_m;/* altitude overlap of band and zone */
     double zone_floor_m, zone_ceiling_m; /* the vertical extent checked */
+    int agl;                  /* 1: the extent and alt_lo/hi are true heights from the terrain model */
+    int ground_unknown;       /* 1: somewhere in it the terrain model has no ground: taken as inside */
     GEOSGeometry *overlap;    /* owned: corridor part inside the zone */
 } pl_conflict;
 
@@ -575,6 +615,9 @@ typedef struct pl_route_result {
     int class_files;           /* 1: its aircraft class always files (medium, large, unknown) */
     double clearance_m;        /* corridor edge to the nearest approval or forbidden zone not met; NAN = none */
     const pl_zone *clearance_zone; /* borrowed, may be NULL */
+    double agl_min_m, agl_max_m; /* true height of the centreline, least and most (terrain model); NAN:
+                                    no terrain model, or ground unknown somewhere */
+    double ground_unknown_m;   /* centreline length where the terrain model has no ground; NAN: no model */
 } pl_route_result;
 
 typedef struct pl_routeset {
@@ -584,6 +627,15 @@ typedef struct pl_routeset {
     pl_conflict *c;         /* all conflicts, by route then zone order */
     size_t n_c;
 } pl_routeset;
+
+/* The route's band (pl_route_band) as it may be in zone z's datum: true
+ * height over the terrain model's whole range for an AGL zone when the set
+ * has a terrain model (unbounded where that model has unknown cells); as
+ * given otherwise.  z NULL: the band covering both datums. */
+void pl_route_band_for(const pl_zoneset *zs, const pl_route *r, const pl_zone *z, double *lo, double *hi);
+/* 1 when zone z's limits are true heights (AGL) and the set has a terrain
+ * model to take them from. */
+int pl_zone_agl_terrain(const pl_zoneset *zs, const pl_zone *z);
 
 /* Build routes from every routes layer (one point -> error). */
 int pl_routes_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, size_t n_layers,
@@ -702,6 +754,7 @@ typedef struct pl_proposal_result {
     pl_buf approvals;          /* with PL_WANT_JSON: the approvals it needs, JSON objects joined by commas */
     const struct pl_plan *plan; /* borrowed: the plan it is checked against (authority, flight date) */
     double over_water_m;       /* ground risk: centreline length over water */
+    double agl_min_m, agl_max_m, ground_unknown_m; /* true heights, as pl_route_result has them */
 } pl_proposal_result;
 
 /* Load proposal files (any GDAL vector format; LineStrings), in lon/lat
@@ -986,5 +1039,9 @@ size_t pl_route_approvals(const pl_plan *p, size_t route, pl_approval *out, size
 /* The route's "approvals" member (JSON): each approval it needs, with what,
  * why, to whom, by when, the documents and where along the route. */
 void pl_export_approvals(const pl_plan *p, size_t route, pl_buf *b);
+/* ,"heights":...,"agl_min_m":...,"agl_max_m":... (and ground_unknown_m
+ * with a terrain model): how a route's heights were taken and its true
+ * heights, the same fields in every output. */
+void pl_export_heights(const pl_plan *p, double agl_min, double agl_max, double unknown_m, pl_buf *b);
 
 #endif

@@ -69,6 +69,48 @@ static int cmp_ptr(const void *a, const void *b)
     return (*x > *y) - (*x < *y);
 }
 
+int pl_zone_agl_terrain(const pl_zoneset *zs, const pl_zone *z)
+{
+    return zs->terrain && z->alt_ref && !strcmp(z->alt_ref, "AGL");
+}
+
+void pl_route_band_for(const pl_zoneset *zs, const pl_route *r, const pl_zone *z, double *lo, double *hi)
+{
+    pl_route_band(r, lo, hi);
+    const pl_terrain *t = zs->terrain;
+    if (!t || (z && !pl_zone_agl_terrain(zs, z)))
+        return;
+    double alo = t->n_unknown ? -INFINITY : *lo - t->all_hi, ahi = t->n_unknown ? INFINITY : *hi - t->all_lo;
+    if (z) /* true height only */
+        *lo = alo, *hi = ahi;
+    else   /* either */
+        *lo = dmin(*lo, alo), *hi = dmax(*hi, ahi);
+}
+
+/* A route's ground, when the set has a terrain model: under its corridor
+ * (cor: the zones' tests) and under its centreline (line: the ground rule
+ * and the true heights reported). */
+typedef struct ground {
+    gprof cor, line;
+    int have;
+} ground;
+
+/* The one altitude rule on pieces v of route r against zone z's extent
+ * (vlo, vhi): above the datum as given, or in true height for an AGL zone
+ * over a terrain model (*unknown set where the ground is not known: the
+ * piece is kept, it may enter).  PL_OK or PL_NOMEM. */
+static int alt_filter(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, const pl_zone *z, const ground *gr,
+                      double vlo, double vhi, pvec *v, int *unknown)
+{
+    if (!gr->have || !pl_zone_agl_terrain(zs, z)) {
+        pl_cor_altitude_filter(r, vlo, vhi, v);
+        return PL_OK;
+    }
+    if (pl_cor_agl_filter(r, &gr->cor, r->band_below_m, r->band_above_m, vlo, vhi, 1, v, unknown))
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    return PL_OK;
+}
+
 typedef struct near_ud {
     pl_ctx *ctx;
     const pl_route *r;
@@ -100,8 +142,8 @@ static int near_dist(const void *a, const void *b, double *d, void *ud)
 /* Record a conflict of route r with zone z from its pieces: cor where the
  * corridor meets the zone, ins where the centreline is inside (both already
  * filtered by altitude, cor not empty). */
-static int add_conflict(pl_ctx *ctx, const pl_route *r, size_t idx, const pl_zone *z, int sev,
-                        double vlo, double vhi, const pvec *corp, const pvec *insp,
+static int add_conflict(pl_ctx *ctx, const pl_zoneset *zs, const ground *gr, const pl_route *r, size_t idx,
+                        const pl_zone *z, int sev, double vlo, double vhi, const pvec *corp, const pvec *insp,
                         const double *cum, int flags, pl_route_result *res, pl_conflict **cv,
                         size_t *n_c, size_t *cap)
 {
@@ -139,6 +181,16 @@ static int add_conflict(pl_ctx *ctx, const pl_route *r, size_t idx, const pl_zon
     }
     cf->alt_lo_m = dmax(amin - r->band_below_m, vlo);
     cf->alt_hi_m = dmin(amax + r->band_above_m, vhi);
+    if (gr && gr->have && pl_zone_agl_terrain(zs, z)) { /* true height: over the ground of the pieces */
+        const gprof *g = z == &zs->ground ? &gr->line : &gr->cor;
+        double below = z == &zs->ground ? 0 : r->band_below_m, above = z == &zs->ground ? 0 : r->band_above_m;
+        double lo, hi;
+        pl_cor_agl_span(r, g, below, above, &cor, &lo, &hi);
+        cf->alt_lo_m = dmax(lo, vlo);
+        cf->alt_hi_m = dmin(hi, vhi);
+        cf->agl = 1;
+        cf->ground_unknown = !isfinite(lo) || !isfinite(hi);
+    }
     if (!(flags & PL_CHECK_NO_OVERLAP) && !(cf->overlap = overlap_polygon(ctx, r, &cor, z)))
         return pl_errcode(ctx);
     (*n_c)++;
@@ -259,7 +311,7 @@ static void candidates(const pl_zoneset *zs, const pl_route *r, int flags, pl_zo
 {
     /* the route's whole altitude range, for the quick tests below */
     double band[2];
-    pl_route_band(r, &band[0], &band[1]);
+    pl_route_band_for(zs, r, NULL, &band[0], &band[1]);
     /* candidates: zones whose envelope, grown by the half-width (and
      * NEAR_MARGIN, as seg_near_env), a segment meets (per segment: a long
      * winding route's own envelope would take in every zone of the area;
@@ -300,8 +352,9 @@ static void candidates(const pl_zoneset *zs, const pl_route *r, int flags, pl_zo
 
 /* The height rule of the route's aircraft type: controlled airspace
  * everywhere above the type's maximum true height. */
-static int height_rule(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx, int flags, const double *cum,
-                       pvec *cor, pvec *ins, pl_route_result *res, pl_conflict **cv, size_t *n_c, size_t *cap)
+static int height_rule(pl_ctx *ctx, const pl_zoneset *zs, const ground *gr, const pl_route *r, size_t idx,
+                       int flags, const double *cum, pvec *cor, pvec *ins, pl_route_result *res, pl_conflict **cv,
+                       size_t *n_c, size_t *cap)
 {
     for (size_t k = zs->n; r->aircraft && k-- > 0 && !zs->a[k].g;) {
         const pl_zone *z = &zs->a[k];
@@ -312,16 +365,41 @@ static int height_rule(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, siz
             if (pl_cor_pvec_add(cor, i, 0, 1) || pl_cor_pvec_add(ins, i, 0, 1))
                 return pl_error(ctx, PL_NOMEM, "out of memory");
         double vlo, vhi;
+        int unk = 0;
         pl_zone_route_extent(z, &vlo, &vhi);
-        pl_cor_altitude_filter(r, vlo, vhi, cor);
-        pl_cor_altitude_filter(r, vlo, vhi, ins);
-        int rc = cor->n ? add_conflict(ctx, r, idx, z, pl_zone_route_severity(z), vlo, vhi, cor, ins, cum, flags,
-                                       res, cv, n_c, cap)
-                        : PL_OK;
+        int rc = alt_filter(ctx, zs, r, z, gr, vlo, vhi, cor, &unk);
+        if (rc == PL_OK)
+            rc = alt_filter(ctx, zs, r, z, gr, vlo, vhi, ins, &unk);
+        if (rc == PL_OK && cor->n)
+            rc = add_conflict(ctx, zs, gr, r, idx, z, pl_zone_route_severity(z), vlo, vhi, cor, ins, cum, flags,
+                              res, cv, n_c, cap);
         if (rc)
             return rc;
     }
     return PL_OK;
+}
+
+/* With a terrain model: the ground rule (the centreline's altitude under
+ * the ground: forbidden, it cannot be flown as drawn; where the ground is
+ * unknown nothing is claimed here, the true heights say so) and the
+ * centreline's least and most true height. */
+static int ground_rule(pl_ctx *ctx, const pl_zoneset *zs, const ground *gr, const pl_route *r, size_t idx,
+                       int flags, const double *cum, pvec *cor, pl_route_result *res, pl_conflict **cv,
+                       size_t *n_c, size_t *cap)
+{
+    pl_cor_ground_agl(r, &gr->line, cum + r->n_pts, &res->agl_min_m, &res->agl_max_m, &res->ground_unknown_m);
+    cor->n = 0;
+    for (size_t i = 0; i + 1 < r->n_pts; i++)
+        if (pl_cor_pvec_add(cor, i, 0, 1))
+            return pl_error(ctx, PL_NOMEM, "out of memory");
+    int unk = 0;
+    if (pl_cor_agl_filter(r, &gr->line, 0, 0, -INFINITY, 0, 0, cor, &unk))
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    if (!cor->n)
+        return PL_OK;
+    /* the flags without the overlap: the ground is no polygon to draw */
+    return add_conflict(ctx, zs, gr, r, idx, &zs->ground, PL_V_FORBIDDEN, -INFINITY, 0, cor, cor, cum,
+                        flags | PL_CHECK_NO_OVERLAP, res, cv, n_c, cap);
 }
 
 /* The clearance: the nearest approval or forbidden zone the corridor does
@@ -349,10 +427,18 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
     double *cum = malloc(2 * r->n_pts * sizeof *cum); /* as s_at has it */
     const pl_zone **excl = NULL;
     size_t n_excl = 0;
+    ground gr = {0};
     memset(res, 0, sizeof *res);
-    res->clearance_m = NAN;
+    res->clearance_m = res->agl_min_m = res->agl_max_m = res->ground_unknown_m = NAN;
     if (!cum)
         return pl_error(ctx, PL_NOMEM, "out of memory");
+    if (zs->terrain) {
+        if (pl_cor_ground(zs->terrain, r, r->half_width_m, &gr.cor) || pl_cor_ground(zs->terrain, r, 0, &gr.line)) {
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+            goto out;
+        }
+        gr.have = 1;
+    }
     cum[0] = 0;
     for (size_t i = 1; i < r->n_pts; i++) {
         cum[r->n_pts + i - 1] = pl_cor_seg_len(r, i - 1);
@@ -382,9 +468,11 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
             continue;
         excl[n_excl++] = z;
         double vlo, vhi;
+        int unk = 0;
         pl_zone_route_extent(z, &vlo, &vhi);
         pl_cor_normalise(&cor);
-        pl_cor_altitude_filter(r, vlo, vhi, &cor);
+        if ((rc = alt_filter(ctx, zs, r, z, &gr, vlo, vhi, &cor, &unk)) != PL_OK)
+            goto out;
         if (cor.n == 0)
             continue; /* flies above (or below) the zone's protected extent */
         /* 2. the centreline inside: of the segments the corridor part
@@ -398,13 +486,14 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         }
         ins.n = kept;
         pl_cor_normalise(&ins);
-        pl_cor_altitude_filter(r, vlo, vhi, &ins);
-
-        if ((rc = add_conflict(ctx, r, idx, z, sev, vlo, vhi, &cor, &ins, cum, flags, res, cv, n_c, cap)))
+        if ((rc = alt_filter(ctx, zs, r, z, &gr, vlo, vhi, &ins, &unk)) != PL_OK ||
+            (rc = add_conflict(ctx, zs, &gr, r, idx, z, sev, vlo, vhi, &cor, &ins, cum, flags, res, cv, n_c, cap)))
             goto out;
     }
 
-    if ((rc = height_rule(ctx, zs, r, idx, flags, cum, &cor, &ins, res, cv, n_c, cap)) != PL_OK)
+    if ((rc = height_rule(ctx, zs, &gr, r, idx, flags, cum, &cor, &ins, res, cv, n_c, cap)) != PL_OK)
+        goto out;
+    if (gr.have && (rc = ground_rule(ctx, zs, &gr, r, idx, flags, cum, &cor, res, cv, n_c, cap)) != PL_OK)
         goto out;
     /* medium and large aircraft (and a class not given) have no free
      * airspace: they always file (Art. 62 classes; RULES.md) */
@@ -415,6 +504,8 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
     if (zs->n_indexed && !(flags & PL_CHECK_NO_CLEARANCE))
         clearance(ctx, zs, r, excl, n_excl, res);
 out:
+    pl_cor_ground_free(&gr.cor);
+    pl_cor_ground_free(&gr.line);
     free(c.a);
     free(cor.a);
     free(ins.a);

@@ -331,26 +331,29 @@ static int clip_segment(pl_ctx *ctx, const pl_route *r, size_t i, const GEOSGeom
  * limits open as the rule has them: a piece that reaches the extent at a
  * single point of a longer piece does not enter.  A vertical segment is
  * one position, t its climb: the same closed form. */
+int pl_cor_band_part(const pl_route *r, double below, double above, double vlo, double vhi, piece *p)
+{
+    double lo = vlo - above, hi = vhi + below; /* alt must lie in (lo, hi) */
+    double z0 = r->alt_m[p->seg], dz = r->alt_m[p->seg + 1] - z0;
+    if (dz == 0)
+        return pl_band_enters(z0 - below, z0 + above, vlo, vhi);
+    double ta = (lo - z0) / dz, tb = (hi - z0) / dz;
+    double a = ta < tb ? ta : tb, b = ta < tb ? tb : ta;
+    double n0 = p->t0 > a ? p->t0 : a, n1 = p->t1 < b ? p->t1 : b;
+    if (n0 > n1 || (n0 == n1 && p->t0 != p->t1))
+        return 0; /* no overlap, or a single touching point of a longer piece */
+    p->t0 = n0;
+    p->t1 = n1;
+    return 1;
+}
+
 void pl_cor_altitude_filter(const pl_route *r, double vlo, double vhi, pvec *v)
 {
-    double lo = vlo - r->band_above_m, hi = vhi + r->band_below_m; /* alt must lie in (lo, hi) */
     size_t k = 0;
     for (size_t j = 0; j < v->n; j++) {
         piece p = v->a[j];
-        double z0 = r->alt_m[p.seg], dz = r->alt_m[p.seg + 1] - z0;
-        if (dz == 0) {
-            if (!pl_band_enters(z0 - r->band_below_m, z0 + r->band_above_m, vlo, vhi))
-                continue;
-        } else {
-            double ta = (lo - z0) / dz, tb = (hi - z0) / dz;
-            double a = ta < tb ? ta : tb, b = ta < tb ? tb : ta;
-            double n0 = p.t0 > a ? p.t0 : a, n1 = p.t1 < b ? p.t1 : b;
-            if (n0 > n1 || (n0 == n1 && p.t0 != p.t1))
-                continue; /* no overlap, or a single touching point of a longer piece */
-            p.t0 = n0;
-            p.t1 = n1;
-        }
-        v->a[k++] = p;
+        if (pl_cor_band_part(r, r->band_below_m, r->band_above_m, vlo, vhi, &p))
+            v->a[k++] = p;
     }
     v->n = k;
 }

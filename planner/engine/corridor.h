@@ -113,6 +113,42 @@ void pl_cor_at(const pl_route *r, size_t i, double t, double out[3]);
 /* The distance along the route at t of segment i (cum: distances at the
  * waypoints, then the segment lengths). */
 double pl_cor_s_at(const pl_route *r, const double *cum, size_t i, double t);
+/* ---- true height: the ground along a route (ground.c) ---------------------
+ * Each segment cut into stretches of at most a terrain cell; each stretch
+ * holds the range of the ground within w of it (the box around it grown
+ * by w: every terrain cell that box meets).  A sloped segment's altitude
+ * is linear on a stretch, so true height there lies between the altitude
+ * less the highest ground and the altitude less the lowest. */
+typedef struct gprof {
+    size_t *at;      /* segment i's stretches: at[i] .. at[i+1]-1 (n_pts entries) */
+    double *t1;      /* a stretch's end on its segment (its start: the one before's end, or 0) */
+    double *lo, *hi; /* the ground's range there (-inf, inf: unknown) */
+    size_t n;
+} gprof;
+
+/* The ground within w of route r, by stretches; -1 when out of memory. */
+int pl_cor_ground(const pl_terrain *t, const pl_route *r, double w, gprof *g);
+void pl_cor_ground_free(gprof *g);
+/* pl_cor_altitude_filter for an extent in true height (AGL): keep of each
+ * piece the parts where the band [alt - below, alt + above] less the
+ * ground enters (vlo, vhi) by the one altitude rule; where the ground is
+ * unknown, the part is kept when keep_unknown (it may enter), else
+ * dropped, and *unknown set to 1 either way.  -1 when out of memory. */
+int pl_cor_agl_filter(const pl_route *r, const gprof *g, double below, double above, double vlo, double vhi,
+                      int keep_unknown, pvec *v, int *unknown);
+/* The route's true height along its centreline (g from w = 0): the least
+ * and the most; NAN both when the ground is unknown anywhere, *unknown_m
+ * then the length without it. */
+void pl_cor_ground_agl(const pl_route *r, const gprof *g, const double *sl, double *amin, double *amax,
+                       double *unknown_m);
+/* The band's true height over pieces v: least and most (-inf, inf where
+ * the ground is unknown). */
+void pl_cor_agl_span(const pl_route *r, const gprof *g, double below, double above, const pvec *v, double *lo,
+                     double *hi);
+/* The closed form of the one altitude rule on a piece of segment i: keep
+ * the part of *p where [alt - below, alt + above] enters (vlo, vhi); 0 when
+ * none (a single touching point of a longer piece is none). */
+int pl_cor_band_part(const pl_route *r, double below, double above, double vlo, double vhi, piece *p);
 /* The distance from p to the segment a-b. */
 double pl_cor_pt_seg_dist(double px, double py, double ax, double ay, double bx, double by);
 

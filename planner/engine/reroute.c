@@ -195,8 +195,6 @@ static int find_obstacles(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, 
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     pl_zonelist cl = {0};
-    double band_lo, band_hi;
-    pl_route_band(r, &band_lo, &band_hi);
     int rc = zones_near(ctx, zs, r, inflate, &cl);
     if (rc != PL_OK)
         goto out;
@@ -210,8 +208,9 @@ static int find_obstacles(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, 
         const pl_zone *z = cl.a[k];
         if (pl_zone_route_severity(z) < PL_V_FORBIDDEN) /* a path around what no approval opens */
             continue;
-        double vlo, vhi;
+        double vlo, vhi, band_lo, band_hi;
         pl_zone_route_extent(z, &vlo, &vhi);
+        pl_route_band_for(zs, r, z, &band_lo, &band_hi); /* in true height over a terrain model */
         if (!pl_band_enters(band_lo, band_hi, vlo, vhi))
             continue; /* the route's band passes above or below it everywhere */
         obst *o = &os->a[os->n];

@@ -363,6 +363,9 @@ static int check_one(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_route
     int rc = pl_route_check(ctx, p->zones, r, i, CHECK_FLAGS, &rr, cv, &n_c, cap);
     if (rc != PL_OK)
         return rc;
+    res->agl_min_m = rr.agl_min_m;
+    res->agl_max_m = rr.agl_max_m;
+    res->ground_unknown_m = rr.ground_unknown_m;
     for (size_t k = 0; k < n_c; k++) {
         const pl_conflict *c = &(*cv)[k];
         char a[64], b[64];

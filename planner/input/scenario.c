@@ -15,6 +15,7 @@
  *   layers: [ {id, role, path, layer, class, class_property, id_property, crs} ]
  *   rules: { CLASS: {route: R, vertiport: V, basis: TEXT} }   (scenario_rules.c)
  *   aircraft, siting
+ *   terrain: {path, source, license, accuracy, crs, band, vertical_datum}
  */
 #include "scenario_parse.h"
 
@@ -409,6 +410,63 @@ static void doc_data_root(parser *p, struct fy_node *v)
     free(r);
 }
 
+/* terrain: {path, source, license, accuracy, crs, band, vertical_datum}:
+ * a DEM (any GDAL raster; terrain.c reads it).  Its provenance is required,
+ * as every geodata feature's is. */
+static void parse_terrain(parser *p, pl_scenario *sc, struct fy_node *v)
+{
+    pl_terrain_decl *t = &sc->terrain;
+    if (!fy_node_is_mapping(v)) {
+        pl_scn_perr(p, v, "terrain: expected a mapping {path, source, license, accuracy, crs, band, "
+                          "vertical_datum}");
+        return;
+    }
+    if (t->path) {
+        pl_scn_perr(p, v, "terrain: given twice");
+        return;
+    }
+    pl_scn_node_pos(v, &t->line, &t->col);
+    t->band = 1;
+    struct { const char *key; char **dst; } str[] = {
+        {"source", &t->source}, {"license", &t->license}, {"accuracy", &t->accuracy},
+        {"crs", &t->crs}, {"vertical_datum", &t->datum}};
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(v, &it))) {
+        struct fy_node *k = fy_node_pair_key(pr), *x = fy_node_pair_value(pr);
+        const char *key = fy_node_get_scalar0(k);
+        size_t i = 0;
+        while (key && i < sizeof str / sizeof *str && strcmp(key, str[i].key))
+            i++;
+        double band;
+        if (key && i < sizeof str / sizeof *str) {
+            free(*str[i].dst);
+            *str[i].dst = pl_scn_dup_scalar(p, x, str[i].key);
+        } else if (key && !strcmp(key, "path")) {
+            const char *s = pl_scn_scalar(p, x, "terrain.path");
+            free(t->path);
+            t->path = s && *s ? pl_scn_resolve_path(p->dir, s) : NULL;
+            if (t->path)
+                pl_scn_check_path(p, x, s, t->path);
+            else if (s)
+                pl_scn_perr(p, x, "terrain.path: expected a file name");
+        } else if (key && !strcmp(key, "band")) {
+            if (!pl_scn_number(p, x, "terrain.band", 1, &band)) {
+                if (band != (int)band || band > 65535)
+                    pl_scn_perr(p, x, "terrain.band: expected a band number (1, 2, ...), got %g", band);
+                t->band = (int)band;
+            }
+        } else
+            pl_scn_unknown_key(p, k, "terrain", "path, source, license, accuracy, crs, band, vertical_datum");
+    }
+    const char *need[] = {"path", "source", "license", "accuracy"};
+    const char *have[] = {t->path, t->source, t->license, t->accuracy};
+    for (size_t i = 0; i < 4; i++)
+        if (!have[i])
+            pl_scn_perr(p, v, "terrain: missing %s (every terrain model states its path, source, license "
+                              "and accuracy)", need[i]);
+}
+
 /* One top-level key but include and data_root (read first). */
 static void doc_key(parser *p, pl_scenario *sc, struct fy_node *k, struct fy_node *v)
 {
@@ -446,10 +504,12 @@ static void doc_key(parser *p, pl_scenario *sc, struct fy_node *k, struct fy_nod
         parse_layers(p, sc, v);
     } else if (!strcmp(key, "rules")) {
         pl_scn_parse_rules(p, sc, v);
+    } else if (!strcmp(key, "terrain")) {
+        parse_terrain(p, sc, v);
     } else {
         pl_scn_unknown_key(p, k, "the scenario",
                            "name, title, crs, output, data_root, include, route_defaults, aircraft, siting, "
-                           "layers, rules");
+                           "layers, rules, terrain");
     }
 }
 
@@ -607,6 +667,10 @@ void pl_scenario_free(pl_scenario *sc)
         free(sc->siting.quota_kind[i]);
     free(sc->siting.quota_kind);
     free(sc->siting.quota_n);
+    char **tstr[] = {&sc->terrain.path, &sc->terrain.crs, &sc->terrain.source, &sc->terrain.license,
+                     &sc->terrain.accuracy, &sc->terrain.datum};
+    for (size_t i = 0; i < sizeof tstr / sizeof *tstr; i++)
+        free(*tstr[i]);
     free(sc->a_layers);
     for (size_t i = 0; i < sc->n_rules; i++) {
         free(sc->a_rules[i].cls);

@@ -626,6 +626,33 @@ static int check_unique_ids(pl_ctx *ctx, const pl_scenario *sc, const pl_zoneset
     return rc;
 }
 
+/* The scenario's terrain model, and the ground as a zone: everywhere
+ * below 0 m true height, forbidden (a route under the ground cannot be
+ * flown as drawn).  Nothing when the scenario gives no terrain. */
+static int add_terrain(pl_ctx *ctx, const pl_scenario *sc, pl_zoneset *zs)
+{
+    int rc = pl_terrain_load(ctx, sc, &zs->terrain);
+    if (rc != PL_OK || !zs->terrain)
+        return rc;
+    const pl_terrain_decl *d = &sc->terrain;
+    static char basis[] = "terrain model: a route's altitude under the ground cannot be flown as drawn";
+    static char cls[] = "terrain";
+    zs->ground_rule.cls = cls;
+    zs->ground_rule.route = PL_RR_FORBIDDEN;
+    zs->ground_rule.vertiport = PL_VR_ALLOWED;
+    zs->ground_rule.basis = basis;
+    pl_zone *z = &zs->ground;
+    z->floor_m = -INFINITY;
+    z->ceiling_m = 0;
+    z->rule = &zs->ground_rule;
+    z->layer_id = "terrain";
+    char name[600];
+    snprintf(name, sizeof name, "the ground (terrain model %s)", d->path);
+    if (pl_zone_strings(z, "terrain", name, "terrain", "AGL", d->source, d->license, d->accuracy, basis))
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    return PL_OK;
+}
+
 int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, size_t n_layers,
                    pl_zoneset **out)
 {
@@ -681,7 +708,7 @@ int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, 
             goto out;
         }
     }
-    if ((rc = check_unique_ids(ctx, sc, zs)) != PL_OK)
+    if ((rc = check_unique_ids(ctx, sc, zs)) != PL_OK || (rc = add_terrain(ctx, sc, zs)) != PL_OK)
         goto out;
     /* insert after the array is final: the tree keeps pointers into it */
     for (size_t i = 0; i < zs->n; i++)
@@ -716,6 +743,8 @@ void pl_zones_free(pl_ctx *ctx, pl_zoneset *zs)
     boxtree_free(zs->boxes);
     for (size_t i = 0; i < zs->n; i++)
         zone_clear(ctx, &zs->a[i]);
+    zone_clear(ctx, &zs->ground);
+    pl_terrain_free(zs->terrain);
     free(zs->a);
     free(zs);
 }

@@ -101,6 +101,24 @@ void pl_export_approvals(const pl_plan *p, size_t route, pl_buf *b)
     pl_buf_puts(b, "]");
 }
 
+void pl_export_heights(const pl_plan *p, double agl_min, double agl_max, double unknown_m, pl_buf *b)
+{
+    const pl_terrain *t = p->zones ? p->zones->terrain : NULL;
+    if (!t) { /* Art. 19's 120 m is true height: every verdict says how it was taken */
+        kstr(b, "heights", "as given, above a flat datum: no terrain model, true heights (AGL) not computed");
+        pl_buf_puts(b, ",\"agl_min_m\":null,\"agl_max_m\":null");
+        return;
+    }
+    char what[900];
+    snprintf(what, sizeof what, "altitudes above the terrain model's vertical datum (%s); true heights (AGL) from %s, "
+             "the ground under each stretch of at most one cell bounded over every cell it meets",
+             t->decl->datum ? t->decl->datum : "as the raster states it", t->decl->path);
+    kstr(b, "heights", what);
+    knum(b, "agl_min_m", agl_min, METRE_DEC); /* null: the ground is unknown somewhere */
+    knum(b, "agl_max_m", agl_max, METRE_DEC);
+    knum(b, "ground_unknown_m", unknown_m, METRE_DEC);
+}
+
 /* A route's verdict in the regulation's words, its class, its conflicts by
  * verdict and its approvals sheet: the same fields in every output. */
 static void verdict_fields(const pl_plan *p, size_t i, pl_buf *b)
@@ -114,9 +132,7 @@ static void verdict_fields(const pl_plan *p, size_t i, pl_buf *b)
     kint(b, "conflicts_approval", (long long)res->n_conf[PL_V_APPROVAL]);
     kint(b, "advisories", (long long)res->n_conf[PL_V_ADVISORY]);
     pl_export_approvals(p, i, b);
-    /* no terrain model is read yet: the heights are as given, above a flat
-     * datum, and every verdict says so (Art. 19's 120 m is true height) */
-    kstr(b, "heights", "as given, above a flat datum: no terrain model, true heights (AGL) not computed");
+    pl_export_heights(p, res->agl_min_m, res->agl_max_m, res->ground_unknown_m, b);
 }
 
 /* ==== the layers ======================================================= */
@@ -631,6 +647,7 @@ int pl_export_validate_json(pl_ctx *ctx, const pl_plan *p, const pl_routeset *pr
         kstr(b, "verdict", pl_verdict_names[res[i].verdict]);
         kstr(b, "verdict_zh", pl_verdict_zh[res[i].verdict]);
         kstr(b, "aircraft_class", pl_ac_class_names[props->a[i].ac_class]);
+        pl_export_heights(p, res[i].agl_min_m, res[i].agl_max_m, res[i].ground_unknown_m, b);
         knum(b, "length_m", props->a[i].length_m, 3);
         knum(b, "over_water_m", res[i].over_water_m, 3);
         pl_buf_puts(b, ",\"approvals\":[");

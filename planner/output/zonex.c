@@ -270,6 +270,7 @@ int pl_fence_qgc(pl_ctx *ctx, const pl_plan *p, const pl_route *r, int firmware,
             continue;
         double vlo, vhi;
         pl_zone_route_extent(z, &vlo, &vhi);
+        pl_route_band_for(p->zones, r, z, &lo, &hi); /* in true height over a terrain model */
         if (!pl_band_enters(lo, hi, vlo, vhi)) /* the route's altitudes pass above or below */
             continue;
         GEOSGeometry *part = GEOSIntersection_r(h, z->g, region);

@@ -21,6 +21,7 @@ static const struct {
     {"export", t_export},
     {"store", t_store},
     {"rules", t_rules},
+    {"terrain", t_terrain},
 };
 
 int main(int argc, char **argv)

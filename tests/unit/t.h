@@ -19,6 +19,7 @@ int t_siting(void);
 int t_export(void);
 int t_store(void);
 int t_rules(void);
+int t_terrain(void);
 
 /* Assert that a ctx holds error `code` whose message contains `part`. */
 #define assert_error(ctx, code, part)                                             \
