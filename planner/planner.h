@@ -279,6 +279,16 @@ typedef struct pl_terrain_decl {
     int line, col;            /* where terrain: is written */
 } pl_terrain_decl;
 
+/* The network section: planned routes laid out by the planner between
+ * their end sites, at the least cost of length plus weighted kilometres
+ * in approval airspace and advisory areas (scenario parameters). */
+typedef struct pl_network_cfg {
+    int design;               /* 1: planned routes are designed (network.design: planned) */
+    double approval_weight;   /* a km whose corridor meets approval airspace costs 1 + this km */
+    double advisory_weight;   /* a km in an advisory area (an ecological red line) costs 1 + this */
+    char *basis;              /* where the weights come from, as the scenario states it */
+} pl_network_cfg;
+
 typedef struct pl_scenario {
     char *file;               /* the scenario file as given */
     char *dir;                /* its folder, for relative paths */
@@ -298,6 +308,7 @@ typedef struct pl_scenario {
     char *approval_authority; /* approvals.authority: the office that decides, or NULL (the role) */
     pl_siting_cfg siting;     /* vertiport siting */
     pl_terrain_decl terrain;  /* terrain model, path NULL when none */
+    pl_network_cfg network;   /* route design, design 0 when none */
 } pl_scenario;
 
 /* Read and check a scenario file.  Every problem found is recorded in one

@@ -21,23 +21,11 @@
  * pl_reroute_route runs the steps as one function each: find_obstacles,
  * graph_nodes, relax_edges inside shortest_path (Dijkstra), take_path.
  */
-#include "planner.h"
+#include "paths.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct obst {
-    const pl_zone *zone;                /* borrowed */
-    GEOSGeometry *g;                    /* owned: inflated zone */
-    const GEOSPreparedGeometry *pg;     /* owned */
-} obst;
-
-typedef struct ob_set {
-    obst *a;
-    size_t n, cap;
-    GEOSSTRtree *tree;
-} ob_set;
 
 /* The segment (ax,ay)-(bx,by) is clear of every obstacle's interior. */
 typedef struct seg_q {
@@ -58,7 +46,7 @@ static void seg_cb(void *item, void *ud)
         q->blocked = 1;
 }
 
-static int visible(pl_ctx *ctx, const ob_set *os, double ax, double ay, double bx, double by)
+int pl_path_visible(pl_ctx *ctx, const ob_set *os, double ax, double ay, double bx, double by)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     double xs[2] = {ax, bx}, ys[2] = {ay, by};
@@ -74,7 +62,7 @@ static int visible(pl_ctx *ctx, const ob_set *os, double ax, double ay, double b
 }
 
 /* Which obstacle holds (x, y) in its interior, or NULL. */
-static const obst *inside(pl_ctx *ctx, const ob_set *os, double x, double y)
+const obst *pl_path_inside(pl_ctx *ctx, const ob_set *os, double x, double y)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     GEOSGeometry *pt = pl_geom_point(ctx, x, y);
@@ -113,7 +101,7 @@ static int add_ring_nodes(pl_ctx *ctx, const GEOSGeometry *ring, double **x, dou
     return 0;
 }
 
-static int add_nodes(pl_ctx *ctx, const GEOSGeometry *g, double **x, double **y, size_t *n, size_t *cap)
+int pl_path_add_nodes(pl_ctx *ctx, const GEOSGeometry *g, double **x, double **y, size_t *n, size_t *cap)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     int t = GEOSGeomTypeId_r(h, g);
@@ -128,7 +116,7 @@ static int add_nodes(pl_ctx *ctx, const GEOSGeometry *g, double **x, double **y,
     }
     int k = GEOSGetNumGeometries_r(h, g);
     for (int i = 0; i < k; i++)
-        if (add_nodes(ctx, GEOSGetGeometryN_r(h, g, i), x, y, n, cap))
+        if (pl_path_add_nodes(ctx, GEOSGetGeometryN_r(h, g, i), x, y, n, cap))
             return -1;
     return 0;
 }
@@ -153,7 +141,7 @@ typedef struct vgraph {
     size_t *prev;    /* the node before on the shortest path, or (size_t)-1 */
 } vgraph;
 
-static void ob_set_free(pl_ctx *ctx, ob_set *os)
+void pl_path_obstacles_free(pl_ctx *ctx, ob_set *os)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     /* the index and prepared geometries go before the geometries */
@@ -191,7 +179,7 @@ static int zones_near(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, doub
 
 /* 1. The obstacles, indexed: the zones near the route that block it at
  * its altitudes, each inflated by inflate. */
-static int find_obstacles(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, double inflate, ob_set *os)
+int pl_path_obstacles(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, double inflate, ob_set *os)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     pl_zonelist cl = {0};
@@ -237,7 +225,7 @@ out:
 static int ends_inside(pl_ctx *ctx, const ob_set *os, const pl_route *r, double inflate, pl_reroute *out)
 {
     double sx = r->x[0], sy = r->y[0], ex = r->x[r->n_pts - 1], ey = r->y[r->n_pts - 1];
-    const obst *s_in = inside(ctx, os, sx, sy), *e_in = inside(ctx, os, ex, ey);
+    const obst *s_in = pl_path_inside(ctx, os, sx, sy), *e_in = pl_path_inside(ctx, os, ex, ey);
     if (!s_in && !e_in)
         return 0;
     pl_buf_printf(&out->why, "no path: the %s lies inside %s %s (%s) inflated by %.0f m",
@@ -261,12 +249,12 @@ static int graph_nodes(pl_ctx *ctx, const ob_set *os, const pl_route *r, vgraph 
     g->y[1] = r->y[r->n_pts - 1];
     g->n = 2;
     for (size_t k = 0; k < os->n; k++)
-        if (add_nodes(ctx, os->a[k].g, &g->x, &g->y, &g->n, &g->cap))
+        if (pl_path_add_nodes(ctx, os->a[k].g, &g->x, &g->y, &g->n, &g->cap))
             return pl_error(ctx, PL_NOMEM, "out of memory");
     /* drop vertices inside another obstacle: no shortest path uses them */
     size_t keep = 2;
     for (size_t i = 2; i < g->n; i++)
-        if (!inside(ctx, os, g->x[i], g->y[i])) {
+        if (!pl_path_inside(ctx, os, g->x[i], g->y[i])) {
             g->x[keep] = g->x[i];
             g->y[keep] = g->y[i];
             keep++;
@@ -285,7 +273,7 @@ static int relax_edges(pl_ctx *ctx, const ob_set *os, vgraph *g, const char *don
         double d = g->dist[u] + hypot(g->x[v] - g->x[u], g->y[v] - g->y[u]);
         if (d >= g->dist[v])
             continue;
-        int vis = visible(ctx, os, g->x[u], g->y[u], g->x[v], g->y[v]);
+        int vis = pl_path_visible(ctx, os, g->x[u], g->y[u], g->x[v], g->y[v]);
         if (vis < 0)
             return pl_errcode(ctx);
         if (vis) {
@@ -329,21 +317,19 @@ static int shortest_path(pl_ctx *ctx, const ob_set *os, vgraph *g)
     return rc;
 }
 
-/* Each point's altitude: the original route's at the same fraction of the
- * length. */
-static void path_altitudes(const pl_route *r, pl_reroute *out)
+void pl_path_altitudes(const pl_route *r, const double *x, const double *y, size_t n, double length_m, double *alt)
 {
     double along = 0;
-    for (size_t i = 0; i < out->n; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (i)
-            along += hypot(out->x[i] - out->x[i - 1], out->y[i] - out->y[i - 1]);
-        double t = out->length_m > 0 ? along / out->length_m * r->length_m : 0, acc = 0;
-        out->alt_m[i] = r->alt_m[r->n_pts - 1];
+            along += hypot(x[i] - x[i - 1], y[i] - y[i - 1]);
+        double t = length_m > 0 ? along / length_m * r->length_m : 0, acc = 0;
+        alt[i] = r->alt_m[r->n_pts - 1];
         for (size_t j = 0; j + 1 < r->n_pts; j++) {
             double sl = hypot(r->x[j + 1] - r->x[j], r->y[j + 1] - r->y[j]);
             if (t <= acc + sl) {
                 double f = sl > 0 ? (t - acc) / sl : 0;
-                out->alt_m[i] = r->alt_m[j] + f * (r->alt_m[j + 1] - r->alt_m[j]);
+                alt[i] = r->alt_m[j] + f * (r->alt_m[j + 1] - r->alt_m[j]);
                 break;
             }
             acc += sl;
@@ -372,7 +358,7 @@ static int take_path(pl_ctx *ctx, const ob_set *os, const pl_route *r, const vgr
     out->n = m;
     out->length_m = g->dist[1];
     out->added_m = g->dist[1] - r->length_m;
-    path_altitudes(r, out);
+    pl_path_altitudes(r, out->x, out->y, out->n, out->length_m, out->alt_m);
     out->avoided = calloc(os->n ? os->n : 1, sizeof *out->avoided);
     if (!out->avoided)
         return pl_error(ctx, PL_NOMEM, "out of memory");
@@ -391,7 +377,7 @@ int pl_reroute_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, doubl
     vgraph g = {0};
     memset(out, 0, sizeof *out);
     double inflate = r->half_width_m + margin_m;
-    int rc = find_obstacles(ctx, zs, r, inflate, &os);
+    int rc = pl_path_obstacles(ctx, zs, r, inflate, &os);
     if (rc != PL_OK || ends_inside(ctx, &os, r, inflate, out))
         goto out;
     if ((rc = graph_nodes(ctx, &os, r, &g)) != PL_OK || (rc = shortest_path(ctx, &os, &g)) != PL_OK)
@@ -404,7 +390,7 @@ int pl_reroute_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, doubl
     }
     rc = take_path(ctx, &os, r, &g, out);
 out:
-    ob_set_free(ctx, &os);
+    pl_path_obstacles_free(ctx, &os);
     vgraph_free(&g);
     if (rc != PL_OK)
         pl_reroute_free(out);

@@ -16,6 +16,7 @@
  *   rules: { CLASS: {route: R, vertiport: V, basis: TEXT} }   (scenario_rules.c)
  *   aircraft, siting
  *   terrain: {path, source, license, accuracy, crs, band, vertical_datum}
+ *   network: {design, approval_weight, advisory_weight, basis}
  */
 #include "scenario_parse.h"
 
@@ -467,6 +468,40 @@ static void parse_terrain(parser *p, pl_scenario *sc, struct fy_node *v)
                               "and accuracy)", need[i]);
 }
 
+/* network: {design: planned | none, approval_weight: N, advisory_weight:
+ * N, basis: TEXT}: planned routes laid out between their ends. */
+static void parse_network(parser *p, pl_scenario *sc, struct fy_node *v)
+{
+    pl_network_cfg *c = &sc->network;
+    if (!fy_node_is_mapping(v)) {
+        pl_scn_perr(p, v, "network: expected a mapping {design, approval_weight, advisory_weight, basis}");
+        return;
+    }
+    c->design = 1;
+    c->approval_weight = 2.0;
+    c->advisory_weight = 0.25;
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(v, &it))) {
+        struct fy_node *k = fy_node_pair_key(pr), *x = fy_node_pair_value(pr);
+        const char *key = fy_node_get_scalar0(k);
+        if (key && !strcmp(key, "design")) {
+            const char *d = pl_scn_scalar(p, x, "network.design");
+            if (d && strcmp(d, "planned") && strcmp(d, "none"))
+                pl_scn_perr(p, x, "network.design: expected planned or none, got '%s'", d);
+            c->design = d && !strcmp(d, "planned");
+        } else if (key && !strcmp(key, "approval_weight"))
+            pl_scn_number(p, x, "network.approval_weight", 0, &c->approval_weight);
+        else if (key && !strcmp(key, "advisory_weight"))
+            pl_scn_number(p, x, "network.advisory_weight", 0, &c->advisory_weight);
+        else if (key && !strcmp(key, "basis")) {
+            free(c->basis);
+            c->basis = pl_scn_dup_scalar(p, x, "network.basis");
+        } else
+            pl_scn_unknown_key(p, k, "network", "design, approval_weight, advisory_weight, basis");
+    }
+}
+
 /* One top-level key but include and data_root (read first). */
 static void doc_key(parser *p, pl_scenario *sc, struct fy_node *k, struct fy_node *v)
 {
@@ -506,10 +541,12 @@ static void doc_key(parser *p, pl_scenario *sc, struct fy_node *k, struct fy_nod
         pl_scn_parse_rules(p, sc, v);
     } else if (!strcmp(key, "terrain")) {
         parse_terrain(p, sc, v);
+    } else if (!strcmp(key, "network")) {
+        parse_network(p, sc, v);
     } else {
         pl_scn_unknown_key(p, k, "the scenario",
                            "name, title, crs, output, data_root, include, route_defaults, aircraft, siting, "
-                           "layers, rules, terrain");
+                           "layers, rules, terrain, network");
     }
 }
 
@@ -671,6 +708,7 @@ void pl_scenario_free(pl_scenario *sc)
                      &sc->terrain.accuracy, &sc->terrain.datum};
     for (size_t i = 0; i < sizeof tstr / sizeof *tstr; i++)
         free(*tstr[i]);
+    free(sc->network.basis);
     free(sc->a_layers);
     for (size_t i = 0; i < sc->n_rules; i++) {
         free(sc->a_rules[i].cls);

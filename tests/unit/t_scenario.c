@@ -128,7 +128,7 @@ static void t2_errors(void **state)
     /* several problems at once: each on its own line */
     expect_error("colour: red\nlayers:\n  - {id: a, role: roads, path: a.geojson}\n",
                  "bad.yaml:1:1: unknown key 'colour' in the scenario (expected one of: name, title, "
-                 "crs, output, data_root, include, route_defaults, aircraft, siting, layers, rules, terrain)\n");
+                 "crs, output, data_root, include, route_defaults, aircraft, siting, layers, rules, terrain, network)\n");
     /* data paths: inside the scenario's folder, local files only */
     expect_error("layers:\n  - {id: a, role: zones, path: ../a.geojson}\n",
                  "bad.yaml:2:32: path '../a.geojson' lies outside the scenario's folder: refused");
