@@ -721,6 +721,25 @@ void pl_siting_free(pl_siting *s);
 /* The instance as a CPLEX LP file for glpsol (coverage objective). */
 int pl_siting_lp(pl_ctx *ctx, const struct pl_plan *p, const pl_siting *s, pl_buf *b);
 
+/* ==== design.c: a planned route laid out at the least cost ============== */
+typedef struct pl_design {
+    int designed;              /* 1: laid out by the planner; 0: kept as drawn (why says) */
+    double length_m, approval_m, advisory_m, cost; /* the route's: metres whose corridor meets approval
+                                  airspace / advisory areas at its altitudes; cost in metres */
+    double straight_length_m, straight_approval_m, straight_advisory_m, straight_cost; /* the straight line's */
+    int straight_open;         /* 1: the straight line between the ends avoids every forbidden zone */
+    pl_buf why;                /* not designed, or the straight line kept: why */
+} pl_design;
+
+/* Lay route r out between its first and last waypoints at the least cost
+ * of length and weighted kilometres in approval and advisory airspace,
+ * around forbidden zones grown by half-width + margin_m; r's geometry is
+ * replaced.  PL_OK (d->designed says whether) or an error.  Free d with
+ * pl_design_free. */
+int pl_design_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_network_cfg *cfg, double margin_m, pl_route *r,
+                    pl_design *d);
+void pl_design_free(pl_design *d);
+
 /* ==== reroute.c: shortest conflict-free path ============================ */
 typedef struct pl_reroute {
     int found;                 /* 1 when a path exists */
@@ -793,6 +812,8 @@ typedef struct pl_plan {
     pl_zoneset *zones;      /* owned */
     pl_routeset *routes;    /* owned */
     pl_siting *siting;      /* owned, NULL without a siting section */
+    pl_design *designs;     /* owned, one per route (designed = 0 unless planned and the scenario
+                               designs them), NULL without network.design */
     pl_reroute *reroutes;   /* owned, one per route (found = 0 unless forbidden
                                and a path exists); NULL unless PL_PLAN_REROUTE */
     const char *flight_date; /* borrowed: YYYY-MM-DD of the flight (--flight-date), or NULL */

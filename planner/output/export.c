@@ -119,6 +119,26 @@ void pl_export_heights(const pl_plan *p, double agl_min, double agl_max, double 
     knum(b, "ground_unknown_m", unknown_m, METRE_DEC);
 }
 
+/* How the route was laid out: "designed" (network.design, with its and
+ * the straight line's length and metres in approval and advisory
+ * airspace) or "as drawn". */
+static void design_fields(const pl_plan *p, size_t i, pl_buf *b)
+{
+    const pl_design *d = p->designs ? &p->designs[i] : NULL;
+    kstr(b, "alignment", d && d->designed ? "designed" : "as drawn");
+    if (!d || (!d->designed && !d->why.n))
+        return;
+    knum(b, "approval_m", d->designed ? d->approval_m : NAN, METRE_DEC);
+    knum(b, "advisory_m", d->designed ? d->advisory_m : NAN, METRE_DEC);
+    knum(b, "straight_length_m", d->straight_length_m, METRE_DEC);
+    knum(b, "straight_approval_m", d->straight_approval_m, METRE_DEC);
+    knum(b, "straight_advisory_m", d->straight_advisory_m, METRE_DEC);
+    kbool(b, "straight_open", d->straight_open);
+    knum(b, "design_cost_m", d->designed ? d->cost : NAN, METRE_DEC);
+    knum(b, "straight_cost_m", d->straight_cost, METRE_DEC);
+    kstr(b, "design_note", d->why.n ? d->why.s : NULL);
+}
+
 /* A route's verdict in the regulation's words, its class, its conflicts by
  * verdict and its approvals sheet: the same fields in every output. */
 static void verdict_fields(const pl_plan *p, size_t i, pl_buf *b)
@@ -133,6 +153,7 @@ static void verdict_fields(const pl_plan *p, size_t i, pl_buf *b)
     kint(b, "advisories", (long long)res->n_conf[PL_V_ADVISORY]);
     pl_export_approvals(p, i, b);
     pl_export_heights(p, res->agl_min_m, res->agl_max_m, res->ground_unknown_m, b);
+    design_fields(p, i, b);
 }
 
 /* ==== the layers ======================================================= */

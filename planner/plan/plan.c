@@ -18,6 +18,27 @@
 #include <sys/stat.h>
 #include <time.h>
 
+/* The planned routes laid out between their ends (network.design), before
+ * they are checked: the check, the approvals and every output then speak
+ * of the designed alignment; the drawn one's figures stay beside it. */
+static int design_routes(pl_ctx *ctx, pl_plan *p)
+{
+    if (!p->sc->network.design)
+        return PL_OK;
+    p->designs = calloc(p->routes->n ? p->routes->n : 1, sizeof *p->designs);
+    if (!p->designs)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    int rc = PL_OK;
+    for (size_t i = 0; i < p->routes->n && rc == PL_OK; i++) {
+        pl_route *r = &p->routes->a[i];
+        if (!r->status || strcmp(r->status, "planned") || r->n_pts < 2)
+            continue;
+        pl_progress(ctx, "designing %s", r->id);
+        rc = pl_design_route(ctx, p->zones, &p->sc->network, PL_REROUTE_MARGIN_M, r, &p->designs[i]);
+    }
+    return rc;
+}
+
 int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
 {
     int rc;
@@ -55,7 +76,8 @@ int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
     pl_progress(ctx, "indexing zones");
     if ((rc = pl_zones_build(ctx, p->sc, p->layers, p->n_layers, &p->zones)) != PL_OK)
         goto out;
-    if ((rc = pl_routes_build(ctx, p->sc, p->layers, p->n_layers, &p->routes)) != PL_OK)
+    if ((rc = pl_routes_build(ctx, p->sc, p->layers, p->n_layers, &p->routes)) != PL_OK ||
+        (rc = design_routes(ctx, p)) != PL_OK)
         goto out;
     pl_progress(ctx, "checking %zu routes against %zu zones", p->routes->n, p->zones->n);
     if ((rc = pl_routes_check(ctx, p->zones, p->routes)) != PL_OK)
@@ -100,6 +122,9 @@ void pl_plan_free(pl_ctx *ctx, pl_plan *p)
     for (size_t i = 0; p->reroutes && i < p->routes->n; i++)
         pl_reroute_free(&p->reroutes[i]);
     free(p->reroutes);
+    for (size_t i = 0; p->designs && i < p->routes->n; i++)
+        pl_design_free(&p->designs[i]);
+    free(p->designs);
     pl_siting_free(p->siting);
     pl_routes_free(ctx, p->routes);
     pl_zones_free(ctx, p->zones);

@@ -1,0 +1,44 @@
+#!/bin/sh
+# tests/e2e/20-design.sh - end-to-end tests, section 20: planned routes laid
+#   out between their ends at the least cost (issue 24), by hand on
+#   data/design.yaml, and the Wuzhong network's figures
+# Prints TAP lines; tests/e2e/run.sh runs it with the others (or alone:
+# PLANNER=bin/planner sh tests/e2e/20-design.sh).
+set -u
+. "$(dirname "$0")/setup"
+PLANNED=5   # the tests this file runs, declared: one that vanishes is a failure
+# all_of 'SHELL TEXT': run it here (near and the other helpers are
+# functions of this shell, which sh -c does not see)
+all_of() { eval "$1"; }
+
+D="$RESULT/design"
+"$PLANNER" check "$DATA/design.yaml" -o "$D" >"$RESULT/design.out" 2>&1
+# P: (500000, 3450000) -> (510000, 3450000) meets F (504000-506000 x
+# 3449000-3451000), grown by w 50 + margin 10: around its corners
+# (503940, 3451060) and (506060, 3451060): 2 hypot(3940, 1060) + 2120
+# = 10280.196 m
+check "20.1 P: around the forbidden square F by its grown corners, 10,280.20 m, not forbidden, 0 m in approval airspace" \
+    all_of "near '$(route "$D/routes.geojson" P length_m)' 10280.196 0.01 && [ '$(route "$D/routes.geojson" P verdict)' = free ] && [ '$(route "$D/routes.geojson" P alignment)' = designed ] && [ '$(route "$D/routes.geojson" P approval_m)' = 0 ]"
+# Q: straight through A costs 10000 + 2 x 2100 (A grown by w: 2,100 m) =
+# 14,200 m; around A grown by w + margin + t (t = max(100, L / 50) = 200):
+# corners (503740, 3440760), (506260, 3440760): 2 hypot(3740, 760) + 2520
+# = 10,152.876 m, no approval airspace: cheaper, taken
+check "20.2 Q: around the approval rectangle A, 10,152.88 m and 0 m in approval airspace against the straight line's 2,100 m" \
+    all_of "near '$(route "$D/routes.geojson" Q length_m)' 10152.876 0.01 && [ '$(route "$D/routes.geojson" Q approval_m)' = 0 ] && [ '$(route "$D/routes.geojson" Q straight_approval_m)' = 2100 ] && near '$(route "$D/routes.geojson" Q straight_cost_m)' 14200 0.01"
+check "20.3 E: an existing route is flown as drawn (through F: forbidden)" \
+    sh -c "[ '$(route "$D/routes.geojson" E alignment)' = 'as drawn' ] && [ '$(route "$D/routes.geojson" E verdict)' = forbidden ]"
+# with approval_weight 0 the straight line through A is the cheapest (10 km)
+mkdir -p "$RESULT/w0"
+cp "$DATA/design_zones.geojson" "$DATA/design_routes.geojson" "$RESULT/w0/"
+sed 's/approval_weight: 2.0/approval_weight: 0/' "$DATA/design.yaml" >"$RESULT/w0/design.yaml"
+"$PLANNER" check "$RESULT/w0/design.yaml" -o "$RESULT/w0/out" >"$RESULT/w0.out" 2>&1
+check "20.4 approval_weight 0: Q flies straight through A (10,000 m, 2,100 m in approval airspace); P still goes around F" \
+    all_of "near '$(route "$RESULT/w0/out/routes.geojson" Q length_m)' 10000 0.001 && [ '$(route "$RESULT/w0/out/routes.geojson" Q approval_m)' = 2100 ] && near '$(route "$RESULT/w0/out/routes.geojson" P length_m)' 10280.196 0.01"
+# Wuzhong: the 6 planned routes designed, none forbidden, none with more
+# metres in approval airspace than its straight line
+"$PLANNER" check "$W" -o "$RESULT/wz" >"$RESULT/wz.out" 2>&1
+check "20.5 Wuzhong: 6 planned routes designed, none forbidden, each with approval_m <= straight_approval_m" \
+    jget "$RESULT/wz/routes.geojson" "exit(0 if [p['alignment'] for p in (f['properties'] for f in d['features']) if p['status']=='planned'].count('designed') == 6 and all(p['verdict'] != 'forbidden' and p['approval_m'] <= p['straight_approval_m'] for p in (f['properties'] for f in d['features']) if p['status']=='planned') else 1)"
+
+[ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/20-design.sh)"
+echo "1..$n"
