@@ -67,7 +67,7 @@ sub advisory ADV,FREE
 "$PLANNER" validate "$DATA/regulation_zones.yaml" "$RG/advisory.geojson" >/dev/null 2>&1
 rc=$?
 check "18.8 validate: advisory and free only: exit 0" [ $rc -eq 0 ]
-AP_BASIS="airport and its surroundings: controlled airspace, flight needs approval (Art. 19, 2024 interim regulations)"
+AP_BASIS="airport and a range around it: controlled airspace, flight needs approval (Art. 19, 2024 interim regulations; the range is set by the authorities: the scenario's data or airport_rule, a scenario parameter)"
 check "18.9 validate --json: APP's approval for AP has the airport rule's legal basis by hand, and is the plan sheet's entry field for field (450-1550 m along)" \
     python3 - "$RG/approval.json" "$RG/plan/routes.geojson" "$AP_BASIS" <<'PY'
 import json, sys
