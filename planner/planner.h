@@ -1065,6 +1065,22 @@ typedef struct pl_approval {
     double from_m, to_m;
 } pl_approval;
 #define PL_MAX_APPROVALS 64
+/* What an approval entry is for: a zone (or an aircraft class's height
+ * limit) the route enters, its aircraft class, its separation from another
+ * route, an end away from a vertiport. */
+enum pl_approval_kind { PL_AP_ZONE, PL_AP_CLASS, PL_AP_SEPARATION, PL_AP_VERTIPORT };
+/* The one builder of an approval entry, for the plan's approvals sheet and
+ * validate's alike: what to apply for, the zone (PL_AP_ZONE: z, or the rule
+ * "height limit" when z is a class's height rule) or the rule
+ * (aircraft_class, separation, vertiport), the legal basis (a zone's rule's
+ * basis; the article for the others, RULES.md), from_m .. to_m along r (NAN
+ * when not known).  Returns: the entry; its strings are borrowed from z, the
+ * scenario or static text. */
+pl_approval pl_approval_entry(int kind, const pl_route *r, const pl_zone *z, double from_m, double to_m);
+/* One entry as a JSON object into b: apply_for, zone_id, rule, basis,
+ * authority, apply_by (p's flight date), documents, from_along_m,
+ * to_along_m (null when not known). */
+void pl_approval_json(const pl_plan *p, const pl_approval *a, pl_buf *b);
 /* The approvals route needs (at most cap) into out: every conflict whose
  * verdict is approval, and its class when it always files.  Their count. */
 size_t pl_route_approvals(const pl_plan *p, size_t route, pl_approval *out, size_t cap);

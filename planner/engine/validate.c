@@ -19,6 +19,9 @@
  * deconflicts); ends away from a site are advisory for micro, light and
  * small aircraft (they may take off anywhere outside controlled airspace),
  * approval for the others; a medium, large or unstated class always files.
+ * Every approval reason puts an entry on the proposal's approvals list
+ * (validate --json), built by pl_approval_entry as the plan's approvals
+ * sheet builds its own: the legal basis, to whom, by when, where along.
  */
 #include "planner.h"
 
@@ -67,29 +70,19 @@ void pl_proposal_result_free(pl_proposal_result *r)
     pl_buf_free(&r->approvals);
 }
 
-/* A reason that needs approval as an entry of the approvals sheet: what,
- * why (the reason's text), to whom, by when, the documents. */
-static void add_approval(pl_proposal_result *res, const char *kind, const char *ref, const char *t, size_t tn)
+/* An approval the proposal needs, on its approvals list (validate --json):
+ * the entry pl_approval_entry builds, the one the plan's approvals sheet
+ * holds for the same thing (its basis the legal basis, not the reason's
+ * text). */
+static void add_approval(pl_proposal_result *res, int kind, const pl_route *r, const pl_zone *z, double from_m,
+                         double to_m)
 {
-    char by[160];
-    pl_approval_deadline(res->plan ? res->plan->flight_date : NULL, by, sizeof by);
-    int zone = !strcmp(kind, "zone");
-    pl_buf *b = &res->approvals;
-    pl_buf_puts(b, b->n ? ",{\"apply_for\":" : "{\"apply_for\":");
-    pl_buf_json_str(b, !strcmp(kind, "aircraft_class") ? "flight activity" : "airspace use (controlled airspace)");
-    pl_buf_puts(b, ",\"zone_id\":");
-    pl_buf_json_str(b, zone ? ref : NULL);
-    pl_buf_puts(b, ",\"rule\":");
-    pl_buf_json_str(b, zone ? NULL : kind);
-    pl_buf_puts(b, ",\"basis\":");
-    pl_buf_json_strn(b, t, tn);
-    pl_buf_puts(b, ",\"authority\":");
-    pl_buf_json_str(b, pl_approval_authority(res->plan ? res->plan->sc : NULL));
-    pl_buf_puts(b, ",\"apply_by\":");
-    pl_buf_json_str(b, by);
-    pl_buf_puts(b, ",\"documents\":");
-    pl_buf_json_str(b, PL_APPROVAL_DOCUMENTS);
-    pl_buf_puts(b, "}");
+    if (!(res->want & PL_WANT_JSON))
+        return;
+    pl_approval a = pl_approval_entry(kind, r, z, from_m, to_m);
+    if (res->approvals.n)
+        pl_buf_putn(&res->approvals, ",", 1);
+    pl_approval_json(res->plan, &a, &res->approvals);
 }
 
 /* ==== reasons ============================================================= */
@@ -117,8 +110,6 @@ static void add_reason_textn(pl_proposal_result *res, int verdict, const char *k
         pl_buf_json_strn(&res->json, t, tn);
         pl_buf_putn(&res->json, "}", 1);
     }
-    if (verdict == PL_V_APPROVAL && (res->want & PL_WANT_JSON))
-        add_approval(res, kind, ref, t, tn);
     if (verdict >= PL_V_ADVISORY) {
         res->n_by[verdict]++;
         if (verdict > res->verdict)
@@ -259,14 +250,15 @@ static int check_separation(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const p
         }
         ll(ctx, xf, px, py, at, sizeof at);
         double vlo = fmax(rlo, olo), vhi = fmin(rhi, ohi);
-        if (pl_band_enters(rlo, rhi, olo, ohi))
+        if (pl_band_enters(rlo, rhi, olo, ohi)) {
+            add_approval(res, PL_AP_SEPARATION, r, NULL, NAN, NAN);
             add_reason(res, PL_V_APPROVAL, "separation", o->id,
                        "%.1f m from %s route %s (%s) at %s, %.1f m needed (half-widths %.0f + %.0f + "
                        "separation %.0f); altitude bands overlap %.1f-%.1f m: crossings at one level must "
                        "be separated by altitude (CCAR-92)",
                        d, o->status, o->id, o->name, at, need, r->half_width_m, o->half_width_m,
                        p->sc->route.lateral_sep_m, vlo, vhi);
-        else
+        } else
             add_reason(res, -1, "separation", o->id,
                        "%.1f m from %s route %s at %s, separated by altitude (%.1f-%.1f m against %.1f-%.1f m)",
                        d, o->status, o->id, at, rlo, rhi, olo, ohi);
@@ -325,11 +317,14 @@ static void check_ends(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_rou
     for (int e = 0; e < 2; e++) {
         char at[64];
         ll(ctx, xf, ex[e], ey[e], at, sizeof at);
-        if (best[e] > tol)
-            add_reason(res, r->ac_class >= PL_AC_MICRO && r->ac_class <= PL_AC_SMALL ? PL_V_ADVISORY : PL_V_APPROVAL,
-                       "vertiport", best_id[e],
-                       "the %s %s is %.0f m from the nearest vertiport %s (tolerance %.0f m)",
-                       e ? "end" : "start", at, best[e], best_id[e], tol);
+        if (best[e] <= tol)
+            continue;
+        int v = r->ac_class >= PL_AC_MICRO && r->ac_class <= PL_AC_SMALL ? PL_V_ADVISORY : PL_V_APPROVAL;
+        if (v == PL_V_APPROVAL)
+            add_approval(res, PL_AP_VERTIPORT, r, NULL, e ? r->length_m : 0, e ? r->length_m : 0);
+        add_reason(res, v, "vertiport", best_id[e],
+                   "the %s %s is %.0f m from the nearest vertiport %s (tolerance %.0f m)", e ? "end" : "start", at,
+                   best[e], best_id[e], tol);
     }
 }
 
@@ -338,6 +333,8 @@ static void check_ends(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_rou
  * light and small unmanned aircraft). */
 static void class_reason(const pl_route *r, pl_proposal_result *res)
 {
+    if (r->ac_class == PL_AC_UNKNOWN || r->ac_class >= PL_AC_MEDIUM)
+        add_approval(res, PL_AP_CLASS, r, NULL, 0, r->length_m);
     if (r->ac_class == PL_AC_UNKNOWN)
         add_reason_text(res, PL_V_APPROVAL, "aircraft_class", NULL,
                         "aircraft class not stated (aircraft_class): free airspace is only for micro, light and "
@@ -398,6 +395,8 @@ static int check_one(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_route
         LPUT(&t, "-");
         lnum(&t, c->alt_hi_m, 1);
         LPUT(&t, " m");
+        if (c->verdict == PL_V_APPROVAL)
+            add_approval(res, PL_AP_ZONE, r, c->zone, c->s_from_m, c->s_to_m);
         add_reason_textn(res, c->verdict, "zone", c->zone->id, t.s, t.n);
     }
     check_ends(ctx, p, xf, r, res);

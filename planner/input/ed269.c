@@ -7,29 +7,60 @@
  * Entry points: pl_zonex_detect, pl_zonex_read, pl_zonex_reason_of.
  *
  * Reading turns a zone file into GeoJSON in our zone schema, which
- * layers.c then reads like any other layer.  Our classes and the
- * standards' restriction and reason codes map both ways:
+ * layers.c then reads like any other layer.
  *
- *   class          restriction (rule forbidden / min overflight / warning)  reason
- *   no_fly         PROHIBITED                                               SENSITIVE
- *   airport        REQ_AUTHORISATION                                        AIR_TRAFFIC
- *   military       PROHIBITED                                               SENSITIVE
- *   restricted     PROHIBITED                                               OTHER
- *   detention      PROHIBITED                                               SENSITIVE
- *   water_source   PROHIBITED                                               NATURE
- *   cultural       PROHIBITED                                               SENSITIVE
- *   infrastructure PROHIBITED                                               SENSITIVE
- *   temporary      PROHIBITED                                               EMERGENCY
- *   eco_redline    CONDITIONAL (minimum overflight height)                  NATURE
- *   eco_control    NO_RESTRICTION (message: warning)                        NATURE
+ * Writing (output/zonex.c): the restriction written is the verdict the
+ * scenario's rule gives, the reason the class's (class_reason below).
+ * Under the built-in rules (input/scenario_rules.c):
  *
- * The restriction written is the one the scenario's rule applies.  Our own
- * files carry the class (ED-318 extendedProperties, ED-269 otherReasonInfo
- * "planner: class=..."), so a round trip keeps it.  A foreign file's class
- * comes from its codes: AIR_TRAFFIC -> airport; PROHIBITED -> no_fly (or
- * military / temporary when the reason says so); REQ_AUTHORISATION ->
- * restricted; CONDITIONAL -> eco_redline when NATURE, else restricted;
- * NO_RESTRICTION zones are information only and left out (counted).
+ *   class          verdict     restriction                       reason
+ *   no_fly         forbidden   PROHIBITED                        SENSITIVE
+ *   military       forbidden   PROHIBITED                        SENSITIVE
+ *   restricted     forbidden   PROHIBITED                        OTHER
+ *   temporary      forbidden   PROHIBITED                        EMERGENCY
+ *   airport        approval    REQ_AUTHORISATION                 AIR_TRAFFIC
+ *   detention      approval    REQ_AUTHORISATION                 SENSITIVE
+ *   water_source   approval    REQ_AUTHORISATION                 NATURE
+ *   cultural       approval    REQ_AUTHORISATION                 SENSITIVE
+ *   infrastructure approval    REQ_AUTHORISATION                 SENSITIVE
+ *   eco_redline    advisory    NO_RESTRICTION (a warning)        NATURE
+ *   eco_control    advisory    NO_RESTRICTION (a warning)        NATURE
+ *
+ * (a minimum overflight height: CONDITIONAL with the height; ED-318 spells
+ * REQ_AUTHORIZATION with z).  Our own files carry the class (ED-318
+ * extendedProperties, ED-269 otherReasonInfo "planner: class=..."), so a
+ * round trip keeps the class and with it the verdict.
+ *
+ * Reading a foreign file, the class comes from the codes (class_from_codes),
+ * and with it the verdict (RULES.md: Art. 19 of the 2024 Interim
+ * Regulations makes these places controlled airspace, where a flight needs
+ * an approval, 需报批; forbidden, 禁飞, is for prohibited areas, military
+ * perimeters and temporary control):
+ *
+ *   restriction                   reason                    class           verdict
+ *   PROHIBITED                    otherReasonInfo military  military        forbidden
+ *   PROHIBITED                    EMERGENCY                 temporary       forbidden
+ *   PROHIBITED                    any other                 no_fly          forbidden
+ *   REQ_AUTHORISATION (ED-269),   AIR_TRAFFIC               airport         approval
+ *   REQ_AUTHORIZATION (ED-318),   NATURE                    water_source    approval
+ *   USPACE (ED-318)               any other                 infrastructure  approval
+ *   CONDITIONAL                   NATURE (no AIR_TRAFFIC)   eco_redline     advisory
+ *                                 AIR_TRAFFIC               airport         approval
+ *                                 any other                 infrastructure  approval
+ *   NO_RESTRICTION                any                       left out (information only, counted)
+ *   none, or a code not above     any                       restricted      forbidden (the safe side)
+ *
+ * An authorisation means an approval, never forbidden: the reason picks the
+ * Art. 19 class (airports; drinking-water source areas, the one nature
+ * place Art. 19 names; the other Art. 19 facilities: military-industrial,
+ * nuclear, power, transport, radio and radar sites) whose built-in rule
+ * gives the approval and its legal basis.  Reasons Art. 19 names no place
+ * for (POPULATION, PRIVACY, NOISE, OTHER, ...) take the infrastructure
+ * class for its verdict; the zone keeps its name, message and codes.  There
+ * is no generic "controlled airspace" zone class.  Conditions are not read:
+ * a nature zone is an advisory (red lines are not an airspace class), any
+ * other condition an approval.
+ *
  * Schedules are kept as text; the checks treat every zone as always
  * active (the safe side).  Heights in feet become metres; an upper limit of
  * 99999 m or more means unlimited.
@@ -144,8 +175,10 @@ static void json_of(struct fy_node *n, pl_buf *b)
     free(s);
 }
 
-/* "key=value" from our own "planner: class=... accuracy=..." text */
-static int planner_key(const char *text, const char *key, char *out, size_t n)
+/* "key=value" from our own "planner: class=... accuracy=..." text; text:
+ * the value is free text whose spaces the writer (output/zonex.c) made
+ * '_', not a name such as a class (eco_redline keeps its '_') */
+static int planner_key(const char *text, const char *key, int text_value, char *out, size_t n)
 {
     const char *p = text ? strstr(text, "planner:") : NULL;
     if (!p)
@@ -160,7 +193,7 @@ static int planner_key(const char *text, const char *key, char *out, size_t n)
     if (!k || k >= n)
         return 0;
     for (size_t i = 0; i < k; i++)
-        out[i] = v[i] == '_' ? ' ' : v[i];
+        out[i] = text_value && v[i] == '_' ? ' ' : v[i];
     out[k] = '\0';
     return 1;
 }
@@ -173,34 +206,54 @@ static int known_class(const char *c)
     return 0;
 }
 
-/* our class from the codes of a foreign zone; NULL: leave it out */
-static const char *class_from_codes(const char *restriction, struct fy_node *reasons, const char *other)
+enum { R_AIR = 1, R_NATURE = 2, R_EMERGENCY = 4 };
+
+static unsigned reason_bit(const char *r)
 {
-    int air = 0, nature = 0, emergency = 0;
+    return !r ? 0 : !strcmp(r, "AIR_TRAFFIC") ? R_AIR : !strcmp(r, "NATURE") ? R_NATURE
+                  : !strcmp(r, "EMERGENCY")   ? R_EMERGENCY : 0;
+}
+
+/* the reason codes that pick a class, as R_* bits: a list, or one code */
+static unsigned reason_bits(struct fy_node *reasons)
+{
+    if (reasons && fy_node_is_scalar(reasons))
+        return reason_bit(fy_node_get_scalar0(reasons));
+    unsigned bits = 0;
     void *it = NULL;
     struct fy_node *e;
-    while (reasons && fy_node_is_sequence(reasons) && (e = fy_node_sequence_iterate(reasons, &it))) {
-        const char *r = fy_node_is_scalar(e) ? fy_node_get_scalar0(e) : "";
-        air |= !strcmp(r, "AIR_TRAFFIC");
-        nature |= !strcmp(r, "NATURE");
-        emergency |= !strcmp(r, "EMERGENCY");
-    }
-    if (reasons && fy_node_is_scalar(reasons)) { /* a single code, not a list */
-        const char *r = fy_node_get_scalar0(reasons);
-        air = !strcmp(r, "AIR_TRAFFIC"), nature = !strcmp(r, "NATURE"), emergency = !strcmp(r, "EMERGENCY");
-    }
-    if (!restriction || !strcmp(restriction, "NO_RESTRICTION"))
+    while (reasons && fy_node_is_sequence(reasons) && (e = fy_node_sequence_iterate(reasons, &it)))
+        if (fy_node_is_scalar(e))
+            bits |= reason_bit(fy_node_get_scalar0(e));
+    return bits;
+}
+
+/* an approval's class: the Art. 19 place the reason names (table above) */
+static const char *approval_class(unsigned bits)
+{
+    return bits & R_AIR ? "airport" : bits & R_NATURE ? "water_source" : "infrastructure";
+}
+
+/* our class from the codes of a foreign zone (the table at the top);
+ * NULL: information only, leave it out */
+static const char *class_from_codes(const char *restriction, struct fy_node *reasons, const char *other)
+{
+    unsigned bits = reason_bits(reasons);
+    const char *r = restriction ? restriction : "";
+    if (!strcmp(r, "NO_RESTRICTION"))
         return NULL;
-    if (air)
-        return "airport";
-    if (!strcmp(restriction, "PROHIBITED")) {
+    if (!strcmp(r, "PROHIBITED")) {
         if (other && (strstr(other, "militar") || strstr(other, "MILITAR")))
             return "military";
-        return emergency ? "temporary" : "no_fly";
+        return bits & R_EMERGENCY ? "temporary" : "no_fly";
     }
-    if (!strcmp(restriction, "CONDITIONAL"))
-        return nature ? "eco_redline" : "restricted";
-    return "restricted"; /* REQ_AUTHORISATION and anything newer */
+    if (!strcmp(r, "CONDITIONAL"))
+        return (bits & R_NATURE) && !(bits & R_AIR) ? "eco_redline" : approval_class(bits);
+    /* ED-269 spells it with s, ED-318 with z; a U-space zone needs its
+     * services, that is an authorisation too */
+    if (!strcmp(r, "REQ_AUTHORISATION") || !strcmp(r, "REQ_AUTHORIZATION") || !strcmp(r, "USPACE"))
+        return approval_class(bits);
+    return "restricted"; /* no code, or one newer than these: forbidden, the safe side */
 }
 
 typedef struct zone_in {
@@ -312,7 +365,8 @@ static const char *zone_codes(zone_in *z, struct fy_node *pr, int fmt, size_t id
     text_of(get(pr, "name"), &z->name);
     text_of(get(pr, "message"), &z->message);
     const char *restr = str(pr, fmt == PL_ZONEX_ED318 ? "type" : "restriction");
-    if (restr && fmt == PL_ZONEX_ED318 && !strcmp(restr, "COMMON")) /* older ED-318 drafts */
+    if (restr && fmt == PL_ZONEX_ED318 && (!strcmp(restr, "COMMON") || !strcmp(restr, "CUSTOMIZED")))
+        /* older ED-318 drafts: type held the variant */
         restr = str(pr, "restriction");
     pl_buf_puts(&z->restriction, restr ? restr : "");
     struct fy_node *reasons = get(pr, "reason");
@@ -333,7 +387,7 @@ static int zone_class(zone_in *z, struct fy_node *pr, const char *restr)
     char cls[64];
     if (str(ext, "planner_class") && known_class(str(ext, "planner_class")))
         pl_buf_puts(&z->cls, str(ext, "planner_class"));
-    else if (planner_key(other, "class", cls, sizeof cls) && known_class(cls))
+    else if (planner_key(other, "class", 0, cls, sizeof cls) && known_class(cls))
         pl_buf_puts(&z->cls, cls);
     else {
         const char *c = class_from_codes(restr, get(pr, "reason"), other);
@@ -376,13 +430,13 @@ static void zone_provenance(zone_in *z, struct fy_node *pr, int fmt, const char 
         pl_buf_printf(&z->source, "; %s", str(ext, "source"));
     if (str(ext, "license"))
         pl_buf_puts(&z->license, str(ext, "license"));
-    else if (planner_key(other, "license", lic, sizeof lic))
+    else if (planner_key(other, "license", 1, lic, sizeof lic))
         pl_buf_puts(&z->license, lic);
     else
         pl_buf_puts(&z->license, "as published by the zone authority");
     if (str(ext, "accuracy"))
         pl_buf_puts(&z->accuracy, str(ext, "accuracy"));
-    else if (planner_key(other, "accuracy", acc, sizeof acc))
+    else if (planner_key(other, "accuracy", 1, acc, sizeof acc))
         pl_buf_puts(&z->accuracy, acc);
     else /* a published geographical zone is the legal zone itself */
         pl_buf_puts(&z->accuracy, "surveyed");

@@ -34,10 +34,20 @@ const char *const pl_vp_rule_names[] = {"forbidden", "min_distance_m", "allowed"
  * overrides any of these.  Art. 19 = Interim Regulations on the Flight
  * Management of Unmanned Aircraft (2024): the airspace over these places
  * and a range around them is controlled airspace (管制空域): flying there
- * needs an approval applied for in advance (需报批), it is not forbidden.
- * Forbidden (禁飞) are prohibited and restricted areas, military
- * perimeters and temporary control.  Ecological red lines are not an
- * airspace class: an advisory (提示). */
+ * needs an approval applied for in advance (需报批, Art. 26), it is not
+ * forbidden.  The ranges are not national figures: the air traffic
+ * authorities set them and the city publishes them, so each is the
+ * scenario's data or parameter (airport_rule), said so in the text.
+ * Forbidden (禁飞) are prohibited areas, military perimeters and temporary
+ * control.  Restricted areas Art. 19 names as controlled airspace too; the
+ * class is forbidden here as the planner's default on the safe side, and
+ * its text says so.  Ecological red lines and control areas are not an
+ * airspace class: an advisory (提示).  Every vertiport rule is the
+ * planner's default (a scenario parameter): none of RULES.md's sources says
+ * in which zones a vertiport may not stand (the vertiport standards'
+ * figures were not retrieved), and the eco texts, where it matters most,
+ * say so.  Each text is what a route's conflicts and approvals cite as
+ * basis. */
 static const struct {
     const char *cls;
     int route;
@@ -46,31 +56,45 @@ static const struct {
     double dist_m;
     const char *basis;
 } builtin_rules[] = {
-    {"no_fly", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0, "prohibited area (Art. 19, 2024 interim regulations)"},
+    {"no_fly", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
+     "prohibited area (空中禁区; Art. 19, 2024 interim regulations): no flight (禁飞), no application helps"},
     {"airport", PL_RR_APPROVAL, 0, PL_VR_FORBIDDEN, 0,
-     "airport and its surroundings: controlled airspace, flight needs approval (Art. 19, 2024 interim "
-     "regulations)"},
+     "airport and a range around it: controlled airspace, flight needs approval (Art. 19, 2024 interim "
+     "regulations; the range is set by the authorities: the scenario's data or airport_rule, a scenario "
+     "parameter)"},
     {"military", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
-     "military perimeter: no flight (Art. 19, 2024 interim regulations; the range around it is "
-     "controlled airspace, an airport-class zone)"},
-    {"restricted", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0, "restricted area (Art. 19, 2024 interim regulations)"},
+     "military perimeter: no flight (禁飞) (military zones, Art. 19, 2024 interim regulations; the range "
+     "around it is controlled airspace, an airport-class zone that needs approval)"},
+    {"restricted", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
+     "restricted area (Art. 19, 2024 interim regulations, names it controlled airspace): forbidden here as "
+     "the planner's default on the safe side, a scenario parameter (approval where its authority grants "
+     "flights)"},
     {"detention", PL_RR_APPROVAL, 0, PL_VR_FORBIDDEN, 0,
-     "detention site: controlled airspace, flight needs approval (Art. 19, 2024 interim regulations)"},
+     "detention site (监管场所) and a range around it: controlled airspace, flight needs approval (Art. 19, "
+     "2024 interim regulations; the range a scenario parameter)"},
     {"water_source", PL_RR_APPROVAL, 0, PL_VR_FORBIDDEN, 0,
      "drinking-water source protection area: controlled airspace, flight needs approval (Art. 19, 2024 "
-     "interim regulations)"},
+     "interim regulations; the area as the scenario's data delineates it)"},
     {"cultural", PL_RR_APPROVAL, 0, PL_VR_FORBIDDEN, 0,
-     "major immovable cultural relic: controlled airspace, flight needs approval (Art. 19, 2024 interim "
-     "regulations)"},
+     "major immovable cultural relic or revolutionary memorial and a range around it: controlled airspace, "
+     "flight needs approval (Art. 19, 2024 interim regulations; the range a scenario parameter)"},
     {"infrastructure", PL_RR_APPROVAL, 0, PL_VR_FORBIDDEN, 0,
-     "power/transport infrastructure: controlled airspace, flight needs approval (Art. 19, 2024 interim "
-     "regulations)"},
-    {"temporary", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0, "temporary airspace control as published: no flight"},
+     "site Art. 19 lists (military-industrial, nuclear, hazardous goods; power plant, substation, fuel "
+     "station, water works, transport hub, port, highway, electrified railway; radio astronomy, satellite, "
+     "navigation, radar) and a range around it: controlled airspace, flight needs approval (Art. 19, 2024 "
+     "interim regulations; the range a scenario parameter)"},
+    {"temporary", PL_RR_FORBIDDEN, 0, PL_VR_FORBIDDEN, 0,
+     "temporary airspace control (临时管制) as the authority publishes it: no flight (禁飞) while in force; "
+     "the planner treats it as always in force"},
     {"eco_redline", PL_RR_ADVISORY, 0, PL_VR_FORBIDDEN, 0,
-     "ecological red line: not an airspace class (Art. 19 does not name it): an advisory for a flight "
-     "unless a local rule says more (planner default, a scenario parameter)"},
+     "ecological red line (Jiangsu ecological space control zones, 苏政发〔2020〕1号): not an airspace class, "
+     "Art. 19 (2024 interim regulations) does not name it: an advisory (提示) for a flight unless a local "
+     "rule says more; no vertiport inside: the planner's default (a scenario parameter; no official source "
+     "found)"},
     {"eco_control", PL_RR_ADVISORY, 0, PL_VR_ALLOWED, 0,
-     "ecological control zone: an advisory for a flight (planner default, a scenario parameter)"},
+     "ecological control area (Jiangsu ecological space control zones, 苏政发〔2020〕1号): not an airspace "
+     "class, Art. 19 (2024 interim regulations) does not name it: an advisory (提示) for a flight; "
+     "vertiports allowed: the planner's default (a scenario parameter)"},
 };
 
 /* The built-in rules, each a scenario may override; -1 when out of memory. */

@@ -7,7 +7,9 @@
  * Entry points: pl_zonex_write, pl_fence_qgc.
  *
  * The restriction written is the one the scenario's rule applies, the
- * reason the class's (pl_zonex_reason_of); our own files carry the class
+ * reason the class's (pl_zonex_reason_of; the table at the top of
+ * input/ed269.c, which reads each restriction back to a class of the same
+ * verdict); our own files carry the class
  * (ED-318 extendedProperties, ED-269 otherReasonInfo "planner: class=..."),
  * so a round trip keeps it.  Circles are written as the polygons the zones
  * hold; an unlimited ceiling as 99999 m.
@@ -25,13 +27,15 @@
 /* ==== writing ========================================================== */
 
 /* The restriction the scenario's rule applies: forbidden PROHIBITED,
- * approval REQ_AUTHORISATION, a minimum overflight height CONDITIONAL,
- * advisory and allowed NO_RESTRICTION. */
-static const char *restriction_of(const pl_zone *z)
+ * approval REQ_AUTHORISATION (ED-318 spells it REQ_AUTHORIZATION), a
+ * minimum overflight height CONDITIONAL, advisory and allowed
+ * NO_RESTRICTION.  input/ed269.c reads each back to a class of the same
+ * verdict (the tables at its top). */
+static const char *restriction_of(const pl_zone *z, int fmt)
 {
     int r = z->rule ? z->rule->route : PL_RR_FORBIDDEN;
     return r == PL_RR_FORBIDDEN        ? "PROHIBITED"
-           : r == PL_RR_APPROVAL       ? "REQ_AUTHORISATION"
+           : r == PL_RR_APPROVAL       ? (fmt == PL_ZONEX_ED318 ? "REQ_AUTHORIZATION" : "REQ_AUTHORISATION")
            : r == PL_RR_MIN_OVERFLIGHT ? "CONDITIONAL"
                                        : "NO_RESTRICTION";
 }
@@ -51,12 +55,12 @@ static void zone_common(const pl_zone *z, int fmt, pl_buf *b)
         pl_buf_puts(b, ",\"name\":[{\"lang\":\"zh-CN\",\"text\":");
         pl_buf_json_str(b, z->name ? z->name : z->id);
         pl_buf_puts(b, "}]");
-        kv(b, "type", restriction_of(z));
+        kv(b, "type", restriction_of(z, fmt));
         kv(b, "variant", "COMMON");
     } else {
         kv(b, "name", z->name ? z->name : z->id);
         kv(b, "type", "COMMON");
-        kv(b, "restriction", restriction_of(z));
+        kv(b, "restriction", restriction_of(z, fmt));
     }
     if (z->rule && z->rule->route == PL_RR_MIN_OVERFLIGHT) {
         char c[96];

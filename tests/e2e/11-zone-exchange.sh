@@ -12,7 +12,8 @@ PLANNED=10   # the tests this file runs, declared: one that vanishes is a failur
 #   3451000), becomes a 72-gon whose vertices lie at 1000/cos(2.5 deg) =
 #   1000.952 m; THROUGH crosses it from vertex to vertex: 2001.905 m inside.
 #   NATURE (CONDITIONAL, NATURE) -> eco_redline; INFO (NO_RESTRICTION) left
-#   out with a warning; LOWFT upper 400 ft = 121.92 m, REQ_AUTHORISATION -> restricted
+#   out with a warning; LOWFT upper 400 ft = 121.92 m, REQ_AUTHORISATION for
+#   POPULATION -> infrastructure (an approval: every code is in 19-zone-codes.sh)
 # the Wuzhong plan this file reads (04-wuzhong.sh checks it; made here again,
 # under 1 s, so that this file runs alone)
 "$PLANNER" check "$W" -o "$RESULT/wz1" >/dev/null 2>&1
@@ -23,8 +24,8 @@ printf 'name: ed269\ncrs: EPSG:4549\nlayers:\n  - {id: zones, role: zones, path:
 "$PLANNER" check "$ZX/ed269.yaml" -o "$ZX/ed269" >"$ZX/ed269.out" 2>"$ZX/ed269.err"
 check "11.1 ED-269 circle: THROUGH 2001.905 m inside (72-gon containing the 1000 m circle)" \
     near "$(conf "$ZX/ed269/conflicts.geojson" THROUGH CIRC length_inside_m)" 2001.905 0.2
-check "11.2 ED-269 codes -> classes: CIRC no_fly, NATURE eco_redline, LOWFT restricted; INFO left out" \
-    [ "$(jget "$ZX/ed269/zones.geojson" "' '.join(f['id'] + ':' + f['properties']['class'] for f in d['features'])")" = "CIRC:no_fly NATURE:eco_redline LOWFT:restricted" ]
+check "11.2 ED-269 codes -> classes: CIRC no_fly, NATURE eco_redline, LOWFT infrastructure; INFO left out" \
+    [ "$(jget "$ZX/ed269/zones.geojson" "' '.join(f['id'] + ':' + f['properties']['class'] for f in d['features'])")" = "CIRC:no_fly NATURE:eco_redline LOWFT:infrastructure" ]
 check "11.3 NO_RESTRICTION zone reported as left out" grep -q "1 NO_RESTRICTION zone left out (information only)" "$ZX/ed269.err"
 check "11.4 feet become metres: LOWFT ceiling 121.92 m" [ "$(jget "$ZX/ed269/zones.geojson" "[f['properties']['ceiling_m'] for f in d['features'] if f['id']=='LOWFT'][0]")" = 121.92 ]
 "$PLANNER" zones "$DATA/square.yaml" --format ed269 -o "$ZX/sq269.json" 2>/dev/null
@@ -48,7 +49,7 @@ assert d['type'] == 'FeatureCollection' and p['type'] == 'PROHIBITED' and p['rea
 assert g['type'] == 'Polygon' and g['layer'] == {'upper': 300, 'upperReference': 'AGL', 'lower': 0, 'lowerReference': 'AGL', 'uom': 'm'}
 PY
 "$PLANNER" zones "$W" --format ed318 -o "$ZX/wz318.json" 2>/dev/null
-check "11.7 Wuzhong zones in ED-318: every zone, airports REQ_AUTHORISATION/AIR_TRAFFIC, eco red line NO_RESTRICTION (an advisory, not an airspace class)" python3 - "$ZX/wz318.json" "$RESULT/wz1/zones.geojson" <<'PY'
+check "11.7 Wuzhong zones in ED-318: every zone, airports REQ_AUTHORIZATION/AIR_TRAFFIC, eco red line NO_RESTRICTION (an advisory, not an airspace class)" python3 - "$ZX/wz318.json" "$RESULT/wz1/zones.geojson" <<'PY'
 import json, sys
 e = json.load(open(sys.argv[1]))['features']
 z = [f for f in json.load(open(sys.argv[2]))['features'] if f['geometry']]
@@ -57,7 +58,7 @@ for f in e:
     p = f['properties']
     c = p['extendedProperties']['planner_class']
     if c == 'airport':
-        assert (p['type'], p['reason']) == ('REQ_AUTHORISATION', ['AIR_TRAFFIC'])
+        assert (p['type'], p['reason']) == ('REQ_AUTHORIZATION', ['AIR_TRAFFIC'])
     if c == 'eco_redline':
         assert p['type'] == 'NO_RESTRICTION', p
 PY

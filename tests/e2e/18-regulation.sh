@@ -12,9 +12,14 @@
 # FREE, MICRO, SMALL free 适飞; MEDIUM, LARGE, UNSTATED approval for their
 # class alone (no zone); check exits 1 (a route is forbidden); validate exits
 # 3 when the worst is approval, 0 when it is advisory.
+# validate --json's approvals list holds the plan sheet's entries (one
+# builder, pl_approval_entry): APP's for AP has the airport rule's legal
+# basis, word for word the built-in rule's (planner/input/scenario_rules.c),
+# not the reason's text; every entry of every proposal names a zone or a
+# rule, a basis, an authority and a deadline, one entry an approval reason.
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=8   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=10   # the tests this file runs, declared: one that vanishes is a failure
 
 RG=$RESULT/regulation
 mkdir -p "$RG"
@@ -62,6 +67,33 @@ sub advisory ADV,FREE
 "$PLANNER" validate "$DATA/regulation_zones.yaml" "$RG/advisory.geojson" >/dev/null 2>&1
 rc=$?
 check "18.8 validate: advisory and free only: exit 0" [ $rc -eq 0 ]
+AP_BASIS="airport and a range around it: controlled airspace, flight needs approval (Art. 19, 2024 interim regulations; the range is set by the authorities: the scenario's data or airport_rule, a scenario parameter)"
+check "18.9 validate --json: APP's approval for AP has the airport rule's legal basis by hand, and is the plan sheet's entry field for field (450-1550 m along)" \
+    python3 - "$RG/approval.json" "$RG/plan/routes.geojson" "$AP_BASIS" <<'PY'
+import json, sys
+v = {r['id']: r for r in json.load(open(sys.argv[1]))['results']}
+sheet = {f['properties']['id']: f['properties']['approvals'] for f in json.load(open(sys.argv[2]))['features']}
+a = v['APP']['approvals']
+assert len(a) == 1 and a[0]['zone_id'] == 'AP' and a[0]['rule'] is None, a
+assert a[0]['basis'] == sys.argv[3], a[0]['basis']
+assert a == sheet['APP'], (a, sheet['APP'])
+PY
+sub all FORB,APP,ADV,FREE,MICRO,SMALL,MEDIUM,LARGE,UNSTATED
+"$PLANNER" validate "$DATA/regulation_zones.yaml" "$RG/all.geojson" --json >"$RG/all.json" 2>/dev/null
+(cd "$DATA" && "$PLANNER" validate validate.yaml proposals.geojson --json) >"$RG/fixture.json" 2>/dev/null
+check "18.10 every approvals entry (every regulation route as a proposal, the proposals fixture with its separation): zone_id or rule, basis, authority, apply_by; one entry an approval reason" \
+    python3 - "$RG/all.json" "$RG/fixture.json" <<'PY'
+import json, sys
+n = 0
+for f in sys.argv[1:]:
+    for r in json.load(open(f))['results']:
+        assert len(r['approvals']) == sum(x['severity'] == 'approval' for x in r['reasons']), r
+        for a in r['approvals']:
+            assert (a['zone_id'] or a['rule']) and a['basis'] and a['authority'] and a['apply_by'], a
+            assert 'Art.' in a['basis'] or 'CCAR' in a['basis'], a
+            n += 1
+assert n >= 5, n   # APP, MEDIUM, LARGE, UNSTATED, and the fixture's separation
+PY
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/18-regulation.sh)"
 echo "1..$n"
