@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/e2e/19-zone-codes.sh - end-to-end tests, section 19: the ED-269 /
+# tests/e2e/21-zone-codes.sh - end-to-end tests, section 21: the ED-269 /
 # ED-318 restriction codes speak the regulation's verdicts (issue 23).
 # Answers by hand, from the table at the top of planner/input/ed269.c and the
 # built-in rules (planner/input/scenario_rules.c; ../shared/RULES.md: Art. 19
@@ -55,11 +55,11 @@ PY
 }
 
 scen c269 ed269_codes.json
-check "19.1 ED-269 codes by hand: PROHIBITED forbidden (no_fly, temporary, military; AIR_TRAFFIC too), REQ_AUTHORISATION/REQ_AUTHORIZATION approval (airport, water_source, infrastructure), CONDITIONAL NATURE advisory, other conditions approval, unknown or no code forbidden" \
+check "21.1 ED-269 codes by hand: PROHIBITED forbidden (no_fly, temporary, military; AIR_TRAFFIC too), REQ_AUTHORISATION/REQ_AUTHORIZATION approval (airport, water_source, infrastructure), CONDITIONAL NATURE advisory, other conditions approval, unknown or no code forbidden" \
     [ "$(verdicts c269)" = "P_SENS:no_fly:forbidden P_AIR:no_fly:forbidden P_EMER:temporary:forbidden P_MIL:military:forbidden R_AIR:airport:approval R_NAT:water_source:approval R_SENS:infrastructure:approval R_POP:infrastructure:approval R_Z:airport:approval C_NAT:eco_redline:advisory C_AIR:airport:approval C_NOIS:infrastructure:approval X_NEW:restricted:forbidden X_NONE:restricted:forbidden" ]
-check "19.2 ED-269 NO_RESTRICTION left out, and said so" grep -q "1 NO_RESTRICTION zone left out (information only)" "$ZC/c269.err"
+check "21.2 ED-269 NO_RESTRICTION left out, and said so" grep -q "1 NO_RESTRICTION zone left out (information only)" "$ZC/c269.err"
 scen c318 ed318_codes.json
-check "19.3 ED-318 type codes by hand: REQ_AUTHORIZATION airport / infrastructure approval, USPACE approval, PROHIBITED forbidden, CONDITIONAL NATURE advisory" \
+check "21.3 ED-318 type codes by hand: REQ_AUTHORIZATION airport / infrastructure approval, USPACE approval, PROHIBITED forbidden, CONDITIONAL NATURE advisory" \
     [ "$(verdicts c318)" = "E_AIR:airport:approval E_SENS:infrastructure:approval E_USP:infrastructure:approval E_PROH:no_fly:forbidden E_NAT:eco_redline:advisory" ]
 
 # every class exported and read back
@@ -69,11 +69,11 @@ scen classes classes_4549.geojson
 scen rt269 rt269.json
 scen rt318 rt318.json
 HAND="K00:no_fly:forbidden K01:airport:approval K02:military:forbidden K03:restricted:forbidden K04:detention:approval K05:eco_redline:advisory K06:eco_control:advisory K07:water_source:approval K08:cultural:approval K09:infrastructure:approval K10:temporary:forbidden"
-check "19.4 every class's verdict by hand: no_fly, military, restricted, temporary forbidden; airport, detention, water_source, cultural, infrastructure approval; eco_redline, eco_control advisory" \
+check "21.4 every class's verdict by hand: no_fly, military, restricted, temporary forbidden; airport, detention, water_source, cultural, infrastructure approval; eco_redline, eco_control advisory" \
     [ "$(verdicts classes)" = "$HAND" ]
-check "19.5 round trip ED-269 and ED-318: export then import gives every class and verdict back" \
+check "21.5 round trip ED-269 and ED-318: export then import gives every class and verdict back" \
     [ "$(verdicts rt269) / $(verdicts rt318)" = "$HAND / $HAND" ]
-check "19.6 export spells the approval ED-269's way (REQ_AUTHORISATION) and ED-318's (REQ_AUTHORIZATION), forbidden PROHIBITED, advisory NO_RESTRICTION" python3 - "$ZC/rt269.json" "$ZC/rt318.json" <<'PY'
+check "21.6 export spells the approval ED-269's way (REQ_AUTHORISATION) and ED-318's (REQ_AUTHORIZATION), forbidden PROHIBITED, advisory NO_RESTRICTION" python3 - "$ZC/rt269.json" "$ZC/rt318.json" <<'PY'
 import json, sys
 e269 = {f['identifier']: f['restriction'] for f in json.load(open(sys.argv[1]))['features']}
 e318 = {f['properties']['identifier']: f['properties']['type'] for f in json.load(open(sys.argv[2]))['features']}
@@ -97,8 +97,8 @@ PY
 scen bare269 bare269.json
 scen bare318 bare318.json
 BARE="K00:no_fly:forbidden K01:airport:approval K02:no_fly:forbidden K03:no_fly:forbidden K04:infrastructure:approval K07:water_source:approval K08:infrastructure:approval K09:infrastructure:approval K10:temporary:forbidden"
-check "19.7 codes alone (another program's file): every forbidden class forbidden, every approval class approval; the advisories (NO_RESTRICTION) left out as information" \
+check "21.7 codes alone (another program's file): every forbidden class forbidden, every approval class approval; the advisories (NO_RESTRICTION) left out as information" \
     [ "$(verdicts bare269) / $(verdicts bare318)" = "$BARE / $BARE" ]
 
-[ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/19-zone-codes.sh)"
+[ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/21-zone-codes.sh)"
 echo "1..$n"
