@@ -54,6 +54,7 @@ static int open_plan(pl_ctx *ctx, const pl_opts *o, int flags, pl_plan **p)
     if (!(flags & PL_PLAN_LAYERS_ONLY))
         pl_text_issues(*p);
     (*p)->flight_date = o->flight_date; /* the approvals' deadline, when the date is known */
+    (*p)->lang = o->lang;               /* report.html, plan.svg and the text: zh (default) or en */
     return PL_EXIT_OK;
 }
 
