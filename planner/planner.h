@@ -817,7 +817,13 @@ typedef struct pl_plan {
     pl_reroute *reroutes;   /* owned, one per route (found = 0 unless forbidden
                                and a path exists); NULL unless PL_PLAN_REROUTE */
     const char *flight_date; /* borrowed: YYYY-MM-DD of the flight (--flight-date), or NULL */
+    int lang;               /* PL_LANG_ZH (0, the default) or PL_LANG_EN (--lang): report.html, plan.svg, the text */
 } pl_plan;
+
+/* The language of what a person reads (report.html, plan.svg and the text
+ * summary): Chinese first with English beside, or English only.  JSON and
+ * the other machine outputs carry both (verdict, verdict_zh) either way. */
+enum { PL_LANG_ZH = 0, PL_LANG_EN = 1 };
 
 enum { PL_PLAN_LAYERS_ONLY = 1, PL_PLAN_SKIP_BAD = 2, PL_PLAN_NO_SITING = 4, PL_PLAN_REROUTE = 8 };
 /* Margin beyond the corridor half-width kept from zones by reroutes. */

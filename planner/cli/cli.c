@@ -39,6 +39,8 @@ static const int v_fw[] = {12, 3}; /* QGroundControl's firmware codes */
 static const char *const w_kml[] = {"kml", NULL};
 static const int v_kml[] = {1};
 static const int v_threads[] = {1, 64};
+static const char *const w_lang[] = {"zh", "en", NULL};
+static const int v_lang[] = {PL_LANG_ZH, PL_LANG_EN};
 
 #define OPT_JSON {"--json", NULL, O_FLAG, AT(json), NULL, NULL, NULL, NULL}
 #define OPT_SKIP {"--skip-bad", NULL, O_FLAG, AT(skip_bad), NULL, NULL, NULL, NULL}
@@ -49,20 +51,22 @@ static const int v_threads[] = {1, 64};
 #define OPT_KML {"--format", NULL, O_CHOICE, AT(kml), NULL, \
                  "takes kml (GeoJSON, GeoPackage, SVG and HTML are always written)", w_kml, v_kml}
 #define OPT_DATE {"--flight-date", NULL, O_TEXT, AT(flight_date), "needs a date (YYYY-MM-DD)", NULL, NULL, NULL}
+#define OPT_LANG {"--lang", NULL, O_CHOICE, AT(lang), NULL, \
+                  "takes zh (Chinese first, English beside) or en (English only)", w_lang, v_lang}
 #define OPT_END {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL}
 
 static const option run_opts[] = {
     OPT_OUT, OPT_JSON, OPT_SKIP, OPT_KML,
     {"--db", NULL, O_TEXT, AT(db), "needs a file or PG:connection", NULL, NULL, NULL},
     {"--no-db", NULL, O_FLAG, AT(no_db), NULL, NULL, NULL, NULL},
-    OPT_GEOJSON, OPT_MARGIN, OPT_DATE, OPT_END};
+    OPT_GEOJSON, OPT_MARGIN, OPT_DATE, OPT_LANG, OPT_END};
 static const option check_opts[] = {OPT_OUT, OPT_JSON, OPT_SKIP, OPT_KML, OPT_REROUTE, OPT_GEOJSON, OPT_MARGIN,
-                                    OPT_DATE, OPT_END};
+                                    OPT_DATE, OPT_LANG, OPT_END};
 static const option site_opts[] = {
     OPT_OUT, OPT_JSON, OPT_SKIP,
     {"--explain", NULL, O_TEXT, AT(explain), "needs a value", NULL, NULL, NULL},
     {"--lp", NULL, O_TEXT, AT(lp), "needs a value", NULL, NULL, NULL},
-    OPT_GEOJSON, OPT_MARGIN, OPT_END};
+    OPT_GEOJSON, OPT_MARGIN, OPT_LANG, OPT_END};
 static const option validate_opts[] = {
     OPT_OUT, OPT_JSON, OPT_SKIP, OPT_REROUTE, OPT_GEOJSON, OPT_MARGIN,
     {"--input-crs", NULL, O_CHOICE, AT(shift), NULL, "takes wgs84, gcj02 or bd09", w_crs, v_crs},
@@ -90,7 +94,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"run", pl_cmd_run, run_opts,
-     "planner run SCENARIO [-o DIR] [--format kml] [--db FILE|PG:...|--no-db] [--json] [--skip-bad]\n                 [--flight-date YYYY-MM-DD]",
+     "planner run SCENARIO [-o DIR] [--format kml] [--db FILE|PG:...|--no-db] [--json] [--skip-bad]\n                 [--flight-date YYYY-MM-DD] [--lang zh|en]",
      "Load the scenario's layers, site the vertiports, check every route against every\n"
      "zone in 3D, reroute blocked routes, and write the plan to DIR (default: the\n"
      "scenario's 'output', else out/NAME):\n"
@@ -104,6 +108,8 @@ static const command commands[] = {
      "Files appear only when all are ready. The run is then recorded in the run store\n"
      "(--db; default runs.sqlite in DIR's parent folder; PG:... for PostGIS; --no-db\n"
      "to skip): see 'planner history' and 'planner diff'.\n"
+     "report.html, plan.svg and the summary read Chinese first with English beside;\n"
+     "--lang en: English only (JSON and the other data files are the same either way).\n"
      "Exit 0 when the plan is written (conflicts are in it), 2 on bad input."},
     {"zones", pl_cmd_zones, zones_opts, "planner zones SCENARIO --format ed269|ed318 [-o FILE]",
      "Write the scenario's zones as EUROCAE ED-269 or ED-318 UAS geographical zone\n"
@@ -150,7 +156,9 @@ static const command commands[] = {
      "exists, which zones close it off. --geojson FILE writes the path (RFC 7946);\n"
      "--json prints the result as JSON.\n"
      "Exit 0 when a path exists, 1 when none does, 2 on bad input."},
-    {"check", pl_cmd_check, check_opts, "planner check SCENARIO [-o DIR] [--json] [--reroute] [--skip-bad] [--flight-date YYYY-MM-DD]",
+    {"check", pl_cmd_check, check_opts,
+     "planner check SCENARIO [-o DIR] [--json] [--reroute] [--skip-bad] [--flight-date YYYY-MM-DD]\n"
+     "                 [--lang zh|en]",
      "Check the scenario's routes against its zones and list each route with its\n"
      "verdict (clear / warning / blocked) and each conflict with zone, class,\n"
      "length inside, entry and exit points and altitude overlap.\n"
@@ -158,7 +166,7 @@ static const command commands[] = {
      "shortest conflict-free path to each blocked route (see 'planner reroute'; with\n"
      "--json, in the JSON document as \"reroutes\").\n"
      "Exit 0 when no route has a blocking conflict, 1 when any has, 2 on bad input."},
-    {"site", pl_cmd_site, site_opts, "planner site SCENARIO [--explain ID] [--lp FILE] [-o DIR] [--json]",
+    {"site", pl_cmd_site, site_opts, "planner site SCENARIO [--explain ID] [--lp FILE] [-o DIR] [--json] [--lang zh|en]",
      "Place the vertiports: check every candidate (district, land, safety-area\n"
      "footprint, zone rules, obstacle-free approach headings), keep the built sites,\n"
      "choose the scenario's count of new sites for the most demand covered (or the\n"
@@ -179,6 +187,8 @@ static const char *common_opts =
     "Options:\n"
     "  --flight-date D   (run, check, validate) the flight's date YYYY-MM-DD: each approval's\n"
     "                    deadline as a date and time (Art. 26: 12:00 the day before)\n"
+    "  --lang zh|en      (run, check, site) zh, the default: report.html, plan.svg and the\n"
+    "                    text read Chinese first with English beside; en: English only\n"
     "  -o, --output DIR  output folder\n"
     "  --json            machine-readable output on stdout\n"
     "  --skip-bad        drop rejected features (with a warning) instead of stopping\n"

@@ -29,6 +29,7 @@ typedef struct pl_opts {
     int timing;            /* validate --timing */
     int threads;           /* validate --threads N (0: one per processor) */
     const char *flight_date; /* --flight-date YYYY-MM-DD: the approvals' deadline as a date */
+    int lang;              /* run, check, site --lang zh|en: PL_LANG_ZH (default) or PL_LANG_EN */
 } pl_opts;
 
 int pl_cmd_run(pl_ctx *ctx, const pl_opts *o);

@@ -54,6 +54,7 @@ static int open_plan(pl_ctx *ctx, const pl_opts *o, int flags, pl_plan **p)
     if (!(flags & PL_PLAN_LAYERS_ONLY))
         pl_text_issues(*p);
     (*p)->flight_date = o->flight_date; /* the approvals' deadline, when the date is known */
+    (*p)->lang = o->lang;               /* report.html, plan.svg and the text: zh (default) or en */
     return PL_EXIT_OK;
 }
 
@@ -132,14 +133,15 @@ int pl_cmd_run(pl_ctx *ctx, const pl_opts *o)
         } else {
             pl_text_head(p);
             pl_text_routes(ctx, p, 0);
-            printf("Conflicts: %zu (details: planner check %s)\n", p->routes->n_c, o->scenario);
+            int en = p->lang == PL_LANG_EN;
+            printf("%sConflicts: %zu (details: planner check %s)\n", en ? "" : "冲突 ", p->routes->n_c, o->scenario);
             if (p->siting)
                 pl_text_siting(p, 0);
-            printf("Plan written to %s/: report.html, plan.svg, plan.gpkg (QGIS, styled)%s, "
+            printf("%sPlan written to %s/: report.html, plan.svg, plan.gpkg (QGIS, styled)%s, "
                    "GeoJSON layers with .qml styles, summary.json\n",
-                   dir, o->kml ? ", plan.kml" : "");
+                   en ? "" : "已写出 ", dir, o->kml ? ", plan.kml" : "");
             if (run_id)
-                printf("Recorded as run %lld in %s (planner history %s)\n", run_id, db, db);
+                printf("%sRecorded as run %lld in %s (planner history %s)\n", en ? "" : "已记录 ", run_id, db, db);
         }
     }
     for (int i = 0; i < PL_EXPORT_N_LAYERS; i++)
@@ -175,7 +177,7 @@ int pl_cmd_check(pl_ctx *ctx, const pl_opts *o)
         pl_text_head(p);
         pl_text_routes(ctx, p, 1);
         if (o->out_dir)
-            printf("Plan written to %s/\n", o->out_dir);
+            printf("%sPlan written to %s/\n", p->lang == PL_LANG_EN ? "" : "已写出 ", o->out_dir);
         pl_text_reroutes(ctx, p, &rl);
     }
     code = pl_exit_for(pl_plan_worst(p));

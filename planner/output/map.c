@@ -17,6 +17,10 @@
  * north differs from it by the meridian convergence.  Colours come from
  * style.c, as in QGIS and KML.  Marks carry class and data-id attributes so
  * tests (and scripts) can find every vertiport and route.
+ *
+ * Labels read Chinese first with English beside ("图例 Legend", style.c's
+ * "禁飞 Forbidden"), or English alone when the plan says so (--lang en:
+ * in_lang).  Names from the data are drawn as they are.
  */
 #include "planner.h"
 
@@ -155,6 +159,26 @@ static int extent(pl_ctx *ctx, const pl_plan *p, double e[4])
     return 1;
 }
 
+/* Label s, written "中文 English" (here and in style.c), in the plan's
+ * language: whole, or (--lang en) from the first ASCII letter after a
+ * space on, when it starts with Chinese.  Returns: s or a pointer into it. */
+static const char *in_lang(const pl_plan *p, const char *s)
+{
+    if (p->lang != PL_LANG_EN || !s || !(*s & 0x80))
+        return s;
+    for (const char *t = s; *t; t++)
+        if (t[0] == ' ' && ((t[1] >= 'A' && t[1] <= 'Z') || (t[1] >= 'a' && t[1] <= 'z')))
+            return t + 1;
+    return s;
+}
+
+/* The Chinese words zh (ending in a space) where a formatted label takes
+ * them, or "" (--lang en). */
+static const char *zh_sp(const pl_plan *p, const char *zh)
+{
+    return p->lang == PL_LANG_EN ? "" : zh;
+}
+
 static void text(pl_buf *b, double x, double y, double size, const char *anchor, const char *extra,
                  const char *s)
 {
@@ -169,12 +193,13 @@ static void text(pl_buf *b, double x, double y, double size, const char *anchor,
 typedef struct legend {
     pl_buf *b;
     double y;
+    const pl_plan *p;   /* its language */
 } legend;
 
 static void legend_head(legend *lg, const char *title)
 {
     lg->y += 8;
-    text(lg->b, LEGEND_X, lg->y, 11, "start", "font-weight=\"bold\"", title);
+    text(lg->b, LEGEND_X, lg->y, 11, "start", "font-weight=\"bold\"", in_lang(lg->p, title));
     lg->y += 6;
 }
 
@@ -196,7 +221,7 @@ static void legend_row(legend *lg, int geom, const char *fill, double alpha, con
                          "fill-opacity=\"%g\" stroke=\"%s\"%s%s%s/>\n",
                       LEGEND_X, y - 9, fill ? fill : "none", fill ? alpha : 0, stroke,
                       dash ? " stroke-dasharray=\"" : "", dash ? dash : "", dash ? "\"" : "");
-    text(b, LEGEND_X + 26, y, 10, "start", NULL, label);
+    text(b, LEGEND_X + 26, y, 10, "start", NULL, in_lang(lg->p, label));
     lg->y += 14;
 }
 
@@ -289,15 +314,18 @@ static void draw_title(const drawing *d)
         nv[p->routes->res[i].verdict]++;
     pl_buf line; /* whole however long the scenario's name */
     pl_buf_init(&line);
-    pl_buf_printf(&line, "Scenario %s · %zu routes: %zu 适飞 free, %zu 提示 advisory, %zu 需报批 approval, %zu 禁飞 forbidden",
-                  p->sc->name, p->routes ? p->routes->n : 0, nv[PL_V_FREE], nv[PL_V_ADVISORY], nv[PL_V_APPROVAL],
-                  nv[PL_V_FORBIDDEN]);
+    pl_buf_printf(&line, "%sScenario %s · %zu %sroutes: %zu %sfree, %zu %sadvisory, %zu %sapproval, %zu %sforbidden",
+                  zh_sp(p, "情景 "), p->sc->name, p->routes ? p->routes->n : 0, zh_sp(p, "航线 "), nv[PL_V_FREE],
+                  zh_sp(p, "适飞 "), nv[PL_V_ADVISORY], zh_sp(p, "提示 "), nv[PL_V_APPROVAL], zh_sp(p, "需报批 "),
+                  nv[PL_V_FORBIDDEN], zh_sp(p, "禁飞 "));
     if (p->siting) {
         size_t built = 0;
         for (size_t i = 0; i < p->siting->n; i++)
             built += p->siting->a[i].existing;
-        pl_buf_printf(&line, " · vertiports: %zu built + %zu new · demand covered %.1f of %.1f (bound %.1f)", built,
-                      p->siting->n_new, p->siting->covered_w, p->siting->total_w, p->siting->bound);
+        pl_buf_printf(&line, " · %svertiports: %zu %sbuilt + %zu %snew · %sdemand covered %.1f of %.1f (%sbound %.1f)",
+                      zh_sp(p, "起降点 "), built, zh_sp(p, "已建 "), p->siting->n_new, zh_sp(p, "新增 "),
+                      zh_sp(p, "需求覆盖 "), p->siting->covered_w, p->siting->total_w, zh_sp(p, "界 "),
+                      p->siting->bound);
     }
     text(b, FRAME_X, 54, 11, "start", "fill=\"#333\"", line.s);
     pl_buf_free(&line);
@@ -553,7 +581,7 @@ static void draw_north(const drawing *d)
                         "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" font-weight=\"bold\" text-anchor=\"middle\">N</text></g>\n",
                   d->north, ax, ay, ax, ay, ax, ay - 18, ax, ay + 19);
     char lab[64];
-    snprintf(lab, sizeof lab, "true north (grid %+.2f°)", d->north);
+    snprintf(lab, sizeof lab, "%strue north (grid %+.2f°)", zh_sp(d->p, "真北 "), d->north);
     text(d->b, ax, ay + 36, 7.5, "middle", "fill=\"#555\"", lab);
 }
 
@@ -564,8 +592,8 @@ static void draw_legend(const drawing *d)
     const pl_layer_style *vst = pl_style_for("vertiports"), *rst = pl_style_for("routes");
     const pl_layer_style *rrst = pl_style_for("reroutes"), *xst = pl_style_for("conflicts");
     const pl_layer_style *zst = pl_style_for("zones");
-    legend lg = {d->b, FRAME_Y - 6};
-    text(d->b, LEGEND_X, FRAME_Y + 4, 13, "start", "font-weight=\"bold\"", "图例 Legend");
+    legend lg = {d->b, FRAME_Y - 6, p};
+    text(d->b, LEGEND_X, FRAME_Y + 4, 13, "start", "font-weight=\"bold\"", in_lang(p, "图例 Legend"));
     lg.y = FRAME_Y + 8;
     if (d->has_status[0] || d->has_status[1]) {
         legend_head(&lg, vst->title);
@@ -622,10 +650,11 @@ static void draw_footer(const drawing *d)
         }
     pl_buf ft;
     pl_buf_init(&ft);
-    pl_buf_printf(&ft, "CRS %s. Licences: %s%s. Not an official map: approximate and illustrative "
+    pl_buf_printf(&ft, "%sCRS %s. %sLicences: %s%s. %sNot an official map: approximate and illustrative "
                        "features are marked in report.html.",
-                  p->sc->work_crs, lic.n ? lic.s : "none stated",
-                  lic.s && strstr(lic.s, "ODbL") ? " (© OpenStreetMap contributors)" : "");
+                  zh_sp(p, "坐标系 "), p->sc->work_crs, zh_sp(p, "许可 "), lic.n ? lic.s : "none stated",
+                  lic.s && strstr(lic.s, "ODbL") ? " (© OpenStreetMap contributors)" : "",
+                  zh_sp(p, "非官方地图，近似与示意要素已在 report.html 中标明。 "));
     text(d->b, FRAME_X, PAGE_H - 20, 8.5, "start", "fill=\"#444\"", ft.s ? ft.s : "");
     pl_buf_free(&ft);
     pl_buf_free(&lic);

@@ -9,6 +9,11 @@
  * and the data provenance table: for each layer and each zone built by rule,
  * how much is surveyed, OSM, rule-derived, approximate or illustrative.
  * Deterministic: no clock is read (the siting time stays in summary.json).
+ *
+ * Language (p->lang, --lang): every heading, table header, verdict, label
+ * and note the report writes reads Chinese first with English beside
+ * ("航线 Routes", the default), or English alone (PL_LANG_EN).  The data's
+ * own names and the engine's reasons are written as they are.
  */
 #include "planner.h"
 
@@ -40,6 +45,75 @@ static void tdtag(pl_buf *b, const char *cls, const char *s)
     pl_buf_puts(b, "</span></td>");
 }
 
+/* ==== the language ====================================================== */
+
+/* Label zh/en in the plan's language, escaped: "zh en", or "en" alone
+ * (--lang en).  zh NULL: en alone either way. */
+static void say(pl_buf *b, const pl_plan *p, const char *zh, const char *en)
+{
+    if (zh && p->lang != PL_LANG_EN) {
+        pl_buf_xml(b, zh);
+        pl_buf_puts(b, " ");
+    }
+    pl_buf_xml(b, en);
+}
+
+/* The Chinese words zh (ending in a space) where a formatted value takes
+ * them, or "" (--lang en). */
+static const char *zh_sp(const pl_plan *p, const char *zh)
+{
+    return p->lang == PL_LANG_EN ? "" : zh;
+}
+
+/* A heading: <h2>zh en</h2>. */
+static void h2(pl_buf *b, const pl_plan *p, const char *zh, const char *en)
+{
+    pl_buf_puts(b, "<h2>");
+    say(b, p, zh, en);
+    pl_buf_puts(b, "</h2>\n");
+}
+
+/* A note: <p class=note>zh en</p>, or en alone. */
+static void note(pl_buf *b, const pl_plan *p, const char *zh, const char *en)
+{
+    pl_buf_puts(b, "<p class=note>");
+    say(b, p, zh, en);
+    pl_buf_puts(b, "</p>\n");
+}
+
+/* A table's header row from n pairs {zh, en}: <table><tr><th>...</tr>. */
+static void head_row(pl_buf *b, const pl_plan *p, const char *const cols[][2], size_t n)
+{
+    pl_buf_puts(b, "<table><tr>");
+    for (size_t i = 0; i < n; i++) {
+        pl_buf_puts(b, "<th>");
+        say(b, p, cols[i][0], cols[i][1]);
+        pl_buf_puts(b, "</th>");
+    }
+    pl_buf_puts(b, "</tr>\n");
+}
+
+/* A cell: <td>zh en</td>. */
+static void tdsay(pl_buf *b, const pl_plan *p, const char *zh, const char *en)
+{
+    pl_buf_puts(b, "<td>");
+    say(b, p, zh, en);
+    pl_buf_puts(b, "</td>");
+}
+
+/* A verdict (or a conflict's severity) as a coloured tag: "禁飞 forbidden",
+ * or "forbidden" alone. */
+static void tdverdict(pl_buf *b, const pl_plan *p, int v)
+{
+    char w[64];
+    snprintf(w, sizeof w, "%s%s%s", zh_sp(p, pl_verdict_zh[v]), zh_sp(p, " "), pl_verdict_names[v]);
+    tdtag(b, pl_verdict_names[v], w);
+}
+
+#define N_COLS(a) (sizeof(a) / sizeof(a[0]))
+
+/* ==== the sections ====================================================== */
+
 static void lonlat(pl_ctx *ctx, const pl_plan *p, const double pt[3], pl_buf *b)
 {
     double lon, lat;
@@ -69,12 +143,12 @@ static void style_css(pl_buf *b)
                    "</style>\n");
 }
 
-static void kpi(pl_buf *b, const char *label, const char *value)
+static void kpi(pl_buf *b, const pl_plan *p, const char *zh, const char *en, const char *value)
 {
     pl_buf_puts(b, "<div><b>");
     pl_buf_xml(b, value);
     pl_buf_puts(b, "</b>");
-    pl_buf_xml(b, label);
+    say(b, p, zh, en);
     pl_buf_puts(b, "</div>");
 }
 
@@ -87,33 +161,36 @@ static void glance(const pl_plan *p, pl_buf *b)
     pl_buf_puts(b, "<div class=kpi>");
     snprintf(v, sizeof v, "%zu / %zu / %zu / %zu", nv[PL_V_FREE], nv[PL_V_ADVISORY], nv[PL_V_APPROVAL],
              nv[PL_V_FORBIDDEN]);
-    kpi(b, "航线 适飞 / 提示 / 需报批 / 禁飞 routes free / advisory / approval / forbidden", v);
+    kpi(b, p, "航线 适飞 / 提示 / 需报批 / 禁飞", "routes free / advisory / approval / forbidden", v);
     snprintf(v, sizeof v, "%zu", p->routes->n_c);
-    kpi(b, "冲突 conflicts", v);
+    kpi(b, p, "冲突", "conflicts", v);
     if (p->siting) {
         const pl_siting *si = p->siting;
         size_t built = 0;
         for (size_t i = 0; i < si->n; i++)
             built += si->a[i].existing;
         snprintf(v, sizeof v, "%zu + %zu", built, si->n_new);
-        kpi(b, "起降点 vertiports built + new", v);
+        kpi(b, p, "起降点 已建 + 新增", "vertiports built + new", v);
         snprintf(v, sizeof v, "%.1f / %.1f", si->covered_w, si->total_w);
-        kpi(b, "需求覆盖 demand covered / total", v);
+        kpi(b, p, "需求覆盖 已覆盖 / 总量", "demand covered / total", v);
         if (isfinite(si->gap))
             snprintf(v, sizeof v, "%.2f %%", 100 * si->gap);
         else
-            snprintf(v, sizeof v, "not computed");
-        kpi(b, "最优性差距 gap to the bound", v);
+            snprintf(v, sizeof v, "%snot computed", zh_sp(p, "未计算 "));
+        kpi(b, p, "最优性差距", "gap to the bound", v);
     }
     pl_buf_puts(b, "</div>\n");
 }
 
 static void vertiports(const pl_plan *p, pl_buf *b)
 {
+    static const char *const cols[][2] = {
+        {"编号", "id"}, {"名称", "name"}, {"状态", "status"}, {"类型", "kind"}, {"可达需求", "demand in reach"},
+        {"仅此覆盖", "only here"}, {"最近站点 米", "nearest site m"}, {"可用进离场方向 °", "free headings °"},
+        {"理由", "why"}, {"精度", "accuracy"}};
     const pl_siting *si = p->siting;
-    pl_buf_puts(b, "<h2>起降点 Vertiports</h2>\n<table><tr><th>id</th><th>name</th><th>status</th>"
-                   "<th>kind</th><th>demand in reach</th><th>only here</th><th>nearest site m</th>"
-                   "<th>free headings °</th><th>why</th><th>accuracy</th></tr>\n");
+    h2(b, p, "起降点", "Vertiports");
+    head_row(b, p, cols, N_COLS(cols));
     for (size_t i = 0; i < si->n; i++) {
         const pl_site *st = &si->a[i];
         if (!st->open)
@@ -121,13 +198,18 @@ static void vertiports(const pl_plan *p, pl_buf *b)
         pl_buf_puts(b, "<tr>");
         td(b, st->id);
         td(b, st->name);
-        tdtag(b, st->existing ? "existing" : "planned", st->existing ? "existing" : "planned");
+        char sw[64];
+        snprintf(sw, sizeof sw, "%s%s", zh_sp(p, st->existing ? "已建 " : "规划 "), st->existing ? "existing" : "planned");
+        tdtag(b, st->existing ? "existing" : "planned", sw);
         td(b, st->vp_kind);
         tdnum(b, st->covered_w, 1);
         tdnum(b, st->only_w, 1);
         tdnum(b, st->nearest_open_m, 0);
         td(b, st->headings.n ? st->headings.s : NULL);
-        td(b, st->existing ? "built in 2024 or earlier: kept" : "chosen by the optimiser");
+        if (st->existing)
+            tdsay(b, p, "2024 年及以前已建：保留", "built in 2024 or earlier: kept");
+        else
+            tdsay(b, p, "优化选中", "chosen by the optimiser");
         td(b, st->accuracy);
         pl_buf_puts(b, "</tr>\n");
     }
@@ -136,12 +218,16 @@ static void vertiports(const pl_plan *p, pl_buf *b)
 
 static void routes(const pl_plan *p, pl_buf *b)
 {
+    static const char *const cols[][2] = {
+        {"编号", "id"}, {"名称", "name"}, {"状态", "status"}, {"类型", "kind"}, {"结论", "verdict"},
+        {"航空器类别", "aircraft class"}, {"长度 千米", "length km"}, {"禁飞", "forbidden"}, {"需报批", "approval"},
+        {"提示", "advisory"}, {"最小间距 米", "clearance m"}, {"绕飞", "reroute"}, {"精度", "accuracy"}};
     const pl_routeset *rs = p->routes;
-    pl_buf_puts(b, "<h2>航线 Routes</h2>\n<p class=note>Heights are as given, above a flat datum: no terrain model "
-                   "is loaded, so true heights above ground (Art. 19's 120 m) are not computed.</p>\n<table><tr><th>id</th><th>name</th><th>status</th><th>kind</th>"
-                   "<th>verdict 结论</th><th>aircraft class</th><th>length km</th><th>forbidden</th><th>approval</th>"
-                   "<th>advisory</th>"
-                   "<th>clearance m</th><th>reroute</th><th>accuracy</th></tr>\n");
+    h2(b, p, "航线", "Routes");
+    note(b, p, "高度按给定值计，以平面基准为准：未载入地形模型，不计算离地真高（第十九条的 120 米）。",
+         "Heights are as given, above a flat datum: no terrain model is loaded, so true heights above "
+         "ground (Art. 19's 120 m) are not computed.");
+    head_row(b, p, cols, N_COLS(cols));
     for (size_t i = 0; i < rs->n; i++) {
         const pl_route *r = &rs->a[i];
         const pl_route_result *res = &rs->res[i];
@@ -150,9 +236,7 @@ static void routes(const pl_plan *p, pl_buf *b)
         td(b, r->name);
         td(b, r->status);
         td(b, r->kind);
-        char vw[64];
-        snprintf(vw, sizeof vw, "%s %s", pl_verdict_zh[res->verdict], pl_verdict_names[res->verdict]);
-        tdtag(b, pl_verdict_names[res->verdict], vw);
+        tdverdict(b, p, res->verdict);
         td(b, pl_ac_class_names[r->ac_class]);
         tdnum(b, r->length_m / 1000, 3);
         pl_buf_printf(b, "<td class=n>%zu</td><td class=n>%zu</td><td class=n>%zu</td>", res->n_conf[PL_V_FORBIDDEN],
@@ -161,8 +245,10 @@ static void routes(const pl_plan *p, pl_buf *b)
         const pl_reroute *rr = p->reroutes ? &p->reroutes[i] : NULL;
         if (rr && rr->found)
             pl_buf_printf(b, "<td>%+.0f m (%.3f km)</td>", rr->added_m, rr->length_m / 1000);
+        else if (rr && res->verdict == PL_V_FORBIDDEN && rr->why.n)
+            td(b, rr->why.s);
         else if (rr && res->verdict == PL_V_FORBIDDEN)
-            td(b, rr->why.n ? rr->why.s : "no path");
+            tdsay(b, p, "无路径", "no path");
         else
             td(b, NULL);
         td(b, r->accuracy);
@@ -175,16 +261,23 @@ static void routes(const pl_plan *p, pl_buf *b)
  * when: a table a planner hands to an operator. */
 static void approvals(const pl_plan *p, pl_buf *b)
 {
+    static const char *const cols[][2] = {
+        {"航线", "route"}, {"申请事项", "apply for"}, {"区域或规则", "zone or rule"},
+        {"沿线位置 米", "along the route m"}, {"依据", "why"}};
     char by[160];
     pl_approval_deadline(p->flight_date, by, sizeof by);
-    pl_buf_puts(b, "<h2>需报批 Approvals to apply for</h2>\n<p class=note>To: ");
+    h2(b, p, "需报批", "Approvals to apply for");
+    pl_buf_puts(b, "<p class=note>");
+    say(b, p, "报送", "To: ");
     pl_buf_xml(b, pl_approval_authority(p->sc));
-    pl_buf_puts(b, ". By: ");
+    pl_buf_puts(b, ". ");
+    say(b, p, "截止", "By: ");
     pl_buf_xml(b, by);
-    pl_buf_puts(b, ". Documents: ");
+    pl_buf_puts(b, ". ");
+    say(b, p, "材料", "Documents: ");
     pl_buf_xml(b, PL_APPROVAL_DOCUMENTS);
-    pl_buf_puts(b, ".</p>\n<table><tr><th>route</th><th>apply for</th><th>zone or rule</th><th>along the route m</th>"
-                   "<th>why</th></tr>\n");
+    pl_buf_puts(b, ".</p>\n");
+    head_row(b, p, cols, N_COLS(cols));
     size_t rows = 0;
     for (size_t i = 0; i < p->routes->n; i++) {
         pl_approval a[PL_MAX_APPROVALS];
@@ -199,22 +292,57 @@ static void approvals(const pl_plan *p, pl_buf *b)
             pl_buf_puts(b, "</tr>\n");
         }
     }
-    if (!rows)
-        pl_buf_puts(b, "<tr><td colspan=5>None: no route needs an approval.</td></tr>\n");
+    if (!rows) {
+        pl_buf_puts(b, "<tr><td colspan=5>");
+        say(b, p, "无：没有航线需要报批。", "None: no route needs an approval.");
+        pl_buf_puts(b, "</td></tr>\n");
+    }
     pl_buf_puts(b, "</table>\n");
+}
+
+/* A conflict's reason cell: the zone's rule for routes, how the route
+ * meets it, the zone's basis (data, as it is). */
+static void conflict_reason(pl_buf *b, const pl_plan *p, const pl_conflict *c)
+{
+    const pl_zone *z = c->zone;
+    char w[160];
+    pl_buf_puts(b, "<td>");
+    if (z->rule && z->rule->route == PL_RR_MIN_OVERFLIGHT) {
+        char zh[96];
+        snprintf(zh, sizeof zh, "航线须高于此区域至少 %.0f 米；", z->rule->min_overflight_m);
+        snprintf(w, sizeof w, "routes must fly at least %.0f m above this zone; ", z->rule->min_overflight_m);
+        say(b, p, zh, w);
+    } else {
+        snprintf(w, sizeof w, "route rule: %s; ", z->rule ? pl_route_rule_names[z->rule->route] : "forbidden");
+        say(b, p, "航线规则", w);
+    }
+    if (c->enters)
+        say(b, p, "中心线进入区域", "the centreline enters the zone");
+    else
+        say(b, p, "仅走廊边缘触及区域", "only the corridor edge meets the zone");
+    if (z->basis) {
+        pl_buf_puts(b, ". ");
+        say(b, p, "依据", "Basis: ");
+        pl_buf_xml(b, z->basis);
+    }
+    pl_buf_puts(b, "</td>");
 }
 
 static void conflicts(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
 {
+    static const char *const cols[][2] = {
+        {"航线", "route"}, {"区域", "zone"}, {"类别", "class"}, {"等级", "severity"}, {"原因", "reason"},
+        {"区内长度 米", "inside m"}, {"走廊长度 米", "corridor m"}, {"高度重叠 米", "altitude overlap m"},
+        {"进入点", "entry"}, {"离开点", "exit"}};
     const pl_routeset *rs = p->routes;
-    pl_buf_puts(b, "<h2>冲突 Conflicts</h2>\n");
+    h2(b, p, "冲突", "Conflicts");
     if (!rs->n_c) {
-        pl_buf_puts(b, "<p>None: every route keeps clear of every zone it may not enter.</p>\n");
+        pl_buf_puts(b, "<p>");
+        say(b, p, "无：每条航线都避开了其不得进入的区域。", "None: every route keeps clear of every zone it may not enter.");
+        pl_buf_puts(b, "</p>\n");
         return;
     }
-    pl_buf_puts(b, "<table><tr><th>route</th><th>zone</th><th>class</th><th>severity</th><th>reason</th>"
-                   "<th>inside m</th><th>corridor m</th><th>altitude overlap m</th><th>entry</th>"
-                   "<th>exit</th></tr>\n");
+    head_row(b, p, cols, N_COLS(cols));
     for (size_t i = 0; i < rs->n_c; i++) {
         const pl_conflict *c = &rs->c[i];
         const pl_zone *z = c->zone;
@@ -226,21 +354,8 @@ static void conflicts(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
         pl_buf_xml(b, z->name);
         pl_buf_puts(b, "</td>");
         td(b, z->cls);
-        char sw[64];
-        snprintf(sw, sizeof sw, "%s %s", pl_verdict_zh[c->verdict], pl_verdict_names[c->verdict]);
-        tdtag(b, pl_verdict_names[c->verdict], sw);
-        pl_buf_puts(b, "<td>");
-        const char *rule = z->rule ? pl_route_rule_names[z->rule->route] : "forbidden";
-        if (z->rule && z->rule->route == PL_RR_MIN_OVERFLIGHT)
-            pl_buf_printf(b, "routes must fly at least %.0f m above this zone; ", z->rule->min_overflight_m);
-        else
-            pl_buf_printf(b, "route rule: %s; ", rule);
-        pl_buf_puts(b, c->enters ? "the centreline enters the zone" : "only the corridor edge meets the zone");
-        if (z->basis) {
-            pl_buf_puts(b, ". Basis: ");
-            pl_buf_xml(b, z->basis);
-        }
-        pl_buf_puts(b, "</td>");
+        tdverdict(b, p, c->verdict);
+        conflict_reason(b, p, c);
         tdnum(b, c->length_inside_m, 1);
         tdnum(b, c->corridor_length_m, 1);
         pl_buf_printf(b, "<td class=n>%.0f–%.0f</td>", c->alt_lo_m, c->alt_hi_m);
@@ -253,26 +368,49 @@ static void conflicts(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
     pl_buf_puts(b, "</table>\n");
 }
 
+/* One row of the siting table: <tr><th>zh en</th><td>value</td></tr>, the
+ * value's own zh/en (NULL: none) before it. */
+static void siting_row(pl_buf *b, const pl_plan *p, const char *zh, const char *en, const char *vzh,
+                       const char *value)
+{
+    pl_buf_puts(b, "<tr><th>");
+    say(b, p, zh, en);
+    pl_buf_puts(b, "</th><td>");
+    say(b, p, vzh, value);
+    pl_buf_puts(b, "</td></tr>");
+}
+
 static void siting(const pl_plan *p, pl_buf *b)
 {
     const pl_siting *si = p->siting;
     const pl_siting_cfg *c = &p->sc->siting;
-    pl_buf_puts(b, "<h2>选址 Siting</h2>\n<table>");
-    pl_buf_printf(b, "<tr><th>objective</th><td>%s</td></tr>",
-                  c->objective ? "p-median (least weighted distance)" : "maximal coverage");
-    pl_buf_puts(b, "<tr><th>method</th>");
-    td(b, si->method);
-    pl_buf_puts(b, "</tr>");
-    pl_buf_printf(b, "<tr><th>candidates</th><td>%zu feasible</td></tr>", si->n_feasible);
-    pl_buf_printf(b, "<tr><th>service radius</th><td>%.0f m</td></tr>", c->radius_m);
-    pl_buf_printf(b, "<tr><th>demand covered</th><td>%.1f of %.1f</td></tr>", si->covered_w, si->total_w);
-    pl_buf_printf(b, "<tr><th>objective value</th><td>%.3f</td></tr>", si->objective);
+    char v[160];
+    h2(b, p, "选址", "Siting");
+    pl_buf_puts(b, "<table>");
+    if (c->objective)
+        siting_row(b, p, "目标", "objective", "p-中位（加权距离最小）", "p-median (least weighted distance)");
+    else
+        siting_row(b, p, "目标", "objective", "最大覆盖", "maximal coverage");
+    siting_row(b, p, "方法", "method", NULL, si->method ? si->method : "—");
+    snprintf(v, sizeof v, "%zu %sfeasible", si->n_feasible, zh_sp(p, "可行 "));
+    siting_row(b, p, "候选点", "candidates", NULL, v);
+    snprintf(v, sizeof v, "%.0f m", c->radius_m);
+    siting_row(b, p, "服务半径", "service radius", NULL, v);
+    snprintf(v, sizeof v, "%.1f of %.1f", si->covered_w, si->total_w);
+    siting_row(b, p, "需求覆盖", "demand covered", NULL, v);
+    snprintf(v, sizeof v, "%.3f", si->objective);
+    siting_row(b, p, "目标值", "objective value", NULL, v);
     if (isfinite(si->bound)) {
-        pl_buf_printf(b, "<tr><th>bound</th><td>%.3f (no choice of sites can do better)</td></tr>", si->bound);
-        pl_buf_printf(b, "<tr><th>gap</th><td>%.2f %%%s</td></tr>", 100 * si->gap,
-                      si->gap <= 1e-9 ? " — proven optimal" : "");
+        snprintf(v, sizeof v, "%.3f (%sno choice of sites can do better)", si->bound,
+                 zh_sp(p, "任何站点组合都不会更好 "));
+        siting_row(b, p, "界", "bound", NULL, v);
+        int proven = si->gap <= 1e-9;
+        snprintf(v, sizeof v, "%.2f %%%s%s%s", 100 * si->gap, proven ? " — " : "", proven ? zh_sp(p, "已证最优 ") : "",
+                 proven ? "proven optimal" : "");
+        siting_row(b, p, "差距", "gap", NULL, v);
     } else {
-        pl_buf_puts(b, "<tr><th>bound</th><td>not computed</td></tr><tr><th>gap</th><td>not computed</td></tr>");
+        siting_row(b, p, "界", "bound", "未计算", "not computed");
+        siting_row(b, p, "差距", "gap", "未计算", "not computed");
     }
     pl_buf_puts(b, "</table>\n");
 }
@@ -318,13 +456,16 @@ static int acc_index(const char *a)
 
 static void provenance(const pl_plan *p, pl_buf *b)
 {
-    pl_buf_puts(b, "<h2>数据来源 Data provenance</h2>\n<p class=note>What each layer is: "
-                   "<b>surveyed</b> and <b>osm</b> data are real measurements; <b>rule-derived</b> "
-                   "shapes are built by a stated rule from real data; <b>approximate</b> positions are "
-                   "close but not exact; <b>illustrative</b> features stand in for data the public sources "
-                   "do not give. Only surveyed data may be read as official.</p>\n"
-                   "<table><tr><th>layer</th><th>file</th><th>features</th><th>accuracy</th>"
-                   "<th>licence</th><th>source</th></tr>\n");
+    static const char *const cols[][2] = {{"图层", "layer"}, {"文件", "file"}, {"要素", "features"},
+                                          {"精度", "accuracy"}, {"许可", "licence"}, {"来源", "source"}};
+    h2(b, p, "数据来源", "Data provenance");
+    note(b, p,
+         "各图层的性质：surveyed（测绘）与 osm 为真实测量数据；rule-derived（规则推导）按所述规则由真实数据生成；"
+         "approximate（近似）位置接近但不精确；illustrative（示意）要素代替公开来源未提供的数据。只有测绘数据可视为官方数据。",
+         "What each layer is: surveyed and osm data are real measurements; rule-derived shapes are built by a "
+         "stated rule from real data; approximate positions are close but not exact; illustrative features "
+         "stand in for data the public sources do not give. Only surveyed data may be read as official.");
+    head_row(b, p, cols, N_COLS(cols));
     for (size_t i = 0; i < p->n_layers; i++) {
         const pl_layer *l = p->layers[i];
         size_t acc[6] = {0};
@@ -354,7 +495,8 @@ static void provenance(const pl_plan *p, pl_buf *b)
         acc[acc_index(z->accuracy)]++;
         pl_buf what;
         pl_buf_init(&what);
-        pl_buf_printf(&what, "zone %s %s, built by the airport rule", z->id, z->name ? z->name : "");
+        pl_buf_printf(&what, "%szone %s %s, %sbuilt by the airport rule", zh_sp(p, "区域 "), z->id,
+                      z->name ? z->name : "", zh_sp(p, "按机场规则生成 "));
         prov_row(b, what.s, z->layer_id, 1, acc, z->license, z->basis);
         pl_buf_free(&what);
     }
@@ -364,22 +506,30 @@ static void provenance(const pl_plan *p, pl_buf *b)
 int pl_report_html(pl_ctx *ctx, const pl_plan *p, const pl_buf *svg, pl_buf *b)
 {
     const char *title = p->sc->title ? p->sc->title : p->sc->name;
-    pl_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+    pl_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n<title>",
+                  p->lang == PL_LANG_EN ? "en" : "zh-CN");
     pl_buf_xml(b, title);
     pl_buf_puts(b, "</title>\n");
     style_css(b);
     pl_buf_puts(b, "</head>\n<body>\n<h1>");
     pl_buf_xml(b, title);
-    pl_buf_puts(b, "</h1>\n<p class=note>Scenario <code>");
+    pl_buf_puts(b, "</h1>\n<p class=note>");
+    say(b, p, "情景", "Scenario ");
+    pl_buf_puts(b, "<code>");
     pl_buf_xml(b, p->sc->file);
-    pl_buf_puts(b, "</code> · working CRS ");
+    pl_buf_puts(b, "</code> · ");
+    say(b, p, "工作坐标系", "working CRS ");
     pl_buf_xml(b, p->sc->work_crs);
-    pl_buf_puts(b, " · routes checked in 3D (corridor half-width and altitude band) against every zone "
-                   "and the aircraft height rules.</p>\n");
+    pl_buf_puts(b, " · ");
+    say(b, p, "航线按三维（走廊半宽与高度带）对照每个区域及航空器高度规则检查。",
+        "Routes checked in 3D (corridor half-width and altitude band) against every zone and the aircraft "
+        "height rules.");
+    pl_buf_puts(b, "</p>\n");
     glance(p, b);
     if (svg && svg->n) {
         const char *s = strstr(svg->s, "<svg");
-        pl_buf_puts(b, "<h2>地图 Map</h2>\n<div class=map>");
+        h2(b, p, "地图", "Map");
+        pl_buf_puts(b, "<div class=map>");
         pl_buf_puts(b, s ? s : "");
         pl_buf_puts(b, "</div>\n");
     }
@@ -391,9 +541,13 @@ int pl_report_html(pl_ctx *ctx, const pl_plan *p, const pl_buf *svg, pl_buf *b)
     if (p->siting)
         siting(p, b);
     provenance(p, b);
-    pl_buf_puts(b, "<p class=note>Made by the Wuzhong low-altitude planner from the scenario's data alone. "
-                   "Data derived from OpenStreetMap is © OpenStreetMap contributors, available under the "
-                   "Open Database License (ODbL 1.0). This is a planning aid, not an official map or an "
-                   "approval: approximate and illustrative data are marked above.</p>\n</body>\n</html>\n");
+    note(b, p,
+         "本报告由吴中低空规划工具仅依据情景数据生成。来自 OpenStreetMap 的数据 © OpenStreetMap 贡献者，"
+         "依开放数据库许可协议（ODbL 1.0）提供。本报告为规划辅助，不是官方地图，也不是审批：近似与示意数据已在上文标明。",
+         "Made by the Wuzhong low-altitude planner from the scenario's data alone. Data derived from "
+         "OpenStreetMap is © OpenStreetMap contributors, available under the Open Database License (ODbL 1.0). "
+         "This is a planning aid, not an official map or an approval: approximate and illustrative data are "
+         "marked above.");
+    pl_buf_puts(b, "</body>\n</html>\n");
     return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : PL_OK;
 }

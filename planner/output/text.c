@@ -7,12 +7,46 @@
  * Entry points: pl_text_head, pl_text_routes, pl_text_siting,
  * pl_text_explain, pl_text_reroutes, pl_text_verdicts, pl_text_layers,
  * pl_text_issues.
+ *
+ * Language (p->lang, --lang): the summary (head, routes, siting, explain)
+ * labels each line and each verdict Chinese first with English beside
+ * ("航线 Routes: ...", "禁飞 forbidden"), or in English alone (PL_LANG_EN).
+ * Figures, ids, names and the engine's reasons are printed as they are; the
+ * reroute, proposal and layer reports are English.
  */
 #include "planner.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+/* The Chinese words zh (ending in a space) before their English ones, or ""
+ * (--lang en). */
+static const char *zh(const pl_plan *p, const char *words)
+{
+    return p->lang == PL_LANG_EN ? "" : words;
+}
+
+/* Verdict v as "禁飞 forbidden", or "forbidden" (--lang en), into w. */
+static const char *verdict_word(const pl_plan *p, int v, char *w, size_t n)
+{
+    snprintf(w, n, "%s%s%s", zh(p, pl_verdict_zh[v]), zh(p, " "), pl_verdict_names[v]);
+    return w;
+}
+
+/* Verdict v's Chinese word padded to 6 terminal columns and a space (each
+ * of its characters takes two), or "" (--lang en), into w: the English
+ * words after it line up. */
+static const char *verdict_zh_padded(const pl_plan *p, int v, char *w, size_t n)
+{
+    if (p->lang == PL_LANG_EN) {
+        w[0] = 0;
+        return w;
+    }
+    int cols = 2 * (int)(strlen(pl_verdict_zh[v]) / 3); /* CJK: 3 bytes in UTF-8, 2 columns */
+    snprintf(w, n, "%s%*s", pl_verdict_zh[v], cols < 7 ? 7 - cols : 1, "");
+    return w;
+}
 
 static void print_lonlat(pl_ctx *ctx, const pl_plan *p, const double pt[3])
 {
@@ -26,10 +60,11 @@ static void print_lonlat(pl_ctx *ctx, const pl_plan *p, const double pt[3])
 void pl_text_head(const pl_plan *p)
 {
     size_t n = p->zones ? p->zones->n : 0, rules = p->sc->n_aircraft;
-    printf("Scenario %s%s%s%s, working CRS %s, %zu zones", p->sc->name, p->sc->title ? " (" : "",
-           p->sc->title ? p->sc->title : "", p->sc->title ? ")" : "", p->sc->work_crs, n - rules);
+    printf("%sScenario %s%s%s%s, %sworking CRS %s, %zu %szones", zh(p, "情景 "), p->sc->name,
+           p->sc->title ? " (" : "", p->sc->title ? p->sc->title : "", p->sc->title ? ")" : "", zh(p, "工作坐标系 "),
+           p->sc->work_crs, n - rules, zh(p, "区域 "));
     if (rules)
-        printf(" and %zu height rule%s", rules, rules == 1 ? "" : "s");
+        printf(" and %zu %sheight rule%s", rules, zh(p, "高度规则 "), rules == 1 ? "" : "s");
     printf("\n");
 }
 
@@ -41,32 +76,33 @@ void pl_text_routes(pl_ctx *ctx, const pl_plan *p, int with_conflicts)
         v[rs->res[i].verdict]++;
         planned += !strcmp(rs->a[i].status, "planned");
     }
-    printf("Routes: %zu (%zu planned, %zu existing): %zu free 适飞, %zu advisory 提示, %zu approval 需报批, "
-           "%zu forbidden 禁飞\n",
-           rs->n, planned, rs->n - planned, v[PL_V_FREE], v[PL_V_ADVISORY], v[PL_V_APPROVAL], v[PL_V_FORBIDDEN]);
-    printf("Heights: as given, above a flat datum: no terrain model, so true heights (AGL, Art. 19's 120 m) "
-           "are not computed\n");
+    printf("%sRoutes: %zu (%zu planned, %zu existing): %zu %sfree, %zu %sadvisory, %zu %sapproval, %zu %sforbidden\n",
+           zh(p, "航线 "), rs->n, planned, rs->n - planned, v[PL_V_FREE], zh(p, "适飞 "), v[PL_V_ADVISORY],
+           zh(p, "提示 "), v[PL_V_APPROVAL], zh(p, "需报批 "), v[PL_V_FORBIDDEN], zh(p, "禁飞 "));
+    printf("%sHeights: %sas given, above a flat datum: no terrain model, so true heights (AGL, Art. 19's 120 m) "
+           "are not computed\n",
+           zh(p, "高度 "), zh(p, "按给定值、以平面基准计，未载入地形模型，不计算离地真高（第十九条的 120 米） "));
     size_t ci = 0;
     for (size_t i = 0; i < rs->n; i++) {
         const pl_route *r = &rs->a[i];
         const pl_route_result *res = &rs->res[i];
-        printf("  %-8s %-8s %s (%s, %s aircraft), %.3f km: %s %s", r->status, r->id, r->name, r->kind,
-               pl_ac_class_names[r->ac_class], r->length_m / 1000.0, pl_verdict_names[res->verdict],
-               pl_verdict_zh[res->verdict]);
+        char w[64];
+        printf("  %-8s %-8s %s (%s, %s aircraft), %.3f km: %s", r->status, r->id, r->name, r->kind,
+               pl_ac_class_names[r->ac_class], r->length_m / 1000.0, verdict_word(p, res->verdict, w, sizeof w));
         if (res->n_conf[PL_V_FORBIDDEN] || res->n_conf[PL_V_APPROVAL] || res->n_conf[PL_V_ADVISORY])
-            printf(" (%zu forbidden, %zu approval, %zu advisory)", res->n_conf[PL_V_FORBIDDEN],
-                   res->n_conf[PL_V_APPROVAL], res->n_conf[PL_V_ADVISORY]);
+            printf(" (%zu %sforbidden, %zu %sapproval, %zu %sadvisory)", res->n_conf[PL_V_FORBIDDEN], zh(p, "禁飞 "),
+                   res->n_conf[PL_V_APPROVAL], zh(p, "需报批 "), res->n_conf[PL_V_ADVISORY], zh(p, "提示 "));
         if (res->class_files)
-            printf(" (its aircraft class files for every flight)");
+            printf(" (%sits aircraft class files for every flight)", zh(p, "该类航空器每次飞行都须报批 "));
         if (res->clearance_zone)
-            printf("; clearance %.1f m to %s", res->clearance_m, res->clearance_zone->id);
+            printf("; %sclearance %.1f m to %s", zh(p, "最小间距 "), res->clearance_m, res->clearance_zone->id);
         printf("\n");
         for (; ci < rs->n_c && rs->c[ci].route == i; ci++) {
             const pl_conflict *c = &rs->c[ci];
             if (!with_conflicts)
                 continue;
-            printf("      %-9s %s \"%s\" (%s): ", pl_verdict_names[c->verdict], c->zone->id, c->zone->name,
-                   c->zone->cls);
+            printf("      %s%-9s %s \"%s\" (%s): ", verdict_zh_padded(p, c->verdict, w, sizeof w),
+                   pl_verdict_names[c->verdict], c->zone->id, c->zone->name, c->zone->cls);
             if (c->enters)
                 printf("%.2f m inside, entry ", c->length_inside_m);
             else
@@ -86,18 +122,19 @@ void pl_text_siting(const pl_plan *p, int list)
     size_t built = 0;
     for (size_t i = 0; i < si->n; i++)
         built += si->a[i].existing;
-    printf("Siting (%s): %zu candidates, %zu feasible; %zu built kept, %zu new chosen\n",
+    printf("%sSiting (%s): %zu candidates, %zu feasible; %zu built kept, %zu new chosen\n", zh(p, "选址 "),
            c->objective ? "median" : "coverage", si->n - built, si->n_feasible, built, si->n_new);
     char bound[96] = "bound not computed, no gap";
     if (isfinite(si->bound))
-        snprintf(bound, sizeof bound, "%s bound %.1f, gap %.2f %%%s", c->objective ? "lower" : "upper", si->bound,
-                 100 * si->gap, si->gap <= 1e-9 ? " (proven optimal)" : "");
+        snprintf(bound, sizeof bound, "%s bound %.1f, gap %.2f %%%s%s%s", c->objective ? "lower" : "upper", si->bound,
+                 100 * si->gap, si->gap <= 1e-9 ? " (" : "", si->gap <= 1e-9 ? zh(p, "已证最优 ") : "",
+                 si->gap <= 1e-9 ? "proven optimal)" : "");
     if (c->objective)
-        printf("  weighted distance %.1f, %s\n", si->objective, bound);
+        printf("  %sweighted distance %.1f, %s\n", zh(p, "加权距离 "), si->objective, bound);
     else
-        printf("  demand covered %.1f of %.1f (%.1f %%), %s\n", si->objective, si->total_w,
+        printf("  %sdemand covered %.1f of %.1f (%.1f %%), %s\n", zh(p, "需求覆盖 "), si->objective, si->total_w,
                si->total_w > 0 ? 100 * si->objective / si->total_w : 0, bound);
-    printf("  method: %s; %zu iterations; %.1f ms\n", si->method, si->iterations, si->time_ms);
+    printf("  %smethod: %s; %zu iterations; %.1f ms\n", zh(p, "方法 "), si->method, si->iterations, si->time_ms);
     size_t lonely = 0, off = 0;
     for (size_t i = 0; i < si->n; i++) {
         const pl_site *s = &si->a[i];
@@ -105,23 +142,24 @@ void pl_text_siting(const pl_plan *p, int list)
             continue;
         lonely += !(s->nearest_open_m <= c->range_m);
         if (list)
-            printf("  %-8s %-14s %s (%s, %s): demand in reach %.1f, only here %.1f\n",
-                   s->existing ? "existing" : "planned", s->id, s->name, s->kind, s->vp_kind, s->covered_w,
-                   s->only_w);
+            printf("  %-8s %-14s %s (%s, %s): %sdemand in reach %.1f, %sonly here %.1f\n",
+                   s->existing ? "existing" : "planned", s->id, s->name, s->kind, s->vp_kind, zh(p, "可达需求 "),
+                   s->covered_w, zh(p, "仅此覆盖 "), s->only_w);
     }
-    printf("  network: %zu open site%s beyond %.0f km of any other\n", lonely, lonely == 1 ? "" : "s",
-           c->range_m / 1000);
+    printf("  %snetwork: %zu open site%s beyond %.0f km of any other\n", zh(p, "网络 "), lonely,
+           lonely == 1 ? "" : "s", c->range_m / 1000);
     for (size_t r = 0; p->routes && r < p->routes->n; r++) {
         const pl_route_ends *e = &si->ends[r];
         if (e->from && e->to)
             continue;
         off++;
         if (list)
-            printf("  route %s: %s%s%s (nearest site %.0f m / %.0f m)\n", p->routes->a[r].id,
+            printf("  %sroute %s: %s%s%s (nearest site %.0f m / %.0f m)\n", zh(p, "航线 "), p->routes->a[r].id,
                    e->from ? "" : "start not at a site", !e->from && !e->to ? ", " : "",
                    e->to ? "" : "end not at a site", e->from_m, e->to_m);
     }
-    printf("  routes with an end not at a site: %zu of %zu\n", off, p->routes ? p->routes->n : 0);
+    printf("  %sroutes with an end not at a site: %zu of %zu\n", zh(p, "端点不在站点的航线 "), off,
+           p->routes ? p->routes->n : 0);
 }
 
 int pl_text_explain(const pl_plan *p, const char *id)
@@ -131,9 +169,11 @@ int pl_text_explain(const pl_plan *p, const char *id)
         const pl_site *s = &si->a[i];
         if (strcmp(s->id, id))
             continue;
-        printf("%s %s (%s, would serve as %s)\n", s->id, s->name, s->kind, s->vp_kind);
-        printf("  status: %s\n", s->existing ? "built: always kept" : s->open ? "chosen" : "not chosen");
-        printf("  feasible: %s\n", s->feasible ? "yes" : "no");
+        printf("%s %s (%s, %swould serve as %s)\n", s->id, s->name, s->kind, zh(p, "用作 "), s->vp_kind);
+        printf("  %sstatus: %s%s\n", zh(p, "状态 "),
+               zh(p, s->existing ? "已建，始终保留 " : s->open ? "选中 " : "未选中 "),
+               s->existing ? "built: always kept" : s->open ? "chosen" : "not chosen");
+        printf("  %sfeasible: %s%s\n", zh(p, "可行 "), zh(p, s->feasible ? "是 " : "否 "), s->feasible ? "yes" : "no");
         if (s->why.n) {
             const char *t = s->why.s;
             while (*t) {
@@ -143,12 +183,13 @@ int pl_text_explain(const pl_plan *p, const char *id)
                 t += k + (e ? 2 : 0);
             }
         }
-        printf("  free approach/departure headings (deg): %s\n", s->headings.n ? s->headings.s : "none");
-        printf("  demand in reach: %.1f (service radius %.0f m, or its demand kind's)\n", s->covered_w,
-               p->sc->siting.radius_m);
+        printf("  %sfree approach/departure headings (deg): %s%s\n", zh(p, "可用进离场方向 "),
+               s->headings.n ? "" : zh(p, "无 "), s->headings.n ? s->headings.s : "none");
+        printf("  %sdemand in reach: %.1f (service radius %.0f m, or its demand kind's)\n", zh(p, "可达需求 "),
+               s->covered_w, p->sc->siting.radius_m);
         if (s->open) {
-            printf("  demand no other open site reaches: %.1f\n", s->only_w);
-            printf("  nearest other open site: %.0f m\n", s->nearest_open_m);
+            printf("  %sdemand no other open site reaches: %.1f\n", zh(p, "仅此覆盖 "), s->only_w);
+            printf("  %snearest other open site: %.0f m\n", zh(p, "最近的其他站点 "), s->nearest_open_m);
         } else if (s->feasible) {
             double nearest = INFINITY, add = 0;
             for (size_t j = 0; j < si->n; j++)
@@ -162,8 +203,8 @@ int pl_text_explain(const pl_plan *p, const char *id)
                     covered = si->a[j].open && hypot(si->a[j].x - si->dx[d], si->a[j].y - si->dy[d]) <= si->dr[d];
                 add += covered ? 0 : si->dw[d];
             }
-            printf("  why not chosen: it would add %.1f uncovered demand; nearest open site %.0f m",
-                   add, nearest);
+            printf("  %swhy not chosen: it would add %.1f uncovered demand; nearest open site %.0f m",
+                   zh(p, "未选原因 "), add, nearest);
             if (nearest < p->sc->siting.min_sep_m)
                 printf(" (closer than the %.0f m separation)", p->sc->siting.min_sep_m);
             printf("\n");

@@ -13,7 +13,7 @@ rc=$?
 check "4.1 check runs (exit 0, 1 or 3: approvals needed, none forbidden)" sh -c "[ $rc -le 1 ] || [ $rc -eq 3 ]"
 check "4.2 lists the 6 planned routes" [ "$(grep -c '^  planned ' "$RESULT/wz.out")" -eq 6 ]
 check "4.3 lists the 4 existing routes, marked so" [ "$(grep -c '^  existing ' "$RESULT/wz.out")" -eq 4 ]
-check "4.4 every route has a verdict" [ "$(grep -cE '^  (planned|existing) .*: (free|advisory|approval|forbidden)' "$RESULT/wz.out")" -eq 10 ]
+check "4.4 every route has a verdict, Chinese first (the default, --lang zh)" [ "$(grep -cE '^  (planned|existing) .*: (适飞 free|提示 advisory|需报批 approval|禁飞 forbidden)' "$RESULT/wz.out")" -eq 10 ]
 check "4.5 ogrinfo reads routes.geojson: 10 features" sh -c "ogrinfo -ro -so '$RESULT/wz1/routes.geojson' routes | grep -q 'Feature Count: 10'"
 check "4.6 routes lie inside the district's box (119.9162,30.9286 - 120.8974,31.3399)" sh -c "
     ogrinfo -ro -so '$RESULT/wz1/routes.geojson' routes | grep Extent | tr -d '(),-' |
