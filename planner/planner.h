@@ -1097,5 +1097,8 @@ void pl_export_approvals(const pl_plan *p, size_t route, pl_buf *b);
  * with a terrain model): how a route's heights were taken and its true
  * heights, the same fields in every output. */
 void pl_export_heights(const pl_plan *p, double agl_min, double agl_max, double unknown_m, pl_buf *b);
+/* How the plan's heights are taken, one line in Chinese (zh 1) or English:
+ * above a flat datum, or true heights from the terrain model. */
+void pl_heights_note(const pl_plan *p, int zh, char *out, size_t n);
 
 #endif

@@ -71,52 +71,45 @@ static double area_m2(pl_ctx *ctx, const GEOSGeometry *g)
 /* ==== the approvals sheet ============================================== */
 
 /* One approval to apply for. */
-static void approval(pl_buf *b, int *first, const pl_plan *p, const char *what, const char *zone, const char *rule,
-                     const char *basis, double from_m, double to_m)
-{
-    char by[160];
-    pl_approval_deadline(p->flight_date, by, sizeof by);
-    pl_buf_puts(b, *first ? "{\"apply_for\":" : ",{\"apply_for\":");
-    *first = 0;
-    pl_buf_json_str(b, what);
-    kstr(b, "zone_id", zone);
-    kstr(b, "rule", rule);
-    kstr(b, "basis", basis);
-    kstr(b, "authority", pl_approval_authority(p->sc));
-    kstr(b, "apply_by", by);
-    kstr(b, "documents", PL_APPROVAL_DOCUMENTS);
-    knum(b, "from_along_m", from_m, METRE_DEC);
-    knum(b, "to_along_m", to_m, METRE_DEC);
-    pl_buf_puts(b, "}");
-}
-
 void pl_export_approvals(const pl_plan *p, size_t route, pl_buf *b)
 {
     pl_approval a[PL_MAX_APPROVALS];
     size_t n = pl_route_approvals(p, route, a, PL_MAX_APPROVALS);
-    int first = 1;
     pl_buf_puts(b, ",\"approvals\":[");
-    for (size_t k = 0; k < n; k++)
-        approval(b, &first, p, a[k].apply_for, a[k].zone_id, a[k].rule, a[k].basis, a[k].from_m, a[k].to_m);
+    for (size_t k = 0; k < n; k++) {
+        if (k)
+            pl_buf_puts(b, ",");
+        pl_approval_json(p, &a[k], b); /* the one writer of an approval, validate's too */
+    }
     pl_buf_puts(b, "]");
+}
+
+void pl_heights_note(const pl_plan *p, int zh, char *out, size_t n)
+{
+    const pl_terrain *t = p->zones ? p->zones->terrain : NULL;
+    if (!t) /* Art. 19's 120 m is true height: every verdict says how it was taken */
+        snprintf(out, n, "%s",
+                 zh ? "按给定值、以平面基准计：未载入地形模型，不计算离地真高（第十九条的 120 米）"
+                    : "as given, above a flat datum: no terrain model, true heights (AGL) not computed");
+    else if (zh)
+        snprintf(out, n, "高度以地形模型的高程基准（%s）计；离地真高按地形模型 %s 计算：每段不长于一个格网，"
+                 "取其走廊所及全部格网的最高与最低地面",
+                 t->decl->datum ? t->decl->datum : "按栅格所述", t->decl->path);
+    else
+        snprintf(out, n, "altitudes above the terrain model's vertical datum (%s); true heights (AGL) from %s, "
+                 "the ground under each stretch of at most one cell bounded over every cell it meets",
+                 t->decl->datum ? t->decl->datum : "as the raster states it", t->decl->path);
 }
 
 void pl_export_heights(const pl_plan *p, double agl_min, double agl_max, double unknown_m, pl_buf *b)
 {
-    const pl_terrain *t = p->zones ? p->zones->terrain : NULL;
-    if (!t) { /* Art. 19's 120 m is true height: every verdict says how it was taken */
-        kstr(b, "heights", "as given, above a flat datum: no terrain model, true heights (AGL) not computed");
-        pl_buf_puts(b, ",\"agl_min_m\":null,\"agl_max_m\":null");
-        return;
-    }
-    char what[900];
-    snprintf(what, sizeof what, "altitudes above the terrain model's vertical datum (%s); true heights (AGL) from %s, "
-             "the ground under each stretch of at most one cell bounded over every cell it meets",
-             t->decl->datum ? t->decl->datum : "as the raster states it", t->decl->path);
+    char what[1200];
+    pl_heights_note(p, 0, what, sizeof what);
     kstr(b, "heights", what);
-    knum(b, "agl_min_m", agl_min, METRE_DEC); /* null: the ground is unknown somewhere */
+    knum(b, "agl_min_m", agl_min, METRE_DEC); /* null: no terrain model, or the ground unknown somewhere */
     knum(b, "agl_max_m", agl_max, METRE_DEC);
-    knum(b, "ground_unknown_m", unknown_m, METRE_DEC);
+    if (p->zones && p->zones->terrain)
+        knum(b, "ground_unknown_m", unknown_m, METRE_DEC);
 }
 
 /* How the route was laid out: "designed" (network.design, with its and

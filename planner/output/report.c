@@ -224,9 +224,10 @@ static void routes(const pl_plan *p, pl_buf *b)
         {"提示", "advisory"}, {"最小间距 米", "clearance m"}, {"绕飞", "reroute"}, {"精度", "accuracy"}};
     const pl_routeset *rs = p->routes;
     h2(b, p, "航线", "Routes");
-    note(b, p, "高度按给定值计，以平面基准为准：未载入地形模型，不计算离地真高（第十九条的 120 米）。",
-         "Heights are as given, above a flat datum: no terrain model is loaded, so true heights above "
-         "ground (Art. 19's 120 m) are not computed.");
+    char hz[1200], he[1200];
+    pl_heights_note(p, 1, hz, sizeof hz);
+    pl_heights_note(p, 0, he, sizeof he);
+    note(b, p, hz, he);
     head_row(b, p, cols, N_COLS(cols));
     for (size_t i = 0; i < rs->n; i++) {
         const pl_route *r = &rs->a[i];

@@ -79,9 +79,10 @@ void pl_text_routes(pl_ctx *ctx, const pl_plan *p, int with_conflicts)
     printf("%sRoutes: %zu (%zu planned, %zu existing): %zu %sfree, %zu %sadvisory, %zu %sapproval, %zu %sforbidden\n",
            zh(p, "航线 "), rs->n, planned, rs->n - planned, v[PL_V_FREE], zh(p, "适飞 "), v[PL_V_ADVISORY],
            zh(p, "提示 "), v[PL_V_APPROVAL], zh(p, "需报批 "), v[PL_V_FORBIDDEN], zh(p, "禁飞 "));
-    printf("%sHeights: %sas given, above a flat datum: no terrain model, so true heights (AGL, Art. 19's 120 m) "
-           "are not computed\n",
-           zh(p, "高度 "), zh(p, "按给定值、以平面基准计，未载入地形模型，不计算离地真高（第十九条的 120 米） "));
+    char hz[1200], he[1200];
+    pl_heights_note(p, 1, hz, sizeof hz);
+    pl_heights_note(p, 0, he, sizeof he);
+    printf("%sHeights: %s%s%s\n", zh(p, "高度 "), zh(p, hz), zh(p, " "), he);
     size_t ci = 0;
     for (size_t i = 0; i < rs->n; i++) {
         const pl_route *r = &rs->a[i];

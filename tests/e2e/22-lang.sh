@@ -69,7 +69,7 @@ assert routes == ["禁飞 forbidden", "需报批 approval", "提示 advisory", "
                   "需报批 approval", "需报批 approval", "需报批 approval"], routes
 assert "航线 适飞 / 提示 / 需报批 / 禁飞 routes free / advisory / approval / forbidden" in kpi, kpi
 assert "<b>3 / 1 / 4 / 1</b>航线" in doc
-assert "<p class=note>高度按给定值" in doc and "Heights are as given" in doc
+assert "<p class=note>按给定值、以平面基准计" in doc and "as given, above a flat datum" in doc
 assert "图例 Legend" in doc'
 check "22.4 --lang en: lang en, the same headings and verdicts in English alone" html "$LG/en/report.html" '
 assert lang == "en", lang
