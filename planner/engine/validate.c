@@ -395,6 +395,8 @@ static int check_one(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_route
         LPUT(&t, "-");
         lnum(&t, c->alt_hi_m, 1);
         LPUT(&t, " m");
+        if (c->agl) /* the extent is in true height over the terrain model */
+            lput(&t, c->ground_unknown ? " true height, the ground unknown in part (taken as entered)" : " true height");
         if (c->verdict == PL_V_APPROVAL)
             add_approval(res, PL_AP_ZONE, r, c->zone, c->s_from_m, c->s_to_m);
         add_reason_textn(res, c->verdict, "zone", c->zone->id, t.s, t.n);

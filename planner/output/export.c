@@ -235,6 +235,10 @@ static int conflicts_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf
         knum(b, "zone_floor_m", c->zone_floor_m, METRE_DEC);
         knum(b, "zone_ceiling_m", c->zone_ceiling_m, METRE_DEC);
         kstr(b, "altitude_ref", z->alt_ref);
+        if (p->zones->terrain) { /* altitudes compared as true heights over the terrain model, or not */
+            kbool(b, "true_height", c->agl);
+            kbool(b, "ground_unknown", c->ground_unknown);
+        }
         knum(b, "overlap_area_m2", area_m2(ctx, c->overlap), 1);
         pl_buf_puts(b, "},\"geometry\":");
         if ((rc = pl_geojson_geom(ctx, xf, b, c->overlap)) != PL_OK)

@@ -111,7 +111,9 @@ void pl_text_routes(pl_ctx *ctx, const pl_plan *p, int with_conflicts)
             print_lonlat(ctx, p, c->entry);
             printf(c->enters ? ", exit " : " to ");
             print_lonlat(ctx, p, c->exit);
-            printf(", altitude overlap %.1f-%.1f m\n", c->alt_lo_m, c->alt_hi_m);
+            printf(", altitude overlap %.1f-%.1f m%s\n", c->alt_lo_m, c->alt_hi_m,
+                   !c->agl ? "" : c->ground_unknown ? " true height, the ground unknown in part (taken as entered)"
+                                                    : " true height");
         }
     }
 }
