@@ -721,6 +721,18 @@ void pl_siting_free(pl_siting *s);
 /* The instance as a CPLEX LP file for glpsol (coverage objective). */
 int pl_siting_lp(pl_ctx *ctx, const struct pl_plan *p, const pl_siting *s, pl_buf *b);
 
+/* ==== separation.c: two routes' separation ============================== */
+typedef struct pl_sep {
+    double d_m, need_m;        /* centrelines' distance; needed: half-widths + lateral separation */
+    int close;                 /* 1: closer than needed, with overlapping time windows */
+    double a_lo, a_hi, b_lo, b_hi; /* with close: each route's band over its close part */
+    double at[2];              /* with close: a's point nearest b (working CRS) */
+    int level_conflict;        /* 1: close and the bands overlap: not separated by level */
+} pl_sep;
+/* Routes a and b against lateral_m edge to edge, then by altitude and
+ * time where closer.  PL_OK or an error. */
+int pl_route_separation(pl_ctx *ctx, const pl_route *a, const pl_route *b, double lateral_m, pl_sep *s);
+
 /* ==== design.c: a planned route laid out at the least cost ============== */
 typedef struct pl_design {
     int designed;              /* 1: laid out by the planner; 0: kept as drawn (why says) */

@@ -205,63 +205,32 @@ static void ll2(pl_ctx *ctx, pl_xform *xf, const double p[2], const double q[2],
 
 /* ==== the checks ========================================================== */
 
-static int windows_overlap(const pl_route *a, const pl_route *b)
-{
-    if (!a->time_from || !a->time_to || !b->time_from || !b->time_to)
-        return 1; /* only when both sides have a window can time separate them */
-    /* ISO 8601 text of the same form compares in time order */
-    return strcmp(a->time_from, b->time_to) < 0 && strcmp(b->time_from, a->time_to) < 0;
-}
-
 static int check_separation(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_route *r,
                             pl_proposal_result *res)
 {
-    GEOSContextHandle_t h = pl_geos(ctx);
     const pl_routeset *rs = p->routes;
     for (size_t q = 0; rs && q < rs->n; q++) {
         const pl_route *o = &rs->a[q];
-        double need = r->half_width_m + o->half_width_m + p->sc->route.lateral_sep_m, d = 0;
-        if (!GEOSDistance_r(h, r->line, o->line, &d))
-            return pl_error(ctx, PL_GEOM, "proposal %s: %s", r->id, pl_libmsg(ctx));
-        if (d >= need)
-            continue;
-        if (!windows_overlap(r, o))
-            continue;
-        GEOSGeometry *near_o = pl_corridor(ctx, o->line, need), *near_r = pl_corridor(ctx, r->line, need);
-        double rlo, rhi, olo, ohi, rl, ol;
-        int rc = (!near_o || !near_r) ? pl_error(ctx, PL_GEOM, "proposal %s: %s", r->id, pl_libmsg(ctx))
-                                      : pl_route_band_in(ctx, r, near_o, &rlo, &rhi, &rl);
-        if (rc == PL_OK)
-            rc = pl_route_band_in(ctx, o, near_r, &olo, &ohi, &ol);
-        if (near_o)
-            GEOSGeom_destroy_r(h, near_o);
-        if (near_r)
-            GEOSGeom_destroy_r(h, near_r);
+        pl_sep s;
+        int rc = pl_route_separation(ctx, r, o, p->sc->route.lateral_sep_m, &s);
         if (rc != PL_OK)
             return rc;
-        if (!isfinite(rlo) || !isfinite(olo))
-            continue; /* the buffers' chords missed a tangent pass: no length to compare */
+        if (!s.close)
+            continue;
         char at[64];
-        GEOSCoordSequence *np = GEOSNearestPoints_r(h, r->line, o->line);
-        double px = 0, py = 0;
-        if (np) {
-            GEOSCoordSeq_getXY_r(h, np, 0, &px, &py);
-            GEOSCoordSeq_destroy_r(h, np);
-        }
-        ll(ctx, xf, px, py, at, sizeof at);
-        double vlo = fmax(rlo, olo), vhi = fmin(rhi, ohi);
-        if (pl_band_enters(rlo, rhi, olo, ohi)) {
+        ll(ctx, xf, s.at[0], s.at[1], at, sizeof at);
+        if (s.level_conflict) {
             add_approval(res, PL_AP_SEPARATION, r, NULL, NAN, NAN);
             add_reason(res, PL_V_APPROVAL, "separation", o->id,
                        "%.1f m from %s route %s (%s) at %s, %.1f m needed (half-widths %.0f + %.0f + "
                        "separation %.0f); altitude bands overlap %.1f-%.1f m: crossings at one level must "
                        "be separated by altitude (CCAR-92)",
-                       d, o->status, o->id, o->name, at, need, r->half_width_m, o->half_width_m,
-                       p->sc->route.lateral_sep_m, vlo, vhi);
+                       s.d_m, o->status, o->id, o->name, at, s.need_m, r->half_width_m, o->half_width_m,
+                       p->sc->route.lateral_sep_m, fmax(s.a_lo, s.b_lo), fmin(s.a_hi, s.b_hi));
         } else
             add_reason(res, -1, "separation", o->id,
                        "%.1f m from %s route %s at %s, separated by altitude (%.1f-%.1f m against %.1f-%.1f m)",
-                       d, o->status, o->id, at, rlo, rhi, olo, ohi);
+                       s.d_m, o->status, o->id, at, s.a_lo, s.a_hi, s.b_lo, s.b_hi);
     }
     return PL_OK;
 }
