@@ -287,6 +287,8 @@ typedef struct pl_network_cfg {
     double approval_weight;   /* a km whose corridor meets approval airspace costs 1 + this km */
     double advisory_weight;   /* a km in an advisory area (an ecological red line) costs 1 + this */
     char *basis;              /* where the weights come from, as the scenario states it */
+    double *levels;           /* cruise levels (m) planned routes may be given to separate crossings, or NULL */
+    size_t n_levels;
 } pl_network_cfg;
 
 typedef struct pl_scenario {
@@ -629,6 +631,7 @@ typedef struct pl_route_result {
     double agl_min_m, agl_max_m; /* true height of the centreline, least and most (terrain model); NAN:
                                     no terrain model, or ground unknown somewhere */
     double ground_unknown_m;   /* centreline length where the terrain model has no ground; NAN: no model */
+    size_t n_level_conflicts;  /* crossings with another of the plan's routes at one level (plan.c) */
 } pl_route_result;
 
 typedef struct pl_routeset {
@@ -730,8 +733,22 @@ typedef struct pl_sep {
     int level_conflict;        /* 1: close and the bands overlap: not separated by level */
 } pl_sep;
 /* Routes a and b against lateral_m edge to edge, then by altitude and
- * time where closer.  PL_OK or an error. */
-int pl_route_separation(pl_ctx *ctx, const pl_route *a, const pl_route *b, double lateral_m, pl_sep *s);
+ * time where closer, leaving out the discs of radius r_excl around the n_excl
+ * points excl (x, y pairs: the sites both use).  PL_OK or an error. */
+int pl_route_separation(pl_ctx *ctx, const pl_route *a, const pl_route *b, double lateral_m, const double *excl,
+                        size_t n_excl, double r_excl, pl_sep *s);
+
+/* Two of the plan's routes closer than their separation, outside the
+ * sites both use (plan.c): separated by level, or a level conflict (both
+ * then need an approval: the authority deconflicts, CCAR-92). */
+typedef struct pl_crossing {
+    size_t a, b;               /* route indices, a < b */
+    pl_sep s;
+} pl_crossing;
+/* Around a site two routes both use, the parts of them left out of their
+ * crossing: the site's own traffic, at least this radius (and the end
+ * tolerance plus the separation needed, where larger). */
+#define PL_TERMINAL_RADIUS_M 1000.0
 
 /* ==== design.c: a planned route laid out at the least cost ============== */
 typedef struct pl_design {
@@ -826,6 +843,8 @@ typedef struct pl_plan {
     pl_siting *siting;      /* owned, NULL without a siting section */
     pl_design *designs;     /* owned, one per route (designed = 0 unless planned and the scenario
                                designs them), NULL without network.design */
+    struct pl_crossing *crossings; /* owned: pairs of the plan's routes closer than their separation */
+    size_t n_crossings;
     pl_reroute *reroutes;   /* owned, one per route (found = 0 unless forbidden
                                and a path exists); NULL unless PL_PLAN_REROUTE */
     const char *flight_date; /* borrowed: YYYY-MM-DD of the flight (--flight-date), or NULL */

@@ -111,6 +111,9 @@ size_t pl_route_approvals(const pl_plan *p, size_t route, pl_approval *out, size
         if (c->route == route && c->verdict == PL_V_APPROVAL)
             out[n++] = pl_approval_entry(PL_AP_ZONE, r, c->zone, c->s_from_m, c->s_to_m);
     }
+    for (size_t k = 0; k < p->n_crossings && n < cap; k++) /* a crossing at one level: deconflicted */
+        if (p->crossings[k].s.level_conflict && (p->crossings[k].a == route || p->crossings[k].b == route))
+            out[n++] = pl_approval_entry(PL_AP_SEPARATION, r, NULL, NAN, NAN);
     if (rs->res[route].class_files && n < cap)
         out[n++] = pl_approval_entry(PL_AP_CLASS, r, NULL, 0, r->length_m);
     return n;

@@ -212,7 +212,7 @@ static int check_separation(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const p
     for (size_t q = 0; rs && q < rs->n; q++) {
         const pl_route *o = &rs->a[q];
         pl_sep s;
-        int rc = pl_route_separation(ctx, r, o, p->sc->route.lateral_sep_m, &s);
+        int rc = pl_route_separation(ctx, r, o, p->sc->route.lateral_sep_m, NULL, 0, 0, &s);
         if (rc != PL_OK)
             return rc;
         if (!s.close)

@@ -16,7 +16,7 @@
  *   rules: { CLASS: {route: R, vertiport: V, basis: TEXT} }   (scenario_rules.c)
  *   aircraft, siting
  *   terrain: {path, source, license, accuracy, crs, band, vertical_datum}
- *   network: {design, approval_weight, advisory_weight, basis}
+ *   network: {design, approval_weight, advisory_weight, levels_m, basis}
  */
 #include "scenario_parse.h"
 
@@ -468,6 +468,29 @@ static void parse_terrain(parser *p, pl_scenario *sc, struct fy_node *v)
                               "and accuracy)", need[i]);
 }
 
+/* network.levels_m: [N, ...], cruise levels in metres, ascending */
+static void parse_levels(parser *p, pl_network_cfg *c, struct fy_node *x)
+{
+    if (!fy_node_is_sequence(x) || fy_node_sequence_item_count(x) < 1) {
+        pl_scn_perr(p, x, "network.levels_m: expected a list of cruise levels in metres, e.g. [100, 150]");
+        return;
+    }
+    size_t n = (size_t)fy_node_sequence_item_count(x);
+    free(c->levels);
+    c->n_levels = 0;
+    if (!(c->levels = malloc(n * sizeof *c->levels)))
+        return;
+    void *it = NULL;
+    struct fy_node *e;
+    while ((e = fy_node_sequence_iterate(x, &it)))
+        if (!pl_scn_number(p, e, "network.levels_m", 0, &c->levels[c->n_levels])) {
+            if (c->n_levels && c->levels[c->n_levels] <= c->levels[c->n_levels - 1])
+                pl_scn_perr(p, e, "network.levels_m: levels must rise (%g after %g)", c->levels[c->n_levels],
+                            c->levels[c->n_levels - 1]);
+            c->n_levels++;
+        }
+}
+
 /* network: {design: planned | none, approval_weight: N, advisory_weight:
  * N, basis: TEXT}: planned routes laid out between their ends. */
 static void parse_network(parser *p, pl_scenario *sc, struct fy_node *v)
@@ -497,8 +520,10 @@ static void parse_network(parser *p, pl_scenario *sc, struct fy_node *v)
         else if (key && !strcmp(key, "basis")) {
             free(c->basis);
             c->basis = pl_scn_dup_scalar(p, x, "network.basis");
-        } else
-            pl_scn_unknown_key(p, k, "network", "design, approval_weight, advisory_weight, basis");
+        } else if (key && !strcmp(key, "levels_m"))
+            parse_levels(p, c, x);
+        else
+            pl_scn_unknown_key(p, k, "network", "design, approval_weight, advisory_weight, levels_m, basis");
     }
 }
 
@@ -709,6 +734,7 @@ void pl_scenario_free(pl_scenario *sc)
     for (size_t i = 0; i < sizeof tstr / sizeof *tstr; i++)
         free(*tstr[i]);
     free(sc->network.basis);
+    free(sc->network.levels);
     free(sc->a_layers);
     for (size_t i = 0; i < sc->n_rules; i++) {
         free(sc->a_rules[i].cls);

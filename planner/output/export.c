@@ -132,6 +132,30 @@ static void design_fields(const pl_plan *p, size_t i, pl_buf *b)
     kstr(b, "design_note", d->why.n ? d->why.s : NULL);
 }
 
+/* The plan's other routes this one comes closer to than their separation
+ * (outside the sites both use): separated by level, or at one level. */
+static void crossing_fields(const pl_plan *p, size_t i, pl_buf *b)
+{
+    pl_buf t = {0};
+    for (size_t k = 0; k < p->n_crossings; k++) {
+        const pl_crossing *c = &p->crossings[k];
+        if (c->a != i && c->b != i)
+            continue;
+        const pl_route *o = &p->routes->a[c->a == i ? c->b : c->a];
+        double lo = c->a == i ? c->s.a_lo : c->s.b_lo, hi = c->a == i ? c->s.a_hi : c->s.b_hi;
+        double olo = c->a == i ? c->s.b_lo : c->s.a_lo, ohi = c->a == i ? c->s.b_hi : c->s.a_hi;
+        pl_buf_printf(&t, "%s%s %.0f m away (%.0f m needed): ", t.n ? "; " : "", o->id, c->s.d_m, c->s.need_m);
+        if (c->s.level_conflict)
+            pl_buf_printf(&t, "at one level (%.0f-%.0f m against %.0f-%.0f m): the authority deconflicts "
+                              "(approval; CCAR-92 separates crossings by flight level)", lo, hi, olo, ohi);
+        else
+            pl_buf_printf(&t, "separated by level (%.0f-%.0f m against %.0f-%.0f m)", lo, hi, olo, ohi);
+    }
+    kint(b, "level_conflicts", (long long)p->routes->res[i].n_level_conflicts);
+    kstr(b, "crossings", t.n ? t.s : NULL);
+    pl_buf_free(&t);
+}
+
 /* A route's verdict in the regulation's words, its class, its conflicts by
  * verdict and its approvals sheet: the same fields in every output. */
 static void verdict_fields(const pl_plan *p, size_t i, pl_buf *b)
@@ -147,6 +171,7 @@ static void verdict_fields(const pl_plan *p, size_t i, pl_buf *b)
     pl_export_approvals(p, i, b);
     pl_export_heights(p, res->agl_min_m, res->agl_max_m, res->ground_unknown_m, b);
     design_fields(p, i, b);
+    crossing_fields(p, i, b);
 }
 
 /* ==== the layers ======================================================= */

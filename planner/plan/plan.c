@@ -12,11 +12,93 @@
  */
 #include "planner.h"
 
+#include <math.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+
+/* The ends of a that lie within tol of an end of b: the sites both use
+ * (x, y pairs into xy, at most 4).  Their count. */
+static size_t shared_ends(const pl_route *a, const pl_route *b, double tol, double *xy)
+{
+    size_t n = 0;
+    const size_t ea[2] = {0, a->n_pts - 1}, eb[2] = {0, b->n_pts - 1};
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++)
+            if (hypot(a->x[ea[i]] - b->x[eb[j]], a->y[ea[i]] - b->y[eb[j]]) <= tol && n < 4) {
+                xy[2 * n] = a->x[ea[i]], xy[2 * n + 1] = a->y[ea[i]];
+                n++;
+            }
+    return n;
+}
+
+/* Route r's profile scaled so that its cruise (its highest waypoint)
+ * flies at level: ends kept, each interior altitude moved in proportion
+ * to its height above the lower end. */
+static void set_level(pl_route *r, double level)
+{
+    double a0 = fmin(r->alt_m[0], r->alt_m[r->n_pts - 1]), top = a0;
+    for (size_t k = 1; k + 1 < r->n_pts; k++)
+        top = fmax(top, r->alt_m[k]);
+    if (top <= a0)
+        return; /* no cruise above the ends: nothing to move */
+    for (size_t k = 1; k + 1 < r->n_pts; k++)
+        r->alt_m[k] = a0 + (r->alt_m[k] - a0) * (level - a0) / (top - a0);
+}
+
+/* Crossings at one level between route i and the routes placed before
+ * it (existing ones, and planned ones earlier in the file). */
+static int level_conflicts(pl_ctx *ctx, const pl_plan *p, size_t i, size_t *n)
+{
+    const pl_routeset *rs = p->routes;
+    double tol = p->sc->siting.end_tolerance_m;
+    *n = 0;
+    for (size_t j = 0; j < rs->n; j++) {
+        const pl_route *o = &rs->a[j];
+        int placed = j < i || !o->status || strcmp(o->status, "planned");
+        if (j == i || !placed)
+            continue;
+        double xy[8];
+        size_t ns = shared_ends(&rs->a[i], o, tol, xy);
+        double need = rs->a[i].half_width_m + o->half_width_m + p->sc->route.lateral_sep_m;
+        pl_sep s;
+        int rc = pl_route_separation(ctx, &rs->a[i], o, p->sc->route.lateral_sep_m, xy, ns,
+                                     fmax(PL_TERMINAL_RADIUS_M, tol + need), &s);
+        if (rc != PL_OK)
+            return rc;
+        *n += (size_t)s.level_conflict;
+    }
+    return PL_OK;
+}
+
+/* network.levels_m: each planned route, in file order, at the lowest level
+ * that crosses no placed route at one level (CCAR-92: crossings separated
+ * by flight level); where none does, the level with the fewest.  Its
+ * profile is kept, scaled to the level. */
+static int assign_levels(pl_ctx *ctx, pl_plan *p)
+{
+    const pl_network_cfg *c = &p->sc->network;
+    for (size_t i = 0; c->n_levels && i < p->routes->n; i++) {
+        pl_route *r = &p->routes->a[i];
+        if (!r->status || strcmp(r->status, "planned") || r->n_pts < 3)
+            continue;
+        size_t best = 0, best_n = (size_t)-1;
+        for (size_t l = 0; l < c->n_levels && best_n; l++) {
+            size_t n;
+            set_level(r, c->levels[l]);
+            int rc = level_conflicts(ctx, p, i, &n);
+            if (rc != PL_OK)
+                return rc;
+            if (n < best_n)
+                best_n = n, best = l;
+        }
+        set_level(r, c->levels[best]);
+    }
+    return PL_OK;
+}
 
 /* The planned routes laid out between their ends (network.design), before
  * they are checked: the check, the approvals and every output then speak
@@ -36,7 +118,42 @@ static int design_routes(pl_ctx *ctx, pl_plan *p)
         pl_progress(ctx, "designing %s", r->id);
         rc = pl_design_route(ctx, p->zones, &p->sc->network, PL_REROUTE_MARGIN_M, r, &p->designs[i]);
     }
-    return rc;
+    return rc == PL_OK ? assign_levels(ctx, p) : rc;
+}
+
+/* The plan's routes among themselves: each pair closer than its
+ * separation outside the sites both use; at one level, both need an
+ * approval (the authority deconflicts; CCAR-92 separates crossings by
+ * flight level). */
+static int plan_crossings(pl_ctx *ctx, pl_plan *p)
+{
+    pl_routeset *rs = p->routes;
+    double tol = p->sc->siting.end_tolerance_m;
+    for (size_t i = 0; i < rs->n; i++)
+        for (size_t j = i + 1; j < rs->n; j++) {
+            double xy[8];
+            size_t ns = shared_ends(&rs->a[i], &rs->a[j], tol, xy);
+            pl_sep s;
+            double need = rs->a[i].half_width_m + rs->a[j].half_width_m + p->sc->route.lateral_sep_m;
+            int rc = pl_route_separation(ctx, &rs->a[i], &rs->a[j], p->sc->route.lateral_sep_m, xy, ns,
+                                         fmax(PL_TERMINAL_RADIUS_M, tol + need), &s);
+            if (rc != PL_OK)
+                return rc;
+            if (!s.close)
+                continue;
+            pl_crossing *c = realloc(p->crossings, (p->n_crossings + 1) * sizeof *c);
+            if (!c)
+                return pl_error(ctx, PL_NOMEM, "out of memory");
+            p->crossings = c;
+            p->crossings[p->n_crossings++] = (pl_crossing){i, j, s};
+            for (int k = 0; k < 2 && s.level_conflict; k++) {
+                pl_route_result *res = &rs->res[k ? j : i];
+                res->n_level_conflicts++;
+                if (res->verdict < PL_V_APPROVAL)
+                    res->verdict = PL_V_APPROVAL;
+            }
+        }
+    return PL_OK;
 }
 
 int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
@@ -80,7 +197,7 @@ int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
         (rc = design_routes(ctx, p)) != PL_OK)
         goto out;
     pl_progress(ctx, "checking %zu routes against %zu zones", p->routes->n, p->zones->n);
-    if ((rc = pl_routes_check(ctx, p->zones, p->routes)) != PL_OK)
+    if ((rc = pl_routes_check(ctx, p->zones, p->routes)) != PL_OK || (rc = plan_crossings(ctx, p)) != PL_OK)
         goto out;
     /* siting runs when there is something to site; the section alone may
      * only set tolerances (route_end_tolerance_m for validate) */
@@ -125,6 +242,7 @@ void pl_plan_free(pl_ctx *ctx, pl_plan *p)
     for (size_t i = 0; p->designs && i < p->routes->n; i++)
         pl_design_free(&p->designs[i]);
     free(p->designs);
+    free(p->crossings);
     pl_siting_free(p->siting);
     pl_routes_free(ctx, p->routes);
     pl_zones_free(ctx, p->zones);

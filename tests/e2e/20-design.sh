@@ -6,7 +6,7 @@
 # PLANNER=bin/planner sh tests/e2e/20-design.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=5   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=7   # the tests this file runs, declared: one that vanishes is a failure
 # all_of 'SHELL TEXT': run it here (near and the other helpers are
 # functions of this shell, which sh -c does not see)
 all_of() { eval "$1"; }
@@ -39,6 +39,20 @@ check "20.4 approval_weight 0: Q flies straight through A (10,000 m, 2,100 m in 
 "$PLANNER" check "$W" -o "$RESULT/wz" >"$RESULT/wz.out" 2>&1
 check "20.5 Wuzhong: 6 planned routes designed, none forbidden, each with approval_m <= straight_approval_m" \
     jget "$RESULT/wz/routes.geojson" "exit(0 if [p['alignment'] for p in (f['properties'] for f in d['features']) if p['status']=='planned'].count('designed') == 6 and all(p['verdict'] != 'forbidden' and p['approval_m'] <= p['straight_approval_m'] for p in (f['properties'] for f in d['features']) if p['status']=='planned') else 1)"
+
+# two planned routes crossing at right angles at (505000, 3460000), both
+# drawn at 100 m, band +-20: with levels [100, 150] the first keeps 100 m,
+# the second is raised to 150 m: 130-170 m against 80-120 m, separated
+X="$RESULT/cross"
+"$PLANNER" check "$DATA/cross.yaml" -o "$X" >"$RESULT/cross.out" 2>&1
+check "20.6 crossing routes separated by level: C1 at 100 m, C2 raised to 150 m (130-170 m against 80-120 m), both free" \
+    all_of "[ '$(route "$X/routes.geojson" C2 waypoint_altitudes_m)' = '[30, 150, 150, 30]' ] && [ '$(route "$X/routes.geojson" C1 verdict)' = free ] && [ '$(route "$X/routes.geojson" C2 verdict)' = free ] && grep -q 'C1 0 m away (200 m needed): separated by level (130-170 m against 80-120 m)' '$X/routes.geojson'"
+mkdir -p "$RESULT/x1"
+cp "$DATA/cross_routes.geojson" "$RESULT/x1/"
+sed '/levels_m/d' "$DATA/cross.yaml" >"$RESULT/x1/cross.yaml"
+"$PLANNER" check "$RESULT/x1/cross.yaml" -o "$RESULT/x1/out" >"$RESULT/x1.out" 2>&1
+check "20.7 without levels both cross at 100 m: one level conflict each, approval, a separation entry on each approvals sheet" \
+    jget "$RESULT/x1/out/routes.geojson" "exit(0 if all(f['properties']['verdict'] == 'approval' and f['properties']['level_conflicts'] == 1 and [a['rule'] for a in f['properties']['approvals']] == ['separation'] for f in d['features']) else 1)"
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/20-design.sh)"
 echo "1..$n"

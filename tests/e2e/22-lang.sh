@@ -97,7 +97,7 @@ assert not m, en[max(0, m.start() - 80):m.end() + 40]
 PY"
 check "22.7 text by default: 航线 Routes: 9 (9 planned, 0 existing): 3 适飞 free, 1 提示 advisory, 4 需报批 approval, 1 禁飞 forbidden; FORB 禁飞 forbidden" sh -c "
     grep -qxF '航线 Routes: 9 (9 planned, 0 existing): 3 适飞 free, 1 提示 advisory, 4 需报批 approval, 1 禁飞 forbidden' '$LG/zh.out' &&
-    grep -qF 'FORB (unspecified, light aircraft), 2.900 km: 禁飞 forbidden (1 禁飞 forbidden, 0 需报批 approval, 0 提示 advisory)' '$LG/zh.out' &&
+    grep -qF 'FORB (unspecified, light aircraft), 2.200 km: 禁飞 forbidden (1 禁飞 forbidden, 0 需报批 approval, 0 提示 advisory)' '$LG/zh.out' &&
     grep -q '^情景 Scenario regulation, 工作坐标系 working CRS EPSG:4549' '$LG/zh.out'"
 check "22.8 text with --lang en: Routes: 9 (...): 3 free, 1 advisory, 4 approval, 1 forbidden, and no CJK at all" sh -c "
     grep -qxF 'Routes: 9 (9 planned, 0 existing): 3 free, 1 advisory, 4 approval, 1 forbidden' '$LG/en.out' &&

@@ -141,7 +141,7 @@ static void t2_routes(void **state)
     has(t, "{\"type\":\"Feature\",\"id\":\"R\",\"properties\":{\"id\":\"R\",\"name\":\"R\"");
     has(t, ",\"verdict\":\"forbidden\",\"verdict_zh\":\"禁飞\",\"aircraft_class\":\"light\",\"conflicts_forbidden\":1,"
            "\"conflicts_approval\":0,\"advisories\":0,\"approvals\":[],"
-           "\"heights\":\"as given, above a flat datum: no terrain model, true heights (AGL) not computed\",\"agl_min_m\":null,\"agl_max_m\":null,\"alignment\":\"as drawn\","
+           "\"heights\":\"as given, above a flat datum: no terrain model, true heights (AGL) not computed\",\"agl_min_m\":null,\"agl_max_m\":null,\"alignment\":\"as drawn\",\"level_conflicts\":0,\"crossings\":null,"
            "\"length_m\":1000,"
            "\"half_width_m\":10,\"band_below_m\":0,\"band_above_m\":0,\"waypoint_altitudes_m\":[100,100],"
            "\"clearance_m\":null,\"clearance_zone_id\":null,\"layer\":\"r\"");
