@@ -26,11 +26,16 @@ typedef struct pl_sit_inst {
     double min_sep_m;      /* minimum distance between open sites (0: none) */
     int objective;         /* enum pl_objective */
     size_t exact_limit;    /* enumerate when C(eligible, p) is at most this */
+    const int *required;   /* 1: forced open (a route ends there), counted in p and
+                              in the quotas, exempt from separation against built
+                              and other required sites; NULL: none */
 } pl_sit_inst;
 
 typedef struct pl_sit_result {
     int *open;             /* n_cand flags: 1 open (built or chosen); owned */
-    size_t n_new;          /* new sites chosen (< p when constraints leave too few) */
+    size_t n_new;          /* new sites open, required ones included (< p when
+                              constraints leave too few) */
+    size_t n_required;     /* required sites among them */
     double objective;      /* covered weight, or weighted distance (median) */
     double bound;          /* upper bound (coverage) or lower bound (median) */
     double gap;            /* |bound - objective| / |bound|, 0 when proven optimal */
@@ -42,8 +47,9 @@ typedef struct pl_sit_result {
                               cover_off[j+1]), ascending; owned, free() both */
 } pl_sit_result;
 
-/* Solve.  Returns 0, or -1 when memory runs out.  Deterministic: ties go
- * to the lower candidate index.  Ownership: free with pl_sit_result_free(). */
+/* Solve.  The required sites open first and take their part of p.
+ * Returns 0, or -1 when memory runs out.  Deterministic: ties go to the
+ * lower candidate index.  Ownership: free with pl_sit_result_free(). */
 int pl_sit_solve(const pl_sit_inst *in, pl_sit_result *res);
 
 /* Free what a result owns (open flags, coverage lists). */

@@ -557,7 +557,7 @@ static int choose(pl_ctx *ctx, const pl_siting_cfg *c, pl_siting *st, const inst
     if (c->built_count)
         p_new = c->count > in->n_built ? c->count - in->n_built : 0;
     pl_sit_inst si = {st->n_dem, st->dw, st->dx, st->dy, st->dr, st->n, in->cx, in->cy, in->fixed, in->feas,
-                      in->kind, in->n_kinds, in->quota, p_new, c->min_sep_m, c->objective, c->exact_limit};
+                      in->kind, in->n_kinds, in->quota, p_new, c->min_sep_m, c->objective, c->exact_limit, NULL};
     if (pl_sit_solve(&si, res))
         return pl_error(ctx, PL_NOMEM, "out of memory while siting");
     st->objective = res->objective;
