@@ -6,10 +6,11 @@
  * Entry points: pl_sit_solve, pl_sit_result_free, pl_sit_value.
  *
  * The model: built sites are open and outside p; required sites are open
- * and inside p (and the quotas); the rest of p goes to the feasible
- * candidates.  Separation binds every chosen site against every open one;
- * built and required sites are given, so it does not bind them among
- * themselves.
+ * and inside p (and the quotas); the rest of p goes to eligible candidates,
+ * feasible ones that reach some demand.  Separation binds every chosen site
+ * against every open one; built and required sites are given, so it does
+ * not bind them among themselves.  After the choice, a chosen site whose
+ * closing loses nothing is closed (prune): p is a ceiling, never padded.
  *
  * Method, coverage (maximise the weight within a demand point's service
  * radius of an open site):
@@ -234,11 +235,31 @@ static double current_value(const work *w)
     return w->in->objective == PL_OBJ_MEDIAN ? median_value(w->in, w->open) : cov_value(w);
 }
 
-/* Change of objective (better = larger) from opening `add` and closing `rem`. */
-static double delta(work *w, size_t add, long rem)
+/* What the open site j adds: the objective lost (better = larger) if it
+ * alone closed.  Coverage: the demand only j reaches. */
+static double removal_loss(work *w, size_t j)
 {
     const pl_sit_inst *in = w->in;
     if (in->objective == PL_OBJ_MEDIAN) {
+        double with = median_value(in, w->open);
+        w->open[j] = 0;
+        double without = median_value(in, w->open);
+        w->open[j] = 1;
+        return without - with;
+    }
+    double d = 0;
+    for (size_t k = w->off[j]; k < w->off[j + 1]; k++)
+        if (w->cnt[w->idx[k]] == 1)
+            d += in->dw[w->idx[k]];
+    return d;
+}
+
+/* Change of objective (better = larger) from opening `add` and closing
+ * `rem` (-1: none): what add would add with rem closed, less what rem adds. */
+static double delta(work *w, size_t add, long rem)
+{
+    const pl_sit_inst *in = w->in;
+    if (in->objective == PL_OBJ_MEDIAN) { /* the two values, as one difference */
         double before = median_value(in, w->open);
         w->open[add] = 1;
         if (rem >= 0)
@@ -249,7 +270,7 @@ static double delta(work *w, size_t add, long rem)
             w->open[rem] = 1;
         return before - after;
     }
-    double d = 0;
+    double lost = rem >= 0 ? removal_loss(w, (size_t)rem) : 0, d = 0;
     if (rem >= 0)
         for (size_t k = w->off[rem]; k < w->off[rem + 1]; k++)
             w->cnt[w->idx[k]]--;
@@ -257,13 +278,9 @@ static double delta(work *w, size_t add, long rem)
         if (w->cnt[w->idx[k]] == 0)
             d += in->dw[w->idx[k]];
     if (rem >= 0)
-        for (size_t k = w->off[rem]; k < w->off[rem + 1]; k++) {
-            size_t i = w->idx[k];
-            w->cnt[i]++;
-            if (w->cnt[i] == 1)
-                d -= in->dw[i]; /* only `rem` covered it */
-        }
-    return d;
+        for (size_t k = w->off[rem]; k < w->off[rem + 1]; k++)
+            w->cnt[w->idx[k]]++;
+    return d - lost;
 }
 
 static void set_open(work *w, size_t j, int on)
@@ -687,9 +704,9 @@ static size_t solve_heuristic(work *w, pl_sit_result *res)
 }
 
 /* Open the built sites (outside the kinds' counts) and the required ones
- * (inside them); mark the eligible candidates: feasible and not given.
- * Built and required sites may break separation among themselves: they
- * are given. */
+ * (inside them); mark the eligible candidates: feasible, not given, and
+ * reaching some demand (a site that reaches none adds nothing).  Built and
+ * required sites may break separation among themselves: they are given. */
 static void open_given(work *w)
 {
     const pl_sit_inst *in = w->in;
@@ -704,12 +721,113 @@ static void open_given(work *w)
         } else if (req) {
             set_open(w, j, 1);
             w->n_req++;
-        } else if (in->feasible[j]) {
+        } else if (in->feasible[j] && (!in->dr || w->off[j + 1] > w->off[j])) {
             w->elig[j] = 1;
             w->n_elig++;
         }
     }
     w->p_free = in->p > w->n_req ? in->p - w->n_req : 0;
+}
+
+/* Make w's open set the given sites and those open[] holds. */
+static void load(work *w, const int *open)
+{
+    for (size_t j = 0; j < w->in->n_cand; j++)
+        if (w->open[j] && !w->given[j] && !open[j])
+            set_open(w, j, 0);
+    for (size_t j = 0; j < w->in->n_cand; j++)
+        if (open[j] && !w->open[j])
+            set_open(w, j, 1);
+}
+
+/* 1 when closing the chosen site j would leave its kind below its quota. */
+static int quota_holds(const work *w, size_t j)
+{
+    const pl_sit_inst *in = w->in;
+    int k = in->kind[j];
+    return in->quota && in->quota[k] > 0 && w->nkind[k] <= (size_t)in->quota[k];
+}
+
+/* Close, one at a time, each chosen site whose closing loses nothing
+ * (removal_loss 0), unless a quota holds it: the one reaching the least
+ * demand first, the higher index on a tie.  The objective is unchanged.
+ * Returns the number closed. */
+static size_t prune(work *w)
+{
+    const pl_sit_inst *in = w->in;
+    size_t dropped = 0;
+    for (;;) {
+        long pick = -1;
+        double pick_w = INFINITY;
+        for (size_t j = 0; j < in->n_cand; j++) {
+            if (!w->open[j] || w->given[j] || quota_holds(w, j) || removal_loss(w, j) > 0)
+                continue;
+            double reach = 0;
+            for (size_t k = w->off[j]; k < w->off[j + 1]; k++)
+                reach += in->dw[w->idx[k]];
+            if (reach <= pick_w) {
+                pick_w = reach;
+                pick = (long)j;
+            }
+        }
+        if (pick < 0)
+            return dropped;
+        set_open(w, (size_t)pick, 0);
+        dropped++;
+    }
+}
+
+/* For the chosen site j: the best candidate in its place, with separation
+ * from the other open sites, among those reaching any of j's demand (mark:
+ * j's demand points) or, when j's quota needs its kind, among those of its
+ * kind; into res->alt[j] and res->alt_adds[j]. */
+static void alternative(work *w, size_t j, const char *mark, pl_sit_result *res)
+{
+    const pl_sit_inst *in = w->in;
+    int kj = in->kind[j];
+    set_open(w, j, 0);
+    int same_kind = in->quota && in->quota[kj] > 0 && w->nkind[kj] < (size_t)in->quota[kj];
+    for (size_t c = 0; c < in->n_cand; c++) {
+        if (!w->elig[c] || w->open[c] || c == j || (same_kind && in->kind[c] != kj) ||
+            !separated(w, c, (size_t)-1))
+            continue;
+        int shares = same_kind;
+        for (size_t k = w->off[c]; k < w->off[c + 1] && !shares; k++)
+            shares = mark[w->idx[k]];
+        if (!shares)
+            continue;
+        double g = delta(w, c, -1);
+        if (res->alt[j] < 0 || g > res->alt_adds[j] + EPS) {
+            res->alt[j] = (long)c;
+            res->alt_adds[j] = g;
+        }
+    }
+    set_open(w, j, 1);
+}
+
+/* What each open new site adds, and for each chosen one (not required) the
+ * alternative it beat.  Returns 0, or -1 when memory runs out. */
+static int explain(work *w, pl_sit_result *res)
+{
+    const pl_sit_inst *in = w->in;
+    char *mark = calloc(in->n_dem ? in->n_dem : 1, 1);
+    if (!mark)
+        return -1;
+    for (size_t j = 0; j < in->n_cand; j++) {
+        res->alt[j] = -1;
+        if (!w->open[j] || in->fixed[j])
+            continue;
+        res->adds[j] = removal_loss(w, j);
+        if (w->given[j])
+            continue;
+        for (size_t k = w->off[j]; k < w->off[j + 1]; k++)
+            mark[w->idx[k]] = 1;
+        alternative(w, j, mark, res);
+        for (size_t k = w->off[j]; k < w->off[j + 1]; k++)
+            mark[w->idx[k]] = 0;
+    }
+    free(mark);
+    return 0;
 }
 
 static void work_free(work *w)
@@ -736,7 +854,11 @@ int pl_sit_solve(const pl_sit_inst *in, pl_sit_result *res)
     w.nkind = calloc(in->n_kinds ? in->n_kinds : 1, sizeof *w.nkind);
     w.olist = calloc(nc, sizeof *w.olist);
     res->open = calloc(nc, sizeof *res->open);
-    if (!w.elig || !w.given || !w.open || !w.cnt || !w.nkind || !w.olist || !res->open || build_cover(&w))
+    res->adds = calloc(nc, sizeof *res->adds);
+    res->alt = calloc(nc, sizeof *res->alt);
+    res->alt_adds = calloc(nc, sizeof *res->alt_adds);
+    if (!w.elig || !w.given || !w.open || !w.cnt || !w.nkind || !w.olist || !res->open || !res->adds ||
+        !res->alt || !res->alt_adds || build_cover(&w))
         goto fail;
     for (size_t i = 0; i < in->n_dem; i++)
         res->total_weight += in->dw[i];
@@ -747,7 +869,13 @@ int pl_sit_solve(const pl_sit_inst *in, pl_sit_result *res)
         placed = solve_heuristic(&w, res);
     if (placed == (size_t)-1)
         goto fail;
-    res->n_new = placed;
+    /* the set found, less the sites that add nothing */
+    load(&w, res->open);
+    res->n_dropped = prune(&w);
+    memcpy(res->open, w.open, in->n_cand * sizeof *res->open);
+    if (explain(&w, res))
+        goto fail;
+    res->n_new = placed - res->n_dropped;
     res->n_required = w.n_req;
     /* a bound that could not be computed (out of memory in the
      * subgradient) is NAN, and so is its gap: "not computed", never 0 */
@@ -773,6 +901,11 @@ void pl_sit_result_free(pl_sit_result *res)
     free(res->open);
     free(res->cover_off);
     free(res->cover_idx);
+    free(res->adds);
+    free(res->alt);
+    free(res->alt_adds);
     res->open = NULL;
     res->cover_off = res->cover_idx = NULL;
+    res->adds = res->alt_adds = NULL;
+    res->alt = NULL;
 }

@@ -7,10 +7,12 @@
  *   2. built sites are kept and their demand is not counted twice
  *   3. 300 random small instances (coverage), a third with a required
  *      site: with enumeration allowed the solver's value equals this file's
- *      own brute force over the sets of p new sites (required ones open);
- *      forced to the heuristic, its value is <= the optimum and its
- *      Lagrangian bound >= the optimum; separation (not between two given
- *      sites) and quotas hold in every answer
+ *      own brute force over the sets of p new sites (required ones open,
+ *      the others feasible and reaching demand); forced to the heuristic,
+ *      its value is <= the optimum and its Lagrangian bound >= the optimum;
+ *      separation (not between two given sites) and quotas hold in every
+ *      answer, at most p new sites open, and each chosen site not required
+ *      adds to the value (or its quota needs it)
  *   4. the same for p-median (value >= optimum, lower bound <= optimum)
  *   5. no set of p sites meets the constraints: the best smaller set, its
  *      bound proven by enumeration, or greedy with a true Lagrangian bound
@@ -27,14 +29,22 @@
  *      value, so the site reaching it (weight 3) beats one reaching 2
  *   8. the separation rule: two sites exactly min_sep_m apart may both open
  *   9. required sites, on test 1's line (demand x=0 (5), x=10 (3), x=20 (4),
- *      radius 6; candidates 0: x=0, 1: x=10, 2: x=20, 3: x=5):
+ *      radius 6; candidates 0: x=0, 1: x=10, 2: x=20, 3: x=5, 4: x=100):
  *      a. nothing required, p = 2: {3, 2} covers 8 + 4 = 12;
  *      b. 1 required, p = 2: 1 (3) and one more: 0 or 3 add 5, 2 adds 4:
- *         {1, 0} (the lower index), 8; n_new 2, n_required 1;
+ *         {1, 0} (the lower index), 8; n_new 2, n_required 1; 1 is not
+ *         paired with an alternative, 0 adds 5 and 3 would add 5 in its
+ *         place (the alternative reaching its demand);
  *      c. p = 1 and 1 required: {1} alone, 3;
  *      d. 1 required, separation 15 m: 0, 2 and 3 lie within 15 m of it:
  *         the required site alone (it is exempt), 3, proven on the smaller
- *         sets
+ *         sets;
+ *      e. nothing required, p = 4: candidate 4 reaches no demand and never
+ *         opens; the one set of the 4 others covers 12, then those adding
+ *         nothing close, least demand in reach first: 1 (3), then 0 (5,
+ *         its demand now also 3's): {2, 3}, 12, n_new 2, n_dropped 2; 3
+ *         adds 8 and its best alternative, 0, would add 5; nothing else
+ *         reaches 2's demand: no alternative
  */
 #include <math.h>
 #include <stdlib.h>
@@ -142,10 +152,19 @@ static double value(const pl_sit_inst *in, const int *open)
 
 static int req(const pl_sit_inst *in, size_t j) { return in->required && in->required[j] && !in->fixed[j]; }
 
+/* Some demand point lies within its radius of candidate j. */
+static int reaches(const pl_sit_inst *in, size_t j)
+{
+    for (size_t i = 0; i < in->n_dem; i++)
+        if (hypot(in->dx[i] - in->cx[j], in->dy[i] - in->cy[j]) <= in->dr[i])
+            return 1;
+    return 0;
+}
+
 /* The rules with n new sites open (required ones included): required open;
- * every other new site feasible; separation between every new site and
- * every open one, but between two given (built or required) sites; the
- * quotas. */
+ * every other new site feasible and reaching demand; separation between
+ * every new site and every open one, but between two given (built or
+ * required) sites; the quotas. */
 static int meets_n(const pl_sit_inst *in, const int *open, size_t *n)
 {
     size_t per[4] = {0};
@@ -157,7 +176,7 @@ static int meets_n(const pl_sit_inst *in, const int *open, size_t *n)
             continue;
         (*n)++;
         per[in->kind[j]]++;
-        if (!req(in, j) && !in->feasible[j])
+        if (!req(in, j) && (!in->feasible[j] || !reaches(in, j)))
             return 0;
         for (size_t k = 0; k < in->n_cand; k++)
             if (k != j && open[k] && !(req(in, j) && (in->fixed[k] || req(in, k))) &&
@@ -174,6 +193,32 @@ static int meets(const pl_sit_inst *in, const int *open)
 {
     size_t n;
     return meets_n(in, open, &n) && n == in->p;
+}
+
+/* The solver's answer: the rules with at most p new sites, and no site
+ * without a reason: each chosen site (not required) adds to the value, or
+ * its kind would fall below its quota without it. */
+static int answer_ok(const pl_sit_inst *in, const int *open)
+{
+    size_t n, per[4] = {0};
+    if (!meets_n(in, open, &n) || n > in->p)
+        return 0;
+    for (size_t j = 0; j < in->n_cand; j++)
+        per[in->kind[j]] += open[j] && !in->fixed[j];
+    int *o = malloc(in->n_cand * sizeof *o);
+    int ok = 1;
+    memcpy(o, open, in->n_cand * sizeof *o);
+    for (size_t j = 0; ok && j < in->n_cand; j++) {
+        if (!open[j] || in->fixed[j] || req(in, j))
+            continue;
+        o[j] = 0;
+        double with = value(in, open), without = value(in, o);
+        o[j] = 1;
+        int held = in->quota && (int)per[in->kind[j]] <= in->quota[in->kind[j]];
+        ok = held || (in->objective == PL_OBJ_MEDIAN ? without > with : without < with);
+    }
+    free(o);
+    return ok;
 }
 
 /* Best value over all sets of p new sites; NAN when none meets the rules. */
@@ -232,15 +277,16 @@ static void random_instances(int objective)
         checked++;
         pl_sit_result ex, he;
         assert_int_equal(pl_sit_solve(&in, &ex), 0);
-        if (!meets(&in, ex.open))
-            fail_msg("instance %d: the enumeration's answer breaks a rule", t);
+        if (!answer_ok(&in, ex.open))
+            fail_msg("instance %d: the enumeration's answer breaks a rule or holds a site adding nothing", t);
+        assert_int_equal(ex.n_new + ex.n_dropped, in.p);
         if (fabs(ex.objective - opt) > 1e-6 || fabs(value(&in, ex.open) - opt) > 1e-6)
             fail_msg("instance %d: enumeration found %g, brute force %g", t, ex.objective, opt);
         in.exact_limit = 0; /* force greedy + swap + Lagrangian */
         assert_int_equal(pl_sit_solve(&in, &he), 0);
-        if (he.n_new == in.p) {
-            if (!meets(&in, he.open))
-                fail_msg("instance %d: the heuristic's answer breaks a rule", t);
+        if (he.n_new + he.n_dropped == in.p) { /* a full set found, then the sites adding nothing closed */
+            if (!answer_ok(&in, he.open))
+                fail_msg("instance %d: the heuristic's answer breaks a rule or holds a site adding nothing", t);
             if (objective == PL_OBJ_COVERAGE) {
                 if (he.objective > opt + 1e-6 || he.bound < opt - 1e-6)
                     fail_msg("instance %d: heuristic %g, bound %g, optimum %g", t, he.objective, he.bound, opt);
@@ -338,22 +384,26 @@ static void t9_required(void **state)
 {
     (void)state;
     double dx[] = {0, 10, 20}, dy[] = {0, 0, 0}, dw[] = {5, 3, 4}, dr[] = {6, 6, 6};
-    double cx[] = {0, 10, 20, 5}, cy[] = {0, 0, 0, 0};
-    int fixed[] = {0, 0, 0, 0}, feas[] = {1, 1, 1, 1}, kind[] = {0, 0, 0, 0}, req[] = {0, 1, 0, 0};
-    pl_sit_inst in = {3, dw, dx, dy, dr, 4, cx, cy, fixed, feas, kind, 1, NULL, 2, 0, PL_OBJ_COVERAGE, 1000, NULL};
+    double cx[] = {0, 10, 20, 5, 100}, cy[] = {0, 0, 0, 0, 0};
+    int fixed[] = {0, 0, 0, 0, 0}, feas[] = {1, 1, 1, 1, 1}, kind[] = {0, 0, 0, 0, 0}, req[] = {0, 1, 0, 0, 0};
+    pl_sit_inst in = {3, dw, dx, dy, dr, 5, cx, cy, fixed, feas, kind, 1, NULL, 2, 0, PL_OBJ_COVERAGE, 1000, NULL};
     pl_sit_result r;
     assert_int_equal(pl_sit_solve(&in, &r), 0); /* a */
-    assert_true(!r.open[0] && !r.open[1] && r.open[2] && r.open[3]);
+    assert_true(!r.open[0] && !r.open[1] && r.open[2] && r.open[3] && !r.open[4]);
     assert_float_equal(r.objective, 12, 1e-9);
     assert_int_equal(r.n_required, 0);
     pl_sit_result_free(&r);
     in.required = req; /* b */
     assert_int_equal(pl_sit_solve(&in, &r), 0);
-    assert_true(r.open[0] && r.open[1] && !r.open[2] && !r.open[3]);
+    assert_true(r.open[0] && r.open[1] && !r.open[2] && !r.open[3] && !r.open[4]);
     assert_float_equal(r.objective, 8, 1e-9);
     assert_float_equal(r.bound, 8, 1e-9);
     assert_int_equal(r.n_new, 2);
     assert_int_equal(r.n_required, 1);
+    assert_int_equal(r.alt[1], -1);
+    assert_float_equal(r.adds[0], 5, 1e-9);
+    assert_int_equal(r.alt[0], 3);
+    assert_float_equal(r.alt_adds[0], 5, 1e-9);
     pl_sit_result_free(&r);
     in.p = 1; /* c */
     assert_int_equal(pl_sit_solve(&in, &r), 0);
@@ -364,11 +414,30 @@ static void t9_required(void **state)
     in.p = 2; /* d */
     in.min_sep_m = 15;
     assert_int_equal(pl_sit_solve(&in, &r), 0);
-    assert_true(r.open[1] && !r.open[0] && !r.open[2] && !r.open[3]);
+    assert_true(r.open[1] && !r.open[0] && !r.open[2] && !r.open[3] && !r.open[4]);
     assert_float_equal(r.objective, 3, 1e-9);
     assert_float_equal(r.bound, 3, 1e-9);
     assert_int_equal(r.n_new, 1);
     assert_non_null(strstr(r.method, "every smaller set"));
+    pl_sit_result_free(&r);
+    in.required = NULL; /* e */
+    in.min_sep_m = 0;
+    in.p = 4;
+    assert_int_equal(pl_sit_solve(&in, &r), 0);
+    assert_true(!r.open[0] && !r.open[1] && r.open[2] && r.open[3] && !r.open[4]);
+    assert_float_equal(r.objective, 12, 1e-9);
+    assert_int_equal(r.n_new, 2);
+    assert_int_equal(r.n_dropped, 2);
+    assert_float_equal(r.adds[3], 8, 1e-9);
+    assert_int_equal(r.alt[3], 0);
+    assert_float_equal(r.alt_adds[3], 5, 1e-9);
+    assert_int_equal(r.alt[2], -1);
+    pl_sit_result_free(&r);
+    in.exact_limit = 0; /* e by greedy + swap: the same answer */
+    assert_int_equal(pl_sit_solve(&in, &r), 0);
+    assert_true(!r.open[0] && !r.open[1] && r.open[2] && r.open[3] && !r.open[4]);
+    assert_int_equal(r.n_new, 2);
+    assert_true(r.bound >= 12 - 1e-9);
     pl_sit_result_free(&r);
 }
 
