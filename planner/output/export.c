@@ -279,6 +279,8 @@ static void site_props(pl_buf *b, const pl_site *st)
     kstr(b, "reasons", st->why.n ? st->why.s : NULL);
     kstr(b, "free_headings_deg", st->headings.n ? st->headings.s : NULL);
     knum(b, "demand_in_reach", st->covered_w, 3);
+    kbool(b, "required", st->required);
+    kstr(b, "route_ends", st->ends.n ? st->ends.s : NULL);
 }
 
 static int sites_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b, int open_only)
@@ -302,6 +304,8 @@ static int sites_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b,
             char why[512];
             if (st->existing)
                 snprintf(why, sizeof why, "built in 2024 or earlier: kept as it is");
+            else if (st->required)
+                snprintf(why, sizeof why, "required: route ends %s", st->ends.n ? st->ends.s : "");
             else
                 snprintf(why, sizeof why,
                          "chosen by the %s optimiser: reaches demand of weight %.1f, %.1f of it "
@@ -384,8 +388,10 @@ static void siting_json(const pl_plan *p, pl_buf *b)
     knum(b, "demand_weight_total", si->total_w, 3);
     knum(b, "demand_weight_covered", si->covered_w, 3);
     kint(b, "sites_built", (long long)built);
-    kint(b, "sites_new_requested", (long long)(c->built_count ? (c->count > built ? c->count - built : 0) : c->count));
+    kint(b, "sites_new_requested", (long long)si->n_new_max);
     kint(b, "sites_new_chosen", (long long)si->n_new);
+    kint(b, "sites_new_required", (long long)si->n_required);
+    kint(b, "sites_closed_adding_nothing", (long long)si->n_dropped);
     kint(b, "candidates", (long long)(si->n - built));
     kint(b, "candidates_feasible", (long long)si->n_feasible);
     kint(b, "candidates_infeasible", (long long)infeasible);
@@ -410,6 +416,11 @@ static void siting_json(const pl_plan *p, pl_buf *b)
         kstr(b, "to_site", e->to ? e->to->id : NULL);
         knum(b, "to_nearest_site_m", e->to_m, 1);
         pl_buf_puts(b, "}");
+    }
+    pl_buf_puts(b, "],\"warnings\":[");
+    for (size_t k = 0; k < si->n_warn; k++) {
+        pl_buf_puts(b, k ? "," : "");
+        pl_buf_json_str(b, si->a_warn[k]);
     }
     pl_buf_puts(b, "]");
     /* wall time: the one field that differs between two runs */
