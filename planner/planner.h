@@ -685,6 +685,7 @@ typedef struct pl_site {
     double only_w;            /* weight no other open site reaches */
     double nearest_open_m;    /* distance to the nearest other open site */
     pl_buf ends;              /* route ends at it, "E2024-3 start, P2025-5 start" (open sites) */
+    pl_buf reason;            /* why it is open, one line (open sites) */
 } pl_site;
 
 typedef struct pl_route_ends {
@@ -698,6 +699,7 @@ typedef struct pl_siting {
     size_t n_dem;             /* demand points */
     double *dx, *dy, *dw, *dr;
     char **dem_id;
+    char **dem_kind;          /* demand kind, "unspecified" when none */
     size_t *cover_off, *cover_idx; /* demand within reach of site i: cover_idx[cover_off[i] ..
                                       cover_off[i+1]), ascending */
     double objective, bound, gap, total_w, covered_w, time_ms;
@@ -709,6 +711,8 @@ typedef struct pl_siting {
     pl_route_ends *ends;      /* one per route of the plan */
     char **a_warn;            /* warnings: route ends at no site, required sites too close */
     size_t n_warn;
+    const char *rule;         /* the rule every open new site meets (static text) */
+    pl_buf note;              /* why fewer than n_new_max new sites, or empty */
 } pl_siting;
 
 struct pl_plan;

@@ -30,12 +30,15 @@
  * the tolerance is a warning naming the route, the end and the nearest
  * candidate.  No site opens without a reason: a candidate that reaches no
  * demand is never chosen unless required, and a chosen site that adds
- * nothing is closed again (optimise.c), so the count is a ceiling.
+ * nothing is closed again (optimise.c), so the count is a ceiling and the
+ * note says why it is not filled.  Each open site carries a one-line
+ * reason: demand in reach (count and kinds), route ends at it, and the
+ * alternative it beat.
  *
  * pl_siting_run runs the steps as one function each: load_sites,
  * load_demand, load_obstacles, land_build, check_sites (rules 1-4),
  * require_route_ends, instance_build and choose (the optimiser),
- * site_coverage, network.
+ * site_coverage, network, site_reasons and siting_note.
  */
 #include "planner.h"
 #include "optimise.h"
@@ -48,6 +51,11 @@
 
 #define FOOTPRINT_QUADSEGS 8
 #define COVER_QUADSEGS 32
+
+/* The rule every open new site meets (README "Vertiport siting"). */
+static const char SITING_RULE[] =
+    "a new site opens only when a route ends at it (required) or it adds to the objective "
+    "(coverage: demand no other open site reaches); the count is a ceiling, never padded";
 
 static void reason(pl_site *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void reason(pl_site *s, const char *fmt, ...)
@@ -306,7 +314,8 @@ static int load_demand(pl_ctx *ctx, const pl_plan *p, pl_siting *st)
     st->dw = malloc(m * sizeof *st->dw);
     st->dr = malloc(m * sizeof *st->dr);
     st->dem_id = calloc(m, sizeof *st->dem_id);
-    if (!st->dx || !st->dy || !st->dw || !st->dr || !st->dem_id)
+    st->dem_kind = calloc(m, sizeof *st->dem_kind);
+    if (!st->dx || !st->dy || !st->dw || !st->dr || !st->dem_id || !st->dem_kind)
         return pl_error(ctx, PL_NOMEM, "out of memory");
     for (size_t i = 0; i < p->n_layers; i++) {
         const pl_layer *l = p->layers[i];
@@ -331,7 +340,8 @@ static int load_demand(pl_ctx *ctx, const pl_plan *p, pl_siting *st)
             GEOSGeomGetY_r(h, f->g, &st->dy[j]);
             st->dw[j] = wt;
             st->dr[j] = demand_radius(c, pl_feature_str(f, "kind", NULL));
-            if (!(st->dem_id[j] = pl_strdup(f->id)))
+            st->dem_kind[j] = pl_strdup(pl_feature_str(f, "kind", "unspecified"));
+            if (!(st->dem_id[j] = pl_strdup(f->id)) || !st->dem_kind[j])
                 return pl_error(ctx, PL_NOMEM, "out of memory");
         }
     }
@@ -759,8 +769,138 @@ static int site_coverage(pl_ctx *ctx, pl_siting *st)
     return PL_OK;
 }
 
+/* ==== reasons ============================================================= */
+
+/* The demand kinds (borrowed) and each demand point's index among them. */
+typedef struct kinds {
+    const char **a;
+    size_t n;
+    size_t *of;  /* per demand point */
+    size_t *cnt; /* scratch: points per kind */
+} kinds;
+
+static int kinds_build(pl_ctx *ctx, const pl_siting *st, kinds *k)
+{
+    size_t m = st->n_dem ? st->n_dem : 1;
+    k->a = calloc(m, sizeof *k->a);
+    k->of = calloc(m, sizeof *k->of);
+    k->cnt = calloc(m, sizeof *k->cnt);
+    if (!k->a || !k->of || !k->cnt)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    for (size_t d = 0; d < st->n_dem; d++) {
+        size_t q = 0;
+        while (q < k->n && strcmp(k->a[q], st->dem_kind[d]))
+            q++;
+        if (q == k->n)
+            k->a[k->n++] = st->dem_kind[d];
+        k->of[d] = q;
+    }
+    return PL_OK;
+}
+
+static void kinds_free(kinds *k)
+{
+    free(k->a);
+    free(k->of);
+    free(k->cnt);
+}
+
+/* "3 demand points in reach (2 scenic_spot, 1 town_centre; weight 23, 7
+ * only here)": the kinds by count, then by first appearance. */
+static void demand_words(pl_buf *b, const pl_siting *st, size_t i, kinds *k)
+{
+    const pl_site *s = &st->a[i];
+    if (!s->n_reach) {
+        pl_buf_puts(b, "no demand in reach");
+        return;
+    }
+    memset(k->cnt, 0, (k->n ? k->n : 1) * sizeof *k->cnt);
+    for (size_t j = st->cover_off[i]; j < st->cover_off[i + 1]; j++)
+        k->cnt[k->of[st->cover_idx[j]]]++;
+    pl_buf_printf(b, "%zu demand point%s in reach (", s->n_reach, s->n_reach == 1 ? "" : "s");
+    for (size_t shown = 0;; shown++) {
+        size_t best = k->n;
+        for (size_t q = 0; q < k->n; q++)
+            if (k->cnt[q] && (best == k->n || k->cnt[q] > k->cnt[best]))
+                best = q;
+        if (best == k->n)
+            break;
+        pl_buf_printf(b, "%s%zu %s", shown ? ", " : "", k->cnt[best], k->a[best]);
+        k->cnt[best] = 0;
+    }
+    pl_buf_printf(b, "; weight %g, %g only here)", s->covered_w, s->only_w);
+}
+
+/* One line for the open site i: built, required or chosen; its demand;
+ * its route ends; for a chosen one the alternative it beat and its quota. */
+static void site_reason(const pl_siting_cfg *c, pl_siting *st, size_t i, const pl_sit_result *res, kinds *k)
+{
+    pl_site *s = &st->a[i];
+    pl_buf *b = &s->reason;
+    if (s->existing)
+        pl_buf_puts(b, "built: kept; ");
+    else if (s->required)
+        pl_buf_printf(b, "required: route ends %s; ", s->ends.n ? s->ends.s : "");
+    else
+        pl_buf_puts(b, "chosen: ");
+    demand_words(b, st, i, k);
+    if (!s->required && s->ends.n)
+        pl_buf_printf(b, "; route ends %s", s->ends.s);
+    if (s->existing || s->required)
+        return;
+    long a = res->alt[i];
+    const char *tie = fabs(res->alt_adds[i] - res->adds[i]) <= 1e-9 * fmax(1, fabs(res->adds[i]))
+                          ? ": a tie" : "";
+    if (a < 0)
+        pl_buf_puts(b, "; no other candidate could take its place");
+    else if (c->objective == PL_OBJ_MEDIAN)
+        pl_buf_printf(b, "; beat %s (%g in reach; in its place it would cut the weighted distance by %.0f, "
+                         "this one by %.0f%s)",
+                      st->a[a].id, st->a[a].covered_w, res->alt_adds[i], res->adds[i], tie);
+    else
+        pl_buf_printf(b, "; beat %s (%g in reach; in its place it would add %g%s)", st->a[a].id,
+                      st->a[a].covered_w, res->alt_adds[i], tie);
+    for (size_t q = 0; q < c->n_quota; q++)
+        if (!strcmp(s->kind, c->quota_kind[q]))
+            pl_buf_printf(b, "; counts toward the quota of %d %s", c->quota_n[q], c->quota_kind[q]);
+}
+
+static int site_reasons(pl_ctx *ctx, const pl_siting_cfg *c, pl_siting *st, const pl_sit_result *res)
+{
+    kinds k = {0};
+    int rc = st->cover_off ? kinds_build(ctx, st, &k) : PL_OK;
+    for (size_t i = 0; rc == PL_OK && st->cover_off && i < st->n; i++)
+        if (st->a[i].open)
+            site_reason(c, st, i, res, &k);
+    kinds_free(&k);
+    for (size_t i = 0; rc == PL_OK && i < st->n; i++)
+        if (st->a[i].reason.oom)
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+    return rc;
+}
+
+/* Why fewer new sites are open than the count allows, in st->note. */
+static void siting_note(pl_siting *st)
+{
+    if (st->n_new >= st->n_new_max)
+        return;
+    size_t unplaced = st->n_new_max - st->n_new - st->n_dropped;
+    pl_buf_printf(&st->note, "%zu of the %zu new sites the count allows are open", st->n_new, st->n_new_max);
+    if (st->n_dropped)
+        pl_buf_printf(&st->note,
+                      "; %zu more that the choice held would add nothing (no demand another open site "
+                      "does not reach, no route end), so the count is not padded",
+                      st->n_dropped);
+    if (unplaced)
+        pl_buf_printf(&st->note,
+                      "; %zu could not be placed: separation and quotas leave no eligible candidate (feasible "
+                      "and reaching demand)",
+                      unplaced);
+}
+
 /* The steps in order: the sites, demand and obstacles; rules 1-4 on the
- * land; the route ends' required sites; the choice; coverage; the network. */
+ * land; the route ends' required sites; the choice; coverage; the network;
+ * the reasons. */
 int pl_siting_run(pl_ctx *ctx, const pl_plan *p, pl_siting **out)
 {
     const pl_siting_cfg *c = &p->sc->siting;
@@ -788,12 +928,16 @@ int pl_siting_run(pl_ctx *ctx, const pl_plan *p, pl_siting **out)
     if ((rc = land_build(ctx, p, &la)) != PL_OK || (rc = check_sites(ctx, p, st, &la, ob, n_ob, have_ob)) != PL_OK)
         goto out;
     st->n_new_max = new_count(c, st);
+    st->rule = SITING_RULE;
     if ((rc = require_route_ends(ctx, p, st)) != PL_OK)
         goto out;
     if ((rc = instance_build(ctx, c, st, &in)) != PL_OK || (rc = choose(ctx, c, st, &in, &res)) != PL_OK ||
         (rc = site_coverage(ctx, st)) != PL_OK)
         goto out;
     network(p, st);
+    if ((rc = site_reasons(ctx, c, st, &res)) != PL_OK)
+        goto out;
+    siting_note(st);
 out:
     clock_gettime(CLOCK_MONOTONIC, &t1);
     st->time_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
@@ -824,16 +968,21 @@ void pl_siting_free(pl_siting *st)
         pl_buf_free(&s->why);
         pl_buf_free(&s->headings);
         pl_buf_free(&s->ends);
+        pl_buf_free(&s->reason);
     }
     free(st->a);
-    for (size_t d = 0; d < st->n_dem; d++)
+    for (size_t d = 0; d < st->n_dem; d++) {
         free(st->dem_id[d]);
+        free(st->dem_kind[d]);
+    }
     free(st->dem_id);
+    free(st->dem_kind);
     free(st->cover_off);
     free(st->cover_idx);
     for (size_t k = 0; k < st->n_warn; k++)
         free(st->a_warn[k]);
     free(st->a_warn);
+    pl_buf_free(&st->note);
     free(st->dx);
     free(st->dy);
     free(st->dw);

@@ -31,11 +31,18 @@ check "20.2 R1 starts at B: B required, and the count's room left takes C: 15 of
     [ '$(vp "$RESULT/with")' = 'V1 B C' ] &&
     [ '$(si "$RESULT/with" "['objective_value'], d['siting']['upper_bound'], d['siting']['gap']")' = '15 15 0' ] &&
     [ '$(si "$RESULT/with" "['sites_new_chosen'], d['siting']['sites_new_required']")' = '2 1' ]"
-check "20.3 vertiports.geojson: B required with its route end, V1 with its three, C neither" python3 - "$RESULT/with" <<'PY'
+check "20.3 each open site's reason, on vertiports.geojson and in summary.json" python3 - "$RESULT/with" <<'PY'
 import json, sys
 v = {f['id']: f['properties'] for f in json.load(open(sys.argv[1] + '/vertiports.geojson'))['features']}
-assert v['B']['required'] and not v['C']['required'] and not v['V1']['required']
-assert (v['B']['route_ends'], v['V1']['route_ends'], v['C']['route_ends']) == ('R1 start', 'R1 end, R2 start, R3 start', None)
+s = {x['id']: x for x in json.load(open(sys.argv[1] + '/summary.json'))['siting']['sites']}
+want = {
+    'V1': 'built: kept; no demand in reach; route ends R1 end, R2 start, R3 start',
+    'B': 'required: route ends R1 start; 2 demand points in reach (1 scenic_spot, 1 hospital; weight 12, 12 only here)',
+    'C': 'chosen: 1 demand point in reach (1 scenic_spot; weight 3, 3 only here); no other candidate could take its place',
+}
+for k, w in want.items():
+    assert v[k]['reason'] == w == s[k]['reason'], (k, v[k]['reason'], s[k]['reason'])
+assert v['B']['required'] and s['B']['required'] and not v['C']['required'] and v['B']['route_ends'] == 'R1 start'
 PY
 check "20.4 warnings: R2's end at N, infeasible (0 m); R3's end 1749 m from B, the nearest candidate" python3 - "$RESULT/with/summary.json" <<'PY'
 import json, sys
@@ -46,19 +53,20 @@ assert s['warnings'] == [
     'route R3 end: no site or candidate within 300 m; the nearest candidate, B, is 1749 m away'], s['warnings']
 e = {r['route_id']: r for r in s['route_ends']}
 assert (e['R1']['from_site'], e['R1']['to_site'], e['R2']['to_site'], e['R3']['to_nearest_site_m']) == ('B', 'V1', None, 1749.3)
-assert s['route_ends_not_at_a_site'] == 2
+assert s['route_ends_not_at_a_site'] == 2 and s['site_rule'].startswith('a new site opens only when')
 PY
-check "20.5 candidates.geojson: Z (no demand, no route) and N (infeasible) not chosen" python3 - "$RESULT/with/candidates.geojson" <<'PY'
+check "20.5 candidates.geojson: Z (no demand, no route) and N (infeasible) not chosen, no reason" python3 - "$RESULT/with/candidates.geojson" <<'PY'
 import json, sys
 c = {f['id']: f['properties'] for f in json.load(open(sys.argv[1]))['features']}
 assert [k for k in sorted(c) if c[k]['chosen']] == ['B', 'C'], c
-assert c['Z']['demand_in_reach'] == 0 and c['N']['state'] == 'infeasible'
+assert c['Z']['demand_in_reach'] == 0 and c['Z']['reason'] is None and c['N']['state'] == 'infeasible'
 PY
 
 # ---- 20.6 count 3: no padding -----------------------------------------------------
 "$PLANNER" site "$RESULT/count3.yaml" -o "$RESULT/count3" >"$RESULT/count3.out" 2>&1
-check "20.6 count 3: still B and C (A inside B's separation, Z reaches no demand), exit 1" sh -c "[ $? -eq 1 ] &&
-    [ '$(vp "$RESULT/count3")' = 'V1 B C' ] && [ '$(si "$RESULT/count3" "['sites_new_chosen']")' = 2 ]"
+check "20.6 count 3: still B and C (A inside B's separation, Z reaches no demand), exit 1, a note" sh -c "[ $? -eq 1 ] &&
+    [ '$(vp "$RESULT/count3")' = 'V1 B C' ] &&
+    [ '$(si "$RESULT/count3" "['note']")' = '2 of the 3 new sites the count allows are open; 1 could not be placed: separation and quotas leave no eligible candidate (feasible and reaching demand)' ]"
 
 # ---- 20.7-20.9 the LP -------------------------------------------------------------
 "$PLANNER" site "$N" --lp "$RESULT/with.lp" >/dev/null 2>&1
@@ -104,14 +112,15 @@ assert req == sorted(['C-shigongshan', 'C-mudu', 'C-wuculture', 'C-yinshan', 'C-
 assert s['sites_new_required'] == 7
 assert any(w.startswith('C-yinshan, required by a route end, is 877 m from built site V2024-YINSHAN') for w in s['warnings'])
 PY
-check "20.13 Wuzhong: no open site without a reason: demand in reach or a route end" \
+check "20.13 Wuzhong: no open site without a reason: demand in reach or a route end, one reason line each" \
     python3 - "$RESULT/wz/vertiports.geojson" <<'PY'
 import json, sys
 v = [f['properties'] for f in json.load(open(sys.argv[1]))['features']]
 for p in v:
+    assert p['reason'] and '\n' not in p['reason'], p['id']
     if p['status'] == 'planned':
         assert p['demand_in_reach'] > 0 or p['route_ends'], p['id']
-        assert p['required'] == bool(p['route_ends']), p['id']
+        assert p['required'] == p['reason'].startswith('required: route ends '), p['id']
 PY
 check "20.14 Wuzhong: 17 of 20 new sites, the 3 more that would add nothing not opened, coverage and bound unchanged" \
     python3 - "$RESULT/wz/summary.json" <<'PY'
@@ -119,6 +128,7 @@ import json, sys
 s = json.load(open(sys.argv[1]))['siting']
 assert (s['sites_new_requested'], s['sites_new_chosen'], s['sites_closed_adding_nothing']) == (20, 17, 3), s
 assert (s['objective_value'], s['upper_bound'], s['gap']) == (295, 295, 0), s
+assert s['note'].startswith('17 of the 20 new sites the count allows are open; 3 more'), s['note']
 PY
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/20-network.sh)"

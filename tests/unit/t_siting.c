@@ -71,14 +71,17 @@
  *   5. the network: R1's start is 10 m from C_OK: required (1 of the 2);
  *      R2 has no candidate within 300 m: two warnings naming the nearest
  *      candidate, C_NEAR: from (3000, 3000) sqrt(400^2 + 600^2) = 721 m, from
- *      (3000, 2000) sqrt(400^2 + 400^2) = 566 m; the route ends listed on
- *      C_OK and V1; the LP forces x1 (C_OK) open.  Count 3: no third site
- *      (C_ISLE, C_NF21, C_ECO500 reach no demand, C_NEAR is inside the
- *      separation): 2 open.  Count 0: the required C_OK exceeds it:
- *      PL_INFEASIBLE, one message
+ *      (3000, 2000) sqrt(400^2 + 400^2) = 566 m; the reasons: V1 built with
+ *      D5 (2) and R1's end, C_OK required with D1, D3 (no kind) and D6
+ *      (hub), 17, 13 only here, C_OBS chosen with D2 and D6, 9, 5 only here,
+ *      and no alternative (C_NEAR, the only other candidate reaching D6, is
+ *      600 m from C_OK); the LP forces x1 (C_OK) open.  Count 3: no third
+ *      site (C_ISLE, C_NF21, C_ECO500 reach no demand, C_NEAR is inside the
+ *      separation): 2 open and a note.  Count 0: the required C_OK exceeds
+ *      it: PL_INFEASIBLE, one message
  *   6. a route R3 from C_NEAR (2600, 2400) to 50 m from C_OK: both
  *      required, 600 m apart, inside the 1000 m separation: both open (the
- *      2 of the count, C_OBS not), with a warning; C_OK lists both ends
+ *      2 of the count, C_OBS not), with a warning
  */
 #include <math.h>
 #include <stdio.h>
@@ -351,10 +354,10 @@ static void t4_errors(void **state)
     assert_null(st);
 }
 
-static const char *ends_of(const pl_siting *st, const char *id)
+static const char *reason_of(const pl_siting *st, const char *id)
 {
     const pl_site *s = site(st, id);
-    return s->ends.n ? s->ends.s : "";
+    return s->reason.n ? s->reason.s : "";
 }
 
 static void t5_network(void **state)
@@ -371,9 +374,14 @@ static void t5_network(void **state)
                         "route R2 start: no site or candidate within 300 m; the nearest candidate, C_NEAR, is 721 m away");
     assert_string_equal(st->a_warn[1],
                         "route R2 end: no site or candidate within 300 m; the nearest candidate, C_NEAR, is 566 m away");
-    assert_string_equal(ends_of(st, "V1"), "R1 end");
-    assert_string_equal(ends_of(st, "C_OK"), "R1 start");
-    assert_string_equal(ends_of(st, "C_OBS"), "");
+    assert_string_equal(reason_of(st, "V1"),
+                        "built: kept; 1 demand point in reach (1 unspecified; weight 2, 2 only here); route ends R1 end");
+    assert_string_equal(reason_of(st, "C_OK"), "required: route ends R1 start; 3 demand points in reach "
+                                               "(2 unspecified, 1 hub; weight 17, 13 only here)");
+    assert_string_equal(reason_of(st, "C_OBS"), "chosen: 2 demand points in reach (1 unspecified, 1 hub; weight 9, "
+                                                "5 only here); no other candidate could take its place");
+    assert_string_equal(reason_of(st, "C_NEAR"), "");
+    assert_int_equal(st->note.n, 0);
     pl_buf lp;
     pl_buf_init(&lp);
     assert_int_equal(pl_siting_lp(ctx, &s->p, st, &lp), PL_OK);
@@ -388,6 +396,8 @@ static void t5_network(void **state)
     assert_int_equal(pl_siting_run(ctx, &s->p, &st), PL_OK);
     assert_int_equal(st->n_new, 2);
     assert_false(site(st, "C_ISLE")->open);
+    assert_string_equal(st->note.s, "2 of the 3 new sites the count allows are open; 1 could not be placed: "
+                                    "separation and quotas leave no eligible candidate (feasible and reaching demand)");
     pl_siting_free(st);
     s->fx->sc.siting.count = 0;
     assert_int_equal(pl_siting_run(ctx, &s->p, &st), PL_INFEASIBLE);
@@ -408,7 +418,8 @@ static void t6_required_pair(void **state)
     assert_int_equal(st->n_warn, 3);
     assert_string_equal(st->a_warn[2], "C_OK, required by a route end, is 600 m from required site C_NEAR, inside "
                                        "the 1000 m separation: both kept, as routes end at both");
-    assert_string_equal(ends_of(st, "C_OK"), "R1 start, R3 end");
+    assert_string_equal(reason_of(st, "C_OK"), "required: route ends R1 start, R3 end; 3 demand points in reach "
+                                               "(2 unspecified, 1 hub; weight 17, 10 only here)");
     pl_siting_free(st);
 }
 
