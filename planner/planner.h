@@ -690,12 +690,16 @@ typedef struct pl_site {
     double x, y;              /* working CRS */
     int existing;             /* built: always open */
     int feasible;             /* passes every site rule */
-    int open;                 /* existing or chosen */
+    int required;             /* a candidate a route ends at: forced open */
+    int open;                 /* existing, required or chosen */
     pl_buf why;               /* reasons, "; "-separated */
     pl_buf headings;          /* free approach/departure headings, e.g. "0-359" */
+    size_t n_reach;           /* demand points within reach of this site */
     double covered_w;         /* demand weight within reach of this site */
     double only_w;            /* weight no other open site reaches */
     double nearest_open_m;    /* distance to the nearest other open site */
+    pl_buf ends;              /* route ends at it, "E2024-3 start, P2025-5 start" (open sites) */
+    pl_buf reason;            /* why it is open, one line (open sites) */
 } pl_site;
 
 typedef struct pl_route_ends {
@@ -709,16 +713,29 @@ typedef struct pl_siting {
     size_t n_dem;             /* demand points */
     double *dx, *dy, *dw, *dr;
     char **dem_id;
+    char **dem_kind;          /* demand kind, "unspecified" when none */
+    size_t *cover_off, *cover_idx; /* demand within reach of site i: cover_idx[cover_off[i] ..
+                                      cover_off[i+1]), ascending */
     double objective, bound, gap, total_w, covered_w, time_ms;
     const char *method;
     size_t iterations, n_new, n_feasible;
+    size_t n_new_max;         /* new sites the count allows */
+    size_t n_required;        /* required sites: candidates routes end at (in n_new) */
+    size_t n_dropped;         /* sites the choice held that added nothing, closed again */
     pl_route_ends *ends;      /* one per route of the plan */
+    char **a_warn;            /* warnings: route ends at no site, required sites too close */
+    size_t n_warn;
+    const char *rule;         /* the rule every open new site meets (static text) */
+    pl_buf note;              /* why fewer than n_new_max new sites, or empty */
 } pl_siting;
 
 struct pl_plan;
 /* Run feasibility and the choice for the plan's scenario (its demand,
- * candidates, vertiports, boundary, water, obstacles layers and zones).
- * Returns PL_OK and *out.  Ownership: *out is the caller's, pl_siting_free(). */
+ * candidates, vertiports, boundary, water, obstacles layers and zones);
+ * the plan's route ends make their candidates required sites.
+ * Returns PL_OK and *out; PL_INFEASIBLE when the route ends need more new
+ * sites than the count allows.  Ownership: *out is the caller's,
+ * pl_siting_free(). */
 int pl_siting_run(pl_ctx *ctx, const struct pl_plan *p, pl_siting **out);
 void pl_siting_free(pl_siting *s);
 /* The instance as a CPLEX LP file for glpsol (coverage objective). */

@@ -1,8 +1,16 @@
 /*
  * optimise.c - maximal covering (MCLP) and p-median siting with the built
- * sites fixed, minimum separation and per-kind quotas.
+ * sites fixed, required sites forced open (route ends), minimum separation
+ * and per-kind quotas.
  *
  * Entry points: pl_sit_solve, pl_sit_result_free, pl_sit_value.
+ *
+ * The model: built sites are open and outside p; required sites are open
+ * and inside p (and the quotas); the rest of p goes to eligible candidates,
+ * feasible ones that reach some demand.  Separation binds every chosen site
+ * against every open one; built and required sites are given, so it does
+ * not bind them among themselves.  After the choice, a chosen site whose
+ * closing loses nothing is closed (prune): p is a ceiling, never padded.
  *
  * Method, coverage (maximise the weight within a demand point's service
  * radius of an open site):
@@ -13,13 +21,16 @@
  *   - upper bound: Lagrangian relaxation of "demand i is covered only if an
  *     open site covers it" (multipliers lambda_i >= 0),
  *       L(lambda) = sum_i max(0, w_i - lambda_i) + top-p sum_j sum_{i in N_j} lambda_i,
- *     minimised by subgradient steps.  Separation and quotas are dropped in
- *     the relaxation, which can only raise it: every L(lambda) is >= the
- *     optimum (Daskin, Network and Discrete Location, ch. 4).
+ *     minimised by subgradient steps, the demand of built and required
+ *     sites a constant and p less the required sites.  Separation and
+ *     quotas are dropped in the relaxation, which can only raise it: every
+ *     L(lambda) is >= the optimum (Daskin, Network and Discrete Location,
+ *     ch. 4).
  * Median (minimise sum_i w_i * distance to the nearest open site): greedy +
  * swap, and the Lagrangian lower bound that relaxes "each demand point is
  * assigned once":
- *       L(mu) = sum_i mu_i + sum_{j open-fixed} rho_j + (p smallest rho_j),
+ *       L(mu) = sum_i mu_i + sum_{j built or required} rho_j + (p' smallest rho_j),
+ *     p' = p less the required sites.
  *       rho_j = sum_i min(0, w_i d_ij - mu_i).
  */
 #include "optimise.h"
@@ -35,6 +46,9 @@ typedef struct work {
     size_t *off, *idx;   /* CSR: demand covered by each candidate */
     int *elig;           /* candidate may be chosen as new */
     size_t n_elig;
+    int *given;          /* open from the start: built or required */
+    size_t n_req;        /* required sites (inside p) */
+    size_t p_free;       /* p less the required sites: what the choice places */
     int *open;           /* current open flags */
     int *cnt;            /* coverage count per demand point */
     size_t *nkind;       /* new sites open per kind */
@@ -221,11 +235,31 @@ static double current_value(const work *w)
     return w->in->objective == PL_OBJ_MEDIAN ? median_value(w->in, w->open) : cov_value(w);
 }
 
-/* Change of objective (better = larger) from opening `add` and closing `rem`. */
-static double delta(work *w, size_t add, long rem)
+/* What the open site j adds: the objective lost (better = larger) if it
+ * alone closed.  Coverage: the demand only j reaches. */
+static double removal_loss(work *w, size_t j)
 {
     const pl_sit_inst *in = w->in;
     if (in->objective == PL_OBJ_MEDIAN) {
+        double with = median_value(in, w->open);
+        w->open[j] = 0;
+        double without = median_value(in, w->open);
+        w->open[j] = 1;
+        return without - with;
+    }
+    double d = 0;
+    for (size_t k = w->off[j]; k < w->off[j + 1]; k++)
+        if (w->cnt[w->idx[k]] == 1)
+            d += in->dw[w->idx[k]];
+    return d;
+}
+
+/* Change of objective (better = larger) from opening `add` and closing
+ * `rem` (-1: none): what add would add with rem closed, less what rem adds. */
+static double delta(work *w, size_t add, long rem)
+{
+    const pl_sit_inst *in = w->in;
+    if (in->objective == PL_OBJ_MEDIAN) { /* the two values, as one difference */
         double before = median_value(in, w->open);
         w->open[add] = 1;
         if (rem >= 0)
@@ -236,7 +270,7 @@ static double delta(work *w, size_t add, long rem)
             w->open[rem] = 1;
         return before - after;
     }
-    double d = 0;
+    double lost = rem >= 0 ? removal_loss(w, (size_t)rem) : 0, d = 0;
     if (rem >= 0)
         for (size_t k = w->off[rem]; k < w->off[rem + 1]; k++)
             w->cnt[w->idx[k]]--;
@@ -244,13 +278,9 @@ static double delta(work *w, size_t add, long rem)
         if (w->cnt[w->idx[k]] == 0)
             d += in->dw[w->idx[k]];
     if (rem >= 0)
-        for (size_t k = w->off[rem]; k < w->off[rem + 1]; k++) {
-            size_t i = w->idx[k];
-            w->cnt[i]++;
-            if (w->cnt[i] == 1)
-                d -= in->dw[i]; /* only `rem` covered it */
-        }
-    return d;
+        for (size_t k = w->off[rem]; k < w->off[rem + 1]; k++)
+            w->cnt[w->idx[k]]++;
+    return d - lost;
 }
 
 static void set_open(work *w, size_t j, int on)
@@ -272,10 +302,12 @@ static void set_open(work *w, size_t j, int on)
 
 /* ==== greedy + swap ==================================================== */
 
+/* Add the best site until p are open (required ones included); returns
+ * the new sites open. */
 static size_t greedy(work *w)
 {
     const pl_sit_inst *in = w->in;
-    size_t placed = 0;
+    size_t placed = w->n_req;
     while (placed < in->p) {
         long best = -1;
         double bg = -INFINITY;
@@ -306,7 +338,7 @@ static size_t swaps(work *w, size_t placed)
         double bg = EPS * (1 + fabs(current_value(w)));
         long bo = -1, bi = -1;
         for (size_t o = 0; o < in->n_cand; o++) {
-            if (!w->open[o] || in->fixed[o])
+            if (!w->open[o] || w->given[o])
                 continue;
             for (size_t j = 0; j < in->n_cand; j++) {
                 if (!w->elig[j] || w->open[j] ||
@@ -338,8 +370,10 @@ static double choose(size_t n, size_t k)
     return c;
 }
 
-/* Try every set of p eligible candidates; keep the best that meets the
- * constraints.  Returns the number of new sites in the best set. */
+/* Try every set of p_want eligible candidates beside the given sites
+ * (fewer when fewer are eligible); keep the best that meets the
+ * constraints.  Returns the number of candidates in the best set, with
+ * *best_val infinite when no set meets them; (size_t)-1 out of memory. */
 static size_t exhaustive(work *w, size_t p_want, int *best_open, double *best_val)
 {
     const pl_sit_inst *in = w->in;
@@ -409,8 +443,8 @@ static double coverage_bound(work *w, double lower, size_t *iters)
     double constant = 0, free_w = 0, best = INFINITY;
     if (!lam || !s || !g || !tmp || !fixed_cov || !top)
         goto out;
-    for (size_t j = 0; j < m; j++)
-        if (in->fixed[j])
+    for (size_t j = 0; j < m; j++) /* built and required: open in every set */
+        if (w->given[j])
             for (size_t k = w->off[j]; k < w->off[j + 1]; k++)
                 fixed_cov[w->idx[k]] = 1;
     for (size_t i = 0; i < n; i++) {
@@ -421,7 +455,7 @@ static double coverage_bound(work *w, double lower, size_t *iters)
         lam[i] = fixed_cov[i] ? 0 : in->dw[i] / 2;
     }
     best = constant + free_w; /* the trivial bound */
-    size_t p = in->p < w->n_elig ? in->p : w->n_elig;
+    size_t p = w->p_free < w->n_elig ? w->p_free : w->n_elig;
     double theta = 2.0;
     size_t stale = 0;
     for (size_t it = 0; it < 2000; it++) {
@@ -508,11 +542,11 @@ static double median_bound(work *w, double upper, size_t *iters)
     for (size_t i = 0; i < n; i++) { /* start: cost of the nearest possible site */
         double dm = INFINITY;
         for (size_t j = 0; j < m; j++)
-            if (w->elig[j] || in->fixed[j])
+            if (w->elig[j] || w->given[j])
                 dm = fmin(dm, d2(in->dx[i], in->dy[i], in->cx[j], in->cy[j]));
         mu[i] = in->dw[i] * sqrt(dm);
     }
-    size_t p = in->p < w->n_elig ? in->p : w->n_elig;
+    size_t p = w->p_free < w->n_elig ? w->p_free : w->n_elig;
     double theta = 2.0;
     size_t stale = 0;
     for (size_t it = 0; it < 500; it++) {
@@ -524,11 +558,11 @@ static double median_bound(work *w, double upper, size_t *iters)
         for (size_t j = 0; j < m; j++) {
             rho[j] = 0;
             opn[j] = 0;
-            if (!w->elig[j] && !in->fixed[j])
+            if (!w->elig[j] && !w->given[j])
                 continue;
             for (size_t i = 0; i < n; i++)
                 rho[j] += fmin(0, in->dw[i] * sqrt(d2(in->dx[i], in->dy[i], in->cx[j], in->cy[j])) - mu[i]);
-            if (in->fixed[j]) {
+            if (w->given[j]) {
                 opn[j] = 1;
                 L += rho[j];
             } else {
@@ -599,30 +633,31 @@ static void lagrangian(work *w, pl_sit_result *res)
  * Every smaller set is tried when all of them are few enough to try (the
  * answer is then proven best among the sets the constraints allow);
  * otherwise greedy, with the Lagrangian bound and its gap.  Returns the
- * sites placed, or -1 when memory runs out. */
+ * new sites open (required ones included), or -1 when memory runs out. */
 static size_t fewer(work *w, pl_sit_result *res)
 {
     const pl_sit_inst *in = w->in;
-    size_t m = w->n_elig, p = in->p < m ? in->p : m, placed = 0;
-    int maximise = in->objective == PL_OBJ_COVERAGE;
+    size_t m = w->n_elig, p = w->p_free < m ? w->p_free : m, placed = 0;
+    int maximise = in->objective == PL_OBJ_COVERAGE, found = 0;
     double tries = 0, best = maximise ? -INFINITY : INFINITY, v;
-    for (size_t k = 1; k < p; k++)
+    for (size_t k = 0; k < p; k++)
         tries += choose(m, k);
     int *open = tries <= (double)in->exact_limit ? malloc((in->n_cand ? in->n_cand : 1) * sizeof *open) : NULL;
-    for (size_t k = p; open && k-- > 1;) { /* k = p - 1 .. 1 */
+    for (size_t k = p; open && k-- > 0;) { /* k = p - 1 .. 0 (0: the given sites alone) */
         size_t got = exhaustive(w, k, open, &v);
         if (got == (size_t)-1) {
             free(open);
             return (size_t)-1;
         }
-        if (got && (maximise ? v > best + EPS : v < best - EPS)) {
+        if (isfinite(v) && (maximise ? v > best + EPS : v < best - EPS)) {
             best = v;
-            placed = got;
+            placed = w->n_req + got;
+            found = 1;
             memcpy(res->open, open, in->n_cand * sizeof *res->open);
         }
     }
     free(open);
-    if (placed) {
+    if (found) {
         res->method = "exhaustive enumeration of every smaller set (no set of p sites meets every constraint)";
         res->objective = pl_sit_value(in, res->open);
         res->bound = res->objective;
@@ -636,59 +671,212 @@ static size_t fewer(work *w, pl_sit_result *res)
     return placed;
 }
 
+/* Every set of p_free eligible candidates beside the given sites, when
+ * there are few enough (the optimum, proven), else fewer().  Returns the
+ * new sites open, or -1 when memory runs out. */
+static size_t solve_exact(work *w, pl_sit_result *res)
+{
+    double v;
+    size_t got = exhaustive(w, w->p_free, res->open, &v);
+    if (got == (size_t)-1)
+        return got;
+    if (!isfinite(v)) /* constraints unmet by any full set */
+        return fewer(w, res);
+    res->method = "exhaustive enumeration";
+    res->objective = pl_sit_value(w->in, res->open);
+    res->bound = res->objective; /* every set was tried: proven */
+    return w->n_req + got;
+}
+
+/* Greedy, then 1-swaps, then the Lagrangian bound.  Returns the new sites
+ * open. */
+static size_t solve_heuristic(work *w, pl_sit_result *res)
+{
+    const pl_sit_inst *in = w->in;
+    size_t placed = greedy(w);
+    res->iterations += swaps(w, placed);
+    memcpy(res->open, w->open, in->n_cand * sizeof *res->open);
+    res->objective = current_value(w);
+    lagrangian(w, res);
+    res->method = in->objective == PL_OBJ_MEDIAN ? "greedy + 1-swap local search, Lagrangian lower bound"
+                                                 : "greedy + 1-swap local search, Lagrangian upper bound";
+    return placed;
+}
+
+/* Open the built sites (outside the kinds' counts) and the required ones
+ * (inside them); mark the eligible candidates: feasible, not given, and
+ * reaching some demand (a site that reaches none adds nothing).  Built and
+ * required sites may break separation among themselves: they are given. */
+static void open_given(work *w)
+{
+    const pl_sit_inst *in = w->in;
+    for (size_t j = 0; j < in->n_cand; j++) {
+        int req = in->required && in->required[j] && !in->fixed[j];
+        w->given[j] = in->fixed[j] || req;
+        if (in->fixed[j]) {
+            w->open[j] = 1;
+            w->olist[w->n_open++] = j;
+            for (size_t k = w->off[j]; k < w->off[j + 1]; k++)
+                w->cnt[w->idx[k]]++;
+        } else if (req) {
+            set_open(w, j, 1);
+            w->n_req++;
+        } else if (in->feasible[j] && (!in->dr || w->off[j + 1] > w->off[j])) {
+            w->elig[j] = 1;
+            w->n_elig++;
+        }
+    }
+    w->p_free = in->p > w->n_req ? in->p - w->n_req : 0;
+}
+
+/* Make w's open set the given sites and those open[] holds. */
+static void load(work *w, const int *open)
+{
+    for (size_t j = 0; j < w->in->n_cand; j++)
+        if (w->open[j] && !w->given[j] && !open[j])
+            set_open(w, j, 0);
+    for (size_t j = 0; j < w->in->n_cand; j++)
+        if (open[j] && !w->open[j])
+            set_open(w, j, 1);
+}
+
+/* 1 when closing the chosen site j would leave its kind below its quota. */
+static int quota_holds(const work *w, size_t j)
+{
+    const pl_sit_inst *in = w->in;
+    int k = in->kind[j];
+    return in->quota && in->quota[k] > 0 && w->nkind[k] <= (size_t)in->quota[k];
+}
+
+/* Close, one at a time, each chosen site whose closing loses nothing
+ * (removal_loss 0), unless a quota holds it: the one reaching the least
+ * demand first, the higher index on a tie.  The objective is unchanged.
+ * Returns the number closed. */
+static size_t prune(work *w)
+{
+    const pl_sit_inst *in = w->in;
+    size_t dropped = 0;
+    for (;;) {
+        long pick = -1;
+        double pick_w = INFINITY;
+        for (size_t j = 0; j < in->n_cand; j++) {
+            if (!w->open[j] || w->given[j] || quota_holds(w, j) || removal_loss(w, j) > 0)
+                continue;
+            double reach = 0;
+            for (size_t k = w->off[j]; k < w->off[j + 1]; k++)
+                reach += in->dw[w->idx[k]];
+            if (reach <= pick_w) {
+                pick_w = reach;
+                pick = (long)j;
+            }
+        }
+        if (pick < 0)
+            return dropped;
+        set_open(w, (size_t)pick, 0);
+        dropped++;
+    }
+}
+
+/* For the chosen site j: the best candidate in its place, with separation
+ * from the other open sites, among those reaching any of j's demand (mark:
+ * j's demand points) or, when j's quota needs its kind, among those of its
+ * kind; into res->alt[j] and res->alt_adds[j]. */
+static void alternative(work *w, size_t j, const char *mark, pl_sit_result *res)
+{
+    const pl_sit_inst *in = w->in;
+    int kj = in->kind[j];
+    set_open(w, j, 0);
+    int same_kind = in->quota && in->quota[kj] > 0 && w->nkind[kj] < (size_t)in->quota[kj];
+    for (size_t c = 0; c < in->n_cand; c++) {
+        if (!w->elig[c] || w->open[c] || c == j || (same_kind && in->kind[c] != kj) ||
+            !separated(w, c, (size_t)-1))
+            continue;
+        int shares = same_kind;
+        for (size_t k = w->off[c]; k < w->off[c + 1] && !shares; k++)
+            shares = mark[w->idx[k]];
+        if (!shares)
+            continue;
+        double g = delta(w, c, -1);
+        if (res->alt[j] < 0 || g > res->alt_adds[j] + EPS) {
+            res->alt[j] = (long)c;
+            res->alt_adds[j] = g;
+        }
+    }
+    set_open(w, j, 1);
+}
+
+/* What each open new site adds, and for each chosen one (not required) the
+ * alternative it beat.  Returns 0, or -1 when memory runs out. */
+static int explain(work *w, pl_sit_result *res)
+{
+    const pl_sit_inst *in = w->in;
+    char *mark = calloc(in->n_dem ? in->n_dem : 1, 1);
+    if (!mark)
+        return -1;
+    for (size_t j = 0; j < in->n_cand; j++) {
+        res->alt[j] = -1;
+        if (!w->open[j] || in->fixed[j])
+            continue;
+        res->adds[j] = removal_loss(w, j);
+        if (w->given[j])
+            continue;
+        for (size_t k = w->off[j]; k < w->off[j + 1]; k++)
+            mark[w->idx[k]] = 1;
+        alternative(w, j, mark, res);
+        for (size_t k = w->off[j]; k < w->off[j + 1]; k++)
+            mark[w->idx[k]] = 0;
+    }
+    free(mark);
+    return 0;
+}
+
+static void work_free(work *w)
+{
+    free(w->off);
+    free(w->idx);
+    free(w->elig);
+    free(w->given);
+    free(w->open);
+    free(w->cnt);
+    free(w->nkind);
+    free(w->olist);
+}
+
 int pl_sit_solve(const pl_sit_inst *in, pl_sit_result *res)
 {
-    work w = {in, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0};
-    int rc = -1;
+    work w = {.in = in};
+    size_t nc = in->n_cand ? in->n_cand : 1, placed;
     memset(res, 0, sizeof *res);
-    w.elig = calloc(in->n_cand ? in->n_cand : 1, sizeof *w.elig);
-    w.open = calloc(in->n_cand ? in->n_cand : 1, sizeof *w.open);
+    w.elig = calloc(nc, sizeof *w.elig);
+    w.given = calloc(nc, sizeof *w.given);
+    w.open = calloc(nc, sizeof *w.open);
     w.cnt = calloc(in->n_dem ? in->n_dem : 1, sizeof *w.cnt);
     w.nkind = calloc(in->n_kinds ? in->n_kinds : 1, sizeof *w.nkind);
-    w.olist = calloc(in->n_cand ? in->n_cand : 1, sizeof *w.olist);
-    res->open = calloc(in->n_cand ? in->n_cand : 1, sizeof *res->open);
-    if (!w.elig || !w.open || !w.cnt || !w.nkind || !w.olist || !res->open || build_cover(&w))
-        goto out;
+    w.olist = calloc(nc, sizeof *w.olist);
+    res->open = calloc(nc, sizeof *res->open);
+    res->adds = calloc(nc, sizeof *res->adds);
+    res->alt = calloc(nc, sizeof *res->alt);
+    res->alt_adds = calloc(nc, sizeof *res->alt_adds);
+    if (!w.elig || !w.given || !w.open || !w.cnt || !w.nkind || !w.olist || !res->open || !res->adds ||
+        !res->alt || !res->alt_adds || build_cover(&w))
+        goto fail;
     for (size_t i = 0; i < in->n_dem; i++)
         res->total_weight += in->dw[i];
-    for (size_t j = 0; j < in->n_cand; j++) {
-        if (in->fixed[j]) {
-            w.open[j] = 1;
-            w.olist[w.n_open++] = j;
-            for (size_t k = w.off[j]; k < w.off[j + 1]; k++)
-                w.cnt[w.idx[k]]++;
-        } else if (in->feasible[j]) {
-            w.elig[j] = 1;
-            w.n_elig++;
-        }
-    }
-    /* built sites may break separation among themselves: they are given */
-    size_t placed;
-    if (choose(w.n_elig, in->p < w.n_elig ? in->p : w.n_elig) <= (double)in->exact_limit) {
-        double v;
-        placed = exhaustive(&w, in->p, res->open, &v);
-        if (placed == (size_t)-1)
-            goto out;
-        if (placed == 0 && in->p > 0) { /* constraints unmet by any full set */
-            if ((placed = fewer(&w, res)) == (size_t)-1)
-                goto out;
-        } else {
-            if (in->p == 0)
-                memcpy(res->open, w.open, in->n_cand * sizeof *res->open);
-            res->method = "exhaustive enumeration";
-            res->objective = pl_sit_value(in, res->open);
-            res->bound = res->objective; /* every set was tried: proven */
-        }
-    } else {
-        placed = greedy(&w);
-        res->iterations += swaps(&w, placed);
-        memcpy(res->open, w.open, in->n_cand * sizeof *res->open);
-        res->objective = current_value(&w);
-        lagrangian(&w, res);
-        res->method = in->objective == PL_OBJ_MEDIAN ? "greedy + 1-swap local search, Lagrangian lower bound"
-                                                     : "greedy + 1-swap local search, Lagrangian upper bound";
-    }
-    res->n_new = placed;
+    open_given(&w);
+    if (choose(w.n_elig, w.p_free < w.n_elig ? w.p_free : w.n_elig) <= (double)in->exact_limit)
+        placed = solve_exact(&w, res);
+    else
+        placed = solve_heuristic(&w, res);
+    if (placed == (size_t)-1)
+        goto fail;
+    /* the set found, less the sites that add nothing */
+    load(&w, res->open);
+    res->n_dropped = prune(&w);
+    memcpy(res->open, w.open, in->n_cand * sizeof *res->open);
+    if (explain(&w, res))
+        goto fail;
+    res->n_new = placed - res->n_dropped;
+    res->n_required = w.n_req;
     /* a bound that could not be computed (out of memory in the
      * subgradient) is NAN, and so is its gap: "not computed", never 0 */
     if (!isfinite(res->bound))
@@ -700,20 +888,12 @@ int pl_sit_solve(const pl_sit_inst *in, pl_sit_result *res)
     res->cover_idx = w.idx;
     w.off = NULL;
     w.idx = NULL;
-    rc = 0;
-out:
-    free(w.off);
-    free(w.idx);
-    free(w.elig);
-    free(w.open);
-    free(w.cnt);
-    free(w.nkind);
-    free(w.olist);
-    if (rc) {
-        free(res->open);
-        res->open = NULL;
-    }
-    return rc;
+    work_free(&w);
+    return 0;
+fail:
+    work_free(&w);
+    pl_sit_result_free(res);
+    return -1;
 }
 
 void pl_sit_result_free(pl_sit_result *res)
@@ -721,6 +901,11 @@ void pl_sit_result_free(pl_sit_result *res)
     free(res->open);
     free(res->cover_off);
     free(res->cover_idx);
+    free(res->adds);
+    free(res->alt);
+    free(res->alt_adds);
     res->open = NULL;
     res->cover_off = res->cover_idx = NULL;
+    res->adds = res->alt_adds = NULL;
+    res->alt = NULL;
 }

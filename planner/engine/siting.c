@@ -21,9 +21,24 @@
  *   5. separation between open sites is a constraint of the choice.
  * Built sites are always open; their failed rules are reported, not enforced.
  *
+ * The network (issue 24): every route end (first and last waypoint of
+ * every route of the plan) away from a built site, beyond
+ * route_end_tolerance_m, makes the nearest feasible candidate within that
+ * tolerance a required site: forced open, counted in the count, exempt
+ * from separation against built and other required sites (the routes end
+ * there; a warning says so).  An end with no feasible candidate within
+ * the tolerance is a warning naming the route, the end and the nearest
+ * candidate.  No site opens without a reason: a candidate that reaches no
+ * demand is never chosen unless required, and a chosen site that adds
+ * nothing is closed again (optimise.c), so the count is a ceiling and the
+ * note says why it is not filled.  Each open site carries a one-line
+ * reason: demand in reach (count and kinds), route ends at it, and the
+ * alternative it beat.
+ *
  * pl_siting_run runs the steps as one function each: load_sites,
  * load_demand, load_obstacles, land_build, check_sites (rules 1-4),
- * instance_build and choose (the optimiser), site_coverage, network.
+ * require_route_ends, instance_build and choose (the optimiser),
+ * site_coverage, network, site_reasons and siting_note.
  */
 #include "planner.h"
 #include "optimise.h"
@@ -36,6 +51,11 @@
 
 #define FOOTPRINT_QUADSEGS 8
 #define COVER_QUADSEGS 32
+
+/* The rule every open new site meets (README "Vertiport siting"). */
+static const char SITING_RULE[] =
+    "a new site opens only when a route ends at it (required) or it adds to the objective "
+    "(coverage: demand no other open site reaches); the count is a ceiling, never padded";
 
 static void reason(pl_site *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void reason(pl_site *s, const char *fmt, ...)
@@ -294,7 +314,8 @@ static int load_demand(pl_ctx *ctx, const pl_plan *p, pl_siting *st)
     st->dw = malloc(m * sizeof *st->dw);
     st->dr = malloc(m * sizeof *st->dr);
     st->dem_id = calloc(m, sizeof *st->dem_id);
-    if (!st->dx || !st->dy || !st->dw || !st->dr || !st->dem_id)
+    st->dem_kind = calloc(m, sizeof *st->dem_kind);
+    if (!st->dx || !st->dy || !st->dw || !st->dr || !st->dem_id || !st->dem_kind)
         return pl_error(ctx, PL_NOMEM, "out of memory");
     for (size_t i = 0; i < p->n_layers; i++) {
         const pl_layer *l = p->layers[i];
@@ -319,7 +340,8 @@ static int load_demand(pl_ctx *ctx, const pl_plan *p, pl_siting *st)
             GEOSGeomGetY_r(h, f->g, &st->dy[j]);
             st->dw[j] = wt;
             st->dr[j] = demand_radius(c, pl_feature_str(f, "kind", NULL));
-            if (!(st->dem_id[j] = pl_strdup(f->id)))
+            st->dem_kind[j] = pl_strdup(pl_feature_str(f, "kind", "unspecified"));
+            if (!(st->dem_id[j] = pl_strdup(f->id)) || !st->dem_kind[j])
                 return pl_error(ctx, PL_NOMEM, "out of memory");
         }
     }
@@ -360,8 +382,132 @@ static int load_obstacles(pl_ctx *ctx, const pl_plan *p, obstacle **ob, size_t *
     return PL_OK;
 }
 
+/* ==== route ends: required sites ========================================= */
+
+static int warn(pl_ctx *ctx, pl_siting *st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int warn(pl_ctx *ctx, pl_siting *st, const char *fmt, ...)
+{
+    char t[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t, sizeof t, fmt, ap);
+    va_end(ap);
+    char **a = realloc(st->a_warn, (st->n_warn + 1) * sizeof *a);
+    if (!a)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    st->a_warn = a;
+    if (!(a[st->n_warn] = pl_strdup(t)))
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    st->n_warn++;
+    return PL_OK;
+}
+
+/* The site nearest (x, y) among the built ones (built 1) or the candidates
+ * (built 0; only feasible ones when feasible_only): its index, or -1 when
+ * there is none, and its distance in *d (the lower index on a tie). */
+static long nearest_site(const pl_siting *st, double x, double y, int built, int feasible_only, double *d)
+{
+    long best = -1;
+    *d = INFINITY;
+    for (size_t i = 0; i < st->n; i++) {
+        const pl_site *s = &st->a[i];
+        if (s->existing != built || (feasible_only && !s->feasible))
+            continue;
+        double e = hypot(s->x - x, s->y - y);
+        if (e < *d) {
+            *d = e;
+            best = (long)i;
+        }
+    }
+    return best;
+}
+
+/* A route end (x, y) with no site and no feasible candidate within tol:
+ * the warning names the route, the end and the nearest candidates. */
+static int end_unserved(pl_ctx *ctx, pl_siting *st, const char *route, const char *end, double x, double y,
+                        double tol)
+{
+    double d_any, d_feas;
+    long a = nearest_site(st, x, y, 0, 0, &d_any), f = nearest_site(st, x, y, 0, 1, &d_feas);
+    char feas[256] = "";
+    if (f >= 0 && f != a)
+        snprintf(feas, sizeof feas, "; the nearest feasible one, %s, is %.0f m away", st->a[f].id, d_feas);
+    if (a < 0)
+        return warn(ctx, st, "route %s %s: no site within %.0f m, and no candidate", route, end, tol);
+    if (d_any <= tol)
+        return warn(ctx, st, "route %s %s: no site within %.0f m: the nearest candidate, %s (%.0f m), is infeasible (%s)%s",
+                    route, end, tol, st->a[a].id, d_any, st->a[a].why.n ? st->a[a].why.s : "", feas);
+    return warn(ctx, st, "route %s %s: no site or candidate within %.0f m; the nearest candidate, %s, is %.0f m away%s",
+                route, end, tol, st->a[a].id, d_any, feas);
+}
+
+/* A required site closer than min_separation_m to a built site or to
+ * another required one stays open (routes end at both), with a warning. */
+static int separation_warnings(pl_ctx *ctx, const pl_siting_cfg *c, pl_siting *st)
+{
+    for (size_t i = 0; i < st->n; i++) {
+        const pl_site *s = &st->a[i];
+        for (size_t j = 0; s->required && j < st->n; j++) {
+            const pl_site *t = &st->a[j];
+            double d = hypot(t->x - s->x, t->y - s->y);
+            if (!(t->existing || (t->required && j > i)) || d >= c->min_sep_m)
+                continue;
+            int rc = warn(ctx, st, "%s, required by a route end, is %.0f m from %s site %s, inside the %.0f m "
+                                   "separation: both kept, as routes end at both",
+                          s->id, d, t->existing ? "built" : "required", t->id, c->min_sep_m);
+            if (rc)
+                return rc;
+        }
+    }
+    return PL_OK;
+}
+
+/* Every route end away from the built sites makes the nearest feasible
+ * candidate within route_end_tolerance_m required; an end with none is a
+ * warning.  Then the count: required sites beyond it are an error. */
+static int require_route_ends(pl_ctx *ctx, const pl_plan *p, pl_siting *st)
+{
+    const pl_siting_cfg *c = &p->sc->siting;
+    double tol = c->end_tolerance_m, d;
+    for (size_t r = 0; p->routes && r < p->routes->n; r++) {
+        const pl_route *ro = &p->routes->a[r];
+        for (int end = 0; end < 2; end++) {
+            size_t k = end ? ro->n_pts - 1 : 0;
+            if (nearest_site(st, ro->x[k], ro->y[k], 1, 0, &d) >= 0 && d <= tol)
+                continue; /* at a built site */
+            long f = nearest_site(st, ro->x[k], ro->y[k], 0, 1, &d);
+            int rc = PL_OK;
+            if (f >= 0 && d <= tol) {
+                st->n_required += !st->a[f].required;
+                st->a[f].required = 1;
+            } else {
+                rc = end_unserved(ctx, st, ro->id, end ? "end" : "start", ro->x[k], ro->y[k], tol);
+            }
+            if (rc)
+                return rc;
+        }
+    }
+    if (st->n_required > st->n_new_max) {
+        pl_buf ids;
+        pl_buf_init(&ids);
+        for (size_t i = 0; i < st->n; i++)
+            if (st->a[i].required)
+                pl_buf_printf(&ids, "%s%s", ids.n ? ", " : "", st->a[i].id);
+        pl_error(ctx, PL_INFEASIBLE,
+                 "%s: siting: the routes end at %zu candidate%s that must open (%s), more than the %zu new "
+                 "site%s siting.count allows: raise the count or end the routes at built sites",
+                 p->sc->file, st->n_required, st->n_required == 1 ? "" : "s", ids.s ? ids.s : "", st->n_new_max,
+                 st->n_new_max == 1 ? "" : "s");
+        pl_buf_free(&ids);
+        return PL_INFEASIBLE;
+    }
+    return separation_warnings(ctx, c, st);
+}
+
 /* ==== network check ====================================================== */
 
+/* Each open site's nearest other open site; each route end's nearest open
+ * site, kept when within route_end_tolerance_m and listed on that site. */
 static void network(const pl_plan *p, pl_siting *st)
 {
     for (size_t i = 0; i < st->n; i++) {
@@ -377,26 +523,24 @@ static void network(const pl_plan *p, pl_siting *st)
     for (size_t r = 0; rs && r < rs->n; r++) {
         const pl_route *ro = &rs->a[r];
         pl_route_ends *e = &st->ends[r];
-        e->from_m = e->to_m = INFINITY;
-        for (size_t i = 0; i < st->n; i++) {
-            const pl_site *s = &st->a[i];
-            if (!s->open)
-                continue;
-            double df = hypot(ro->x[0] - s->x, ro->y[0] - s->y);
-            double dt = hypot(ro->x[ro->n_pts - 1] - s->x, ro->y[ro->n_pts - 1] - s->y);
-            if (df < e->from_m) {
-                e->from_m = df;
-                e->from = s;
+        for (int end = 0; end < 2; end++) {
+            size_t k = end ? ro->n_pts - 1 : 0;
+            double best = INFINITY;
+            pl_site *at = NULL;
+            for (size_t i = 0; i < st->n; i++) {
+                double d = hypot(ro->x[k] - st->a[i].x, ro->y[k] - st->a[i].y);
+                if (st->a[i].open && d < best) {
+                    best = d;
+                    at = &st->a[i];
+                }
             }
-            if (dt < e->to_m) {
-                e->to_m = dt;
-                e->to = s;
-            }
+            if (best > p->sc->siting.end_tolerance_m)
+                at = NULL;
+            else
+                pl_buf_printf(&at->ends, "%s%s %s", at->ends.n ? ", " : "", ro->id, end ? "end" : "start");
+            *(end ? &e->to_m : &e->from_m) = best;
+            *(end ? &e->to : &e->from) = at;
         }
-        if (e->from_m > p->sc->siting.end_tolerance_m)
-            e->from = NULL;
-        if (e->to_m > p->sc->siting.end_tolerance_m)
-            e->to = NULL;
     }
 }
 
@@ -491,9 +635,20 @@ static int check_sites(pl_ctx *ctx, const pl_plan *p, pl_siting *st, const land_
     return PL_OK;
 }
 
+/* New sites the count allows: count, less the built sites when they count. */
+static size_t new_count(const pl_siting_cfg *c, const pl_siting *st)
+{
+    size_t built = 0;
+    for (size_t i = 0; i < st->n; i++)
+        built += st->a[i].existing;
+    if (!c->built_count)
+        return c->count;
+    return c->count > built ? c->count - built : 0;
+}
+
 /* The optimiser's instance arrays, by site; kinds are borrowed strings. */
 typedef struct instance {
-    int *fixed, *feas, *kind, *quota;
+    int *fixed, *feas, *req, *kind, *quota;
     double *cx, *cy;
     char **kinds;
     size_t n_kinds, n_built;
@@ -504,6 +659,7 @@ static void instance_free(instance *in)
     free(in->kinds);
     free(in->fixed);
     free(in->feas);
+    free(in->req);
     free(in->kind);
     free(in->quota);
     free(in->cx);
@@ -533,15 +689,17 @@ static int instance_build(pl_ctx *ctx, const pl_siting_cfg *c, const pl_siting *
     size_t m = st->n ? st->n : 1;
     in->fixed = calloc(m, sizeof *in->fixed);
     in->feas = calloc(m, sizeof *in->feas);
+    in->req = calloc(m, sizeof *in->req);
     in->kind = calloc(m, sizeof *in->kind);
     in->cx = malloc(m * sizeof *in->cx);
     in->cy = malloc(m * sizeof *in->cy);
-    if (!in->fixed || !in->feas || !in->kind || !in->cx || !in->cy)
+    if (!in->fixed || !in->feas || !in->req || !in->kind || !in->cx || !in->cy)
         return pl_error(ctx, PL_NOMEM, "out of memory");
     for (size_t i = 0; i < st->n; i++) {
         in->fixed[i] = st->a[i].existing;
         in->n_built += in->fixed[i];
         in->feas[i] = st->a[i].feasible;
+        in->req[i] = st->a[i].required;
         in->cx[i] = st->a[i].x;
         in->cy[i] = st->a[i].y;
         if ((in->kind[i] = kind_index(&in->kinds, &in->n_kinds, st->a[i].kind)) < 0)
@@ -550,14 +708,13 @@ static int instance_build(pl_ctx *ctx, const pl_siting_cfg *c, const pl_siting *
     return c->n_quota ? instance_quota(ctx, c, in) : PL_OK;
 }
 
-/* The choice (optimise.c), and its answer in st. */
+/* The choice (optimise.c), and its answer in st, which takes the
+ * coverage lists. */
 static int choose(pl_ctx *ctx, const pl_siting_cfg *c, pl_siting *st, const instance *in, pl_sit_result *res)
 {
-    size_t p_new = c->count;
-    if (c->built_count)
-        p_new = c->count > in->n_built ? c->count - in->n_built : 0;
-    pl_sit_inst si = {st->n_dem, st->dw, st->dx, st->dy, st->dr, st->n, in->cx, in->cy, in->fixed, in->feas,
-                      in->kind, in->n_kinds, in->quota, p_new, c->min_sep_m, c->objective, c->exact_limit};
+    pl_sit_inst si = {st->n_dem,   st->dw,    st->dx,        st->dy,        st->dr,       st->n,
+                      in->cx,      in->cy,    in->fixed,     in->feas,      in->kind,     in->n_kinds,
+                      in->quota,   st->n_new_max, c->min_sep_m, c->objective, c->exact_limit, in->req};
     if (pl_sit_solve(&si, res))
         return pl_error(ctx, PL_NOMEM, "out of memory while siting");
     st->objective = res->objective;
@@ -567,17 +724,22 @@ static int choose(pl_ctx *ctx, const pl_siting_cfg *c, pl_siting *st, const inst
     st->method = res->method;
     st->iterations = res->iterations;
     st->n_new = res->n_new;
+    st->n_dropped = res->n_dropped;
     for (size_t i = 0; i < st->n; i++)
         st->a[i].open = res->open[i];
+    st->cover_off = res->cover_off; /* taken: the LP reads them */
+    st->cover_idx = res->cover_idx;
+    res->cover_off = res->cover_idx = NULL;
     return PL_OK;
 }
 
 /* Per-site coverage, for the reasons and the output, from the optimiser's
  * coverage lists (no distance is computed twice): demand in reach, demand
  * only this open site reaches, and the demand covered. */
-static int site_coverage(pl_ctx *ctx, pl_siting *st, const pl_sit_result *res)
+static int site_coverage(pl_ctx *ctx, pl_siting *st)
 {
-    if (!res->cover_off)
+    const size_t *off = st->cover_off, *idx = st->cover_idx;
+    if (!off)
         return PL_OK;
     int *reach = calloc(st->n_dem ? st->n_dem : 1, sizeof *reach);
     size_t *last = calloc(st->n_dem ? st->n_dem : 1, sizeof *last);
@@ -587,8 +749,9 @@ static int site_coverage(pl_ctx *ctx, pl_siting *st, const pl_sit_result *res)
         return pl_error(ctx, PL_NOMEM, "out of memory");
     }
     for (size_t i = 0; i < st->n; i++)
-        for (size_t k = res->cover_off[i]; k < res->cover_off[i + 1]; k++) {
-            size_t d = res->cover_idx[k];
+        for (size_t k = off[i]; k < off[i + 1]; k++) {
+            size_t d = idx[k];
+            st->a[i].n_reach++;
             st->a[i].covered_w += st->dw[d];
             if (st->a[i].open) {
                 reach[d]++;
@@ -606,8 +769,138 @@ static int site_coverage(pl_ctx *ctx, pl_siting *st, const pl_sit_result *res)
     return PL_OK;
 }
 
+/* ==== reasons ============================================================= */
+
+/* The demand kinds (borrowed) and each demand point's index among them. */
+typedef struct kinds {
+    const char **a;
+    size_t n;
+    size_t *of;  /* per demand point */
+    size_t *cnt; /* scratch: points per kind */
+} kinds;
+
+static int kinds_build(pl_ctx *ctx, const pl_siting *st, kinds *k)
+{
+    size_t m = st->n_dem ? st->n_dem : 1;
+    k->a = calloc(m, sizeof *k->a);
+    k->of = calloc(m, sizeof *k->of);
+    k->cnt = calloc(m, sizeof *k->cnt);
+    if (!k->a || !k->of || !k->cnt)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    for (size_t d = 0; d < st->n_dem; d++) {
+        size_t q = 0;
+        while (q < k->n && strcmp(k->a[q], st->dem_kind[d]))
+            q++;
+        if (q == k->n)
+            k->a[k->n++] = st->dem_kind[d];
+        k->of[d] = q;
+    }
+    return PL_OK;
+}
+
+static void kinds_free(kinds *k)
+{
+    free(k->a);
+    free(k->of);
+    free(k->cnt);
+}
+
+/* "3 demand points in reach (2 scenic_spot, 1 town_centre; weight 23, 7
+ * only here)": the kinds by count, then by first appearance. */
+static void demand_words(pl_buf *b, const pl_siting *st, size_t i, kinds *k)
+{
+    const pl_site *s = &st->a[i];
+    if (!s->n_reach) {
+        pl_buf_puts(b, "no demand in reach");
+        return;
+    }
+    memset(k->cnt, 0, (k->n ? k->n : 1) * sizeof *k->cnt);
+    for (size_t j = st->cover_off[i]; j < st->cover_off[i + 1]; j++)
+        k->cnt[k->of[st->cover_idx[j]]]++;
+    pl_buf_printf(b, "%zu demand point%s in reach (", s->n_reach, s->n_reach == 1 ? "" : "s");
+    for (size_t shown = 0;; shown++) {
+        size_t best = k->n;
+        for (size_t q = 0; q < k->n; q++)
+            if (k->cnt[q] && (best == k->n || k->cnt[q] > k->cnt[best]))
+                best = q;
+        if (best == k->n)
+            break;
+        pl_buf_printf(b, "%s%zu %s", shown ? ", " : "", k->cnt[best], k->a[best]);
+        k->cnt[best] = 0;
+    }
+    pl_buf_printf(b, "; weight %g, %g only here)", s->covered_w, s->only_w);
+}
+
+/* One line for the open site i: built, required or chosen; its demand;
+ * its route ends; for a chosen one the alternative it beat and its quota. */
+static void site_reason(const pl_siting_cfg *c, pl_siting *st, size_t i, const pl_sit_result *res, kinds *k)
+{
+    pl_site *s = &st->a[i];
+    pl_buf *b = &s->reason;
+    if (s->existing)
+        pl_buf_puts(b, "built: kept; ");
+    else if (s->required)
+        pl_buf_printf(b, "required: route ends %s; ", s->ends.n ? s->ends.s : "");
+    else
+        pl_buf_puts(b, "chosen: ");
+    demand_words(b, st, i, k);
+    if (!s->required && s->ends.n)
+        pl_buf_printf(b, "; route ends %s", s->ends.s);
+    if (s->existing || s->required)
+        return;
+    long a = res->alt[i];
+    const char *tie = fabs(res->alt_adds[i] - res->adds[i]) <= 1e-9 * fmax(1, fabs(res->adds[i]))
+                          ? ": a tie" : "";
+    if (a < 0)
+        pl_buf_puts(b, "; no other candidate could take its place");
+    else if (c->objective == PL_OBJ_MEDIAN)
+        pl_buf_printf(b, "; beat %s (%g in reach; in its place it would cut the weighted distance by %.0f, "
+                         "this one by %.0f%s)",
+                      st->a[a].id, st->a[a].covered_w, res->alt_adds[i], res->adds[i], tie);
+    else
+        pl_buf_printf(b, "; beat %s (%g in reach; in its place it would add %g%s)", st->a[a].id,
+                      st->a[a].covered_w, res->alt_adds[i], tie);
+    for (size_t q = 0; q < c->n_quota; q++)
+        if (!strcmp(s->kind, c->quota_kind[q]))
+            pl_buf_printf(b, "; counts toward the quota of %d %s", c->quota_n[q], c->quota_kind[q]);
+}
+
+static int site_reasons(pl_ctx *ctx, const pl_siting_cfg *c, pl_siting *st, const pl_sit_result *res)
+{
+    kinds k = {0};
+    int rc = st->cover_off ? kinds_build(ctx, st, &k) : PL_OK;
+    for (size_t i = 0; rc == PL_OK && st->cover_off && i < st->n; i++)
+        if (st->a[i].open)
+            site_reason(c, st, i, res, &k);
+    kinds_free(&k);
+    for (size_t i = 0; rc == PL_OK && i < st->n; i++)
+        if (st->a[i].reason.oom)
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+    return rc;
+}
+
+/* Why fewer new sites are open than the count allows, in st->note. */
+static void siting_note(pl_siting *st)
+{
+    if (st->n_new >= st->n_new_max)
+        return;
+    size_t unplaced = st->n_new_max - st->n_new - st->n_dropped;
+    pl_buf_printf(&st->note, "%zu of the %zu new sites the count allows are open", st->n_new, st->n_new_max);
+    if (st->n_dropped)
+        pl_buf_printf(&st->note,
+                      "; %zu more that the choice held would add nothing (no demand another open site "
+                      "does not reach, no route end), so the count is not padded",
+                      st->n_dropped);
+    if (unplaced)
+        pl_buf_printf(&st->note,
+                      "; %zu could not be placed: separation and quotas leave no eligible candidate (feasible "
+                      "and reaching demand)",
+                      unplaced);
+}
+
 /* The steps in order: the sites, demand and obstacles; rules 1-4 on the
- * land; the choice; coverage; the network. */
+ * land; the route ends' required sites; the choice; coverage; the network;
+ * the reasons. */
 int pl_siting_run(pl_ctx *ctx, const pl_plan *p, pl_siting **out)
 {
     const pl_siting_cfg *c = &p->sc->siting;
@@ -634,10 +927,17 @@ int pl_siting_run(pl_ctx *ctx, const pl_plan *p, pl_siting **out)
         goto out;
     if ((rc = land_build(ctx, p, &la)) != PL_OK || (rc = check_sites(ctx, p, st, &la, ob, n_ob, have_ob)) != PL_OK)
         goto out;
+    st->n_new_max = new_count(c, st);
+    st->rule = SITING_RULE;
+    if ((rc = require_route_ends(ctx, p, st)) != PL_OK)
+        goto out;
     if ((rc = instance_build(ctx, c, st, &in)) != PL_OK || (rc = choose(ctx, c, st, &in, &res)) != PL_OK ||
-        (rc = site_coverage(ctx, st, &res)) != PL_OK)
+        (rc = site_coverage(ctx, st)) != PL_OK)
         goto out;
     network(p, st);
+    if ((rc = site_reasons(ctx, c, st, &res)) != PL_OK)
+        goto out;
+    siting_note(st);
 out:
     clock_gettime(CLOCK_MONOTONIC, &t1);
     st->time_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
@@ -667,11 +967,22 @@ void pl_siting_free(pl_siting *st)
         free(s->accuracy);
         pl_buf_free(&s->why);
         pl_buf_free(&s->headings);
+        pl_buf_free(&s->ends);
+        pl_buf_free(&s->reason);
     }
     free(st->a);
-    for (size_t d = 0; d < st->n_dem; d++)
+    for (size_t d = 0; d < st->n_dem; d++) {
         free(st->dem_id[d]);
+        free(st->dem_kind[d]);
+    }
     free(st->dem_id);
+    free(st->dem_kind);
+    free(st->cover_off);
+    free(st->cover_idx);
+    for (size_t k = 0; k < st->n_warn; k++)
+        free(st->a_warn[k]);
+    free(st->a_warn);
+    pl_buf_free(&st->note);
     free(st->dx);
     free(st->dy);
     free(st->dw);
@@ -691,37 +1002,48 @@ static void lp_comment(pl_buf *b, const char *s)
         pl_buf_putn(b, (unsigned char)*s < 0x20 ? " " : s, 1);
 }
 
-int pl_siting_lp(pl_ctx *ctx, const pl_plan *p, const pl_siting *st, pl_buf *b)
+/* The LP's variables x<i>: what the choice may open (a feasible candidate
+ * reaching some demand, outside every built site's separation) and the
+ * required sites.  Returns calloc'd flags, or NULL out of memory. */
+static char *lp_usable(const pl_siting_cfg *c, const pl_siting *st)
 {
-    const pl_siting_cfg *c = &p->sc->siting;
-    size_t n_built = 0;
-    double constant = 0;
-    char *fixed_cov = calloc(st->n_dem ? st->n_dem : 1, 1);
-    if (!fixed_cov)
-        return pl_error(ctx, PL_NOMEM, "out of memory");
-    for (size_t i = 0; i < st->n; i++)
-        n_built += st->a[i].existing;
-    for (size_t d = 0; d < st->n_dem; d++)
-        for (size_t i = 0; i < st->n; i++)
-            if (st->a[i].existing && hypot(st->a[i].x - st->dx[d], st->a[i].y - st->dy[d]) <= st->dr[d])
-                fixed_cov[d] = 1;
-    for (size_t d = 0; d < st->n_dem; d++)
-        if (fixed_cov[d])
-            constant += st->dw[d];
-    /* a candidate too close to a built site can never open */
     char *usable = calloc(st->n ? st->n : 1, 1);
-    if (!usable) {
-        free(fixed_cov);
-        return pl_error(ctx, PL_NOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < st->n; i++) {
+    for (size_t i = 0; usable && i < st->n; i++) {
         const pl_site *s = &st->a[i];
-        usable[i] = !s->existing && s->feasible;
-        for (size_t j = 0; usable[i] && c->min_sep_m > 0 && j < st->n; j++)
+        usable[i] = !s->existing && s->feasible && (s->required || s->n_reach > 0);
+        for (size_t j = 0; usable[i] && !s->required && c->min_sep_m > 0 && j < st->n; j++)
             if (st->a[j].existing && hypot(st->a[j].x - s->x, st->a[j].y - s->y) < c->min_sep_m)
                 usable[i] = 0;
     }
-    size_t p_new = c->built_count ? (c->count > n_built ? c->count - n_built : 0) : c->count;
+    return usable;
+}
+
+/* The coverage lists turned round, usable sites only: the sites reaching
+ * demand point d are by[off[d] .. off[d+1]), ascending.  Returns 0, or -1
+ * out of memory (both NULL). */
+static int lp_by_demand(const pl_siting *st, const char *usable, size_t **off, size_t **by)
+{
+    *off = calloc(st->n_dem + 2, sizeof **off);
+    *by = malloc((st->cover_off[st->n] ? st->cover_off[st->n] : 1) * sizeof **by);
+    if (!*off || !*by) {
+        free(*off);
+        free(*by);
+        *off = *by = NULL;
+        return -1;
+    }
+    for (size_t i = 0; i < st->n; i++)
+        for (size_t k = st->cover_off[i]; usable[i] && k < st->cover_off[i + 1]; k++)
+            (*off)[st->cover_idx[k] + 2]++;
+    for (size_t d = 0; d < st->n_dem; d++)
+        (*off)[d + 2] += (*off)[d + 1];
+    for (size_t i = 0; i < st->n; i++) /* off[d + 1] is the fill point of d */
+        for (size_t k = st->cover_off[i]; usable[i] && k < st->cover_off[i + 1]; k++)
+            (*by)[(*off)[st->cover_idx[k] + 1]++] = i;
+    return 0;
+}
+
+static void lp_head(pl_buf *b, const pl_plan *p, const pl_siting *st, const char *usable, double constant)
+{
     pl_buf_puts(b, "\\ Maximal covering siting instance of scenario ");
     lp_comment(b, p->sc->name);
     pl_buf_printf(b, ", written by planner %s\n", PL_VERSION);
@@ -729,12 +1051,19 @@ int pl_siting_lp(pl_ctx *ctx, const pl_plan *p, const pl_siting *st, pl_buf *b)
     pl_buf_puts(b, "\\ Demand already covered by built sites is left out: its weight is ");
     pl_buf_num(b, constant, 6);
     pl_buf_puts(b, ", add it to the objective.\n");
+    pl_buf_puts(b, "\\ Required sites (a route ends there) are forced open, req<i>: x<i> = 1, and count\n"
+                   "\\ toward the count; a candidate that reaches no demand is left out unless required.\n");
     for (size_t i = 0; i < st->n; i++)
         if (usable[i]) {
             pl_buf_printf(b, "\\ x%zu = ", i);
             lp_comment(b, st->a[i].id);
-            pl_buf_puts(b, "\n");
+            pl_buf_puts(b, st->a[i].required ? " (required: a route ends here)\n" : "\n");
         }
+}
+
+static void lp_cover_and_count(pl_buf *b, const pl_siting *st, const char *usable, const char *fixed_cov,
+                               const size_t *off, const size_t *by)
+{
     pl_buf_puts(b, "Maximize\n obj:");
     int any = 0;
     for (size_t d = 0; d < st->n_dem; d++)
@@ -751,9 +1080,8 @@ int pl_siting_lp(pl_ctx *ctx, const pl_plan *p, const pl_siting *st, pl_buf *b)
         if (fixed_cov[d])
             continue;
         pl_buf_printf(b, " cover%zu: y%zu", d, d);
-        for (size_t i = 0; i < st->n; i++)
-            if (usable[i] && hypot(st->a[i].x - st->dx[d], st->a[i].y - st->dy[d]) <= st->dr[d])
-                pl_buf_printf(b, " - x%zu", i);
+        for (size_t k = off[d]; k < off[d + 1]; k++)
+            pl_buf_printf(b, " - x%zu", by[k]);
         pl_buf_puts(b, " <= 0\n");
     }
     pl_buf_puts(b, " count:");
@@ -763,10 +1091,17 @@ int pl_siting_lp(pl_ctx *ctx, const pl_plan *p, const pl_siting *st, pl_buf *b)
             pl_buf_printf(b, " + x%zu", i);
             any = 1;
         }
-    pl_buf_printf(b, "%s <= %zu\n", any ? "" : " 0 y0", p_new);
+    pl_buf_printf(b, "%s <= %zu\n", any ? "" : " 0 y0", st->n_new_max);
+}
+
+/* Separation (not between two required sites: routes end at both),
+ * quotas, the required sites, bounds and the binaries. */
+static void lp_rest(pl_buf *b, const pl_siting_cfg *c, const pl_siting *st, const char *usable, const char *fixed_cov)
+{
     for (size_t i = 0; c->min_sep_m > 0 && i < st->n; i++)
         for (size_t j = i + 1; usable[i] && j < st->n; j++)
-            if (usable[j] && hypot(st->a[j].x - st->a[i].x, st->a[j].y - st->a[i].y) < c->min_sep_m)
+            if (usable[j] && !(st->a[i].required && st->a[j].required) &&
+                hypot(st->a[j].x - st->a[i].x, st->a[j].y - st->a[i].y) < c->min_sep_m)
                 pl_buf_printf(b, " sep%zu_%zu: x%zu + x%zu <= 1\n", i, j, i, j);
     for (size_t q = 0; q < c->n_quota; q++) {
         pl_buf_printf(b, " quota%zu:", q);
@@ -775,6 +1110,9 @@ int pl_siting_lp(pl_ctx *ctx, const pl_plan *p, const pl_siting *st, pl_buf *b)
                 pl_buf_printf(b, " + x%zu", i);
         pl_buf_printf(b, " + 0 y0 >= %d\n", c->quota_n[q]);
     }
+    for (size_t i = 0; i < st->n; i++)
+        if (usable[i] && st->a[i].required)
+            pl_buf_printf(b, " req%zu: x%zu = 1\n", i, i);
     pl_buf_puts(b, "Bounds\n");
     for (size_t d = 0; d < st->n_dem; d++)
         if (!fixed_cov[d])
@@ -784,7 +1122,31 @@ int pl_siting_lp(pl_ctx *ctx, const pl_plan *p, const pl_siting *st, pl_buf *b)
         if (usable[i])
             pl_buf_printf(b, " x%zu\n", i);
     pl_buf_puts(b, "End\n");
+}
+
+int pl_siting_lp(pl_ctx *ctx, const pl_plan *p, const pl_siting *st, pl_buf *b)
+{
+    const pl_siting_cfg *c = &p->sc->siting;
+    double constant = 0;
+    char *fixed_cov = calloc(st->n_dem ? st->n_dem : 1, 1), *usable = lp_usable(c, st);
+    size_t *off = NULL, *by = NULL;
+    if (!fixed_cov || !usable || !st->cover_off || lp_by_demand(st, usable, &off, &by)) {
+        free(fixed_cov);
+        free(usable);
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < st->n; i++) /* built sites' demand: a constant */
+        for (size_t k = st->cover_off[i]; st->a[i].existing && k < st->cover_off[i + 1]; k++)
+            fixed_cov[st->cover_idx[k]] = 1;
+    for (size_t d = 0; d < st->n_dem; d++)
+        if (fixed_cov[d])
+            constant += st->dw[d];
+    lp_head(b, p, st, usable, constant);
+    lp_cover_and_count(b, st, usable, fixed_cov, off, by);
+    lp_rest(b, c, st, usable, fixed_cov);
     free(fixed_cov);
     free(usable);
+    free(off);
+    free(by);
     return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : PL_OK;
 }

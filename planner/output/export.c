@@ -322,6 +322,9 @@ static void site_props(pl_buf *b, const pl_site *st)
     kstr(b, "reasons", st->why.n ? st->why.s : NULL);
     kstr(b, "free_headings_deg", st->headings.n ? st->headings.s : NULL);
     knum(b, "demand_in_reach", st->covered_w, 3);
+    kbool(b, "required", st->required);
+    kstr(b, "route_ends", st->ends.n ? st->ends.s : NULL);
+    kstr(b, "reason", st->reason.n ? st->reason.s : NULL);
 }
 
 static int sites_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b, int open_only)
@@ -342,15 +345,6 @@ static int sites_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b,
             knum(b, "demand_only_here", st->only_w, 3);
             knum(b, "nearest_site_m", st->nearest_open_m, METRE_DEC);
             kbool(b, "within_range_of_another", st->nearest_open_m <= p->sc->siting.range_m);
-            char why[512];
-            if (st->existing)
-                snprintf(why, sizeof why, "built in 2024 or earlier: kept as it is");
-            else
-                snprintf(why, sizeof why,
-                         "chosen by the %s optimiser: reaches demand of weight %.1f, %.1f of it "
-                         "reached by no other open site",
-                         p->sc->siting.objective ? "median" : "coverage", st->covered_w, st->only_w);
-            kstr(b, "reason_chosen", why);
         } else {
             kbool(b, "chosen", st->open);
             kstr(b, "state", st->open ? "chosen" : st->feasible ? "feasible" : "infeasible");
@@ -427,8 +421,12 @@ static void siting_json(const pl_plan *p, pl_buf *b)
     knum(b, "demand_weight_total", si->total_w, 3);
     knum(b, "demand_weight_covered", si->covered_w, 3);
     kint(b, "sites_built", (long long)built);
-    kint(b, "sites_new_requested", (long long)(c->built_count ? (c->count > built ? c->count - built : 0) : c->count));
+    kint(b, "sites_new_requested", (long long)si->n_new_max);
     kint(b, "sites_new_chosen", (long long)si->n_new);
+    kint(b, "sites_new_required", (long long)si->n_required);
+    kint(b, "sites_closed_adding_nothing", (long long)si->n_dropped);
+    kstr(b, "site_rule", si->rule);
+    kstr(b, "note", si->note.n ? si->note.s : NULL);
     kint(b, "candidates", (long long)(si->n - built));
     kint(b, "candidates_feasible", (long long)si->n_feasible);
     kint(b, "candidates_infeasible", (long long)infeasible);
@@ -452,6 +450,24 @@ static void siting_json(const pl_plan *p, pl_buf *b)
         knum(b, "from_nearest_site_m", e->from_m, 1);
         kstr(b, "to_site", e->to ? e->to->id : NULL);
         knum(b, "to_nearest_site_m", e->to_m, 1);
+        pl_buf_puts(b, "}");
+    }
+    pl_buf_puts(b, "],\"warnings\":[");
+    for (size_t k = 0; k < si->n_warn; k++) {
+        pl_buf_puts(b, k ? "," : "");
+        pl_buf_json_str(b, si->a_warn[k]);
+    }
+    pl_buf_puts(b, "],\"sites\":[");
+    size_t shown = 0;
+    for (size_t i = 0; i < si->n; i++) {
+        const pl_site *st = &si->a[i];
+        if (!st->open)
+            continue;
+        pl_buf_puts(b, shown++ ? ",{\"id\":" : "{\"id\":");
+        pl_buf_json_str(b, st->id);
+        kstr(b, "status", st->existing ? "existing" : "planned");
+        kbool(b, "required", st->required);
+        kstr(b, "reason", st->reason.n ? st->reason.s : NULL);
         pl_buf_puts(b, "}");
     }
     pl_buf_puts(b, "]");

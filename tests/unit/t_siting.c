@@ -62,11 +62,26 @@
  *      (tolerance 300 m): R1 (2010, 2400) -> (500, 2250) from C_OK 10 m, to V1
  *      250 m; R2 (3000, 3000) -> (3000, 2000): no site at either end, nearest
  *      sqrt(1000^2 + 600^2) = 1166.190 m (C_OK) and 700 m (C_OBS).
- *      One new site: C_OK alone (17 > 9): covered 17 + 2 = 19
+ *      R1's start makes C_OK a required site (the answer is the same).
+ *      One new site: C_OK alone (required; 17 > 9 too): covered 17 + 2 = 19
  *   3. no obstacles layer: headings not checked, C_WALL and C_INFATO
  *      feasible: 8 feasible
  *   4. errors: no boundary layer; a candidate that is not a point; an
  *      obstacle without height_m
+ *   5. the network: R1's start is 10 m from C_OK: required (1 of the 2);
+ *      R2 has no candidate within 300 m: two warnings naming the nearest
+ *      candidate, C_NEAR: from (3000, 3000) sqrt(400^2 + 600^2) = 721 m, from
+ *      (3000, 2000) sqrt(400^2 + 400^2) = 566 m; the reasons: V1 built with
+ *      D5 (2) and R1's end, C_OK required with D1, D3 (no kind) and D6
+ *      (hub), 17, 13 only here, C_OBS chosen with D2 and D6, 9, 5 only here,
+ *      and no alternative (C_NEAR, the only other candidate reaching D6, is
+ *      600 m from C_OK); the LP forces x1 (C_OK) open.  Count 3: no third
+ *      site (C_ISLE, C_NF21, C_ECO500 reach no demand, C_NEAR is inside the
+ *      separation): 2 open and a note.  Count 0: the required C_OK exceeds
+ *      it: PL_INFEASIBLE, one message
+ *   6. a route R3 from C_NEAR (2600, 2400) to 50 m from C_OK: both
+ *      required, 600 m apart, inside the 1000 m separation: both open (the
+ *      2 of the count, C_OBS not), with a warning
  */
 #include <math.h>
 #include <stdio.h>
@@ -339,6 +354,75 @@ static void t4_errors(void **state)
     assert_null(st);
 }
 
+static const char *reason_of(const pl_siting *st, const char *id)
+{
+    const pl_site *s = site(st, id);
+    return s->reason.n ? s->reason.s : "";
+}
+
+static void t5_network(void **state)
+{
+    sfix *s = *state;
+    pl_ctx *ctx = s->fx->ctx;
+    pl_siting *st = NULL;
+    assert_int_equal(pl_siting_run(ctx, plan(s, 0), &st), PL_OK);
+    assert_true(site(st, "C_OK")->required);
+    assert_int_equal(st->n_required, 1);
+    assert_int_equal(st->n_new, 2);
+    assert_int_equal(st->n_warn, 2);
+    assert_string_equal(st->a_warn[0],
+                        "route R2 start: no site or candidate within 300 m; the nearest candidate, C_NEAR, is 721 m away");
+    assert_string_equal(st->a_warn[1],
+                        "route R2 end: no site or candidate within 300 m; the nearest candidate, C_NEAR, is 566 m away");
+    assert_string_equal(reason_of(st, "V1"),
+                        "built: kept; 1 demand point in reach (1 unspecified; weight 2, 2 only here); route ends R1 end");
+    assert_string_equal(reason_of(st, "C_OK"), "required: route ends R1 start; 3 demand points in reach "
+                                               "(2 unspecified, 1 hub; weight 17, 13 only here)");
+    assert_string_equal(reason_of(st, "C_OBS"), "chosen: 2 demand points in reach (1 unspecified, 1 hub; weight 9, "
+                                                "5 only here); no other candidate could take its place");
+    assert_string_equal(reason_of(st, "C_NEAR"), "");
+    assert_int_equal(st->note.n, 0);
+    pl_buf lp;
+    pl_buf_init(&lp);
+    assert_int_equal(pl_siting_lp(ctx, &s->p, st, &lp), PL_OK);
+    assert_non_null(strstr(lp.s, "\\ x1 = C_OK (required: a route ends here)\n"));
+    assert_non_null(strstr(lp.s, "\n req1: x1 = 1\n"));
+    /* the variables: C_OK, C_OBS and C_NEAR (the others are infeasible or reach no demand) */
+    assert_non_null(strstr(lp.s, "\n count: + x1 + x12 + x15 <= 2\n"));
+    assert_non_null(strstr(lp.s, "\n sep1_15: x1 + x15 <= 1\n"));
+    pl_buf_free(&lp);
+    pl_siting_free(st);
+    s->fx->sc.siting.count = 3; /* nothing else adds demand or ends a route */
+    assert_int_equal(pl_siting_run(ctx, &s->p, &st), PL_OK);
+    assert_int_equal(st->n_new, 2);
+    assert_false(site(st, "C_ISLE")->open);
+    assert_string_equal(st->note.s, "2 of the 3 new sites the count allows are open; 1 could not be placed: "
+                                    "separation and quotas leave no eligible candidate (feasible and reaching demand)");
+    pl_siting_free(st);
+    s->fx->sc.siting.count = 0;
+    assert_int_equal(pl_siting_run(ctx, &s->p, &st), PL_INFEASIBLE);
+    assert_error(ctx, PL_INFEASIBLE,
+                 "mem.yaml: siting: the routes end at 1 candidate that must open (C_OK), more than the 0 new sites "
+                 "siting.count allows: raise the count or end the routes at built sites");
+    assert_null(st);
+}
+
+static void t6_required_pair(void **state)
+{
+    sfix *s = *state;
+    zf_feat(s->fx, &s->fx->rl, "R3", "LINESTRING(2600 2400,2000 2450)", NULL);
+    pl_siting *st = NULL;
+    assert_int_equal(pl_siting_run(s->fx->ctx, plan(s, 0), &st), PL_OK);
+    assert_true(site(st, "C_OK")->open && site(st, "C_NEAR")->open && !site(st, "C_OBS")->open);
+    assert_int_equal(st->n_required, 2);
+    assert_int_equal(st->n_warn, 3);
+    assert_string_equal(st->a_warn[2], "C_OK, required by a route end, is 600 m from required site C_NEAR, inside "
+                                       "the 1000 m separation: both kept, as routes end at both");
+    assert_string_equal(reason_of(st, "C_OK"), "required: route ends R1 start, R3 end; 3 demand points in reach "
+                                               "(2 unspecified, 1 hub; weight 17, 10 only here)");
+    pl_siting_free(st);
+}
+
 int t_siting(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +430,8 @@ int t_siting(void)
         cmocka_unit_test_setup_teardown(t2_choice, setup, teardown),
         cmocka_unit_test_setup_teardown(t3_no_obstacle_layer, setup, teardown),
         cmocka_unit_test_setup_teardown(t4_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(t5_network, setup, teardown),
+        cmocka_unit_test_setup_teardown(t6_required_pair, setup, teardown),
     };
     return cmocka_run_group_tests_name("siting", tests, NULL, NULL);
 }
