@@ -206,10 +206,7 @@ static void vertiports(const pl_plan *p, pl_buf *b)
         tdnum(b, st->only_w, 1);
         tdnum(b, st->nearest_open_m, 0);
         td(b, st->headings.n ? st->headings.s : NULL);
-        if (st->existing)
-            tdsay(b, p, "2024 年及以前已建：保留", "built in 2024 or earlier: kept");
-        else
-            tdsay(b, p, "优化选中", "chosen by the optimiser");
+        td(b, st->reason.n ? st->reason.s : NULL); /* why it is open: built, a route's end, or its demand */
         td(b, st->accuracy);
         pl_buf_puts(b, "</tr>\n");
     }
@@ -253,6 +250,60 @@ static void routes(const pl_plan *p, pl_buf *b)
         else
             td(b, NULL);
         td(b, r->accuracy);
+        pl_buf_puts(b, "</tr>\n");
+    }
+    pl_buf_puts(b, "</table>\n");
+}
+
+/* km with 3 decimals, or an empty cell when not computed */
+static void tdkm(pl_buf *b, double m)
+{
+    tdnum(b, isfinite(m) ? m / 1000 : NAN, 3);
+}
+
+/* The network: each route's alignment (designed, or as drawn) beside its
+ * straight line, kilometres in approval and advisory airspace, and the
+ * routes it comes closer to than their separation. */
+static void network(const pl_plan *p, pl_buf *b)
+{
+    static const char *const cols[][2] = {
+        {"编号", "id"}, {"名称", "name"}, {"走向", "alignment"}, {"长度 千米", "length km"},
+        {"直线 千米", "straight km"}, {"需报批空域 千米", "approval km"}, {"直线需报批 千米", "straight approval km"},
+        {"提示区 千米", "advisory km"}, {"直线提示区 千米", "straight advisory km"}, {"交叉", "crossings"}};
+    const pl_routeset *rs = p->routes;
+    h2(b, p, "路网", "Network");
+    note(b, p, "规划航线在两端起降点之间按最小代价布设：长度加上需报批空域与提示区内公里数的加权（权重为情景参数），"
+               "禁飞区为障碍；旁列两端直线的数字。",
+         "Planned routes are laid out between their end sites at the least cost: length plus weighted km in "
+         "approval airspace and advisory areas (the weights are scenario parameters), forbidden zones as "
+         "obstacles; the straight line between the ends stands beside each.");
+    head_row(b, p, cols, N_COLS(cols));
+    for (size_t i = 0; i < rs->n; i++) {
+        const pl_route *r = &rs->a[i];
+        const pl_design *d = p->designs ? &p->designs[i] : NULL;
+        int des = d && d->designed;
+        pl_buf_puts(b, "<tr>");
+        td(b, r->id);
+        td(b, r->name);
+        if (des)
+            tdsay(b, p, "规划布设", "designed");
+        else
+            tdsay(b, p, "按原绘制", "as drawn");
+        tdkm(b, r->length_m);
+        tdkm(b, d && (des || d->why.n) ? d->straight_length_m : NAN);
+        tdkm(b, des ? d->approval_m : NAN);
+        tdkm(b, d && (des || d->why.n) ? d->straight_approval_m : NAN);
+        tdkm(b, des ? d->advisory_m : NAN);
+        tdkm(b, d && (des || d->why.n) ? d->straight_advisory_m : NAN);
+        pl_buf t = {0};
+        for (size_t k = 0; k < p->n_crossings; k++) {
+            const pl_crossing *c = &p->crossings[k];
+            if (c->a == i || c->b == i)
+                pl_buf_printf(&t, "%s%s: %s", t.n ? "; " : "", rs->a[c->a == i ? c->b : c->a].id,
+                              c->s.level_conflict ? "one level (approval)" : "separated by level");
+        }
+        td(b, t.n ? t.s : NULL);
+        pl_buf_free(&t);
         pl_buf_puts(b, "</tr>\n");
     }
     pl_buf_puts(b, "</table>\n");
@@ -537,6 +588,7 @@ int pl_report_html(pl_ctx *ctx, const pl_plan *p, const pl_buf *svg, pl_buf *b)
     if (p->siting)
         vertiports(p, b);
     routes(p, b);
+    network(p, b);
     approvals(p, b);
     conflicts(ctx, p, b);
     if (p->siting)

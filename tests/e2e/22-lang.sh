@@ -59,7 +59,7 @@ PY
 
 check "22.1 report.html by default: lang zh-CN, the headings Chinese first with English beside" html "$LG/zh/report.html" '
 assert lang == "zh-CN", lang
-assert h2 == ["地图 Map", "航线 Routes", "需报批 Approvals to apply for", "冲突 Conflicts", "数据来源 Data provenance"], h2'
+assert h2 == ["地图 Map", "航线 Routes", "路网 Network", "需报批 Approvals to apply for", "冲突 Conflicts", "数据来源 Data provenance"], h2'
 check "22.2 report.html by default: every table header is \"中文 English\" (编号 id, 结论 verdict, ...)" html "$LG/zh/report.html" '
 assert th and all(re.match(r"[\u4e00-\u9fff].* [A-Za-z°]", t) for t in th), [t for t in th if not re.match(r"[\u4e00-\u9fff].* [A-Za-z°]", t)]
 assert "编号 id" in th and "结论 verdict" in th and "等级 severity" in th and "图层 layer" in th, th'
@@ -73,7 +73,7 @@ assert "<p class=note>按给定值、以平面基准计" in doc and "as given, a
 assert "图例 Legend" in doc'
 check "22.4 --lang en: lang en, the same headings and verdicts in English alone" html "$LG/en/report.html" '
 assert lang == "en", lang
-assert h2 == ["Map", "Routes", "Approvals to apply for", "Conflicts", "Data provenance"], h2
+assert h2 == ["Map", "Routes", "Network", "Approvals to apply for", "Conflicts", "Data provenance"], h2
 assert tags[:9] == ["forbidden", "approval", "advisory", "free", "free", "free", "approval", "approval", "approval"], tags
 assert "id" in th and "verdict" in th and "routes free / advisory / approval / forbidden" in kpi'
 check "22.5 --lang en: no CJK character in report.html or plan.svg but the rules' legal basis, quoted as the rule states it (the fixture's names are ASCII)" python3 - "$LG/en" <<'PY'
