@@ -775,6 +775,8 @@ typedef struct pl_design {
     double straight_length_m, straight_approval_m, straight_advisory_m, straight_cost; /* the straight line's */
     int straight_open;         /* 1: the straight line between the ends avoids every forbidden zone */
     pl_buf why;                /* not designed, or the straight line kept: why */
+    pl_buf avoided;            /* zones (ids, comma-separated) whose approval the straight line needs and the
+                                  design does not (plan.c, after the check) */
 } pl_design;
 
 /* Lay route r out between its first and last waypoints at the least cost

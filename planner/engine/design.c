@@ -50,6 +50,7 @@ typedef struct costs {
 void pl_design_free(pl_design *d)
 {
     pl_buf_free(&d->why);
+    pl_buf_free(&d->avoided);
     memset(d, 0, sizeof *d);
 }
 

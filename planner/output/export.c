@@ -130,6 +130,8 @@ static void design_fields(const pl_plan *p, size_t i, pl_buf *b)
     knum(b, "design_cost_m", d->designed ? d->cost : NAN, METRE_DEC);
     knum(b, "straight_cost_m", d->straight_cost, METRE_DEC);
     kstr(b, "design_note", d->why.n ? d->why.s : NULL);
+    knum(b, "added_m", d->designed ? d->length_m - d->straight_length_m : NAN, METRE_DEC);
+    kstr(b, "approvals_avoided", d->avoided.n ? d->avoided.s : NULL);
 }
 
 /* The plan's other routes this one comes closer to than their separation

@@ -269,7 +269,8 @@ static void network(const pl_plan *p, pl_buf *b)
     static const char *const cols[][2] = {
         {"编号", "id"}, {"名称", "name"}, {"走向", "alignment"}, {"长度 千米", "length km"},
         {"直线 千米", "straight km"}, {"需报批空域 千米", "approval km"}, {"直线需报批 千米", "straight approval km"},
-        {"提示区 千米", "advisory km"}, {"直线提示区 千米", "straight advisory km"}, {"交叉", "crossings"}};
+        {"提示区 千米", "advisory km"}, {"直线提示区 千米", "straight advisory km"},
+        {"免去的报批", "approvals avoided"}, {"交叉", "crossings"}};
     const pl_routeset *rs = p->routes;
     h2(b, p, "路网", "Network");
     note(b, p, "规划航线在两端起降点之间按最小代价布设：长度加上需报批空域与提示区内公里数的加权（权重为情景参数），"
@@ -295,6 +296,7 @@ static void network(const pl_plan *p, pl_buf *b)
         tdkm(b, d && (des || d->why.n) ? d->straight_approval_m : NAN);
         tdkm(b, des ? d->advisory_m : NAN);
         tdkm(b, d && (des || d->why.n) ? d->straight_advisory_m : NAN);
+        td(b, d && d->avoided.n ? d->avoided.s : NULL);
         pl_buf t = {0};
         for (size_t k = 0; k < p->n_crossings; k++) {
             const pl_crossing *c = &p->crossings[k];

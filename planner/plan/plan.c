@@ -121,6 +121,48 @@ static int design_routes(pl_ctx *ctx, pl_plan *p)
     return rc == PL_OK ? assign_levels(ctx, p) : rc;
 }
 
+/* Each designed route's straight line checked as the route is: the zones
+ * whose approval it would need and the design does not, into avoided. */
+static int approvals_avoided(pl_ctx *ctx, pl_plan *p)
+{
+    pl_conflict *cv = NULL;
+    size_t cap = 0;
+    int rc = PL_OK;
+    for (size_t i = 0; p->designs && i < p->routes->n && rc == PL_OK; i++) {
+        const pl_route *r = &p->routes->a[i];
+        pl_design *d = &p->designs[i];
+        if (!d->designed)
+            continue;
+        double x[2] = {r->x[0], r->x[r->n_pts - 1]}, y[2] = {r->y[0], r->y[r->n_pts - 1]};
+        double z[2] = {r->alt_m[0], r->alt_m[r->n_pts - 1]}, top = fmax(z[0], z[1]);
+        for (size_t k = 0; k < r->n_pts; k++)
+            top = fmax(top, r->alt_m[k]); /* the straight line at the route's cruise: the zones it meets there */
+        double sx[4] = {x[0], x[0], x[1], x[1]}, sy[4] = {y[0], y[0], y[1], y[1]}, sz[4] = {z[0], top, top, z[1]};
+        pl_route s = *r;
+        s.x = sx, s.y = sy, s.alt_m = sz, s.n_pts = 4;
+        s.line = pl_geom_line(ctx, x, y, 2);
+        s.length_m = hypot(x[1] - x[0], y[1] - y[0]);
+        pl_route_result res;
+        size_t n_c = 0;
+        rc = s.line ? pl_route_check(ctx, p->zones, &s, i, PL_CHECK_NO_CLEARANCE | PL_CHECK_NO_OVERLAP, &res, &cv,
+                                     &n_c, &cap)
+                    : pl_error(ctx, PL_GEOM, "route %s: %s", r->id, pl_libmsg(ctx));
+        for (size_t k = 0; rc == PL_OK && k < n_c; k++) {
+            if (cv[k].verdict != PL_V_APPROVAL || !cv[k].zone->g)
+                continue;
+            int kept = 0; /* the design meets it too */
+            for (size_t q = 0; q < p->routes->n_c && !kept; q++)
+                kept = p->routes->c[q].route == i && p->routes->c[q].zone == cv[k].zone;
+            if (!kept)
+                pl_buf_printf(&d->avoided, "%s%s", d->avoided.n ? ", " : "", cv[k].zone->id);
+        }
+        if (s.line)
+            GEOSGeom_destroy_r(pl_geos(ctx), s.line);
+    }
+    free(cv);
+    return rc;
+}
+
 /* The plan's routes among themselves: each pair closer than its
  * separation outside the sites both use; at one level, both need an
  * approval (the authority deconflicts; CCAR-92 separates crossings by
@@ -197,7 +239,8 @@ int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
         (rc = design_routes(ctx, p)) != PL_OK)
         goto out;
     pl_progress(ctx, "checking %zu routes against %zu zones", p->routes->n, p->zones->n);
-    if ((rc = pl_routes_check(ctx, p->zones, p->routes)) != PL_OK || (rc = plan_crossings(ctx, p)) != PL_OK)
+    if ((rc = pl_routes_check(ctx, p->zones, p->routes)) != PL_OK || (rc = plan_crossings(ctx, p)) != PL_OK ||
+        (rc = approvals_avoided(ctx, p)) != PL_OK)
         goto out;
     /* siting runs when there is something to site; the section alone may
      * only set tolerances (route_end_tolerance_m for validate) */

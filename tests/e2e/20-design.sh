@@ -23,8 +23,8 @@ check "20.1 P: around the forbidden square F by its grown corners, 10,280.20 m, 
 # 14,200 m; around A grown by w + margin + t (t = max(100, L / 50) = 200):
 # corners (503740, 3440760), (506260, 3440760): 2 hypot(3740, 760) + 2520
 # = 10,152.876 m, no approval airspace: cheaper, taken
-check "20.2 Q: around the approval rectangle A, 10,152.88 m and 0 m in approval airspace against the straight line's 2,100 m" \
-    all_of "near '$(route "$D/routes.geojson" Q length_m)' 10152.876 0.01 && [ '$(route "$D/routes.geojson" Q approval_m)' = 0 ] && [ '$(route "$D/routes.geojson" Q straight_approval_m)' = 2100 ] && near '$(route "$D/routes.geojson" Q straight_cost_m)' 14200 0.01"
+check "20.2 Q: around the approval rectangle A, 10,152.88 m (+152.88) and 0 m in approval airspace against the straight line's 2,100 m: A's approval avoided" \
+    all_of "near '$(route "$D/routes.geojson" Q length_m)' 10152.876 0.01 && [ '$(route "$D/routes.geojson" Q approval_m)' = 0 ] && [ '$(route "$D/routes.geojson" Q straight_approval_m)' = 2100 ] && near '$(route "$D/routes.geojson" Q straight_cost_m)' 14200 0.01 && [ '$(route "$D/routes.geojson" Q approvals_avoided)' = A ] && near '$(route "$D/routes.geojson" Q added_m)' 152.876 0.01"
 check "20.3 E: an existing route is flown as drawn (through F: forbidden)" \
     sh -c "[ '$(route "$D/routes.geojson" E alignment)' = 'as drawn' ] && [ '$(route "$D/routes.geojson" E verdict)' = forbidden ]"
 # with approval_weight 0 the straight line through A is the cheapest (10 km)
