@@ -26,7 +26,9 @@
  * straight line is the shortest, its weighted kilometres are no more than
  * the straight line's.  One weight may still be traded for the other: a
  * design with more kilometres in approval airspace than the open straight
- * line is not taken (the straight line is, and the figures say so).
+ * line is searched again with the approval weight raised, and where
+ * every such path has more, the straight line is taken (the figures say
+ * so).
  */
 #include "paths.h"
 
@@ -291,22 +293,45 @@ static int take(pl_ctx *ctx, double *x, double *y, size_t m, pl_route *r)
     return PL_OK;
 }
 
-/* The least-cost path, or the open straight line where the path has more
- * kilometres in approval airspace, into r and d. */
-static int choose(pl_ctx *ctx, const costs *c, const dgraph *dg, pl_route *r, pl_design *d)
+/* The least-cost path into r and d.  Where it has more kilometres in
+ * approval airspace than the open straight line, A* runs again with the
+ * approval weight ten, a hundred, a thousand times higher; where even that
+ * path has more, the straight line is taken.  d->cost is the chosen path's
+ * cost at the scenario's weights. */
+static int choose(pl_ctx *ctx, const ob_set *os, costs *c, dgraph *dg, pl_route *r, pl_design *d)
 {
-    double *x = NULL, *y = NULL, in[2] = {0, 0};
+    double *x = NULL, *y = NULL, in[2] = {0, 0}, w0 = c->w[0];
     size_t m = 0;
-    int rc = path_of(ctx, c, dg, &x, &y, &m, in);
-    if (rc != PL_OK)
+    int rc = PL_OK;
+    for (int round = 0; rc == PL_OK; round++) {
+        free(dg->g), free(dg->prev), free(dg->done);
+        dg->g = NULL, dg->prev = NULL, dg->done = NULL;
+        if ((rc = least_cost(ctx, os, c, dg)) != PL_OK)
+            break;
+        if (!isfinite(dg->g[1])) {
+            pl_buf_puts(&d->why, "not designed: forbidden zones close every path between the ends; kept as drawn");
+            break;
+        }
+        free(x), free(y);
+        if ((rc = path_of(ctx, c, dg, &x, &y, &m, in)) != PL_OK || !d->straight_open ||
+            in[0] <= d->straight_approval_m || round == 3)
+            break;
+        c->w[0] *= 10;
+    }
+    c->w[0] = w0;
+    if (rc != PL_OK || !x) {
+        free(x), free(y);
         return rc;
-    d->cost = dg->g[1];
+    }
     if (d->straight_open && in[0] > d->straight_approval_m) {
         x[1] = x[m - 1], y[1] = y[m - 1], m = 2;
         in[0] = d->straight_approval_m, in[1] = d->straight_advisory_m;
-        d->cost = d->straight_cost;
-        pl_buf_puts(&d->why, "the straight line: the least-cost path had more kilometres in approval airspace");
+        pl_buf_puts(&d->why, "the straight line: every least-cost path had more kilometres in approval airspace");
     }
+    double len = 0;
+    for (size_t i = 0; i + 1 < m; i++)
+        len += hypot(x[i + 1] - x[i], y[i + 1] - y[i]);
+    d->cost = len + c->w[0] * in[0] + c->w[1] * in[1];
     d->approval_m = in[0];
     d->advisory_m = in[1];
     if ((rc = take(ctx, x, y, m, r)) == PL_OK) {
@@ -341,12 +366,8 @@ int pl_design_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_network_cfg *cfg
         pl_buf_printf(&d->why, "not designed: the %s lies inside forbidden %s %s (%s); kept as drawn",
                       s_in ? "start" : "end", (s_in ? s_in : e_in)->zone->cls, (s_in ? s_in : e_in)->zone->id,
                       (s_in ? s_in : e_in)->zone->name);
-    else if (rc == PL_OK && (rc = least_cost(ctx, &os, &c, &dg)) == PL_OK) {
-        if (isfinite(dg.g[1]))
-            rc = choose(ctx, &c, &dg, r, d);
-        else
-            pl_buf_puts(&d->why, "not designed: forbidden zones close every path between the ends; kept as drawn");
-    }
+    else if (rc == PL_OK)
+        rc = choose(ctx, &os, &c, &dg, r, d);
     pl_path_obstacles_free(ctx, &os);
     pl_region_free(c.rg[0]);
     pl_region_free(c.rg[1]);

@@ -6,7 +6,7 @@
 # PLANNER=bin/planner sh tests/e2e/20-design.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=7   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=8   # the tests this file runs, declared: one that vanishes is a failure
 # all_of 'SHELL TEXT': run it here (near and the other helpers are
 # functions of this shell, which sh -c does not see)
 all_of() { eval "$1"; }
@@ -27,6 +27,14 @@ check "20.2 Q: around the approval rectangle A, 10,152.88 m (+152.88) and 0 m in
     all_of "near '$(route "$D/routes.geojson" Q length_m)' 10152.876 0.01 && [ '$(route "$D/routes.geojson" Q approval_m)' = 0 ] && [ '$(route "$D/routes.geojson" Q straight_approval_m)' = 2100 ] && near '$(route "$D/routes.geojson" Q straight_cost_m)' 14200 0.01 && [ '$(route "$D/routes.geojson" Q approvals_avoided)' = A ] && near '$(route "$D/routes.geojson" Q added_m)' 152.876 0.01"
 check "20.3 E: an existing route is flown as drawn (through F: forbidden)" \
     sh -c "[ '$(route "$D/routes.geojson" E alignment)' = 'as drawn' ] && [ '$(route "$D/routes.geojson" E verdict)' = forbidden ]"
+# T: the straight line costs 10000 + 3 x 6100 (V grown by w) = 28,300 m; along
+# V's north side inside A2 costs 10,816.6 + 2 x about 6,900 = about 24,600 m:
+# cheaper, but with more km in approval airspace than the straight line (0),
+# so A* runs again with the approval weight x10: the straight line is then
+# the cheapest, 10,000 m, 0 m in approval airspace, 6,100 m advisory
+check "20.8 T: a cheaper path with more approval km than the straight line is not taken: straight, 0 m approval, 6,100 m advisory, cost 28,300" \
+    all_of "near '$(route "$D/routes.geojson" T length_m)' 10000 0.001 && [ '$(route "$D/routes.geojson" T approval_m)' = 0 ] && [ '$(route "$D/routes.geojson" T advisory_m)' = 6100 ] && near '$(route "$D/routes.geojson" T design_cost_m)' 28300 0.01"
+
 # with approval_weight 0 the straight line through A is the cheapest (10 km)
 mkdir -p "$RESULT/w0"
 cp "$DATA/design_zones.geojson" "$DATA/design_routes.geojson" "$RESULT/w0/"
