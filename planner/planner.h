@@ -262,6 +262,8 @@ typedef struct pl_siting_cfg {
     double safety_factor;       /* safety area overall size in D (2.0) */
     double surface_slope;       /* approach/departure surface run per unit rise (8) */
     double surface_splay;       /* widening each side per unit run (0.15) */
+    double surface_length_m;    /* surface checked this far out from the FATO edge; 0 (the default):
+                                   until it is above every obstacle and the terrain model's highest ground */
     double range_m;             /* design aircraft's range (network check) */
     double end_tolerance_m;     /* a route end within this of a site is at the site */
     size_t exact_limit;         /* enumerate when at most this many subsets */
@@ -689,7 +691,11 @@ typedef struct pl_site {
     int feasible;             /* passes every site rule */
     int open;                 /* existing or chosen */
     pl_buf why;               /* reasons, "; "-separated */
-    pl_buf headings;          /* free approach/departure headings, e.g. "0-359" */
+    pl_buf headings;          /* free approach/departure headings, e.g. "0-359"; "not checked: ..."
+                                 when there is no obstacle data at all (approach.c) */
+    pl_buf headings_unknown;  /* headings not checked: the terrain model has no ground under part of
+                                 their surface, e.g. "300-330"; empty when none */
+    pl_buf headings_by;       /* how the headings were checked: the sources, and what was not */
     double covered_w;         /* demand weight within reach of this site */
     double only_w;            /* weight no other open site reaches */
     double nearest_open_m;    /* distance to the nearest other open site */
@@ -720,6 +726,33 @@ int pl_siting_run(pl_ctx *ctx, const struct pl_plan *p, pl_siting **out);
 void pl_siting_free(pl_siting *s);
 /* The instance as a CPLEX LP file for glpsol (coverage objective). */
 int pl_siting_lp(pl_ctx *ctx, const struct pl_plan *p, const pl_siting *s, pl_buf *b);
+
+/* ==== approach.c: the approach/departure surfaces of a site ============= */
+/* The obstacles of a plan: the features of its obstacles layers (Points and
+ * building footprints, Polygon/MultiPolygon, with a height) and its terrain
+ * model (borrowed from the zone set). */
+typedef struct pl_obstacles pl_obstacles;
+/* Read every obstacles layer of p.  Returns PL_OK and *out, or PL_PARSE
+ * naming the layer and feature (no height, not a Point or polygon).
+ * Ownership: *out is the caller's, pl_obstacles_free(). */
+int pl_obstacles_load(pl_ctx *ctx, const struct pl_plan *p, pl_obstacles **out);
+void pl_obstacles_free(pl_obstacles *ob);
+
+/* What the scan of one site found. */
+typedef struct pl_approach {
+    int checked;              /* 0: no obstacle layer and no terrain model: nothing was checked */
+    int n_free;               /* headings (of 360) clear of every obstacle and the terrain */
+    int n_unknown;            /* headings not closed but not checked: no ground known under their surface */
+    int n_closed;             /* headings some obstacle or the terrain rises through */
+    const char *in_fato;      /* borrowed: id of an obstacle standing inside the FATO, or NULL */
+} pl_approach;
+
+/* Scan headings 0-359 of site s: a heading is closed when an obstacle (its
+ * top above the site's ground) or the ground rises above its approach/
+ * departure surface (c: FATO, slope, splay, length).  Fills s->headings
+ * (the free ones, "10-85,200-359"), s->headings_unknown and s->headings_by.
+ * Returns PL_OK and *out, or PL_NOMEM. */
+int pl_approach_scan(pl_ctx *ctx, const pl_siting_cfg *c, const pl_obstacles *ob, pl_site *s, pl_approach *out);
 
 /* ==== design.c: a planned route laid out at the least cost ============== */
 typedef struct pl_design {

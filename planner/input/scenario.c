@@ -238,6 +238,7 @@ static double *siting_number(pl_siting_cfg *c, const char *key)
         {"surface_splay", offsetof(pl_siting_cfg, surface_splay)},
         {"range_m", offsetof(pl_siting_cfg, range_m)},
         {"route_end_tolerance_m", offsetof(pl_siting_cfg, end_tolerance_m)},
+        {"surface_length_m", offsetof(pl_siting_cfg, surface_length_m)},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (!strcmp(key, t[i].key))
@@ -247,8 +248,8 @@ static double *siting_number(pl_siting_cfg *c, const char *key)
 
 /* siting: count, built_count, objective, service_radius_m,
  * service_radius_by_kind, quotas, min_separation_m, design_d_m,
- * fato_factor, safety_factor, surface_slope, surface_splay, range_m,
- * route_end_tolerance_m, exact_limit */
+ * fato_factor, safety_factor, surface_slope, surface_splay,
+ * surface_length_m, range_m, route_end_tolerance_m, exact_limit */
 static void parse_siting(parser *p, pl_scenario *sc, struct fy_node *v)
 {
     pl_siting_cfg *c = &sc->siting;
@@ -302,7 +303,8 @@ static void parse_siting(parser *p, pl_scenario *sc, struct fy_node *v)
             pl_scn_unknown_key(p, k, "siting",
                                "count, built_count, objective, service_radius_m, service_radius_by_kind, "
                                "quotas, min_separation_m, design_d_m, fato_factor, safety_factor, "
-                               "surface_slope, surface_splay, range_m, route_end_tolerance_m, exact_limit");
+                               "surface_slope, surface_splay, surface_length_m, range_m, route_end_tolerance_m, "
+                               "exact_limit");
         }
     }
 }

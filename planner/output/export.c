@@ -285,6 +285,12 @@ static int zones_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b)
 
 /* ==== siting layers ==================================================== */
 
+/* A site's text field, null when empty. */
+static void kbuf(pl_buf *b, const char *k, const pl_buf *v)
+{
+    kstr(b, k, v->n ? v->s : NULL);
+}
+
 static void site_props(pl_buf *b, const pl_site *st)
 {
     pl_buf_puts(b, ",\"properties\":{\"id\":");
@@ -295,7 +301,9 @@ static void site_props(pl_buf *b, const pl_site *st)
     kstr(b, "status", st->existing ? "existing" : (st->open ? "planned" : "candidate"));
     kbool(b, "feasible", st->feasible);
     kstr(b, "reasons", st->why.n ? st->why.s : NULL);
-    kstr(b, "free_headings_deg", st->headings.n ? st->headings.s : NULL);
+    kbuf(b, "free_headings_deg", &st->headings);
+    kbuf(b, "headings_not_checked_deg", &st->headings_unknown);
+    kbuf(b, "headings_checked_by", &st->headings_by);
     knum(b, "demand_in_reach", st->covered_w, 3);
 }
 
