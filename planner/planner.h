@@ -264,6 +264,12 @@ typedef struct pl_siting_cfg {
     double surface_splay;       /* widening each side per unit run (0.15) */
     double surface_length_m;    /* surface checked this far out from the FATO edge; 0 (the default):
                                    until it is above every obstacle and the terrain model's highest ground */
+    double pads;                /* pads per site, a scenario parameter (0: not stated, capacity unknown) */
+    double movements_per_pad_h; /* movements (a landing or a take-off) one pad handles per hour,
+                                   a scenario parameter (0: not stated) */
+    char **per_hour_route;      /* route ids with their flights per hour given in the scenario */
+    double *per_hour;           /* flights per hour of per_hour_route[i] */
+    size_t n_per_hour;
     double range_m;             /* design aircraft's range (network check) */
     double end_tolerance_m;     /* a route end within this of a site is at the site */
     size_t exact_limit;         /* enumerate when at most this many subsets */
@@ -696,6 +702,11 @@ typedef struct pl_site {
     pl_buf headings_unknown;  /* headings not checked: the terrain model has no ground under part of
                                  their surface, e.g. "300-330"; empty when none */
     pl_buf headings_by;       /* how the headings were checked: the sources, and what was not */
+    double capacity_per_h;    /* movements per hour the site handles (capacity.c); NAN: not stated */
+    double movements_per_h;   /* movements per hour planned by the routes ending at it */
+    pl_buf capacity_basis;    /* where the capacity comes from, e.g. "2 pads x 4" */
+    pl_buf movements_by;      /* each route's part, e.g. "P2025-1 4/h, E2024-1 2/h" */
+    pl_buf capacity_warning;  /* planned movements over capacity, with the figures; empty when not */
     double covered_w;         /* demand weight within reach of this site */
     double only_w;            /* weight no other open site reaches */
     double nearest_open_m;    /* distance to the nearest other open site */
@@ -753,6 +764,15 @@ typedef struct pl_approach {
  * (the free ones, "10-85,200-359"), s->headings_unknown and s->headings_by.
  * Returns PL_OK and *out, or PL_NOMEM. */
 int pl_approach_scan(pl_ctx *ctx, const pl_siting_cfg *c, const pl_obstacles *ob, pl_site *s, pl_approach *out);
+
+/* ==== capacity.c: pads and movements of each open site ================== */
+/* Each open site's capacity (its feature's movements_per_h, else its pads
+ * (feature pads, else siting.pads) x siting.movements_per_pad_per_h) and
+ * the movements per hour planned at it (per_hour of every route with an
+ * end there: siting.route_per_hour, else the route's per_hour property);
+ * a warning on the site when they exceed it.  Needs st->ends.  Returns
+ * PL_OK, or PL_PARSE naming the feature whose figure is not a number. */
+int pl_capacity_run(pl_ctx *ctx, const struct pl_plan *p, pl_siting *st);
 
 /* ==== design.c: a planned route laid out at the least cost ============== */
 typedef struct pl_design {

@@ -24,7 +24,8 @@
  *
  * pl_siting_run runs the steps as one function each: load_sites,
  * load_demand, load_obstacles, land_build, check_sites (rules 1-4),
- * instance_build and choose (the optimiser), site_coverage, network.
+ * instance_build and choose (the optimiser), site_coverage, network, and
+ * the capacity of the open sites (capacity.c).
  */
 #include "planner.h"
 #include "optimise.h"
@@ -582,6 +583,7 @@ int pl_siting_run(pl_ctx *ctx, const pl_plan *p, pl_siting **out)
         (rc = site_coverage(ctx, st, &res)) != PL_OK)
         goto out;
     network(p, st);
+    rc = pl_capacity_run(ctx, p, st);
 out:
     clock_gettime(CLOCK_MONOTONIC, &t1);
     st->time_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
@@ -613,6 +615,9 @@ void pl_siting_free(pl_siting *st)
         pl_buf_free(&s->headings);
         pl_buf_free(&s->headings_unknown);
         pl_buf_free(&s->headings_by);
+        pl_buf_free(&s->capacity_basis);
+        pl_buf_free(&s->movements_by);
+        pl_buf_free(&s->capacity_warning);
     }
     free(st->a);
     for (size_t d = 0; d < st->n_dem; d++)

@@ -325,6 +325,11 @@ static int sites_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b,
             knum(b, "demand_only_here", st->only_w, 3);
             knum(b, "nearest_site_m", st->nearest_open_m, METRE_DEC);
             kbool(b, "within_range_of_another", st->nearest_open_m <= p->sc->siting.range_m);
+            knum(b, "capacity_per_h", st->capacity_per_h, 3); /* null: not stated */
+            kbuf(b, "capacity_basis", &st->capacity_basis);
+            knum(b, "movements_per_h", st->movements_per_h, 3);
+            kbuf(b, "movements_by_route", &st->movements_by);
+            kbuf(b, "capacity_warning", &st->capacity_warning);
             char why[512];
             if (st->existing)
                 snprintf(why, sizeof why, "built in 2024 or earlier: kept as it is");

@@ -105,6 +105,15 @@
  *      C_UNK (2750, 5050) in the unknown cell: its ground unknown, every
  *      heading not checked: not feasible, "no approach/departure heading
  *      is known to be clear ...: 0-359 not checked"
+ *   7. capacity, 1 pad x 3 movements/h (scenario parameters): R1 (C_OK ->
+ *      V1) 2/h from the scenario's route_per_hour; R3 from V1 back to V1,
+ *      per_hour 1 (its property): 2 movements at V1; R4 at C_OK without
+ *      per_hour: not counted.  C_OK 2 of 3: no warning; V1 2 + 2 = 4 > 3:
+ *      "4 movements/h planned (R1 2/h, R3 2/h (both ends)), capacity 3/h
+ *      (1 pad x 3)"; V2 (5500, 3500), built with movements_per_h 1, R5 to
+ *      it 1.5/h: "1.5 movements/h planned (R5 1.5/h), capacity 1/h (the
+ *      site's movements_per_h)".  2 pads: V1 4 of 6, no warning.  No pads
+ *      stated: capacity unknown (NAN), no warning.  pads 1.5: an error
  */
 #include <math.h>
 #include <stdio.h>
@@ -385,7 +394,7 @@ static void t4_errors(void **state)
     assert_null(st);
 }
 
-/* ==== 5-6: footprints, terrain =========================================== */
+/* ==== 5-7: footprints, terrain, capacity ==================================== */
 
 static void t5_footprints(void **state)
 {
@@ -460,6 +469,51 @@ static void t6_terrain(void **state)
     pl_siting_free(st);
 }
 
+static void t7_capacity(void **state)
+{
+    sfix *s = *state;
+    pl_ctx *ctx = s->fx->ctx;
+    pl_siting_cfg *c = &s->fx->sc.siting;
+    pl_siting *st = NULL;
+    static char *ids[] = {"R1"};
+    static double ph[] = {2};
+    c->pads = 1, c->movements_per_pad_h = 3;
+    c->per_hour_route = ids, c->per_hour = ph, c->n_per_hour = 1;
+    zf_feat(s->fx, &s->fx->rl, "R3", "LINESTRING(520 2000,700 2100,480 2010)", "per_hour:=1");
+    zf_feat(s->fx, &s->fx->rl, "R4", "LINESTRING(2000 2390,2000 3000)", NULL);
+    zf_feat(s->fx, &s->fx->rl, "R5", "LINESTRING(5000 3000,5500 3450)", "per_hour=1.5");
+    zf_feat(s->fx, &s->l[L_BUILT], "V2", "POINT(5500 3500)", "kind=logistics movements_per_h:=1");
+    assert_int_equal(pl_siting_run(ctx, plan(s, 0), &st), PL_OK);
+    const pl_site *ok = site(st, "C_OK"), *v1 = site(st, "V1"), *v2 = site(st, "V2");
+    assert_float_equal(ok->movements_per_h, 2, 1e-12);
+    assert_float_equal(ok->capacity_per_h, 3, 1e-12);
+    assert_string_equal(ok->movements_by.s, "R1 2/h, R4 not counted (no per_hour)");
+    assert_int_equal(ok->capacity_warning.n, 0);
+    assert_float_equal(v1->movements_per_h, 4, 1e-12);
+    assert_string_equal(v1->capacity_warning.s,
+                        "4 movements/h planned (R1 2/h, R3 2/h (both ends)), capacity 3/h (1 pad x 3)");
+    assert_string_equal(v2->capacity_warning.s,
+                        "1.5 movements/h planned (R5 1.5/h), capacity 1/h (the site's movements_per_h)");
+    assert_true(isnan(site(st, "C_NEAR")->capacity_per_h)); /* not open */
+    pl_siting_free(st);
+    c->pads = 2;
+    assert_int_equal(pl_siting_run(ctx, &s->p, &st), PL_OK);
+    assert_float_equal(site(st, "V1")->capacity_per_h, 6, 1e-12);
+    assert_string_equal(site(st, "V1")->capacity_basis.s, "2 pads x 3");
+    assert_int_equal(site(st, "V1")->capacity_warning.n, 0);
+    pl_siting_free(st);
+    c->pads = 0;
+    assert_int_equal(pl_siting_run(ctx, &s->p, &st), PL_OK);
+    assert_true(isnan(site(st, "V1")->capacity_per_h));
+    assert_int_equal(site(st, "V1")->capacity_warning.n, 0);
+    assert_string_equal(site(st, "V1")->capacity_basis.s, "not stated: no pads or movements per pad given");
+    pl_siting_free(st);
+    c->pads = 1.5;
+    assert_int_equal(pl_siting_run(ctx, &s->p, &st), PL_PARSE);
+    assert_error(ctx, PL_PARSE, "mem.yaml: siting.pads must be a whole number, got 1.5");
+    assert_null(st);
+}
+
 int t_siting(void)
 {
     const struct CMUnitTest tests[] = {
@@ -469,6 +523,7 @@ int t_siting(void)
         cmocka_unit_test_setup_teardown(t4_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(t5_footprints, setup, teardown),
         cmocka_unit_test_setup_teardown(t6_terrain, setup, teardown),
+        cmocka_unit_test_setup_teardown(t7_capacity, setup, teardown),
     };
     return cmocka_run_group_tests_name("siting", tests, NULL, NULL);
 }
