@@ -262,6 +262,14 @@ typedef struct pl_siting_cfg {
     double safety_factor;       /* safety area overall size in D (2.0) */
     double surface_slope;       /* approach/departure surface run per unit rise (8) */
     double surface_splay;       /* widening each side per unit run (0.15) */
+    double surface_length_m;    /* surface checked this far out from the FATO edge; 0 (the default):
+                                   until it is above every obstacle and the terrain model's highest ground */
+    double pads;                /* pads per site, a scenario parameter (0: not stated, capacity unknown) */
+    double movements_per_pad_h; /* movements (a landing or a take-off) one pad handles per hour,
+                                   a scenario parameter (0: not stated) */
+    char **per_hour_route;      /* route ids with their flights per hour given in the scenario */
+    double *per_hour;           /* flights per hour of per_hour_route[i] */
+    size_t n_per_hour;
     double range_m;             /* design aircraft's range (network check) */
     double end_tolerance_m;     /* a route end within this of a site is at the site */
     size_t exact_limit;         /* enumerate when at most this many subsets */
@@ -693,8 +701,17 @@ typedef struct pl_site {
     int required;             /* a candidate a route ends at: forced open */
     int open;                 /* existing, required or chosen */
     pl_buf why;               /* reasons, "; "-separated */
-    pl_buf headings;          /* free approach/departure headings, e.g. "0-359" */
     size_t n_reach;           /* demand points within reach of this site */
+    pl_buf headings;          /* free approach/departure headings, e.g. "0-359"; "not checked: ..."
+                                 when there is no obstacle data at all (approach.c) */
+    pl_buf headings_unknown;  /* headings not checked: the terrain model has no ground under part of
+                                 their surface, e.g. "300-330"; empty when none */
+    pl_buf headings_by;       /* how the headings were checked: the sources, and what was not */
+    double capacity_per_h;    /* movements per hour the site handles (capacity.c); NAN: not stated */
+    double movements_per_h;   /* movements per hour planned by the routes ending at it */
+    pl_buf capacity_basis;    /* where the capacity comes from, e.g. "2 pads x 4" */
+    pl_buf movements_by;      /* each route's part, e.g. "P2025-1 4/h, E2024-1 2/h" */
+    pl_buf capacity_warning;  /* planned movements over capacity, with the figures; empty when not */
     double covered_w;         /* demand weight within reach of this site */
     double only_w;            /* weight no other open site reaches */
     double nearest_open_m;    /* distance to the nearest other open site */
@@ -766,6 +783,41 @@ typedef struct pl_crossing {
  * crossing: the site's own traffic, at least this radius (and the end
  * tolerance plus the separation needed, where larger). */
 #define PL_TERMINAL_RADIUS_M 1000.0
+/* ==== approach.c: the approach/departure surfaces of a site ============= */
+/* The obstacles of a plan: the features of its obstacles layers (Points and
+ * building footprints, Polygon/MultiPolygon, with a height) and its terrain
+ * model (borrowed from the zone set). */
+typedef struct pl_obstacles pl_obstacles;
+/* Read every obstacles layer of p.  Returns PL_OK and *out, or PL_PARSE
+ * naming the layer and feature (no height, not a Point or polygon).
+ * Ownership: *out is the caller's, pl_obstacles_free(). */
+int pl_obstacles_load(pl_ctx *ctx, const struct pl_plan *p, pl_obstacles **out);
+void pl_obstacles_free(pl_obstacles *ob);
+
+/* What the scan of one site found. */
+typedef struct pl_approach {
+    int checked;              /* 0: no obstacle layer and no terrain model: nothing was checked */
+    int n_free;               /* headings (of 360) clear of every obstacle and the terrain */
+    int n_unknown;            /* headings not closed but not checked: no ground known under their surface */
+    int n_closed;             /* headings some obstacle or the terrain rises through */
+    const char *in_fato;      /* borrowed: id of an obstacle standing inside the FATO, or NULL */
+} pl_approach;
+
+/* Scan headings 0-359 of site s: a heading is closed when an obstacle (its
+ * top above the site's ground) or the ground rises above its approach/
+ * departure surface (c: FATO, slope, splay, length).  Fills s->headings
+ * (the free ones, "10-85,200-359"), s->headings_unknown and s->headings_by.
+ * Returns PL_OK and *out, or PL_NOMEM. */
+int pl_approach_scan(pl_ctx *ctx, const pl_siting_cfg *c, const pl_obstacles *ob, pl_site *s, pl_approach *out);
+
+/* ==== capacity.c: pads and movements of each open site ================== */
+/* Each open site's capacity (its feature's movements_per_h, else its pads
+ * (feature pads, else siting.pads) x siting.movements_per_pad_per_h) and
+ * the movements per hour planned at it (per_hour of every route with an
+ * end there: siting.route_per_hour, else the route's per_hour property);
+ * a warning on the site when they exceed it.  Needs st->ends.  Returns
+ * PL_OK, or PL_PARSE naming the feature whose figure is not a number. */
+int pl_capacity_run(pl_ctx *ctx, const struct pl_plan *p, pl_siting *st);
 
 /* ==== design.c: a planned route laid out at the least cost ============== */
 typedef struct pl_design {

@@ -13,11 +13,12 @@
  *   3. zone rules: the safety area meets no zone whose class forbids
  *      vertiports, and the site keeps the rule's min_distance_m from zones
  *      that ask one;
- *   4. obstacles (when an obstacles layer is given: points with height_m):
- *      headings 0-359 are scanned; a heading is free when no obstacle rises
- *      above the approach/departure surface (from the FATO edge, 1 up per
- *      surface_slope out, widening surface_splay each side); a site needs
- *      one free heading;
+ *   4. obstacles (approach.c: the obstacles layers' points and building
+ *      footprints, and the terrain model): headings 0-359 are scanned; a
+ *      heading is free when nothing rises above the approach/departure
+ *      surface (from the FATO edge, 1 up per surface_slope out, widening
+ *      surface_splay each side); a site needs one free heading, and with no
+ *      obstacle data at all it says that nothing was checked;
  *   5. separation between open sites is a constraint of the choice.
  * Built sites are always open; their failed rules are reported, not enforced.
  *
@@ -38,7 +39,8 @@
  * pl_siting_run runs the steps as one function each: load_sites,
  * load_demand, load_obstacles, land_build, check_sites (rules 1-4),
  * require_route_ends, instance_build and choose (the optimiser),
- * site_coverage, network, site_reasons and siting_note.
+ * site_coverage, network, site_reasons and siting_note, and the capacity
+ * of the open sites (capacity.c).
  */
 #include "planner.h"
 #include "optimise.h"
@@ -136,43 +138,29 @@ fail:
 
 /* ==== obstacles: free approach/departure headings ====================== */
 
-typedef struct obstacle {
-    double x, y, h;   /* position, height above the site (m) */
-} obstacle;
-
-/* Fill s->headings with the free headings ("10-85,200-359"); returns the
- * number of free headings, or -1 when an obstacle stands in the FATO. */
-static int scan_headings(const pl_siting_cfg *c, pl_site *s, const obstacle *ob, size_t n_ob)
+/* Rule 4 (approach.c scans): a site needs a heading known to be clear; one
+ * whose only headings left are not checked (no ground known under their
+ * surface) is not accepted either; with no obstacle data at all the site
+ * keeps its "not checked" headings, a warning, not a pass or a failure. */
+static int approach_rule(pl_ctx *ctx, const pl_siting_cfg *c, const pl_obstacles *ob, pl_site *s)
 {
-    double r_fato = c->fato_factor * c->design_d_m / 2;
-    char blocked[360] = {0};
-    for (size_t k = 0; k < n_ob; k++) {
-        double dx = ob[k].x - s->x, dy = ob[k].y - s->y, d = hypot(dx, dy);
-        if (d <= r_fato && ob[k].h > 0)
-            return -1;
-        double brg = atan2(dx, dy) * 180 / M_PI; /* clockwise from north */
-        for (int hd = 0; hd < 360; hd++) {
-            double diff = (brg - hd) * M_PI / 180;
-            double along = d * cos(diff) - r_fato, across = fabs(d * sin(diff));
-            if (along < 0 || across > r_fato + c->surface_splay * along)
-                continue;
-            if (ob[k].h > along / c->surface_slope)
-                blocked[hd] = 1;
-        }
+    pl_approach a;
+    int rc = pl_approach_scan(ctx, c, ob, s, &a);
+    if (rc != PL_OK || !a.checked)
+        return rc;
+    if (a.in_fato) {
+        reason(s, "an obstacle stands inside the FATO (%s)", a.in_fato);
+        s->feasible = 0;
+    } else if (a.n_free == 0 && a.n_unknown == 0) {
+        reason(s, "no approach/departure heading is clear of obstacles above the %g:1 surface", c->surface_slope);
+        s->feasible = 0;
+    } else if (a.n_free == 0) {
+        reason(s, "no approach/departure heading is known to be clear of obstacles above the %g:1 surface: "
+                  "%s not checked (no ground in the terrain model under part of their surface)",
+               c->surface_slope, s->headings_unknown.s);
+        s->feasible = 0;
     }
-    int free_n = 0;
-    for (int hd = 0; hd < 360;) {
-        if (blocked[hd]) {
-            hd++;
-            continue;
-        }
-        int a = hd;
-        while (hd < 360 && !blocked[hd])
-            hd++;
-        pl_buf_printf(&s->headings, "%s%d-%d", s->headings.n ? "," : "", a, hd - 1);
-        free_n += hd - a;
-    }
-    return free_n;
+    return PL_OK;
 }
 
 /* ==== building the sites ================================================ */
@@ -213,8 +201,8 @@ static int add_site(pl_ctx *ctx, pl_siting *st, size_t *cap, const pl_layer *l, 
 
 /* Rules 1-4 for one site. */
 static int check_site(pl_ctx *ctx, const pl_plan *p, pl_site *s, const GEOSPreparedGeometry *district,
-                      const GEOSPreparedGeometry *land, const GEOSGeometry *water, const obstacle *ob,
-                      size_t n_ob, int have_obstacles, double max_zone_dist)
+                      const GEOSPreparedGeometry *land, const GEOSGeometry *water, const pl_obstacles *ob,
+                      double max_zone_dist)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     const pl_siting_cfg *c = &p->sc->siting;
@@ -268,19 +256,7 @@ static int check_site(pl_ctx *ctx, const pl_plan *p, pl_site *s, const GEOSPrepa
             }
         }
     }
-    if (have_obstacles) {
-        int nfree = scan_headings(c, s, ob, n_ob);
-        if (nfree < 0) {
-            reason(s, "an obstacle stands inside the FATO");
-            s->feasible = 0;
-        } else if (nfree == 0) {
-            reason(s, "no approach/departure heading is clear of obstacles above the %g:1 surface",
-                   c->surface_slope);
-            s->feasible = 0;
-        }
-    } else {
-        pl_buf_puts(&s->headings, "not checked (no obstacle layer)");
-    }
+    rc = approach_rule(ctx, c, ob, s);
 out:
     free(zh.a);
     if (pt)
@@ -348,38 +324,10 @@ static int load_demand(pl_ctx *ctx, const pl_plan *p, pl_siting *st)
     return PL_OK;
 }
 
-static int load_obstacles(pl_ctx *ctx, const pl_plan *p, obstacle **ob, size_t *n, int *have)
+/* The obstacles layers and the terrain model (approach.c). */
+static int load_obstacles(pl_ctx *ctx, const pl_plan *p, pl_obstacles **ob)
 {
-    GEOSContextHandle_t h = pl_geos(ctx);
-    size_t cap = 0;
-    *ob = NULL;
-    *n = 0;
-    *have = 0;
-    for (size_t i = 0; i < p->n_layers; i++) {
-        const pl_layer *l = p->layers[i];
-        if (l->decl->role != PL_ROLE_OBSTACLES)
-            continue;
-        *have = 1;
-        for (size_t k = 0; k < l->n_feats; k++) {
-            const pl_feature *f = &l->a_feats[k];
-            const pl_prop *hp = pl_feature_prop(f, "height_m");
-            if (!hp || hp->type == PL_P_NULL || GEOSGeomTypeId_r(h, f->g) != GEOS_POINT)
-                return pl_error(ctx, PL_PARSE, "%s: layer '%s': obstacle %s: expected a Point with height_m",
-                                l->decl->path, l->decl->id, f->id);
-            if (*n == cap) {
-                cap = cap ? 2 * cap : 64;
-                obstacle *a = realloc(*ob, cap * sizeof *a);
-                if (!a)
-                    return pl_error(ctx, PL_NOMEM, "out of memory");
-                *ob = a;
-            }
-            obstacle *o = &(*ob)[(*n)++];
-            GEOSGeomGetX_r(h, f->g, &o->x);
-            GEOSGeomGetY_r(h, f->g, &o->y);
-            o->h = hp->type == PL_P_STR ? atof(hp->str) : hp->num;
-        }
-    }
-    return PL_OK;
+    return pl_obstacles_load(ctx, p, ob);
 }
 
 /* ==== route ends: required sites ========================================= */
@@ -617,8 +565,8 @@ static void land_free(pl_ctx *ctx, land_area *la)
 }
 
 /* Rules 1-4 for every site; the feasible candidates counted. */
-static int check_sites(pl_ctx *ctx, const pl_plan *p, pl_siting *st, const land_area *la, const obstacle *ob,
-                       size_t n_ob, int have_ob)
+static int check_sites(pl_ctx *ctx, const pl_plan *p, pl_siting *st, const land_area *la,
+                       const pl_obstacles *ob)
 {
     /* the zone search reaches as far as the farthest min_distance_m asks */
     double max_zone_dist = 0;
@@ -626,8 +574,7 @@ static int check_sites(pl_ctx *ctx, const pl_plan *p, pl_siting *st, const land_
         if (p->sc->a_rules[i].vertiport == PL_VR_MIN_DISTANCE)
             max_zone_dist = fmax(max_zone_dist, p->sc->a_rules[i].min_distance_m);
     for (size_t i = 0; i < st->n; i++) {
-        int rc = check_site(ctx, p, &st->a[i], la->pdistrict, la->pland, la->water, ob, n_ob, have_ob,
-                            max_zone_dist);
+        int rc = check_site(ctx, p, &st->a[i], la->pdistrict, la->pland, la->water, ob, max_zone_dist);
         if (rc)
             return rc;
         st->n_feasible += !st->a[i].existing && st->a[i].feasible;
@@ -910,9 +857,7 @@ int pl_siting_run(pl_ctx *ctx, const pl_plan *p, pl_siting **out)
     *out = NULL;
     pl_siting *st = calloc(1, sizeof *st);
     land_area la = {0};
-    obstacle *ob = NULL;
-    size_t n_ob = 0;
-    int have_ob = 0;
+    pl_obstacles *ob = NULL;
     instance in = {0};
     pl_sit_result res = {0};
     if (!st)
@@ -923,9 +868,9 @@ int pl_siting_run(pl_ctx *ctx, const pl_plan *p, pl_siting **out)
         goto out;
     }
     if ((rc = load_sites(ctx, p, st)) != PL_OK || (rc = load_demand(ctx, p, st)) != PL_OK ||
-        (rc = load_obstacles(ctx, p, &ob, &n_ob, &have_ob)) != PL_OK)
+        (rc = load_obstacles(ctx, p, &ob)) != PL_OK)
         goto out;
-    if ((rc = land_build(ctx, p, &la)) != PL_OK || (rc = check_sites(ctx, p, st, &la, ob, n_ob, have_ob)) != PL_OK)
+    if ((rc = land_build(ctx, p, &la)) != PL_OK || (rc = check_sites(ctx, p, st, &la, ob)) != PL_OK)
         goto out;
     st->n_new_max = new_count(c, st);
     st->rule = SITING_RULE;
@@ -938,12 +883,14 @@ int pl_siting_run(pl_ctx *ctx, const pl_plan *p, pl_siting **out)
     if ((rc = site_reasons(ctx, c, st, &res)) != PL_OK)
         goto out;
     siting_note(st);
+    if ((rc = pl_capacity_run(ctx, p, st)) != PL_OK)
+        goto out;
 out:
     clock_gettime(CLOCK_MONOTONIC, &t1);
     st->time_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     pl_sit_result_free(&res);
     instance_free(&in);
-    free(ob);
+    pl_obstacles_free(ob);
     land_free(ctx, &la);
     if (rc != PL_OK)
         pl_siting_free(st);
@@ -969,6 +916,11 @@ void pl_siting_free(pl_siting *st)
         pl_buf_free(&s->headings);
         pl_buf_free(&s->ends);
         pl_buf_free(&s->reason);
+        pl_buf_free(&s->headings_unknown);
+        pl_buf_free(&s->headings_by);
+        pl_buf_free(&s->capacity_basis);
+        pl_buf_free(&s->movements_by);
+        pl_buf_free(&s->capacity_warning);
     }
     free(st->a);
     for (size_t d = 0; d < st->n_dem; d++) {

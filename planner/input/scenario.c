@@ -238,6 +238,9 @@ static double *siting_number(pl_siting_cfg *c, const char *key)
         {"surface_splay", offsetof(pl_siting_cfg, surface_splay)},
         {"range_m", offsetof(pl_siting_cfg, range_m)},
         {"route_end_tolerance_m", offsetof(pl_siting_cfg, end_tolerance_m)},
+        {"surface_length_m", offsetof(pl_siting_cfg, surface_length_m)},
+        {"pads", offsetof(pl_siting_cfg, pads)},
+        {"movements_per_pad_per_h", offsetof(pl_siting_cfg, movements_per_pad_h)},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (!strcmp(key, t[i].key))
@@ -247,8 +250,9 @@ static double *siting_number(pl_siting_cfg *c, const char *key)
 
 /* siting: count, built_count, objective, service_radius_m,
  * service_radius_by_kind, quotas, min_separation_m, design_d_m,
- * fato_factor, safety_factor, surface_slope, surface_splay, range_m,
- * route_end_tolerance_m, exact_limit */
+ * fato_factor, safety_factor, surface_slope, surface_splay,
+ * surface_length_m, range_m, route_end_tolerance_m, exact_limit, pads,
+ * movements_per_pad_per_h, route_per_hour */
 static void parse_siting(parser *p, pl_scenario *sc, struct fy_node *v)
 {
     pl_siting_cfg *c = &sc->siting;
@@ -293,6 +297,11 @@ static void parse_siting(parser *p, pl_scenario *sc, struct fy_node *v)
             c->quota_n = calloc(m ? m : 1, sizeof *c->quota_n);
             if (c->quota_n)
                 parse_named_numbers(p, x, "quotas", &c->quota_kind, NULL, c->quota_n, &c->n_quota);
+        } else if (!strcmp(key, "route_per_hour")) {
+            size_t m = fy_node_is_mapping(x) ? (size_t)fy_node_mapping_item_count(x) : 0;
+            c->per_hour = calloc(m ? m : 1, sizeof *c->per_hour);
+            if (c->per_hour)
+                parse_named_numbers(p, x, "route_per_hour", &c->per_hour_route, c->per_hour, NULL, &c->n_per_hour);
         } else if ((field = siting_number(c, key))) {
             pl_scn_number(p, x, key, 0, field);
         } else if (!strcmp(key, "exact_limit")) {
@@ -302,7 +311,8 @@ static void parse_siting(parser *p, pl_scenario *sc, struct fy_node *v)
             pl_scn_unknown_key(p, k, "siting",
                                "count, built_count, objective, service_radius_m, service_radius_by_kind, "
                                "quotas, min_separation_m, design_d_m, fato_factor, safety_factor, "
-                               "surface_slope, surface_splay, range_m, route_end_tolerance_m, exact_limit");
+                               "surface_slope, surface_splay, surface_length_m, range_m, route_end_tolerance_m, "
+                               "exact_limit, pads, movements_per_pad_per_h, route_per_hour");
         }
     }
 }
@@ -729,6 +739,10 @@ void pl_scenario_free(pl_scenario *sc)
         free(sc->siting.quota_kind[i]);
     free(sc->siting.quota_kind);
     free(sc->siting.quota_n);
+    for (size_t i = 0; i < sc->siting.n_per_hour; i++)
+        free(sc->siting.per_hour_route[i]);
+    free(sc->siting.per_hour_route);
+    free(sc->siting.per_hour);
     char **tstr[] = {&sc->terrain.path, &sc->terrain.crs, &sc->terrain.source, &sc->terrain.license,
                      &sc->terrain.accuracy, &sc->terrain.datum};
     for (size_t i = 0; i < sizeof tstr / sizeof *tstr; i++)

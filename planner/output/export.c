@@ -312,6 +312,12 @@ static int zones_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b)
 
 /* ==== siting layers ==================================================== */
 
+/* A site's text field, null when empty. */
+static void kbuf(pl_buf *b, const char *k, const pl_buf *v)
+{
+    kstr(b, k, v->n ? v->s : NULL);
+}
+
 static void site_props(pl_buf *b, const pl_site *st)
 {
     pl_buf_puts(b, ",\"properties\":{\"id\":");
@@ -322,7 +328,9 @@ static void site_props(pl_buf *b, const pl_site *st)
     kstr(b, "status", st->existing ? "existing" : (st->open ? "planned" : "candidate"));
     kbool(b, "feasible", st->feasible);
     kstr(b, "reasons", st->why.n ? st->why.s : NULL);
-    kstr(b, "free_headings_deg", st->headings.n ? st->headings.s : NULL);
+    kbuf(b, "free_headings_deg", &st->headings);
+    kbuf(b, "headings_not_checked_deg", &st->headings_unknown);
+    kbuf(b, "headings_checked_by", &st->headings_by);
     knum(b, "demand_in_reach", st->covered_w, 3);
     kbool(b, "required", st->required);
     kstr(b, "route_ends", st->ends.n ? st->ends.s : NULL);
@@ -347,6 +355,11 @@ static int sites_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b,
             knum(b, "demand_only_here", st->only_w, 3);
             knum(b, "nearest_site_m", st->nearest_open_m, METRE_DEC);
             kbool(b, "within_range_of_another", st->nearest_open_m <= p->sc->siting.range_m);
+            knum(b, "capacity_per_h", st->capacity_per_h, 3); /* null: not stated */
+            kbuf(b, "capacity_basis", &st->capacity_basis);
+            knum(b, "movements_per_h", st->movements_per_h, 3);
+            kbuf(b, "movements_by_route", &st->movements_by);
+            kbuf(b, "capacity_warning", &st->capacity_warning);
         } else {
             kbool(b, "chosen", st->open);
             kstr(b, "state", st->open ? "chosen" : st->feasible ? "feasible" : "infeasible");

@@ -163,6 +163,9 @@ void pl_text_siting(const pl_plan *p, int list)
     }
     printf("  %sroutes with an end not at a site: %zu of %zu\n", zh(p, "端点不在站点的航线 "), off,
            p->routes ? p->routes->n : 0);
+    for (size_t i = 0; i < si->n; i++)
+        if (si->a[i].capacity_warning.n)
+            printf("  %scapacity %s: %s\n", zh(p, "容量不足 "), si->a[i].id, si->a[i].capacity_warning.s);
 }
 
 int pl_text_explain(const pl_plan *p, const char *id)

@@ -45,7 +45,7 @@
  *        "no approach/departure heading is clear of obstacles above the 8:1
  *        surface", headings "";
  *      C_INFATO (1500, 4500): POLE 10 m away, inside the 15 m FATO: "an
- *        obstacle stands inside the FATO";
+ *        obstacle stands inside the FATO (POLE)";
  *      C_NEAR (2600, 2400), C_ISLE (4500, 4500, on the island): feasible;
  *      built V1 feasible; 6 feasible candidates of 16
  *   2. the choice and its figures: D6 is sqrt(500^2 + 550^2) = 743 m from
@@ -82,6 +82,58 @@
  *   6. a route R3 from C_NEAR (2600, 2400) to 50 m from C_OK: both
  *      required, 600 m apart, inside the 1000 m separation: both open (the
  *      2 of the count, C_OBS not), with a warning
+ *      One new site: C_OK alone (17 > 9): covered 17 + 2 = 19
+ *   3. no obstacles layer and no terrain model: headings "not checked: no
+ *      obstacle layer and no terrain model" (0-359 not checked), C_WALL and
+ *      C_INFATO feasible (a warning, not a failure): 8 feasible
+ *   4. errors: no boundary layer; a candidate that is not a point; an
+ *      obstacle without a height; one that is a line
+ *   5. building footprints, site C_BLD (1000, 5300), r 15, splay 0.15, 8:1
+ *      (surface of heading h: along = p.u - 15 >= 0, |across| <= 15 + 0.15
+ *      along; closed where the top > along / 8):
+ *      TALL, x 1190..1210, y 5290..5310, height "60m" (OSM height): east of
+ *        the site, 190-210 m out, 20 m across; for heading 90 + f its
+ *        corner (190, -10) (site-relative) enters the surface while
+ *        190 (sin f - 0.15 cos f) - 10 (cos f + 0.15 sin f) + 2.25 <= 15,
+ *        i.e. 188.5 sin f - 38.5 cos f <= 12.75: f <= 11.543 + asin(12.75 /
+ *        192.392) = 15.343 deg, along there 171 m, surface 21 m < 60 m:
+ *        closed 75-105 (the same to the north by symmetry);
+ *      WALL, x 500..1500, y 5400..5402, building:levels 4 = 12 m
+ *        (approximate): closed where the least along of its edge y = +100
+ *        under the surface is under 96 m.  For heading t the edge enters the
+ *        surface's side at x = (100 sin t - 12.75 - 15 cos t) / (cos t +
+ *        0.15 sin t), along x sin t + 100 cos t - 15: t = 30: x 25.78,
+ *        along 84.49; t = 44: 95.85 (closed); t = 45: x 58.23, along 96.89
+ *        (free): closed 0-44 and 316-359 (t* = 44.27).  Its vertices are
+ *        500 m off and its nearest point (1000, 5400) is under the surface
+ *        only to t = 15.8: neither would find 16-44;
+ *      free "45-74,106-315"; 2 obstacles within reach, 1 approximate
+ *   6. a terrain model (in memory: 100 m cells over 0..6000, ground 0,
+ *      the cell x 3300..3400, y 5000..5100 at 40 m, x 3000..3100, y
+ *      5100..5200 at 3 m, x 2700..2800, y 5000..5100 unknown), site C_TER
+ *      (3050, 5050): its ground 0 (the FATO's box in one 0 m cell); the
+ *      terrain checked to 8 x 40 = 320 m out.  The 40 m cell, 250-350 m
+ *      east, 100 m across: corner (250, -50) enters while 242.5 sin f -
+ *      87.5 cos f <= 12.75: f <= 19.843 + asin(12.75 / 257.804) = 22.678,
+ *      along 235.5 < 320: closed 68-112; the unknown cell, 250-350 m west:
+ *      not checked 248-292; the 3 m cell, its least along 35 m (surface
+ *      4.4 m): closes nothing; MAST8, 8 m on it 100 m north: top 8 + 3 = 11
+ *      m > along / 8 while along = 100 cos t - 15 < 88 and 100 sin t <=
+ *      12.75 + 15 cos t: t <= 8.531 + asin(12.75 / 101.119) = 15.775:
+ *      closed 0-15, 345-359 (as 8 m alone: along < 64, never under the
+ *      surface: nothing).  Free "16-67,113-247,293-344", feasible.  Site
+ *      C_UNK (2750, 5050) in the unknown cell: its ground unknown, every
+ *      heading not checked: not feasible, "no approach/departure heading
+ *      is known to be clear ...: 0-359 not checked"
+ *   7. capacity, 1 pad x 3 movements/h (scenario parameters): R1 (C_OK ->
+ *      V1) 2/h from the scenario's route_per_hour; R3 from V1 back to V1,
+ *      per_hour 1 (its property): 2 movements at V1; R4 at C_OK without
+ *      per_hour: not counted.  C_OK 2 of 3: no warning; V1 2 + 2 = 4 > 3:
+ *      "4 movements/h planned (R1 2/h, R3 2/h (both ends)), capacity 3/h
+ *      (1 pad x 3)"; V2 (5500, 3500), built with movements_per_h 1, R5 to
+ *      it 1.5/h: "1.5 movements/h planned (R5 1.5/h), capacity 1/h (the
+ *      site's movements_per_h)".  2 pads: V1 4 of 6, no warning.  No pads
+ *      stated: capacity unknown (NAN), no warning.  pads 1.5: an error
  */
 #include <math.h>
 #include <stdio.h>
@@ -261,7 +313,7 @@ static void t1_feasibility(void **state)
     assert_string_equal(headings(st, "C_OBS"), "24-336");
     verdict(st, "C_WALL", 0, "no approach/departure heading is clear of obstacles above the 8:1 surface");
     assert_string_equal(headings(st, "C_WALL"), "");
-    verdict(st, "C_INFATO", 0, "an obstacle stands inside the FATO");
+    verdict(st, "C_INFATO", 0, "an obstacle stands inside the FATO (POLE)");
     verdict(st, "C_NEAR", 1, "");
     verdict(st, "C_ISLE", 1, "");
     assert_int_equal(st->n_feasible, 6);
@@ -329,7 +381,9 @@ static void t3_no_obstacle_layer(void **state)
     assert_int_equal(pl_siting_run(s->fx->ctx, plan(s, 1u << L_OBST), &st), PL_OK);
     verdict(st, "C_WALL", 1, "");
     verdict(st, "C_INFATO", 1, "");
-    assert_string_equal(headings(st, "C_OBS"), "not checked (no obstacle layer)");
+    assert_string_equal(headings(st, "C_OBS"), "not checked: no obstacle layer and no terrain model");
+    assert_string_equal(site(st, "C_OBS")->headings_by.s, "nothing: no obstacle layer and no terrain model");
+    assert_string_equal(site(st, "C_OBS")->headings_unknown.s, "0-359");
     assert_int_equal(st->n_feasible, 8);
     pl_siting_free(st);
 }
@@ -346,7 +400,13 @@ static void t4_errors(void **state)
     /* obstacles are read before the district, and sites before both */
     zf_feat(s->fx, &s->l[L_OBST], "BARE", "POINT(100 100)", NULL);
     assert_int_equal(pl_siting_run(ctx, &s->p, &st), PL_PARSE);
-    assert_error(ctx, PL_PARSE, "mem: layer 'obstacles': obstacle BARE: expected a Point with height_m");
+    assert_error(ctx, PL_PARSE, "mem: layer 'obstacles': obstacle BARE: no height: give height_m (or OSM's height "
+                                "or building:levels)");
+    pl_error_clear(ctx);
+    zf_clear_layer(ctx, &s->l[L_OBST]);
+    zf_feat(s->fx, &s->l[L_OBST], "LINE", "LINESTRING(100 100,200 200)", "height_m:=5");
+    assert_int_equal(pl_siting_run(ctx, &s->p, &st), PL_PARSE);
+    assert_error(ctx, PL_PARSE, "obstacle LINE: expected a Point, Polygon or MultiPolygon, got a LineString");
     pl_error_clear(ctx);
     zf_feat(s->fx, &s->l[L_CAND], "C_LINE", "LINESTRING(100 100,200 200)", NULL);
     assert_int_equal(pl_siting_run(ctx, &s->p, &st), PL_GEOM);
@@ -423,6 +483,126 @@ static void t6_required_pair(void **state)
     pl_siting_free(st);
 }
 
+/* ==== 5-7: footprints, terrain, capacity ==================================== */
+
+static void t5_footprints(void **state)
+{
+    sfix *s = *state;
+    pl_siting *st = NULL;
+    zf_feat(s->fx, &s->l[L_CAND], "C_BLD", "POINT(1000 5300)", "kind=town_centre");
+    zf_feat(s->fx, &s->l[L_OBST], "TALL", "POLYGON((1190 5290,1210 5290,1210 5310,1190 5310,1190 5290))",
+            "height=60m");
+    zf_feat(s->fx, &s->l[L_OBST], "WALL", "MULTIPOLYGON(((500 5400,1500 5400,1500 5402,500 5402,500 5400)))",
+            "building:levels=4");
+    assert_int_equal(pl_siting_run(s->fx->ctx, plan(s, 0), &st), PL_OK);
+    verdict(st, "C_BLD", 1, "");
+    assert_string_equal(headings(st, "C_BLD"), "45-74,106-315");
+    const pl_site *b = site(st, "C_BLD");
+    assert_int_equal(b->headings_unknown.n, 0);
+    assert_string_equal(b->headings_by.s, "obstacle layer 'obstacles' (2 within reach, 1 of them with a height from "
+                                          "building:levels x 3 m: approximate); no terrain model: the terrain not "
+                                          "checked");
+    /* the other sites keep their answers */
+    assert_string_equal(headings(st, "C_OBS"), "24-336");
+    pl_siting_free(st);
+}
+
+/* The terrain of group 6, handed to the zone set (which frees it). */
+static pl_terrain *terrain6(void)
+{
+    pl_terrain *t = calloc(1, sizeof *t);
+    t->cs = 100, t->nx = 60, t->ny = 60;
+    t->lo = calloc(t->nx * t->ny, sizeof *t->lo);
+    t->hi = calloc(t->nx * t->ny, sizeof *t->hi);
+    t->lo[33 * 60 + 50] = t->hi[33 * 60 + 50] = 40;
+    t->lo[30 * 60 + 51] = t->hi[30 * 60 + 51] = 3;
+    t->lo[27 * 60 + 50] = t->hi[27 * 60 + 50] = NAN;
+    t->all_lo = 0, t->all_hi = 40, t->n_unknown = 1;
+    return t;
+}
+
+static void t6_terrain(void **state)
+{
+    sfix *s = *state;
+    pl_siting *st = NULL;
+    zf_feat(s->fx, &s->l[L_CAND], "C_TER", "POINT(3050 5050)", "kind=town_centre");
+    zf_feat(s->fx, &s->l[L_CAND], "C_UNK", "POINT(2750 5050)", "kind=town_centre");
+    zf_feat(s->fx, &s->l[L_OBST], "MAST8", "POINT(3050 5150)", "height_m:=8");
+    pl_plan *p = plan(s, 0);
+    p->zones->terrain = terrain6();
+    assert_int_equal(pl_siting_run(s->fx->ctx, p, &st), PL_OK);
+    verdict(st, "C_TER", 1, "");
+    assert_string_equal(headings(st, "C_TER"), "16-67,113-247,293-344");
+    const pl_site *t = site(st, "C_TER");
+    assert_string_equal(t->headings_unknown.s, "248-292");
+    assert_string_equal(t->headings_by.s, "obstacle layer 'obstacles' (1 within reach); terrain model (in memory) "
+                                          "(site ground 0.0 m, checked 320 m out); not checked 248-292: no ground "
+                                          "in the terrain model under part of their surface");
+    verdict(st, "C_UNK", 0, "no approach/departure heading is known to be clear of obstacles above the 8:1 "
+                            "surface: 0-359 not checked (no ground in the terrain model under part of their "
+                            "surface)");
+    assert_string_equal(headings(st, "C_UNK"), "");
+    /* ground 0 elsewhere: the other sites keep their answers */
+    assert_string_equal(headings(st, "C_OBS"), "24-336");
+    verdict(st, "C_OK", 1, "");
+    pl_siting_free(st);
+    /* the terrain alone, no obstacle layer: MAST8 gone, 0-15 free */
+    pl_zones_free(s->fx->ctx, s->p.zones);
+    pl_routes_free(s->fx->ctx, s->p.routes);
+    p = plan(s, 1u << L_OBST);
+    p->zones->terrain = terrain6();
+    assert_int_equal(pl_siting_run(s->fx->ctx, p, &st), PL_OK);
+    assert_string_equal(headings(st, "C_TER"), "0-67,113-247,293-359");
+    assert_non_null(strstr(site(st, "C_TER")->headings_by.s, "no obstacle layer: buildings and masts not checked; "
+                                                             "terrain model (in memory)"));
+    pl_siting_free(st);
+}
+
+static void t7_capacity(void **state)
+{
+    sfix *s = *state;
+    pl_ctx *ctx = s->fx->ctx;
+    pl_siting_cfg *c = &s->fx->sc.siting;
+    pl_siting *st = NULL;
+    static char *ids[] = {"R1"};
+    static double ph[] = {2};
+    c->pads = 1, c->movements_per_pad_h = 3;
+    c->per_hour_route = ids, c->per_hour = ph, c->n_per_hour = 1;
+    zf_feat(s->fx, &s->fx->rl, "R3", "LINESTRING(520 2000,700 2100,480 2010)", "per_hour:=1");
+    zf_feat(s->fx, &s->fx->rl, "R4", "LINESTRING(2000 2390,2000 3000)", NULL);
+    zf_feat(s->fx, &s->fx->rl, "R5", "LINESTRING(5000 3000,5500 3450)", "per_hour=1.5");
+    zf_feat(s->fx, &s->l[L_BUILT], "V2", "POINT(5500 3500)", "kind=logistics movements_per_h:=1");
+    assert_int_equal(pl_siting_run(ctx, plan(s, 0), &st), PL_OK);
+    const pl_site *ok = site(st, "C_OK"), *v1 = site(st, "V1"), *v2 = site(st, "V2");
+    assert_float_equal(ok->movements_per_h, 2, 1e-12);
+    assert_float_equal(ok->capacity_per_h, 3, 1e-12);
+    assert_string_equal(ok->movements_by.s, "R1 2/h, R4 not counted (no per_hour)");
+    assert_int_equal(ok->capacity_warning.n, 0);
+    assert_float_equal(v1->movements_per_h, 4, 1e-12);
+    assert_string_equal(v1->capacity_warning.s,
+                        "4 movements/h planned (R1 2/h, R3 2/h (both ends)), capacity 3/h (1 pad x 3)");
+    assert_string_equal(v2->capacity_warning.s,
+                        "1.5 movements/h planned (R5 1.5/h), capacity 1/h (the site's movements_per_h)");
+    assert_true(isnan(site(st, "C_NEAR")->capacity_per_h)); /* not open */
+    pl_siting_free(st);
+    c->pads = 2;
+    assert_int_equal(pl_siting_run(ctx, &s->p, &st), PL_OK);
+    assert_float_equal(site(st, "V1")->capacity_per_h, 6, 1e-12);
+    assert_string_equal(site(st, "V1")->capacity_basis.s, "2 pads x 3");
+    assert_int_equal(site(st, "V1")->capacity_warning.n, 0);
+    pl_siting_free(st);
+    c->pads = 0;
+    assert_int_equal(pl_siting_run(ctx, &s->p, &st), PL_OK);
+    assert_true(isnan(site(st, "V1")->capacity_per_h));
+    assert_int_equal(site(st, "V1")->capacity_warning.n, 0);
+    assert_string_equal(site(st, "V1")->capacity_basis.s, "not stated: no pads or movements per pad given");
+    pl_siting_free(st);
+    c->pads = 1.5;
+    assert_int_equal(pl_siting_run(ctx, &s->p, &st), PL_PARSE);
+    assert_error(ctx, PL_PARSE, "mem.yaml: siting.pads must be a whole number, got 1.5");
+    assert_null(st);
+}
+
 int t_siting(void)
 {
     const struct CMUnitTest tests[] = {
@@ -432,6 +612,9 @@ int t_siting(void)
         cmocka_unit_test_setup_teardown(t4_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(t5_network, setup, teardown),
         cmocka_unit_test_setup_teardown(t6_required_pair, setup, teardown),
+        cmocka_unit_test_setup_teardown(t5_footprints, setup, teardown),
+        cmocka_unit_test_setup_teardown(t6_terrain, setup, teardown),
+        cmocka_unit_test_setup_teardown(t7_capacity, setup, teardown),
     };
     return cmocka_run_group_tests_name("siting", tests, NULL, NULL);
 }
