@@ -74,6 +74,18 @@ int pl_cor_ground(const pl_terrain *t, const pl_route *r, double w, gprof *g)
     return 0;
 }
 
+/* Stretch k's part of piece p (of the same segment) into q: 0 when they
+ * do not meet; where they meet at a point of a longer piece, touch (1:
+ * count it, 0: its neighbour holds that point). */
+static int stretch_part(const gprof *g, const piece *p, size_t k, int touch, piece *q)
+{
+    double ta = k == g->at[p->seg] ? 0.0 : g->t1[k - 1], tb = g->t1[k];
+    if (tb < p->t0 || ta > p->t1)
+        return 0;
+    *q = (piece){p->seg, fmax(ta, p->t0), fmin(tb, p->t1)};
+    return touch || !(q->t0 == q->t1 && p->t0 != p->t1);
+}
+
 int pl_cor_agl_filter(const pl_route *r, const gprof *g, double below, double above, double vlo, double vhi,
                       int keep_unknown, pvec *v, int *unknown)
 {
@@ -81,12 +93,9 @@ int pl_cor_agl_filter(const pl_route *r, const gprof *g, double below, double ab
     for (size_t j = 0; j < v->n; j++) {
         const piece p = v->a[j];
         for (size_t k = g->at[p.seg]; k < g->at[p.seg + 1]; k++) {
-            double ta = k == g->at[p.seg] ? 0.0 : g->t1[k - 1], tb = g->t1[k];
-            if (tb < p.t0 || ta > p.t1)
+            piece q;
+            if (!stretch_part(g, &p, k, 0, &q))
                 continue;
-            piece q = {p.seg, fmax(ta, p.t0), fmin(tb, p.t1)};
-            if (q.t0 == q.t1 && p.t0 != p.t1)
-                continue; /* the stretch touches the piece at a point: its neighbour holds it */
             int keep;
             if (isinf(g->lo[k])) { /* ground unknown: the band may be anywhere above it */
                 *unknown = 1;
@@ -139,12 +148,12 @@ void pl_cor_agl_span(const pl_route *r, const gprof *g, double below, double abo
     for (size_t j = 0; j < v->n; j++) {
         const piece p = v->a[j];
         for (size_t k = g->at[p.seg]; k < g->at[p.seg + 1]; k++) {
-            double ta = k == g->at[p.seg] ? 0.0 : g->t1[k - 1], tb = g->t1[k];
-            if (tb < p.t0 || ta > p.t1)
+            piece q;
+            if (!stretch_part(g, &p, k, 1, &q))
                 continue;
             double a[3], b[3];
-            pl_cor_at(r, p.seg, fmax(ta, p.t0), a);
-            pl_cor_at(r, p.seg, fmin(tb, p.t1), b);
+            pl_cor_at(r, p.seg, q.t0, a);
+            pl_cor_at(r, p.seg, q.t1, b);
             *lo = fmin(*lo, fmin(a[2], b[2]) - below - g->hi[k]); /* -inf where unknown */
             *hi = fmax(*hi, fmax(a[2], b[2]) + above - g->lo[k]);
         }
