@@ -370,7 +370,9 @@ static void footprint(const surf *S0, const double *e, size_t n, const double bo
         surf_heading(&S, hd);
         /* the box's circle: beside the surface, or too far out to matter */
         double ca = mx * S.ux + my * S.uy - S.r, cc = fabs(mx * S.uy - my * S.ux);
-        if (cc - rad > S.r + S.s * (ca + rad) || ca - rad > S.len || (!isinf(h_m) && !closes(&S, h_m, fmax(0, ca - rad))))
+        if (cc - rad > S.r + S.s * (ca + rad) || ca - rad > S.len)
+            continue;
+        if (!isinf(h_m) && !closes(&S, h_m, fmax(0, ca - rad)))
             continue;
         double a = part_along(&S, e, n, box);
         if (isinf(h_m) && isfinite(a) && a <= S.len)
@@ -424,7 +426,7 @@ static void scan_terrain(const surf *S0, const pl_terrain *t, ground *g, char *s
     g->site_m = pl_terrain_range(t, fato, &lo, &hi) ? lo : NAN;
     double top = isnan(g->site_m) ? INFINITY : t->all_hi - g->site_m;
     g->reach_m = fmin(S0->len, fmax(0, top * S.slope));
-    if (isinf(g->reach_m)) { /* the site's ground unknown, no length: the surface's first cell decides */
+    if (isinf(g->reach_m)) { /* the site's ground unknown and no surface length: nothing is known */
         g->reach_m = 0;
         memset(state, UNKNOWN, 360);
         return;
