@@ -242,14 +242,15 @@ void pl_obstacles_free(pl_obstacles *ob)
 typedef struct surf {
     double cx, cy;        /* the site */
     double ux, uy;        /* the heading's unit vector (x east, y north) */
+    const double *unit;   /* every heading's: sin, cos of 0..359 degrees */
     double r, s, slope;   /* FATO radius, splay, run per unit rise */
     double len;           /* checked to this far from the FATO edge (INFINITY: no limit) */
 } surf;
 
 static void surf_heading(surf *S, int hd)
 {
-    S->ux = sin(hd * M_PI / 180);
-    S->uy = cos(hd * M_PI / 180);
+    S->ux = S->unit[2 * hd];
+    S->uy = S->unit[2 * hd + 1];
 }
 
 /* The one rule: an obstacle whose top is h_m above the site's ground, its
@@ -305,9 +306,10 @@ static int inside(const double *e, size_t n, double x, double y)
     return in;
 }
 
-/* The least `along` of a footprint (edges e[0..n)) under the surface:
- * on an edge, or at an inner corner of the surface inside it (along 0). */
-static double part_along(const surf *S, const double *e, size_t n)
+/* The least `along` of a footprint (edges e[0..n), box b) under the
+ * surface: on an edge, or at an inner corner of the surface inside it
+ * (along 0). */
+static double part_along(const surf *S, const double *e, size_t n, const double b[4])
 {
     double best = INFINITY;
     for (size_t k = 0; k < n; k++)
@@ -315,16 +317,17 @@ static double part_along(const surf *S, const double *e, size_t n)
     if (best > 0 && n > 1)
         for (int side = -1; side <= 1; side += 2) {
             double x = S->cx + S->r * S->ux + side * S->r * S->uy, y = S->cy + S->r * S->uy - side * S->r * S->ux;
-            if (inside(e, n, x, y))
+            if (x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3] && inside(e, n, x, y))
                 return 0;
         }
     return best;
 }
 
 /* The headings whose surface may meet a footprint of box b: its bearing
- * from the site, +- its angular radius and the surface's widest angle
- * (atan max(1, splay): the inner corners at 45 degrees).  Returns the
- * first heading and the count (360: all). */
+ * from the site, +- its angular radius and the widest angle off the axis
+ * of the surface's points as far out as the box's nearest point (45
+ * degrees at the inner corners, narrowing to atan(splay) far out).
+ * Returns the first heading and the count (360: all). */
 static int window(const surf *S, const double b[4], int *first)
 {
     double mx = (b[0] + b[2]) / 2 - S->cx, my = (b[1] + b[3]) / 2 - S->cy;
@@ -332,7 +335,9 @@ static int window(const surf *S, const double b[4], int *first)
     *first = 0;
     if (d <= rad)
         return 360;
-    double w = (asin(rad / d) + atan(fmax(1, S->s))) * 180 / M_PI + WINDOW_SLACK;
+    double a = along_at_least(S, d - rad);
+    double off = atan(fmax((S->r + S->s * a) / (S->r + a), S->s));
+    double w = (asin(rad / d) + off) * 180 / M_PI + WINDOW_SLACK;
     if (w >= 180)
         return 360;
     double brg = atan2(mx, my) * 180 / M_PI;
@@ -356,12 +361,20 @@ static void footprint(const surf *S0, const double *e, size_t n, const double bo
 {
     surf S = *S0;
     int first, cnt = window(&S, box, &first);
+    double mx = (box[0] + box[2]) / 2 - S.cx, my = (box[1] + box[3]) / 2 - S.cy;
+    double rad = hypot(box[2] - box[0], box[3] - box[1]) / 2;
     for (int k = 0; k < cnt; k++) {
         int hd = (first + k) % 360;
         if (state[hd] == CLOSED)
             continue;
         surf_heading(&S, hd);
-        double a = part_along(&S, e, n);
+        /* the box's circle: beside the surface, or too far out to matter */
+        double ca = mx * S.ux + my * S.uy - S.r, cc = fabs(mx * S.uy - my * S.ux);
+        if (cc - rad > S.r + S.s * (ca + rad) || ca - rad > S.len)
+            continue;
+        if (!isinf(h_m) && !closes(&S, h_m, fmax(0, ca - rad)))
+            continue;
+        double a = part_along(&S, e, n, box);
         if (isinf(h_m) && isfinite(a) && a <= S.len)
             state[hd] = UNKNOWN;
         else if (!isinf(h_m) && closes(&S, h_m, a))
@@ -413,7 +426,7 @@ static void scan_terrain(const surf *S0, const pl_terrain *t, ground *g, char *s
     g->site_m = pl_terrain_range(t, fato, &lo, &hi) ? lo : NAN;
     double top = isnan(g->site_m) ? INFINITY : t->all_hi - g->site_m;
     g->reach_m = fmin(S0->len, fmax(0, top * S.slope));
-    if (isinf(g->reach_m)) { /* the site's ground unknown, no length: the surface's first cell decides */
+    if (isinf(g->reach_m)) { /* the site's ground unknown and no surface length: nothing is known */
         g->reach_m = 0;
         memset(state, UNKNOWN, 360);
         return;
@@ -499,6 +512,10 @@ int pl_approach_scan(pl_ctx *ctx, const pl_siting_cfg *c, const pl_obstacles *ob
     surf S = {.cx = s->x, .cy = s->y, .r = c->fato_factor * c->design_d_m / 2, .s = c->surface_splay,
               .slope = c->surface_slope, .len = c->surface_length_m > 0 ? c->surface_length_m : INFINITY};
     char state[360];
+    double unit[720];
+    for (int hd = 0; hd < 360; hd++)
+        unit[2 * hd] = sin(hd * M_PI / 180), unit[2 * hd + 1] = cos(hd * M_PI / 180);
+    S.unit = unit;
     memset(state, FREE, sizeof state);
     ground g = {NAN, 0};
     size_t n_near = 0, n_approx = 0;

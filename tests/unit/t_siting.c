@@ -134,6 +134,13 @@
  *      it 1.5/h: "1.5 movements/h planned (R5 1.5/h), capacity 1/h (the
  *      site's movements_per_h)".  2 pads: V1 4 of 6, no warning.  No pads
  *      stated: capacity unknown (NAN), no warning.  pads 1.5: an error
+ *   8. the scan against a brute force written apart from approach.c: 12
+ *      sites among 150 random footprints (3- to 6-gons, some concave, 3-40
+ *      m high) and 50 points: every point sampled every 0.1 m along every
+ *      edge, and the surface's inner corners inside a footprint; a heading
+ *      the samples close is never free (exact: a sample is a real point),
+ *      and a heading the scan closes has samples within 0.02 m of closing
+ *      it (the samples miss the exact binding point by less than 0.1 m)
  */
 #include <math.h>
 #include <stdio.h>
@@ -603,6 +610,131 @@ static void t7_capacity(void **state)
     assert_null(st);
 }
 
+/* ==== 8: the scan against a sampled brute force ============================== */
+
+typedef struct rnd {
+    unsigned long long s;
+} rnd;
+
+static double urand(rnd *r)
+{
+    r->s = r->s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(r->s >> 11) / 9007199254740992.0;
+}
+
+typedef struct bf_obst {
+    double x[7], y[7], h; /* a closed ring (n + 1 points), or a point (n 1) */
+    int n;
+} bf_obst;
+
+static int bf_inside(const bf_obst *o, double x, double y)
+{
+    int in = 0;
+    for (int k = 0; k < o->n; k++) {
+        double x0 = o->x[k], y0 = o->y[k], x1 = o->x[k + 1], y1 = o->y[k + 1];
+        if ((y0 > y) != (y1 > y) && x < x0 + (y - y0) * (x1 - x0) / (y1 - y0))
+            in = !in;
+    }
+    return in;
+}
+
+/* The most any obstacle rises above the surface of heading hd at site
+ * (sx, sy), from samples 0.1 m apart (r 15, splay 0.15, 8:1). */
+static double bf_margin(const bf_obst *ob, int n_ob, double sx, double sy, int hd)
+{
+    double ux = sin(hd * M_PI / 180), uy = cos(hd * M_PI / 180), worst = -INFINITY;
+    for (int i = 0; i < n_ob; i++) {
+        const bf_obst *o = &ob[i];
+        double best = INFINITY;
+        for (int k = 0; k < (o->n > 1 ? o->n : 1); k++) {
+            double x0 = o->x[k], y0 = o->y[k], x1 = o->x[o->n > 1 ? k + 1 : k], y1 = o->y[o->n > 1 ? k + 1 : k];
+            int m = 1 + (int)(hypot(x1 - x0, y1 - y0) / 0.1);
+            for (int j = 0; j <= m; j++) {
+                double x = x0 + (x1 - x0) * j / m - sx, y = y0 + (y1 - y0) * j / m - sy;
+                double a = x * ux + y * uy - 15, c = fabs(x * uy - y * ux);
+                if (a >= 0 && c <= 15 + 0.15 * a && a < best)
+                    best = a;
+            }
+        }
+        for (int side = -1; o->n > 1 && side <= 1; side += 2)
+            if (bf_inside(o, sx + 15 * ux + side * 15 * uy, sy + 15 * uy - side * 15 * ux))
+                best = 0;
+        if (o->h - best / 8 > worst)
+            worst = o->h - best / 8;
+    }
+    return worst;
+}
+
+static void parse_ranges(const char *t, char *free_hd)
+{
+    memset(free_hd, 0, 360);
+    while (t && *t) {
+        int a = 0, b = 0, k = 0;
+        assert_int_equal(sscanf(t, "%d-%d%n", &a, &b, &k), 2);
+        for (int hd = a; hd <= b; hd++)
+            free_hd[hd] = 1;
+        t += k + (t[k] == ',');
+    }
+}
+
+static void t8_random(void **state)
+{
+    sfix *s = *state;
+    rnd r = {24};
+    enum { N_OB = 200, N_SITE = 12 };
+    bf_obst *ob = calloc(N_OB, sizeof *ob);
+    zf_clear_layer(s->fx->ctx, &s->l[L_OBST]);
+    zf_clear_layer(s->fx->ctx, &s->l[L_CAND]);
+    for (int i = 0; i < N_OB; i++) {
+        bf_obst *o = &ob[i];
+        double cx = 600 + urand(&r) * 2800, cy = 4000 + urand(&r) * 1700, rad = 5 + urand(&r) * 35;
+        char wkt[512], props[32], id[16];
+        o->n = i < 50 ? 1 : 3 + (int)(urand(&r) * 4);
+        o->h = 3 + urand(&r) * 37;
+        int len = snprintf(wkt, sizeof wkt, o->n == 1 ? "POINT(" : "POLYGON((");
+        for (int k = 0; k < o->n; k++) { /* a star: every other vertex may fall inward (concave) */
+            double t = 2 * M_PI * (k + 0.8 * urand(&r)) / o->n, q = rad * (0.3 + 0.7 * urand(&r));
+            o->x[k] = o->n == 1 ? cx : cx + q * cos(t);
+            o->y[k] = o->n == 1 ? cy : cy + q * sin(t);
+            len += snprintf(wkt + len, sizeof wkt - (size_t)len, "%s%.6f %.6f", k ? "," : "", o->x[k], o->y[k]);
+        }
+        o->x[o->n] = o->x[0], o->y[o->n] = o->y[0];
+        if (o->n > 1)
+            snprintf(wkt + len, sizeof wkt - (size_t)len, ",%.6f %.6f))", o->x[0], o->y[0]);
+        else
+            snprintf(wkt + len, sizeof wkt - (size_t)len, ")");
+        snprintf(id, sizeof id, "O%d", i);
+        snprintf(props, sizeof props, "height_m:=%.9f", o->h);
+        zf_feat(s->fx, &s->l[L_OBST], id, wkt, props);
+    }
+    double sx[N_SITE], sy[N_SITE];
+    for (int i = 0; i < N_SITE; i++) {
+        char id[16], wkt[64];
+        sx[i] = 900 + urand(&r) * 2200, sy[i] = 4300 + urand(&r) * 1100;
+        snprintf(id, sizeof id, "R%02d", i);
+        snprintf(wkt, sizeof wkt, "POINT(%.6f %.6f)", sx[i], sy[i]);
+        zf_feat(s->fx, &s->l[L_CAND], id, wkt, "kind=pier");
+    }
+    pl_siting *st = NULL;
+    assert_int_equal(pl_siting_run(s->fx->ctx, plan(s, 0), &st), PL_OK);
+    int n_closed = 0, n_free = 0;
+    for (int i = 0; i < N_SITE; i++) {
+        char free_hd[360], id[16];
+        snprintf(id, sizeof id, "R%02d", i);
+        parse_ranges(headings(st, id), free_hd);
+        for (int hd = 0; hd < 360; hd++) {
+            double m = bf_margin(ob, N_OB, sx[i], sy[i], hd);
+            if (free_hd[hd] ? m > 0 : m < -0.02)
+                fail_msg("%s heading %d: %s, the samples rise %.4f m above the surface", id, hd,
+                         free_hd[hd] ? "free" : "closed", m);
+            n_free += free_hd[hd], n_closed += !free_hd[hd];
+        }
+    }
+    assert_true(n_free > 500 && n_closed > 500); /* both answers well represented */
+    pl_siting_free(st);
+    free(ob);
+}
+
 int t_siting(void)
 {
     const struct CMUnitTest tests[] = {
@@ -615,6 +747,7 @@ int t_siting(void)
         cmocka_unit_test_setup_teardown(t5_footprints, setup, teardown),
         cmocka_unit_test_setup_teardown(t6_terrain, setup, teardown),
         cmocka_unit_test_setup_teardown(t7_capacity, setup, teardown),
+        cmocka_unit_test_setup_teardown(t8_random, setup, teardown),
     };
     return cmocka_run_group_tests_name("siting", tests, NULL, NULL);
 }
