@@ -2,7 +2,8 @@
  * siting.c - vertiport siting: feasibility of every candidate, the choice
  * (optimise.c), the network check, and the LP text for an external solver.
  *
- * Entry points: pl_siting_run, pl_siting_free, pl_siting_lp.
+ * Entry points: pl_siting_run, pl_siting_free.  Beside it: siting_why.c
+ * (each open site's reason, the note), siting_lp.c (the LP for glpsol).
  *
  * Feasibility of a site, each failed rule recorded as a reason:
  *   1. inside the district (boundary layers) and on land (water layers;
@@ -39,11 +40,12 @@
  * pl_siting_run runs the steps as one function each: load_sites,
  * load_demand, load_obstacles, land_build, check_sites (rules 1-4),
  * require_route_ends, instance_build and choose (the optimiser),
- * site_coverage, network, site_reasons and siting_note, and the capacity
+ * site_coverage, network, pl_siting_reasons and pl_siting_note, and the capacity
  * of the open sites (capacity.c).
  */
 #include "planner.h"
 #include "optimise.h"
+#include "siting.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -718,133 +720,6 @@ static int site_coverage(pl_ctx *ctx, pl_siting *st)
 
 /* ==== reasons ============================================================= */
 
-/* The demand kinds (borrowed) and each demand point's index among them. */
-typedef struct kinds {
-    const char **a;
-    size_t n;
-    size_t *of;  /* per demand point */
-    size_t *cnt; /* scratch: points per kind */
-} kinds;
-
-static int kinds_build(pl_ctx *ctx, const pl_siting *st, kinds *k)
-{
-    size_t m = st->n_dem ? st->n_dem : 1;
-    k->a = calloc(m, sizeof *k->a);
-    k->of = calloc(m, sizeof *k->of);
-    k->cnt = calloc(m, sizeof *k->cnt);
-    if (!k->a || !k->of || !k->cnt)
-        return pl_error(ctx, PL_NOMEM, "out of memory");
-    for (size_t d = 0; d < st->n_dem; d++) {
-        size_t q = 0;
-        while (q < k->n && strcmp(k->a[q], st->dem_kind[d]))
-            q++;
-        if (q == k->n)
-            k->a[k->n++] = st->dem_kind[d];
-        k->of[d] = q;
-    }
-    return PL_OK;
-}
-
-static void kinds_free(kinds *k)
-{
-    free(k->a);
-    free(k->of);
-    free(k->cnt);
-}
-
-/* "3 demand points in reach (2 scenic_spot, 1 town_centre; weight 23, 7
- * only here)": the kinds by count, then by first appearance. */
-static void demand_words(pl_buf *b, const pl_siting *st, size_t i, kinds *k)
-{
-    const pl_site *s = &st->a[i];
-    if (!s->n_reach) {
-        pl_buf_puts(b, "no demand in reach");
-        return;
-    }
-    memset(k->cnt, 0, (k->n ? k->n : 1) * sizeof *k->cnt);
-    for (size_t j = st->cover_off[i]; j < st->cover_off[i + 1]; j++)
-        k->cnt[k->of[st->cover_idx[j]]]++;
-    pl_buf_printf(b, "%zu demand point%s in reach (", s->n_reach, s->n_reach == 1 ? "" : "s");
-    for (size_t shown = 0;; shown++) {
-        size_t best = k->n;
-        for (size_t q = 0; q < k->n; q++)
-            if (k->cnt[q] && (best == k->n || k->cnt[q] > k->cnt[best]))
-                best = q;
-        if (best == k->n)
-            break;
-        pl_buf_printf(b, "%s%zu %s", shown ? ", " : "", k->cnt[best], k->a[best]);
-        k->cnt[best] = 0;
-    }
-    pl_buf_printf(b, "; weight %g, %g only here)", s->covered_w, s->only_w);
-}
-
-/* One line for the open site i: built, required or chosen; its demand;
- * its route ends; for a chosen one the alternative it beat and its quota. */
-static void site_reason(const pl_siting_cfg *c, pl_siting *st, size_t i, const pl_sit_result *res, kinds *k)
-{
-    pl_site *s = &st->a[i];
-    pl_buf *b = &s->reason;
-    if (s->existing)
-        pl_buf_puts(b, "built: kept; ");
-    else if (s->required)
-        pl_buf_printf(b, "required: route ends %s; ", s->ends.n ? s->ends.s : "");
-    else
-        pl_buf_puts(b, "chosen: ");
-    demand_words(b, st, i, k);
-    if (!s->required && s->ends.n)
-        pl_buf_printf(b, "; route ends %s", s->ends.s);
-    if (s->existing || s->required)
-        return;
-    long a = res->alt[i];
-    const char *tie = fabs(res->alt_adds[i] - res->adds[i]) <= 1e-9 * fmax(1, fabs(res->adds[i]))
-                          ? ": a tie" : "";
-    if (a < 0)
-        pl_buf_puts(b, "; no other candidate could take its place");
-    else if (c->objective == PL_OBJ_MEDIAN)
-        pl_buf_printf(b, "; beat %s (%g in reach; in its place it would cut the weighted distance by %.0f, "
-                         "this one by %.0f%s)",
-                      st->a[a].id, st->a[a].covered_w, res->alt_adds[i], res->adds[i], tie);
-    else
-        pl_buf_printf(b, "; beat %s (%g in reach; in its place it would add %g%s)", st->a[a].id,
-                      st->a[a].covered_w, res->alt_adds[i], tie);
-    for (size_t q = 0; q < c->n_quota; q++)
-        if (!strcmp(s->kind, c->quota_kind[q]))
-            pl_buf_printf(b, "; counts toward the quota of %d %s", c->quota_n[q], c->quota_kind[q]);
-}
-
-static int site_reasons(pl_ctx *ctx, const pl_siting_cfg *c, pl_siting *st, const pl_sit_result *res)
-{
-    kinds k = {0};
-    int rc = st->cover_off ? kinds_build(ctx, st, &k) : PL_OK;
-    for (size_t i = 0; rc == PL_OK && st->cover_off && i < st->n; i++)
-        if (st->a[i].open)
-            site_reason(c, st, i, res, &k);
-    kinds_free(&k);
-    for (size_t i = 0; rc == PL_OK && i < st->n; i++)
-        if (st->a[i].reason.oom)
-            rc = pl_error(ctx, PL_NOMEM, "out of memory");
-    return rc;
-}
-
-/* Why fewer new sites are open than the count allows, in st->note. */
-static void siting_note(pl_siting *st)
-{
-    if (st->n_new >= st->n_new_max)
-        return;
-    size_t unplaced = st->n_new_max - st->n_new - st->n_dropped;
-    pl_buf_printf(&st->note, "%zu of the %zu new sites the count allows are open", st->n_new, st->n_new_max);
-    if (st->n_dropped)
-        pl_buf_printf(&st->note,
-                      "; %zu more that the choice held would add nothing (no demand another open site "
-                      "does not reach, no route end), so the count is not padded",
-                      st->n_dropped);
-    if (unplaced)
-        pl_buf_printf(&st->note,
-                      "; %zu could not be placed: separation and quotas leave no eligible candidate (feasible "
-                      "and reaching demand)",
-                      unplaced);
-}
-
 /* The steps in order: the sites, demand and obstacles; rules 1-4 on the
  * land; the route ends' required sites; the choice; coverage; the network;
  * the reasons. */
@@ -880,9 +755,9 @@ int pl_siting_run(pl_ctx *ctx, const pl_plan *p, pl_siting **out)
         (rc = site_coverage(ctx, st)) != PL_OK)
         goto out;
     network(p, st);
-    if ((rc = site_reasons(ctx, c, st, &res)) != PL_OK)
+    if ((rc = pl_siting_reasons(ctx, c, st, &res)) != PL_OK)
         goto out;
-    siting_note(st);
+    pl_siting_note(st);
     if ((rc = pl_capacity_run(ctx, p, st)) != PL_OK)
         goto out;
 out:
@@ -941,164 +816,4 @@ void pl_siting_free(pl_siting *st)
     free(st->dr);
     free(st->ends);
     free(st);
-}
-
-/* ==== the LP for glpsol ===================================================== */
-
-/* Text from the data inside an LP comment line: a line break or other
- * control byte would end the comment and make the rest LP statements, so
- * each becomes a space. */
-static void lp_comment(pl_buf *b, const char *s)
-{
-    for (; s && *s; s++)
-        pl_buf_putn(b, (unsigned char)*s < 0x20 ? " " : s, 1);
-}
-
-/* The LP's variables x<i>: what the choice may open (a feasible candidate
- * reaching some demand, outside every built site's separation) and the
- * required sites.  Returns calloc'd flags, or NULL out of memory. */
-static char *lp_usable(const pl_siting_cfg *c, const pl_siting *st)
-{
-    char *usable = calloc(st->n ? st->n : 1, 1);
-    for (size_t i = 0; usable && i < st->n; i++) {
-        const pl_site *s = &st->a[i];
-        usable[i] = !s->existing && s->feasible && (s->required || s->n_reach > 0);
-        for (size_t j = 0; usable[i] && !s->required && c->min_sep_m > 0 && j < st->n; j++)
-            if (st->a[j].existing && hypot(st->a[j].x - s->x, st->a[j].y - s->y) < c->min_sep_m)
-                usable[i] = 0;
-    }
-    return usable;
-}
-
-/* The coverage lists turned round, usable sites only: the sites reaching
- * demand point d are by[off[d] .. off[d+1]), ascending.  Returns 0, or -1
- * out of memory (both NULL). */
-static int lp_by_demand(const pl_siting *st, const char *usable, size_t **off, size_t **by)
-{
-    *off = calloc(st->n_dem + 2, sizeof **off);
-    *by = malloc((st->cover_off[st->n] ? st->cover_off[st->n] : 1) * sizeof **by);
-    if (!*off || !*by) {
-        free(*off);
-        free(*by);
-        *off = *by = NULL;
-        return -1;
-    }
-    for (size_t i = 0; i < st->n; i++)
-        for (size_t k = st->cover_off[i]; usable[i] && k < st->cover_off[i + 1]; k++)
-            (*off)[st->cover_idx[k] + 2]++;
-    for (size_t d = 0; d < st->n_dem; d++)
-        (*off)[d + 2] += (*off)[d + 1];
-    for (size_t i = 0; i < st->n; i++) /* off[d + 1] is the fill point of d */
-        for (size_t k = st->cover_off[i]; usable[i] && k < st->cover_off[i + 1]; k++)
-            (*by)[(*off)[st->cover_idx[k] + 1]++] = i;
-    return 0;
-}
-
-static void lp_head(pl_buf *b, const pl_plan *p, const pl_siting *st, const char *usable, double constant)
-{
-    pl_buf_puts(b, "\\ Maximal covering siting instance of scenario ");
-    lp_comment(b, p->sc->name);
-    pl_buf_printf(b, ", written by planner %s\n", PL_VERSION);
-    pl_buf_printf(b, "\\ x<i>: open candidate i (see the comment lines); y<d>: demand point d covered.\n");
-    pl_buf_puts(b, "\\ Demand already covered by built sites is left out: its weight is ");
-    pl_buf_num(b, constant, 6);
-    pl_buf_puts(b, ", add it to the objective.\n");
-    pl_buf_puts(b, "\\ Required sites (a route ends there) are forced open, req<i>: x<i> = 1, and count\n"
-                   "\\ toward the count; a candidate that reaches no demand is left out unless required.\n");
-    for (size_t i = 0; i < st->n; i++)
-        if (usable[i]) {
-            pl_buf_printf(b, "\\ x%zu = ", i);
-            lp_comment(b, st->a[i].id);
-            pl_buf_puts(b, st->a[i].required ? " (required: a route ends here)\n" : "\n");
-        }
-}
-
-static void lp_cover_and_count(pl_buf *b, const pl_siting *st, const char *usable, const char *fixed_cov,
-                               const size_t *off, const size_t *by)
-{
-    pl_buf_puts(b, "Maximize\n obj:");
-    int any = 0;
-    for (size_t d = 0; d < st->n_dem; d++)
-        if (!fixed_cov[d]) {
-            pl_buf_puts(b, " + ");
-            pl_buf_num(b, st->dw[d], 9);
-            pl_buf_printf(b, " y%zu", d);
-            any = 1;
-        }
-    if (!any)
-        pl_buf_puts(b, " 0 x0");
-    pl_buf_puts(b, "\nSubject To\n");
-    for (size_t d = 0; d < st->n_dem; d++) {
-        if (fixed_cov[d])
-            continue;
-        pl_buf_printf(b, " cover%zu: y%zu", d, d);
-        for (size_t k = off[d]; k < off[d + 1]; k++)
-            pl_buf_printf(b, " - x%zu", by[k]);
-        pl_buf_puts(b, " <= 0\n");
-    }
-    pl_buf_puts(b, " count:");
-    any = 0;
-    for (size_t i = 0; i < st->n; i++)
-        if (usable[i]) {
-            pl_buf_printf(b, " + x%zu", i);
-            any = 1;
-        }
-    pl_buf_printf(b, "%s <= %zu\n", any ? "" : " 0 y0", st->n_new_max);
-}
-
-/* Separation (not between two required sites: routes end at both),
- * quotas, the required sites, bounds and the binaries. */
-static void lp_rest(pl_buf *b, const pl_siting_cfg *c, const pl_siting *st, const char *usable, const char *fixed_cov)
-{
-    for (size_t i = 0; c->min_sep_m > 0 && i < st->n; i++)
-        for (size_t j = i + 1; usable[i] && j < st->n; j++)
-            if (usable[j] && !(st->a[i].required && st->a[j].required) &&
-                hypot(st->a[j].x - st->a[i].x, st->a[j].y - st->a[i].y) < c->min_sep_m)
-                pl_buf_printf(b, " sep%zu_%zu: x%zu + x%zu <= 1\n", i, j, i, j);
-    for (size_t q = 0; q < c->n_quota; q++) {
-        pl_buf_printf(b, " quota%zu:", q);
-        for (size_t i = 0; i < st->n; i++)
-            if (usable[i] && !strcmp(st->a[i].kind, c->quota_kind[q]))
-                pl_buf_printf(b, " + x%zu", i);
-        pl_buf_printf(b, " + 0 y0 >= %d\n", c->quota_n[q]);
-    }
-    for (size_t i = 0; i < st->n; i++)
-        if (usable[i] && st->a[i].required)
-            pl_buf_printf(b, " req%zu: x%zu = 1\n", i, i);
-    pl_buf_puts(b, "Bounds\n");
-    for (size_t d = 0; d < st->n_dem; d++)
-        if (!fixed_cov[d])
-            pl_buf_printf(b, " 0 <= y%zu <= 1\n", d);
-    pl_buf_puts(b, "Binary\n");
-    for (size_t i = 0; i < st->n; i++)
-        if (usable[i])
-            pl_buf_printf(b, " x%zu\n", i);
-    pl_buf_puts(b, "End\n");
-}
-
-int pl_siting_lp(pl_ctx *ctx, const pl_plan *p, const pl_siting *st, pl_buf *b)
-{
-    const pl_siting_cfg *c = &p->sc->siting;
-    double constant = 0;
-    char *fixed_cov = calloc(st->n_dem ? st->n_dem : 1, 1), *usable = lp_usable(c, st);
-    size_t *off = NULL, *by = NULL;
-    if (!fixed_cov || !usable || !st->cover_off || lp_by_demand(st, usable, &off, &by)) {
-        free(fixed_cov);
-        free(usable);
-        return pl_error(ctx, PL_NOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < st->n; i++) /* built sites' demand: a constant */
-        for (size_t k = st->cover_off[i]; st->a[i].existing && k < st->cover_off[i + 1]; k++)
-            fixed_cov[st->cover_idx[k]] = 1;
-    for (size_t d = 0; d < st->n_dem; d++)
-        if (fixed_cov[d])
-            constant += st->dw[d];
-    lp_head(b, p, st, usable, constant);
-    lp_cover_and_count(b, st, usable, fixed_cov, off, by);
-    lp_rest(b, c, st, usable, fixed_cov);
-    free(fixed_cov);
-    free(usable);
-    free(off);
-    free(by);
-    return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : PL_OK;
 }
