@@ -169,7 +169,7 @@ int pl_str_in(const char *s, const char *const *list);
 /* ==== scenario.c: the scenario file ===================================== */
 enum pl_role {
     PL_ROLE_BOUNDARY, PL_ROLE_ZONES, PL_ROLE_WATER, PL_ROLE_DEMAND, PL_ROLE_CANDIDATES,
-    PL_ROLE_VERTIPORTS, PL_ROLE_ROUTES, PL_ROLE_OBSTACLES, PL_ROLE__N
+    PL_ROLE_VERTIPORTS, PL_ROLE_ROUTES, PL_ROLE_OBSTACLES, PL_ROLE_BUILTUP, PL_ROLE__N
 };
 extern const char *const pl_role_names[]; /* NULL-terminated, by enum pl_role */
 extern const char *const pl_zone_classes[]; /* NULL-terminated */
@@ -294,6 +294,7 @@ typedef struct pl_network_cfg {
     int design;               /* 1: planned routes are designed (network.design: planned) */
     double approval_weight;   /* a km whose corridor meets approval airspace costs 1 + this km */
     double advisory_weight;   /* a km in an advisory area (an ecological red line) costs 1 + this */
+    double builtup_weight;    /* a km whose corridor meets a builtup layer's polygons costs 1 + this */
     char *basis;              /* where the weights come from, as the scenario states it */
     double *levels;           /* cruise levels (m) planned routes may be given to separate crossings, or NULL */
     size_t n_levels;
@@ -432,6 +433,10 @@ typedef struct pl_layer {
  * Ownership: *out is the caller's, pl_layer_free(). */
 int pl_layer_load(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *decl, pl_layer **out);
 void pl_layer_free(pl_ctx *ctx, pl_layer *l);
+/* The union of the polygons of every layer of role (features of kind
+ * "island" left out when skip_islands): an empty polygon when none, NULL on
+ * failure.  Owner: the caller. */
+GEOSGeometry *pl_layers_union(pl_ctx *ctx, pl_layer *const *layers, size_t n_layers, int role, int skip_islands);
 /* Returns: the property (borrowed) or NULL when absent. */
 const pl_prop *pl_feature_prop(const pl_feature *f, const char *key);
 /* Returns: property as text (borrowed), or dflt when absent/null. */
@@ -824,21 +829,30 @@ typedef struct pl_design {
     int designed;              /* 1: laid out by the planner; 0: kept as drawn (why says) */
     double length_m, approval_m, advisory_m, cost; /* the route's: metres whose corridor meets approval
                                   airspace / advisory areas at its altitudes; cost in metres */
+    double builtup_m, straight_builtup_m; /* metres whose corridor meets built-up area (NAN: no builtup layer) */
     double straight_length_m, straight_approval_m, straight_advisory_m, straight_cost; /* the straight line's */
     int straight_open;         /* 1: the straight line between the ends avoids every forbidden zone */
+    int climb_raised;          /* 1: its climb or descent was raised into the approach surfaces */
     pl_buf why;                /* not designed, or the straight line kept: why */
     pl_buf avoided;            /* zones (ids, comma-separated) whose approval the straight line needs and the
                                   design does not (plan.c, after the check) */
 } pl_design;
 
 /* Lay route r out between its first and last waypoints at the least cost
- * of length and weighted kilometres in approval and advisory airspace,
- * around forbidden zones grown by half-width + margin_m; r's geometry is
- * replaced.  PL_OK (d->designed says whether) or an error.  Free d with
- * pl_design_free. */
-int pl_design_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_network_cfg *cfg, double margin_m, pl_route *r,
-                    pl_design *d);
+ * of length and weighted kilometres in approval and advisory airspace and
+ * over builtup (the builtup layers' polygons united, working CRS, or NULL:
+ * none given), around forbidden zones grown by half-width + margin_m; r's
+ * geometry is replaced.  PL_OK (d->designed says whether) or an error.
+ * Free d with pl_design_free. */
+int pl_design_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_network_cfg *cfg, const GEOSGeometry *builtup,
+                    double margin_m, pl_route *r, pl_design *d);
 void pl_design_free(pl_design *d);
+/* A designed route's climb and descent inside its end sites' approach and
+ * departure surfaces: where its profile lies under the line rising 1 m per
+ * slope m from either end's altitude (never above its highest waypoint),
+ * it is raised to that line (points added where the two meet).  *raised
+ * says whether anything moved.  PL_OK or an error. */
+int pl_design_climb(pl_ctx *ctx, pl_route *r, double slope, int *raised);
 
 /* ==== reroute.c: shortest conflict-free path ============================ */
 typedef struct pl_reroute {

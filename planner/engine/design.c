@@ -3,13 +3,15 @@
  * least cost: its length, plus approval_weight for each kilometre whose
  * corridor meets approval airspace (需报批) and advisory_weight for each
  * kilometre in an advisory area (提示, an ecological red line), at the
- * route's altitudes; forbidden zones (禁飞) are obstacles no path enters.
+ * route's altitudes, and builtup_weight for each kilometre whose corridor
+ * meets built-up area (the builtup layers); forbidden zones (禁飞) are
+ * obstacles no path enters.
  *
  * Entry points: pl_design_route, pl_design_free.
  *
  * The graph: the two ends; the vertices of the forbidden obstacles, as the
  * reroute has them (paths.h); and bend points around every approval and
- * advisory zone near the ends: the zone grown by the half-width, the
+ * advisory zone and the built-up area near the ends: the zone grown by the half-width, the
  * margin and a tolerance t, simplified by t (Douglas-Peucker keeps a
  * subset of the vertices and stays within t of the grown ring, so a path
  * between kept vertices passes outside the zone grown by half-width and
@@ -44,9 +46,13 @@ typedef struct dgraph {
     char *done;
 } dgraph;
 
+/* The weighted kinds of metre: in approval airspace, in an advisory area,
+ * over built-up area (a builtup layer). */
+enum { K_APPROVAL, K_ADVISORY, K_BUILTUP, NK };
+
 typedef struct costs {
-    pl_region *rg[2];  /* the approval and the advisory zones grown by the half-width, united */
-    double w[2];       /* their weights per metre */
+    pl_region *rg[NK]; /* each kind's area grown by the half-width, united (NULL: none near) */
+    double w[NK];      /* their weights per metre */
 } costs;
 
 void pl_design_free(pl_design *d)
@@ -67,11 +73,11 @@ static double len_in(const pl_region *rg, double ax, double ay, double bx, doubl
     return l > 0 ? l : 0;
 }
 
-/* The cost of a-b, and its metres in approval and advisory airspace. */
-static double edge_cost(const costs *c, double ax, double ay, double bx, double by, double in[2])
+/* The cost of a-b, and its metres of each weighted kind. */
+static double edge_cost(const costs *c, double ax, double ay, double bx, double by, double in[NK])
 {
     double cost = hypot(bx - ax, by - ay);
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < NK; k++) {
         in[k] = len_in(c->rg[k], ax, ay, bx, by);
         cost += c->w[k] * in[k];
     }
@@ -145,10 +151,44 @@ static int weighted_zones(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, 
     return rc;
 }
 
+/* The built-up area near the ends (box): grown by the half-width into the
+ * cost region, and by half-width + margin + t, simplified by t, into bend
+ * points, as a weighted zone is. */
+static int builtup_area(pl_ctx *ctx, const GEOSGeometry *builtup, const pl_route *r, double margin, double t,
+                        const ob_set *os, costs *c, dgraph *dg)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    double reach = fmax(5000.0, 0.5 * r->length_m) + r->half_width_m + margin + t;
+    double x0 = fmin(r->x[0], r->x[r->n_pts - 1]) - reach, y0 = fmin(r->y[0], r->y[r->n_pts - 1]) - reach;
+    double x1 = fmax(r->x[0], r->x[r->n_pts - 1]) + reach, y1 = fmax(r->y[0], r->y[r->n_pts - 1]) + reach;
+    GEOSGeometry *near = GEOSClipByRect_r(h, builtup, x0, y0, x1, y1);
+    if (near && GEOSisEmpty_r(h, near) == 1) {
+        GEOSGeom_destroy_r(h, near);
+        return PL_OK;
+    }
+    GEOSGeometry *gw = near ? pl_geom_inflate_out(ctx, near, r->half_width_m) : NULL;
+    GEOSGeometry *gb = near ? pl_geom_inflate_out(ctx, near, r->half_width_m + margin + t) : NULL;
+    GEOSGeometry *sb = gb ? GEOSTopologyPreserveSimplify_r(h, gb, t) : NULL;
+    size_t before = dg->n;
+    int rc = PL_OK;
+    if (!gw || !sb || !(c->rg[K_BUILTUP] = pl_region_new(ctx, gw)) ||
+        pl_path_add_nodes(ctx, sb, &dg->x, &dg->y, &dg->n, &dg->cap))
+        rc = pl_error(ctx, PL_GEOM, "route %s: cannot grow the built-up area for the design: %s", r->id,
+                      pl_libmsg(ctx));
+    for (size_t i = before; rc == PL_OK && i < dg->n; i++) /* bend points inside an obstacle: never used */
+        if (pl_path_inside(ctx, os, dg->x[i], dg->y[i]))
+            dg->x[i] = NAN;
+    GEOSGeometry *own[4] = {near, gw, gb, sb};
+    for (int k = 0; k < 4; k++)
+        if (own[k])
+            GEOSGeom_destroy_r(h, own[k]);
+    return rc;
+}
+
 /* The nodes: the ends, the obstacles' vertices outside the others, the
- * bend points around weighted zones. */
-static int design_nodes(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, double margin, const ob_set *os,
-                        costs *c, dgraph *dg)
+ * bend points around weighted zones and the built-up area. */
+static int design_nodes(pl_ctx *ctx, const pl_zoneset *zs, const GEOSGeometry *builtup, const pl_route *r,
+                        double margin, const ob_set *os, costs *c, dgraph *dg)
 {
     dg->cap = 64;
     dg->x = malloc(dg->cap * sizeof *dg->x);
@@ -168,6 +208,8 @@ static int design_nodes(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, do
     }
     double t = fmax(100.0, r->length_m / 50.0); /* bend points every few hundred metres of a zone's outline */
     int rc = weighted_zones(ctx, zs, r, margin, t, os, c, dg);
+    if (rc == PL_OK && builtup)
+        rc = builtup_area(ctx, builtup, r, margin, t, os, c, dg);
     size_t keep = 2; /* drop the nodes marked unusable */
     for (size_t i = 2; rc == PL_OK && i < dg->n; i++)
         if (!isnan(dg->x[i]))
@@ -205,7 +247,7 @@ static int least_cost(pl_ctx *ctx, const ob_set *os, const costs *c, dgraph *dg)
             int vis = pl_path_visible(ctx, os, dg->x[u], dg->y[u], dg->x[v], dg->y[v]);
             if (vis < 0)
                 return pl_errcode(ctx);
-            double in[2], d = vis ? dg->g[u] + edge_cost(c, dg->x[u], dg->y[u], dg->x[v], dg->y[v], in) : INFINITY;
+            double in[NK], d = vis ? dg->g[u] + edge_cost(c, dg->x[u], dg->y[u], dg->x[v], dg->y[v], in) : INFINITY;
             if (d < dg->g[v])
                 dg->g[v] = d, dg->prev[v] = u;
         }
@@ -213,8 +255,9 @@ static int least_cost(pl_ctx *ctx, const ob_set *os, const costs *c, dgraph *dg)
 }
 
 /* The path's points, end to start reversed: x, y of m points (owned by
- * the caller) and its metres in approval and advisory airspace. */
-static int path_of(pl_ctx *ctx, const costs *c, const dgraph *dg, double **px, double **py, size_t *pm, double in_m[2])
+ * the caller) and its metres of each weighted kind. */
+static int path_of(pl_ctx *ctx, const costs *c, const dgraph *dg, double **px, double **py, size_t *pm,
+                   double in_m[NK])
 {
     size_t m = 0;
     for (size_t v = 1; v != (size_t)-1; v = dg->prev[v])
@@ -227,11 +270,13 @@ static int path_of(pl_ctx *ctx, const costs *c, const dgraph *dg, double **px, d
     size_t k = m;
     for (size_t v = 1; v != (size_t)-1; v = dg->prev[v])
         k--, x[k] = dg->x[v], y[k] = dg->y[v];
-    in_m[0] = in_m[1] = 0;
+    for (int w = 0; w < NK; w++)
+        in_m[w] = 0;
     for (size_t i = 0; i + 1 < m; i++) {
-        double in[2];
+        double in[NK];
         edge_cost(c, x[i], y[i], x[i + 1], y[i + 1], in);
-        in_m[0] += in[0], in_m[1] += in[1];
+        for (int w = 0; w < NK; w++)
+            in_m[w] += in[w];
     }
     *px = x, *py = y, *pm = m;
     return PL_OK;
@@ -300,7 +345,7 @@ static int take(pl_ctx *ctx, double *x, double *y, size_t m, pl_route *r)
  * cost at the scenario's weights. */
 static int choose(pl_ctx *ctx, const ob_set *os, costs *c, dgraph *dg, pl_route *r, pl_design *d)
 {
-    double *x = NULL, *y = NULL, in[2] = {0, 0}, w0 = c->w[0];
+    double *x = NULL, *y = NULL, in[NK] = {0, 0, 0}, w0 = c->w[0];
     size_t m = 0;
     int rc = PL_OK;
     for (int round = 0; rc == PL_OK; round++) {
@@ -325,15 +370,16 @@ static int choose(pl_ctx *ctx, const ob_set *os, costs *c, dgraph *dg, pl_route 
     }
     if (d->straight_open && in[0] > d->straight_approval_m) {
         x[1] = x[m - 1], y[1] = y[m - 1], m = 2;
-        in[0] = d->straight_approval_m, in[1] = d->straight_advisory_m;
+        in[0] = d->straight_approval_m, in[1] = d->straight_advisory_m, in[2] = d->straight_builtup_m;
         pl_buf_puts(&d->why, "the straight line: every least-cost path had more kilometres in approval airspace");
     }
     double len = 0;
     for (size_t i = 0; i + 1 < m; i++)
         len += hypot(x[i + 1] - x[i], y[i + 1] - y[i]);
-    d->cost = len + c->w[0] * in[0] + c->w[1] * in[1];
+    d->cost = len + c->w[0] * in[0] + c->w[1] * in[1] + c->w[2] * in[2];
     d->approval_m = in[0];
     d->advisory_m = in[1];
+    d->builtup_m = in[2];
     if ((rc = take(ctx, x, y, m, r)) == PL_OK) {
         d->length_m = r->length_m;
         d->designed = 1;
@@ -341,23 +387,24 @@ static int choose(pl_ctx *ctx, const ob_set *os, costs *c, dgraph *dg, pl_route 
     return rc;
 }
 
-int pl_design_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_network_cfg *cfg, double margin_m, pl_route *r,
-                    pl_design *d)
+int pl_design_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_network_cfg *cfg, const GEOSGeometry *builtup,
+                    double margin_m, pl_route *r, pl_design *d)
 {
     ob_set os = {0};
-    costs c = {{NULL, NULL}, {cfg->approval_weight, cfg->advisory_weight}};
+    costs c = {{NULL, NULL, NULL}, {cfg->approval_weight, cfg->advisory_weight, cfg->builtup_weight}};
     dgraph dg = {0};
     memset(d, 0, sizeof *d);
     double sx = r->x[0], sy = r->y[0], ex = r->x[r->n_pts - 1], ey = r->y[r->n_pts - 1];
     int rc = pl_path_obstacles(ctx, zs, r, r->half_width_m + margin_m, &os);
     if (rc == PL_OK)
-        rc = design_nodes(ctx, zs, r, margin_m, &os, &c, &dg);
+        rc = design_nodes(ctx, zs, builtup, r, margin_m, &os, &c, &dg);
     if (rc == PL_OK) { /* the straight line's figures, open or not */
-        double in[2];
+        double in[NK];
         d->straight_length_m = hypot(ex - sx, ey - sy);
         d->straight_cost = edge_cost(&c, sx, sy, ex, ey, in);
         d->straight_approval_m = in[0];
         d->straight_advisory_m = in[1];
+        d->straight_builtup_m = in[2];
         d->straight_open = pl_path_visible(ctx, &os, sx, sy, ex, ey) == 1;
     }
     const obst *s_in = rc == PL_OK ? pl_path_inside(ctx, &os, sx, sy) : NULL;
@@ -369,8 +416,102 @@ int pl_design_route(pl_ctx *ctx, const pl_zoneset *zs, const pl_network_cfg *cfg
     else if (rc == PL_OK)
         rc = choose(ctx, &os, &c, &dg, r, d);
     pl_path_obstacles_free(ctx, &os);
-    pl_region_free(c.rg[0]);
-    pl_region_free(c.rg[1]);
+    for (int k = 0; k < NK; k++)
+        pl_region_free(c.rg[k]);
+    if (!builtup)
+        d->builtup_m = d->straight_builtup_m = NAN;
     free(dg.x), free(dg.y), free(dg.g), free(dg.prev), free(dg.done);
     return rc;
+}
+
+/* The altitude of r's profile at s metres along (s[] the waypoints' distances). */
+static double z_at(const pl_route *r, const double *s, double at)
+{
+    size_t i = 0;
+    while (i + 2 < r->n_pts && s[i + 1] <= at)
+        i++;
+    double seg = s[i + 1] - s[i], f = seg > 0 ? (at - s[i]) / seg : 0;
+    return r->alt_m[i] + fmin(1, fmax(0, f)) * (r->alt_m[i + 1] - r->alt_m[i]);
+}
+
+/* The surface line from both ends: z0 + s / slope, z1 + (L - s) / slope,
+ * never above top. */
+static double ramp_at(double z0, double z1, double len, double top, double slope, double at)
+{
+    return fmin(top, fmin(z0 + at / slope, z1 + (len - at) / slope));
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Breakpoints of max(profile, ramp) along r (n_out of them into out, room
+ * for 4 n + 8): the waypoints, the ramp's corners, and on each piece
+ * between those, where the two lines cross. */
+static size_t shape_breaks(const pl_route *r, const double *s, double slope, double top, double *out)
+{
+    double len = s[r->n_pts - 1], z0 = r->alt_m[0], z1 = r->alt_m[r->n_pts - 1];
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_pts; i++)
+        out[n++] = s[i];
+    double corner[3] = {(top - z0) * slope, len - (top - z1) * slope, (z1 - z0) * slope / 2 + len / 2};
+    for (int k = 0; k < 3; k++) /* the two ramps' apex only where it is under the cruise */
+        if (corner[k] > 0 && corner[k] < len && (k < 2 || z0 + corner[k] / slope < top))
+            out[n++] = corner[k];
+    qsort(out, n, sizeof *out, cmp_double);
+    size_t m = n;
+    for (size_t k = 0; k + 1 < n; k++) { /* one crossing at most where both are straight */
+        double a = out[k], b = out[k + 1];
+        if (b - a < 1e-6)
+            continue;
+        double da = z_at(r, s, a) - ramp_at(z0, z1, len, top, slope, a);
+        double db = z_at(r, s, b) - ramp_at(z0, z1, len, top, slope, b);
+        if ((da < 0 && db > 0) || (da > 0 && db < 0))
+            out[m++] = a + (b - a) * da / (da - db);
+    }
+    qsort(out, m, sizeof *out, cmp_double);
+    return m;
+}
+
+int pl_design_climb(pl_ctx *ctx, pl_route *r, double slope, int *raised)
+{
+    *raised = 0;
+    if (r->n_pts < 2 || !(slope > 0))
+        return PL_OK;
+    size_t n = r->n_pts, cap = 4 * n + 8, m = 0;
+    double *s = malloc(n * sizeof *s), *b = malloc(cap * sizeof *b), top = r->alt_m[0];
+    double *x = malloc(cap * sizeof *x), *y = malloc(cap * sizeof *y), *z = malloc(cap * sizeof *z);
+    if (!s || !b || !x || !y || !z) {
+        free(s), free(b), free(x), free(y), free(z);
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    }
+    s[0] = 0;
+    for (size_t i = 1; i < n; i++) {
+        s[i] = s[i - 1] + hypot(r->x[i] - r->x[i - 1], r->y[i] - r->y[i - 1]);
+        top = fmax(top, r->alt_m[i]);
+    }
+    size_t nb = shape_breaks(r, s, slope, top, b);
+    for (size_t k = 0, i = 0; k < nb; k++) {
+        if (m && b[k] - b[k - 1] < 1e-6)
+            continue; /* no repeated point */
+        while (i + 2 < n && s[i + 1] <= b[k])
+            i++;
+        double seg = s[i + 1] - s[i], f = seg > 0 ? fmin(1, fmax(0, (b[k] - s[i]) / seg)) : 0;
+        double zp = z_at(r, s, b[k]), zr = ramp_at(r->alt_m[0], r->alt_m[n - 1], s[n - 1], top, slope, b[k]);
+        x[m] = r->x[i] + f * (r->x[i + 1] - r->x[i]), y[m] = r->y[i] + f * (r->y[i + 1] - r->y[i]);
+        z[m++] = fmax(zp, zr);
+        *raised |= zr > zp + 1e-9;
+    }
+    GEOSGeometry *line = *raised ? pl_geom_line(ctx, x, y, m) : NULL;
+    free(s), free(b);
+    if (!*raised || !line) {
+        free(x), free(y), free(z);
+        return *raised ? pl_error(ctx, PL_GEOM, "route %s: %s", r->id, pl_libmsg(ctx)) : PL_OK;
+    }
+    GEOSGeom_destroy_r(pl_geos(ctx), r->line);
+    free(r->x), free(r->y), free(r->alt_m);
+    r->x = x, r->y = y, r->alt_m = z, r->n_pts = m, r->line = line;
+    return PL_OK;
 }

@@ -90,54 +90,6 @@ static const char *vp_kind_of(const char *kind, const char *given)
 
 /* ==== land: district minus water ====================================== */
 
-static GEOSGeometry *union_of(pl_ctx *ctx, const pl_plan *p, int role, int skip_islands)
-{
-    GEOSContextHandle_t h = pl_geos(ctx);
-    size_t n = 0, cap = 16;
-    GEOSGeometry **a = malloc(cap * sizeof *a);
-    if (!a)
-        return NULL;
-    for (size_t i = 0; i < p->n_layers; i++) {
-        const pl_layer *l = p->layers[i];
-        if (l->decl->role != role)
-            continue;
-        for (size_t k = 0; k < l->n_feats; k++) {
-            const pl_feature *f = &l->a_feats[k];
-            int t = GEOSGeomTypeId_r(h, f->g);
-            if (t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON)
-                continue;
-            if (skip_islands && !strcmp(pl_feature_str(f, "kind", ""), "island"))
-                continue;
-            if (n == cap) {
-                GEOSGeometry **b = realloc(a, 2 * cap * sizeof *b);
-                if (!b)
-                    goto fail;
-                a = b;
-                cap *= 2;
-            }
-            if (!(a[n] = GEOSGeom_clone_r(h, f->g)))
-                goto fail;
-            n++;
-        }
-    }
-    if (n == 0) {
-        free(a);
-        return GEOSGeom_createEmptyPolygon_r(h);
-    }
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, a, (unsigned)n);
-    free(a);
-    if (!coll)
-        return NULL;
-    GEOSGeometry *u = GEOSUnaryUnion_r(h, coll);
-    GEOSGeom_destroy_r(h, coll);
-    return u;
-fail:
-    for (size_t k = 0; k < n; k++)
-        GEOSGeom_destroy_r(h, a[k]);
-    free(a);
-    return NULL;
-}
-
 /* ==== obstacles: free approach/departure headings ====================== */
 
 /* Rule 4 (approach.c scans): a site needs a heading known to be clear; one
@@ -538,8 +490,8 @@ typedef struct land_area {
 static int land_build(pl_ctx *ctx, const pl_plan *p, land_area *la)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
-    la->district = union_of(ctx, p, PL_ROLE_BOUNDARY, 0);
-    la->water = union_of(ctx, p, PL_ROLE_WATER, 1);
+    la->district = pl_layers_union(ctx, p->layers, p->n_layers, PL_ROLE_BOUNDARY, 0);
+    la->water = pl_layers_union(ctx, p->layers, p->n_layers, PL_ROLE_WATER, 1);
     la->land = la->district && la->water ? GEOSDifference_r(h, la->district, la->water) : NULL;
     la->pdistrict = la->district ? GEOSPrepare_r(h, la->district) : NULL;
     la->pland = la->land ? GEOSPrepare_r(h, la->land) : NULL;

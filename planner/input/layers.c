@@ -650,3 +650,54 @@ const char *pl_feature_str(const pl_feature *f, const char *key, const char *dfl
     const pl_prop *p = pl_feature_prop(f, key);
     return p && p->type != PL_P_NULL && p->str ? p->str : dflt;
 }
+
+/* The union of the polygons of every layer of role (features of kind
+ * "island" left out when skip_islands), working CRS; an empty polygon when
+ * there are none, NULL on failure.  Owner: the caller. */
+GEOSGeometry *pl_layers_union(pl_ctx *ctx, pl_layer *const *layers, size_t n_layers, int role, int skip_islands)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    size_t n = 0, cap = 16;
+    GEOSGeometry **a = malloc(cap * sizeof *a);
+    if (!a)
+        return NULL;
+    for (size_t i = 0; i < n_layers; i++) {
+        const pl_layer *l = layers[i];
+        if (l->decl->role != role)
+            continue;
+        for (size_t k = 0; k < l->n_feats; k++) {
+            const pl_feature *f = &l->a_feats[k];
+            int t = GEOSGeomTypeId_r(h, f->g);
+            if (t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON)
+                continue;
+            if (skip_islands && !strcmp(pl_feature_str(f, "kind", ""), "island"))
+                continue;
+            if (n == cap) {
+                GEOSGeometry **b = realloc(a, 2 * cap * sizeof *b);
+                if (!b)
+                    goto fail;
+                a = b;
+                cap *= 2;
+            }
+            if (!(a[n] = GEOSGeom_clone_r(h, f->g)))
+                goto fail;
+            n++;
+        }
+    }
+    if (n == 0) {
+        free(a);
+        return GEOSGeom_createEmptyPolygon_r(h);
+    }
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, a, (unsigned)n);
+    free(a);
+    if (!coll)
+        return NULL;
+    GEOSGeometry *u = GEOSUnaryUnion_r(h, coll);
+    GEOSGeom_destroy_r(h, coll);
+    return u;
+fail:
+    for (size_t k = 0; k < n; k++)
+        GEOSGeom_destroy_r(h, a[k]);
+    free(a);
+    return NULL;
+}

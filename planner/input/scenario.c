@@ -16,7 +16,7 @@
  *   rules: { CLASS: {route: R, vertiport: V, basis: TEXT} }   (scenario_rules.c)
  *   aircraft, siting
  *   terrain: {path, source, license, accuracy, crs, band, vertical_datum}
- *   network: {design, approval_weight, advisory_weight, levels_m, basis}
+ *   network: {design, approval_weight, advisory_weight, builtup_weight, levels_m, basis}
  */
 #include "scenario_parse.h"
 
@@ -27,7 +27,7 @@
 #include <string.h>
 
 const char *const pl_role_names[] = {"boundary", "zones", "water", "demand", "candidates",
-                                     "vertiports", "routes", "obstacles", NULL};
+                                     "vertiports", "routes", "obstacles", "builtup", NULL};
 
 /* airport_rule: {half_width_m: N, end_extension_m: N, basis: TEXT}; the
  * defaults are the CAAC clearance protection area (../shared/RULES.md). */
@@ -69,7 +69,7 @@ static void layer_role(parser *p, struct fy_node *v, pl_layer_decl *l)
         l->role = -2; /* reported here; not "missing" */
         pl_scn_perr(p, v,
                     "unknown role '%s' (expected boundary, zones, water, demand, candidates, "
-                    "vertiports, routes or obstacles)",
+                    "vertiports, routes, obstacles or builtup)",
                     r);
     }
     if (!r)
@@ -513,6 +513,7 @@ static void parse_network(parser *p, pl_scenario *sc, struct fy_node *v)
     c->design = 1;
     c->approval_weight = 2.0;
     c->advisory_weight = 0.25;
+    c->builtup_weight = 0.5;
     void *it = NULL;
     struct fy_node_pair *pr;
     while ((pr = fy_node_mapping_iterate(v, &it))) {
@@ -527,13 +528,16 @@ static void parse_network(parser *p, pl_scenario *sc, struct fy_node *v)
             pl_scn_number(p, x, "network.approval_weight", 0, &c->approval_weight);
         else if (key && !strcmp(key, "advisory_weight"))
             pl_scn_number(p, x, "network.advisory_weight", 0, &c->advisory_weight);
+        else if (key && !strcmp(key, "builtup_weight"))
+            pl_scn_number(p, x, "network.builtup_weight", 0, &c->builtup_weight);
         else if (key && !strcmp(key, "basis")) {
             free(c->basis);
             c->basis = pl_scn_dup_scalar(p, x, "network.basis");
         } else if (key && !strcmp(key, "levels_m"))
             parse_levels(p, c, x);
         else
-            pl_scn_unknown_key(p, k, "network", "design, approval_weight, advisory_weight, levels_m, basis");
+            pl_scn_unknown_key(p, k, "network",
+                               "design, approval_weight, advisory_weight, builtup_weight, levels_m, basis");
     }
 }
 

@@ -126,6 +126,10 @@ static void design_fields(const pl_plan *p, size_t i, pl_buf *b)
     knum(b, "straight_length_m", d->straight_length_m, METRE_DEC);
     knum(b, "straight_approval_m", d->straight_approval_m, METRE_DEC);
     knum(b, "straight_advisory_m", d->straight_advisory_m, METRE_DEC);
+    if (!isnan(d->straight_builtup_m)) { /* a builtup layer is given */
+        knum(b, "builtup_m", d->designed ? d->builtup_m : NAN, METRE_DEC);
+        knum(b, "straight_builtup_m", d->straight_builtup_m, METRE_DEC);
+    }
     kbool(b, "straight_open", d->straight_open);
     knum(b, "design_cost_m", d->designed ? d->cost : NAN, METRE_DEC);
     knum(b, "straight_cost_m", d->straight_cost, METRE_DEC);

@@ -100,6 +100,24 @@ static int assign_levels(pl_ctx *ctx, pl_plan *p)
     return PL_OK;
 }
 
+/* Each designed route's climb and descent inside its end sites' approach
+ * and departure surfaces (siting.surface_slope: 1 m up per 8 m out). */
+static int climb_in_surfaces(pl_ctx *ctx, pl_plan *p)
+{
+    for (size_t i = 0; i < p->routes->n; i++) {
+        pl_design *d = &p->designs[i];
+        int raised = 0, rc = d->designed ? pl_design_climb(ctx, &p->routes->a[i], p->sc->siting.surface_slope, &raised)
+                                         : PL_OK;
+        if (rc != PL_OK)
+            return rc;
+        if (raised && !d->climb_raised)
+            pl_buf_printf(&d->why, "%sclimb and descent raised into the sites' approach surfaces (1:%g)",
+                          d->why.n ? "; " : "", p->sc->siting.surface_slope);
+        d->climb_raised |= raised;
+    }
+    return PL_OK;
+}
+
 /* The planned routes laid out between their ends (network.design), before
  * they are checked: the check, the approvals and every output then speak
  * of the designed alignment; the drawn one's figures stay beside it. */
@@ -110,15 +128,24 @@ static int design_routes(pl_ctx *ctx, pl_plan *p)
     p->designs = calloc(p->routes->n ? p->routes->n : 1, sizeof *p->designs);
     if (!p->designs)
         return pl_error(ctx, PL_NOMEM, "out of memory");
+    GEOSGeometry *builtup = NULL; /* the builtup layers' polygons, when the scenario has any */
+    for (size_t i = 0; i < p->n_layers && !builtup; i++)
+        if (p->layers[i]->decl->role == PL_ROLE_BUILTUP &&
+            !(builtup = pl_layers_union(ctx, p->layers, p->n_layers, PL_ROLE_BUILTUP, 0)))
+            return pl_error(ctx, PL_GEOM, "cannot unite the built-up areas: %s", pl_libmsg(ctx));
     int rc = PL_OK;
     for (size_t i = 0; i < p->routes->n && rc == PL_OK; i++) {
         pl_route *r = &p->routes->a[i];
         if (!r->status || strcmp(r->status, "planned") || r->n_pts < 2)
             continue;
         pl_progress(ctx, "designing %s", r->id);
-        rc = pl_design_route(ctx, p->zones, &p->sc->network, PL_REROUTE_MARGIN_M, r, &p->designs[i]);
+        rc = pl_design_route(ctx, p->zones, &p->sc->network, builtup, PL_REROUTE_MARGIN_M, r, &p->designs[i]);
     }
-    return rc == PL_OK ? assign_levels(ctx, p) : rc;
+    if (builtup)
+        GEOSGeom_destroy_r(pl_geos(ctx), builtup);
+    if (rc == PL_OK && (rc = climb_in_surfaces(ctx, p)) == PL_OK && (rc = assign_levels(ctx, p)) == PL_OK)
+        rc = climb_in_surfaces(ctx, p); /* a lower level may have flattened a climb */
+    return rc;
 }
 
 /* Each designed route's straight line checked as the route is: the zones

@@ -79,7 +79,7 @@ for d in 0.3 0.6 0.7 0.75 0.8 0.85 0.9; do
 done
 "$PLANNER" run "$W" -o "$FT/plan" --db "$FT/runs.sqlite" >/dev/null 2>&1
 check "13.2 kill -9 at 7 moments, then a run: the folder whole, no temporary file of the killed runs" whole
-check "13.3 the store after kill -9: integrity ok, every recorded run whole (10 routes, 20 vertiports each)" python3 - "$FT/runs.sqlite" <<'PY'
+check "13.3 the store after kill -9: integrity ok, every recorded run whole (10 routes, 21 vertiports each)" python3 - "$FT/runs.sqlite" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 assert db.execute('PRAGMA integrity_check').fetchone()[0] == 'ok'
@@ -88,7 +88,7 @@ assert len(runs) >= 2, runs
 for r in runs:
     n_r = db.execute('SELECT count(*) FROM run_routes WHERE run_id = ?', (r,)).fetchone()[0]
     n_v = db.execute('SELECT count(*) FROM run_vertiports WHERE run_id = ?', (r,)).fetchone()[0]
-    assert (n_r, n_v) == (10, 20), (r, n_r, n_v)
+    assert (n_r, n_v) == (10, 21), (r, n_r, n_v)
 PY
 n0=$(sqlite3 "$FT/runs.sqlite" 'SELECT count(*) FROM runs')
 "$PLANNER" run "$W" -o "$FT/c1" --db "$FT/runs.sqlite" >/dev/null 2>"$FT/c1.err" &

@@ -6,7 +6,7 @@
 # PLANNER=bin/planner sh tests/e2e/20-design.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=8   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=11   # the tests this file runs, declared: one that vanishes is a failure
 # all_of 'SHELL TEXT': run it here (near and the other helpers are
 # functions of this shell, which sh -c does not see)
 all_of() { eval "$1"; }
@@ -50,17 +50,40 @@ check "20.5 Wuzhong: 6 planned routes designed, none forbidden, each with approv
 
 # two planned routes crossing at right angles at (505000, 3460000), both
 # drawn at 100 m, band +-20: with levels [100, 150] the first keeps 100 m,
-# the second is raised to 150 m: 130-170 m against 80-120 m, separated
+# the second is raised to 150 m: 130-170 m against 80-120 m, separated.
+# Both drawn climbing 70 m in 1 km (1:14.3), under the 1:8 approach
+# surfaces: raised to reach cruise 560 m from each end (points at 0, 560,
+# 1000, 9000, 9440, 10000 m); C2 at 150 m then climbs 120 m in 560 m
 X="$RESULT/cross"
 "$PLANNER" check "$DATA/cross.yaml" -o "$X" >"$RESULT/cross.out" 2>&1
 check "20.6 crossing routes separated by level: C1 at 100 m, C2 raised to 150 m (130-170 m against 80-120 m), both free" \
-    all_of "[ '$(route "$X/routes.geojson" C2 waypoint_altitudes_m)' = '[30, 150, 150, 30]' ] && [ '$(route "$X/routes.geojson" C1 verdict)' = free ] && [ '$(route "$X/routes.geojson" C2 verdict)' = free ] && grep -q 'C1 0 m away (200 m needed): separated by level (130-170 m against 80-120 m)' '$X/routes.geojson'"
+    all_of "[ '$(route "$X/routes.geojson" C2 waypoint_altitudes_m)' = '[30, 150, 150, 150, 150, 30]' ] && [ '$(route "$X/routes.geojson" C1 verdict)' = free ] && [ '$(route "$X/routes.geojson" C2 verdict)' = free ] && grep -q 'C1 0 m away (200 m needed): separated by level (130-170 m against 80-120 m)' '$X/routes.geojson'"
 mkdir -p "$RESULT/x1"
 cp "$DATA/cross_routes.geojson" "$RESULT/x1/"
 sed '/levels_m/d' "$DATA/cross.yaml" >"$RESULT/x1/cross.yaml"
 "$PLANNER" check "$RESULT/x1/cross.yaml" -o "$RESULT/x1/out" >"$RESULT/x1.out" 2>&1
 check "20.7 without levels both cross at 100 m: one level conflict each, approval, a separation entry on each approvals sheet" \
     jget "$RESULT/x1/out/routes.geojson" "exit(0 if all(f['properties']['verdict'] == 'approval' and f['properties']['level_conflicts'] == 1 and [a['rule'] for a in f['properties']['approvals']] == ['separation'] for f in d['features']) else 1)"
+
+# a builtup layer (data/builtup.yaml's header computes both answers): at
+# builtup_weight 0.5 B goes around the built-up square U, 10,413.09 m and no
+# metre over it, against 11,050 straight; at 0.1 the straight line (10,210)
+B="$RESULT/builtup"
+"$PLANNER" check "$DATA/builtup.yaml" -o "$B" >"$RESULT/builtup.out" 2>&1
+check "20.9 builtup_weight 0.5: B around the built-up square U, 10,413.09 m, 0 m over it against the straight line's 2,100 m (cost 11,050)" \
+    all_of "near '$(route "$B/routes.geojson" B length_m)' 10413.086 0.01 && [ '$(route "$B/routes.geojson" B builtup_m)' = 0 ] && [ '$(route "$B/routes.geojson" B straight_builtup_m)' = 2100 ] && near '$(route "$B/routes.geojson" B straight_cost_m)' 11050 0.01"
+mkdir -p "$RESULT/b1"
+cp "$DATA/builtup_area.geojson" "$DATA/builtup_routes.geojson" "$RESULT/b1/"
+sed 's/builtup_weight: 0.5/builtup_weight: 0.1/' "$DATA/builtup.yaml" >"$RESULT/b1/builtup.yaml"
+"$PLANNER" check "$RESULT/b1/builtup.yaml" -o "$RESULT/b1/out" >"$RESULT/b1.out" 2>&1
+check "20.10 builtup_weight 0.1: B flies straight over U (10,000 m, 2,100 m over it, cost 10,210); no builtup layer, no builtup figures" \
+    all_of "near '$(route "$RESULT/b1/out/routes.geojson" B length_m)' 10000 0.001 && [ '$(route "$RESULT/b1/out/routes.geojson" B builtup_m)' = 2100 ] && near '$(route "$RESULT/b1/out/routes.geojson" B design_cost_m)' 10210 0.01 && jget "$D/routes.geojson" \"exit(0 if all('builtup_m' not in f['properties'] for f in d['features']) else 1)\""
+
+# K: drawn 30 -> 150 -> 30 m over 10 km, raised into the approach surfaces
+# (data/builtup.yaml's header): 150 m from 960 m out of each end
+set -- $(jget "$B/routes.geojson" "' '.join('%.7f %.7f' % tuple(c[:2]) for f in d['features'] if f['properties']['id'] == 'K' for c in f['geometry']['coordinates'][1:4:2])")
+check "20.11 K: climb and descent raised to 1 m per 8 m from each end: 30, 150, 150, 150, 30 m, cruise reached 960 m from each end" \
+    all_of "[ '$(route "$B/routes.geojson" K waypoint_altitudes_m)' = '[30, 150, 150, 150, 30]' ] && near_pt $1 $2 500960 3480000 0.05 && near_pt $3 $4 509040 3480000 0.05 && grep -q 'climb and descent raised into the sites' '$B/routes.geojson'"
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/20-design.sh)"
 echo "1..$n"
