@@ -187,7 +187,9 @@ typedef struct ident_of {
 
 static int ident_cmp(const void *a, const void *b)
 {
-    return strcmp(((const ident_of *)a)->ident, ((const ident_of *)b)->ident);
+    const ident_of *x = a, *y = b;
+    int c = strcmp(x->ident, y->ident);
+    return c ? c : strcmp(x->id, y->id); /* the message names them in one order */
 }
 
 /* Two zones with one identifier would be one zone to a reader: an error
@@ -239,9 +241,10 @@ static void kv(pl_buf *b, const char *k, const char *v)
 }
 
 /* The message, the essential first, so that a cut loses the least: the
- * verdict (and the height it holds below), then the rule's legal basis,
- * then the zone's own basis.  zh: "需报批（机场净空保护区）"; en:
- * "approval: <rule basis>; zone: <zone basis>". */
+ * verdict (and the height it holds below), the zone's accuracy (an
+ * illustrative zone says so), the rule's legal basis, the zone's own basis.
+ * zh: "需报批（机场净空保护区）"; en: "approval; zone accuracy: approximate;
+ * basis: <rule basis>; zone: <zone basis>". */
 static void message_texts(const pl_zone *z, pl_buf *zh, pl_buf *en)
 {
     int v = pl_zone_route_severity(z);
@@ -256,10 +259,12 @@ static void message_texts(const pl_zone *z, pl_buf *zh, pl_buf *en)
     pl_buf_puts(en, pl_verdict_names[v]);
     if (below)
         pl_buf_printf(en, " below %g m", z->rule->min_overflight_m);
+    if (z->accuracy) /* an approximate or illustrative zone says so before any cut */
+        pl_buf_printf(en, "; zone accuracy: %s", z->accuracy);
     if (z->rule && z->rule->basis)
-        pl_buf_printf(en, ": %s", z->rule->basis);
+        pl_buf_printf(en, "; basis: %s", z->rule->basis);
     else if (!z->rule)
-        pl_buf_printf(en, ": class %s has no rule (the safe side)", z->cls);
+        pl_buf_printf(en, "; class %s has no rule (the safe side)", z->cls);
     if (z->basis && !(z->rule && z->rule->basis && !strcmp(z->basis, z->rule->basis)))
         pl_buf_printf(en, "; zone: %s", z->basis);
 }
