@@ -33,7 +33,7 @@ B       := build/$(FLAVOR)
 # Debian 12 packages the build, the tests and the tools need.
 DEB_PKGS := pkg-config libgeos-dev libproj-dev proj-bin libgdal-dev gdal-bin \
             libspatialite-dev libsqlite3-mod-spatialite spatialite-bin libsqlite3-dev \
-            sqlite3 libfyaml-dev libcmocka-dev python3 glpk-utils \
+            sqlite3 libfyaml-dev libcmocka-dev python3 python3-jsonschema glpk-utils \
             librsvg2-bin fonts-wqy-microhei postgresql-15-postgis-3 valgrind lcov
 PC_PKGS  := geos proj gdal sqlite3 spatialite libfyaml cmocka
 
@@ -90,6 +90,7 @@ deps:
 	for c in ogrinfo ogr2ogr cs2cs proj invproj python3 glpsol rsvg-convert valgrind sqlite3 lcov genhtml; do \
 	  command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
 	[ -f /usr/share/postgresql/15/extension/postgis.control ] || missing="$$missing postgis"; \
+	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || missing="$$missing python3-jsonschema"; \
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing CJK-font"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \

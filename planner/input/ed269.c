@@ -27,9 +27,14 @@
  *   eco_control    advisory    NO_RESTRICTION (a warning)        NATURE
  *
  * (a minimum overflight height: CONDITIONAL with the height; ED-318 spells
- * REQ_AUTHORIZATION with z).  Our own files carry the class (ED-318
- * extendedProperties, ED-269 otherReasonInfo "planner: class=..."), so a
- * round trip keeps the class and with it the verdict.
+ * REQ_AUTHORIZATION with z).  Our own files carry the class (otherReasonInfo
+ * "planner: class=...", and extendedProperties.planner_class), so a round
+ * trip keeps the class and with it the verdict; and in extendedProperties
+ * what the standards' limits cut (output/zonex.c): the zone's id
+ * (planner_id, the identifier being at most 7 characters), its whole name
+ * and basis, its exact limits (taken when within 1 m inside the file's), and
+ * an ED-269 zone of several polygons with one set of limits is read back as
+ * one MultiPolygon zone.
  *
  * Reading a foreign file, the class comes from the codes (class_from_codes),
  * and with it the verdict (RULES.md: Art. 19 of the 2024 Interim
@@ -257,12 +262,13 @@ static const char *class_from_codes(const char *restriction, struct fy_node *rea
 }
 
 typedef struct zone_in {
-    pl_buf id, name, message, schedule, reason, restriction, cls, source, license, accuracy;
+    pl_buf id, name, message, basis, schedule, reason, restriction, cls, source, license, accuracy;
+    struct fy_node *ext; /* extendedProperties, or NULL */
 } zone_in;
 
 static void zone_in_free(zone_in *z)
 {
-    pl_buf *b[] = {&z->id, &z->name, &z->message, &z->schedule, &z->reason, &z->restriction,
+    pl_buf *b[] = {&z->id, &z->name, &z->message, &z->basis, &z->schedule, &z->reason, &z->restriction,
                    &z->cls, &z->source, &z->license, &z->accuracy};
     for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)
         pl_buf_free(b[i]);
@@ -307,7 +313,7 @@ static void emit(pl_buf *out, int *first, const zone_in *z, int part, int n_part
     pl_buf_puts(out, ",\"message\":");
     pl_buf_json_str(out, z->message.s);
     pl_buf_puts(out, ",\"basis\":");
-    pl_buf_json_str(out, z->message.s ? z->message.s : z->restriction.s);
+    pl_buf_json_str(out, z->basis.s ? z->basis.s : z->message.s ? z->message.s : z->restriction.s);
     pl_buf_puts(out, ",\"source\":");
     pl_buf_json_str(out, z->source.s);
     pl_buf_puts(out, ",\"license\":");
@@ -357,13 +363,20 @@ static int geometry_text(pl_ctx *ctx, const char *path, const char *id, struct f
  * returns its restriction code (NULL when it has none) */
 static const char *zone_codes(zone_in *z, struct fy_node *pr, int fmt, size_t idx)
 {
-    const char *ident = str(pr, "identifier");
+    /* our own file keeps what the standards' limits cut (output/zonex.c):
+     * the long id, the whole name and the zone's basis */
+    const char *ident = str(z->ext, "planner_id") ? str(z->ext, "planner_id") : str(pr, "identifier");
     if (ident)
         pl_buf_puts(&z->id, ident);
     else
         pl_buf_printf(&z->id, "zone-%zu", idx);
-    text_of(get(pr, "name"), &z->name);
+    if (str(z->ext, "planner_name"))
+        pl_buf_puts(&z->name, str(z->ext, "planner_name"));
+    else
+        text_of(get(pr, "name"), &z->name);
     text_of(get(pr, "message"), &z->message);
+    if (str(z->ext, "planner_basis"))
+        pl_buf_puts(&z->basis, str(z->ext, "planner_basis"));
     const char *restr = str(pr, fmt == PL_ZONEX_ED318 ? "type" : "restriction");
     if (restr && fmt == PL_ZONEX_ED318 && (!strcmp(restr, "COMMON") || !strcmp(restr, "CUSTOMIZED")))
         /* older ED-318 drafts: type held the variant */
@@ -382,20 +395,23 @@ static const char *zone_codes(zone_in *z, struct fy_node *pr, int fmt, size_t id
  * returns 1 when the zone is left out (information only) */
 static int zone_class(zone_in *z, struct fy_node *pr, const char *restr)
 {
-    const char *other = str(pr, "otherReasonInfo");
-    struct fy_node *ext = get(pr, "extendedProperties");
+    pl_buf other; /* ED-269 a string, ED-318 a list of {text, lang} */
+    pl_buf_init(&other);
+    text_of(get(pr, "otherReasonInfo"), &other);
     char cls[64];
-    if (str(ext, "planner_class") && known_class(str(ext, "planner_class")))
-        pl_buf_puts(&z->cls, str(ext, "planner_class"));
-    else if (planner_key(other, "class", 0, cls, sizeof cls) && known_class(cls))
+    int left_out = 0;
+    if (str(z->ext, "planner_class") && known_class(str(z->ext, "planner_class")))
+        pl_buf_puts(&z->cls, str(z->ext, "planner_class"));
+    else if (planner_key(other.s, "class", 0, cls, sizeof cls) && known_class(cls))
         pl_buf_puts(&z->cls, cls);
     else {
-        const char *c = class_from_codes(restr, get(pr, "reason"), other);
-        if (!c)
-            return 1;
-        pl_buf_puts(&z->cls, c);
+        const char *c = class_from_codes(restr, get(pr, "reason"), other.s);
+        if (c)
+            pl_buf_puts(&z->cls, c);
+        left_out = !c;
     }
-    return 0;
+    pl_buf_free(&other);
+    return left_out;
 }
 
 /* the schedule as JSON text; none for an ED-269 zone that is permanent */
@@ -411,8 +427,8 @@ static void zone_schedule(zone_in *z, struct fy_node *pr, int fmt)
 /* provenance: ours when we wrote the file, else the zone authority */
 static void zone_provenance(zone_in *z, struct fy_node *pr, int fmt, const char *path)
 {
-    const char *other = str(pr, "otherReasonInfo");
-    struct fy_node *ext = get(pr, "extendedProperties");
+    const char *other = str(pr, "otherReasonInfo"); /* older files of ours: "planner: ... license=..." */
+    struct fy_node *ext = z->ext;
     char acc[64], lic[128];
     const char *auth = NULL;
     struct fy_node *za = get(pr, "zoneAuthority");
@@ -442,7 +458,44 @@ static void zone_provenance(zone_in *z, struct fy_node *pr, int fmt, const char 
         pl_buf_puts(&z->accuracy, "surveyed");
 }
 
-/* an ED-269 zone: one output feature for each of its geometries */
+/* Our own file's exact limits (extendedProperties floor_m, ceiling_m,
+ * metres) where the file's are those widened by output/zonex.c (ED-269
+ * limits are whole numbers, ED-318 ones have 3 decimals): taken only when
+ * inside the file's limits and less than 1 m from them. */
+static void exact_limits(const zone_in *z, double *lo, double *hi)
+{
+    double v;
+    if (num(z->ext, "floor_m", &v) && v >= *lo && v - *lo < 1)
+        *lo = v;
+    if (num(z->ext, "ceiling_m", &v) && v <= *hi && *hi - v < 1)
+        *hi = v;
+}
+
+/* 1 when every volume of our own zone (it has extendedProperties.planner_id)
+ * is a polygon with the same limits: the zone was one (multi)polygon */
+static int one_zone(const zone_in *z, struct fy_node *gs, int n)
+{
+    static const char *const keys[] = {"uomDimensions", "lowerLimit", "lowerVerticalReference", "upperLimit",
+                                       "upperVerticalReference"};
+    if (n < 2 || !str(z->ext, "planner_id"))
+        return 0;
+    struct fy_node *g0 = fy_node_sequence_get_by_index(gs, 0);
+    for (int i = 0; i < n; i++) {
+        struct fy_node *g = fy_node_sequence_get_by_index(gs, i);
+        const char *t = str(get(g, "horizontalProjection"), "type");
+        if (!t || strcmp(t, "Polygon"))
+            return 0;
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            const char *a = str(g0, keys[k]), *b = str(g, keys[k]);
+            if (!a || !b || strcmp(a, b))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* an ED-269 zone: one output feature for each of its geometries (ID/1,
+ * ID/2, ...), or one MultiPolygon feature when it is our own zone */
 static int ed269_parts(pl_ctx *ctx, const char *path, struct fy_node *f, const zone_in *z, pl_buf *out,
                        int *first)
 {
@@ -451,8 +504,11 @@ static int ed269_parts(pl_ctx *ctx, const char *path, struct fy_node *f, const z
     pl_buf_init(&gt);
     struct fy_node *gs = get(f, "geometry");
     int n = gs && fy_node_is_sequence(gs) ? fy_node_sequence_item_count(gs) : 0;
+    int merge = one_zone(z, gs, n);
     if (!n)
         rc = pl_error(ctx, PL_GEOM, "%s: zone %s has no geometry", path, z->id.s);
+    if (merge)
+        pl_buf_puts(&gt, "{\"type\":\"MultiPolygon\",\"coordinates\":[");
     for (int i = 0; rc == PL_OK && i < n; i++) {
         struct fy_node *g = fy_node_sequence_get_by_index(gs, i);
         const char *uom = str(g, "uomDimensions");
@@ -461,12 +517,25 @@ static int ed269_parts(pl_ctx *ctx, const char *path, struct fy_node *f, const z
             rc = pl_error(ctx, PL_PARSE, "%s: zone %s: lowerLimit and upperLimit must be numbers", path, z->id.s);
             break;
         }
+        lo = to_m(lo, uom);
+        hi = to_m(hi, uom);
+        exact_limits(z, &lo, &hi);
         struct fy_node *hp = get(g, "horizontalProjection");
+        if (merge) { /* the polygons one after the other, emitted after the last */
+            pl_buf_puts(&gt, i ? "," : "");
+            json_of(get(hp, "coordinates"), &gt);
+            if (i == n - 1) {
+                pl_buf_puts(&gt, "]}");
+                emit(out, first, z, 0, 1, lo, str(g, "lowerVerticalReference"), hi,
+                     str(g, "upperVerticalReference"), gt.s);
+            }
+            continue;
+        }
         num(hp, "radius", &rad);
         gt.n = 0;
         if ((rc = geometry_text(ctx, path, z->id.s, hp, rad, get(hp, "center"), &gt)) == PL_OK)
-            emit(out, first, z, i, n, to_m(lo, uom), str(g, "lowerVerticalReference"),
-                 to_m(hi, uom), str(g, "upperVerticalReference"), gt.s);
+            emit(out, first, z, i, n, lo, str(g, "lowerVerticalReference"), hi, str(g, "upperVerticalReference"),
+                 gt.s);
     }
     pl_buf_free(&gt);
     return rc;
@@ -484,9 +553,11 @@ static int ed318_part(pl_ctx *ctx, const char *path, struct fy_node *f, const zo
     if (!layer || !num(layer, "lower", &lo) || !num(layer, "upper", &hi))
         rc = pl_error(ctx, PL_PARSE, "%s: zone %s: geometry.layer needs numeric lower and upper", path, z->id.s);
     num(get(g, "extent"), "radius", &rad);
+    lo = to_m(lo, str(layer, "uom"));
+    hi = to_m(hi, str(layer, "uom"));
+    exact_limits(z, &lo, &hi);
     if (rc == PL_OK && (rc = geometry_text(ctx, path, z->id.s, g, rad, get(g, "coordinates"), &gt)) == PL_OK)
-        emit(out, first, z, 0, 1, to_m(lo, str(layer, "uom")), str(layer, "lowerReference"),
-             to_m(hi, str(layer, "uom")), str(layer, "upperReference"), gt.s);
+        emit(out, first, z, 0, 1, lo, str(layer, "lowerReference"), hi, str(layer, "upperReference"), gt.s);
     pl_buf_free(&gt);
     return rc;
 }
@@ -514,6 +585,7 @@ int pl_zonex_read(pl_ctx *ctx, const char *path, pl_buf *out, size_t *n_skipped)
         struct fy_node *pr = fmt == PL_ZONEX_ED318 ? get(f, "properties") : f;
         zone_in z;
         memset(&z, 0, sizeof z);
+        z.ext = get(pr, "extendedProperties");
         const char *restr = zone_codes(&z, pr, fmt, idx);
         if (zone_class(&z, pr, restr)) {
             (*n_skipped)++;

@@ -40,12 +40,18 @@ for f in 269 318; do
     near "$(conf "$ZX/rt$f/conflicts.geojson" THROUGH SQ length_inside_m)" 2000 0.05 || rt_ok=0
 done
 check "11.5 ED-269 and ED-318 round trip of the square: class, ceiling, provenance kept; THROUGH 2000 m inside (to 0.05 m)" [ $rt_ok -eq 1 ]
-check "11.6 ED-318 export: restriction and reason codes, vertical layer with references" python3 - "$ZX/sq318.json" <<'PY'
+# (the ED-318 texts are {text, lang} lists, zh-CN first: the no_fly class's
+# label 禁飞区 No-fly and its verdict 禁飞 forbidden; 27-ed-conform.sh
+# validates the files against the standards' schemas)
+check "11.6 ED-318 export: restriction and reason codes, texts as {text, lang} lists, vertical layer with references" python3 - "$ZX/sq318.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 f = d['features'][0]
 p, g = f['properties'], f['geometry']
 assert d['type'] == 'FeatureCollection' and p['type'] == 'PROHIBITED' and p['reason'] == ['SENSITIVE']
+assert p['identifier'] == 'SQ' and p['message'][0] == {'lang': 'zh-CN', 'text': '禁飞（禁飞区）'}, p['message']
+assert p['message'][1]['lang'] == 'en' and p['message'][1]['text'].startswith('forbidden; zone accuracy: illustrative; basis: ')
+assert p['otherReasonInfo'] == [{'lang': 'zh-CN', 'text': '禁飞区'}, {'lang': 'en', 'text': 'No-fly; planner: class=no_fly'}]
 assert g['type'] == 'Polygon' and g['layer'] == {'upper': 300, 'upperReference': 'AGL', 'lower': 0, 'lowerReference': 'AGL', 'uom': 'm'}
 PY
 "$PLANNER" zones "$W" --format ed318 -o "$ZX/wz318.json" 2>/dev/null

@@ -120,13 +120,18 @@ else
 fi
 "$PLANNER" zones "$HS" --format ed269 -o "$HX/z269.json" 2>/dev/null
 "$PLANNER" zones "$HS" --format ed318 -o "$HX/z318.json" 2>/dev/null
-check "14.10 zones --format ed269 and ed318 parse: title, identifiers and names exact" py "$HX/z269.json" "$HX/z318.json" <<'PY'
+# (the ids are longer than the standards' 7 characters: the identifier is
+# 7 digits of their hash, the id itself in extendedProperties.planner_id;
+# the names have no Chinese: one {lang: en} text in ED-318)
+check "14.10 zones --format ed269 and ed318 parse: title, ids and names exact (extendedProperties), identifiers 7 characters" py "$HX/z269.json" "$HX/z318.json" <<'PY'
 import sys; sys.path.insert(0, sys.argv[1]); from hostile import *
 a, b = load(sys.argv[2]), load(sys.argv[3])
-same((a['title'], b['title']), (TITLE, TITLE))
-same([(f['identifier'], f['name']) for f in a['features']], list(zip(ZONES, ZONE_NAMES)))
-same([(f['id'], f['properties']['identifier'], f['properties']['name'][0]['text']) for f in b['features']],
-     list(zip(ZONES, ZONES, ZONE_NAMES)))
+same((a['title'], b['name']), (TITLE, TITLE))
+same([(f['extendedProperties']['planner_id'], f['name'], f['extendedProperties']['planner_name']) for f in a['features']],
+     list(zip(ZONES, ZONE_NAMES, ZONE_NAMES)))
+same([(f['id'], f['properties']['extendedProperties']['planner_id'], f['properties']['name']) for f in b['features']],
+     [(z, z, [{'lang': 'en', 'text': n}]) for z, n in zip(ZONES, ZONE_NAMES)])
+same([len(f['identifier']) for f in a['features']] + [len(f['properties']['identifier']) for f in b['features']], [7] * 6)
 PY
 "$PLANNER" fence "$HS" "$R1" -o "$HX/fence.plan" >/dev/null 2>&1
 check "14.11 fence for a route with a hostile id: the QGC plan parses, 2 waypoints" py "$HX/fence.plan" <<'PY'
