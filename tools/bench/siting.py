@@ -127,7 +127,8 @@ def glpsol(lp, gap):
 def cbc(lp, gap):
     """(seconds, reached the gap asked, value or None, status text). CBC reads the LP's Maximize and
     prints the objective in the LP's own sense on its "Objective value:" line."""
-    t, r = timed(["cbc", lp, "-sec", str(LIMIT_S), "-ratio", repr(gap), "-solve", "-quit"])
+    # -timeMode elapsed: the limit in wall-clock seconds, as glpsol's (CBC counts CPU seconds by default)
+    t, r = timed(["cbc", lp, "-timeMode", "elapsed", "-sec", str(LIMIT_S), "-ratio", repr(gap), "-solve", "-quit"])
     out = r.stdout
     m = re.search(r"^Result - (.+)$", out, re.M)
     status = m.group(1).strip() if m else "failed (exit %d)" % r.returncode
