@@ -169,11 +169,11 @@ def peer_row(label, name, t_pl, s, run_peer, lp, constant):
     if reached:
         ratio = "%s (siting step: %s)" % (ratio_txt(t / t_pl), ratio_txt(t / max(t_site, 1e-6)))
     elif value is None:
-        ratio = "no solution within %d s" % LIMIT_S
+        ratio = "no solution within its %d s limit" % LIMIT_S
     else:
-        ratio = "gap %.2f %% not reached within %d s" % (100 * gap, LIMIT_S)
+        ratio = "gap %.2f %% not reached within its %d s limit" % (100 * gap, LIMIT_S)
     return reached, ("(c) siting %s: %s" % (label, name), "%.2f s (siting %.3f s)" % (t_pl, t_site), "-",
-                     "%s %.3f s, %s" % (name, t, status), ratio, "-", agree_within_gap(s, value, reached))
+                     "%s %.3f s (whole process), %s" % (name, t, status), ratio, "-", agree_within_gap(s, value, reached))
 
 
 def instances():
