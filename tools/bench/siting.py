@@ -173,7 +173,8 @@ def peer_row(label, name, t_pl, s, run_peer, lp, constant):
     else:
         ratio = "gap %.2f %% not reached within its %d s limit" % (100 * gap, LIMIT_S)
     return reached, ("(c) siting %s: %s" % (label, name), "%.2f s (siting %.3f s)" % (t_pl, t_site), "-",
-                     "%s %.3f s (whole process), %s" % (name, t, status), ratio, "-", agree_within_gap(s, value, reached))
+                     "%s %.3f s (whole process), %s" % (name, t, status), ratio, "-",
+                     agree_within_gap(s, value, reached))
 
 
 def instances():
