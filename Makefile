@@ -226,7 +226,7 @@ geodata: deps
 
 # Benchmarks beside peers in the same run (figures are ratios; not tests).
 # make bench [BENCH_ARGS="--sizes 1000,10000 --repeat 1"]; --install-peers adds
-# python3-geopandas (PostGIS comes with make deps). See tools/bench/RESULTS.md.
+# python3-geopandas and coinor-cbc (PostGIS comes with make deps). See tools/bench/RESULTS.md.
 bench: all
 	tools/bench/run --planner bin/planner $(BENCH_ARGS)
 

@@ -1,39 +1,50 @@
 #!/usr/bin/env python3
-"""Siting benchmark: the planner beside GLPK's glpsol on the same model.
+"""Siting benchmark: the planner beside two MIP solvers on the same model,
+GLPK's glpsol and COIN-OR's CBC (Debian's coinor-cbc).
 
     tools/bench/siting.py [PLANNER]        (alone; make bench runs it as workload (c))
 
-Two instances: the Wuzhong scenario, and a generated one with 5,000
-candidates and 100,000 demand points (deterministic, in build/bench/). For
-each, the planner's `site` (load, feasibility, choice and bound) is timed,
-then glpsol solves the LP the planner writes (`site --lp`) with a 1 % MIP
-gap target and a time limit (BENCH_GLPK_LIMIT_S, default 300 s). Figures
-are ratios within this one run, and only where glpsol reached its gap
-(status INTEGER OPTIMAL): where it did not, its time limit is not a time to
-an answer, and the row says "no solution within T s" (or "1 % gap not
-reached within T s" when it had one short of the gap) instead of a ratio.
-Only the objective values are compared, not the sites chosen. Both
-programs are single-threaded. Nothing here is a pass/fail test.
+Instances: the Wuzhong scenario (the joint instance: the sites where the
+scenario's routes end are forced open), and a ladder of generated ones, C
+candidates x D demand points in a 60 km square (deterministic, each in
+build/bench/siting-CxD/), up to 5,000 x 100,000. For each, the planner's
+`site` (load, feasibility, choice and bound) is timed as a whole process and
+its siting step from its JSON; then both peers solve the LP the planner
+writes (`site --lp`), each a whole process, asked for the planner's own
+reported gap (glpsol --mipgap G, cbc -ratio G; G = 0 where the planner
+proved its optimum) within a time limit (BENCH_SITING_LIMIT_S, default 300 s;
+the old BENCH_GLPK_LIMIT_S is still read). A ratio only where the peer reached
+that gap; otherwise what it did within the limit. A peer that fails an
+instance is not run on the larger ones ("not run"). The answers: the peer's
+value (plus the constant of the demand built sites already cover, which the
+LP leaves out) must lie within the planner's reported gap, between its
+value and its bound; only objective values are compared, not the sites.
+All three are single-threaded. Nothing here is a pass/fail test.
 """
 import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TOP = os.path.join(HERE, "..", "..")
+TOP = os.path.abspath(os.path.join(HERE, "..", ".."))
 OUT = os.path.join(TOP, "build", "bench")
-GLPK_LIMIT_S = int(os.environ.get("BENCH_GLPK_LIMIT_S", "300"))
+LIMIT_S = int(os.environ.get("BENCH_SITING_LIMIT_S", os.environ.get("BENCH_GLPK_LIMIT_S", "300")))
+# (candidates, demand points): the generated ladder, the last one the instance of earlier runs
+LADDER = [(100, 2000), (300, 6000), (1000, 20000), (2000, 40000), (5000, 100000)]
 
 
 def generate(n_cand=5000, n_dem=100000, size_m=60000.0, seed=20250101):
     """A square district of size_m in EPSG:4549 with uniform candidates and
-    demand (weights 1-10). Written once; the same seed gives the same files."""
-    os.makedirs(OUT, exist_ok=True)
-    scen = os.path.join(OUT, "generated.yaml")
+    demand (weights 1-10), in its own folder. Written once; the same seed and
+    sizes give the same files."""
+    d = os.path.join(OUT, "siting-%dx%d" % (n_cand, n_dem))
+    os.makedirs(d, exist_ok=True)
+    scen = os.path.join(d, "generated.yaml")
     if os.path.exists(scen):
         return scen
     rnd = random.Random(seed)
@@ -60,7 +71,7 @@ def generate(n_cand=5000, n_dem=100000, size_m=60000.0, seed=20250101):
                                 for i in range(n_dem)]),
     }
     for name, obj in files.items():
-        with open(os.path.join(OUT, name + ".geojson"), "w") as f:
+        with open(os.path.join(d, name + ".geojson"), "w") as f:
             json.dump(obj, f, separators=(",", ":"))
     with open(scen, "w") as f:
         f.write("# Generated benchmark instance: %d candidates, %d demand points\n"
@@ -79,75 +90,149 @@ def timed(cmd):
     return time.monotonic() - t, r
 
 
-def bench(planner, scenario, label):
-    lp = os.path.join(OUT, label + ".lp")
-    t_pl, r = timed([planner, "site", scenario, "--json"])
+def planner_site(planner, scenario, lp):
+    """the planner's whole `site` process timed, then its LP written (untimed): (seconds, siting JSON,
+    the LP's constant: demand weight the built sites already cover)"""
+    t, r = timed([planner, "site", scenario, "--json"])
     if r.returncode not in (0, 1):
-        sys.exit("bench: planner failed on %s: %s" % (scenario, r.stderr.strip()))
+        sys.exit("bench: planner failed on %s: %s" % (scenario, r.stderr.strip()[:800]))
     s = json.loads(r.stdout)["siting"]
-    subprocess.run([planner, "site", scenario, "--lp", lp], capture_output=True, check=False)
+    w = subprocess.run([planner, "site", scenario, "--lp", lp], capture_output=True, text=True)
+    if w.returncode not in (0, 1) or not os.path.exists(lp):
+        sys.exit("bench: planner site --lp failed on %s: %s" % (scenario, w.stderr.strip()[:800]))
     with open(lp) as f:
-        constant = float(re.search(r"its weight is ([0-9.]+)", f.read()).group(1))
-    sol = lp + ".sol"
-    t_gl, g = timed(["glpsol", "--lp", lp, "--mipgap", "0.01", "--tmlim", str(GLPK_LIMIT_S), "-o", sol])
-    status, value = "failed", None
+        m = re.search(r"its weight is ([0-9.]+)", f.read())
+    return t, s, float(m.group(1)) if m else 0.0
+
+
+def glpsol(lp, gap):
+    """(seconds, reached the gap asked, value or None, status text)"""
+    sol = lp + ".glpsol.sol"
     if os.path.exists(sol):
-        with open(sol) as f:
-            text = f.read()
-        m = re.search(r"^Status:\s*(.+)$", text, re.M)
-        status = m.group(1).strip() if m else "unknown"
-        m = re.search(r"^Objective:\s*obj = ([-0-9.e+]+)", text, re.M)
-        # "INTEGER NON-OPTIMAL" holds a solution short of the gap; UNDEFINED and EMPTY hold none
-        has_solution = status in ("INTEGER OPTIMAL", "INTEGER NON-OPTIMAL")
-        value = float(m.group(1)) + constant if m and has_solution else None
-    # glpsol says INTEGER OPTIMAL when it has reached the --mipgap asked for (1 %), not only at 0 %
-    reached = status == "INTEGER OPTIMAL"
-    gl_note = "reached" if reached else "did NOT reach (time limit %d s)" % GLPK_LIMIT_S
-    print("%s:" % label)
-    t_site = s["time_ms"] / 1000.0
-    print("  planner : %.2f s in all (loading every layer and checking routes included); siting "
-          "itself %.3f s; value %.1f, bound %.1f, gap %.3f %% (%s)"
-          % (t_pl, t_site, s["objective_value"], s["upper_bound"], 100 * s["gap"], s["method"]))
-    print("  glpsol  : %.3f s, %s, value %s; %s the 1 %% gap" % (t_gl, status,
-          "%.1f" % value if value is not None else "-", gl_note))
-    if value is not None and value > 0:
-        print("  planner value vs glpsol's: %.3f %%" % (100 * (s["objective_value"] - value) / max(value, 1e-9)))
-    # a ratio only where glpsol reached its gap: its time limit is not a time to an answer
-    if reached:
-        ratio = ratio_txt(t_gl / t_pl)
-        print("  glpsol time / planner siting time: %s; / planner whole run: %s"
-              % (ratio_txt(t_gl / max(t_site, 1e-6)), ratio))
-    elif value is None:
-        ratio = "no solution within %d s" % GLPK_LIMIT_S
-        print("  glpsol time / planner time: not computed, glpsol found %s" % ratio)
-    else:
-        ratio = "1 %% gap not reached within %d s" % GLPK_LIMIT_S
-        print("  glpsol time / planner time: not computed, glpsol had a solution but its %s" % ratio)
-    # only the objective values are compared, not which sites were chosen
+        os.remove(sol)
+    t, _ = timed(["glpsol", "--lp", lp, "--mipgap", repr(gap), "--tmlim", str(LIMIT_S), "-o", sol])
+    if not os.path.exists(sol):
+        return t, False, None, "failed"
+    with open(sol) as f:
+        text = f.read()
+    m = re.search(r"^Status:\s*(.+)$", text, re.M)
+    status = m.group(1).strip() if m else "unknown"
+    m = re.search(r"^Objective:\s*obj = ([-0-9.e+]+)", text, re.M)
+    # INTEGER OPTIMAL: the --mipgap asked for reached; NON-OPTIMAL holds a solution short of it;
+    # UNDEFINED and EMPTY hold none
+    has = status in ("INTEGER OPTIMAL", "INTEGER NON-OPTIMAL")
+    return t, status == "INTEGER OPTIMAL", float(m.group(1)) if m and has else None, status
+
+
+def cbc(lp, gap):
+    """(seconds, reached the gap asked, value or None, status text). CBC reads the LP's Maximize and
+    prints the objective in the LP's own sense on its "Objective value:" line."""
+    # -timeMode elapsed: the limit in wall-clock seconds, as glpsol's (CBC counts CPU seconds by default)
+    t, r = timed(["cbc", lp, "-timeMode", "elapsed", "-sec", str(LIMIT_S), "-ratio", repr(gap), "-solve", "-quit"])
+    out = r.stdout
+    m = re.search(r"^Result - (.+)$", out, re.M)
+    status = m.group(1).strip() if m else "failed (exit %d)" % r.returncode
+    m = re.search(r"^Objective value:\s+([-0-9.e+]+)", out, re.M)
+    has = m is not None and not status.startswith("No feasible") and "infeasible" not in status.lower()
+    # "Optimal solution found" also when it stopped at the -ratio gap asked for
+    return t, status.startswith("Optimal solution found"), float(m.group(1)) if has else None, status
+
+
+def agree_within_gap(s, value, reached):
+    """the peer's value against the planner's [value, bound] (the planner's reported gap)"""
+    pv, ub, gap = s["objective_value"], s.get("upper_bound"), s.get("gap")
     if value is None:
-        agrees = "not compared: glpsol found no solution within %d s; planner gap %.2f %%" % (GLPK_LIMIT_S,
-                                                                                           100 * s["gap"])
-    else:
-        agrees = "%s, %.1f / %.1f (sites not compared), planner gap %.2f %%%s" % (
-            "same value" if abs(s["objective_value"] - value) <= 1e-6 * max(1, abs(value)) else "values differ",
-            s["objective_value"], value, 100 * s["gap"], "" if reached else "; glpsol's short of its gap")
-    return ("(c) siting %s" % label, "%.2f s (siting %.3f s)" % (t_pl, t_site), "-",
-            "glpsol %.3f s, %s" % (t_gl, status), ratio, "-", agrees)
+        return "not compared: no solution from the peer"
+    if gap is None or ub is None:
+        return "peer %.1f, planner %.1f; not checked: the planner's gap not computed" % (value, pv)
+    tol = 1e-6 * max(1.0, abs(ub))
+    inside = pv - tol <= value <= ub + tol
+    exact = abs(value - pv) <= tol
+    where = ("the same value, %.1f" % pv if exact else
+             "peer %.1f within the planner's [%.1f, %.1f]" % (value, pv, ub)) if inside else \
+        "NO: peer %.1f outside the planner's [value %.1f, bound %.1f]" % (value, pv, ub)
+    if not reached and value < pv - tol:
+        where = "peer short of its gap, %.1f below the planner's %.1f (not a disagreement: no optimum)" % (value, pv)
+    return "%s (planner gap %.2f %%; sites not compared)" % (where, 100 * gap)
 
 
 def ratio_txt(x):
     return ("%.1fx" % x) if x >= 1 else ("%.2gx" % x)
 
 
+def peer_row(label, name, t_pl, s, run_peer, lp, constant):
+    """one row: a peer on the LP, to the planner's gap"""
+    gap = s.get("gap") or 0.0
+    t, reached, v, status = run_peer(lp, gap)
+    value = v + constant if v is not None else None
+    t_site = s["time_ms"] / 1000.0
+    if reached:
+        ratio = "%s (siting step: %s)" % (ratio_txt(t / t_pl), ratio_txt(t / max(t_site, 1e-6)))
+    elif value is None:
+        ratio = "no solution within its %d s limit" % LIMIT_S
+    else:
+        ratio = "gap %.2f %% not reached within its %d s limit" % (100 * gap, LIMIT_S)
+    return reached, ("(c) siting %s: %s" % (label, name), "%.2f s (siting %.3f s)" % (t_pl, t_site), "-",
+                     "%s %.3f s (whole process), %s" % (name, t, status), ratio, "-",
+                     agree_within_gap(s, value, reached))
+
+
+def instances():
+    yield "Wuzhong (joint: route ends required)", os.path.join(TOP, "scenarios", "wuzhong-2025.yaml"), "wuzhong"
+    for c, d in LADDER:
+        yield "generated %dx%d" % (c, d), (c, d), "generated-%dx%d" % (c, d)
+
+
 def rows(planner):
+    """the rows of (c): per instance the planner and each peer; then the largest instance each
+    finished within the limit"""
     os.makedirs(OUT, exist_ok=True)
-    return [bench(planner, os.path.join(TOP, "scenarios", "wuzhong-2025.yaml"), "wuzhong"),
-            bench(planner, generate(), "generated-5000x100000")]
+    out, failed, largest = [], {}, {"planner": None, "glpsol": None, "CBC": None}
+    for name, cmd in (("glpsol", "glpsol"), ("CBC", "cbc")):
+        if not shutil.which(cmd):
+            failed[name] = None  # not installed: every row says so
+    for label, scen, tag in instances():
+        if isinstance(scen, tuple):
+            scen = generate(*scen)
+        lp = os.path.join(OUT, tag + ".lp")
+        t_pl, s, constant = planner_site(planner, scen, lp)
+        if tag != "wuzhong" and t_pl <= LIMIT_S:
+            largest["planner"] = label
+        print("  %s: planner %.2f s (siting %.3f s), value %.1f, bound %s, gap %s" % (
+            label, t_pl, s["time_ms"] / 1000.0, s["objective_value"], s.get("upper_bound"),
+            "not computed" if s.get("gap") is None else "%.3f %%" % (100 * s["gap"])), flush=True)
+        for name, fn in (("glpsol", glpsol), ("CBC", cbc)):
+            if name in failed:
+                why = ("not run: %s did not reach its gap on %s within %d s" % (name, failed[name], LIMIT_S)
+                       if failed[name] else "%s not installed (--install-peers)" % name)
+                out.append(("(c) siting %s: %s" % (label, name), "%.2f s (siting %.3f s)" % (t_pl, s["time_ms"] / 1e3),
+                            "-", why, "-", "-", "-"))
+                continue
+            ok, r = peer_row(label, name, t_pl, s, fn, lp, constant)
+            out.append(r)
+            if tag != "wuzhong":
+                if ok:
+                    largest[name] = label
+                else:
+                    failed[name] = label
+    for name in ("planner", "glpsol", "CBC"):
+        out.append(("(c) siting, largest generated instance within %d s: %s" % (LIMIT_S, name), "-", "-",
+                    largest[name] or ("not installed" if failed.get(name, 1) is None else "none of the ladder"),
+                    "-", "-",
+                    "to its own reported gap" if name == "planner" else "to the planner's gap"))
+    return out
+
+
+def versions():
+    g = subprocess.run(["glpsol", "--version"], capture_output=True, text=True).stdout.splitlines()
+    c = subprocess.run(["cbc", "-quit"], capture_output=True, text=True, stdin=subprocess.DEVNULL).stdout
+    m = re.search(r"^Version:\s*(\S+)", c, re.M)
+    return (g[0] if g else ""), ("CBC " + m.group(1)) if m else ""
 
 
 def main():
     planner = sys.argv[1] if len(sys.argv) > 1 else os.path.join(TOP, "bin", "planner")
-    print("siting benchmark (times are wall clock on this machine, same run)")
+    print("siting benchmark (times are wall clock on this machine, same run; limit %d s)" % LIMIT_S)
     for r in rows(planner):
         print(" | ".join(r))
 
