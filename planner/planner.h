@@ -975,6 +975,12 @@ void pl_export_summary(const pl_plan *p, const char *const *files, size_t nf, pl
 pl_xform *pl_geojson_xform(pl_ctx *ctx, const pl_plan *p);
 /* g (working CRS) as RFC 7946 geometry text. */
 int pl_geojson_geom(pl_ctx *ctx, pl_xform *xf, pl_buf *b, const GEOSGeometry *g);
+/* A route's 3D line: x, y (working CRS) and z (metres, as the route gives
+ * them), n waypoints, as a GeoJSON LineString with three coordinates (null
+ * when under 1 cm long).  A waypoint that prints the same as the one before
+ * is written once, as every position of every output is. */
+int pl_geojson_line_z(pl_ctx *ctx, pl_xform *xf, pl_buf *b, const double *x, const double *y, const double *z,
+                      size_t n);
 /* Reroutes asked for on the command line: routes[i] and its result rr[i]. */
 typedef struct pl_reroute_list {
     const pl_route *const *routes; /* borrowed */

@@ -15,7 +15,7 @@
  * whose names carry the unit and reference.  Output is deterministic: no
  * time stamps, features in a fixed order, numbers in a fixed format.
  */
-#include "planner.h"
+#include "export.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -25,35 +25,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define COORD_DEC 7
-#define METRE_DEC 3
-
-/* ==== property helpers ================================================= */
-
-/* Open a feature: separator, type, id, and the start of its properties
- * with the id repeated there (QGIS shows properties, not the member). */
-static void feature_open(pl_buf *b, int first, const char *id)
-{
-    pl_buf_puts(b, first ? "{\"type\":\"Feature\",\"id\":" : ",\n{\"type\":\"Feature\",\"id\":");
-    pl_buf_json_str(b, id);
-    pl_buf_puts(b, ",\"properties\":{\"id\":");
-    pl_buf_json_str(b, id);
-}
-
-static void kstr(pl_buf *b, const char *k, const char *v)
-{
-    pl_buf_printf(b, ",\"%s\":", k);
-    pl_buf_json_str(b, v);
-}
-
-static void knum(pl_buf *b, const char *k, double v, int dec)
-{
-    pl_buf_printf(b, ",\"%s\":", k);
-    pl_buf_num(b, v, dec);
-}
-
-static void kint(pl_buf *b, const char *k, long long v) { pl_buf_printf(b, ",\"%s\":%lld", k, v); }
-static void kbool(pl_buf *b, const char *k, int v) { pl_buf_printf(b, ",\"%s\":%s", k, v ? "true" : "false"); }
 
 static const char *route_rule_name(const pl_zone *z)
 {
@@ -310,187 +281,6 @@ static int zones_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b)
     return PL_OK;
 }
 
-/* ==== siting layers ==================================================== */
-
-/* A site's text field, null when empty. */
-static void kbuf(pl_buf *b, const char *k, const pl_buf *v)
-{
-    kstr(b, k, v->n ? v->s : NULL);
-}
-
-static void site_props(pl_buf *b, const pl_site *st)
-{
-    pl_buf_puts(b, ",\"properties\":{\"id\":");
-    pl_buf_json_str(b, st->id);
-    kstr(b, "name", st->name);
-    kstr(b, "site_kind", st->kind);
-    kstr(b, "kind", st->vp_kind);
-    kstr(b, "status", st->existing ? "existing" : (st->open ? "planned" : "candidate"));
-    kbool(b, "feasible", st->feasible);
-    kstr(b, "reasons", st->why.n ? st->why.s : NULL);
-    kbuf(b, "free_headings_deg", &st->headings);
-    kbuf(b, "headings_not_checked_deg", &st->headings_unknown);
-    kbuf(b, "headings_checked_by", &st->headings_by);
-    knum(b, "demand_in_reach", st->covered_w, 3);
-    kbool(b, "required", st->required);
-    kstr(b, "route_ends", st->ends.n ? st->ends.s : NULL);
-    kstr(b, "reason", st->reason.n ? st->reason.s : NULL);
-}
-
-static int sites_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b, int open_only)
-{
-    const pl_siting *si = p->siting;
-    pl_buf_printf(b, "{\"type\":\"FeatureCollection\",\"name\":\"%s\",\"features\":[\n",
-                  open_only ? "vertiports" : "candidates");
-    int first = 1;
-    for (size_t i = 0; i < si->n; i++) {
-        const pl_site *st = &si->a[i];
-        if (open_only ? !st->open : st->existing)
-            continue;
-        pl_buf_puts(b, first ? "{\"type\":\"Feature\",\"id\":" : ",\n{\"type\":\"Feature\",\"id\":");
-        first = 0;
-        pl_buf_json_str(b, st->id);
-        site_props(b, st);
-        if (open_only) {
-            knum(b, "demand_only_here", st->only_w, 3);
-            knum(b, "nearest_site_m", st->nearest_open_m, METRE_DEC);
-            kbool(b, "within_range_of_another", st->nearest_open_m <= p->sc->siting.range_m);
-            knum(b, "capacity_per_h", st->capacity_per_h, 3); /* null: not stated */
-            kbuf(b, "capacity_basis", &st->capacity_basis);
-            knum(b, "movements_per_h", st->movements_per_h, 3);
-            kbuf(b, "movements_by_route", &st->movements_by);
-            kbuf(b, "capacity_warning", &st->capacity_warning);
-        } else {
-            kbool(b, "chosen", st->open);
-            kstr(b, "state", st->open ? "chosen" : st->feasible ? "feasible" : "infeasible");
-        }
-        kstr(b, "layer", st->layer_id);
-        kstr(b, "source", st->source);
-        kstr(b, "license", st->license);
-        kstr(b, "accuracy", st->accuracy);
-        pl_buf_puts(b, "},\"geometry\":");
-        GEOSGeometry *g = pl_geom_point(ctx, st->x, st->y);
-        int rc = g ? pl_geojson_geom(ctx, xf, b, g) : pl_errcode(ctx);
-        if (g)
-            GEOSGeom_destroy_r(pl_geos(ctx), g);
-        if (rc != PL_OK)
-            return rc;
-        pl_buf_puts(b, "}");
-    }
-    pl_buf_puts(b, "\n]}\n");
-    return PL_OK;
-}
-
-static int coverage_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b)
-{
-    GEOSContextHandle_t h = pl_geos(ctx);
-    const pl_siting *si = p->siting;
-    double r = p->sc->siting.radius_m;
-    pl_buf_puts(b, "{\"type\":\"FeatureCollection\",\"name\":\"coverage\",\"features\":[\n");
-    int first = 1;
-    for (size_t i = 0; i < si->n; i++) {
-        const pl_site *st = &si->a[i];
-        if (!st->open)
-            continue;
-        pl_buf_puts(b, first ? "{\"type\":\"Feature\",\"id\":" : ",\n{\"type\":\"Feature\",\"id\":");
-        first = 0;
-        pl_buf_json_str(b, st->id);
-        pl_buf_puts(b, ",\"properties\":{\"site_id\":");
-        pl_buf_json_str(b, st->id);
-        kstr(b, "name", st->name);
-        kstr(b, "status", st->existing ? "existing" : "planned");
-        knum(b, "radius_m", r, METRE_DEC);
-        knum(b, "demand_in_reach", st->covered_w, 3);
-        pl_buf_puts(b, "},\"geometry\":");
-        GEOSGeometry *pt = pl_geom_point(ctx, st->x, st->y);
-        /* drawn inside the true circle (GEOS's chords), as a claim of
-         * demand in reach should be; no safety rule reads it */
-        GEOSGeometry *g = pt ? GEOSBuffer_r(h, pt, r, 32) : NULL;
-        int rc = g ? pl_geojson_geom(ctx, xf, b, g) : pl_error(ctx, PL_GEOM, "coverage: %s", pl_libmsg(ctx));
-        if (pt)
-            GEOSGeom_destroy_r(h, pt);
-        if (g)
-            GEOSGeom_destroy_r(h, g);
-        if (rc != PL_OK)
-            return rc;
-        pl_buf_puts(b, "}");
-    }
-    pl_buf_puts(b, "\n]}\n");
-    return PL_OK;
-}
-
-static void siting_json(const pl_plan *p, pl_buf *b)
-{
-    const pl_siting *si = p->siting;
-    const pl_siting_cfg *c = &p->sc->siting;
-    size_t built = 0, infeasible = 0;
-    for (size_t i = 0; i < si->n; i++) {
-        built += si->a[i].existing;
-        infeasible += !si->a[i].existing && !si->a[i].feasible;
-    }
-    pl_buf_printf(b, "{\"objective\":\"%s\"", c->objective ? "median" : "coverage");
-    knum(b, "objective_value", si->objective, 3);
-    knum(b, c->objective ? "lower_bound" : "upper_bound", si->bound, 3);
-    knum(b, "gap", si->gap, 6);
-    kstr(b, "method", si->method);
-    knum(b, "demand_weight_total", si->total_w, 3);
-    knum(b, "demand_weight_covered", si->covered_w, 3);
-    kint(b, "sites_built", (long long)built);
-    kint(b, "sites_new_requested", (long long)si->n_new_max);
-    kint(b, "sites_new_chosen", (long long)si->n_new);
-    kint(b, "sites_new_required", (long long)si->n_required);
-    kint(b, "sites_closed_adding_nothing", (long long)si->n_dropped);
-    kstr(b, "site_rule", si->rule);
-    kstr(b, "note", si->note.n ? si->note.s : NULL);
-    kint(b, "candidates", (long long)(si->n - built));
-    kint(b, "candidates_feasible", (long long)si->n_feasible);
-    kint(b, "candidates_infeasible", (long long)infeasible);
-    knum(b, "service_radius_m", c->radius_m, METRE_DEC);
-    knum(b, "min_separation_m", c->min_sep_m, METRE_DEC);
-    knum(b, "design_d_m", c->design_d_m, METRE_DEC);
-    kint(b, "iterations", (long long)si->iterations);
-    size_t lonely = 0, off_site = 0;
-    for (size_t i = 0; i < si->n; i++)
-        lonely += si->a[i].open && !(si->a[i].nearest_open_m <= c->range_m);
-    for (size_t r = 0; p->routes && r < p->routes->n; r++)
-        off_site += !si->ends[r].from + !si->ends[r].to;
-    kint(b, "sites_out_of_range", (long long)lonely);
-    kint(b, "route_ends_not_at_a_site", (long long)off_site);
-    pl_buf_puts(b, ",\"route_ends\":[");
-    for (size_t r = 0; p->routes && r < p->routes->n; r++) {
-        const pl_route_ends *e = &si->ends[r];
-        pl_buf_puts(b, r ? ",{\"route_id\":" : "{\"route_id\":");
-        pl_buf_json_str(b, p->routes->a[r].id);
-        kstr(b, "from_site", e->from ? e->from->id : NULL);
-        knum(b, "from_nearest_site_m", e->from_m, 1);
-        kstr(b, "to_site", e->to ? e->to->id : NULL);
-        knum(b, "to_nearest_site_m", e->to_m, 1);
-        pl_buf_puts(b, "}");
-    }
-    pl_buf_puts(b, "],\"warnings\":[");
-    for (size_t k = 0; k < si->n_warn; k++) {
-        pl_buf_puts(b, k ? "," : "");
-        pl_buf_json_str(b, si->a_warn[k]);
-    }
-    pl_buf_puts(b, "],\"sites\":[");
-    size_t shown = 0;
-    for (size_t i = 0; i < si->n; i++) {
-        const pl_site *st = &si->a[i];
-        if (!st->open)
-            continue;
-        pl_buf_puts(b, shown++ ? ",{\"id\":" : "{\"id\":");
-        pl_buf_json_str(b, st->id);
-        kstr(b, "status", st->existing ? "existing" : "planned");
-        kbool(b, "required", st->required);
-        kstr(b, "reason", st->reason.n ? st->reason.s : NULL);
-        pl_buf_puts(b, "}");
-    }
-    pl_buf_puts(b, "]");
-    /* wall time: the one field that differs between two runs */
-    knum(b, "time_ms", si->time_ms, 1);
-    pl_buf_puts(b, "}");
-}
-
 /* ==== summary and reports ============================================== */
 
 static void layers_json(const pl_plan *p, pl_buf *b)
@@ -680,7 +470,7 @@ int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *r
     int rc = conflicts_json(ctx, p, xf, b);
     if (p->siting) {
         pl_buf_puts(b, ",\n\"siting\":");
-        siting_json(p, b);
+        pl_export_siting_json(p, b);
     }
     if (rc == PL_OK && rl) {
         pl_buf_puts(b, ",\n\"reroutes\":");
@@ -849,9 +639,9 @@ int pl_export_layers(pl_ctx *ctx, const pl_plan *p, pl_buf b[PL_EXPORT_N_LAYERS]
     if ((rc = routes_geojson(ctx, p, xf, &b[L_ROUTES])) ||
         (rc = conflicts_geojson(ctx, p, xf, &b[L_CONFLICTS])) || (rc = zones_geojson(ctx, p, xf, &b[L_ZONES])))
         return rc;
-    if (p->siting && ((rc = sites_geojson(ctx, p, xf, &b[L_VERTIPORTS], 1)) ||
-                      (rc = sites_geojson(ctx, p, xf, &b[L_CANDIDATES], 0)) ||
-                      (rc = coverage_geojson(ctx, p, xf, &b[L_COVERAGE]))))
+    if (p->siting && ((rc = pl_export_sites(ctx, p, xf, &b[L_VERTIPORTS], 1)) ||
+                      (rc = pl_export_sites(ctx, p, xf, &b[L_CANDIDATES], 0)) ||
+                      (rc = pl_export_coverage(ctx, p, xf, &b[L_COVERAGE]))))
         return rc;
     if (p->reroutes) {
         const pl_route **rs = calloc(p->routes->n ? p->routes->n : 1, sizeof *rs);
@@ -884,7 +674,7 @@ void pl_export_summary(const pl_plan *p, const char *const *files, size_t nf, pl
     pl_buf_puts(s, "]");
     if (p->siting) {
         pl_buf_puts(s, ",\n\"siting\":");
-        siting_json(p, s);
+        pl_export_siting_json(p, s);
     }
     pl_buf_puts(s, ",\n\"totals\":");
     totals_json(p, s);
