@@ -1035,6 +1035,10 @@ const pl_layer_style *pl_style_for(const char *layer);
 const pl_style_cat *pl_style_pick(const pl_layer_style *s, const char *value);
 /* The layer's QGIS style (QML document) into b. */
 void pl_style_qml(const pl_layer_style *s, pl_buf *b);
+/* The icon of KML point placemarks: Google Earth's white circle, which it
+ * resolves (and tints with the style's colour); other clients that cannot
+ * fetch it draw their default pin.  A plain .kml has no file to bundle. */
+#define PL_KML_ICON "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
 /* The OGR feature style string for a value into b (KML colours). */
 void pl_style_ogr(const pl_layer_style *s, const char *value, pl_buf *b);
 

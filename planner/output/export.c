@@ -8,12 +8,15 @@
  * Geometries go through geojson.c; the run folder is written by folder.c.
  *
  * GeoJSON per RFC 7946: WGS84 lon/lat, no "crs" member, 7 decimals (about
- * 1 cm), exterior rings counter-clockwise and holes clockwise (GEOS gives
- * buffers clockwise, so every ring is checked).  Altitudes are not written
- * as a third coordinate: RFC 7946 reads that as height above the WGS84
- * ellipsoid, while ours are heights above ground; they go in properties
- * whose names carry the unit and reference.  Output is deterministic: no
- * time stamps, features in a fixed order, numbers in a fixed format.
+ * 1 cm), exterior rings counter-clockwise and holes clockwise (geojson.c).
+ * Routes, reroutes and proposals are 3D: each position's third coordinate
+ * is its waypoint's altitude in metres as the scenario (or the network
+ * design) gives it.  RFC 7946 reads a third coordinate as height above the
+ * WGS84 ellipsoid; ours are not, so every 3D feature says what they are in
+ * altitude_datum, and altitude_mode gives KML's reading of them
+ * (relativeToGround without a terrain model, absolute above the terrain
+ * model's datum with one).  Output is deterministic: no time stamps,
+ * features in a fixed order, numbers in a fixed format.
  */
 #include "export.h"
 
@@ -70,6 +73,99 @@ void pl_heights_note(const pl_plan *p, int zh, char *out, size_t n)
         snprintf(out, n, "altitudes above the terrain model's vertical datum (%s); true heights (AGL) from %s, "
                  "the ground under each stretch of at most one cell bounded over every cell it meets",
                  t->decl->datum ? t->decl->datum : "as the raster states it", t->decl->path);
+}
+
+/* ==== the third coordinate ============================================= */
+
+/* KML's altitudeMode for the plan's altitudes: without a terrain model the
+ * planner takes them as true heights above the ground (Art. 19 counts true
+ * height), which is what relativeToGround draws; with one they are above
+ * its vertical datum, which is what absolute draws (above Google Earth's
+ * mean sea level: the difference between the two datums is not corrected). */
+static const char *alt_mode(const pl_plan *p)
+{
+    return p->zones && p->zones->terrain ? "absolute" : "relativeToGround";
+}
+
+/* What a route's Z is, one line in Chinese (zh 1) or English, into out. */
+static void alt_datum(const pl_plan *p, int zh, char *out, size_t n)
+{
+    const pl_terrain *t = p->zones ? p->zones->terrain : NULL;
+    const char *d = t && t->decl->datum ? t->decl->datum : NULL;
+    if (!t)
+        snprintf(out, n, "%s",
+                 zh ? "Z 为航点高度（米），按场景给定值、以平面基准计（未载入地形模型），规划按离地真高使用；"
+                      "不是海拔高度，也不是 WGS84 椭球高"
+                    : "Z: waypoint altitude in metres as the scenario gives it, above a flat datum (no terrain "
+                      "model), used by the planner as true height above the ground; not AMSL, not WGS84 "
+                      "ellipsoidal height");
+    else
+        snprintf(out, n, zh ? "Z 为航点高度（米），以地形模型的高程基准（%s）计；不是 WGS84 椭球高"
+                            : "Z: waypoint altitude in metres above the terrain model's vertical datum (%s); "
+                              "not WGS84 ellipsoidal height",
+                 d ? d : zh ? "按栅格所述" : "as the raster states it");
+}
+
+/* ,"altitude_datum":...,"altitude_mode":...: how a 3D feature's Z reads. */
+static void z_fields(const pl_plan *p, pl_buf *b)
+{
+    char what[400];
+    alt_datum(p, 0, what, sizeof what);
+    kstr(b, "altitude_datum", what);
+    kstr(b, "altitude_mode", alt_mode(p));
+}
+
+/* The Chinese of an approval's words (approvals.c's English), or NULL. */
+static const char *approval_zh(const char *en)
+{
+    static const char *const w[][2] = {
+        {"airspace use (controlled airspace)", "空域使用（管制空域）"}, {"flight activity", "飞行活动申请"},
+        {"height limit", "高度限制"}, {"aircraft_class", "航空器类别"}, {"separation", "航线间隔"},
+        {"vertiport", "起降点"}};
+    for (size_t i = 0; en && i < sizeof w / sizeof w[0]; i++)
+        if (!strcmp(w[i][0], en))
+            return w[i][1];
+    return NULL;
+}
+
+/* ,"description":...: the route's verdict, its conflicts, the approvals it
+ * needs (to whom and by when) and what its Z is, Chinese first with English
+ * beside as the report reads; KML's placemark description. */
+static void route_description(const pl_plan *p, size_t i, pl_buf *b)
+{
+    const pl_route_result *res = &p->routes->res[i];
+    pl_approval a[PL_MAX_APPROVALS];
+    size_t n = pl_route_approvals(p, i, a, PL_MAX_APPROVALS);
+    char by[160], z[400];
+    pl_buf t;
+    pl_buf_init(&t);
+    pl_buf_printf(&t, "结论 Verdict: %s %s\n冲突 Conflicts: 禁飞 forbidden %zu, 需报批 approval %zu, 提示 advisory %zu\n",
+                  pl_verdict_zh[res->verdict], pl_verdict_names[res->verdict], res->n_conf[PL_V_FORBIDDEN],
+                  res->n_conf[PL_V_APPROVAL], res->n_conf[PL_V_ADVISORY]);
+    if (!n)
+        pl_buf_puts(&t, "需报批 Approvals: 无 none\n");
+    else
+        pl_buf_printf(&t, "需报批 Approvals to apply for (%zu):\n", n);
+    for (size_t k = 0; k < n; k++) {
+        const char *what = a[k].zone_id ? a[k].zone_id : a[k].rule, *wzh = approval_zh(a[k].rule);
+        pl_buf_printf(&t, "%zu. %s %s: %s%s%s", k + 1, approval_zh(a[k].apply_for) ? approval_zh(a[k].apply_for) : "",
+                      a[k].apply_for, wzh ? wzh : "", wzh ? " " : "", what ? what : "");
+        if (isfinite(a[k].from_m) && isfinite(a[k].to_m))
+            pl_buf_printf(&t, ", 沿线 %.0f-%.0f m along the route", a[k].from_m, a[k].to_m);
+        pl_buf_puts(&t, "\n");
+    }
+    if (n) {
+        pl_approval_deadline(p->flight_date, by, sizeof by);
+        pl_buf_printf(&t, "报送 To: %s\n截止 By: %s\n", pl_approval_authority(p->sc), by);
+    }
+    alt_datum(p, 1, z, sizeof z);
+    pl_buf_printf(&t, "%s\n", z);
+    alt_datum(p, 0, z, sizeof z);
+    pl_buf_puts(&t, z);
+    kstr(b, "description", t.s);
+    if (t.oom)
+        b->oom = 1;
+    pl_buf_free(&t);
 }
 
 void pl_export_heights(const pl_plan *p, double agl_min, double agl_max, double unknown_m, pl_buf *b)
@@ -178,8 +274,10 @@ static int routes_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b
         kstr(b, "source", r->source);
         kstr(b, "license", r->license);
         kstr(b, "accuracy", r->accuracy);
+        z_fields(p, b);
+        route_description(p, i, b);
         pl_buf_puts(b, "},\"geometry\":");
-        int rc = pl_geojson_geom(ctx, xf, b, r->line);
+        int rc = pl_geojson_line_z(ctx, xf, b, r->x, r->y, r->alt_m, r->n_pts);
         if (rc != PL_OK)
             return rc;
         pl_buf_puts(b, "}");
@@ -206,6 +304,10 @@ static int conflicts_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf
         pl_buf_puts(&id, "/");
         pl_buf_puts(&id, z->id);
         feature_open(b, i == 0, id.s ? id.s : "");
+        id.n = 0; /* its name: what Google Earth and QGIS show of it */
+        pl_buf_printf(&id, "%s / %s: %s %s", r->name ? r->name : r->id, z->name ? z->name : z->id,
+                      pl_verdict_zh[c->verdict], pl_verdict_names[c->verdict]);
+        kstr(b, "name", id.s);
         pl_buf_free(&id);
         kstr(b, "route_id", r->id);
         kstr(b, "route_name", r->name);
@@ -576,11 +678,10 @@ int pl_export_reroutes(pl_ctx *ctx, const pl_plan *p, const pl_route *const *rou
                 pl_buf_puts(b, ",");
             pl_buf_num(b, rr[i].alt_m[k], METRE_DEC);
         }
-        pl_buf_puts(b, "]},\"geometry\":");
-        GEOSGeometry *g = pl_geom_line(ctx, rr[i].x, rr[i].y, rr[i].n);
-        int rc = g ? pl_geojson_geom(ctx, xf, b, g) : pl_errcode(ctx);
-        if (g)
-            GEOSGeom_destroy_r(pl_geos(ctx), g);
+        pl_buf_puts(b, "]");
+        z_fields(p, b);
+        pl_buf_puts(b, "},\"geometry\":");
+        int rc = pl_geojson_line_z(ctx, xf, b, rr[i].x, rr[i].y, rr[i].alt_m, rr[i].n);
         if (rc != PL_OK)
             return rc;
         pl_buf_puts(b, "}");
@@ -612,8 +713,9 @@ int pl_export_proposals(pl_ctx *ctx, const pl_plan *p, const pl_routeset *props,
         knum(b, "length_m", r->length_m, METRE_DEC);
         knum(b, "over_water_m", res[i].over_water_m, METRE_DEC);
         kstr(b, "reasons", res[i].reasons.s);
+        z_fields(p, b);
         pl_buf_puts(b, "},\"geometry\":");
-        int rc = pl_geojson_geom(ctx, xf, b, r->line);
+        int rc = pl_geojson_line_z(ctx, xf, b, r->x, r->y, r->alt_m, r->n_pts);
         if (rc != PL_OK)
             return rc;
         pl_buf_puts(b, "}");
