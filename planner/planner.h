@@ -965,6 +965,13 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
  * their names in ls (pointing into b). */
 int pl_export_layers(pl_ctx *ctx, const pl_plan *p, pl_buf b[PL_EXPORT_N_LAYERS],
                      pl_outlayer ls[PL_EXPORT_N_LAYERS]);
+#define PL_EXPORT_N_BASE 6
+/* basemap.c: the scenario's water and boundary layers (roles water and
+ * boundary) as GeoJSON buffers for plan.gpkg, split by dimension: water,
+ * water_lines, water_points, boundary, boundary_lines, boundary_points
+ * (empty when there is none), their names in ls (pointing into b).  Every
+ * feature with its id, layer, properties, source, license and accuracy. */
+int pl_export_base(pl_ctx *ctx, const pl_plan *p, pl_buf b[PL_EXPORT_N_BASE], pl_outlayer ls[PL_EXPORT_N_BASE]);
 /* The name of output layer i (0 .. PL_EXPORT_N_LAYERS - 1), NULL past them. */
 const char *pl_export_layer_name(int i);
 /* summary.json into s: the run's head, the files (summary.json itself the
