@@ -11,7 +11,10 @@
  * Coordinates go back to the target CRS from the GeoJSON's 7 decimals
  * (about 1 cm).  Field types are fixed so that runs appended to one store
  * share one schema: measures are Real even when a value happens to be whole,
- * counts Integer, lists JSON text.
+ * counts Integer, lists JSON text.  Routes keep their Z (LineString Z
+ * layers); for KML a 3D feature's altitude_mode becomes its altitudeMode
+ * (LIBKML_ALTITUDEMODE_FIELD), with extrude, and its name and description
+ * fields the placemark's name and balloon.
  */
 #include "planner.h"
 
