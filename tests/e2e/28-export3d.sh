@@ -26,7 +26,7 @@
 # "test datum") they are above that datum: absolute.
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=12   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=13   # the tests this file runs, declared: one that vanishes is a failure
 
 S=$RESULT/e3d
 mkdir -p "$S"
@@ -238,6 +238,15 @@ for f in json.load(open(sys.argv[1] + '/routes.geojson'))['features']:
                                    'not WGS84 ellipsoidal height'), p['altitude_datum']
 modes = {e.text for e in ET.parse(sys.argv[1] + '/plan.kml').getroot().iter(K + 'altitudeMode')}
 assert modes == {'absolute'}, modes
+PY
+# ---- proposals: data/proposals.geojson (EPSG:4549, PA at 400 m, PY at 250 m) ----
+"$PLANNER" validate "$S/e3d.yaml" "$DATA/proposals.geojson" --geojson "$RESULT/proposals.geojson" >/dev/null 2>&1
+check "28.13 validate --geojson: proposals 3D, PA at 400, 400 and PY at 250, 250, relativeToGround" python3 - "$RESULT/proposals.geojson" <<'PY'
+import json, sys
+p = {f['id']: f for f in json.load(open(sys.argv[1]))['features']}
+z = lambda k: [c[2] for c in p[k]['geometry']['coordinates']]
+assert (z('PA'), z('PY')) == ([400, 400], [250, 250]), (z('PA'), z('PY'))
+assert all(f['properties']['altitude_mode'] == 'relativeToGround' for f in p.values())
 PY
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/28-export3d.sh)"
 echo "1..$n"
