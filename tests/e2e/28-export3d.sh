@@ -26,7 +26,7 @@
 # "test datum") they are above that datum: absolute.
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=13   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=14   # the tests this file runs, declared: one that vanishes is a failure
 
 S=$RESULT/e3d
 mkdir -p "$S"
@@ -247,6 +247,16 @@ p = {f['id']: f for f in json.load(open(sys.argv[1]))['features']}
 z = lambda k: [c[2] for c in p[k]['geometry']['coordinates']]
 assert (z('PA'), z('PY')) == ([400, 400], [250, 250]), (z('PA'), z('PY'))
 assert all(f['properties']['altitude_mode'] == 'relativeToGround' for f in p.values())
+PY
+# ---- a designed route: data/design.yaml lays P out around its zones at 100 m ----
+"$PLANNER" run "$DATA/design.yaml" -o "$RESULT/design" --no-db >/dev/null 2>&1
+check "28.14 designed routes carry their designed profile: P's positions are its designed waypoints (more than its 2 ends), each at 100 m" python3 - "$RESULT/design/routes.geojson" <<'PY'
+import json, sys
+r = {f['id']: f for f in json.load(open(sys.argv[1]))['features']}
+p = r['P']
+c = p['geometry']['coordinates']
+assert p['properties']['alignment'] == 'designed' and len(c) > 2, (p['properties']['alignment'], c)
+assert [x[2] for x in c] == p['properties']['waypoint_altitudes_m'] == [100] * len(c), c
 PY
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/28-export3d.sh)"
 echo "1..$n"
