@@ -160,8 +160,25 @@ static void set_text(OGRFeatureH g, int i, const char *v, int flags, pl_buf *x)
     OGR_F_SetFieldString(g, i, v);
 }
 
+/* The first feature's field as text (a copy to CPLFree), or NULL. */
+static char *first_text(OGRLayerH src, const char *field)
+{
+    char *v = NULL;
+    int i = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(src), field);
+    OGR_L_ResetReading(src);
+    OGRFeatureH f = i >= 0 ? OGR_L_GetNextFeature(src) : NULL;
+    if (f && OGR_F_IsFieldSetAndNotNull(f, i))
+        v = CPLStrdup(OGR_F_GetFieldAsString(f, i));
+    if (f)
+        OGR_F_Destroy(f);
+    OGR_L_ResetReading(src);
+    return v;
+}
+
 /* The layer name of dst, created when missing (spatially indexed where
- * the driver can); NULL with the error set when it cannot be. */
+ * the driver can; in a GeoPackage a 3D layer's description says what its Z
+ * is, from its features' altitude_datum); NULL with the error set when it
+ * cannot be. */
 static OGRLayerH dest_layer(pl_ctx *ctx, GDALDatasetH dst, OGRLayerH src, const char *name,
                             OGRSpatialReferenceH dsrs)
 {
@@ -174,8 +191,12 @@ static OGRLayerH dest_layer(pl_ctx *ctx, GDALDatasetH dst, OGRLayerH src, const 
         lco = CSLSetNameValue(lco, "SPATIAL_INDEX", "YES");
     if (!strcmp(drv, "PostgreSQL"))
         lco = CSLSetNameValue(lco, "GEOMETRY_NAME", "geom");
+    char *z = !strcmp(drv, "GPKG") ? first_text(src, "altitude_datum") : NULL;
+    if (z)
+        lco = CSLSetNameValue(lco, "DESCRIPTION", z);
     dl = GDALDatasetCreateLayer(dst, name, dsrs, layer_geom_type(src, name), lco);
     CSLDestroy(lco);
+    CPLFree(z);
     if (!dl)
         pl_error(ctx, PL_IO, "layer '%s': cannot create: %s", name, pl_libmsg(ctx));
     return dl;

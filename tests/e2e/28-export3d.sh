@@ -108,7 +108,7 @@ for k, w in want.items():
     for (x, y, z), (wx, wy, wz) in zip(got[k], w):
         assert abs(x - wx) <= 0.02 and abs(y - wy) <= 0.02 and z == wz, (k, got[k])
 PY
-check "28.3 plan.gpkg: waypoint_altitudes_m [30,100,100,30], altitude_mode relativeToGround, the datum stated (flat, not ellipsoidal)" python3 - "$O/plan.gpkg" <<'PY'
+check "28.3 plan.gpkg: waypoint_altitudes_m [30,100,100,30], altitude_mode relativeToGround, the datum stated (flat, not ellipsoidal) on every route and in the layer's description" python3 - "$O/plan.gpkg" <<'PY'
 import json, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 rows = {r[0]: r[1:] for r in db.execute('SELECT id, waypoint_altitudes_m, altitude_mode, altitude_datum FROM routes')}
@@ -116,6 +116,8 @@ assert json.loads(rows['CLIMB'][0]) == [30, 100, 100, 30] and json.loads(rows['T
 for k, (_, mode, datum) in rows.items():
     assert mode == 'relativeToGround', (k, mode)
     assert 'above a flat datum (no terrain model)' in datum and 'not WGS84 ellipsoidal height' in datum and 'not AMSL' in datum, datum
+desc = dict(db.execute("SELECT table_name, description FROM gpkg_contents WHERE table_name IN ('routes', 'reroutes')"))
+assert desc == {'routes': rows['CLIMB'][2], 'reroutes': rows['CLIMB'][2]}, desc   # the layer says it too
 PY
 check "28.4 plan.gpkg stands alone: water 1 (L), boundary 1 (D), boundary_points 1 (S), each with source, license, accuracy" python3 - "$O/plan.gpkg" <<'PY'
 import sqlite3, sys
