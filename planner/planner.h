@@ -979,6 +979,13 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
  * their names in ls (pointing into b). */
 int pl_export_layers(pl_ctx *ctx, const pl_plan *p, pl_buf b[PL_EXPORT_N_LAYERS],
                      pl_outlayer ls[PL_EXPORT_N_LAYERS]);
+#define PL_EXPORT_N_BASE 6
+/* basemap.c: the scenario's water and boundary layers (roles water and
+ * boundary) as GeoJSON buffers for plan.gpkg, split by dimension: water,
+ * water_lines, water_points, boundary, boundary_lines, boundary_points
+ * (empty when there is none), their names in ls (pointing into b).  Every
+ * feature with its id, layer, properties, source, license and accuracy. */
+int pl_export_base(pl_ctx *ctx, const pl_plan *p, pl_buf b[PL_EXPORT_N_BASE], pl_outlayer ls[PL_EXPORT_N_BASE]);
 /* The name of output layer i (0 .. PL_EXPORT_N_LAYERS - 1), NULL past them. */
 const char *pl_export_layer_name(int i);
 /* summary.json into s: the run's head, the files (summary.json itself the
@@ -989,6 +996,12 @@ void pl_export_summary(const pl_plan *p, const char *const *files, size_t nf, pl
 pl_xform *pl_geojson_xform(pl_ctx *ctx, const pl_plan *p);
 /* g (working CRS) as RFC 7946 geometry text. */
 int pl_geojson_geom(pl_ctx *ctx, pl_xform *xf, pl_buf *b, const GEOSGeometry *g);
+/* A route's 3D line: x, y (working CRS) and z (metres, as the route gives
+ * them), n waypoints, as a GeoJSON LineString with three coordinates (null
+ * when under 1 cm long).  A waypoint that prints the same as the one before
+ * is written once, as every position of every output is. */
+int pl_geojson_line_z(pl_ctx *ctx, pl_xform *xf, pl_buf *b, const double *x, const double *y, const double *z,
+                      size_t n);
 /* Reroutes asked for on the command line: routes[i] and its result rr[i]. */
 typedef struct pl_reroute_list {
     const pl_route *const *routes; /* borrowed */
@@ -1043,6 +1056,10 @@ const pl_layer_style *pl_style_for(const char *layer);
 const pl_style_cat *pl_style_pick(const pl_layer_style *s, const char *value);
 /* The layer's QGIS style (QML document) into b. */
 void pl_style_qml(const pl_layer_style *s, pl_buf *b);
+/* The icon of KML point placemarks: Google Earth's white circle, which it
+ * resolves (and tints with the style's colour); other clients that cannot
+ * fetch it draw their default pin.  A plain .kml has no file to bundle. */
+#define PL_KML_ICON "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
 /* The OGR feature style string for a value into b (KML colours). */
 void pl_style_ogr(const pl_layer_style *s, const char *value, pl_buf *b);
 

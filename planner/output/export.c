@@ -8,14 +8,17 @@
  * Geometries go through geojson.c; the run folder is written by folder.c.
  *
  * GeoJSON per RFC 7946: WGS84 lon/lat, no "crs" member, 7 decimals (about
- * 1 cm), exterior rings counter-clockwise and holes clockwise (GEOS gives
- * buffers clockwise, so every ring is checked).  Altitudes are not written
- * as a third coordinate: RFC 7946 reads that as height above the WGS84
- * ellipsoid, while ours are heights above ground; they go in properties
- * whose names carry the unit and reference.  Output is deterministic: no
- * time stamps, features in a fixed order, numbers in a fixed format.
+ * 1 cm), exterior rings counter-clockwise and holes clockwise (geojson.c).
+ * Routes, reroutes and proposals are 3D: each position's third coordinate
+ * is its waypoint's altitude in metres as the scenario (or the network
+ * design) gives it.  RFC 7946 reads a third coordinate as height above the
+ * WGS84 ellipsoid; ours are not, so every 3D feature says what they are in
+ * altitude_datum, and altitude_mode gives KML's reading of them
+ * (relativeToGround without a terrain model, absolute above the terrain
+ * model's datum with one).  Output is deterministic: no time stamps,
+ * features in a fixed order, numbers in a fixed format.
  */
-#include "planner.h"
+#include "export.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -25,35 +28,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define COORD_DEC 7
-#define METRE_DEC 3
-
-/* ==== property helpers ================================================= */
-
-/* Open a feature: separator, type, id, and the start of its properties
- * with the id repeated there (QGIS shows properties, not the member). */
-static void feature_open(pl_buf *b, int first, const char *id)
-{
-    pl_buf_puts(b, first ? "{\"type\":\"Feature\",\"id\":" : ",\n{\"type\":\"Feature\",\"id\":");
-    pl_buf_json_str(b, id);
-    pl_buf_puts(b, ",\"properties\":{\"id\":");
-    pl_buf_json_str(b, id);
-}
-
-static void kstr(pl_buf *b, const char *k, const char *v)
-{
-    pl_buf_printf(b, ",\"%s\":", k);
-    pl_buf_json_str(b, v);
-}
-
-static void knum(pl_buf *b, const char *k, double v, int dec)
-{
-    pl_buf_printf(b, ",\"%s\":", k);
-    pl_buf_num(b, v, dec);
-}
-
-static void kint(pl_buf *b, const char *k, long long v) { pl_buf_printf(b, ",\"%s\":%lld", k, v); }
-static void kbool(pl_buf *b, const char *k, int v) { pl_buf_printf(b, ",\"%s\":%s", k, v ? "true" : "false"); }
 
 static const char *route_rule_name(const pl_zone *z)
 {
@@ -99,6 +73,99 @@ void pl_heights_note(const pl_plan *p, int zh, char *out, size_t n)
         snprintf(out, n, "altitudes above the terrain model's vertical datum (%s); true heights (AGL) from %s, "
                  "the ground under each stretch of at most one cell bounded over every cell it meets",
                  t->decl->datum ? t->decl->datum : "as the raster states it", t->decl->path);
+}
+
+/* ==== the third coordinate ============================================= */
+
+/* KML's altitudeMode for the plan's altitudes: without a terrain model the
+ * planner takes them as true heights above the ground (Art. 19 counts true
+ * height), which is what relativeToGround draws; with one they are above
+ * its vertical datum, which is what absolute draws (above Google Earth's
+ * mean sea level: the difference between the two datums is not corrected). */
+static const char *alt_mode(const pl_plan *p)
+{
+    return p->zones && p->zones->terrain ? "absolute" : "relativeToGround";
+}
+
+/* What a route's Z is, one line in Chinese (zh 1) or English, into out. */
+static void alt_datum(const pl_plan *p, int zh, char *out, size_t n)
+{
+    const pl_terrain *t = p->zones ? p->zones->terrain : NULL;
+    const char *d = t && t->decl->datum ? t->decl->datum : NULL;
+    if (!t)
+        snprintf(out, n, "%s",
+                 zh ? "Z 为航点高度（米），按场景给定值、以平面基准计（未载入地形模型），规划按离地真高使用；"
+                      "不是海拔高度，也不是 WGS84 椭球高"
+                    : "Z: waypoint altitude in metres as the scenario gives it, above a flat datum (no terrain "
+                      "model), used by the planner as true height above the ground; not AMSL, not WGS84 "
+                      "ellipsoidal height");
+    else
+        snprintf(out, n, zh ? "Z 为航点高度（米），以地形模型的高程基准（%s）计；不是 WGS84 椭球高"
+                            : "Z: waypoint altitude in metres above the terrain model's vertical datum (%s); "
+                              "not WGS84 ellipsoidal height",
+                 d ? d : zh ? "按栅格所述" : "as the raster states it");
+}
+
+/* ,"altitude_datum":...,"altitude_mode":...: how a 3D feature's Z reads. */
+static void z_fields(const pl_plan *p, pl_buf *b)
+{
+    char what[400];
+    alt_datum(p, 0, what, sizeof what);
+    kstr(b, "altitude_datum", what);
+    kstr(b, "altitude_mode", alt_mode(p));
+}
+
+/* The Chinese of an approval's words (approvals.c's English), or NULL. */
+static const char *approval_zh(const char *en)
+{
+    static const char *const w[][2] = {
+        {"airspace use (controlled airspace)", "空域使用（管制空域）"}, {"flight activity", "飞行活动申请"},
+        {"height limit", "高度限制"}, {"aircraft_class", "航空器类别"}, {"separation", "航线间隔"},
+        {"vertiport", "起降点"}};
+    for (size_t i = 0; en && i < sizeof w / sizeof w[0]; i++)
+        if (!strcmp(w[i][0], en))
+            return w[i][1];
+    return NULL;
+}
+
+/* ,"description":...: the route's verdict, its conflicts, the approvals it
+ * needs (to whom and by when) and what its Z is, Chinese first with English
+ * beside as the report reads; KML's placemark description. */
+static void route_description(const pl_plan *p, size_t i, pl_buf *b)
+{
+    const pl_route_result *res = &p->routes->res[i];
+    pl_approval a[PL_MAX_APPROVALS];
+    size_t n = pl_route_approvals(p, i, a, PL_MAX_APPROVALS);
+    char by[160], z[400];
+    pl_buf t;
+    pl_buf_init(&t);
+    pl_buf_printf(&t, "结论 Verdict: %s %s\n冲突 Conflicts: 禁飞 forbidden %zu, 需报批 approval %zu, 提示 advisory %zu\n",
+                  pl_verdict_zh[res->verdict], pl_verdict_names[res->verdict], res->n_conf[PL_V_FORBIDDEN],
+                  res->n_conf[PL_V_APPROVAL], res->n_conf[PL_V_ADVISORY]);
+    if (!n)
+        pl_buf_puts(&t, "需报批 Approvals: 无 none\n");
+    else
+        pl_buf_printf(&t, "需报批 Approvals to apply for (%zu):\n", n);
+    for (size_t k = 0; k < n; k++) {
+        const char *what = a[k].zone_id ? a[k].zone_id : a[k].rule, *wzh = approval_zh(a[k].rule);
+        pl_buf_printf(&t, "%zu. %s %s: %s%s%s", k + 1, approval_zh(a[k].apply_for) ? approval_zh(a[k].apply_for) : "",
+                      a[k].apply_for, wzh ? wzh : "", wzh ? " " : "", what ? what : "");
+        if (isfinite(a[k].from_m) && isfinite(a[k].to_m))
+            pl_buf_printf(&t, ", 沿线 %.0f-%.0f m along the route", a[k].from_m, a[k].to_m);
+        pl_buf_puts(&t, "\n");
+    }
+    if (n) {
+        pl_approval_deadline(p->flight_date, by, sizeof by);
+        pl_buf_printf(&t, "报送 To: %s\n截止 By: %s\n", pl_approval_authority(p->sc), by);
+    }
+    alt_datum(p, 1, z, sizeof z);
+    pl_buf_printf(&t, "%s\n", z);
+    alt_datum(p, 0, z, sizeof z);
+    pl_buf_puts(&t, z);
+    kstr(b, "description", t.s);
+    if (t.oom)
+        b->oom = 1;
+    pl_buf_free(&t);
 }
 
 void pl_export_heights(const pl_plan *p, double agl_min, double agl_max, double unknown_m, pl_buf *b)
@@ -211,8 +278,10 @@ static int routes_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b
         kstr(b, "source", r->source);
         kstr(b, "license", r->license);
         kstr(b, "accuracy", r->accuracy);
+        z_fields(p, b);
+        route_description(p, i, b);
         pl_buf_puts(b, "},\"geometry\":");
-        int rc = pl_geojson_geom(ctx, xf, b, r->line);
+        int rc = pl_geojson_line_z(ctx, xf, b, r->x, r->y, r->alt_m, r->n_pts);
         if (rc != PL_OK)
             return rc;
         pl_buf_puts(b, "}");
@@ -239,6 +308,10 @@ static int conflicts_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf
         pl_buf_puts(&id, "/");
         pl_buf_puts(&id, z->id);
         feature_open(b, i == 0, id.s ? id.s : "");
+        id.n = 0; /* its name: what Google Earth and QGIS show of it */
+        pl_buf_printf(&id, "%s / %s: %s %s", r->name ? r->name : r->id, z->name ? z->name : z->id,
+                      pl_verdict_zh[c->verdict], pl_verdict_names[c->verdict]);
+        kstr(b, "name", id.s);
         pl_buf_free(&id);
         kstr(b, "route_id", r->id);
         kstr(b, "route_name", r->name);
@@ -312,187 +385,6 @@ static int zones_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b)
     }
     pl_buf_puts(b, "\n]}\n");
     return PL_OK;
-}
-
-/* ==== siting layers ==================================================== */
-
-/* A site's text field, null when empty. */
-static void kbuf(pl_buf *b, const char *k, const pl_buf *v)
-{
-    kstr(b, k, v->n ? v->s : NULL);
-}
-
-static void site_props(pl_buf *b, const pl_site *st)
-{
-    pl_buf_puts(b, ",\"properties\":{\"id\":");
-    pl_buf_json_str(b, st->id);
-    kstr(b, "name", st->name);
-    kstr(b, "site_kind", st->kind);
-    kstr(b, "kind", st->vp_kind);
-    kstr(b, "status", st->existing ? "existing" : (st->open ? "planned" : "candidate"));
-    kbool(b, "feasible", st->feasible);
-    kstr(b, "reasons", st->why.n ? st->why.s : NULL);
-    kbuf(b, "free_headings_deg", &st->headings);
-    kbuf(b, "headings_not_checked_deg", &st->headings_unknown);
-    kbuf(b, "headings_checked_by", &st->headings_by);
-    knum(b, "demand_in_reach", st->covered_w, 3);
-    kbool(b, "required", st->required);
-    kstr(b, "route_ends", st->ends.n ? st->ends.s : NULL);
-    kstr(b, "reason", st->reason.n ? st->reason.s : NULL);
-}
-
-static int sites_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b, int open_only)
-{
-    const pl_siting *si = p->siting;
-    pl_buf_printf(b, "{\"type\":\"FeatureCollection\",\"name\":\"%s\",\"features\":[\n",
-                  open_only ? "vertiports" : "candidates");
-    int first = 1;
-    for (size_t i = 0; i < si->n; i++) {
-        const pl_site *st = &si->a[i];
-        if (open_only ? !st->open : st->existing)
-            continue;
-        pl_buf_puts(b, first ? "{\"type\":\"Feature\",\"id\":" : ",\n{\"type\":\"Feature\",\"id\":");
-        first = 0;
-        pl_buf_json_str(b, st->id);
-        site_props(b, st);
-        if (open_only) {
-            knum(b, "demand_only_here", st->only_w, 3);
-            knum(b, "nearest_site_m", st->nearest_open_m, METRE_DEC);
-            kbool(b, "within_range_of_another", st->nearest_open_m <= p->sc->siting.range_m);
-            knum(b, "capacity_per_h", st->capacity_per_h, 3); /* null: not stated */
-            kbuf(b, "capacity_basis", &st->capacity_basis);
-            knum(b, "movements_per_h", st->movements_per_h, 3);
-            kbuf(b, "movements_by_route", &st->movements_by);
-            kbuf(b, "capacity_warning", &st->capacity_warning);
-        } else {
-            kbool(b, "chosen", st->open);
-            kstr(b, "state", st->open ? "chosen" : st->feasible ? "feasible" : "infeasible");
-        }
-        kstr(b, "layer", st->layer_id);
-        kstr(b, "source", st->source);
-        kstr(b, "license", st->license);
-        kstr(b, "accuracy", st->accuracy);
-        pl_buf_puts(b, "},\"geometry\":");
-        GEOSGeometry *g = pl_geom_point(ctx, st->x, st->y);
-        int rc = g ? pl_geojson_geom(ctx, xf, b, g) : pl_errcode(ctx);
-        if (g)
-            GEOSGeom_destroy_r(pl_geos(ctx), g);
-        if (rc != PL_OK)
-            return rc;
-        pl_buf_puts(b, "}");
-    }
-    pl_buf_puts(b, "\n]}\n");
-    return PL_OK;
-}
-
-static int coverage_geojson(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, pl_buf *b)
-{
-    GEOSContextHandle_t h = pl_geos(ctx);
-    const pl_siting *si = p->siting;
-    double r = p->sc->siting.radius_m;
-    pl_buf_puts(b, "{\"type\":\"FeatureCollection\",\"name\":\"coverage\",\"features\":[\n");
-    int first = 1;
-    for (size_t i = 0; i < si->n; i++) {
-        const pl_site *st = &si->a[i];
-        if (!st->open)
-            continue;
-        pl_buf_puts(b, first ? "{\"type\":\"Feature\",\"id\":" : ",\n{\"type\":\"Feature\",\"id\":");
-        first = 0;
-        pl_buf_json_str(b, st->id);
-        pl_buf_puts(b, ",\"properties\":{\"site_id\":");
-        pl_buf_json_str(b, st->id);
-        kstr(b, "name", st->name);
-        kstr(b, "status", st->existing ? "existing" : "planned");
-        knum(b, "radius_m", r, METRE_DEC);
-        knum(b, "demand_in_reach", st->covered_w, 3);
-        pl_buf_puts(b, "},\"geometry\":");
-        GEOSGeometry *pt = pl_geom_point(ctx, st->x, st->y);
-        /* drawn inside the true circle (GEOS's chords), as a claim of
-         * demand in reach should be; no safety rule reads it */
-        GEOSGeometry *g = pt ? GEOSBuffer_r(h, pt, r, 32) : NULL;
-        int rc = g ? pl_geojson_geom(ctx, xf, b, g) : pl_error(ctx, PL_GEOM, "coverage: %s", pl_libmsg(ctx));
-        if (pt)
-            GEOSGeom_destroy_r(h, pt);
-        if (g)
-            GEOSGeom_destroy_r(h, g);
-        if (rc != PL_OK)
-            return rc;
-        pl_buf_puts(b, "}");
-    }
-    pl_buf_puts(b, "\n]}\n");
-    return PL_OK;
-}
-
-static void siting_json(const pl_plan *p, pl_buf *b)
-{
-    const pl_siting *si = p->siting;
-    const pl_siting_cfg *c = &p->sc->siting;
-    size_t built = 0, infeasible = 0;
-    for (size_t i = 0; i < si->n; i++) {
-        built += si->a[i].existing;
-        infeasible += !si->a[i].existing && !si->a[i].feasible;
-    }
-    pl_buf_printf(b, "{\"objective\":\"%s\"", c->objective ? "median" : "coverage");
-    knum(b, "objective_value", si->objective, 3);
-    knum(b, c->objective ? "lower_bound" : "upper_bound", si->bound, 3);
-    knum(b, "gap", si->gap, 6);
-    kstr(b, "method", si->method);
-    knum(b, "demand_weight_total", si->total_w, 3);
-    knum(b, "demand_weight_covered", si->covered_w, 3);
-    kint(b, "sites_built", (long long)built);
-    kint(b, "sites_new_requested", (long long)si->n_new_max);
-    kint(b, "sites_new_chosen", (long long)si->n_new);
-    kint(b, "sites_new_required", (long long)si->n_required);
-    kint(b, "sites_closed_adding_nothing", (long long)si->n_dropped);
-    kstr(b, "site_rule", si->rule);
-    kstr(b, "note", si->note.n ? si->note.s : NULL);
-    kint(b, "candidates", (long long)(si->n - built));
-    kint(b, "candidates_feasible", (long long)si->n_feasible);
-    kint(b, "candidates_infeasible", (long long)infeasible);
-    knum(b, "service_radius_m", c->radius_m, METRE_DEC);
-    knum(b, "min_separation_m", c->min_sep_m, METRE_DEC);
-    knum(b, "design_d_m", c->design_d_m, METRE_DEC);
-    kint(b, "iterations", (long long)si->iterations);
-    size_t lonely = 0, off_site = 0;
-    for (size_t i = 0; i < si->n; i++)
-        lonely += si->a[i].open && !(si->a[i].nearest_open_m <= c->range_m);
-    for (size_t r = 0; p->routes && r < p->routes->n; r++)
-        off_site += !si->ends[r].from + !si->ends[r].to;
-    kint(b, "sites_out_of_range", (long long)lonely);
-    kint(b, "route_ends_not_at_a_site", (long long)off_site);
-    pl_buf_puts(b, ",\"route_ends\":[");
-    for (size_t r = 0; p->routes && r < p->routes->n; r++) {
-        const pl_route_ends *e = &si->ends[r];
-        pl_buf_puts(b, r ? ",{\"route_id\":" : "{\"route_id\":");
-        pl_buf_json_str(b, p->routes->a[r].id);
-        kstr(b, "from_site", e->from ? e->from->id : NULL);
-        knum(b, "from_nearest_site_m", e->from_m, 1);
-        kstr(b, "to_site", e->to ? e->to->id : NULL);
-        knum(b, "to_nearest_site_m", e->to_m, 1);
-        pl_buf_puts(b, "}");
-    }
-    pl_buf_puts(b, "],\"warnings\":[");
-    for (size_t k = 0; k < si->n_warn; k++) {
-        pl_buf_puts(b, k ? "," : "");
-        pl_buf_json_str(b, si->a_warn[k]);
-    }
-    pl_buf_puts(b, "],\"sites\":[");
-    size_t shown = 0;
-    for (size_t i = 0; i < si->n; i++) {
-        const pl_site *st = &si->a[i];
-        if (!st->open)
-            continue;
-        pl_buf_puts(b, shown++ ? ",{\"id\":" : "{\"id\":");
-        pl_buf_json_str(b, st->id);
-        kstr(b, "status", st->existing ? "existing" : "planned");
-        kbool(b, "required", st->required);
-        kstr(b, "reason", st->reason.n ? st->reason.s : NULL);
-        pl_buf_puts(b, "}");
-    }
-    pl_buf_puts(b, "]");
-    /* wall time: the one field that differs between two runs */
-    knum(b, "time_ms", si->time_ms, 1);
-    pl_buf_puts(b, "}");
 }
 
 /* ==== summary and reports ============================================== */
@@ -684,7 +576,7 @@ int pl_export_check_json(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *r
     int rc = conflicts_json(ctx, p, xf, b);
     if (p->siting) {
         pl_buf_puts(b, ",\n\"siting\":");
-        siting_json(p, b);
+        pl_export_siting_json(p, b);
     }
     if (rc == PL_OK && rl) {
         pl_buf_puts(b, ",\n\"reroutes\":");
@@ -790,11 +682,10 @@ int pl_export_reroutes(pl_ctx *ctx, const pl_plan *p, const pl_route *const *rou
                 pl_buf_puts(b, ",");
             pl_buf_num(b, rr[i].alt_m[k], METRE_DEC);
         }
-        pl_buf_puts(b, "]},\"geometry\":");
-        GEOSGeometry *g = pl_geom_line(ctx, rr[i].x, rr[i].y, rr[i].n);
-        int rc = g ? pl_geojson_geom(ctx, xf, b, g) : pl_errcode(ctx);
-        if (g)
-            GEOSGeom_destroy_r(pl_geos(ctx), g);
+        pl_buf_puts(b, "]");
+        z_fields(p, b);
+        pl_buf_puts(b, "},\"geometry\":");
+        int rc = pl_geojson_line_z(ctx, xf, b, rr[i].x, rr[i].y, rr[i].alt_m, rr[i].n);
         if (rc != PL_OK)
             return rc;
         pl_buf_puts(b, "}");
@@ -826,8 +717,9 @@ int pl_export_proposals(pl_ctx *ctx, const pl_plan *p, const pl_routeset *props,
         knum(b, "length_m", r->length_m, METRE_DEC);
         knum(b, "over_water_m", res[i].over_water_m, METRE_DEC);
         kstr(b, "reasons", res[i].reasons.s);
+        z_fields(p, b);
         pl_buf_puts(b, "},\"geometry\":");
-        int rc = pl_geojson_geom(ctx, xf, b, r->line);
+        int rc = pl_geojson_line_z(ctx, xf, b, r->x, r->y, r->alt_m, r->n_pts);
         if (rc != PL_OK)
             return rc;
         pl_buf_puts(b, "}");
@@ -853,9 +745,9 @@ int pl_export_layers(pl_ctx *ctx, const pl_plan *p, pl_buf b[PL_EXPORT_N_LAYERS]
     if ((rc = routes_geojson(ctx, p, xf, &b[L_ROUTES])) ||
         (rc = conflicts_geojson(ctx, p, xf, &b[L_CONFLICTS])) || (rc = zones_geojson(ctx, p, xf, &b[L_ZONES])))
         return rc;
-    if (p->siting && ((rc = sites_geojson(ctx, p, xf, &b[L_VERTIPORTS], 1)) ||
-                      (rc = sites_geojson(ctx, p, xf, &b[L_CANDIDATES], 0)) ||
-                      (rc = coverage_geojson(ctx, p, xf, &b[L_COVERAGE]))))
+    if (p->siting && ((rc = pl_export_sites(ctx, p, xf, &b[L_VERTIPORTS], 1)) ||
+                      (rc = pl_export_sites(ctx, p, xf, &b[L_CANDIDATES], 0)) ||
+                      (rc = pl_export_coverage(ctx, p, xf, &b[L_COVERAGE]))))
         return rc;
     if (p->reroutes) {
         const pl_route **rs = calloc(p->routes->n ? p->routes->n : 1, sizeof *rs);
@@ -888,7 +780,7 @@ void pl_export_summary(const pl_plan *p, const char *const *files, size_t nf, pl
     pl_buf_puts(s, "]");
     if (p->siting) {
         pl_buf_puts(s, ",\n\"siting\":");
-        siting_json(p, s);
+        pl_export_siting_json(p, s);
     }
     pl_buf_puts(s, ",\n\"totals\":");
     totals_json(p, s);

@@ -101,14 +101,16 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
 {
     enum { L_N = PL_EXPORT_N_LAYERS, MAX_FILES = 2 * L_N + 8 };
     outfile *f = calloc(MAX_FILES, sizeof *f);
-    pl_buf lb[L_N];
-    pl_outlayer ls[L_N];
+    pl_buf lb[L_N], bb[PL_EXPORT_N_BASE];
+    pl_outlayer ls[L_N], gl[PL_EXPORT_N_BASE + L_N];
     char *made = NULL;
     size_t nf = 0;
     int rc = PL_OK, holding = 0;
     sigset_t held;
     for (int i = 0; i < L_N; i++)
         pl_buf_init(&lb[i]);
+    for (int i = 0; i < PL_EXPORT_N_BASE; i++)
+        pl_buf_init(&bb[i]);
     if (!f)
         return pl_error(ctx, PL_NOMEM, "out of memory");
     /* 1. everything in memory first: a failure here writes nothing */
@@ -127,9 +129,15 @@ int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_expor
             pl_style_qml(st, &f[nf++].b);
         }
     }
+    /* plan.gpkg stands alone: the water and boundary first (drawn under
+     * the plan), then the plan's layers */
+    memcpy(gl + PL_EXPORT_N_BASE, ls, sizeof ls);
+    if ((rc = pl_export_base(ctx, p, bb, gl)) != PL_OK)
+        goto out;
     snprintf(f[nf].name, sizeof f[nf].name, "plan.gpkg");
     pl_progress(ctx, "writing plan.gpkg");
-    if ((rc = pl_export_dataset(ctx, "GPKG", p->sc->work_crs, ls, L_N, o->when, &f[nf++].b)) != PL_OK)
+    if ((rc = pl_export_dataset(ctx, "GPKG", p->sc->work_crs, gl, PL_EXPORT_N_BASE + L_N, o->when, &f[nf++].b)) !=
+        PL_OK)
         goto out;
     if (o->kml) {
         snprintf(f[nf].name, sizeof f[nf].name, "plan.kml");
@@ -187,6 +195,8 @@ out:
         pl_signals_release(&held);
     for (int i = 0; i < L_N; i++)
         pl_buf_free(&lb[i]);
+    for (int i = 0; i < PL_EXPORT_N_BASE; i++)
+        pl_buf_free(&bb[i]);
     free(f);
     return rc;
 }

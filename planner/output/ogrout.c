@@ -11,7 +11,10 @@
  * Coordinates go back to the target CRS from the GeoJSON's 7 decimals
  * (about 1 cm).  Field types are fixed so that runs appended to one store
  * share one schema: measures are Real even when a value happens to be whole,
- * counts Integer, lists JSON text.
+ * counts Integer, lists JSON text.  Routes keep their Z (LineString Z
+ * layers); for KML a 3D feature's altitude_mode becomes its altitudeMode
+ * (LIBKML_ALTITUDEMODE_FIELD), with extrude, and its name and description
+ * fields the placemark's name and balloon.
  */
 #include "planner.h"
 
@@ -52,16 +55,19 @@ static OGRFieldType field_type(OGRFieldDefnH fd, OGRFieldSubType *sub)
 }
 
 /* The geometry type a layer gets: the features' one type, with Polygon and
- * MultiPolygon (or lines) promoted to the multi type. */
+ * MultiPolygon (or lines) promoted to the multi type, with Z when any
+ * feature has it (routes).  An empty line layer is a 3D one, as routes
+ * and reroutes are. */
 static OGRwkbGeometryType layer_geom_type(OGRLayerH src, const char *name)
 {
     OGRwkbGeometryType t = wkbNone;
-    int mixed = 0;
+    int mixed = 0, z = 0;
     OGRFeatureH f;
     OGR_L_ResetReading(src);
     while ((f = OGR_L_GetNextFeature(src))) {
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         if (g) {
+            z |= wkbHasZ(OGR_G_GetGeometryType(g));
             OGRwkbGeometryType k = wkbFlatten(OGR_G_GetGeometryType(g));
             if (k == wkbPolygon)
                 k = wkbMultiPolygon;
@@ -78,15 +84,15 @@ static OGRwkbGeometryType layer_geom_type(OGRLayerH src, const char *name)
     }
     OGR_L_ResetReading(src);
     if (mixed)
-        return wkbUnknown;
+        return z ? wkbSetZ(wkbUnknown) : wkbUnknown;
     if (t == wkbNone) { /* no feature: the layer's usual type, so QGIS can style it */
         const pl_layer_style *st = pl_style_for(name);
         if (!st)
             return wkbUnknown;
-        return st->geom == PL_STYLE_POINT ? wkbPoint : st->geom == PL_STYLE_LINE ? wkbLineString
+        return st->geom == PL_STYLE_POINT ? wkbPoint : st->geom == PL_STYLE_LINE ? wkbLineString25D
                                                                                  : wkbMultiPolygon;
     }
-    return t;
+    return z ? wkbSetZ(t) : t;
 }
 
 /* A list field's value as JSON text. */
@@ -95,12 +101,15 @@ static void list_json(OGRFeatureH f, int i, OGRFieldType t, pl_buf *b)
     int n = 0;
     pl_buf_puts(b, "[");
     if (t == OFTIntegerList || t == OFTInteger64List || t == OFTRealList) {
+        /* each list type has its own getter (the Integer64 one returns
+         * nothing for an Integer list, as [120,100,30] reads) */
         const double *d = t == OFTRealList ? OGR_F_GetFieldAsDoubleList(f, i, &n) : NULL;
-        const GIntBig *k = t != OFTRealList ? OGR_F_GetFieldAsInteger64List(f, i, &n) : NULL;
+        const int *k = t == OFTIntegerList ? OGR_F_GetFieldAsIntegerList(f, i, &n) : NULL;
+        const GIntBig *k64 = t == OFTInteger64List ? OGR_F_GetFieldAsInteger64List(f, i, &n) : NULL;
         for (int j = 0; j < n; j++) {
             if (j)
                 pl_buf_puts(b, ",");
-            pl_buf_num(b, d ? d[j] : (double)k[j], 6);
+            pl_buf_num(b, d ? d[j] : k ? (double)k[j] : (double)k64[j], 6);
         }
     } else {
         char **s = OGR_F_GetFieldAsStringList(f, i);
@@ -151,8 +160,25 @@ static void set_text(OGRFeatureH g, int i, const char *v, int flags, pl_buf *x)
     OGR_F_SetFieldString(g, i, v);
 }
 
+/* The first feature's field as text (a copy to CPLFree), or NULL. */
+static char *first_text(OGRLayerH src, const char *field)
+{
+    char *v = NULL;
+    int i = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(src), field);
+    OGR_L_ResetReading(src);
+    OGRFeatureH f = i >= 0 ? OGR_L_GetNextFeature(src) : NULL;
+    if (f && OGR_F_IsFieldSetAndNotNull(f, i))
+        v = CPLStrdup(OGR_F_GetFieldAsString(f, i));
+    if (f)
+        OGR_F_Destroy(f);
+    OGR_L_ResetReading(src);
+    return v;
+}
+
 /* The layer name of dst, created when missing (spatially indexed where
- * the driver can); NULL with the error set when it cannot be. */
+ * the driver can; in a GeoPackage a 3D layer's description says what its Z
+ * is, from its features' altitude_datum); NULL with the error set when it
+ * cannot be. */
 static OGRLayerH dest_layer(pl_ctx *ctx, GDALDatasetH dst, OGRLayerH src, const char *name,
                             OGRSpatialReferenceH dsrs)
 {
@@ -165,8 +191,12 @@ static OGRLayerH dest_layer(pl_ctx *ctx, GDALDatasetH dst, OGRLayerH src, const 
         lco = CSLSetNameValue(lco, "SPATIAL_INDEX", "YES");
     if (!strcmp(drv, "PostgreSQL"))
         lco = CSLSetNameValue(lco, "GEOMETRY_NAME", "geom");
+    char *z = !strcmp(drv, "GPKG") ? first_text(src, "altitude_datum") : NULL;
+    if (z)
+        lco = CSLSetNameValue(lco, "DESCRIPTION", z);
     dl = GDALDatasetCreateLayer(dst, name, dsrs, layer_geom_type(src, name), lco);
     CSLDestroy(lco);
+    CPLFree(z);
     if (!dl)
         pl_error(ctx, PL_IO, "layer '%s': cannot create: %s", name, pl_libmsg(ctx));
     return dl;
@@ -206,12 +236,53 @@ static void copy_fields(OGRFeatureH f, OGRFeatureH g, OGRFeatureDefnH sdef, cons
     }
 }
 
+/* The fields of dl for the features of sdef: map[i] its index of source
+ * field i (missing fields are added: a newer run may carry more), the
+ * fields the layer's style reads, run_field (*run_idx), and for KML an
+ * "extrude" field (*ext_idx) on layers of 3D features (they carry
+ * altitude_mode), so Google Earth draws each route's wall down to the
+ * ground.  Indexes -1 when not asked for. */
+static int dest_fields(pl_ctx *ctx, OGRLayerH dl, const char *name, OGRFeatureDefnH sdef, int *map, int flags,
+                       const char *run_field, int *run_idx, int *ext_idx)
+{
+    int rc, nf = OGR_FD_GetFieldCount(sdef);
+    OGRFeatureDefnH ddef = OGR_L_GetLayerDefn(dl);
+    for (int i = 0; i < nf; i++) {
+        OGRFieldDefnH fd = OGR_FD_GetFieldDefn(sdef, i);
+        const char *fname = OGR_Fld_GetNameRef(fd);
+        if (OGR_FD_GetFieldIndex(ddef, fname) < 0) {
+            OGRFieldSubType sub;
+            OGRFieldType t = field_type(fd, &sub);
+            if ((rc = add_field(ctx, dl, name, fname, t, sub)) != PL_OK)
+                return rc;
+            ddef = OGR_L_GetLayerDefn(dl);
+        }
+        map[i] = OGR_FD_GetFieldIndex(ddef, fname);
+    }
+    /* the fields the layer's style reads, even when no feature has them
+     * (an empty layer), so QGIS finds what it colours and labels by */
+    const pl_layer_style *sty = pl_style_for(name);
+    const int kml3d = (flags & PL_OGR_KML_STYLE) && OGR_FD_GetFieldIndex(sdef, "altitude_mode") >= 0;
+    const char *need[4] = {sty ? sty->field : NULL, sty ? sty->label_field : NULL, run_field,
+                           kml3d ? "extrude" : NULL};
+    const OGRFieldType type[4] = {OFTString, OFTString, OFTInteger64, OFTInteger};
+    for (int k = 0; k < 4; k++)
+        if (need[k] && OGR_FD_GetFieldIndex(ddef, need[k]) < 0) {
+            if ((rc = add_field(ctx, dl, name, need[k], type[k], OFSTNone)) != PL_OK)
+                return rc;
+            ddef = OGR_L_GetLayerDefn(dl);
+        }
+    *run_idx = run_field ? OGR_FD_GetFieldIndex(ddef, run_field) : -1;
+    *ext_idx = kml3d ? OGR_FD_GetFieldIndex(ddef, "extrude") : -1;
+    return PL_OK;
+}
+
 /* Copy the features of one source layer into dst (created when missing),
  * run_field = run_id on every feature when run_field is set. */
 static int copy_layer(pl_ctx *ctx, GDALDatasetH dst, OGRLayerH src, const char *name,
                       OGRSpatialReferenceH dsrs, int flags, const char *run_field, long long run_id)
 {
-    int rc = PL_OK;
+    int rc = PL_OK, run_idx = -1, ext_idx = -1;
     OGRFeatureDefnH sdef = OGR_L_GetLayerDefn(src);
     int nf = OGR_FD_GetFieldCount(sdef);
     int *map = malloc((size_t)(nf + 1) * sizeof *map);
@@ -226,36 +297,9 @@ static int copy_layer(pl_ctx *ctx, GDALDatasetH dst, OGRLayerH src, const char *
         rc = pl_errcode(ctx);
         goto out;
     }
-    /* fields by name; missing ones are added (a newer run may carry more) */
+    if ((rc = dest_fields(ctx, dl, name, sdef, map, flags, run_field, &run_idx, &ext_idx)) != PL_OK)
+        goto out;
     OGRFeatureDefnH ddef = OGR_L_GetLayerDefn(dl);
-    for (int i = 0; i < nf; i++) {
-        OGRFieldDefnH fd = OGR_FD_GetFieldDefn(sdef, i);
-        const char *fname = OGR_Fld_GetNameRef(fd);
-        if (OGR_FD_GetFieldIndex(ddef, fname) < 0) {
-            OGRFieldSubType sub;
-            OGRFieldType t = field_type(fd, &sub);
-            if ((rc = add_field(ctx, dl, name, fname, t, sub)) != PL_OK)
-                goto out;
-            ddef = OGR_L_GetLayerDefn(dl);
-        }
-        map[i] = OGR_FD_GetFieldIndex(ddef, fname);
-    }
-    /* the fields the layer's style reads, even when no feature has them
-     * (an empty layer), so QGIS finds what it colours and labels by */
-    const pl_layer_style *sty = pl_style_for(name);
-    const char *need[2] = {sty ? sty->field : NULL, sty ? sty->label_field : NULL};
-    for (int k = 0; k < 2; k++)
-        if (need[k] && OGR_FD_GetFieldIndex(ddef, need[k]) < 0) {
-            if ((rc = add_field(ctx, dl, name, need[k], OFTString, OFSTNone)) != PL_OK)
-                goto out;
-            ddef = OGR_L_GetLayerDefn(dl);
-        }
-    if (run_field && OGR_FD_GetFieldIndex(ddef, run_field) < 0) {
-        if ((rc = add_field(ctx, dl, name, run_field, OFTInteger64, OFSTNone)) != PL_OK)
-            goto out;
-        ddef = OGR_L_GetLayerDefn(dl);
-    }
-    int run_idx = run_field ? OGR_FD_GetFieldIndex(ddef, run_field) : -1;
     OGRSpatialReferenceH ssrs = OGR_L_GetSpatialRef(src);
     if (ssrs && dsrs && !OSRIsSame(ssrs, dsrs)) {
         ct = OCTNewCoordinateTransformation(ssrs, dsrs);
@@ -274,10 +318,14 @@ static int copy_layer(pl_ctx *ctx, GDALDatasetH dst, OGRLayerH src, const char *
         copy_fields(f, g, sdef, map, flags, &tmp, &xml);
         if (run_idx >= 0)
             OGR_F_SetFieldInteger64(g, run_idx, run_id);
+        if (ext_idx >= 0)
+            OGR_F_SetFieldInteger(g, ext_idx, 1);
         OGRGeometryH geom = OGR_F_GetGeometryRef(f);
         if (geom) {
             OGRGeometryH c = OGR_G_Clone(geom);
             OGRwkbGeometryType lt = wkbFlatten(OGR_L_GetGeomType(dl));
+            if (!wkbHasZ(OGR_L_GetGeomType(dl)) && lt != wkbUnknown)
+                OGR_G_FlattenTo2D(c); /* a 2D layer, as a store made before routes were 3D has */
             if (lt == wkbMultiPolygon)
                 c = OGR_G_ForceToMultiPolygon(c);
             else if (lt == wkbMultiLineString)
@@ -418,6 +466,9 @@ int pl_export_dataset(pl_ctx *ctx, const char *driver, const char *crs, const pl
      * instead keeps identical runs byte-identical */
     char *old = CPLStrdup(CPLGetConfigOption("OGR_CURRENT_DATE", ""));
     CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", when);
+    /* KML reads a 3D feature's altitude_mode (export.c) as its altitudeMode */
+    char *old_mode = CPLStrdup(CPLGetConfigOption("LIBKML_ALTITUDEMODE_FIELD", ""));
+    CPLSetThreadLocalConfigOption("LIBKML_ALTITUDEMODE_FIELD", "altitude_mode");
     pl_gdal_errors_push(ctx);
     GDALDriverH drv = GDALGetDriverByName(driver);
     GDALDatasetH ds = drv ? GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL) : NULL;
@@ -449,6 +500,8 @@ int pl_export_dataset(pl_ctx *ctx, const char *driver, const char *crs, const pl
     VSIUnlink(path);
     pl_gdal_errors_pop();
     CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", old[0] ? old : NULL);
+    CPLSetThreadLocalConfigOption("LIBKML_ALTITUDEMODE_FIELD", old_mode[0] ? old_mode : NULL);
     CPLFree(old);
+    CPLFree(old_mode);
     return rc;
 }

@@ -197,7 +197,7 @@ void pl_style_ogr(const pl_layer_style *s, const char *value, pl_buf *b)
     const pl_style_cat *c = pl_style_pick(s, value);
     switch (s->geom) {
     case PL_STYLE_POINT:
-        pl_buf_puts(b, "SYMBOL(id:\"ogr-sym-3\",c:");
+        pl_buf_puts(b, "SYMBOL(id:\"" PL_KML_ICON "\",c:"); /* KML's icon href (planner.h) */
         ogr_color(b, c->fill, 1);
         pl_buf_puts(b, ",s:1.2)");
         break;

@@ -27,11 +27,13 @@
  *      candidates, vertiports in that order; without siting or reroutes
  *      their four layers are empty; every other one a FeatureCollection
  *      named after its layer, with no "crs" member (RFC 7946)
- *   2. routes: R's geometry exactly [[120,31.171602],[120.0104896,31.1716016]],
+ *   2. routes: R's geometry exactly [[120,31.171602,100],[120.0104896,31.1716016,100]]
+ *      (3D: the waypoints' altitudes, relativeToGround without terrain),
  *      verdict forbidden (禁飞), light aircraft, 1 forbidden conflict, no
  *      approval to apply for, length 1000 m, half-width 10,
  *      altitudes [100,100], no clearance (the one blocking zone is met)
- *   3. conflicts: R/Q blocking, the centreline enters, inside 600 - 400 =
+ *   3. conflicts: R/Q blocking, named "R / square: 禁飞 forbidden" (route
+ *      and zone names, the verdict), the centreline enters, inside 600 - 400 =
  *      200 m, the corridor meets Q over 200 + 2 x 10 = 220 m, from 400 - 10 =
  *      390 m to 600 + 10 = 610 m along, entry (120.0041958, 31.1716019) and
  *      exit (120.0062937, 31.1716019) at 100 m, altitudes 100-100, Q from 0
@@ -43,6 +45,16 @@
  *      than 7 decimals, and some with exactly 7
  *   5. pl_export_lonlat of (540000, 3460000): (120.4199764227,
  *      31.2611089802) within 1e-9 degrees; an unknown working CRS: PL_CRS
+ *   6. no repeated consecutive positions (geojson.c's one writer): a line
+ *      (500000 3450000, the same again, 500000.0001 3450000 - 0.1 mm, about
+ *      1e-9 degrees, prints the same at 7 decimals - 501000 3450000) is
+ *      written with 2 positions; a 3D route line keeps two waypoints at
+ *      one place and two heights (a climb) and drops the exact repeat; a
+ *      200 m square (a vertex repeated) keeps its 5 positions, and its
+ *      0.1 mm hole, which collapses at 7 decimals, is left out (the zone
+ *      keeps the area: the safe side); a MultiPolygon of that square and a
+ *      0.1 mm one is written with the square alone; the 0.1 mm square
+ *      alone is null
  */
 #include <math.h>
 #include <stdlib.h>
@@ -145,14 +157,16 @@ static void t2_routes(void **state)
            "\"length_m\":1000,"
            "\"half_width_m\":10,\"band_below_m\":0,\"band_above_m\":0,\"waypoint_altitudes_m\":[100,100],"
            "\"clearance_m\":null,\"clearance_zone_id\":null,\"layer\":\"r\"");
-    has(t, "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[120,31.171602],[120.0104896,31.1716016]]}}");
+    has(t, ",\"altitude_mode\":\"relativeToGround\"");
+    has(t, "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[120,31.171602,100],[120.0104896,31.1716016,100]]}}");
 }
 
 static void t3_conflicts(void **state)
 {
     xfix *x = *state;
     const char *t = layer(x, X_CONFLICTS);
-    has(t, "{\"type\":\"Feature\",\"id\":\"R/Q\",\"properties\":{\"id\":\"R/Q\",\"route_id\":\"R\"");
+    has(t, "{\"type\":\"Feature\",\"id\":\"R/Q\",\"properties\":{\"id\":\"R/Q\","
+           "\"name\":\"R / square: 禁飞 forbidden\",\"route_id\":\"R\"");
     has(t, ",\"zone_id\":\"Q\",\"zone_name\":\"square\",\"zone_class\":\"no_fly\",\"severity\":\"forbidden\",\"severity_zh\":\"禁飞\","
            "\"rule\":\"forbidden\",\"basis\":\"test\",\"centreline_enters\":true,"
            "\"length_inside_m\":200,\"corridor_length_m\":220,\"from_along_m\":390,\"to_along_m\":610,"
@@ -289,6 +303,55 @@ static void t5_lonlat(void **state)
     assert_error(x->fx->ctx, PL_CRS, "EPSG:999999");
 }
 
+/* g (WKT, EPSG:4549) as the one writer writes it, into b (reset). */
+static void geom_text(xfix *x, const char *wkt, pl_buf *b)
+{
+    GEOSContextHandle_t h = pl_geos(x->fx->ctx);
+    GEOSWKTReader *rd = GEOSWKTReader_create_r(h);
+    GEOSGeometry *g = GEOSWKTReader_read_r(h, rd, wkt);
+    GEOSWKTReader_destroy_r(h, rd);
+    assert_non_null(g);
+    b->n = 0;
+    pl_buf_puts(b, "");
+    assert_int_equal(pl_geojson_geom(x->fx->ctx, pl_geojson_xform(x->fx->ctx, &x->p), b, g), PL_OK);
+    GEOSGeom_destroy_r(h, g);
+}
+
+static void t6_no_repeats(void **state)
+{
+    xfix *x = *state;
+    pl_buf b;
+    pl_buf_init(&b);
+    geom_text(x, "LINESTRING(500000 3450000,500000 3450000,500000.0001 3450000,501000 3450000)", &b);
+    assert_string_equal(b.s, "{\"type\":\"LineString\",\"coordinates\":[[120,31.171602],[120.0104896,31.1716016]]}");
+    double rx[] = {500000, 500000, 500000, 501000}, ry[] = {3450000, 3450000, 3450000, 3450000},
+           rz[] = {30, 30, 100, 100};
+    b.n = 0;
+    assert_int_equal(pl_geojson_line_z(x->fx->ctx, pl_geojson_xform(x->fx->ctx, &x->p), &b, rx, ry, rz, 4), PL_OK);
+    assert_string_equal(b.s, "{\"type\":\"LineString\",\"coordinates\":"
+                             "[[120,31.171602,30],[120,31.171602,100],[120.0104896,31.1716016,100]]}");
+    static const char sq[] = "(500400 3449900,500400 3450100,500400 3450100,500600 3450100,500600 3449900,"
+                             "500400 3449900)",
+                      tiny[] = "(500450 3450040,500450.0001 3450040,500450.0001 3450040.0001,"
+                               "500450 3450040.0001,500450 3450040)";
+    char wkt[512];
+    snprintf(wkt, sizeof wkt, "POLYGON(%s,%s)", sq, tiny);
+    geom_text(x, wkt, &b);
+    rings_seen rs = polygons(b.s);
+    assert_int_equal(rs.n_rings, 1); /* the hole collapsed: left out */
+    assert_int_equal(rs.n_points, 5);
+    snprintf(wkt, sizeof wkt, "MULTIPOLYGON((%s),(%s))", sq, tiny);
+    geom_text(x, wkt, &b);
+    has(b.s, "{\"type\":\"MultiPolygon\",\"coordinates\":[[[[");
+    rs = polygons(b.s);
+    assert_int_equal(rs.n_rings, 1);
+    assert_int_equal(rs.n_points, 5);
+    snprintf(wkt, sizeof wkt, "POLYGON(%s)", tiny);
+    geom_text(x, wkt, &b);
+    assert_string_equal(b.s, "null");
+    pl_buf_free(&b);
+}
+
 int t_export(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +360,7 @@ int t_export(void)
         cmocka_unit_test_setup_teardown(t3_conflicts, setup, teardown),
         cmocka_unit_test_setup_teardown(t4_zones, setup, teardown),
         cmocka_unit_test_setup_teardown(t5_lonlat, setup, teardown),
+        cmocka_unit_test_setup_teardown(t6_no_repeats, setup, teardown),
     };
     return cmocka_run_group_tests_name("export", tests, NULL, NULL);
 }
