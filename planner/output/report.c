@@ -138,14 +138,14 @@ static void style_css(pl_buf *b)
     pl_buf_puts(b, "<style>\n"
                    "body{font-family:'WenQuanYi Micro Hei','Noto Sans CJK SC','Microsoft YaHei',sans-serif;"
                    "margin:2em auto;padding:0 .8em;max-width:1180px;color:#222;line-height:1.4;"
-                   "overflow-wrap:anywhere}\n"
+                   "overflow-wrap:break-word}\n"
                    "h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ccc}\n"
                    ".tw{overflow-x:auto;max-width:100%}\n"
                    "table{border-collapse:collapse;width:100%;font-size:.85em;margin:.5em 0}\n"
                    "th,td{border:1px solid #ddd;padding:3px 6px;vertical-align:top;text-align:left;"
-                   "overflow-wrap:anywhere}\n"
+                   "overflow-wrap:break-word}\n"
                    "th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-                   "code{overflow-wrap:anywhere;word-break:break-all}\n"
+                   "code,td.path{overflow-wrap:anywhere;word-break:break-all}td.src{overflow-wrap:anywhere}\n"
                    ".tag{padding:1px 6px;border-radius:3px;color:#fff;font-size:.9em;white-space:nowrap}\n"
                    ".clear{background:#1a9641}.warning{background:#f08c00}.blocked,.blocking{background:#d7191c}\n"
                    ".existing{background:#000}.planned{background:#2166ac}\n"
@@ -158,7 +158,8 @@ static void style_css(pl_buf *b)
                    "@media (max-width:600px){body{margin:.6em auto;padding:0 .5em}h1{font-size:1.3em}"
                    "table{font-size:.75em}th,td{padding:2px 3px}.tag{white-space:normal}}\n"
                    "@page{size:A4;margin:12mm 10mm}\n"
-                   "@media print{body{margin:0;padding:0;max-width:none;font-size:10pt}.tw{overflow:visible}"
+                   "@media print{body{margin:0;padding:0;max-width:none;font-size:9pt}.tw{overflow:visible}table{font-size:7.5pt}"
+                   "th,td{padding:2px 3px}"
                    "thead{display:table-header-group}tr,.kpi div,.map{break-inside:avoid;page-break-inside:avoid}"
                    "h1,h2,h3{break-after:avoid;page-break-after:avoid}}\n"
                    "</style>\n");
@@ -496,8 +497,9 @@ static void prov_row(pl_buf *b, const char *what, const char *file, size_t n, co
 {
     pl_buf_puts(b, "<tr>");
     td(b, what);
-    td(b, file);
-    pl_buf_printf(b, "<td class=n>%zu</td><td>", n);
+    pl_buf_puts(b, "<td class=path>"); /* a path may break anywhere: it is no word */
+    pl_buf_xml(b, file ? file : "—");
+    pl_buf_printf(b, "</td><td class=n>%zu</td><td>", n);
     for (int a = 0; a < 6; a++)
         if (acc[a]) {
             pl_buf_printf(b, "<span class=\"tag %s\">%zu %s</span> ", a < 5 ? accuracies[a] : "",
@@ -505,8 +507,9 @@ static void prov_row(pl_buf *b, const char *what, const char *file, size_t n, co
         }
     pl_buf_puts(b, "</td>");
     td(b, licences);
-    td(b, sources);
-    pl_buf_puts(b, "</tr>\n");
+    pl_buf_puts(b, "<td class=src>"); /* sources quote long addresses */
+    pl_buf_xml(b, sources ? sources : "—");
+    pl_buf_puts(b, "</td></tr>\n");
 }
 
 static void add_distinct(pl_buf *b, const char *s, size_t limit)

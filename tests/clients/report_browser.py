@@ -115,7 +115,18 @@ def main(report, out_dir, max_pages):
         shot = b.call("Page.captureScreenshot", session=sid, format="png")["data"]
         with open(os.path.join(out_dir, "report-390.png"), "wb") as f:
             f.write(base64.b64decode(shot))
+        # printed: A4 less the page's 10 mm margins is 190 mm = 718 CSS px
+        # wide; every table fits it (a wider one would be cut on paper)
+        b.call("Emulation.setEmulatedMedia", session=sid, media="print")
+        b.call("Emulation.setDeviceMetricsOverride", session=sid, width=718, height=1047,
+               deviceScaleFactor=1, mobile=False)
+        js = ("JSON.stringify([...document.querySelectorAll('table')].filter(t => "
+              "t.getBoundingClientRect().right > document.body.getBoundingClientRect().right + 1)"
+              ".map(t => (t.closest('.tw') || t).previousElementSibling?.textContent || '?'))")
+        cut = json.loads(b.call("Runtime.evaluate", session=sid, expression=js)["result"]["value"])
+        check(not cut, "chromium: printed, every table fits the A4 page's 190 mm (%s)" % cut)
         b.call("Emulation.clearDeviceMetricsOverride", session=sid)
+        b.call("Emulation.setEmulatedMedia", session=sid, media="")
         pdf = base64.b64decode(b.call("Page.printToPDF", session=sid, preferCSSPageSize=True,
                                       printBackground=True, displayHeaderFooter=False)["data"])
         with open(os.path.join(out_dir, "report-a4.pdf"), "wb") as f:
@@ -130,4 +141,4 @@ def main(report, out_dir, max_pages):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 12)
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 10)
