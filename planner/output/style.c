@@ -149,9 +149,11 @@ static void qml_symbol(pl_buf *b, const pl_layer_style *s, const pl_style_cat *c
     static const char *const cls[] = {"SimpleMarker", "SimpleLine", "SimpleFill"};
     char w[32];
     snprintf(w, sizeof w, "%g", planned == 1 ? s->width_mm * 0.6 : s->width_mm);
+    /* islands in a lake drawn after it (symbol levels: pass 1) */
+    int pass = !strcmp(s->layer, "water") && !strcmp(c->value, "island");
     pl_buf_printf(b, "      <symbol name=\"%d\" type=\"%s\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n"
-                     "        <layer class=\"%s\" enabled=\"1\" locked=\"0\" pass=\"0\">\n",
-                  idx, type[s->geom], cls[s->geom]);
+                     "        <layer class=\"%s\" enabled=\"1\" locked=\"0\" pass=\"%d\">\n",
+                  idx, type[s->geom], cls[s->geom], pass);
     switch (s->geom) {
     case PL_STYLE_POINT:
         prop(b, "name", "circle");
@@ -212,7 +214,8 @@ static void qml_renderer(const pl_layer_style *s, pl_buf *b)
         pl_buf_free(&expr);
     } else
         pl_buf_xml(b, s->field);
-    pl_buf_puts(b, "\" symbollevels=\"0\" forceraster=\"0\" enableorderby=\"0\">\n    <categories>\n");
+    pl_buf_printf(b, "\" symbollevels=\"%d\" forceraster=\"0\" enableorderby=\"0\">\n    <categories>\n",
+                  !strcmp(s->layer, "water"));
     size_t sym = 0;
     for (size_t i = 0; i < s->n_cats; i++)
         for (int k = 0; k <= split; k++)

@@ -9,7 +9,7 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from qgis.core import (QgsApplication, QgsMapRendererSequentialJob, QgsMapSettings,  # noqa: E402
-                       QgsRectangle, QgsVectorLayer)
+                       QgsRectangle, QgsVectorLayer, QgsWkbTypes)
 from qgis.PyQt.QtCore import QSize  # noqa: E402
 
 LAYERS = ["boundary", "water", "zones", "coverage", "conflicts", "candidates", "routes",
@@ -39,6 +39,15 @@ def main(plan_dir):
     for name in ("boundary", "water"):
         check(name in layers, "qgis: plan.gpkg has a %s layer" % name)
     check(all(n in layers for n in ("routes", "vertiports", "zones")), "qgis: routes, vertiports, zones load")
+    # an empty layer (Wuzhong has no forbidden route, so no reroute) still
+    # opens as lines, styled, not as a table without geometry
+    if "reroutes" in layers:
+        check(layers["reroutes"].geometryType() == QgsWkbTypes.LineGeometry,
+              "qgis: reroutes (%d features) opens as a line layer" % layers["reroutes"].featureCount())
+    if "water" in layers:
+        sym = layers["water"].renderer().legendSymbolItems()
+        lake = [i.symbol().color().name() for i in sym if i.label() in ("湖泊 Lake", "水域 Water")]
+        check(lake and all(c == "#a6cee3" for c in lake), "qgis: water drawn blue (%s)" % lake)
     if not all(n in layers for n in ("routes", "vertiports")):
         return
     # the styles QGIS applied are ours: labels on for sites and routes
