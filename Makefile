@@ -43,7 +43,8 @@ DEB_PKGS := pkg-config libgeos-dev libproj-dev proj-bin libgdal-dev gdal-bin \
 PC_PKGS  := geos proj gdal sqlite3 spatialite libfyaml cmocka
 # The clients the plan is tested in (make test-clients), apart from the
 # build's: QGIS's Python (with the Processing plugin), OGR's Python, Chromium.
-# About 50 s and 1.2 GB to install on a machine with apt's lists.
+# Measured here: 134 packages, 229 MB fetched, 861 MB on disk, 50 s (apt
+# lists fresh, --no-install-recommends).
 CLIENT_PKGS := python3-qgis qgis-providers python3-gdal chromium
 
 ifeq ($(FLAVOR),fuzz)
@@ -140,7 +141,7 @@ clients-deps:
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 && \
-	     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(CLIENT_PKGS) >/dev/null 2>&1; then \
+	     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(CLIENT_PKGS) >/dev/null 2>&1; then \
 	    echo "make clients-deps: installed $(CLIENT_PKGS)"; \
 	  else \
 	    echo "SKIP - make clients-deps: cannot install$$missing (needs root and apt: apt-get install -y $(CLIENT_PKGS))"; \
