@@ -129,12 +129,14 @@ static const char *site_name(int en, const char *name, char *out, size_t n)
     if (en || !name || !(*name & 0x80))
         return name;
     size_t k = 0;
-    for (const char *t = name; *t && k + 1 < n; t++) {
+    for (const char *t = name; *t; t++) {
         const char *u = t;
         while (*u == ' ')
             u++;
         if (u > t && (*u == '(' ? (u[1] | 0x20) >= 'a' && (u[1] | 0x20) <= 'z' : (*u | 0x20) >= 'a' && (*u | 0x20) <= 'z'))
             break;
+        if (k + 1 >= n)
+            return name; /* longer than out: whole, never cut inside a character */
         out[k++] = *t;
     }
     out[k] = 0;
