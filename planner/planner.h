@@ -1049,6 +1049,12 @@ typedef struct pl_layer_style {
     size_t n_cats;
     const char *label_field;  /* labels, NULL: none */
     double width_mm;          /* line width, marker size */
+    const char *label_expr;   /* QGIS label expression, NULL: label_field */
+    int label_priority;       /* QGIS label priority 0..10 (sites, routes 10) */
+    double label_scale;       /* labels only at 1:label_scale and closer, 0: always */
+    double layer_scale;       /* the layer only at 1:layer_scale and closer, 0: always */
+    const char *status_field; /* lines: "existing" solid and wide, else dashed */
+    const pl_style_cat *other; /* values not listed, NULL: a grey "other" */
 } pl_layer_style;
 /* Returns: the style of an output layer (static), NULL when unstyled. */
 const pl_layer_style *pl_style_for(const char *layer);

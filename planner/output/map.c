@@ -1,10 +1,10 @@
 /*
  * map.c - the plan as a picture: plan.svg, an A4 landscape map drawn from
  * the run's own data (water, boundary, zones, coverage, conflicts, routes,
- * reroutes, vertiports) with a legend, a scale bar and a north arrow; and
- * plan.png from it when an SVG converter (rsvg-convert) is installed.
+ * reroutes, vertiports) with a legend, a scale bar and a north arrow; the
+ * labels placed apart (maplabel.c); plan.png from it in mappng.c.
  *
- * Entry points: pl_map_svg, pl_map_png.
+ * Entry points: pl_map_svg.
  *
  * pl_map_svg reads as the drawing order: one static function per layer
  * (draw_water, draw_zones, ... draw_vertiports), each over the ones before
@@ -23,21 +23,12 @@
  * in_lang).  Names from the data are drawn as they are.
  */
 #include "planner.h"
+#include "maplabel.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-extern char **environ;
 
 /* A4 landscape at 96 px per inch */
 #define PAGE_W 1123.0
@@ -47,7 +38,14 @@ extern char **environ;
 #define FRAME_W 820.0
 #define FRAME_H 680.0
 #define LEGEND_X 866.0
-#define FONT "Noto Sans CJK SC, WenQuanYi Micro Hei, Source Han Sans SC, Microsoft YaHei, sans-serif"
+/* One named font, Debian's fonts-wqy-microhei (in the Makefile's packages):
+ * the PNG is the same on every machine with the same packages, and the
+ * label placement's widths are this font's (maplabel.c) */
+#define FONT "WenQuanYi Micro Hei, sans-serif"
+#define WATER_FILL "#a6cee3"
+#define WATER_STROKE "#5b9bd5"
+#define SITE_LABEL_PX 8.5
+#define ROUTE_LABEL_PX 9.0
 
 typedef struct view {
     double minx, maxy, s;   /* world top-left and px per metre */
@@ -113,6 +111,38 @@ static void path(pl_ctx *ctx, const view *v, const GEOSGeometry *g, const char *
     pl_buf_free(&d);
 }
 
+/* Zone classes drawn as hatching over a faint tint, not a solid fill: they
+ * cover large areas (Taihu lies under the ecological zones), so the water
+ * and land under them stay visible. */
+static int hatched(const char *cls)
+{
+    static const char *const h[] = {"eco_redline", "eco_control", "water_source", "airport", "controlled", NULL};
+    return pl_str_in(cls, h);
+}
+
+/* A vertiport's name as the map prints it: in Chinese alone (up to the
+ * first English word: "太湖街道 湖岸点 3 (Taihu lakeshore 3)" -> "太湖街道 湖岸点
+ * 3") unless the plan is in English or the name has no Chinese part; the
+ * QGIS style cuts the same way (style.c).  Into out (size n). */
+static const char *site_name(int en, const char *name, char *out, size_t n)
+{
+    if (en || !name || !(*name & 0x80))
+        return name;
+    size_t k = 0;
+    for (const char *t = name; *t; t++) {
+        const char *u = t;
+        while (*u == ' ')
+            u++;
+        if (u > t && (*u == '(' ? (u[1] | 0x20) >= 'a' && (u[1] | 0x20) <= 'z' : (*u | 0x20) >= 'a' && (*u | 0x20) <= 'z'))
+            break;
+        if (k + 1 >= n)
+            return name; /* longer than out: whole, never cut inside a character */
+        out[k++] = *t;
+    }
+    out[k] = 0;
+    return k ? out : name;
+}
+
 static const pl_layer *layer_of_role(const pl_plan *p, int role)
 {
     for (size_t i = 0; i < p->n_layers; i++)
@@ -121,7 +151,10 @@ static const pl_layer *layer_of_role(const pl_plan *p, int role)
     return NULL;
 }
 
-/* The map's world extent: the boundary, else everything drawn. */
+/* The map's world extent: everything the map is about, the boundary, every
+ * route and reroute, every open site with its service ring; the zones only
+ * when there is nothing else (they reach far beyond the plan: an airport's
+ * protection area runs 20 km past its runway ends, and is cut by the frame). */
 static int extent(pl_ctx *ctx, const pl_plan *p, double e[4])
 {
     GEOSContextHandle_t h = pl_geos(ctx);
@@ -139,15 +172,19 @@ static int extent(pl_ctx *ctx, const pl_plan *p, double e[4])
     const pl_layer *bl = layer_of_role(p, PL_ROLE_BOUNDARY);
     for (size_t i = 0; bl && i < bl->n_feats; i++)
         GROW(bl->a_feats[i].g);
-    if (!isfinite(e[0])) {
-        for (size_t i = 0; p->routes && i < p->routes->n; i++)
-            GROW(p->routes->a[i].line);
-        for (size_t i = 0; p->siting && i < p->siting->n; i++)
-            if (p->siting->a[i].open) {
-                e[0] = fmin(e[0], p->siting->a[i].x), e[2] = fmax(e[2], p->siting->a[i].x);
-                e[1] = fmin(e[1], p->siting->a[i].y), e[3] = fmax(e[3], p->siting->a[i].y);
-            }
-    }
+    for (size_t i = 0; p->routes && i < p->routes->n; i++)
+        GROW(p->routes->a[i].line);
+    for (size_t i = 0; p->reroutes && p->routes && i < p->routes->n; i++)
+        for (size_t j = 0; p->reroutes[i].found && j < p->reroutes[i].n; j++) {
+            e[0] = fmin(e[0], p->reroutes[i].x[j]), e[2] = fmax(e[2], p->reroutes[i].x[j]);
+            e[1] = fmin(e[1], p->reroutes[i].y[j]), e[3] = fmax(e[3], p->reroutes[i].y[j]);
+        }
+    double r = p->sc->siting.radius_m > 0 ? p->sc->siting.radius_m : 0;
+    for (size_t i = 0; p->siting && i < p->siting->n; i++)
+        if (p->siting->a[i].open) {
+            e[0] = fmin(e[0], p->siting->a[i].x - r), e[2] = fmax(e[2], p->siting->a[i].x + r);
+            e[1] = fmin(e[1], p->siting->a[i].y - r), e[3] = fmax(e[3], p->siting->a[i].y + r);
+        }
     if (!isfinite(e[0]))
         for (size_t i = 0; i < p->zones->n; i++)
             GROW(p->zones->a[i].g);
@@ -227,7 +264,10 @@ static void legend_row(legend *lg, int geom, const char *fill, double alpha, con
 
 static void legend_cat(legend *lg, const pl_layer_style *st, const pl_style_cat *c)
 {
-    legend_row(lg, st->geom, st->geom == PL_STYLE_LINE ? NULL : c->fill, c->alpha, c->stroke,
+    char hatch[64];
+    int h = st->geom == PL_STYLE_POLY && !strcmp(st->layer, "zones") && hatched(c->value);
+    snprintf(hatch, sizeof hatch, "url(#hatch-%s)", c->value);
+    legend_row(lg, st->geom, st->geom == PL_STYLE_LINE ? NULL : h ? hatch : c->fill, h ? 1 : c->alpha, c->stroke,
                NULL, c->label);
 }
 
@@ -269,6 +309,7 @@ typedef struct drawing {
     int has_reroute;
     int has_verdict[PL_V__N]; /* by enum pl_verdict */
     int has_status[2];     /* by existing */
+    pl_lspace lab;         /* marks and labels placed so far (maplabel.c) */
 } drawing;
 
 /* The view that fits extent e into the frame, centred, and the north
@@ -285,6 +326,35 @@ static int setup(drawing *d, const double e[4])
     return north_angle(d->ctx, d->p, (e[0] + e[2]) / 2, (e[1] + e[3]) / 2, &d->north);
 }
 
+/* The view, widened until every site's label fits in the frame on its
+ * right (where it is tried first) or its left: a few rounds, as each
+ * widening changes the scale a little. */
+static int fit(drawing *d, double e[4])
+{
+    const pl_plan *p = d->p;
+    int rc = PL_OK;
+    for (int round = 0; round < 4 && rc == PL_OK; round++) {
+        if ((rc = setup(d, e)) != PL_OK)
+            break;
+        double grow_r = 0, grow_l = 0;
+        for (size_t i = 0; p->siting && i < p->siting->n; i++) {
+            const pl_site *st = &p->siting->a[i];
+            if (!st->open)
+                continue;
+            char buf[256];
+            const char *name = site_name(p->lang == PL_LANG_EN, st->name ? st->name : st->id, buf, sizeof buf);
+            double w = pl_label_width(name, SITE_LABEL_PX) + 10, x = px(&d->v, st->x);
+            double right = x + w - (FRAME_X + FRAME_W - 4), left = (FRAME_X + 4) - (x - w);
+            if (right > 0 && left > 0) /* fits neither side: room on the nearer */
+                grow_r = fmax(grow_r, right < left ? right : 0), grow_l = fmax(grow_l, right < left ? 0 : left);
+        }
+        if (grow_r <= 0 && grow_l <= 0)
+            break;
+        e[2] += grow_r / d->v.s, e[0] -= grow_l / d->v.s;
+    }
+    return rc;
+}
+
 /* the SVG element, the page and the frame's clip path */
 static void draw_page(const drawing *d)
 {
@@ -299,8 +369,21 @@ static void draw_page(const drawing *d)
     pl_buf_puts(b, "</title>\n");
     pl_buf_printf(b, "<rect width=\"%g\" height=\"%g\" fill=\"#ffffff\"/>\n", PAGE_W, PAGE_H);
     pl_buf_printf(b, "<defs><clipPath id=\"frame\"><rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\"/>"
-                     "</clipPath></defs>\n",
+                     "</clipPath>\n",
                   FRAME_X, FRAME_Y, FRAME_W, FRAME_H);
+    /* hatching of the zone classes that cover large areas: a faint tint
+     * and lines in the class's colour, the water and land seen between */
+    const pl_layer_style *zst = pl_style_for("zones");
+    for (size_t i = 0; i < zst->n_cats; i++) {
+        const pl_style_cat *c = &zst->cats[i];
+        if (hatched(c->value))
+            pl_buf_printf(b, "<pattern id=\"hatch-%s\" patternUnits=\"userSpaceOnUse\" width=\"7\" height=\"7\" "
+                             "patternTransform=\"rotate(45)\"><rect width=\"7\" height=\"7\" fill=\"%s\" "
+                             "fill-opacity=\"%.2f\"/><path d=\"M0 0V7\" stroke=\"%s\" stroke-width=\"1.4\" "
+                             "stroke-opacity=\"0.7\"/></pattern>\n",
+                          c->value, c->fill, c->alpha / 3, c->fill);
+    }
+    pl_buf_puts(b, "</defs>\n");
 }
 
 /* title and one line of results */
@@ -351,8 +434,8 @@ static void draw_water(drawing *d)
                 continue;
             d->has_water = 1;
             path(d->ctx, &d->v, f->g,
-                 island ? "class=\"land\" fill=\"#f5f3ea\" stroke=\"#8fb8d8\" stroke-width=\"0.6\""
-                        : "class=\"water\" fill=\"#cfe3f2\" stroke=\"#8fb8d8\" stroke-width=\"0.6\" "
+                 island ? "class=\"land\" fill=\"#f5f3ea\" stroke=\"" WATER_STROKE "\" stroke-width=\"0.6\""
+                        : "class=\"water\" fill=\"" WATER_FILL "\" stroke=\"" WATER_STROKE "\" stroke-width=\"0.6\" "
                           "fill-rule=\"evenodd\"",
                  d->b);
         }
@@ -377,9 +460,14 @@ static void draw_zones(drawing *d)
             pl_buf_init(&a);
             pl_buf_puts(&a, "class=\"zone\" data-class=\"");
             pl_buf_xml(&a, z->cls);
-            pl_buf_printf(&a, "\" fill=\"%s\" fill-opacity=\"%g\" stroke=\"%s\" stroke-width=\"0.8\" "
-                              "fill-rule=\"evenodd\"",
-                          c->fill ? c->fill : "none", c->alpha, c->stroke);
+            if (hatched(c->value))
+                pl_buf_printf(&a, "\" fill=\"url(#hatch-%s)\" stroke=\"%s\" stroke-width=\"0.8\" "
+                                  "fill-rule=\"evenodd\"",
+                              c->value, c->stroke);
+            else
+                pl_buf_printf(&a, "\" fill=\"%s\" fill-opacity=\"%g\" stroke=\"%s\" stroke-width=\"0.8\" "
+                                  "fill-rule=\"evenodd\"",
+                              c->fill ? c->fill : "none", c->alpha, c->stroke);
             if (!a.oom)
                 path(d->ctx, &d->v, z->g, a.s, d->b);
             pl_buf_free(&a);
@@ -458,31 +546,7 @@ static int draw_reroutes(drawing *d)
     return PL_OK;
 }
 
-/* the point halfway along a route, where its label goes; 0 when GEOS
- * cannot tell */
-static int route_middle(pl_ctx *ctx, const pl_route *r, double *x, double *y)
-{
-    GEOSContextHandle_t h = pl_geos(ctx);
-    GEOSGeometry *pt = GEOSInterpolateNormalized_r(h, r->line, 0.5);
-    if (!pt)
-        return 0;
-    GEOSGeomGetX_r(h, pt, x);
-    GEOSGeomGetY_r(h, pt, y);
-    GEOSGeom_destroy_r(h, pt);
-    return 1;
-}
-
-/* the id of a route at (x, y), in the route's colour */
-static void route_label(const drawing *d, const pl_route *r, const pl_style_cat *c, double x, double y)
-{
-    char fill[64];
-    snprintf(fill, sizeof fill, "fill=\"%s\" class=\"route-label\"", c->stroke);
-    pl_buf_printf(d->b, "<g stroke=\"#fff\" stroke-width=\"2.5\" paint-order=\"stroke\">");
-    text(d->b, px(&d->v, x), py(&d->v, y) - 4, 9, "middle", fill, r->id);
-    pl_buf_puts(d->b, "</g>\n");
-}
-
-/* routes coloured by verdict, planned ones dashed, each labelled */
+/* routes coloured by verdict, planned ones dashed (labelled in draw_labels) */
 static int draw_routes(drawing *d)
 {
     const pl_plan *p = d->p;
@@ -502,18 +566,13 @@ static int draw_routes(drawing *d)
             pl_buf_free(&a);
             return pl_error(d->ctx, PL_NOMEM, "out of memory");
         }
-        /* a route is always drawn, however short: its id tells which */
-        double mx, my;
-        int mid = route_middle(d->ctx, r, &mx, &my);
         path(d->ctx, &d->v, r->line, a.s, d->b);
         pl_buf_free(&a);
-        if (mid)
-            route_label(d, r, c, mx, my);
     }
     return PL_OK;
 }
 
-/* vertiports last, labelled */
+/* vertiports last; their marks taken before any label is placed */
 static void draw_vertiports(drawing *d)
 {
     const pl_plan *p = d->p;
@@ -526,17 +585,76 @@ static void draw_vertiports(drawing *d)
         d->has_status[st->existing] = 1;
         const pl_style_cat *c = pl_style_pick(vst, st->existing ? "existing" : "planned");
         double x = px(&d->v, st->x), y = py(&d->v, st->y);
-        pl_buf_puts(b, "<g class=\"vertiport\" data-id=\"");
+        pl_buf_puts(b, "<circle class=\"vertiport\" data-id=\"");
         pl_buf_xml(b, st->id);
-        pl_buf_printf(b, "\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\" stroke=\"%s\" "
-                         "stroke-width=\"1.2\"/>",
+        pl_buf_printf(b, "\" cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\" stroke=\"%s\" stroke-width=\"1.2\"/>\n",
                       x, y, c->fill, c->stroke);
-        pl_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"8.5\" stroke=\"#fff\" stroke-width=\"2.5\" "
-                         "paint-order=\"stroke\">",
-                      x + 6.5, y + 3);
-        pl_buf_xml(b, st->name ? st->name : st->id);
-        pl_buf_puts(b, "</text></g>\n");
+        pl_lspace_take(&d->lab, (pl_lbox){x - 5.5, y - 5.5, x + 5.5, y + 5.5});
     }
+}
+
+/* one label: white halo, a leader line to its anchor when set apart */
+static void label(const drawing *d, const pl_lplace *pl, double size, const char *cls, const char *fill,
+                  const char *id, const char *s)
+{
+    pl_buf *b = d->b;
+    double ax = pl->ax, ay = pl->ay;
+    if (pl->leader) {
+        double lx = fmax(pl->box.x0, fmin(ax, pl->box.x1)), ly = fmax(pl->box.y0, fmin(ay, pl->box.y1));
+        pl_buf_printf(b, "<path d=\"M%.1f %.1fL%.1f %.1f\" stroke=\"#555\" stroke-width=\"0.6\"/>\n", ax, ay, lx,
+                      ly);
+    }
+    pl_buf_printf(b, "<text class=\"%s\" data-id=\"", cls);
+    pl_buf_xml(b, id);
+    pl_buf_printf(b, "\" x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" fill=\"%s\" stroke=\"#fff\" stroke-width=\"2.5\" "
+                     "paint-order=\"stroke\">",
+                  pl->tx, pl->ty, size, fill);
+    pl_buf_xml(b, s);
+    pl_buf_puts(b, "</text>\n");
+}
+
+/* The labels over everything: the sites first (built, then planned), then
+ * each route's id near its middle, each where it meets no other label or
+ * mark (maplabel.c). */
+static int draw_labels(drawing *d)
+{
+    const pl_plan *p = d->p;
+    GEOSContextHandle_t h = pl_geos(d->ctx);
+    int en = p->lang == PL_LANG_EN;
+    for (int pass = 1; pass >= 0; pass--)
+        for (size_t i = 0; p->siting && i < p->siting->n; i++) {
+            const pl_site *st = &p->siting->a[i];
+            if (!st->open || st->existing != pass)
+                continue;
+            char buf[256];
+            const char *name = site_name(en, st->name ? st->name : st->id, buf, sizeof buf);
+            double x = px(&d->v, st->x), y = py(&d->v, st->y);
+            pl_lplace pl = pl_label_near(&d->lab, x, y, 4.5, pl_label_width(name, SITE_LABEL_PX),
+                                         SITE_LABEL_PX * 1.2);
+            label(d, &pl, SITE_LABEL_PX, "site-label", "#000", st->id, name);
+        }
+    const pl_layer_style *rst = pl_style_for("routes");
+    for (size_t i = 0; p->routes && i < p->routes->n; i++) {
+        const pl_route *r = &p->routes->a[i];
+        static const double at[9] = {0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9};
+        double ax[9], ay[9];
+        size_t n = 0;
+        for (int k = 0; k < 9; k++) {
+            GEOSGeometry *pt = GEOSInterpolateNormalized_r(h, r->line, at[k]);
+            double x, y;
+            if (pt && GEOSGeomGetX_r(h, pt, &x) && GEOSGeomGetY_r(h, pt, &y))
+                ax[n] = px(&d->v, x), ay[n++] = py(&d->v, y);
+            if (pt)
+                GEOSGeom_destroy_r(h, pt);
+        }
+        if (!n)
+            continue;
+        const pl_style_cat *c = pl_style_pick(rst, pl_verdict_names[p->routes->res[i].verdict]);
+        pl_lplace pl = pl_label_along(&d->lab, ax, ay, n, pl_label_width(r->id, ROUTE_LABEL_PX),
+                                      ROUTE_LABEL_PX * 1.2);
+        label(d, &pl, ROUTE_LABEL_PX, "route-label", c->stroke, r->id, r->id);
+    }
+    return d->lab.oom ? pl_error(d->ctx, PL_NOMEM, "out of memory") : PL_OK;
 }
 
 /* the end of the clipped layers, and the frame's line over them */
@@ -555,7 +673,7 @@ static void draw_scalebar(const drawing *d)
     double sx = FRAME_X + 16, sy = FRAME_Y + FRAME_H - 20;
     pl_buf_printf(b, "<g class=\"scalebar\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"30\" "
                      "fill=\"#fff\" fill-opacity=\"0.85\"/>\n",
-                  sx - 8, sy - 20, L + 16 + 40);
+                  sx - 8, sy - 20, L + 16 + 100);
     for (int i = 0; i < 4; i++)
         pl_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"5\" fill=\"%s\" stroke=\"#000\" "
                          "stroke-width=\"0.6\"/>\n",
@@ -567,7 +685,7 @@ static void draw_scalebar(const drawing *d)
     snprintf(lab, sizeof lab, "%g %s", len >= 1000 ? len / 1000 : len, len >= 1000 ? "km" : "m");
     text(b, sx + L, sy - 8, 9, "middle", NULL, lab);
     snprintf(lab, sizeof lab, "1 : %.0f on A4", 96 / 0.0254 / d->v.s);
-    text(b, sx + L + 30, sy + 1, 8, "middle", "fill=\"#555\"", lab);
+    text(b, sx + L + 14, sy + 1, 8, "start", "fill=\"#555\"", lab);
     pl_buf_puts(b, "</g>\n");
 }
 
@@ -625,7 +743,7 @@ static void draw_legend(const drawing *d)
         legend_cat(&lg, zst, pl_style_pick(zst, NULL));
     legend_head(&lg, "底图 Base");
     if (d->has_water)
-        legend_row(&lg, PL_STYLE_POLY, "#cfe3f2", 1, "#8fb8d8", NULL, "水域 Water");
+        legend_row(&lg, PL_STYLE_POLY, WATER_FILL, 1, WATER_STROKE, NULL, "水域 Water");
     if (d->has_boundary)
         legend_row(&lg, PL_STYLE_POLY, NULL, 0, "#444", "7 3 2 3", "区界 District boundary");
     if (p->siting) {
@@ -648,14 +766,16 @@ static void draw_footer(const drawing *d)
                 continue;
             pl_buf_printf(&lic, "%s%s", lic.n ? ", " : "", l);
         }
-    pl_buf ft;
+    pl_buf ft; /* two lines, so that the page holds them */
     pl_buf_init(&ft);
-    pl_buf_printf(&ft, "%sCRS %s. %sLicences: %s%s. %sNot an official map: approximate and illustrative "
-                       "features are marked in report.html.",
-                  zh_sp(p, "坐标系 "), p->sc->work_crs, zh_sp(p, "许可 "), lic.n ? lic.s : "none stated",
-                  lic.s && strstr(lic.s, "ODbL") ? " (© OpenStreetMap contributors)" : "",
+    pl_buf_printf(&ft, "%sCRS %s. %sLicences: %s%s.", zh_sp(p, "坐标系 "), p->sc->work_crs, zh_sp(p, "许可 "),
+                  lic.n ? lic.s : "none stated",
+                  lic.s && strstr(lic.s, "ODbL") ? " (© OpenStreetMap contributors)" : "");
+    text(d->b, FRAME_X, PAGE_H - 26, 8.5, "start", "fill=\"#444\"", ft.s ? ft.s : "");
+    ft.n = 0;
+    pl_buf_printf(&ft, "%sNot an official map: approximate and illustrative features are marked in report.html.",
                   zh_sp(p, "非官方地图，近似与示意要素已在 report.html 中标明。 "));
-    text(d->b, FRAME_X, PAGE_H - 20, 8.5, "start", "fill=\"#444\"", ft.s ? ft.s : "");
+    text(d->b, FRAME_X, PAGE_H - 13, 8.5, "start", "fill=\"#444\"", ft.s ? ft.s : "");
     pl_buf_free(&ft);
     pl_buf_free(&lic);
 }
@@ -668,7 +788,8 @@ int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
     if (!extent(ctx, p, e))
         return pl_error(ctx, PL_GEOM, "map: the plan has nothing to draw");
     drawing d = {.ctx = ctx, .p = p, .b = b};
-    int rc = setup(&d, e);
+    d.lab.frame = (pl_lbox){FRAME_X + 2, FRAME_Y + 2, FRAME_X + FRAME_W - 2, FRAME_Y + FRAME_H - 2};
+    int rc = fit(&d, e);
     if (rc != PL_OK)
         return rc;
     draw_page(&d);
@@ -680,122 +801,18 @@ int pl_map_svg(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
     draw_coverage(&d);
     draw_conflicts(&d);
     if ((rc = draw_reroutes(&d)) != PL_OK || (rc = draw_routes(&d)) != PL_OK)
-        return rc;
+        goto out;
     draw_vertiports(&d);
+    if ((rc = draw_labels(&d)) != PL_OK)
+        goto out;
     close_frame(&d);
     draw_scalebar(&d);
     draw_north(&d);
     draw_legend(&d);
     draw_footer(&d);
     pl_buf_puts(b, "</svg>\n");
-    return b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : PL_OK;
-}
-
-/* ==== PNG through rsvg-convert ========================================= */
-
-static char *find_program(const char *name)
-{
-    const char *path = getenv("PATH");
-    if (!path)
-        return NULL;
-    while (*path) {
-        size_t k = strcspn(path, ":");
-        char buf[4096];
-        if (k && k + strlen(name) + 2 < sizeof buf) {
-            snprintf(buf, sizeof buf, "%.*s/%s", (int)k, path, name);
-            if (access(buf, X_OK) == 0)
-                return pl_strdup(buf);
-        }
-        path += k;
-        if (*path)
-            path++;
-    }
-    return NULL;
-}
-
-/* The SVG to rsvg-convert's stdin and the PNG from its stdout, through
- * pipes pumped with poll (either may fill while the other waits): no
- * temporary file, so nothing can be left behind, even by kill -9. */
-static int pump(int to, int from, const pl_buf *in, pl_buf *out)
-{
-    size_t sent = 0;
-    char chunk[65536];
-    int open_in = 1;
-    for (;;) {
-        struct pollfd fds[2] = {{.fd = from, .events = POLLIN}, {.fd = open_in ? to : -1, .events = POLLOUT}};
-        if (poll(fds, 2, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        if (open_in && (fds[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
-            ssize_t k = (fds[1].revents & POLLOUT) ? write(to, in->s + sent, in->n - sent) : -1;
-            if (k > 0)
-                sent += (size_t)k;
-            if (k < 0 || sent == in->n) {
-                close(to); /* all sent (or the reader went away): end of input */
-                open_in = 0;
-            }
-        }
-        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-            ssize_t k = read(from, chunk, sizeof chunk);
-            if (k < 0 && errno == EINTR)
-                continue;
-            if (k <= 0)
-                break;
-            pl_buf_putn(out, chunk, (size_t)k);
-        }
-    }
-    if (open_in)
-        close(to);
-    return sent == in->n && !out->oom ? 0 : -1;
-}
-
-int pl_map_png(pl_ctx *ctx, const pl_buf *svg, pl_buf *png)
-{
-    char *prog = find_program("rsvg-convert");
-    if (!prog)
-        return PL_OK; /* no converter: no PNG, the SVG is the map */
-    int in[2] = {-1, -1}, out[2] = {-1, -1}, rc = PL_OK;
-    posix_spawn_file_actions_t fa;
-    int have_fa = 0;
-    if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || posix_spawn_file_actions_init(&fa)) {
-        rc = pl_error(ctx, PL_IO, "cannot start %s: %s", prog, strerror(errno));
-        goto done;
-    }
-    have_fa = 1;
-    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    char *argv[] = {prog, "--zoom", "2", "--background-color", "white", "--format", "png", NULL};
-    pid_t pid;
-    int status = 0;
-    /* a writer whose reader died gets EPIPE, not a deadly SIGPIPE */
-    struct sigaction ign = {.sa_handler = SIG_IGN}, old;
-    sigaction(SIGPIPE, &ign, &old);
-    if (posix_spawn(&pid, prog, &fa, NULL, argv, environ) != 0) {
-        sigaction(SIGPIPE, &old, NULL);
-        rc = pl_error(ctx, PL_IO, "cannot start %s: %s", prog, strerror(errno));
-        goto done;
-    }
-    close(in[0]);
-    close(out[1]);
-    in[0] = out[1] = -1;
-    int pumped = pump(in[1], out[0], svg, png);
-    in[1] = -1; /* closed by pump */
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    sigaction(SIGPIPE, &old, NULL);
-    if (pumped || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || png->n == 0)
-        rc = pl_error(ctx, PL_IO, "%s failed to draw plan.png from plan.svg", prog);
-done:
-    for (int i = 0; i < 2; i++) {
-        if (in[i] >= 0)
-            close(in[i]);
-        if (out[i] >= 0)
-            close(out[i]);
-    }
-    if (have_fa)
-        posix_spawn_file_actions_destroy(&fa);
-    free(prog);
+    rc = b->oom ? pl_error(ctx, PL_NOMEM, "out of memory") : PL_OK;
+out:
+    pl_lspace_free(&d.lab);
     return rc;
 }

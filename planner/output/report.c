@@ -81,16 +81,24 @@ static void note(pl_buf *b, const pl_plan *p, const char *zh, const char *en)
     pl_buf_puts(b, "</p>\n");
 }
 
-/* A table's header row from n pairs {zh, en}: <table><tr><th>...</tr>. */
+/* A table's header row from n pairs {zh, en}, in a box that scrolls
+ * sideways when a phone is narrower than the table (the page never does):
+ * <div class=tw><table><thead><tr><th>...</tr></thead><tbody>; table_end
+ * closes it.  The thead repeats on every printed page. */
 static void head_row(pl_buf *b, const pl_plan *p, const char *const cols[][2], size_t n)
 {
-    pl_buf_puts(b, "<table><tr>");
+    pl_buf_puts(b, "<div class=tw><table><thead><tr>");
     for (size_t i = 0; i < n; i++) {
         pl_buf_puts(b, "<th>");
         say(b, p, cols[i][0], cols[i][1]);
         pl_buf_puts(b, "</th>");
     }
-    pl_buf_puts(b, "</tr>\n");
+    pl_buf_puts(b, "</tr></thead><tbody>\n");
+}
+
+static void table_end(pl_buf *b)
+{
+    pl_buf_puts(b, "</tbody></table></div>\n");
 }
 
 /* A cell: <td>zh en</td>. */
@@ -121,15 +129,23 @@ static void lonlat(pl_ctx *ctx, const pl_plan *p, const double pt[3], pl_buf *b)
         pl_buf_printf(b, "%.6f, %.6f @ %.0f m", lon, lat, pt[2]);
 }
 
+/* Screen: readable on a phone (390 px: long words and codes wrap, a table
+ * wider than the screen scrolls in its own box, never the page).  Print:
+ * A4 with margins; a table's header repeats on each page, rows are not cut,
+ * a heading stays with what follows it. */
 static void style_css(pl_buf *b)
 {
     pl_buf_puts(b, "<style>\n"
-                   "body{font-family:'Noto Sans CJK SC','WenQuanYi Micro Hei','Microsoft YaHei',sans-serif;"
-                   "margin:2em auto;max-width:1180px;color:#222;line-height:1.4}\n"
+                   "body{font-family:'WenQuanYi Micro Hei','Noto Sans CJK SC','Microsoft YaHei',sans-serif;"
+                   "margin:2em auto;padding:0 .8em;max-width:1180px;color:#222;line-height:1.4;"
+                   "overflow-wrap:break-word}\n"
                    "h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ccc}\n"
+                   ".tw{overflow-x:auto;max-width:100%}\n"
                    "table{border-collapse:collapse;width:100%;font-size:.85em;margin:.5em 0}\n"
-                   "th,td{border:1px solid #ddd;padding:3px 6px;vertical-align:top;text-align:left}\n"
+                   "th,td{border:1px solid #ddd;padding:3px 6px;vertical-align:top;text-align:left;"
+                   "overflow-wrap:break-word}\n"
                    "th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+                   "code,td.path{overflow-wrap:anywhere;word-break:break-all}td.src{overflow-wrap:anywhere}\n"
                    ".tag{padding:1px 6px;border-radius:3px;color:#fff;font-size:.9em;white-space:nowrap}\n"
                    ".clear{background:#1a9641}.warning{background:#f08c00}.blocked,.blocking{background:#d7191c}\n"
                    ".existing{background:#000}.planned{background:#2166ac}\n"
@@ -139,7 +155,13 @@ static void style_css(pl_buf *b)
                    "border-radius:4px}.kpi b{display:block;font-size:1.4em}\n"
                    ".map svg{width:100%;height:auto;border:1px solid #ccc}\n"
                    ".note{color:#555;font-size:.9em}\n"
-                   "@media print{body{margin:0}h2{page-break-after:avoid}}\n"
+                   "@media (max-width:600px){body{margin:.6em auto;padding:0 .5em}h1{font-size:1.3em}"
+                   "table{font-size:.75em}th,td{padding:2px 3px}.tag{white-space:normal}}\n"
+                   "@page{size:A4;margin:12mm 10mm}\n"
+                   "@media print{body{margin:0;padding:0;max-width:none;font-size:9pt}.tw{overflow:visible}table{font-size:7.5pt}"
+                   "th,td{padding:2px 3px}"
+                   "thead{display:table-header-group}tr,.kpi div,.map{break-inside:avoid;page-break-inside:avoid}"
+                   "h1,h2,h3{break-after:avoid;page-break-after:avoid}}\n"
                    "</style>\n");
 }
 
@@ -210,7 +232,7 @@ static void vertiports(const pl_plan *p, pl_buf *b)
         td(b, st->accuracy);
         pl_buf_puts(b, "</tr>\n");
     }
-    pl_buf_puts(b, "</table>\n");
+    table_end(b);
 }
 
 static void routes(const pl_plan *p, pl_buf *b)
@@ -252,7 +274,7 @@ static void routes(const pl_plan *p, pl_buf *b)
         td(b, r->accuracy);
         pl_buf_puts(b, "</tr>\n");
     }
-    pl_buf_puts(b, "</table>\n");
+    table_end(b);
 }
 
 /* km with 3 decimals, or an empty cell when not computed */
@@ -308,7 +330,7 @@ static void network(const pl_plan *p, pl_buf *b)
         pl_buf_free(&t);
         pl_buf_puts(b, "</tr>\n");
     }
-    pl_buf_puts(b, "</table>\n");
+    table_end(b);
 }
 
 /* The approvals sheet: what each route must apply for, why, to whom, by
@@ -351,7 +373,7 @@ static void approvals(const pl_plan *p, pl_buf *b)
         say(b, p, "无：没有航线需要报批。", "None: no route needs an approval.");
         pl_buf_puts(b, "</td></tr>\n");
     }
-    pl_buf_puts(b, "</table>\n");
+    table_end(b);
 }
 
 /* A conflict's reason cell: the zone's rule for routes, how the route
@@ -419,7 +441,7 @@ static void conflicts(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
         lonlat(ctx, p, c->exit, b);
         pl_buf_puts(b, "</td></tr>\n");
     }
-    pl_buf_puts(b, "</table>\n");
+    table_end(b);
 }
 
 /* One row of the siting table: <tr><th>zh en</th><td>value</td></tr>, the
@@ -440,7 +462,7 @@ static void siting(const pl_plan *p, pl_buf *b)
     const pl_siting_cfg *c = &p->sc->siting;
     char v[160];
     h2(b, p, "选址", "Siting");
-    pl_buf_puts(b, "<table>");
+    pl_buf_puts(b, "<div class=tw><table><tbody>");
     if (c->objective)
         siting_row(b, p, "目标", "objective", "p-中位（加权距离最小）", "p-median (least weighted distance)");
     else
@@ -466,7 +488,7 @@ static void siting(const pl_plan *p, pl_buf *b)
         siting_row(b, p, "界", "bound", "未计算", "not computed");
         siting_row(b, p, "差距", "gap", "未计算", "not computed");
     }
-    pl_buf_puts(b, "</table>\n");
+    table_end(b);
 }
 
 /* one provenance row: what share of n features has each accuracy */
@@ -475,8 +497,9 @@ static void prov_row(pl_buf *b, const char *what, const char *file, size_t n, co
 {
     pl_buf_puts(b, "<tr>");
     td(b, what);
-    td(b, file);
-    pl_buf_printf(b, "<td class=n>%zu</td><td>", n);
+    pl_buf_puts(b, "<td class=path>"); /* a path may break anywhere: it is no word */
+    pl_buf_xml(b, file ? file : "—");
+    pl_buf_printf(b, "</td><td class=n>%zu</td><td>", n);
     for (int a = 0; a < 6; a++)
         if (acc[a]) {
             pl_buf_printf(b, "<span class=\"tag %s\">%zu %s</span> ", a < 5 ? accuracies[a] : "",
@@ -484,8 +507,9 @@ static void prov_row(pl_buf *b, const char *what, const char *file, size_t n, co
         }
     pl_buf_puts(b, "</td>");
     td(b, licences);
-    td(b, sources);
-    pl_buf_puts(b, "</tr>\n");
+    pl_buf_puts(b, "<td class=src>"); /* sources quote long addresses */
+    pl_buf_xml(b, sources ? sources : "—");
+    pl_buf_puts(b, "</td></tr>\n");
 }
 
 static void add_distinct(pl_buf *b, const char *s, size_t limit)
@@ -554,13 +578,14 @@ static void provenance(const pl_plan *p, pl_buf *b)
         prov_row(b, what.s, z->layer_id, 1, acc, z->license, z->basis);
         pl_buf_free(&what);
     }
-    pl_buf_puts(b, "</table>\n");
+    table_end(b);
 }
 
 int pl_report_html(pl_ctx *ctx, const pl_plan *p, const pl_buf *svg, pl_buf *b)
 {
     const char *title = p->sc->title ? p->sc->title : p->sc->name;
-    pl_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n<title>",
+    pl_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
                   p->lang == PL_LANG_EN ? "en" : "zh-CN");
     pl_buf_xml(b, title);
     pl_buf_puts(b, "</title>\n");

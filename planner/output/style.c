@@ -16,18 +16,22 @@
 #include <string.h>
 
 /* fill NULL: no fill; alpha for fills in the map and QGIS */
-static const pl_style_cat zone_cats[] = {
+static const pl_style_cat zone_cats[] = { /* every class a zone can have (pl_zone_classes + derived) */
     {"no_fly", "禁飞区 No-fly", "#d7191c", "#a50f15", 0.35},
     {"airport", "机场净空保护区 Airport protection", "#7b3294", "#54278f", 0.18},
     {"military", "军事区 Military", "#8c2d04", "#662506", 0.35},
     {"restricted", "限制区 Restricted", "#fdae61", "#d95f0e", 0.30},
     {"detention", "监管场所 Detention", "#636363", "#252525", 0.35},
-    {"eco_redline", "生态红线 Ecological red line", "#1a9641", "#006d2c", 0.35},
-    {"eco_control", "生态管控区 Ecological control", "#a6d96a", "#31a354", 0.30},
-    {"water_source", "水源保护区 Water source", "#2b83ba", "#08519c", 0.35},
+    {"eco_redline", "生态红线 Ecological red line", "#1a9641", "#006d2c", 0.25},
+    {"eco_control", "生态管控区 Ecological control", "#a6d96a", "#31a354", 0.20},
+    {"water_source", "水源保护区 Water source", "#2b83ba", "#08519c", 0.30},
     {"cultural", "文物保护 Cultural heritage", "#dfc27d", "#8c510a", 0.35},
     {"infrastructure", "基础设施 Infrastructure", "#bdbdbd", "#525252", 0.35},
     {"temporary", "临时管控 Temporary", "#ffd92f", "#b8860b", 0.35},
+    /* rule-derived: the approval classes (controlled airspace, e.g. above
+     * 120 m true height) and the ground under a terrain model */
+    {"controlled", "管制空域(需报批) Controlled (approval)", "#9e9ac8", "#6a51a3", 0.15},
+    {"terrain", "地形 Terrain", "#bf812d", "#8c510a", 0.25},
 };
 static const pl_style_cat site_cats[] = {
     {"existing", "已建 Built", "#000000", "#ffffff", 1},
@@ -57,16 +61,43 @@ static const pl_style_cat coverage_cats[] = {
 static const pl_style_cat reroute_cats[] = {
     {"reroute", "绕飞航线 Reroute", NULL, "#0571b0", 1},
 };
+static const pl_style_cat boundary_cats[] = {
+    {"district", "区界 District boundary", NULL, "#444444", 1},
+};
+static const pl_style_cat boundary_other = {"", "界线 Boundary", NULL, "#888888", 1};
+static const pl_style_cat water_cats[] = { /* islands in a lake are land again */
+    {"island", "岛屿 Island", "#f5f3ea", "#8fb8d8", 1},
+    {"lake", "湖泊 Lake", "#a6cee3", "#5b9bd5", 1},
+};
+static const pl_style_cat water_other = {"", "水域 Water", "#a6cee3", "#5b9bd5", 1};
+
+/* A vertiport's name in Chinese alone on the map: the name up to the first
+ * English word ("太湖街道 湖岸点 3 (Taihu lakeshore 3)" -> "太湖街道 湖岸点 3"),
+ * the whole name when it has no Chinese part.  map.c cuts names the same. */
+#define ZH_NAME "coalesce(nullif(trim(regexp_replace(\"name\", ' +[(]?[A-Za-z].*$', '')), ''), \"name\")"
 
 #define N(a) (sizeof a / sizeof a[0])
+/* Label priorities (QGIS: 0 low .. 10 high): the sites and routes first,
+ * so that with every layer shown they are placed before anything else;
+ * zones are no obstacle to them (they cover most of the district) and are
+ * labelled only from 1:60,000 in.  The 193 candidates appear from 1:60,000
+ * in; the service rings are thin and faint. */
 static const pl_layer_style styles[] = {
-    {"zones", "空域与管控区 Zones", "class", PL_STYLE_POLY, zone_cats, N(zone_cats), "name", 0.4},
-    {"coverage", "服务范围 Coverage", "status", PL_STYLE_POLY, coverage_cats, N(coverage_cats), NULL, 0.3},
-    {"conflicts", "冲突 Conflicts", "severity", PL_STYLE_POLY, conflict_cats, N(conflict_cats), NULL, 0.5},
-    {"routes", "航线 Routes", "verdict", PL_STYLE_LINE, verdict_cats, N(verdict_cats), "name", 1.2},
-    {"reroutes", "绕飞 Reroutes", "status", PL_STYLE_LINE, reroute_cats, N(reroute_cats), "id", 1.0},
-    {"candidates", "候选点 Candidates", "state", PL_STYLE_POINT, cand_cats, N(cand_cats), NULL, 2.0},
-    {"vertiports", "起降点 Vertiports", "status", PL_STYLE_POINT, site_cats, N(site_cats), "name", 3.2},
+    {"boundary", "区界 Boundary", "kind", PL_STYLE_POLY, boundary_cats, N(boundary_cats), NULL, 0.5,
+     .other = &boundary_other},
+    {"water", "水域 Water", "kind", PL_STYLE_POLY, water_cats, N(water_cats), NULL, 0.2, .other = &water_other},
+    {"zones", "空域与管控区 Zones", "class", PL_STYLE_POLY, zone_cats, N(zone_cats), "name", 0.4,
+     .label_priority = 1, .label_scale = 60000},
+    {"coverage", "服务范围 Coverage", "status", PL_STYLE_POLY, coverage_cats, N(coverage_cats), NULL, 0.2, .label_expr = NULL},
+    {"conflicts", "冲突 Conflicts", "severity", PL_STYLE_POLY, conflict_cats, N(conflict_cats), NULL, 0.5, .label_expr = NULL},
+    {"routes", "航线 Routes", "verdict", PL_STYLE_LINE, verdict_cats, N(verdict_cats), "id", 1.6,
+     .label_priority = 10, .status_field = "status"},
+    {"reroutes", "绕飞 Reroutes", "status", PL_STYLE_LINE, reroute_cats, N(reroute_cats), "id", 1.0,
+     .label_priority = 6},
+    {"candidates", "候选点 Candidates", "state", PL_STYLE_POINT, cand_cats, N(cand_cats), NULL, 1.6,
+     .layer_scale = 60000},
+    {"vertiports", "起降点 Vertiports", "status", PL_STYLE_POINT, site_cats, N(site_cats), "name", 3.2,
+     .label_expr = ZH_NAME, .label_priority = 10},
 };
 
 const pl_layer_style *pl_style_for(const char *layer)
@@ -84,7 +115,7 @@ const pl_style_cat *pl_style_pick(const pl_layer_style *s, const char *value)
     for (size_t i = 0; value && i < s->n_cats; i++)
         if (!strcmp(s->cats[i].value, value))
             return &s->cats[i];
-    return &other_cat;
+    return s->other ? s->other : &other_cat;
 }
 
 /* ==== QGIS QML ========================================================= */
@@ -110,15 +141,19 @@ static void prop_color(pl_buf *b, const char *k, const char *hex, double alpha)
     pl_buf_puts(b, "\"/>\n");
 }
 
-static void qml_symbol(pl_buf *b, const pl_layer_style *s, const pl_style_cat *c, int idx)
+/* One symbol; planned: 0 solid, 1 a planned line (dashed, narrower, so an
+ * existing route under it still shows), -1 not split by status. */
+static void qml_symbol(pl_buf *b, const pl_layer_style *s, const pl_style_cat *c, int idx, int planned)
 {
     static const char *const type[] = {"marker", "line", "fill"};
     static const char *const cls[] = {"SimpleMarker", "SimpleLine", "SimpleFill"};
     char w[32];
-    snprintf(w, sizeof w, "%g", s->width_mm);
+    snprintf(w, sizeof w, "%g", planned == 1 ? s->width_mm * 0.6 : s->width_mm);
+    /* islands in a lake drawn after it (symbol levels: pass 1) */
+    int pass = !strcmp(s->layer, "water") && !strcmp(c->value, "island");
     pl_buf_printf(b, "      <symbol name=\"%d\" type=\"%s\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n"
-                     "        <layer class=\"%s\" enabled=\"1\" locked=\"0\" pass=\"0\">\n",
-                  idx, type[s->geom], cls[s->geom]);
+                     "        <layer class=\"%s\" enabled=\"1\" locked=\"0\" pass=\"%d\">\n",
+                  idx, type[s->geom], cls[s->geom], pass);
     switch (s->geom) {
     case PL_STYLE_POINT:
         prop(b, "name", "circle");
@@ -132,8 +167,8 @@ static void qml_symbol(pl_buf *b, const pl_layer_style *s, const pl_style_cat *c
         prop_color(b, "line_color", c->stroke, 1);
         prop(b, "line_width", w);
         prop(b, "line_width_unit", "MM");
-        prop(b, "line_style", strcmp(s->layer, "reroutes") ? "solid" : "dash");
-        prop(b, "capstyle", "round");
+        prop(b, "line_style", planned == 1 || !strcmp(s->layer, "reroutes") ? "dash" : "solid");
+        prop(b, "capstyle", planned == 1 ? "flat" : "round");
         prop(b, "joinstyle", "round");
         break;
     case PL_STYLE_POLY:
@@ -142,45 +177,99 @@ static void qml_symbol(pl_buf *b, const pl_layer_style *s, const pl_style_cat *c
         prop_color(b, "outline_color", c->stroke, 1);
         prop(b, "outline_width", w);
         prop(b, "outline_width_unit", "MM");
-        prop(b, "outline_style", "solid");
+        prop(b, "outline_style", !strcmp(s->layer, "coverage") ? "dash"
+                                 : !strcmp(s->layer, "boundary") ? "dash dot" : "solid");
         break;
     }
     pl_buf_puts(b, "        </layer>\n      </symbol>\n");
 }
 
+static void qml_category(pl_buf *b, size_t sym, const char *value, const char *suffix, const char *label,
+                         const char *label_suffix)
+{
+    pl_buf_printf(b, "      <category render=\"true\" symbol=\"%zu\" value=\"", sym);
+    pl_buf_xml(b, value);
+    pl_buf_xml(b, value[0] ? suffix : "");
+    pl_buf_puts(b, "\" label=\"");
+    pl_buf_xml(b, label);
+    pl_buf_xml(b, label_suffix);
+    pl_buf_puts(b, "\"/>\n");
+}
+
+/* The categorized renderer: one category per value (and "other", the
+ * catch-all of an empty value); a line layer with a status field gets two
+ * per value, existing (solid, wide) and planned (dashed, narrow), by an
+ * expression. */
+static void qml_renderer(const pl_layer_style *s, pl_buf *b)
+{
+    const pl_style_cat *other = s->other ? s->other : &other_cat;
+    int split = s->status_field != NULL;
+    pl_buf_puts(b, "  <renderer-v2 type=\"categorizedSymbol\" attr=\"");
+    if (split) {
+        pl_buf expr;
+        pl_buf_init(&expr);
+        pl_buf_printf(&expr, "concat(\"%s\", if(\"%s\" = 'existing', '/existing', '/planned'))", s->field,
+                      s->status_field);
+        pl_buf_xml(b, expr.s ? expr.s : "");
+        pl_buf_free(&expr);
+    } else
+        pl_buf_xml(b, s->field);
+    pl_buf_printf(b, "\" symbollevels=\"%d\" forceraster=\"0\" enableorderby=\"0\">\n    <categories>\n",
+                  !strcmp(s->layer, "water"));
+    size_t sym = 0;
+    for (size_t i = 0; i < s->n_cats; i++)
+        for (int k = 0; k <= split; k++)
+            qml_category(b, sym++, s->cats[i].value, !split ? "" : k ? "/planned" : "/existing", s->cats[i].label,
+                         !split ? "" : k ? " · 规划 planned" : " · 已开通 existing");
+    qml_category(b, sym, "", "", other->label, "");
+    pl_buf_puts(b, "    </categories>\n    <symbols>\n");
+    sym = 0;
+    for (size_t i = 0; i < s->n_cats; i++)
+        for (int k = 0; k <= split; k++)
+            qml_symbol(b, s, &s->cats[i], (int)sym++, split ? k : -1);
+    qml_symbol(b, s, other, (int)sym, -1);
+    pl_buf_puts(b, "    </symbols>\n  </renderer-v2>\n");
+}
+
+/* Labels: font WenQuanYi Micro Hei (Debian fonts-wqy-microhei, as the map),
+ * the layer's priority, points around the symbol in 8 positions, lines
+ * along the line, polygons inside; only zones are no obstacle. */
+static void qml_labeling(const pl_layer_style *s, pl_buf *b)
+{
+    int zones = s->geom == PL_STYLE_POLY;
+    pl_buf_puts(b, "  <labeling type=\"simple\">\n    <settings calloutType=\"simple\">\n"
+                   "      <text-style fieldName=\"");
+    pl_buf_xml(b, s->label_expr ? s->label_expr : s->label_field);
+    pl_buf_printf(b, "\" isExpression=\"%d\" fontFamily=\"WenQuanYi Micro Hei\" fontSize=\"%g\" "
+                     "fontSizeUnit=\"Point\" textColor=\"0,0,0,255\" textOpacity=\"1\">\n"
+                     "        <text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" bufferSizeUnits=\"MM\" "
+                     "bufferColor=\"255,255,255,255\" bufferOpacity=\"0.85\"/>\n"
+                     "      </text-style>\n",
+                  s->label_expr != NULL, zones ? 7.0 : 8.0);
+    pl_buf_printf(b, "      <placement placement=\"%d\" placementFlags=\"%d\" dist=\"%g\" distUnits=\"MM\" "
+                     "offsetType=\"1\" priority=\"%d\" overrunDistance=\"%g\" overrunDistanceUnit=\"MM\" "
+                     "predefinedPositionOrder=\"TR,TL,BR,BL,R,L,TSR,BSR\"/>\n",
+                  s->geom == PL_STYLE_POINT ? 6 : s->geom == PL_STYLE_LINE ? 2 : 1,
+                  s->geom == PL_STYLE_LINE ? 11 : 10, s->geom == PL_STYLE_LINE ? 0.6 : 1.0, s->label_priority,
+                  s->geom == PL_STYLE_LINE ? 3.0 : 0.0);
+    pl_buf_printf(b, "      <rendering obstacle=\"%d\" obstacleFactor=\"1\" obstacleType=\"1\" displayAll=\"0\" "
+                     "drawLabels=\"1\" labelPerPart=\"0\" mergeLines=\"0\" scaleVisibility=\"%d\" "
+                     "scaleMin=\"0\" scaleMax=\"%g\"/>\n"
+                     "    </settings>\n  </labeling>\n",
+                  !zones, s->label_scale > 0, s->label_scale);
+}
+
 void pl_style_qml(const pl_layer_style *s, pl_buf *b)
 {
     pl_buf_printf(b, "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-                     "<qgis version=\"3.22.0\" styleCategories=\"Symbology|Labeling\" labelsEnabled=\"%d\">\n"
-                     "  <renderer-v2 type=\"categorizedSymbol\" attr=\"%s\" symbollevels=\"0\" "
-                     "forceraster=\"0\" enableorderby=\"0\">\n    <categories>\n",
-                  s->label_field != NULL, s->field);
-    for (size_t i = 0; i <= s->n_cats; i++) {
-        const pl_style_cat *c = i < s->n_cats ? &s->cats[i] : &other_cat;
-        pl_buf_printf(b, "      <category render=\"true\" symbol=\"%zu\" value=\"", i);
-        pl_buf_xml(b, c->value);
-        pl_buf_puts(b, "\" label=\"");
-        pl_buf_xml(b, c->label);
-        pl_buf_puts(b, "\"/>\n");
-    }
-    pl_buf_puts(b, "    </categories>\n    <symbols>\n");
-    for (size_t i = 0; i <= s->n_cats; i++)
-        qml_symbol(b, s, i < s->n_cats ? &s->cats[i] : &other_cat, (int)i);
-    pl_buf_puts(b, "    </symbols>\n  </renderer-v2>\n");
-    if (s->label_field) {
-        pl_buf_puts(b, "  <labeling type=\"simple\">\n    <settings calloutType=\"simple\">\n"
-                       "      <text-style fieldName=\"");
-        pl_buf_xml(b, s->label_field);
-        pl_buf_puts(b, "\" isExpression=\"0\" fontFamily=\"Noto Sans CJK SC\" fontSize=\"8\" "
-                       "fontSizeUnit=\"Point\" textColor=\"0,0,0,255\" textOpacity=\"1\">\n"
-                       "        <text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" bufferSizeUnits=\"MM\" "
-                       "bufferColor=\"255,255,255,255\" bufferOpacity=\"0.8\"/>\n"
-                       "      </text-style>\n");
-        pl_buf_printf(b, "      <placement placement=\"%d\" dist=\"1.5\" distUnits=\"MM\"/>\n",
-                      s->geom == PL_STYLE_POINT ? 6 : s->geom == PL_STYLE_LINE ? 2 : 1);
-        pl_buf_puts(b, "      <rendering obstacle=\"1\" displayAll=\"0\"/>\n"
-                       "    </settings>\n  </labeling>\n");
-    }
+                     "<qgis version=\"3.22.0\" styleCategories=\"Symbology|Labeling|Rendering\" labelsEnabled=\"%d\" "
+                     "hasScaleBasedVisibilityFlag=\"%d\" maxScale=\"0\" minScale=\"%g\">\n",
+                  s->label_field != NULL, s->layer_scale > 0, s->layer_scale > 0 ? s->layer_scale : 1e8);
+    qml_renderer(s, b);
+    if (s->label_field)
+        qml_labeling(s, b);
+    if (!strcmp(s->layer, "coverage"))
+        pl_buf_puts(b, "  <layerOpacity>0.6</layerOpacity>\n");
     pl_buf_puts(b, "</qgis>\n");
 }
 

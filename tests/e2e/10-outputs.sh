@@ -35,15 +35,23 @@ for table, geom, dflt, qml in rows:
     rend = ET.fromstring(qml.split('\n', 1)[1]).find('renderer-v2')
     assert rend.get('type') == 'categorizedSymbol'
     cols = [c[1] for c in db.execute('PRAGMA table_info("%s")' % table)]
-    assert rend.get('attr') in cols, (table, rend.get('attr'), cols)
+    # a field, or an expression over fields (routes: verdict and status)
+    import re
+    used = re.findall(r'"([^"]+)"', rend.get('attr')) or [rend.get('attr')]
+    assert all(u in cols for u in used), (table, rend.get('attr'), cols)
     assert len(rend.findall('categories/category')) == len(rend.findall('symbols/symbol'))
 PY
-check "10.3 the forbidden route's colour is red in QGIS: category 'forbidden' -> 215,25,28" python3 - "$WZ/routes.qml" <<'PY'
+check "10.3 the forbidden route's colour is red in QGIS (215,25,28), existing solid, planned dashed and narrower" python3 - "$WZ/routes.qml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 q = ET.fromstring(open(sys.argv[1]).read().split('\n', 1)[1])
-sym = [c.get('symbol') for c in q.iter('category') if c.get('value') == 'forbidden'][0]
-s = [s for s in q.iter('symbol') if s.get('name') == sym][0]
-assert [p.get('v') for p in s.iter('prop') if p.get('k') == 'line_color'] == ['215,25,28,255']
+props = {}
+for st in ('existing', 'planned'):
+    sym = [c.get('symbol') for c in q.iter('category') if c.get('value') == 'forbidden/' + st][0]
+    s = [s for s in q.iter('symbol') if s.get('name') == sym][0]
+    props[st] = {p.get('k'): p.get('v') for p in s.iter('prop')}
+    assert props[st]['line_color'] == '215,25,28,255'
+assert props['existing']['line_style'] == 'solid' and props['planned']['line_style'] == 'dash'
+assert float(props['planned']['line_width']) < float(props['existing']['line_width'])
 PY
 check "10.4 a .qml beside every GeoJSON layer" sh -c "for f in '$WZ'/*.geojson; do [ -s \"\${f%.geojson}.qml\" ] || exit 1; done"
 check "10.5 plan.svg is well-formed and marks each of the 21 vertiports and 10 routes by id" python3 - "$WZ" <<'PY'

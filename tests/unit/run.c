@@ -22,6 +22,7 @@ static const struct {
     {"store", t_store},
     {"rules", t_rules},
     {"terrain", t_terrain},
+    {"maplabel", t_maplabel},
 };
 
 int main(int argc, char **argv)

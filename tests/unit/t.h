@@ -20,6 +20,7 @@ int t_export(void);
 int t_store(void);
 int t_rules(void);
 int t_terrain(void);
+int t_maplabel(void);
 
 /* Assert that a ctx holds error `code` whose message contains `part`. */
 #define assert_error(ctx, code, part)                                             \
