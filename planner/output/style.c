@@ -70,6 +70,9 @@ static const pl_style_cat water_cats[] = { /* islands in a lake are land again *
     {"lake", "湖泊 Lake", "#a6cee3", "#5b9bd5", 1},
 };
 static const pl_style_cat water_other = {"", "水域 Water", "#a6cee3", "#5b9bd5", 1};
+static const pl_style_cat township_cats[] = {
+    {"township", "乡镇街道 Township", "#737373", "#ffffff", 1},
+};
 
 /* A vertiport's name in Chinese alone on the map: the name up to the first
  * English word ("太湖街道 湖岸点 3 (Taihu lakeshore 3)" -> "太湖街道 湖岸点 3"),
@@ -86,6 +89,15 @@ static const pl_layer_style styles[] = {
     {"boundary", "区界 Boundary", "kind", PL_STYLE_POLY, boundary_cats, N(boundary_cats), NULL, 0.5,
      .other = &boundary_other},
     {"water", "水域 Water", "kind", PL_STYLE_POLY, water_cats, N(water_cats), NULL, 0.2, .other = &water_other},
+    /* the basemap's other geometry types (basemap.c splits a role's layer by dimension) */
+    {"boundary_lines", "界线 Boundary lines", "kind", PL_STYLE_LINE, boundary_cats, N(boundary_cats), NULL, 0.5,
+     .other = &boundary_other},
+    {"boundary_points", "乡镇街道 Townships", "kind", PL_STYLE_POINT, township_cats, N(township_cats), "name", 1.4,
+     .other = &boundary_other, .label_priority = 2, .label_scale = 100000},
+    {"water_lines", "水系 Water lines", "kind", PL_STYLE_LINE, water_cats, N(water_cats), NULL, 0.4,
+     .other = &water_other},
+    {"water_points", "水域点 Water points", "kind", PL_STYLE_POINT, water_cats, N(water_cats), NULL, 1.4,
+     .other = &water_other},
     {"zones", "空域与管控区 Zones", "class", PL_STYLE_POLY, zone_cats, N(zone_cats), "name", 0.4,
      .label_priority = 1, .label_scale = 60000},
     {"coverage", "服务范围 Coverage", "status", PL_STYLE_POLY, coverage_cats, N(coverage_cats), NULL, 0.2, .label_expr = NULL},

@@ -1,10 +1,14 @@
 """plan.kml read with OGR (LIBKML) as Google Earth reads it: every route is
-3D, its Z values are the scenario's waypoint altitudes (geodata's
-routes.geojson, the input: each KML vertex's Z is the input's at the same
-lon/lat), and it says how to read them (altitudeMode absolute or
-relativeToGround, not the default clampToGround that lays it on the ground).
+3D, its Z values are the plan's waypoint altitudes, and it says how to read
+them (altitudeMode absolute or relativeToGround, not the default
+clampToGround that lays it on the ground).  The altitudes wanted: a route
+flown as drawn has the scenario's input waypoints (geodata's
+routes.geojson: each input vertex appears at its lon/lat with its Z); a
+designed route (network.design) has the plan's own, from the
+`waypoint_altitudes_m` list of the run's routes.geojson, a field written
+apart from the geometry.
 
-Usage: python3 kml_3d.py PLAN_KML SCENARIO_ROUTES_GEOJSON
+Usage: python3 kml_3d.py PLAN_KML SCENARIO_ROUTES_GEOJSON PLAN_ROUTES_GEOJSON
 """
 import json
 import re
@@ -20,10 +24,17 @@ def check(ok, what):
     return ok
 
 
-kml, src = sys.argv[1:3]
+kml, src, plan = sys.argv[1:4]
 want = {}
 for f in json.load(open(src, encoding="utf-8"))["features"]:
     want[f["properties"]["id"]] = [tuple(c) for c in f["geometry"]["coordinates"]]
+for f in json.load(open(plan, encoding="utf-8"))["features"]:
+    p = f["properties"]
+    if p.get("alignment") == "designed":
+        z = p["waypoint_altitudes_m"]
+        xy = f["geometry"]["coordinates"]
+        assert len(z) == len(xy), p["id"]
+        want[p["id"]] = [(c[0], c[1], h) for c, h in zip(xy, z)]
 ds = ogr.Open(kml)
 lyr = ds.GetLayerByName("routes") if ds else None
 check(lyr is not None, "kml: plan.kml opens in OGR with a routes layer")
@@ -50,7 +61,7 @@ if lyr is not None:
                 break
     check(n == len(want) and flat == 0, "kml: all %d routes have Z values, none flat (%d of %d flat)"
           % (len(want), flat, n))
-    check(n and wrong == 0, "kml: each route's Z values are the scenario's waypoint altitudes (%d differ)" % wrong)
+    check(n and wrong == 0, "kml: each route's Z values are its waypoint altitudes, as drawn or as designed (%d differ)" % wrong)
     check(n and mode_bad == 0, "kml: each route has altitudeMode absolute or relativeToGround (%d without)"
           % mode_bad)
 text = open(kml, encoding="utf-8").read()

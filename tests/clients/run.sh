@@ -57,7 +57,7 @@ else
     skip "qgis" "python3-qgis is not installed"
 fi
 if "$py" -c 'from osgeo import ogr' 2>/dev/null; then
-    run kml_3d "$py" "$here/kml_3d.py" "$res/wz/plan.kml" "$top/geodata/routes.geojson"
+    run kml_3d "$py" "$here/kml_3d.py" "$res/wz/plan.kml" "$top/geodata/routes.geojson" "$res/wz/routes.geojson"
 else
     skip "kml" "python3-gdal is not installed"
 fi

@@ -29,7 +29,10 @@ check "10.2 layer_styles: one default style per layer, its QML parses and colour
 import sqlite3, sys, xml.etree.ElementTree as ET
 db = sqlite3.connect(sys.argv[1] + '/plan.gpkg')
 rows = db.execute('SELECT f_table_name, f_geometry_column, useAsDefault, styleQML FROM layer_styles').fetchall()
-assert sorted(r[0] for r in rows) == sorted(['zones', 'coverage', 'conflicts', 'routes', 'reroutes', 'candidates', 'vertiports']), rows
+tables = [r[0] for r in db.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'")]
+assert sorted(r[0] for r in rows) == sorted(tables), (rows, tables)  # one row for every layer, none twice
+assert {'zones', 'coverage', 'conflicts', 'routes', 'reroutes', 'candidates', 'vertiports', 'water', 'boundary',
+        'boundary_points'} == set(tables), tables
 for table, geom, dflt, qml in rows:
     assert dflt == 1 and geom == db.execute('SELECT column_name FROM gpkg_geometry_columns WHERE table_name=?', (table,)).fetchone()[0]
     rend = ET.fromstring(qml.split('\n', 1)[1]).find('renderer-v2')
