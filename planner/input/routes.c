@@ -215,9 +215,11 @@ void pl_routes_free(pl_ctx *ctx, pl_routeset *rs)
         return;
     for (size_t i = 0; rs->a && i < rs->n; i++)
         route_clear(ctx, &rs->a[i]);
-    for (size_t i = 0; rs->c && i < rs->n_c; i++)
+    for (size_t i = 0; rs->c && i < rs->n_c; i++) {
         if (rs->c[i].overlap)
             GEOSGeom_destroy_r(pl_geos(ctx), rs->c[i].overlap);
+        free(rs->c[i].pieces);
+    }
     free(rs->a);
     free(rs->res);
     free(rs->c);
