@@ -401,6 +401,8 @@ typedef struct pl_feature {
     GEOSGeometry *g;      /* owned; working CRS; Z kept where given */
     pl_prop *a_props;     /* owned */
     size_t n_props;
+    size_t z_missing;     /* a line whose positions mix 3D and 2D (GeoJSON): the first 2D one (1-based), else 0 */
+    size_t z_given;       /* then the first position that has an altitude (1-based) */
 } pl_feature;
 
 typedef struct pl_issue {
@@ -665,6 +667,11 @@ int pl_zone_agl_terrain(const pl_zoneset *zs, const pl_zone *z);
 int pl_routes_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, size_t n_layers,
                     pl_routeset **out);
 void pl_routes_free(pl_ctx *ctx, pl_routeset *rs);
+/* With terrain model t (NULL: nothing to do): every waypoint of rs at or
+ * above the lowest ground of its terrain cell, else PL_PARSE naming file
+ * (from layers), layer, route and vertex (the altitude rule, routes.c). */
+int pl_routes_ground_check(pl_ctx *ctx, const pl_terrain *t, const pl_routeset *rs, pl_layer *const *layers,
+                           size_t n_layers);
 /* Check every route against the zones; fills rs->res and rs->c (the
  * overlap polygons are drawn by pl_routes_overlaps, when something writes
  * them: a check that prints its answer needs none). */

@@ -398,12 +398,103 @@ static int feature_valid(pl_ctx *ctx, const reader *r, const pl_feature *f, GEOS
     return 0;
 }
 
+/* ---- positions with and without altitude ---------------------------------
+ * OGR reads a GeoJSON line that mixes [x, y, z] and [x, y] positions as 3D
+ * with z = 0 where none was given: a silent 0 m.  Routes layers in GeoJSON
+ * are read with their native JSON (NATIVE_DATA), and the positions of the
+ * feature's "geometry" "coordinates" are counted here; routes.c refuses a
+ * mix (pl_route_altitudes). */
+
+/* s at a JSON string's opening quote: past its closing one */
+static const char *json_skip_str(const char *s)
+{
+    for (s++; *s && *s != '"'; s++)
+        if (*s == '\\' && s[1])
+            s++;
+    return *s ? s + 1 : s;
+}
+
+/* s at a JSON value: past it (objects and arrays by bracket depth) */
+static const char *json_skip_value(const char *s)
+{
+    int depth = 0;
+    do {
+        if (*s == '"')
+            s = json_skip_str(s) - 1;
+        else if (*s == '{' || *s == '[')
+            depth++;
+        else if (*s == '}' || *s == ']')
+            depth--;
+        else if (!depth && (*s == ',' || !*s))
+            return s;
+        if (*s)
+            s++;
+    } while (*s && depth > 0);
+    return s;
+}
+
+/* In the object at s ('{'), the value of key (top level only), or NULL. */
+static const char *json_member(const char *s, const char *key)
+{
+    size_t kn = strlen(key);
+    if (!s || *s != '{')
+        return NULL;
+    for (s++; *s;) {
+        while (*s && *s != '"' && *s != '}')
+            s++;
+        if (*s != '"')
+            return NULL;
+        const char *k = s + 1, *e = json_skip_str(s);
+        int match = (size_t)(e - 1 - k) == kn && !strncmp(k, key, kn);
+        for (s = e; *s == ' ' || *s == ':' || *s == '\n' || *s == '\t' || *s == '\r'; s++)
+            ;
+        if (match)
+            return s;
+        s = json_skip_value(s);
+        if (*s == ',')
+            s++;
+    }
+    return NULL;
+}
+
+/* A line's positions (the array at s: [[x, y(, z)], ...]): the first one
+ * with two numbers when another has three, into f (1-based). */
+static void positions_dims(const char *s, pl_feature *f)
+{
+    size_t k = 0, first2 = 0, first3 = 0;
+    if (!s || *s != '[')
+        return;
+    for (s++; *s && *s != ']';) {
+        while (*s && *s != '[' && *s != ']')
+            s++;
+        if (*s != '[')
+            break;
+        size_t nums = 0;
+        for (s++; *s && *s != ']'; s++)
+            if ((*s == '-' || (*s >= '0' && *s <= '9')) && (nums++, 1))
+                while (s[1] && s[1] != ',' && s[1] != ']')
+                    s++;
+        if (*s)
+            s++;
+        k++;
+        if (nums == 2 && !first2)
+            first2 = k;
+        if (nums >= 3 && !first3)
+            first3 = k;
+    }
+    if (first2 && first3)
+        f->z_missing = first2, f->z_given = first3;
+}
+
 /* Convert one OGR feature into f.  Returns 0 kept, 1 rejected (issue
  * recorded), -1 hard error (ctx error set). */
 static int read_feature(pl_ctx *ctx, const reader *r, OGRFeatureH of, pl_feature *f)
 {
     GEOSGeometry *g = NULL;
     int rc = feature_props(ctx, r, of, f);
+    const char *nd = OGR_F_GetNativeData(of); /* routes in GeoJSON only: their positions' dimensions */
+    if (!rc && nd && r->d->role == PL_ROLE_ROUTES)
+        positions_dims(json_member(json_member(nd, "geometry"), "coordinates"), f);
     if (!rc)
         rc = feature_geom(ctx, r->l, of, f, &g);
     if (!rc)
@@ -460,6 +551,12 @@ static int open_layer(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d
                       const char *open_path, int ed, GDALDatasetH *ds, OGRLayerH *lay)
 {
     *ds = GDALOpenEx(open_path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (*ds && d->role == PL_ROLE_ROUTES && !ed && !strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(*ds)), "GeoJSON")) {
+        /* again with each feature's JSON: positions with and without altitude are told apart */
+        const char *drv[] = {"GeoJSON", NULL}, *oo[] = {"NATIVE_DATA=YES", NULL};
+        GDALClose(*ds);
+        *ds = GDALOpenEx(open_path, GDAL_OF_VECTOR | GDAL_OF_READONLY, drv, oo, NULL);
+    }
     if (!*ds) {
         if (d->path_line)
             return pl_error(ctx, PL_GDAL, "%s:%d:%d: layer '%s': %s is not a vector dataset GDAL can read: %s",
