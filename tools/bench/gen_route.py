@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One long route over Wuzhong: a deterministic random walk of N waypoints.
 
-    tools/bench/gen_route.py N SEED OUT.geojson [PIECES]
+    tools/bench/gen_route.py N SEED OUT.geojson [PIECES [STATUS]]
 
 Waypoints in WGS84 lon/lat, 150-400 m apart, each at an altitude of 60-200 m,
 the walk turned back at the edges of 120.25-120.75 E, 31.00-31.35 N (Wuzhong,
@@ -9,6 +9,8 @@ Taihu and the airports' ranges), so it crosses the zones of
 scenarios/wuzhong-2025.yaml again and again. With PIECES, the same waypoints
 cut into that many routes (R-1 ... R-PIECES) that share their end waypoints:
 the long route's conflicts are exactly the union of the pieces' conflicts.
+PIECES 0 is the one route. STATUS (default planned: a scenario with
+network.design lays it out between its ends) may be existing (flown as drawn).
 The same N and SEED always give the same file, byte for byte.
 """
 import math
@@ -34,15 +36,17 @@ def walk(n, seed):
     return pts
 
 
-def feature(rid, pts):
+def feature(rid, pts, status):
     coords = ",".join("[%.7f,%.7f,%.1f]" % p for p in pts)
-    return ('{"type":"Feature","properties":{"id":"%s","name":"%s","status":"planned",'
-            '"aircraft":"light_uas"},"geometry":{"type":"LineString","coordinates":[%s]}}' % (rid, rid, coords))
+    return ('{"type":"Feature","properties":{"id":"%s","name":"%s","status":"%s",'
+            '"aircraft":"light_uas"},"geometry":{"type":"LineString","coordinates":[%s]}}'
+            % (rid, rid, status, coords))
 
 
 def main():
     n, seed, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
     pieces = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+    status = sys.argv[5] if len(sys.argv) > 5 else "planned"
     pts = walk(n, seed)
     feats = []
     if pieces:
@@ -50,9 +54,9 @@ def main():
         for i in range(pieces):
             part = pts[i * k: min(n, (i + 1) * k + 1)]
             if len(part) >= 2:
-                feats.append(feature("R-%d" % (i + 1), part))
+                feats.append(feature("R-%d" % (i + 1), part, status))
     else:
-        feats.append(feature("R", pts))
+        feats.append(feature("R", pts, status))
     with open(out, "w") as f:
         f.write('{"type":"FeatureCollection","name":"routes","features":[\n%s\n]}\n' % ",\n".join(feats))
 
