@@ -625,7 +625,8 @@ static int read_features(pl_ctx *ctx, const reader *r, OGRLayerH lay)
     OGRFeatureH of;
     size_t cap = 0;
     while ((of = OGR_L_GetNextFeature(lay))) {
-        l->n_read++;
+        if (++l->n_read % 65536 == 0) /* a big layer shows how far it is (features are streamed) */
+            pl_progress(ctx, "loading layer %s: %zu features read", r->d->id, l->n_read);
         if (l->n_feats == cap) {
             cap = cap ? cap * 2 : 64;
             pl_feature *a = realloc(l->a_feats, cap * sizeof *a);
