@@ -616,17 +616,40 @@ static int source_crs(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d
     return PL_OK;
 }
 
+/* The most features a layer may have: a zone takes about 2 KB in memory
+ * (1,000,000 building footprints from GeoJSON: 2.1 GB at peak), so this
+ * many stay under 4 GB.  More is refused before reading when the format
+ * counts its features cheaply (GeoPackage, Shapefile, ...), else when the
+ * count is passed, never met by running out of memory. */
+#define MAX_LAYER_FEATURES 2000000
+
+static int too_many(pl_ctx *ctx, const reader *r, long long n, int counted)
+{
+    return pl_error(ctx, PL_PARSE,
+                    "%s: layer '%s': %s%lld features, more than the planner's limit of %d a layer (a zone "
+                    "takes about 2 KB of memory: 4 GB at the limit); split the layer into several, or keep "
+                    "only the area the plan covers (ogr2ogr -spat xmin ymin xmax ymax)",
+                    r->d->path, r->d->id, counted ? "" : "at least ", n, MAX_LAYER_FEATURES);
+}
+
 /* Every feature of the layer read: the kept ones into l->a_feats (counted
  * by geometry type), the rejected ones counted. */
 static int read_features(pl_ctx *ctx, const reader *r, OGRLayerH lay)
 {
     pl_layer *l = r->l;
+    long long declared = OGR_L_GetFeatureCount(lay, FALSE); /* -1: not known without reading */
+    if (declared > MAX_LAYER_FEATURES)
+        return too_many(ctx, r, declared, 1);
     OGR_L_ResetReading(lay);
     OGRFeatureH of;
     size_t cap = 0;
     while ((of = OGR_L_GetNextFeature(lay))) {
         if (++l->n_read % 65536 == 0) /* a big layer shows how far it is (features are streamed) */
             pl_progress(ctx, "loading layer %s: %zu features read", r->d->id, l->n_read);
+        if (l->n_read > MAX_LAYER_FEATURES) {
+            OGR_F_Destroy(of);
+            return too_many(ctx, r, (long long)l->n_read, 0);
+        }
         if (l->n_feats == cap) {
             cap = cap ? cap * 2 : 64;
             pl_feature *a = realloc(l->a_feats, cap * sizeof *a);
