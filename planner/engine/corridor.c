@@ -597,8 +597,16 @@ int pl_route_band_in(pl_ctx *ctx, const pl_route *r, const GEOSGeometry *region,
     *len_m = 0;
     if (!pg)
         return pl_error(ctx, PL_GEOM, "route %s: %s", r->id, pl_libmsg(ctx));
+    /* a segment that misses the region's box has no part in it: only the
+     * others are clipped (a long route against a small region) */
+    double e[4] = {-INFINITY, -INFINITY, INFINITY, INFINITY};
+    if (!GEOSisEmpty_r(h, region))
+        GEOSGeom_getXMin_r(h, region, &e[0]), GEOSGeom_getYMin_r(h, region, &e[1]),
+            GEOSGeom_getXMax_r(h, region, &e[2]), GEOSGeom_getYMax_r(h, region, &e[3]);
     for (size_t i = 0; i + 1 < r->n_pts && rc == PL_OK; i++)
-        if (clip_segment(ctx, r, i, region, pg, &rg, &v))
+        if (pl_seg_box_meets(r->x[i], r->y[i], r->x[i + 1], r->y[i + 1], e[0] - 1e-3, e[1] - 1e-3, e[2] + 1e-3,
+                             e[3] + 1e-3) && /* a millimetre beyond, for rounding */
+            clip_segment(ctx, r, i, region, pg, &rg, &v))
             rc = pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
     pl_cor_rings_free(&rg);
     GEOSPreparedGeom_destroy_r(h, pg);
