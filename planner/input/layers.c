@@ -616,18 +616,19 @@ static int source_crs(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d
     return PL_OK;
 }
 
-/* The most features a layer may have: a zone takes about 2 KB in memory
- * (1,000,000 building footprints from GeoJSON: 2.1 GB at peak), so this
- * many stay under 4 GB.  More is refused before reading when the format
- * counts its features cheaply (GeoPackage, Shapefile, ...), else when the
- * count is passed, never met by running out of memory. */
-#define MAX_LAYER_FEATURES 2000000
+/* The most features a layer may have: a zone takes up to about 3.5 KB at
+ * peak (1,000,000 building footprints from GeoJSON, loaded, indexed and
+ * checked: 3.4 GB; loaded alone 2.1 GB), so this many stay under 4 GB.
+ * More is refused before reading when the format counts its features
+ * cheaply (GeoPackage, Shapefile, ...), else when the count passes it,
+ * never met by running out of memory. */
+#define MAX_LAYER_FEATURES 1100000
 
 static int too_many(pl_ctx *ctx, const reader *r, long long n, int counted)
 {
     return pl_error(ctx, PL_PARSE,
                     "%s: layer '%s': %s%lld features, more than the planner's limit of %d a layer (a zone "
-                    "takes about 2 KB of memory: 4 GB at the limit); split the layer into several, or keep "
+                    "takes up to 3.5 KB of memory: 4 GB at the limit); split the layer into several, or keep "
                     "only the area the plan covers (ogr2ogr -spat xmin ymin xmax ymax)",
                     r->d->path, r->d->id, counted ? "" : "at least ", n, MAX_LAYER_FEATURES);
 }
