@@ -402,6 +402,8 @@ typedef struct pl_feature {
     GEOSGeometry *g;      /* owned; working CRS; Z kept where given */
     pl_prop *a_props;     /* owned */
     size_t n_props;
+    size_t z_missing;     /* a line whose positions mix 3D and 2D (GeoJSON): the first 2D one (1-based), else 0 */
+    size_t z_given;       /* then the first position that has an altitude (1-based) */
 } pl_feature;
 
 typedef struct pl_issue {
@@ -624,7 +626,9 @@ typedef struct pl_conflict {
     double zone_floor_m, zone_ceiling_m; /* the vertical extent checked */
     int agl;                  /* 1: the extent and alt_lo/hi are true heights from the terrain model */
     int ground_unknown;       /* 1: somewhere in it the terrain model has no ground: taken as inside */
-    GEOSGeometry *overlap;    /* owned: corridor part inside the zone */
+    GEOSGeometry *overlap;    /* owned: corridor part inside the zone (after pl_routes_overlaps) */
+    void *pieces;             /* owned: the corridor's pieces (segment, t0, t1) it is drawn from, until then */
+    size_t n_pieces;
 } pl_conflict;
 
 /* A route's (or a segment's, a conflict's) verdict: free 适飞 (may fly as
@@ -668,13 +672,24 @@ int pl_zone_agl_terrain(const pl_zoneset *zs, const pl_zone *z);
 int pl_routes_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, size_t n_layers,
                     pl_routeset **out);
 void pl_routes_free(pl_ctx *ctx, pl_routeset *rs);
-/* Check every route against the zones; fills rs->res and rs->c. */
+/* With terrain model t (NULL: nothing to do): every waypoint of rs at or
+ * above the lowest ground of its terrain cell, else PL_PARSE naming file
+ * (from layers), layer, route and vertex (the altitude rule, routes.c). */
+int pl_routes_ground_check(pl_ctx *ctx, const pl_terrain *t, const pl_routeset *rs, pl_layer *const *layers,
+                           size_t n_layers);
+/* Check every route against the zones; fills rs->res and rs->c (the
+ * overlap polygons are drawn by pl_routes_overlaps, when something writes
+ * them: a check that prints its answer needs none). */
 int pl_routes_check(pl_ctx *ctx, const pl_zoneset *zs, pl_routeset *rs);
+/* Draw the overlap polygon of every conflict of rs that has none yet (each
+ * from the pieces the check kept, then freed).  PL_OK, or the error. */
+int pl_routes_overlaps(pl_ctx *ctx, const pl_zoneset *zs, pl_routeset *rs);
 /* Check one route against the zones; appends to *c (n_c, cap).  flags:
  * PL_CHECK_NO_CLEARANCE skips the nearest-zone search, PL_CHECK_NO_OVERLAP
  * the overlap polygons (conflict->overlap stays NULL): validate needs
- * neither.  */
-enum { PL_CHECK_NO_CLEARANCE = 1, PL_CHECK_NO_OVERLAP = 2 };
+ * neither; PL_CHECK_OVERLAP_LATER keeps each conflict's pieces for
+ * pl_routes_overlaps instead of drawing the polygon now. */
+enum { PL_CHECK_NO_CLEARANCE = 1, PL_CHECK_NO_OVERLAP = 2, PL_CHECK_OVERLAP_LATER = 4 };
 int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t idx, int flags,
                    pl_route_result *res, pl_conflict **c, size_t *n_c, size_t *cap);
 

@@ -20,26 +20,30 @@
 const char *const pl_verdict_names[] = {"free", "advisory", "approval", "forbidden", NULL};
 const char *const pl_verdict_zh[] = {"适飞", "提示", "需报批", "禁飞", NULL};
 
-/* Buffer the pieces by the half-width and intersect with the zone. */
+/* The pieces v of route r buffered by the half-width (pl_corridor, which
+ * draws many in runs) and intersected with zone z (its whole corridor part
+ * for a height rule). */
 static GEOSGeometry *overlap_polygon(pl_ctx *ctx, const pl_route *r, const pvec *v, const pl_zone *z)
 {
+    const piece *a = v->a;
+    size_t n = v->n;
     GEOSContextHandle_t h = pl_geos(ctx);
-    GEOSGeometry **parts = calloc(v->n, sizeof *parts);
+    GEOSGeometry **parts = calloc(n ? n : 1, sizeof *parts);
     if (!parts)
         return pl_error(ctx, PL_NOMEM, "out of memory"), NULL;
-    size_t n = 0;
-    for (size_t j = 0; j < v->n; j++) {
-        double a[3], b[3];
-        pl_cor_at(r, v->a[j].seg, v->a[j].t0, a);
-        pl_cor_at(r, v->a[j].seg, v->a[j].t1, b);
-        double xs[2] = {a[0], b[0]}, ys[2] = {a[1], b[1]};
-        GEOSGeometry *g = (a[0] == b[0] && a[1] == b[1]) ? pl_geom_point(ctx, a[0], a[1])
-                                                         : pl_geom_line(ctx, xs, ys, 2);
+    size_t k = 0;
+    for (size_t j = 0; j < n; j++) {
+        double p0[3], p1[3];
+        pl_cor_at(r, a[j].seg, a[j].t0, p0);
+        pl_cor_at(r, a[j].seg, a[j].t1, p1);
+        double xs[2] = {p0[0], p1[0]}, ys[2] = {p0[1], p1[1]};
+        GEOSGeometry *g = (p0[0] == p1[0] && p0[1] == p1[1]) ? pl_geom_point(ctx, p0[0], p0[1])
+                                                             : pl_geom_line(ctx, xs, ys, 2);
         if (!g)
             goto fail;
-        parts[n++] = g;
+        parts[k++] = g;
     }
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)k);
     if (!coll)
         goto fail;
     free(parts);
@@ -54,11 +58,28 @@ static GEOSGeometry *overlap_polygon(pl_ctx *ctx, const pl_route *r, const pvec 
         pl_error(ctx, PL_GEOM, "route %s, zone %s: overlap failed: %s", r->id, z->id, pl_libmsg(ctx));
     return ov;
 fail:
-    for (size_t j = 0; j < n; j++)
+    for (size_t j = 0; j < k; j++)
         GEOSGeom_destroy_r(h, parts[j]);
     free(parts);
     pl_error(ctx, PL_GEOM, "route %s: cannot build the overlap: %s", r->id, pl_libmsg(ctx));
     return NULL;
+}
+
+int pl_routes_overlaps(pl_ctx *ctx, const pl_zoneset *zs, pl_routeset *rs)
+{
+    (void)zs; /* the conflicts name their zones */
+    for (size_t i = 0; i < rs->n_c; i++) {
+        pl_conflict *c = &rs->c[i];
+        if (c->overlap || !c->pieces)
+            continue;
+        pvec v = {c->pieces, c->n_pieces, c->n_pieces};
+        if (!(c->overlap = overlap_polygon(ctx, &rs->a[c->route], &v, c->zone)))
+            return pl_errcode(ctx);
+        free(c->pieces);
+        c->pieces = NULL;
+        c->n_pieces = 0;
+    }
+    return PL_OK;
 }
 
 /* ==== checking ======================================================= */
@@ -191,8 +212,16 @@ static int add_conflict(pl_ctx *ctx, const pl_zoneset *zs, const ground *gr, con
         cf->agl = 1;
         cf->ground_unknown = !isfinite(lo) || !isfinite(hi);
     }
-    if (!(flags & PL_CHECK_NO_OVERLAP) && !(cf->overlap = overlap_polygon(ctx, r, &cor, z)))
+    if (flags & PL_CHECK_NO_OVERLAP) {
+        /* no polygon */
+    } else if (flags & PL_CHECK_OVERLAP_LATER) { /* its pieces kept: drawn when written */
+        if (!(cf->pieces = malloc(cor.n * sizeof cor.a[0])))
+            return pl_error(ctx, PL_NOMEM, "out of memory");
+        memcpy(cf->pieces, cor.a, cor.n * sizeof cor.a[0]);
+        cf->n_pieces = cor.n;
+    } else if (!(cf->overlap = overlap_polygon(ctx, r, &cor, z))) {
         return pl_errcode(ctx);
+    }
     (*n_c)++;
     res->n_conf[sev]++;
     if (sev > res->verdict)
@@ -549,7 +578,7 @@ int pl_routes_check(pl_ctx *ctx, const pl_zoneset *zs, pl_routeset *rs)
 {
     size_t cap = 0;
     for (size_t i = 0; i < rs->n; i++) {
-        int rc = pl_route_check(ctx, zs, &rs->a[i], i, 0, &rs->res[i], &rs->c, &rs->n_c, &cap);
+        int rc = pl_route_check(ctx, zs, &rs->a[i], i, PL_CHECK_OVERLAP_LATER, &rs->res[i], &rs->c, &rs->n_c, &cap);
         if (rc != PL_OK)
             return rc;
     }

@@ -422,9 +422,120 @@ double pl_cor_s_at(const pl_route *r, const double *cum, size_t i, double t)
     return cum[i] + t * cum[r->n_pts + i];
 }
 
+/* ---- the corridor drawn in runs -----------------------------------------
+ * GEOS's buffer of one geometry costs more than in proportion to its size
+ * (its depth search through the noded offset curves): a walk of 100,000
+ * waypoints buffered at once took 9 GB and did not finish.  A centreline of
+ * more than CORRIDOR_RUN segments is cut into runs of at most that many
+ * (consecutive runs share their end vertex; the parts of a collection stay
+ * whole up to that size and are grouped in that order), each run buffered
+ * as before, and the runs' corridors united (GEOS's cascaded union, by an
+ * R-tree): the same region, every point within the half-width of some run,
+ * in n log n.  A centreline of fewer points is buffered at once, as always. */
+#define CORRIDOR_RUN 64
+
+typedef struct atoms {
+    GEOSGeometry **a;
+    size_t n, cap;
+} atoms;
+
+static int atoms_add(atoms *t, GEOSGeometry *g)
+{
+    if (!g)
+        return -1;
+    if (t->n == t->cap) {
+        size_t nc = t->cap ? 2 * t->cap : 64;
+        GEOSGeometry **a = realloc(t->a, nc * sizeof *a);
+        if (!a)
+            return -1;
+        t->a = a;
+        t->cap = nc;
+    }
+    t->a[t->n++] = g;
+    return 0;
+}
+
+/* The part g into t: a line of more than CORRIDOR_RUN segments as runs of
+ * at most that many, anything else as a copy.  0, or -1 (GEOS or memory). */
+static int atoms_split(pl_ctx *ctx, const GEOSGeometry *g, atoms *t)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    int type = GEOSGeomTypeId_r(h, g);
+    if (type == GEOS_MULTILINESTRING || type == GEOS_MULTIPOINT || type == GEOS_GEOMETRYCOLLECTION ||
+        type == GEOS_MULTIPOLYGON) {
+        int n = GEOSGetNumGeometries_r(h, g);
+        for (int i = 0; i < n; i++)
+            if (atoms_split(ctx, GEOSGetGeometryN_r(h, g, i), t))
+                return -1;
+        return 0;
+    }
+    unsigned m = 0;
+    const GEOSCoordSequence *cs = type == GEOS_LINESTRING ? GEOSGeom_getCoordSeq_r(h, g) : NULL;
+    if (!cs || !GEOSCoordSeq_getSize_r(h, cs, &m) || m <= CORRIDOR_RUN + 1)
+        return atoms_add(t, GEOSGeom_clone_r(h, g));
+    for (unsigned s = 0; s + 1 < m; s += CORRIDOR_RUN) {
+        unsigned e = s + CORRIDOR_RUN < m - 1 ? s + CORRIDOR_RUN : m - 1;
+        GEOSCoordSequence *c = GEOSCoordSeq_create_r(h, e - s + 1, 2);
+        for (unsigned k = s; c && k <= e; k++) {
+            double x, y;
+            GEOSCoordSeq_getXY_r(h, cs, k, &x, &y);
+            GEOSCoordSeq_setXY_r(h, c, k - s, x, y);
+        }
+        if (atoms_add(t, c ? GEOSGeom_createLineString_r(h, c) : NULL)) /* takes c */
+            return -1;
+    }
+    return 0;
+}
+
+/* The runs of t grouped to about CORRIDOR_RUN points, each group buffered
+ * outward by w, into b.  The runs t->a[0 .. *done) are taken (freed), the
+ * rest stay the caller's.  0, or -1 (GEOS or memory). */
+static int runs_buffer(pl_ctx *ctx, const atoms *t, double w, atoms *b, size_t *done)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    for (size_t i = 0; i < t->n;) {
+        size_t j = i, pts = 0;
+        while (j < t->n && (j == i || pts < CORRIDOR_RUN))
+            pts += (size_t)GEOSGetNumCoordinates_r(h, t->a[j++]);
+        GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, t->a + i, (unsigned)(j - i));
+        if (!coll)
+            return -1;
+        *done = i = j; /* the collection took them */
+        GEOSGeometry *buf = pl_geom_buffer_out(ctx, coll, w, CORRIDOR_QUADSEGS);
+        GEOSGeom_destroy_r(h, coll);
+        if (atoms_add(b, buf)) {
+            if (buf)
+                GEOSGeom_destroy_r(h, buf);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 GEOSGeometry *pl_corridor(pl_ctx *ctx, const GEOSGeometry *centreline, double half_width_m)
 {
-    return pl_geom_buffer_out(ctx, centreline, half_width_m, CORRIDOR_QUADSEGS);
+    GEOSContextHandle_t h = pl_geos(ctx);
+    if (GEOSGetNumCoordinates_r(h, centreline) <= CORRIDOR_RUN + 1)
+        return pl_geom_buffer_out(ctx, centreline, half_width_m, CORRIDOR_QUADSEGS);
+    atoms t = {0}, b = {0};
+    size_t done = 0;
+    GEOSGeometry *u = NULL;
+    int bad = atoms_split(ctx, centreline, &t) || runs_buffer(ctx, &t, half_width_m, &b, &done);
+    GEOSGeometry *all = !bad ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, b.a, (unsigned)b.n) : NULL;
+    if (all) { /* it took the runs' corridors */
+        b.n = 0;
+        u = GEOSUnaryUnion_r(h, all);
+        GEOSGeom_destroy_r(h, all);
+    }
+    for (size_t i = done; i < t.n; i++)
+        GEOSGeom_destroy_r(h, t.a[i]);
+    for (size_t i = 0; i < b.n; i++)
+        GEOSGeom_destroy_r(h, b.a[i]);
+    free(t.a);
+    free(b.a);
+    if (!u && !pl_errcode(ctx))
+        pl_error(ctx, PL_GEOM, "cannot buffer by %.3f m: %s", half_width_m, pl_libmsg(ctx));
+    return u;
 }
 
 GEOSGeometry *pl_route_corridor(pl_ctx *ctx, const pl_route *r, double extra_m)
@@ -486,8 +597,16 @@ int pl_route_band_in(pl_ctx *ctx, const pl_route *r, const GEOSGeometry *region,
     *len_m = 0;
     if (!pg)
         return pl_error(ctx, PL_GEOM, "route %s: %s", r->id, pl_libmsg(ctx));
+    /* a segment that misses the region's box has no part in it: only the
+     * others are clipped (a long route against a small region) */
+    double e[4] = {-INFINITY, -INFINITY, INFINITY, INFINITY};
+    if (!GEOSisEmpty_r(h, region))
+        GEOSGeom_getXMin_r(h, region, &e[0]), GEOSGeom_getYMin_r(h, region, &e[1]),
+            GEOSGeom_getXMax_r(h, region, &e[2]), GEOSGeom_getYMax_r(h, region, &e[3]);
     for (size_t i = 0; i + 1 < r->n_pts && rc == PL_OK; i++)
-        if (clip_segment(ctx, r, i, region, pg, &rg, &v))
+        if (pl_seg_box_meets(r->x[i], r->y[i], r->x[i + 1], r->y[i + 1], e[0] - 1e-3, e[1] - 1e-3, e[2] + 1e-3,
+                             e[3] + 1e-3) && /* a millimetre beyond, for rounding */
+            clip_segment(ctx, r, i, region, pg, &rg, &v))
             rc = pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
     pl_cor_rings_free(&rg);
     GEOSPreparedGeom_destroy_r(h, pg);

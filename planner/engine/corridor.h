@@ -62,6 +62,7 @@ typedef struct rings {
     size_t nx, ny, *ge_at, *ge;
     unsigned char *gin;
     double gx0, gy0, gs, gi, gm; /* gi = 1 / gs */
+    int edges_only;    /* set before chunking: only edges are asked for (a route's line), no inside grid */
 } rings;
 
 #define CHUNK 16

@@ -319,13 +319,17 @@ static int shortest_path(pl_ctx *ctx, const ob_set *os, vgraph *g)
 
 void pl_path_altitudes(const pl_route *r, const double *x, const double *y, size_t n, double length_m, double *alt)
 {
-    double along = 0;
+    /* t grows with i: the segment found for one point is where the search
+     * for the next starts (acc summed in the same order, so the same
+     * segment and numbers as a search from the start; linear, not n x m) */
+    double along = 0, acc = 0;
+    size_t j = 0;
     for (size_t i = 0; i < n; i++) {
         if (i)
             along += hypot(x[i] - x[i - 1], y[i] - y[i - 1]);
-        double t = length_m > 0 ? along / length_m * r->length_m : 0, acc = 0;
+        double t = length_m > 0 ? along / length_m * r->length_m : 0;
         alt[i] = r->alt_m[r->n_pts - 1];
-        for (size_t j = 0; j + 1 < r->n_pts; j++) {
+        for (; j + 1 < r->n_pts; j++) {
             double sl = hypot(r->x[j + 1] - r->x[j], r->y[j + 1] - r->y[j]);
             if (t <= acc + sl) {
                 double f = sl > 0 ? (t - acc) / sl : 0;

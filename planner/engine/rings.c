@@ -168,7 +168,9 @@ static int rings_grid(rings *rg)
     /* the side of each cell's centre: up each column from the last one
      * known, over the edges of the two cells (each once: both lists are in
      * ring order); afresh over the runs after a centre too near an edge */
-    for (size_t k = 0; k < n_cells; k++) {
+    if (rg->edges_only) /* no inside to tell: every cell unsure, none located */
+        memset(rg->gin, GRID_UNSURE, n_cells);
+    for (size_t k = 0; k < n_cells && !rg->edges_only; k++) {
         double cx = rg->gx0 + rg->gs * ((double)(k / rg->ny) + 0.5), cy = rg->gy0 + rg->gs * ((double)(k % rg->ny) + 0.5);
         int sure = 1;
         for (size_t q = rg->ge_at[k]; q < rg->ge_at[k + 1] && sure; q++) {

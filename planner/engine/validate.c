@@ -60,7 +60,12 @@ int pl_proposals_load(pl_ctx *ctx, const pl_plan *p, char **files, size_t n_file
                 return pl_error(ctx, PL_GEOM, "%s: proposal %s rejected: %s", files[i], l->a_issues[k].fid,
                                 l->a_issues[k].why);
     }
-    return pl_routes_build(ctx, p->sc, *layers, n_files, out);
+    int rc = pl_routes_build(ctx, p->sc, *layers, n_files, out);
+    if (rc == PL_OK && (rc = pl_routes_ground_check(ctx, p->zones->terrain, *out, *layers, n_files)) != PL_OK) {
+        pl_routes_free(ctx, *out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 void pl_proposal_result_free(pl_proposal_result *r)

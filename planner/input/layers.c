@@ -398,12 +398,103 @@ static int feature_valid(pl_ctx *ctx, const reader *r, const pl_feature *f, GEOS
     return 0;
 }
 
+/* ---- positions with and without altitude ---------------------------------
+ * OGR reads a GeoJSON line that mixes [x, y, z] and [x, y] positions as 3D
+ * with z = 0 where none was given: a silent 0 m.  Routes layers in GeoJSON
+ * are read with their native JSON (NATIVE_DATA), and the positions of the
+ * feature's "geometry" "coordinates" are counted here; routes.c refuses a
+ * mix (pl_route_altitudes). */
+
+/* s at a JSON string's opening quote: past its closing one */
+static const char *json_skip_str(const char *s)
+{
+    for (s++; *s && *s != '"'; s++)
+        if (*s == '\\' && s[1])
+            s++;
+    return *s ? s + 1 : s;
+}
+
+/* s at a JSON value: past it (objects and arrays by bracket depth) */
+static const char *json_skip_value(const char *s)
+{
+    int depth = 0;
+    do {
+        if (*s == '"')
+            s = json_skip_str(s) - 1;
+        else if (*s == '{' || *s == '[')
+            depth++;
+        else if (*s == '}' || *s == ']')
+            depth--;
+        else if (!depth && (*s == ',' || !*s))
+            return s;
+        if (*s)
+            s++;
+    } while (*s && depth > 0);
+    return s;
+}
+
+/* In the object at s ('{'), the value of key (top level only), or NULL. */
+static const char *json_member(const char *s, const char *key)
+{
+    size_t kn = strlen(key);
+    if (!s || *s != '{')
+        return NULL;
+    for (s++; *s;) {
+        while (*s && *s != '"' && *s != '}')
+            s++;
+        if (*s != '"')
+            return NULL;
+        const char *k = s + 1, *e = json_skip_str(s);
+        int match = (size_t)(e - 1 - k) == kn && !strncmp(k, key, kn);
+        for (s = e; *s == ' ' || *s == ':' || *s == '\n' || *s == '\t' || *s == '\r'; s++)
+            ;
+        if (match)
+            return s;
+        s = json_skip_value(s);
+        if (*s == ',')
+            s++;
+    }
+    return NULL;
+}
+
+/* A line's positions (the array at s: [[x, y(, z)], ...]): the first one
+ * with two numbers when another has three, into f (1-based). */
+static void positions_dims(const char *s, pl_feature *f)
+{
+    size_t k = 0, first2 = 0, first3 = 0;
+    if (!s || *s != '[')
+        return;
+    for (s++; *s && *s != ']';) {
+        while (*s && *s != '[' && *s != ']')
+            s++;
+        if (*s != '[')
+            break;
+        size_t nums = 0;
+        for (s++; *s && *s != ']'; s++)
+            if ((*s == '-' || (*s >= '0' && *s <= '9')) && (nums++, 1))
+                while (s[1] && s[1] != ',' && s[1] != ']')
+                    s++;
+        if (*s)
+            s++;
+        k++;
+        if (nums == 2 && !first2)
+            first2 = k;
+        if (nums >= 3 && !first3)
+            first3 = k;
+    }
+    if (first2 && first3)
+        f->z_missing = first2, f->z_given = first3;
+}
+
 /* Convert one OGR feature into f.  Returns 0 kept, 1 rejected (issue
  * recorded), -1 hard error (ctx error set). */
 static int read_feature(pl_ctx *ctx, const reader *r, OGRFeatureH of, pl_feature *f)
 {
     GEOSGeometry *g = NULL;
     int rc = feature_props(ctx, r, of, f);
+    const char *nd = OGR_F_GetNativeData(of); /* routes in GeoJSON only: their positions' dimensions */
+    if (!rc && nd && r->d->role == PL_ROLE_ROUTES)
+        positions_dims(json_member(json_member(nd, "geometry"), "coordinates"), f);
     if (!rc)
         rc = feature_geom(ctx, r->l, of, f, &g);
     if (!rc)
@@ -460,6 +551,12 @@ static int open_layer(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d
                       const char *open_path, int ed, GDALDatasetH *ds, OGRLayerH *lay)
 {
     *ds = GDALOpenEx(open_path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (*ds && d->role == PL_ROLE_ROUTES && !ed && !strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(*ds)), "GeoJSON")) {
+        /* again with each feature's JSON: positions with and without altitude are told apart */
+        const char *drv[] = {"GeoJSON", NULL}, *oo[] = {"NATIVE_DATA=YES", NULL};
+        GDALClose(*ds);
+        *ds = GDALOpenEx(open_path, GDAL_OF_VECTOR | GDAL_OF_READONLY, drv, oo, NULL);
+    }
     if (!*ds) {
         if (d->path_line)
             return pl_error(ctx, PL_GDAL, "%s:%d:%d: layer '%s': %s is not a vector dataset GDAL can read: %s",
@@ -519,16 +616,41 @@ static int source_crs(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d
     return PL_OK;
 }
 
+/* The most features a layer may have: a zone takes up to about 3.5 KB at
+ * peak (1,000,000 building footprints from GeoJSON, loaded, indexed and
+ * checked: 3.4 GB; loaded alone 2.1 GB), so this many stay under 4 GB.
+ * More is refused before reading when the format counts its features
+ * cheaply (GeoPackage, Shapefile, ...), else when the count passes it,
+ * never met by running out of memory. */
+#define MAX_LAYER_FEATURES 1100000
+
+static int too_many(pl_ctx *ctx, const reader *r, long long n, int counted)
+{
+    return pl_error(ctx, PL_PARSE,
+                    "%s: layer '%s': %s%lld features, more than the planner's limit of %d a layer (a zone "
+                    "takes up to 3.5 KB of memory: 4 GB at the limit); split the layer into several, or keep "
+                    "only the area the plan covers (ogr2ogr -spat xmin ymin xmax ymax)",
+                    r->d->path, r->d->id, counted ? "" : "at least ", n, MAX_LAYER_FEATURES);
+}
+
 /* Every feature of the layer read: the kept ones into l->a_feats (counted
  * by geometry type), the rejected ones counted. */
 static int read_features(pl_ctx *ctx, const reader *r, OGRLayerH lay)
 {
     pl_layer *l = r->l;
+    long long declared = OGR_L_GetFeatureCount(lay, FALSE); /* -1: not known without reading */
+    if (declared > MAX_LAYER_FEATURES)
+        return too_many(ctx, r, declared, 1);
     OGR_L_ResetReading(lay);
     OGRFeatureH of;
     size_t cap = 0;
     while ((of = OGR_L_GetNextFeature(lay))) {
-        l->n_read++;
+        if (++l->n_read % 65536 == 0) /* a big layer shows how far it is (features are streamed) */
+            pl_progress(ctx, "loading layer %s: %zu features read", r->d->id, l->n_read);
+        if (l->n_read > MAX_LAYER_FEATURES) {
+            OGR_F_Destroy(of);
+            return too_many(ctx, r, (long long)l->n_read, 0);
+        }
         if (l->n_feats == cap) {
             cap = cap ? cap * 2 : 64;
             pl_feature *a = realloc(l->a_feats, cap * sizeof *a);

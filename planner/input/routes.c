@@ -3,7 +3,17 @@
  * waypoints in the working CRS, altitudes, corridor half-width and band,
  * provenance), and a route's whole altitude band.
  *
- * Entry points: pl_routes_build, pl_routes_free, pl_route_band.
+ * Entry points: pl_routes_build, pl_routes_free, pl_route_band,
+ * pl_routes_ground_check.
+ *
+ * The altitude rule (route_altitudes, the one place every reader's
+ * waypoint altitudes pass: scenario routes and proposals, in any format):
+ * a line's positions all carry an altitude or none do (none: the route's
+ * altitude_m, else the scenario's route_defaults); a mix is refused naming
+ * the first position without one; no waypoint lies below the datum (0 m);
+ * with a terrain model, none below the lowest ground of its cell
+ * (pl_routes_ground_check).  Each refusal names file, layer, route and
+ * vertex (1-based) and is an input error (exit 2).
  *
  * A route is a polyline of waypoints (x, y in the working CRS; altitude in
  * metres above ground, linear between waypoints) with a corridor half-width
@@ -63,6 +73,41 @@ static int num_prop(pl_ctx *ctx, const pl_layer_decl *d, const pl_feature *f, co
     return PL_OK;
 }
 
+/* The one message of the altitude rule: vertex k (1-based) of route id. */
+static int alt_refused(pl_ctx *ctx, const char *path, const char *layer, const char *id, size_t k, size_t n,
+                       const char *why)
+{
+    return pl_error(ctx, PL_PARSE, "%s: layer '%s': route %s: vertex %zu of %zu: %s", path, layer, id, k, n, why);
+}
+
+/* The altitude rule (see the top of the file) on feature f's n positions
+ * cs: r->x, r->y, r->alt_m filled (dflt where the line has no altitudes).
+ * PL_OK, or PL_PARSE naming the vertex. */
+static int route_altitudes(pl_ctx *ctx, const pl_layer_decl *d, const pl_feature *f, const GEOSCoordSequence *cs,
+                           unsigned n, double dflt, pl_route *r)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    char why[200];
+    if (f->z_missing) {
+        snprintf(why, sizeof why, "no altitude, where vertex %zu has one: give every position an altitude or "
+                 "none (a line without altitudes flies at altitude_m)", f->z_given);
+        return alt_refused(ctx, d->path, d->id, f->id, f->z_missing, n, why);
+    }
+    int has_z = GEOSHasZ_r(h, f->g) == 1;
+    for (unsigned i = 0; i < n; i++) {
+        double z = NAN;
+        GEOSCoordSeq_getXYZ_r(h, cs, i, &r->x[i], &r->y[i], &z);
+        r->alt_m[i] = (has_z && isfinite(z)) ? z : dflt;
+        if (!(r->alt_m[i] >= 0)) {
+            snprintf(why, sizeof why, "altitude %.1f m%s is below the datum (0 m): route altitudes are "
+                     "heights above it, never negative", r->alt_m[i],
+                     has_z && isfinite(z) ? "" : " (the route's altitude_m, or route_defaults)");
+            return alt_refused(ctx, d->path, d->id, f->id, i + 1, n, why);
+        }
+    }
+    return PL_OK;
+}
+
 static int build_route(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, const pl_feature *f,
                        pl_route *r)
 {
@@ -110,7 +155,7 @@ static int build_route(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, co
     if ((rc = num_prop(ctx, d, f, "half_width_m", df->half_width_m, 0, &r->half_width_m)) ||
         (rc = num_prop(ctx, d, f, "band_below_m", df->band_below_m, 0, &r->band_below_m)) ||
         (rc = num_prop(ctx, d, f, "band_above_m", df->band_above_m, 0, &r->band_above_m)) ||
-        (rc = num_prop(ctx, d, f, "altitude_m", df->alt_m, -500, &alt_dflt)))
+        (rc = num_prop(ctx, d, f, "altitude_m", df->alt_m, -INFINITY, &alt_dflt))) /* route_altitudes rules */
         return rc;
     if (r->half_width_m <= 0)
         return pl_error(ctx, PL_PARSE, "%s: layer '%s': route %s: half_width_m must be > 0",
@@ -123,18 +168,14 @@ static int build_route(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, co
         return pl_error(ctx, PL_GEOM,
                         "%s: layer '%s': route %s has %u point; a route needs at least 2 waypoints",
                         d->path, d->id, f->id, n);
-    int has_z = GEOSHasZ_r(h, f->g) == 1;
     r->n_pts = n;
     r->x = malloc(n * sizeof *r->x);
     r->y = malloc(n * sizeof *r->y);
     r->alt_m = malloc(n * sizeof *r->alt_m);
     if (!r->x || !r->y || !r->alt_m)
         return pl_error(ctx, PL_NOMEM, "out of memory");
-    for (unsigned i = 0; i < n; i++) {
-        double z = NAN;
-        GEOSCoordSeq_getXYZ_r(h, cs, i, &r->x[i], &r->y[i], &z);
-        r->alt_m[i] = (has_z && isfinite(z)) ? z : alt_dflt;
-    }
+    if ((rc = route_altitudes(ctx, d, f, cs, n, alt_dflt, r)) != PL_OK)
+        return rc;
     r->line = pl_geom_line(ctx, r->x, r->y, n);
     if (!r->line)
         return pl_errcode(ctx);
@@ -209,15 +250,39 @@ int pl_routes_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers,
     return rc;
 }
 
+int pl_routes_ground_check(pl_ctx *ctx, const pl_terrain *t, const pl_routeset *rs, pl_layer *const *layers,
+                           size_t n_layers)
+{
+    for (size_t i = 0; t && i < rs->n; i++) {
+        const pl_route *r = &rs->a[i];
+        for (size_t k = 0; k < r->n_pts; k++) {
+            double b[4] = {r->x[k], r->y[k], r->x[k], r->y[k]}, lo, hi;
+            if (!pl_terrain_range(t, b, &lo, &hi) || !(r->alt_m[k] < lo))
+                continue; /* above the cell's lowest ground, or the ground unknown there */
+            const char *path = "?";
+            for (size_t j = 0; j < n_layers; j++)
+                if (!strcmp(layers[j]->decl->id, r->layer_id))
+                    path = layers[j]->decl->path;
+            char why[200];
+            snprintf(why, sizeof why, "altitude %.1f m is below the ground there (at least %.1f m, terrain "
+                     "model): it cannot be flown", r->alt_m[k], lo);
+            return alt_refused(ctx, path, r->layer_id, r->id, k + 1, r->n_pts, why);
+        }
+    }
+    return PL_OK;
+}
+
 void pl_routes_free(pl_ctx *ctx, pl_routeset *rs)
 {
     if (!rs)
         return;
     for (size_t i = 0; rs->a && i < rs->n; i++)
         route_clear(ctx, &rs->a[i]);
-    for (size_t i = 0; rs->c && i < rs->n_c; i++)
+    for (size_t i = 0; rs->c && i < rs->n_c; i++) {
         if (rs->c[i].overlap)
             GEOSGeom_destroy_r(pl_geos(ctx), rs->c[i].overlap);
+        free(rs->c[i].pieces);
+    }
     free(rs->a);
     free(rs->res);
     free(rs->c);

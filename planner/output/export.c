@@ -738,8 +738,8 @@ const char *pl_export_layer_name(int i) { return i >= 0 && i < L_N ? layer_names
 
 int pl_export_layers(pl_ctx *ctx, const pl_plan *p, pl_buf b[PL_EXPORT_N_LAYERS], pl_outlayer ls[PL_EXPORT_N_LAYERS])
 {
-    int rc = PL_OK;
-    pl_xform *xf = pl_geojson_xform(ctx, p);
+    int rc = pl_routes_overlaps(ctx, p->zones, p->routes); /* the conflicts' polygons, drawn now */
+    pl_xform *xf = rc == PL_OK ? pl_geojson_xform(ctx, p) : NULL;
     if (!xf)
         return pl_errcode(ctx);
     if ((rc = routes_geojson(ctx, p, xf, &b[L_ROUTES])) ||

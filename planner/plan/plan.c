@@ -263,6 +263,7 @@ int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
     if ((rc = pl_zones_build(ctx, p->sc, p->layers, p->n_layers, &p->zones)) != PL_OK)
         goto out;
     if ((rc = pl_routes_build(ctx, p->sc, p->layers, p->n_layers, &p->routes)) != PL_OK ||
+        (rc = pl_routes_ground_check(ctx, p->zones->terrain, p->routes, p->layers, p->n_layers)) != PL_OK ||
         (rc = design_routes(ctx, p)) != PL_OK)
         goto out;
     pl_progress(ctx, "checking %zu routes against %zu zones", p->routes->n, p->zones->n);
