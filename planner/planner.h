@@ -319,6 +319,8 @@ typedef struct pl_scenario {
     pl_siting_cfg siting;     /* vertiport siting */
     pl_terrain_decl terrain;  /* terrain model, path NULL when none */
     pl_network_cfg network;   /* route design, design 0 when none */
+    char **docs;              /* the scenario file and every file it includes (real paths when known) */
+    size_t n_docs;
 } pl_scenario;
 
 /* Read and check a scenario file.  Every problem found is recorded in one
@@ -525,6 +527,13 @@ int pl_airspace_airports(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, 
 int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, size_t n_layers,
                    pl_zoneset **out);
 void pl_zones_free(pl_ctx *ctx, pl_zoneset *zs);
+/* The index of a zone set whose array zs->a[0..n) is final: envelopes,
+ * GEOS's tree, the packed box tree and the footprints' rings (the last
+ * step of pl_zones_build; a zone index file's loader takes it too). */
+int pl_zones_index(pl_ctx *ctx, pl_zoneset *zs);
+/* With zs->terrain set: the ground as a zone (zs->ground), forbidden
+ * everywhere below 0 m true height.  PL_OK or PL_NOMEM. */
+int pl_zones_ground(pl_ctx *ctx, const pl_scenario *sc, pl_zoneset *zs);
 
 /* 1 when the segment a-b meets the box x0..x1, y0..y1: the boxes overlap
  * and the box has corners on both sides of the segment's line (or on it);
@@ -889,8 +898,10 @@ typedef struct pl_proposal_result {
 
 /* Load proposal files (any GDAL vector format; LineStrings), in lon/lat
  * shifted from GCJ-02 (shift 1) or BD-09 (shift 2) when asked, into a
- * route set.  Ownership: *out, pl_routes_free(); layers kept in *layers. */
-int pl_proposals_load(pl_ctx *ctx, const struct pl_plan *p, char **files, size_t n_files, int shift,
+ * route set; names[i] (NULL: the files' paths) names file i in the
+ * proposals' ids and the messages.  Ownership: *out, pl_routes_free();
+ * layers kept in *layers. */
+int pl_proposals_load(pl_ctx *ctx, const struct pl_plan *p, char **files, char **names, size_t n_files, int shift,
                       pl_layer_decl **decls, pl_layer ***layers, pl_routeset **out);
 /* The zones' part of the work, before any proposal: the rings and grids
  * of big zones (pl_validate does it when not done). */
@@ -1145,12 +1156,29 @@ typedef struct pl_batch {
     size_t counts[PL_V__N];    /* proposals by verdict */
     double read_ms, check_ms;  /* reading the files, checking them (wall time) */
 } pl_batch;
-/* Read files[0..n_files) as proposals (shift: 0 WGS84, 1 GCJ-02, 2 BD-09
+/* Read files[0..n_files) (named names[i], NULL: their paths) as proposals (shift: 0 WGS84, 1 GCJ-02, 2 BD-09
  * lon/lat) and validate them on threads (0: one per processor), keeping
  * want (PL_WANT_*) of each result.  PL_OK, or an error. */
-int pl_plan_validate(pl_ctx *ctx, const pl_plan *p, char **files, size_t n_files, int shift, int threads, int want,
-                     pl_batch *b);
+int pl_plan_validate(pl_ctx *ctx, const pl_plan *p, char **files, char **names, size_t n_files, int shift,
+                     int threads, int want, pl_batch *b);
 void pl_batch_free(pl_ctx *ctx, pl_batch *b);
+
+/* ==== zindex.c: the zone index file ==================================== */
+/* The key of a plan's index: SHA-256 (hex) of the planner's version (or
+ * PLANNER_INDEX_VERSION), flags, and the bytes of the scenario, the files
+ * it includes, every layer's and the terrain's files (and those beside
+ * them sharing their stem). */
+void pl_zindex_key(const pl_scenario *sc, int flags, char out[65]);
+/* Open the plan as pl_plan_open does (flags the same), from the index file
+ * when it is whole and its key is the layers' and the planner's; else
+ * built from the layers, and the index file written again (whole).  What
+ * happened, one line, into note ("zone index FILE: loaded", "... rebuilt,
+ * it was corrupt (checksum)", ...).  A plan from the index holds what
+ * validate reads: zones, terrain, routes, open sites, water and vertiports
+ * features (not the other layers' features, the checks' conflicts, the
+ * designs or the siting's reasons). */
+int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const char *index, pl_plan **out,
+                         pl_buf *note);
 
 /* ==== engine/approvals.c: what an approval takes ======================== */
 /* What the regulation asks an application to hold (Art. 26, 2024 interim

@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 
-int pl_proposals_load(pl_ctx *ctx, const pl_plan *p, char **files, size_t n_files, int shift,
+int pl_proposals_load(pl_ctx *ctx, const pl_plan *p, char **files, char **names, size_t n_files, int shift,
                       pl_layer_decl **decls, pl_layer ***layers, pl_routeset **out)
 {
     *out = NULL;
@@ -44,7 +44,7 @@ int pl_proposals_load(pl_ctx *ctx, const pl_plan *p, char **files, size_t n_file
         return pl_error(ctx, PL_NOMEM, "out of memory");
     for (size_t i = 0; i < n_files; i++) {
         pl_layer_decl *d = &(*decls)[i];
-        d->id = files[i];            /* borrowed from argv */
+        d->id = names ? names[i] : files[i]; /* borrowed from the caller (argv) */
         d->role = PL_ROLE_ROUTES;
         d->path = files[i];
         d->class_prop = "class";
@@ -57,7 +57,7 @@ int pl_proposals_load(pl_ctx *ctx, const pl_plan *p, char **files, size_t n_file
         const pl_layer *l = (*layers)[i];
         for (size_t k = 0; k < l->n_issues; k++)
             if (!strcmp(l->a_issues[k].what, "rejected"))
-                return pl_error(ctx, PL_GEOM, "%s: proposal %s rejected: %s", files[i], l->a_issues[k].fid,
+                return pl_error(ctx, PL_GEOM, "%s: proposal %s rejected: %s", d->id, l->a_issues[k].fid,
                                 l->a_issues[k].why);
     }
     return pl_routes_build(ctx, p->sc, *layers, n_files, out);
