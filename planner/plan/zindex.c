@@ -228,7 +228,8 @@ static void w_routes(const pl_plan *p, pl_buf *b)
     size_t n_open = 0;
     for (size_t i = 0; st && i < st->n; i++)
         n_open += st->a[i].open != 0;
-    w_u64(b, n_open);
+    if (st)
+        w_u64(b, n_open);
     for (size_t i = 0; st && i < st->n; i++)
         if (st->a[i].open) {
             w_str(b, st->a[i].id);
