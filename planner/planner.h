@@ -351,6 +351,15 @@ int pl_crs_share(pl_ctx *dst, pl_ctx *src, const char *src_def, const char *dst_
 /* The CRS's area of use in lon/lat degrees (west, south, east, north);
  * 0 when PROJ knows none. */
 int pl_crs_area_of_use(pl_ctx *ctx, const char *def, double box[4]);
+/* The operation of the cached transformer from src to dst as a PROJ
+ * pipeline string (owned: free), NULL when none is cached.  pl_crs_seed
+ * caches it again from that string, with no search of PROJ's database: the
+ * same steps, so the same numbers (PROJ runs an operation found in its
+ * database as the pipeline of its PROJ string).  pl_crs_seed_area caches a
+ * CRS's area of use (pl_crs_area_of_use keeps what it finds, too). */
+char *pl_crs_describe(pl_ctx *ctx, const char *src, const char *dst);
+int pl_crs_seed(pl_ctx *ctx, const char *src, const char *dst, const char *pipeline);
+void pl_crs_seed_area(pl_ctx *ctx, const char *def, const double box[4]);
 /* Transform n points in place.  Returns PL_OK or PL_CRS (naming what). */
 int pl_crs_trans(pl_ctx *ctx, pl_xform *xf, double *x, double *y, size_t n);
 /* Transform a GEOS geometry; Returns: a new geometry or NULL. */
@@ -904,8 +913,9 @@ typedef struct pl_proposal_result {
 int pl_proposals_load(pl_ctx *ctx, const struct pl_plan *p, char **files, char **names, size_t n_files, int shift,
                       pl_layer_decl **decls, pl_layer ***layers, pl_routeset **out);
 /* The zones' part of the work, before any proposal: the rings and grids
- * of big zones (pl_validate does it when not done). */
-int pl_validate_prepare(pl_ctx *ctx, const struct pl_plan *p);
+ * of big zones, and the water merged (p->water, kept for every batch;
+ * pl_validate does both when not done). */
+int pl_validate_prepare(pl_ctx *ctx, struct pl_plan *p);
 /* Validate every proposal; out has one entry per proposal.  threads: how
  * many to check with (0: one per online processor); the results do not
  * depend on it.  want: PL_WANT_TEXT and/or PL_WANT_JSON, the forms of the
@@ -930,6 +940,8 @@ typedef struct pl_plan {
     pl_reroute *reroutes;   /* owned, one per route (found = 0 unless forbidden
                                and a path exists); NULL unless PL_PLAN_REROUTE */
     const char *flight_date; /* borrowed: YYYY-MM-DD of the flight (--flight-date), or NULL */
+    struct pl_region *water; /* owned: the water merged for validate (pl_validate_prepare), or NULL */
+    int water_done;          /* 1: water is made (NULL then means no water) */
     int lang;               /* PL_LANG_ZH (0, the default) or PL_LANG_EN (--lang): report.html, plan.svg, the text */
 } pl_plan;
 

@@ -286,6 +286,7 @@ void pl_plan_free(pl_ctx *ctx, pl_plan *p)
         pl_design_free(&p->designs[i]);
     free(p->designs);
     free(p->crossings);
+    pl_region_free(p->water);
     pl_siting_free(p->siting);
     pl_routes_free(ctx, p->routes);
     pl_zones_free(ctx, p->zones);

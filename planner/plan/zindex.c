@@ -256,6 +256,27 @@ static int w_layers(pl_ctx *ctx, GEOSWKBWriter *wr, const pl_plan *p, pl_buf *b)
     return 1;
 }
 
+/* The transformers between the working CRS and lon/lat, as PROJ pipelines,
+ * and the working CRS's area of use: a proposal read and answered from the
+ * index makes no search in PROJ's database.  0 when they cannot be had
+ * (no index then). */
+static int w_crs(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
+{
+    const char *w = p->sc->work_crs, *pair[2][2] = {{"EPSG:4326", w}, {w, "EPSG:4326"}};
+    double box[4] = {0, 0, 0, 0};
+    int area = pl_crs_area_of_use(ctx, w, box);
+    w_u32(b, (uint32_t)area);
+    pl_buf_putn(b, box, sizeof box);
+    for (int k = 0; k < 2; k++) {
+        char *s = pl_crs_xform(ctx, pair[k][0], pair[k][1]) ? pl_crs_describe(ctx, pair[k][0], pair[k][1]) : NULL;
+        if (!s)
+            return 0;
+        w_str(b, s);
+        free(s);
+    }
+    return 1;
+}
+
 /* The plan's index into path, whole.  PL_OK, or an error (nothing written). */
 static int zindex_write(pl_ctx *ctx, const pl_plan *p, const char *key, const char *path)
 {
@@ -272,7 +293,7 @@ static int zindex_write(pl_ctx *ctx, const pl_plan *p, const char *key, const ch
     w_u64(&b, 0); /* payload length and checksum, set below */
     w_u64(&b, 0);
     pl_buf_putn(&b, key, 64);
-    int ok = w_layers(ctx, wr, p, &b) && w_zones(ctx, wr, p, &b);
+    int ok = w_crs(ctx, p, &b) && w_layers(ctx, wr, p, &b) && w_zones(ctx, wr, p, &b);
     if (ok)
         w_routes(p, &b);
     GEOSWKBWriter_destroy_r(h, wr);
@@ -372,6 +393,23 @@ static GEOSGeometry *r_geom(pl_ctx *ctx, GEOSWKBReader *wk, rd *r)
     if (n && !g)
         r->bad = 1;
     return g;
+}
+
+static void r_crs(pl_ctx *ctx, rd *r, const pl_scenario *sc)
+{
+    const char *w = sc->work_crs, *pair[2][2] = {{"EPSG:4326", w}, {w, "EPSG:4326"}};
+    int area = (int)r_u32(r);
+    double box[4];
+    for (int k = 0; k < 4; k++)
+        box[k] = r_f64(r);
+    if (area && !r->bad)
+        pl_crs_seed_area(ctx, w, box);
+    for (int k = 0; k < 2 && !r->bad; k++) {
+        char *s = r_str(r);
+        if (!s || pl_crs_seed(ctx, pair[k][0], pair[k][1], s) != PL_OK)
+            r->bad = 1;
+        free(s);
+    }
 }
 
 static void r_layers(pl_ctx *ctx, GEOSWKBReader *wk, rd *r, pl_plan *p)
@@ -529,6 +567,8 @@ static pl_plan *zindex_read(pl_ctx *ctx, pl_scenario *sc, const unsigned char *q
         p->sc = sc;
     else
         pl_scenario_free(sc);
+    if (!r.bad)
+        r_crs(ctx, &r, p->sc);
     if (!r.bad)
         r_layers(ctx, wk, &r, p);
     if (!r.bad)
