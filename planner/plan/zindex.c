@@ -43,9 +43,13 @@
 
 /* The files of a dataset: path itself and every file beside it whose name
  * is its stem and a dot (foo.shp: foo.dbf, foo.shx, foo.prj ...), in name
- * order, each name and SHA-256 into s. */
-static void hash_dataset(pl_sha256 *s, const char *path)
+ * order, each name and SHA-256 into s.  0, or -1 when path is not a
+ * regular file (a folder dataset: its bytes are not all watched). */
+static int hash_dataset(pl_sha256 *s, const char *path)
 {
+    struct stat pst;
+    if (stat(path, &pst) != 0 || !S_ISREG(pst.st_mode))
+        return -1;
     pl_sha256_add(s, path, strlen(path) + 1);
     const char *slash = strrchr(path, '/');
     char dir[4096];
@@ -69,11 +73,10 @@ static void hash_dataset(pl_sha256 *s, const char *path)
         free(names[i]);
     }
     free(names);
-    if (n < 0)
-        pl_sha256_add(s, "unreadable", 10);
+    return n < 0 ? -1 : 0;
 }
 
-void pl_zindex_key(const pl_scenario *sc, int flags, char out[65])
+int pl_zindex_key(const pl_scenario *sc, int flags, char out[65])
 {
     pl_sha256 s;
     pl_sha256_init(&s);
@@ -89,13 +92,15 @@ void pl_zindex_key(const pl_scenario *sc, int flags, char out[65])
         snprintf(v, sizeof v, "planner %s index %u geos %s", PL_VERSION, ZI_FORMAT, GEOSversion());
     pl_sha256_add(&s, v, strlen(v) + 1);
     pl_sha256_add(&s, &flags, sizeof flags);
+    int rc = 0;
     for (size_t i = 0; i < sc->n_docs; i++)
-        hash_dataset(&s, sc->docs[i]);
+        rc |= hash_dataset(&s, sc->docs[i]);
     for (size_t i = 0; i < sc->n_layers; i++)
-        hash_dataset(&s, sc->a_layers[i].path);
+        rc |= hash_dataset(&s, sc->a_layers[i].path);
     if (sc->terrain.path)
-        hash_dataset(&s, sc->terrain.path);
+        rc |= hash_dataset(&s, sc->terrain.path);
     pl_sha256_hex(&s, out);
+    return rc;
 }
 
 /* A checksum of the payload, 8 bytes at a time (not a secret: it finds a
@@ -420,13 +425,17 @@ static void r_layers(pl_ctx *ctx, GEOSWKBReader *wk, rd *r, pl_plan *p)
     }
     for (size_t i = 0; i < p->sc->n_layers && !r->bad; i++) {
         pl_layer *l = p->layers[i] = calloc(1, sizeof *l);
-        uint64_t n = r_u64(r);
-        if (!l || n > (uint64_t)(r->end - r->p) || !(l->a_feats = calloc(n + 1, sizeof *l->a_feats))) {
+        if (!l) {
             r->bad = 1;
             break;
         }
-        p->n_layers++;
+        p->n_layers++; /* freed with the plan from here on */
         l->decl = &p->sc->a_layers[i];
+        uint64_t n = r_u64(r);
+        if (n > (uint64_t)(r->end - r->p) || !(l->a_feats = calloc(n + 1, sizeof *l->a_feats))) {
+            r->bad = 1;
+            break;
+        }
         for (size_t k = 0; k < n && !r->bad; k++) {
             pl_feature *f = &l->a_feats[l->n_feats++];
             f->id = r_str(r);
@@ -652,7 +661,11 @@ int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const cha
     int rc = pl_scenario_load(ctx, scenario, &sc);
     if (rc != PL_OK)
         return rc;
-    pl_zindex_key(sc, flags, key);
+    if (pl_zindex_key(sc, flags, key) != 0) { /* a folder dataset, or a file that cannot be read: no index */
+        pl_scenario_free(sc);
+        pl_buf_printf(note, "zone index %s: not used: a layer is not a file whose bytes can be watched", index);
+        return pl_plan_open(ctx, scenario, flags, out);
+    }
     pl_scenario *mine = sc;
     if ((*out = zindex_load(ctx, sc, key, index, &why))) {
         pl_buf_printf(note, "zone index %s: loaded", index);
