@@ -1177,7 +1177,7 @@ void pl_batch_free(pl_ctx *ctx, pl_batch *b);
 
 /* ==== zindex.c: the zone index file ==================================== */
 /* The key of a plan's index: SHA-256 (hex) of the planner's version (or
- * PLANNER_INDEX_VERSION), flags, and the bytes of the scenario, the files
+ * PLANNER_INDEX_VERSION), flags, and a digest of the bytes of the scenario, the files
  * it includes, every layer's and the terrain's files (and those beside
  * them sharing their stem).  0, or -1 when some path is not a regular
  * file (a folder dataset, a file missing): then no index is to be used. */
