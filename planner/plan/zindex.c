@@ -317,7 +317,38 @@ static int w_layers(pl_ctx *ctx, GEOSWKBWriter *wr, const pl_plan *p, pl_buf *b)
  * and the working CRS's area of use: a proposal read and answered from the
  * index makes no search in PROJ's database.  0 when they cannot be had
  * (no index then). */
-static int w_crs(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
+/* 1 when the operation made again from pipeline (in a context of its own)
+ * gives the cached one's numbers bit for bit at 441 points over the area
+ * box (lon/lat; for the way back, their images): a pair PROJ answers with
+ * several operations chosen point by point is not one pipeline, and is not
+ * seeded. */
+static int seed_agrees(pl_ctx *ctx, const char *src, const char *dst, const char *pipeline, const double box[4],
+                       int back)
+{
+    enum { N = 21 };
+    double x[N * N], y[N * N], x2[N * N], y2[N * N];
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < N; j++) {
+            x[i * N + j] = box[0] + (box[2] - box[0]) * i / (N - 1);
+            y[i * N + j] = box[1] + (box[3] - box[1]) * j / (N - 1);
+        }
+    pl_xform *there = back ? pl_crs_xform(ctx, dst, src) : NULL, *xf = pl_crs_xform(ctx, src, dst);
+    if ((back && (!there || pl_crs_trans(ctx, there, x, y, N * N) != PL_OK)) || !xf) {
+        pl_error_clear(ctx);
+        return 0;
+    }
+    memcpy(x2, x, sizeof x);
+    memcpy(y2, y, sizeof y);
+    pl_ctx *t = pl_ctx_new();
+    int ok = t && pl_crs_seed(t, src, dst, pipeline) == PL_OK && pl_crs_trans(ctx, xf, x, y, N * N) == PL_OK &&
+             pl_crs_trans(t, pl_crs_xform(t, src, dst), x2, y2, N * N) == PL_OK && !memcmp(x, x2, sizeof x) &&
+             !memcmp(y, y2, sizeof y);
+    pl_ctx_free(t);
+    pl_error_clear(ctx);
+    return ok;
+}
+
+static void w_crs(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
 {
     const char *w = p->sc->work_crs, *pair[2][2] = {{"EPSG:4326", w}, {w, "EPSG:4326"}};
     double box[4] = {0, 0, 0, 0};
@@ -326,12 +357,12 @@ static int w_crs(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
     pl_buf_putn(b, box, sizeof box);
     for (int k = 0; k < 2; k++) {
         char *s = pl_crs_xform(ctx, pair[k][0], pair[k][1]) ? pl_crs_describe(ctx, pair[k][0], pair[k][1]) : NULL;
-        if (!s)
-            return 0;
+        if (s && !(area && seed_agrees(ctx, pair[k][0], pair[k][1], s, box, k)))
+            free(s), s = NULL; /* not seeded: PROJ's database is searched when it is needed */
+        pl_error_clear(ctx);
         w_str(b, s);
         free(s);
     }
-    return 1;
 }
 
 /* The plan's index into path, whole.  PL_OK, or an error (nothing written). */
@@ -350,7 +381,8 @@ static int zindex_write(pl_ctx *ctx, const pl_plan *p, const char *key, const ch
     w_u64(&b, 0); /* payload length and checksum, set below */
     w_u64(&b, 0);
     pl_buf_putn(&b, key, 64);
-    int ok = w_crs(ctx, p, &b) && w_layers(ctx, wr, p, &b) && w_zones(ctx, wr, p, &b);
+    w_crs(ctx, p, &b);
+    int ok = w_layers(ctx, wr, p, &b) && w_zones(ctx, wr, p, &b);
     if (ok)
         w_routes(p, &b);
     GEOSWKBWriter_destroy_r(h, wr);
@@ -462,8 +494,8 @@ static void r_crs(pl_ctx *ctx, rd *r, const pl_scenario *sc)
     if (area && !r->bad)
         pl_crs_seed_area(ctx, w, box);
     for (int k = 0; k < 2 && !r->bad; k++) {
-        char *s = r_str(r);
-        if (!s || pl_crs_seed(ctx, pair[k][0], pair[k][1], s) != PL_OK)
+        char *s = r_str(r); /* NULL: not seeded (zindex_write found it is not one pipeline) */
+        if (s && pl_crs_seed(ctx, pair[k][0], pair[k][1], s) != PL_OK)
             r->bad = 1;
         free(s);
     }
