@@ -320,6 +320,8 @@ typedef struct pl_scenario {
     pl_siting_cfg siting;     /* vertiport siting */
     pl_terrain_decl terrain;  /* terrain model, path NULL when none */
     pl_network_cfg network;   /* route design, design 0 when none */
+    char **docs;              /* the scenario file and every file it includes (real paths when known) */
+    size_t n_docs;
 } pl_scenario;
 
 /* Read and check a scenario file.  Every problem found is recorded in one
@@ -350,6 +352,15 @@ int pl_crs_share(pl_ctx *dst, pl_ctx *src, const char *src_def, const char *dst_
 /* The CRS's area of use in lon/lat degrees (west, south, east, north);
  * 0 when PROJ knows none. */
 int pl_crs_area_of_use(pl_ctx *ctx, const char *def, double box[4]);
+/* The operation of the cached transformer from src to dst as a PROJ
+ * pipeline string (owned: free), NULL when none is cached.  pl_crs_seed
+ * caches it again from that string, with no search of PROJ's database: the
+ * same steps, so the same numbers (PROJ runs an operation found in its
+ * database as the pipeline of its PROJ string).  pl_crs_seed_area caches a
+ * CRS's area of use (pl_crs_area_of_use keeps what it finds, too). */
+char *pl_crs_describe(pl_ctx *ctx, const char *src, const char *dst);
+int pl_crs_seed(pl_ctx *ctx, const char *src, const char *dst, const char *pipeline);
+void pl_crs_seed_area(pl_ctx *ctx, const char *def, const double box[4]);
 /* Transform n points in place.  Returns PL_OK or PL_CRS (naming what). */
 int pl_crs_trans(pl_ctx *ctx, pl_xform *xf, double *x, double *y, size_t n);
 /* Transform a GEOS geometry; Returns: a new geometry or NULL. */
@@ -532,6 +543,13 @@ int pl_airspace_airports(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, 
 int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, size_t n_layers,
                    pl_zoneset **out);
 void pl_zones_free(pl_ctx *ctx, pl_zoneset *zs);
+/* The index of a zone set whose array zs->a[0..n) is final: envelopes,
+ * GEOS's tree, the packed box tree and the footprints' rings (the last
+ * step of pl_zones_build; a zone index file's loader takes it too). */
+int pl_zones_index(pl_ctx *ctx, pl_zoneset *zs);
+/* With zs->terrain set: the ground as a zone (zs->ground), forbidden
+ * everywhere below 0 m true height.  PL_OK or PL_NOMEM. */
+int pl_zones_ground(pl_ctx *ctx, const pl_scenario *sc, pl_zoneset *zs);
 
 /* 1 when the segment a-b meets the box x0..x1, y0..y1: the boxes overlap
  * and the box has corners on both sides of the segment's line (or on it);
@@ -918,12 +936,15 @@ typedef struct pl_proposal_result {
 
 /* Load proposal files (any GDAL vector format; LineStrings), in lon/lat
  * shifted from GCJ-02 (shift 1) or BD-09 (shift 2) when asked, into a
- * route set.  Ownership: *out, pl_routes_free(); layers kept in *layers. */
-int pl_proposals_load(pl_ctx *ctx, const struct pl_plan *p, char **files, size_t n_files, int shift,
+ * route set; names[i] (NULL: the files' paths) names file i in the
+ * proposals' ids and the messages.  Ownership: *out, pl_routes_free();
+ * layers kept in *layers. */
+int pl_proposals_load(pl_ctx *ctx, const struct pl_plan *p, char **files, char **names, size_t n_files, int shift,
                       pl_layer_decl **decls, pl_layer ***layers, pl_routeset **out);
 /* The zones' part of the work, before any proposal: the rings and grids
- * of big zones (pl_validate does it when not done). */
-int pl_validate_prepare(pl_ctx *ctx, const struct pl_plan *p);
+ * of big zones, and the water merged (p->water, kept for every batch;
+ * pl_validate does both when not done). */
+int pl_validate_prepare(pl_ctx *ctx, struct pl_plan *p);
 /* Validate every proposal; out has one entry per proposal.  threads: how
  * many to check with (0: one per online processor); the results do not
  * depend on it.  want: PL_WANT_TEXT and/or PL_WANT_JSON, the forms of the
@@ -948,6 +969,8 @@ typedef struct pl_plan {
     pl_reroute *reroutes;   /* owned, one per route (found = 0 unless forbidden
                                and a path exists); NULL unless PL_PLAN_REROUTE */
     const char *flight_date; /* borrowed: YYYY-MM-DD of the flight (--flight-date), or NULL */
+    struct pl_region *water; /* owned: the water merged for validate (pl_validate_prepare), or NULL */
+    int water_done;          /* 1: water is made (NULL then means no water) */
     int lang;               /* PL_LANG_ZH (0, the default) or PL_LANG_EN (--lang): report.html, plan.svg, the text */
 } pl_plan;
 
@@ -1197,12 +1220,30 @@ typedef struct pl_batch {
     size_t counts[PL_V__N];    /* proposals by verdict */
     double read_ms, check_ms;  /* reading the files, checking them (wall time) */
 } pl_batch;
-/* Read files[0..n_files) as proposals (shift: 0 WGS84, 1 GCJ-02, 2 BD-09
+/* Read files[0..n_files) (named names[i], NULL: their paths) as proposals (shift: 0 WGS84, 1 GCJ-02, 2 BD-09
  * lon/lat) and validate them on threads (0: one per processor), keeping
  * want (PL_WANT_*) of each result.  PL_OK, or an error. */
-int pl_plan_validate(pl_ctx *ctx, const pl_plan *p, char **files, size_t n_files, int shift, int threads, int want,
-                     pl_batch *b);
+int pl_plan_validate(pl_ctx *ctx, const pl_plan *p, char **files, char **names, size_t n_files, int shift,
+                     int threads, int want, pl_batch *b);
 void pl_batch_free(pl_ctx *ctx, pl_batch *b);
+
+/* ==== zindex.c: the zone index file ==================================== */
+/* The key of a plan's index: SHA-256 (hex) of the planner's version (or
+ * PLANNER_INDEX_VERSION), flags, and a digest of the bytes of the scenario, the files
+ * it includes, every layer's and the terrain's files (and those beside
+ * them sharing their stem).  0, or -1 when some path is not a regular
+ * file (a folder dataset, a file missing): then no index is to be used. */
+int pl_zindex_key(const pl_scenario *sc, int flags, char out[65]);
+/* Open the plan as pl_plan_open does (flags the same), from the index file
+ * when it is whole and its key is the layers' and the planner's; else
+ * built from the layers, and the index file written again (whole).  What
+ * happened, one line, into note ("zone index FILE: loaded", "... rebuilt,
+ * it was corrupt (checksum)", ...).  A plan from the index holds what
+ * validate reads: zones, terrain, routes, open sites, water and vertiports
+ * features (not the other layers' features, the checks' conflicts, the
+ * designs or the siting's reasons). */
+int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const char *index, pl_plan **out,
+                         pl_buf *note);
 
 /* ==== engine/approvals.c: what an approval takes ======================== */
 /* What the regulation asks an application to hold (Art. 26, 2024 interim

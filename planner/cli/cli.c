@@ -53,6 +53,7 @@ static const int v_lang[] = {PL_LANG_ZH, PL_LANG_EN};
 #define OPT_DATE {"--flight-date", NULL, O_TEXT, AT(flight_date), "needs a date (YYYY-MM-DD)", NULL, NULL, NULL}
 #define OPT_LANG {"--lang", NULL, O_CHOICE, AT(lang), NULL, \
                   "takes zh (Chinese first, English beside) or en (English only)", w_lang, v_lang}
+#define OPT_INDEX {"--index", NULL, O_TEXT, AT(index), "needs a file (the zone index)", NULL, NULL, NULL}
 #define OPT_END {NULL, NULL, 0, 0, NULL, NULL, NULL, NULL}
 
 static const option run_opts[] = {
@@ -72,7 +73,10 @@ static const option validate_opts[] = {
     {"--input-crs", NULL, O_CHOICE, AT(shift), NULL, "takes wgs84, gcj02 or bd09", w_crs, v_crs},
     {"--timing", NULL, O_FLAG, AT(timing), NULL, NULL, NULL, NULL},
     {"--threads", NULL, O_INT, AT(threads), NULL, "takes a whole number from 1 to 64", NULL, v_threads},
-    OPT_DATE, OPT_END};
+    OPT_INDEX, OPT_DATE, OPT_END};
+static const option serve_opts[] = {
+    OPT_SKIP, OPT_INDEX, OPT_DATE,
+    {"--input-crs", NULL, O_CHOICE, AT(shift), NULL, "takes wgs84, gcj02 or bd09", w_crs, v_crs}, OPT_END};
 static const option reroute_opts[] = {OPT_OUT, OPT_JSON, OPT_SKIP, OPT_GEOJSON, OPT_MARGIN, OPT_END};
 static const option zones_opts[] = {
     OPT_OUT, OPT_JSON, OPT_SKIP,
@@ -131,7 +135,7 @@ static const command commands[] = {
      "dropped, routes whose verdict changed, coverage and conflicts."},
     {"validate", pl_cmd_validate, validate_opts,
      "planner validate SCENARIO PROPOSALS... [--input-crs wgs84|gcj02|bd09] [--json] [--geojson FILE] [--reroute]\n"
-     "                 [--threads N] [--timing] [--flight-date YYYY-MM-DD]",
+     "                 [--threads N] [--timing] [--index FILE] [--flight-date YYYY-MM-DD]",
      "Validate route proposals (LineStrings in any format GDAL reads: GeoJSON, GPKG,\n"
      "KML, ...; one or thousands, the zone index built once) against every zone, the\n"
      "aircraft class's height rule, the vertiports at their ends, the scenario's\n"
@@ -145,9 +149,24 @@ static const command commands[] = {
      "--geojson FILE writes the proposals coloured by verdict. --reroute adds the\n"
      "shortest conflict-free path to each rejected proposal. --timing prints where\n"
      "the time went (loading and indexing, reading, checking) on stderr.\n"
-     "--threads N checks on N threads (default: one per processor); the answers\n"
-     "do not depend on it.\n"
+     "--threads N checks on N threads (default: one per processor, started only\n"
+     "when the batch is big enough to pay for them); the answers do not depend on it.\n"
+     "--index FILE keeps the prepared zones, routes and sites in FILE: read from it\n"
+     "when its key (the bytes of the scenario, the files it includes, every layer's\n"
+     "files, and the planner's version) is the current one, else built from the\n"
+     "layers and FILE written again. The answers are the same with or without it.\n"
      "Exit 0 when all are approved, 1 when any is rejected, 2 on bad input."},
+    {"serve", pl_cmd_serve, serve_opts, "planner serve SCENARIO [--index FILE] [--input-crs wgs84|gcj02|bd09] [--flight-date YYYY-MM-DD]",
+     "Keep the scenario's prepared zones loaded and validate proposals as JSON lines:\n"
+     "each line of standard input one proposal (a GeoJSON Feature, a geometry or a\n"
+     "FeatureCollection, with the properties validate reads), each answer one line\n"
+     "on standard output: the document validate --json gives for it, on one line,\n"
+     "its \"file\" \"stdin:N\" (N the line number). A line that cannot be answered gets\n"
+     "{\"line\":N,\"error\":MESSAGE} and the next line is read. Blank lines are skipped.\n"
+     "The layers are read once, at the start (--index FILE: from the zone index when\n"
+     "it is current, as validate does); a layer changed while serve runs is not seen\n"
+     "until serve is started again.\n"
+     "Exit 0 at the end of the input, 2 when the scenario cannot be opened."},
     {"reroute", pl_cmd_reroute, reroute_opts, "planner reroute SCENARIO ROUTE [--margin M] [--geojson FILE] [--json]",
      "The shortest path between ROUTE's end points that avoids every forbidden zone\n"
      "at the route's altitude band, zones inflated by its corridor half-width plus\n"

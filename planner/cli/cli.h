@@ -30,6 +30,7 @@ typedef struct pl_opts {
     int threads;           /* validate --threads N (0: one per processor) */
     const char *flight_date; /* --flight-date YYYY-MM-DD: the approvals' deadline as a date */
     int lang;              /* run, check, site --lang zh|en: PL_LANG_ZH (default) or PL_LANG_EN */
+    const char *index;     /* validate, serve --index FILE: the zone index file (zindex.c) */
 } pl_opts;
 
 int pl_cmd_run(pl_ctx *ctx, const pl_opts *o);
@@ -42,6 +43,11 @@ int pl_cmd_history(pl_ctx *ctx, const pl_opts *o);
 int pl_cmd_zones(pl_ctx *ctx, const pl_opts *o);
 int pl_cmd_fence(pl_ctx *ctx, const pl_opts *o);
 int pl_cmd_diff(pl_ctx *ctx, const pl_opts *o);
+int pl_cmd_serve(pl_ctx *ctx, const pl_opts *o); /* serve.c */
+/* Open o->scenario's plan (flags: PL_PLAN_*; --skip-bad added), from the
+ * zone index file when o->index is given; warnings and what the index did
+ * on stderr.  PL_EXIT_OK, or PL_EXIT_BAD with the error printed. */
+int pl_cli_open_plan(pl_ctx *ctx, const pl_opts *o, int flags, pl_plan **p);
 /* The ctx's error on stderr, one "planner: error:" line per problem. */
 void pl_cli_error(pl_ctx *ctx);
 /* The exit code of a worst verdict: 0 free or advisory, 3 approval, 1 forbidden. */

@@ -44,9 +44,16 @@ void pl_cli_error(pl_ctx *ctx)
 }
 
 
-static int open_plan(pl_ctx *ctx, const pl_opts *o, int flags, pl_plan **p)
+int pl_cli_open_plan(pl_ctx *ctx, const pl_opts *o, int flags, pl_plan **p)
 {
-    int rc = pl_plan_open(ctx, o->scenario, flags | (o->skip_bad ? PL_PLAN_SKIP_BAD : 0), p);
+    flags |= o->skip_bad ? PL_PLAN_SKIP_BAD : 0;
+    pl_buf note;
+    pl_buf_init(&note);
+    int rc = o->index ? pl_plan_open_indexed(ctx, o->scenario, flags, o->index, p, &note)
+                      : pl_plan_open(ctx, o->scenario, flags, p);
+    if (note.n && (o->timing || !strstr(note.s, ": loaded")))
+        fprintf(stderr, "planner: %s\n", note.s);
+    pl_buf_free(&note);
     if (rc != PL_OK) {
         pl_cli_error(ctx);
         return PL_EXIT_BAD;
@@ -99,7 +106,7 @@ static int reroutes_find(pl_ctx *ctx, const pl_plan *p, const pl_route **routes,
 int pl_cmd_run(pl_ctx *ctx, const pl_opts *o)
 {
     pl_plan *p = NULL;
-    int code = open_plan(ctx, o, PL_PLAN_REROUTE, &p);
+    int code = pl_cli_open_plan(ctx, o, PL_PLAN_REROUTE, &p);
     if (code)
         return code;
     char dflt[1024];
@@ -153,7 +160,7 @@ int pl_cmd_run(pl_ctx *ctx, const pl_opts *o)
 int pl_cmd_check(pl_ctx *ctx, const pl_opts *o)
 {
     pl_plan *p = NULL;
-    int code = open_plan(ctx, o, o->out_dir ? PL_PLAN_REROUTE : 0, &p);
+    int code = pl_cli_open_plan(ctx, o, o->out_dir ? PL_PLAN_REROUTE : 0, &p);
     if (code)
         return code;
     pl_reroute_list rl = {0};
@@ -192,7 +199,7 @@ out:
 int pl_cmd_site(pl_ctx *ctx, const pl_opts *o)
 {
     pl_plan *p = NULL;
-    int code = open_plan(ctx, o, 0, &p);
+    int code = pl_cli_open_plan(ctx, o, 0, &p);
     if (code)
         return code;
     if (!p->siting) {
@@ -251,7 +258,7 @@ static int emit_file(pl_ctx *ctx, const char *file, const pl_buf *b)
 int pl_cmd_zones(pl_ctx *ctx, const pl_opts *o)
 {
     pl_plan *p = NULL;
-    int code = open_plan(ctx, o, PL_PLAN_NO_SITING, &p);
+    int code = pl_cli_open_plan(ctx, o, PL_PLAN_NO_SITING, &p);
     if (code)
         return code;
     pl_buf b;
@@ -270,7 +277,7 @@ int pl_cmd_zones(pl_ctx *ctx, const pl_opts *o)
 int pl_cmd_fence(pl_ctx *ctx, const pl_opts *o)
 {
     pl_plan *p = NULL;
-    int code = open_plan(ctx, o, PL_PLAN_NO_SITING, &p);
+    int code = pl_cli_open_plan(ctx, o, PL_PLAN_NO_SITING, &p);
     if (code)
         return code;
     const pl_route *r = find_route(p, o->route);
@@ -351,7 +358,7 @@ static int write_reroutes(pl_ctx *ctx, const pl_plan *p, const pl_reroute_list *
 int pl_cmd_reroute(pl_ctx *ctx, const pl_opts *o)
 {
     pl_plan *p = NULL;
-    int code = open_plan(ctx, o, PL_PLAN_NO_SITING, &p);
+    int code = pl_cli_open_plan(ctx, o, PL_PLAN_NO_SITING, &p);
     if (code)
         return code;
     const pl_route *r = find_route(p, o->route);
@@ -415,7 +422,7 @@ int pl_cmd_validate(pl_ctx *ctx, const pl_opts *o)
 {
     pl_plan *p = NULL;
     double t0 = now_ms();
-    int code = open_plan(ctx, o, 0, &p);
+    int code = pl_cli_open_plan(ctx, o, 0, &p);
     if (!code && pl_validate_prepare(ctx, p) != PL_OK) { /* the zone index's last part: rings and grids */
         pl_cli_error(ctx);
         pl_plan_free(ctx, p);
@@ -427,7 +434,7 @@ int pl_cmd_validate(pl_ctx *ctx, const pl_opts *o)
     pl_batch bt = {0};
     const pl_route **rej = NULL;
     pl_reroute_list rl = {0};
-    if (pl_plan_validate(ctx, p, o->files, o->n_files, o->shift, o->threads,
+    if (pl_plan_validate(ctx, p, o->files, NULL, o->n_files, o->shift, o->threads,
                          (o->json ? PL_WANT_JSON : PL_WANT_TEXT) | (o->geojson ? PL_WANT_TEXT : 0), &bt) != PL_OK) {
         pl_cli_error(ctx);
         code = PL_EXIT_BAD;
@@ -480,7 +487,7 @@ out:
 int pl_cmd_layers(pl_ctx *ctx, const pl_opts *o)
 {
     pl_plan *p = NULL;
-    int code = open_plan(ctx, o, PL_PLAN_LAYERS_ONLY, &p);
+    int code = pl_cli_open_plan(ctx, o, PL_PLAN_LAYERS_ONLY, &p);
     if (code)
         return code;
     if (o->json) {

@@ -3,6 +3,7 @@
  * from the working CRS back to WGS84 lon/lat.  The only file calling proj_*.
  *
  * Entry points: pl_crs_xform, pl_crs_pipeline, pl_crs_share, pl_crs_area_of_use, pl_crs_trans, pl_crs_trans_geom,
+ * pl_crs_describe, pl_crs_seed, pl_crs_seed_area (a zone index keeps the operations found),
  * pl_crs_check_metric, pl_crs_cache_free, pl_crs_gcj02_to_wgs84,
  * pl_crs_bd09_to_wgs84, pl_crs_wgs84_to_gcj02.
  *
@@ -20,8 +21,9 @@
 #include <string.h>
 
 struct pl_xform {
-    char *src, *dst;       /* CRS definitions, as given */
-    PJ *pj;                /* normalised transformer, owned */
+    char *src, *dst;       /* CRS definitions, as given; dst AREA: src's area of use, no transformer */
+    PJ *pj;                /* normalised transformer, owned (NULL for an area of use) */
+    double box[4];         /* an area of use: west, south, east, north */
     pl_xform *next;        /* cache list */
 };
 
@@ -88,8 +90,16 @@ pl_xform *pl_crs_xform(pl_ctx *ctx, const char *src, const char *dst)
     return cache_add(ctx, src, dst, pj);
 }
 
+/* the cache's entries for areas of use (a CRS definition is never this) */
+#define AREA "(area of use)"
+
 int pl_crs_area_of_use(pl_ctx *ctx, const char *def, double box[4])
 {
+    pl_xform *x = cache_find(ctx, def, AREA);
+    if (x) {
+        memcpy(box, x->box, sizeof x->box);
+        return 1;
+    }
     PJ *crs = proj_create(pl_proj(ctx), def);
     double w, s, e, n;
     int ok = crs && proj_get_area_of_use(pl_proj(ctx), crs, &w, &s, &e, &n, NULL) && w > -1000;
@@ -101,13 +111,43 @@ int pl_crs_area_of_use(pl_ctx *ctx, const char *def, double box[4])
     box[1] = s;
     box[2] = e;
     box[3] = n;
+    pl_crs_seed_area(ctx, def, box); /* kept: every layer asks it */
     return 1;
+}
+
+void pl_crs_seed_area(pl_ctx *ctx, const char *def, const double box[4])
+{
+    if (cache_find(ctx, def, AREA))
+        return;
+    pl_xform *x = cache_add(ctx, def, AREA, NULL);
+    if (x)
+        memcpy(x->box, box, sizeof x->box);
+    else
+        pl_error_clear(ctx); /* only a cache: asked again next time */
+}
+
+char *pl_crs_describe(pl_ctx *ctx, const char *src, const char *dst)
+{
+    pl_xform *x = cache_find(ctx, src, dst);
+    const char *s = x && x->pj ? proj_as_proj_string(pl_proj(ctx), x->pj, PJ_PROJ_5, NULL) : NULL;
+    return s ? pl_strdup(s) : NULL;
+}
+
+int pl_crs_seed(pl_ctx *ctx, const char *src, const char *dst, const char *pipeline)
+{
+    if (cache_find(ctx, src, dst))
+        return PL_OK;
+    pl_libmsg_clear(ctx);
+    PJ *pj = proj_create(pl_proj(ctx), pipeline); /* a plain operation: no database search */
+    if (!pj)
+        return pl_error(ctx, PL_CRS, "cannot create the operation %s: %s", pipeline, pl_libmsg(ctx));
+    return cache_add(ctx, src, dst, pj) ? PL_OK : pl_errcode(ctx);
 }
 
 int pl_crs_share(pl_ctx *dst, pl_ctx *src, const char *src_def, const char *dst_def)
 {
     for (pl_xform *x = *pl_ctx_xforms(src); x; x = x->next) {
-        if ((src_def && strcmp(x->src, src_def)) || (dst_def && strcmp(x->dst, dst_def)) ||
+        if (!x->pj || (src_def && strcmp(x->src, src_def)) || (dst_def && strcmp(x->dst, dst_def)) ||
             cache_find(dst, x->src, x->dst))
             continue;
         PJ *pj = proj_clone(pl_proj(dst), x->pj); /* the same operation, no new search */

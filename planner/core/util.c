@@ -367,16 +367,15 @@ static void sha_block(uint32_t h[8], const unsigned char *p)
         w[i] = w[i - 16] + s0 + w[i - 7] + s1;
     }
     memcpy(a, h, sizeof a);
+    /* the eight working variables in registers (a zone index hashes every
+     * layer's bytes on each run: no copy of the array a round) */
+    uint32_t A = a[0], B = a[1], C = a[2], D = a[3], E = a[4], F = a[5], G = a[6], H = a[7];
     for (int i = 0; i < 64; i++) {
-        uint32_t t1 = a[7] + (ROR(a[4], 6) ^ ROR(a[4], 11) ^ ROR(a[4], 25)) + ((a[4] & a[5]) ^ (~a[4] & a[6])) +
-                      sha_k[i] + w[i];
-        uint32_t t2 = (ROR(a[0], 2) ^ ROR(a[0], 13) ^ ROR(a[0], 22)) + ((a[0] & a[1]) ^ (a[0] & a[2]) ^ (a[1] & a[2]));
-        memmove(a + 1, a, 7 * sizeof a[0]);
-        a[4] += t1;
-        a[0] = t1 + t2;
+        uint32_t t1 = H + (ROR(E, 6) ^ ROR(E, 11) ^ ROR(E, 25)) + ((E & F) ^ (~E & G)) + sha_k[i] + w[i];
+        uint32_t t2 = (ROR(A, 2) ^ ROR(A, 13) ^ ROR(A, 22)) + ((A & B) ^ (A & C) ^ (B & C));
+        H = G, G = F, F = E, E = D + t1, D = C, C = B, B = A, A = t1 + t2;
     }
-    for (int i = 0; i < 8; i++)
-        h[i] += a[i];
+    h[0] += A, h[1] += B, h[2] += C, h[3] += D, h[4] += E, h[5] += F, h[6] += G, h[7] += H;
 }
 
 void pl_sha256_init(pl_sha256 *s)
@@ -392,6 +391,8 @@ void pl_sha256_add(pl_sha256 *s, const void *data, size_t n)
 {
     const unsigned char *p = data;
     s->len += n;
+    for (; s->n == 0 && n >= 64; p += 64, n -= 64) /* whole blocks straight from data */
+        sha_block(s->h, p);
     while (n) {
         size_t k = 64 - s->n < n ? 64 - s->n : n;
         memcpy(s->buf + s->n, p, k);

@@ -31,10 +31,11 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 
-int pl_proposals_load(pl_ctx *ctx, const pl_plan *p, char **files, size_t n_files, int shift,
+int pl_proposals_load(pl_ctx *ctx, const pl_plan *p, char **files, char **names, size_t n_files, int shift,
                       pl_layer_decl **decls, pl_layer ***layers, pl_routeset **out)
 {
     *out = NULL;
@@ -44,7 +45,7 @@ int pl_proposals_load(pl_ctx *ctx, const pl_plan *p, char **files, size_t n_file
         return pl_error(ctx, PL_NOMEM, "out of memory");
     for (size_t i = 0; i < n_files; i++) {
         pl_layer_decl *d = &(*decls)[i];
-        d->id = files[i];            /* borrowed from argv */
+        d->id = names ? names[i] : files[i]; /* borrowed from the caller (argv) */
         d->role = PL_ROLE_ROUTES;
         d->path = files[i];
         d->class_prop = "class";
@@ -57,7 +58,7 @@ int pl_proposals_load(pl_ctx *ctx, const pl_plan *p, char **files, size_t n_file
         const pl_layer *l = (*layers)[i];
         for (size_t k = 0; k < l->n_issues; k++)
             if (!strcmp(l->a_issues[k].what, "rejected"))
-                return pl_error(ctx, PL_GEOM, "%s: proposal %s rejected: %s", files[i], l->a_issues[k].fid,
+                return pl_error(ctx, PL_GEOM, "%s: proposal %s rejected: %s", d->id, l->a_issues[k].fid,
                                 l->a_issues[k].why);
     }
     int rc = pl_routes_build(ctx, p->sc, *layers, n_files, out);
@@ -392,6 +393,12 @@ static int check_one(pl_ctx *ctx, const pl_plan *p, pl_xform *xf, const pl_route
 /* ==== the batch, on several threads ======================================= */
 
 #define BLOCK 32 /* proposals a worker takes at a time */
+/* By default a worker thread starts only for each this many milliseconds of
+ * checking that the first block lets one expect beyond it: a worker's own
+ * context and PROJ operations cost a few milliseconds, and a batch that
+ * takes less (one proposal; a thousand against 10,000 zones: about 2 ms in
+ * all) was slower on two threads than on one. */
+#define WORKER_PAYS_MS 20.0
 
 typedef struct batch {
     const pl_plan *p;
@@ -399,6 +406,7 @@ typedef struct batch {
     pl_proposal_result *out;
     const pl_region *water;
     unsigned want;        /* PL_WANT_* */
+    size_t limit;         /* proposals [0, limit) are to be taken (the first block alone, at first) */
     atomic_size_t next;   /* first proposal no worker has taken */
     atomic_size_t done;   /* proposals finished, for progress */
     atomic_int stop;      /* a worker failed: the others stop */
@@ -451,9 +459,9 @@ static void *work(void *arg)
     }
     while (!atomic_load(&b->stop)) {
         size_t from = atomic_fetch_add(&b->next, BLOCK);
-        if (from >= n)
+        if (from >= b->limit)
             break;
-        size_t to = from + BLOCK < n ? from + BLOCK : n;
+        size_t to = from + BLOCK < b->limit ? from + BLOCK : b->limit;
         for (size_t i = from; i < to; i++) {
             pl_proposal_result *res = &b->out[i];
             sr.n = sj.n = 0;
@@ -490,6 +498,13 @@ static void *work(void *arg)
     return NULL;
 }
 
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
 /* Shared geometry read by every worker: GEOS fills some caches (the
  * envelope) on first use, so fill them before the threads start. */
 static void touch_shared(pl_ctx *ctx, const pl_plan *p)
@@ -500,63 +515,74 @@ static void touch_shared(pl_ctx *ctx, const pl_plan *p)
         GEOSGeom_getXMin_r(h, p->routes->a[q].line, &x);
 }
 
-int pl_validate_prepare(pl_ctx *ctx, const pl_plan *p)
+/* The water layers' features (islands left out) merged, as runs of rings
+ * read by every worker, into *out (NULL when there is no water). */
+static int water_region(pl_ctx *ctx, const pl_plan *p, pl_region **out)
 {
-    return pl_routes_share(ctx, p->zones, CHECK_FLAGS);
+    GEOSContextHandle_t h = pl_geos(ctx);
+    int rc = PL_OK;
+    size_t n = 0;
+    *out = NULL;
+    GEOSGeometry **a = calloc(64, sizeof *a);
+    if (!a)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    for (size_t i = 0; i < p->n_layers && n < 64; i++) {
+        if (p->layers[i]->decl->role != PL_ROLE_WATER)
+            continue;
+        for (size_t k = 0; k < p->layers[i]->n_feats && n < 64; k++) {
+            const pl_feature *f = &p->layers[i]->a_feats[k];
+            if (strcmp(pl_feature_str(f, "kind", ""), "island") && (a[n] = GEOSGeom_clone_r(h, f->g)))
+                n++;
+        }
+    }
+    if (n) {
+        GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, a, (unsigned)n);
+        GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
+        if (coll)
+            GEOSGeom_destroy_r(h, coll);
+        else
+            for (size_t k = 0; k < n; k++)
+                GEOSGeom_destroy_r(h, a[k]);
+        if (!u)
+            rc = pl_error(ctx, PL_GEOM, "the water layers cannot be merged: %s", pl_libmsg(ctx));
+        else if (!(*out = pl_region_new(ctx, u)))
+            rc = pl_errcode(ctx);
+        if (u)
+            GEOSGeom_destroy_r(h, u);
+    }
+    free(a);
+    return rc;
+}
+
+int pl_validate_prepare(pl_ctx *ctx, pl_plan *p)
+{
+    int rc = pl_routes_share(ctx, p->zones, CHECK_FLAGS);
+    if (rc == PL_OK && !p->water_done && (rc = water_region(ctx, p, &p->water)) == PL_OK)
+        p->water_done = 1; /* kept for every batch (serve: every line) */
+    return rc;
 }
 
 int pl_validate(pl_ctx *ctx, const pl_plan *p, pl_routeset *props, pl_proposal_result *out, int threads,
                 unsigned want)
 {
-    GEOSContextHandle_t h = pl_geos(ctx);
     int rc = PL_OK;
-    pl_region *water = NULL;
-    /* the water, once, for ground risk: its rings in runs, read by every
-     * worker */
-    {
-        size_t n = 0;
-        GEOSGeometry **a = calloc(64, sizeof *a);
-        if (!a)
-            return pl_error(ctx, PL_NOMEM, "out of memory");
-        for (size_t i = 0; i < p->n_layers && n < 64; i++) {
-            if (p->layers[i]->decl->role != PL_ROLE_WATER)
-                continue;
-            for (size_t k = 0; k < p->layers[i]->n_feats && n < 64; k++) {
-                const pl_feature *f = &p->layers[i]->a_feats[k];
-                if (strcmp(pl_feature_str(f, "kind", ""), "island") && (a[n] = GEOSGeom_clone_r(h, f->g)))
-                    n++;
-            }
-        }
-        if (n) {
-            GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, a, (unsigned)n);
-            GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
-            if (coll)
-                GEOSGeom_destroy_r(h, coll);
-            else
-                for (size_t k = 0; k < n; k++)
-                    GEOSGeom_destroy_r(h, a[k]);
-            if (!u)
-                rc = pl_error(ctx, PL_GEOM, "the water layers cannot be merged: %s", pl_libmsg(ctx));
-            else if (!(water = pl_region_new(ctx, u)))
-                rc = pl_errcode(ctx);
-            if (u)
-                GEOSGeom_destroy_r(h, u);
-        }
-        free(a);
-        if (rc != PL_OK)
-            return rc;
-    }
-    if ((rc = pl_validate_prepare(ctx, p)) != PL_OK) {
-        pl_region_free(water);
+    /* the water, for ground risk: the plan's when prepared, else made here */
+    pl_region *mine = NULL;
+    if (!p->water_done && (rc = water_region(ctx, p, &mine)) != PL_OK)
+        return rc;
+    const pl_region *water = p->water_done ? p->water : mine;
+    if ((rc = pl_routes_share(ctx, p->zones, CHECK_FLAGS)) != PL_OK) {
+        pl_region_free(mine);
         return rc;
     }
     touch_shared(ctx, p);
     /* the reasons' lon/lat: made here once, cloned into each worker */
     if (!pl_crs_xform(ctx, p->sc->work_crs, "EPSG:4326")) {
-        pl_region_free(water);
+        pl_region_free(mine);
         return pl_errcode(ctx);
     }
 
+    int probe = threads <= 0; /* the default: workers only where the work pays for them */
     if (threads <= 0) {
         long np = sysconf(_SC_NPROCESSORS_ONLN);
         threads = np > 0 ? (int)np : 1;
@@ -568,18 +594,30 @@ int pl_validate(pl_ctx *ctx, const pl_plan *p, pl_routeset *props, pl_proposal_r
     if (threads < 1)
         threads = 1;
 
-    batch b = {.p = p, .props = props, .out = out, .water = water, .want = want};
+    batch b = {.p = p, .props = props, .out = out, .water = water, .want = want, .limit = props->n};
     atomic_init(&b.next, 0);
     atomic_init(&b.done, 0);
     atomic_init(&b.stop, 0);
     worker *w = calloc((size_t)threads, sizeof *w);
     if (!w) {
-        pl_region_free(water);
+        pl_region_free(mine);
         return pl_error(ctx, PL_NOMEM, "out of memory");
     }
     /* worker 0 is this thread with this ctx; the others get their own */
     int started = 1;
     w[0] = (worker){.b = &b, .ctx = ctx, .report = 1};
+    if (probe && threads > 1) { /* the first block alone, timed: what the rest is likely to take */
+        b.limit = BLOCK;
+        double t0 = now_ms();
+        work(&w[0]);
+        double rest = (now_ms() - t0) / BLOCK * (double)(props->n - BLOCK);
+        atomic_store(&b.next, BLOCK);
+        b.limit = props->n;
+        if (threads > 1 + (int)(rest / WORKER_PAYS_MS))
+            threads = 1 + (int)(rest / WORKER_PAYS_MS);
+        if (w[0].rc != PL_OK)
+            threads = 0; /* failed: no more work (w[0] keeps its error) */
+    }
     for (int t = 1; t < threads; t++) {
         w[t] = (worker){.b = &b};
         if (!(w[t].ctx = pl_ctx_new()))
@@ -596,7 +634,8 @@ int pl_validate(pl_ctx *ctx, const pl_plan *p, pl_routeset *props, pl_proposal_r
         }
         started++;
     }
-    work(&w[0]);
+    if (threads > 0)
+        work(&w[0]);
     for (int t = 1; t < started; t++)
         pthread_join(w[t].tid, NULL);
     /* the failure of the earliest proposal, whichever worker met it */
@@ -611,7 +650,7 @@ int pl_validate(pl_ctx *ctx, const pl_plan *p, pl_routeset *props, pl_proposal_r
     for (int t = 1; t < started; t++)
         pl_ctx_free(w[t].ctx);
     free(w);
-    pl_region_free(water);
+    pl_region_free(mine);
     pl_progress_end(ctx);
     return rc;
 }

@@ -26,6 +26,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void gdal_err(CPLErr cls, CPLErrorNum no, const char *msg)
 {
@@ -37,10 +38,34 @@ static void gdal_err(CPLErr cls, CPLErrorNum no, const char *msg)
     }
 }
 
+/* GDAL's JSON drivers (C symbols of libgdal, declared in a C++ header) */
+void RegisterOGRGeoJSON(void);
+void RegisterOGRGeoJSONSeq(void);
+void RegisterOGRESRIJSON(void);
+void RegisterOGRTopoJSON(void);
+
+/* GDAL's drivers, registered on first use: for a .geojson or .json file
+ * the JSON drivers alone (GDALAllRegister takes tens of milliseconds, more
+ * than a warm zone index's whole answer to one proposal), else all of them
+ * (NULL path: all).  The same driver reads a file either way. */
+static void drivers_for(const char *path)
+{
+    if (GDALGetDriverCount() > 8) /* all registered (the JSON drivers are four) */
+        return;
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    if (dot && (!strcasecmp(dot, ".geojson") || !strcasecmp(dot, ".json"))) {
+        RegisterOGRGeoJSON(); /* each registers once */
+        RegisterOGRGeoJSONSeq();
+        RegisterOGRESRIJSON();
+        RegisterOGRTopoJSON();
+    } else {
+        GDALAllRegister();
+    }
+}
+
 void pl_gdal_errors_push(pl_ctx *ctx)
 {
-    if (GDALGetDriverCount() == 0) /* first use of GDAL in this process */
-        GDALAllRegister();
+    drivers_for(NULL);
     CPLPushErrorHandlerEx(gdal_err, ctx);
 }
 void pl_gdal_errors_pop(void) { CPLPopErrorHandler(); }
@@ -697,8 +722,7 @@ int pl_layer_load(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d, pl
     if (!l)
         return pl_error(ctx, PL_NOMEM, "out of memory");
     l->decl = d;
-    if (GDALGetDriverCount() == 0)
-        GDALAllRegister();
+    drivers_for(d->path);
     CPLPushErrorHandlerEx(gdal_err, ctx);
     CPLErrorReset();
     pl_libmsg_clear(ctx);

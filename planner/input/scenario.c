@@ -704,6 +704,12 @@ int pl_scenario_load(pl_ctx *ctx, const char *path, pl_scenario **out)
         scenario_checks(&p, sc);
     }
     rc = scenario_finish(&p, sc, path);
+    /* the files read, so that an index built from them knows what to watch */
+    if (rc == PL_OK && p.n_docs > 0 && !(sc->docs = calloc((size_t)p.n_docs, sizeof *sc->docs)))
+        rc = pl_error(ctx, PL_NOMEM, "out of memory");
+    for (int k = 0; rc == PL_OK && k < p.n_docs; k++)
+        if (!(sc->docs[sc->n_docs++] = pl_strdup(p.real[k] ? p.real[k] : p.names[k])))
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
 out:
     pl_scn_parser_free(&p);
     if (rc != PL_OK)
@@ -717,6 +723,9 @@ void pl_scenario_free(pl_scenario *sc)
 {
     if (!sc)
         return;
+    for (size_t i = 0; i < sc->n_docs; i++)
+        free(sc->docs[i]);
+    free(sc->docs);
     for (size_t i = 0; i < sc->n_layers; i++) {
         pl_layer_decl *l = &sc->a_layers[i];
         free(l->id);

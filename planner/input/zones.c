@@ -634,6 +634,11 @@ static int add_terrain(pl_ctx *ctx, const pl_scenario *sc, pl_zoneset *zs)
     int rc = pl_terrain_load(ctx, sc, &zs->terrain);
     if (rc != PL_OK || !zs->terrain)
         return rc;
+    return pl_zones_ground(ctx, sc, zs);
+}
+
+int pl_zones_ground(pl_ctx *ctx, const pl_scenario *sc, pl_zoneset *zs)
+{
     const pl_terrain_decl *d = &sc->terrain;
     static char basis[] = "terrain model: a route's altitude under the ground cannot be flown as drawn";
     static char cls[] = "terrain";
@@ -656,7 +661,6 @@ static int add_terrain(pl_ctx *ctx, const pl_scenario *sc, pl_zoneset *zs)
 int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, size_t n_layers,
                    pl_zoneset **out)
 {
-    GEOSContextHandle_t h = pl_geos(ctx);
     int rc = PL_OK;
     *out = NULL;
     pl_zoneset *zs = calloc(1, sizeof *zs);
@@ -667,12 +671,6 @@ int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, 
     if (!zs || !(zs->a = calloc(total ? total : 1, sizeof *zs->a))) {
         free(zs);
         return pl_error(ctx, PL_NOMEM, "out of memory");
-    }
-    /* node capacity 10 is GEOS's usual default */
-    zs->tree = GEOSSTRtree_create_r(h, 10);
-    if (!zs->tree) {
-        rc = pl_error(ctx, PL_GEOM, "cannot create the zone index: %s", pl_libmsg(ctx));
-        goto out;
     }
     for (size_t i = 0; i < n_layers; i++) {
         const pl_layer *l = layers[i];
@@ -708,8 +706,22 @@ int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, 
             goto out;
         }
     }
-    if ((rc = check_unique_ids(ctx, sc, zs)) != PL_OK || (rc = add_terrain(ctx, sc, zs)) != PL_OK)
-        goto out;
+    if ((rc = check_unique_ids(ctx, sc, zs)) == PL_OK && (rc = add_terrain(ctx, sc, zs)) == PL_OK)
+        rc = pl_zones_index(ctx, zs);
+out:
+    if (rc != PL_OK)
+        pl_zones_free(ctx, zs);
+    else
+        *out = zs;
+    return rc;
+}
+
+int pl_zones_index(pl_ctx *ctx, pl_zoneset *zs)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    /* node capacity 10 is GEOS's usual default */
+    if (!(zs->tree = GEOSSTRtree_create_r(h, 10)))
+        return pl_error(ctx, PL_GEOM, "cannot create the zone index: %s", pl_libmsg(ctx));
     /* insert after the array is final: the tree keeps pointers into it */
     for (size_t i = 0; i < zs->n; i++)
         if (zs->a[i].g) {
@@ -722,13 +734,8 @@ int pl_zones_build(pl_ctx *ctx, const pl_scenario *sc, pl_layer *const *layers, 
             zs->n_indexed++;
         }
     if (!(zs->boxes = boxtree_build(zs)) || pack_footprints(ctx, zs))
-        rc = pl_error(ctx, PL_NOMEM, "out of memory");
-out:
-    if (rc != PL_OK)
-        pl_zones_free(ctx, zs);
-    else
-        *out = zs;
-    return rc;
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    return PL_OK;
 }
 
 void pl_zones_free(pl_ctx *ctx, pl_zoneset *zs)

@@ -314,6 +314,7 @@ void pl_plan_free(pl_ctx *ctx, pl_plan *p)
         pl_design_free(&p->designs[i]);
     free(p->designs);
     free(p->crossings);
+    pl_region_free(p->water);
     pl_siting_free(p->siting);
     pl_routes_free(ctx, p->routes);
     pl_zones_free(ctx, p->zones);
@@ -429,13 +430,13 @@ static double clock_ms(void)
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-int pl_plan_validate(pl_ctx *ctx, const pl_plan *p, char **files, size_t n_files, int shift, int threads, int want,
-                     pl_batch *b)
+int pl_plan_validate(pl_ctx *ctx, const pl_plan *p, char **files, char **names, size_t n_files, int shift,
+                     int threads, int want, pl_batch *b)
 {
     memset(b, 0, sizeof *b);
     b->n_files = n_files;
     double t0 = clock_ms(), t1 = t0, lon, lat; /* set-up: the reasons' lon/lat transformer, made once */
-    int rc = pl_proposals_load(ctx, p, files, n_files, shift, &b->decls, &b->layers, &b->props);
+    int rc = pl_proposals_load(ctx, p, files, names, n_files, shift, &b->decls, &b->layers, &b->props);
     if (rc == PL_OK)
         rc = pl_export_lonlat(ctx, p, 0, 0, &lon, &lat);
     if (rc == PL_OK && !(b->res = calloc(b->props->n ? b->props->n : 1, sizeof *b->res)))

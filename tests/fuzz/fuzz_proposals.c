@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pl_layer **layers = NULL;
     pl_routeset *props = NULL;
     pl_error_clear(ctx);
-    if (pl_proposals_load(ctx, plan, files, 1, 0, &decls, &layers, &props) == PL_OK && props) {
+    if (pl_proposals_load(ctx, plan, files, NULL, 1, 0, &decls, &layers, &props) == PL_OK && props) {
         pl_proposal_result *res = calloc(props->n ? props->n : 1, sizeof *res);
         if (!res)
             abort();

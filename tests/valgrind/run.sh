@@ -26,6 +26,12 @@ one "run again: the store's second run" 0 run "$data/siting.yaml" -o "$out/sitin
 one "history" 0 history "$out/runs.sqlite"
 one "diff" 0 diff "$out/runs.sqlite" 1 2
 one "validate, 6 proposals on 2 threads" 1 validate "$data/validate.yaml" "$data/proposals.geojson" --json --threads 2
+one "validate, the zone index built" 1 validate "$data/validate.yaml" "$data/proposals.geojson" --json --index "$out/v.zindex"
+one "validate, the zone index loaded" 1 validate "$data/validate.yaml" "$data/proposals.geojson" --json --index "$out/v.zindex"
+printf '%s\n' '{"type":"LineString","coordinates":[[120.0104905,31.1806214],[120.0209811,31.1806197]]}' 'not json' \
+    >"$out/lines.jsonl"
+one "serve, from the zone index: a proposal and a bad line" 0 serve "$data/validate.yaml" --index "$out/v.zindex" \
+    <"$out/lines.jsonl"
 one "reroute around the square" 0 reroute "$data/square.yaml" THROUGH --margin 0
 one "zones as ED-318" 0 zones "$data/square.yaml" --format ed318 -o "$out/z.json"
 one "fence for ArduPilot" 0 fence "$data/square.yaml" BESIDE --firmware ardupilot -o "$out/f.plan"

@@ -1,0 +1,134 @@
+/*
+ * serve.c - planner serve: the scenario's plan opened once (from the zone
+ * index when --index names one), then proposals answered as JSON lines.
+ *
+ * Entry point: pl_cmd_serve.
+ *
+ * Each line of standard input is one proposal document (a GeoJSON Feature,
+ * a bare geometry or a FeatureCollection).  It is read as validate reads a
+ * proposal file (the same reader, through a private temporary file, so the
+ * properties, defaults and refusals are validate's) and answered on one
+ * line: validate --json's document for it, newlines between its members
+ * left out, "file" being "stdin:N".  A line that cannot be read or checked
+ * is answered {"line":N,"error":MESSAGE}, and serving goes on.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* m with every occurrence of tmp replaced by label, as a JSON string into b */
+static void json_msg(pl_buf *b, const char *m, const char *tmp, const char *label)
+{
+    pl_buf t;
+    pl_buf_init(&t);
+    size_t k = strlen(tmp);
+    for (const char *s = m, *hit; *s; s = hit + k) {
+        if (!(hit = strstr(s, tmp))) {
+            pl_buf_puts(&t, s);
+            break;
+        }
+        pl_buf_putn(&t, s, (size_t)(hit - s));
+        pl_buf_puts(&t, label);
+    }
+    pl_buf_json_str(b, t.s ? t.s : m);
+    pl_buf_free(&t);
+}
+
+/* The answer to one line (n bytes) into out, one line with its newline. */
+static void answer(pl_ctx *ctx, const pl_opts *o, const pl_plan *p, const char *tmp, size_t no, const char *line,
+                   size_t n, pl_buf *out)
+{
+    char label[48];
+    snprintf(label, sizeof label, "stdin:%zu", no);
+    pl_error_clear(ctx);
+    pl_batch bt = {0};
+    FILE *f = fopen(tmp, "wb");
+    int ok = f && fwrite(line, 1, n, f) == n;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    if (!ok)
+        pl_error(ctx, PL_IO, "%s: cannot write the line to a temporary file", tmp);
+    char *files[1] = {(char *)tmp}, *names[1] = {label};
+    size_t at = out->n;
+    if (ok && pl_plan_validate(ctx, p, files, names, 1, o->shift, 1, PL_WANT_JSON, &bt) == PL_OK) {
+        ok = pl_export_validate_json(ctx, p, bt.props, bt.res, NULL, out) == PL_OK;
+    } else {
+        ok = 0;
+    }
+    if (ok) { /* one line: the document's newlines are all between members */
+        size_t w = at;
+        for (size_t r = at; r < out->n; r++)
+            if (out->s[r] != '\n')
+                out->s[w++] = out->s[r];
+        out->n = w;
+        out->s[w] = '\0';
+    } else {
+        out->n = at;
+        pl_buf_printf(out, "{\"line\":%zu,\"error\":", no);
+        json_msg(out, *pl_errmsg(ctx) ? pl_errmsg(ctx) : "failed (no detail)", tmp, label);
+        pl_buf_puts(out, "}");
+    }
+    pl_buf_puts(out, "\n");
+    pl_batch_free(ctx, &bt);
+}
+
+/* a line of blanks only */
+static int blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return 0;
+    return 1;
+}
+
+int pl_cmd_serve(pl_ctx *ctx, const pl_opts *o)
+{
+    pl_plan *p = NULL;
+    int code = pl_cli_open_plan(ctx, o, 0, &p);
+    if (code)
+        return code;
+    if (pl_validate_prepare(ctx, p) != PL_OK) { /* the rings and grids, once */
+        pl_cli_error(ctx);
+        pl_plan_free(ctx, p);
+        return PL_EXIT_BAD;
+    }
+    /* each line goes through a file of its own folder, private to this process */
+    const char *td = getenv("TMPDIR");
+    char dir[4096], tmp[4200];
+    snprintf(dir, sizeof dir, "%s/planner-serve.XXXXXX", td && *td ? td : "/tmp");
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "planner: error: %s: cannot make a temporary folder\n", dir);
+        pl_plan_free(ctx, p);
+        return PL_EXIT_BAD;
+    }
+    snprintf(tmp, sizeof tmp, "%s/line.geojson", dir);
+    char *line = NULL;
+    size_t cap = 0, no = 0;
+    ssize_t n;
+    pl_buf out;
+    pl_buf_init(&out);
+    while ((n = getline(&line, &cap, stdin)) >= 0) {
+        no++;
+        if (blank(line, (size_t)n))
+            continue;
+        out.n = 0;
+        answer(ctx, o, p, tmp, no, line, (size_t)n, &out);
+        if (out.oom) {
+            fputs("{\"error\":\"out of memory\"}\n", stdout);
+            pl_buf_free(&out);
+            pl_buf_init(&out);
+        } else {
+            fwrite(out.s, 1, out.n, stdout);
+        }
+        fflush(stdout);
+    }
+    free(line);
+    pl_buf_free(&out);
+    unlink(tmp);
+    rmdir(dir);
+    pl_plan_free(ctx, p);
+    return PL_EXIT_OK;
+}

@@ -1,0 +1,190 @@
+#!/bin/sh
+# tests/e2e/30-serve.sh - end-to-end tests, section 30:
+#   the zone index file (validate --index) and planner serve (issue 26):
+#   the index is rebuilt when any byte of a file the plan reads changes
+#   (scenario, layer, a file beside a layer sharing its stem) and when the
+#   planner's version changes; a corrupt or truncated index is rebuilt,
+#   never trusted; answers from the index and from serve equal validate's,
+#   byte for byte.  Hand-computed answers are data/validate.yaml's (its
+#   header; 09-proposals.sh pins them without an index).
+# Prints TAP lines; tests/e2e/run.sh runs it with the others (or alone:
+# PLANNER=bin/planner sh tests/e2e/30-serve.sh).
+set -u
+. "$(dirname "$0")/setup"
+PLANNED=17   # the tests this file runs, declared: one that vanishes is a failure
+
+# the validate scenario and its layers, copied: this file changes their bytes
+V=$RESULT/v
+mkdir -p "$V"
+cp "$DATA/validate.yaml" "$DATA/square_4549.geojson" "$DATA/val_routes.geojson" "$DATA/val_vertiports.geojson" \
+    "$DATA/proposals.geojson" "$V/"
+IX=$RESULT/v.zindex
+val() { # val OUT [OPTIONS]: validate the proposals, JSON into OUT.json, stderr into OUT.err
+    o=$1; shift
+    "$PLANNER" validate "$V/validate.yaml" "$V/proposals.geojson" --json "$@" >"$RESULT/$o.json" 2>"$RESULT/$o.err"
+}
+verdict() { jget "$RESULT/$1.json" "[r['verdict'] for r in d['results'] if r['id'] == '$2'][0]"; }
+same() { cmp -s "$RESULT/$1.json" "$RESULT/$2.json"; }
+
+# ---- 30.1-30.3 built, then loaded; the same bytes as without the index -------
+val plain
+val built --index "$IX"
+val loaded --index "$IX" --timing
+check "30.1 no index file yet: built (said on stderr), the answers byte for byte validate's without it" sh -c "
+    grep -q 'zone index .*v.zindex: built, none yet' '$RESULT/built.err' && cmp '$RESULT/plain.json' '$RESULT/built.json'"
+check "30.2 the second run loads the index (--timing says so): the same bytes; PS forbidden, 2000.0 m in SQ (09-proposals.sh)" sh -c "
+    grep -q 'v.zindex: loaded' '$RESULT/loaded.err' && cmp '$RESULT/plain.json' '$RESULT/loaded.json' &&
+    [ '$(verdict loaded PS)' = forbidden ] && grep -q 'no_fly SQ (2 km square, rule forbidden): 2000.0 m inside' '$RESULT/loaded.json'"
+check "30.3 the index is written whole: the file and nothing else (no temporary file left)" sh -c "
+    [ \"\$(ls -A '$RESULT' | grep -c zindex)\" = 1 ] && head -c 8 '$IX' | grep -q PLZINDX1"
+
+# ---- 30.4-30.6 a byte of a layer, of the scenario, a file beside a layer -------
+# SQ's ceiling 300 m -> 400 m: PA at 400 m (band 380-420) now enters 0-400 m:
+# forbidden, 2000 m inside (x 500000 to 502000 along y 3451000)
+sed -i 's/"ceiling_m":300/"ceiling_m":400/' "$V/square_4549.geojson"
+val layer --index "$IX"
+val layer_plain
+check "30.4 a zone layer's bytes change (SQ ceiling 300 -> 400 m): rebuilt, stale; PA (380-420 m) now forbidden, 2000.0 m inside" sh -c "
+    grep -q 'v.zindex: rebuilt, it was stale' '$RESULT/layer.err' && cmp '$RESULT/layer_plain.json' '$RESULT/layer.json' &&
+    [ '$(verdict layer PA)' = forbidden ] && ! cmp -s '$RESULT/plain.json' '$RESULT/layer.json'"
+echo "# one byte more" >>"$V/validate.yaml"
+val scen --index "$IX"
+check "30.5 the scenario file's bytes change (a comment): rebuilt" sh -c "
+    grep -q 'v.zindex: rebuilt, it was stale' '$RESULT/scen.err' && cmp '$RESULT/layer_plain.json' '$RESULT/scen.json'"
+echo 'GEOGCS["x"]' >"$V/square_4549.prj"
+val side --index "$IX"
+val side2 --index "$IX" --timing
+check "30.6 a file beside a layer sharing its stem (square_4549.prj) appears: rebuilt; then loaded" sh -c "
+    grep -q 'v.zindex: rebuilt, it was stale' '$RESULT/side.err' && grep -q 'v.zindex: loaded' '$RESULT/side2.err'"
+rm -f "$V/square_4549.prj"
+val back --index "$IX"
+
+# ---- 30.7 the planner's version --------------------------------------------------
+PLANNER_INDEX_VERSION=test-2 val ver1 --index "$IX"
+PLANNER_INDEX_VERSION=test-2 val ver2 --index "$IX" --timing
+check "30.7 another planner version: rebuilt (stale), then loaded under it; the same answers" sh -c "
+    grep -q 'v.zindex: rebuilt, it was stale' '$RESULT/ver1.err' && grep -q 'v.zindex: loaded' '$RESULT/ver2.err' &&
+    cmp '$RESULT/layer_plain.json' '$RESULT/ver1.json' && cmp '$RESULT/layer_plain.json' '$RESULT/ver2.json'"
+
+# ---- 30.8-30.10 corrupt, truncated, cut in the header ----------------------------
+val fresh --index "$IX"
+size=$(wc -c <"$IX")
+# one byte in the payload's middle turned over
+python3 - "$IX" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+b[96 + (len(b) - 96) // 2] ^= 0xff
+open(sys.argv[1], 'wb').write(bytes(b))
+PY
+val corrupt --index "$IX"
+check "30.8 a byte of the index turned over: not trusted (corrupt, checksum), rebuilt; the answers right" sh -c "
+    grep -q 'v.zindex: rebuilt, it was corrupt (checksum)' '$RESULT/corrupt.err' &&
+    cmp '$RESULT/layer_plain.json' '$RESULT/corrupt.json' && [ \$(wc -c <'$IX') -eq $size ]"
+head -c $((size / 2)) "$IX" >"$RESULT/half" && cat "$RESULT/half" >"$IX"
+val trunc --index "$IX"
+check "30.9 the index cut to half its length: truncated, rebuilt; the answers right" sh -c "
+    grep -q 'v.zindex: rebuilt, it was truncated' '$RESULT/trunc.err' && cmp '$RESULT/layer_plain.json' '$RESULT/trunc.json' &&
+    [ \$(wc -c <'$IX') -eq $size ]"
+head -c 40 "$IX" >"$RESULT/head" && cat "$RESULT/head" >"$IX"
+val head --index "$IX"
+check "30.10 the index cut inside its header (40 bytes): truncated, rebuilt" sh -c "
+    grep -q 'v.zindex: rebuilt, it was truncated' '$RESULT/head.err' && cmp '$RESULT/layer_plain.json' '$RESULT/head.json'"
+
+# an index whose header and checksum are right but whose content is cut
+# (the checksum recomputed as zindex.c computes it): the reader refuses it
+val fresh2 --index "$IX"
+python3 - "$IX" <<'PY'
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+c = bytearray(b[:len(b) // 2]) + bytes(7)
+p = bytes(c[96:]); n = len(p); M = (1 << 64) - 1
+h = (0x9e3779b97f4a7c15 ^ n) & M
+for i in range(0, n - n % 8, 8):
+    h = ((h ^ int.from_bytes(p[i:i + 8], 'little')) * 0xff51afd7ed558ccd) & M
+    h ^= h >> 29
+for x in p[n - n % 8:]:
+    h = ((h ^ x) * 0x100000001b3) & M
+c[16:32] = struct.pack('<QQ', n, h ^ (h >> 31))
+open(sys.argv[1], 'wb').write(bytes(c))
+PY
+val content --index "$IX"
+check "30.17 length and checksum right, the content cut: not trusted (corrupt, content), rebuilt; the answers right" sh -c "
+    grep -q 'v.zindex: rebuilt, it was corrupt (content)' '$RESULT/content.err' &&
+    cmp '$RESULT/layer_plain.json' '$RESULT/content.json'"
+
+# ---- 30.11 a terrain model in the index --------------------------------------------
+T=$DATA/terrain.yaml
+"$PLANNER" validate "$T" "$DATA/terrain_routes.geojson" --json >"$RESULT/ter_plain.json" 2>/dev/null
+"$PLANNER" validate "$T" "$DATA/terrain_routes.geojson" --json --index "$RESULT/t.zindex" >/dev/null 2>&1
+"$PLANNER" validate "$T" "$DATA/terrain_routes.geojson" --json --index "$RESULT/t.zindex" --timing \
+    >"$RESULT/ter_ix.json" 2>"$RESULT/ter_ix.err"
+check "30.11 a terrain model's grid and the ground zone from the index: the same bytes as without it" sh -c "
+    grep -q 't.zindex: loaded' '$RESULT/ter_ix.err' && cmp '$RESULT/ter_plain.json' '$RESULT/ter_ix.json' &&
+    grep -q 'true height' '$RESULT/ter_ix.json'"
+
+# ---- 30.12-30.16 serve ----------------------------------------------------------------
+# lines: each proposal as a FeatureCollection of one (with the file's crs), a
+# bad line, a blank line, then a proposal again; and each proposal as its own
+# file for validate
+python3 - "$V/proposals.geojson" "$RESULT" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+lines = []
+for i, f in enumerate(d['features']):
+    one = {'type': 'FeatureCollection', 'crs': d['crs'], 'features': [f]}
+    json.dump(one, open('%s/p%d.geojson' % (sys.argv[2], i + 1), 'w'))
+    lines.append(json.dumps(one))
+lines[2:2] = ['{"type": "Feature", "oops"', '   ']
+open(sys.argv[2] + '/lines.jsonl', 'w').write('\n'.join(lines) + '\n')
+PY
+mkdir -p "$RESULT/tmp"
+TMPDIR=$RESULT/tmp "$PLANNER" serve "$V/validate.yaml" --index "$IX" <"$RESULT/lines.jsonl" >"$RESULT/serve.out" 2>"$RESULT/serve.err"
+src=$?
+for i in 1 2 3 4 5 6; do
+    "$PLANNER" validate "$V/validate.yaml" "$RESULT/p$i.geojson" --json --index "$IX" >"$RESULT/p$i.json" 2>/dev/null
+done
+# serve's line k answers input line k: lines 1, 2, then 5-8 (3 bad, 4 blank)
+cmp_serve() { # cmp_serve OUT PROPOSAL-FILES...: validate's document, newlines out, "file" stdin:N, == serve's line
+    python3 - "$@" <<'PY'
+import sys
+out = open(sys.argv[1], encoding='utf-8').read().split('\n')[:-1]
+answers = [l for l in out if not l.startswith('{"line":')]
+want = []
+for path, no in zip(sys.argv[2::2], sys.argv[3::2]):
+    v = open(path.replace('.geojson', '.json'), encoding='utf-8').read().replace('\n', '')
+    want.append(v.replace('"file":"%s"' % path, '"file":"stdin:%s"' % no))
+assert len(answers) == len(want), (len(answers), len(want))
+for a, w in zip(answers, want):
+    assert a == w, (a[:300], w[:300])
+PY
+}
+check "30.12 serve answers each line as validate --json answers its file, byte for byte (newlines out, file stdin:N)" \
+    cmp_serve "$RESULT/serve.out" "$RESULT/p1.geojson" 1 "$RESULT/p2.geojson" 2 "$RESULT/p3.geojson" 5 \
+    "$RESULT/p4.geojson" 6 "$RESULT/p5.geojson" 7 "$RESULT/p6.geojson" 8
+check "30.13 a bad line: one error line naming it, the next lines answered, the blank line skipped, exit 0" sh -c "
+    [ $src -eq 0 ] && [ \$(wc -l <'$RESULT/serve.out') -eq 7 ] &&
+    sed -n 3p '$RESULT/serve.out' | grep -q '^{\"line\":3,\"error\":\"stdin:3: ' &&
+    ! grep -q 'planner-serve' '$RESULT/serve.out' && sed -n 4p '$RESULT/serve.out' | grep -q '\"id\":\"PY\",\"file\":\"stdin:5\"'"
+check "30.14 serve's temporary folder (under TMPDIR) is gone at the end of the input" [ -z "$(ls -A "$RESULT/tmp")" ]
+# Wuzhong: its ten routes as proposals, one line each (lon/lat, no crs member)
+python3 - "$TOP/geodata/routes.geojson" "$RESULT" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+lines = []
+for i, f in enumerate(d['features'][:4]):
+    json.dump({'type': 'FeatureCollection', 'features': [f]}, open('%s/w%d.geojson' % (sys.argv[2], i + 1), 'w'))
+    lines.append(json.dumps(f, ensure_ascii=False))
+open(sys.argv[2] + '/wlines.jsonl', 'w').write('\n'.join(lines) + '\n')
+PY
+"$PLANNER" validate "$W" "$RESULT/w1.geojson" --json >"$RESULT/w1_plain.json" 2>/dev/null
+for i in 1 2 3 4; do
+    "$PLANNER" validate "$W" "$RESULT/w$i.geojson" --json --index "$RESULT/w.zindex" >"$RESULT/w$i.json" 2>/dev/null
+done
+"$PLANNER" serve "$W" --index "$RESULT/w.zindex" <"$RESULT/wlines.jsonl" >"$RESULT/wserve.out" 2>"$RESULT/wserve.err"
+check "30.15 Wuzhong: validate from the index gives validate's bytes without it" cmp "$RESULT/w1_plain.json" "$RESULT/w1.json"
+check "30.16 Wuzhong: serve (Feature lines) answers as validate does, byte for byte" \
+    cmp_serve "$RESULT/wserve.out" "$RESULT/w1.geojson" 1 "$RESULT/w2.geojson" 2 "$RESULT/w3.geojson" 3 \
+    "$RESULT/w4.geojson" 4
+
+[ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/30-serve.sh)"
+echo "1..$n"
