@@ -6,8 +6,9 @@
  * pl_buf_fixed, pl_buf_printf, pl_buf_xml, pl_buf_xml_chars, pl_buf_json_str,
  * pl_buf_json_strn, pl_buf_num, pl_strdup, pl_str_in, pl_sha256_*,
  * pl_signals_hold, pl_signals_release, pl_file_write, pl_file_write_tmp,
- * pl_file_commit, pl_file_sync_dir, pl_file_remove_stale, pl_fault_pause,
- * pl_utf8_valid.
+ * pl_file_commit, pl_file_sync_dir, pl_file_remove_stale, pl_file_write_new,
+ * pl_dir_stage, pl_dir_swap, pl_dir_unswap, pl_dir_remove, pl_dir_remove_stale,
+ * pl_path_check, pl_fault_pause, pl_fault_step, pl_utf8_valid.
  */
 #include "planner.h"
 
@@ -15,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <float.h>
+#include <ftw.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -620,6 +622,212 @@ int pl_file_write(pl_ctx *ctx, const char *path, const void *data, size_t n)
     return rc;
 }
 
+/* ==== folders replaced whole ============================================ */
+
+int pl_file_write_new(pl_ctx *ctx, const char *path, const void *data, size_t n)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    int bad = fd < 0 || write_all(fd, data ? data : "", n) != 0 || fsync(fd) != 0;
+    int e = errno;
+    if (fd >= 0 && close(fd) != 0 && !bad)
+        bad = 1, e = errno;
+    if (bad && fd >= 0)
+        unlink(path);
+    return bad ? pl_error(ctx, PL_IO, "%s: cannot write: %s", path, strerror(e)) : PL_OK;
+}
+
+static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
+{
+    (void)sb, (void)flag, (void)f;
+    return remove(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+int pl_dir_remove(const char *path)
+{
+    return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The folder's last part ("plan" of "out/plan/"), into a new string. */
+static char *base_of(const char *path)
+{
+    size_t k = strlen(path);
+    while (k > 1 && path[k - 1] == '/')
+        k--;
+    size_t b = k;
+    while (b > 0 && path[b - 1] != '/')
+        b--;
+    return strndup(path + b, k - b);
+}
+
+/* final's sibling ".BASE.WHAT" + PID (+ ".K" when k >= 0), into a new string. */
+static char *sibling(const char *final, const char *what, int k)
+{
+    char *dir = dir_of(final), *base = base_of(final), *s = NULL;
+    if (dir && base && (s = malloc(strlen(dir) + strlen(base) + 64))) {
+        sprintf(s, "%s/.%s.%s%ld", dir, base, what, (long)getpid());
+        if (k >= 0)
+            sprintf(s + strlen(s), ".%d", k);
+    }
+    free(dir);
+    free(base);
+    return s;
+}
+
+int pl_dir_stage(pl_ctx *ctx, const char *final, char **tmp)
+{
+    struct stat st;
+    int keep = stat(final, &st) == 0 && S_ISDIR(st.st_mode);
+    *tmp = NULL;
+    for (int k = 0; k < 1000; k++) { /* the first name free: mkdir says */
+        char *t = sibling(final, "tmp", k);
+        if (!t)
+            return pl_error(ctx, PL_NOMEM, "out of memory");
+        pl_fault_step(ctx, "make the new folder");
+        if (mkdir(t, 0777) == 0) {
+            if (keep)
+                chmod(t, st.st_mode & 07777); /* the old folder's mode */
+            *tmp = t;
+            return PL_OK;
+        }
+        int e = errno;
+        free(t);
+        if (e != EEXIST)
+            return pl_error(ctx, PL_IO, "%s: cannot make the new folder beside it: %s", final, strerror(e));
+    }
+    return pl_error(ctx, PL_IO, "%s: cannot make the new folder beside it: %s", final, strerror(EEXIST));
+}
+
+/* Two renames where the file system cannot exchange: final aside under
+ * ".BASE.oldPID", tmp to final, the old one to tmp.  Killed between the
+ * first two, final is missing and the old folder waits under its ".old"
+ * name: pl_dir_remove_stale puts it back. */
+static int swap_by_renames(pl_ctx *ctx, const char *tmp, const char *final, int *had_old)
+{
+    char *old = sibling(final, "old", -1);
+    int rc = old ? PL_OK : pl_error(ctx, PL_NOMEM, "out of memory");
+    *had_old = rc == PL_OK && rename(final, old) == 0;
+    if (rc == PL_OK && !*had_old && errno != ENOENT)
+        rc = pl_error(ctx, PL_IO, "%s: cannot move aside: %s", final, strerror(errno));
+    if (rc == PL_OK && *had_old)
+        pl_fault_step(ctx, "swap: the old folder aside");
+    if (rc == PL_OK && rename(tmp, final) != 0) {
+        rc = pl_error(ctx, PL_IO, "%s: cannot put the new folder in place: %s", final, strerror(errno));
+        if (*had_old)
+            rename(old, final); /* the old one back */
+    }
+    if (rc == PL_OK && *had_old) {
+        pl_fault_step(ctx, "swap: the new folder in place");
+        if (rename(old, tmp) != 0)
+            pl_dir_remove(old);
+    }
+    free(old);
+    return rc;
+}
+
+int pl_dir_swap(pl_ctx *ctx, const char *tmp, const char *final, int *had_old)
+{
+    pl_fault_step(ctx, "swap the folders");
+    int rc = PL_OK, e = EINVAL;
+    const char *no = getenv("PLANNER_NO_EXCHANGE"); /* tests: the two-rename way */
+    *had_old = 0;
+    if (!no && renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) == 0)
+        goto synced;
+    if (!no && errno == EEXIST && renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_EXCHANGE) == 0) {
+        *had_old = 1;
+        goto synced;
+    }
+    e = no ? EINVAL : errno;
+    if (e == EINVAL || e == ENOSYS || e == EOPNOTSUPP)
+        rc = swap_by_renames(ctx, tmp, final, had_old);
+    else
+        rc = pl_error(ctx, PL_IO, "%s: cannot put the new folder in place: %s", final, strerror(e));
+    if (rc != PL_OK)
+        return rc;
+synced:
+    pl_file_sync_dir(final);
+    return PL_OK;
+}
+
+int pl_dir_unswap(pl_ctx *ctx, const char *tmp, const char *final, int had_old)
+{
+    int again;
+    if (had_old)
+        return pl_dir_swap(ctx, tmp, final, &again);
+    if (rename(final, tmp) != 0)
+        return pl_error(ctx, PL_IO, "%s: cannot take the new folder back: %s", final, strerror(errno));
+    pl_file_sync_dir(final);
+    return PL_OK;
+}
+
+/* 1 when name is ".BASE.oldPID" (*pid = PID). */
+static int old_name_of(const char *name, const char *base, long *pid)
+{
+    size_t k = strlen(base);
+    if (name[0] != '.' || strncmp(name + 1, base, k) || strncmp(name + 1 + k, ".old", 4))
+        return 0;
+    char *end;
+    *pid = strtol(name + k + 5, &end, 10);
+    return end != name + k + 5 && *pid > 0 && !*end;
+}
+
+int pl_dir_remove_stale(const char *final)
+{
+    char *dir = dir_of(final), *base = base_of(final);
+    int n = 0;
+    struct stat st;
+    for (int pass = 0; dir && base && pass < 2; pass++) { /* the ".old" ones first */
+        DIR *dh = opendir(dir);
+        struct dirent *e;
+        while (dh && (e = readdir(dh))) {
+            long pid;
+            int old = old_name_of(e->d_name, base, &pid);
+            if (!(pass == 0 ? old : tmp_name_of(e->d_name, base, &pid)) || kill((pid_t)pid, 0) == 0 ||
+                errno == EPERM)
+                continue; /* not ours, or its process still runs */
+            char *path = malloc(strlen(dir) + strlen(e->d_name) + 2);
+            if (!path)
+                break;
+            sprintf(path, "%s/%s", dir, e->d_name);
+            if (old && lstat(final, &st) != 0 && rename(path, final) == 0) {
+                fprintf(stderr, "planner: %s was missing: put back the previous folder from %s, "
+                                "left by a run that was killed (process %ld)\n", final, path, pid);
+            } else if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && pl_dir_remove(path) == 0) {
+                fprintf(stderr, "planner: removed %s, left by a run that was killed (process %ld)\n", path, pid);
+            }
+            n++;
+            free(path);
+        }
+        if (dh)
+            closedir(dh);
+    }
+    free(dir);
+    free(base);
+    return n;
+}
+
+/* ==== input paths checked before they are opened ======================== */
+
+int pl_path_check(pl_ctx *ctx, const char *path, const char *what, const char *id, int flags)
+{
+    struct stat st;
+    if (!path || stat(path, &st) != 0 || S_ISREG(st.st_mode))
+        return PL_OK; /* a file, or missing: the opener says so in its words */
+    size_t k = strlen(path);
+    while (k > 1 && path[k - 1] == '/')
+        k--;
+    if (S_ISDIR(st.st_mode) && (flags & PL_PATH_GDB) && k > 4 && !strncmp(path + k - 4, ".gdb", 4))
+        return PL_OK; /* an Esri File Geodatabase is a folder */
+    const char *kind = S_ISFIFO(st.st_mode)  ? "a named pipe (FIFO)"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                       : S_ISCHR(st.st_mode)  ? "a character device"
+                       : S_ISBLK(st.st_mode)  ? "a block device"
+                       : S_ISDIR(st.st_mode)  ? "a folder"
+                                              : "not a regular file";
+    if (id)
+        return pl_error(ctx, PL_IO, "%s '%s': %s is %s, not a file", what, id, path, kind);
+    return pl_error(ctx, PL_IO, "%s %s is %s, not a file", what, path, kind);
+}
+
 /* ==== fault injection for the tests ===================================== */
 
 void pl_fault_pause(const char *where)
@@ -639,6 +847,21 @@ void pl_fault_pause(const char *where)
         while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
             ;
     }
+}
+
+void pl_fault_step(pl_ctx *ctx, const char *what)
+{
+    /* PLANNER_FAULT_STEP=K kills the run (SIGKILL, as kill -9 does) just
+     * before its K-th file operation; PLANNER_FAULT_STEP=list names each
+     * on stderr.  Unset, it costs one getenv. */
+    const char *e = getenv("PLANNER_FAULT_STEP");
+    if (!e)
+        return;
+    int k = pl_ctx_next_step(ctx);
+    if (!strcmp(e, "list"))
+        fprintf(stderr, "planner: step %d: %s\n", k, what);
+    else if (atol(e) == k)
+        raise(SIGKILL);
 }
 
 /* ==== UTF-8 ============================================================= */
