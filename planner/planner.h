@@ -138,7 +138,8 @@ void pl_fault_step(pl_ctx *ctx, const char *what);
  * killed at any instant, kill -9 included) finds the old folder or the new
  * one, each complete, never a mix.  pl_dir_stage makes the new folder
  * beside final, ".BASE.tmpPID.K" (*tmp, owned by the caller: free it);
- * pl_file_write_new writes one file into it (created, written, flushed);
+ * pl_file_write_new writes one file into it (created, written, flushed;
+ * its errors name it as, the path it will have, when not NULL);
  * pl_dir_swap puts it in place in one step, renameat2 RENAME_EXCHANGE
  * (plain rename when final is new), after which tmp holds the old folder
  * when *had_old (remove it with pl_dir_remove); where the file system
@@ -150,7 +151,7 @@ void pl_fault_step(pl_ctx *ctx, const char *what);
  * stderr; its count.  pl_dir_remove removes a folder and what is in it:
  * 0 or -1. */
 int pl_dir_stage(pl_ctx *ctx, const char *final, char **tmp);
-int pl_file_write_new(pl_ctx *ctx, const char *path, const void *data, size_t n);
+int pl_file_write_new(pl_ctx *ctx, const char *path, const char *as, const void *data, size_t n);
 int pl_dir_swap(pl_ctx *ctx, const char *tmp, const char *final, int *had_old);
 int pl_dir_unswap(pl_ctx *ctx, const char *tmp, const char *final, int had_old);
 int pl_dir_remove_stale(const char *final);

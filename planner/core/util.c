@@ -624,7 +624,7 @@ int pl_file_write(pl_ctx *ctx, const char *path, const void *data, size_t n)
 
 /* ==== folders replaced whole ============================================ */
 
-int pl_file_write_new(pl_ctx *ctx, const char *path, const void *data, size_t n)
+int pl_file_write_new(pl_ctx *ctx, const char *path, const char *as, const void *data, size_t n)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     int bad = fd < 0 || write_all(fd, data ? data : "", n) != 0 || fsync(fd) != 0;
@@ -633,7 +633,7 @@ int pl_file_write_new(pl_ctx *ctx, const char *path, const void *data, size_t n)
         bad = 1, e = errno;
     if (bad && fd >= 0)
         unlink(path);
-    return bad ? pl_error(ctx, PL_IO, "%s: cannot write: %s", path, strerror(e)) : PL_OK;
+    return bad ? pl_error(ctx, PL_IO, "%s: cannot write: %s", as ? as : path, strerror(e)) : PL_OK;
 }
 
 static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *f)

@@ -99,6 +99,7 @@ int pl_folder_check(pl_ctx *ctx, const char *dir)
         rc = pl_error(ctx, PL_IO, "%s: holds %s, which is not a file of a plan: the run replaces the whole "
                                   "folder, so give -o a new or empty folder, or a plan folder", dir, name);
     /* the nearest folder that is there, above: the new one is made in it */
+    int there = stat(f, &st) == 0;
     const char *up = ".";
     for (char *slash; rc == PL_OK && (slash = strrchr(f, '/'));) {
         *(slash == f ? slash + 1 : slash) = '\0';
@@ -107,9 +108,12 @@ int pl_folder_check(pl_ctx *ctx, const char *dir)
             break;
         up = ".";
     }
-    if (rc == PL_OK && access(up, W_OK | X_OK) != 0)
-        rc = pl_error(ctx, PL_IO, "%s: cannot write in %s, where the run's new folder is made: %s", dir,
-                      strcmp(up, ".") ? up : "the current folder", strerror(errno));
+    int err = stat(up, &st) == 0 && !S_ISDIR(st.st_mode) ? ENOTDIR : access(up, W_OK | X_OK) != 0 ? errno : 0;
+    if (rc == PL_OK && err && !there)
+        rc = pl_error(ctx, PL_IO, "%s: cannot create output folder: %s", dir, strerror(err));
+    else if (rc == PL_OK && err)
+        rc = pl_error(ctx, PL_IO, "%s: cannot replace the output folder (the new one is made in %s): %s", dir, up,
+                      strerror(err));
     free(name);
     free(f);
     return rc;
@@ -142,12 +146,14 @@ static int write_stage(pl_ctx *ctx, pl_stage *st, const outfile *f, size_t nf)
     st->holding = 1;
     if ((rc = pl_dir_stage(ctx, st->final, &st->tmp)) != PL_OK)
         return rc;
-    char *path = malloc(strlen(st->tmp) + 80);
-    for (size_t i = 0; path && rc == PL_OK && i < nf; i++) {
+    char *path = malloc(strlen(st->tmp) + 80), *as = malloc(strlen(st->final) + 80);
+    for (size_t i = 0; path && as && rc == PL_OK && i < nf; i++) {
         sprintf(path, "%s/%s", st->tmp, f[i].name);
+        sprintf(as, "%s/%s", st->final, f[i].name); /* the name it will have, in messages */
         pl_fault_step(ctx, f[i].name);
-        rc = pl_file_write_new(ctx, path, f[i].b.s, f[i].b.n);
+        rc = pl_file_write_new(ctx, path, as, f[i].b.s, f[i].b.n);
     }
+    free(as);
     if (!path)
         rc = pl_error(ctx, PL_NOMEM, "out of memory");
     if (rc == PL_OK) {
