@@ -111,8 +111,9 @@ static GDALDatasetH store_open(pl_ctx *ctx, const char *db, int create, int time
     } else if (stat(db, &st) == 0) {
         const char *drv[] = {"SQLite", NULL};
         ds = GDALOpenEx(db, GDAL_OF_VECTOR | GDAL_OF_UPDATE, drv, NULL, NULL);
-        if (!ds)
-            pl_error(ctx, PL_IO, "%s: not a run store (SpatiaLite): %s", db, pl_libmsg(ctx));
+        if (!ds) /* GDAL says nothing of a file no driver knows */
+            pl_error(ctx, PL_IO, "%s: not a run store (SpatiaLite): %s", db,
+                     strcmp(pl_libmsg(ctx), "no detail") ? pl_libmsg(ctx) : "not a SQLite database");
     } else if (!create) {
         pl_error(ctx, PL_IO, "%s: no such run store (planner run --db %s makes one)", db, db);
     } else {
