@@ -435,10 +435,16 @@ int pl_store_begin(pl_ctx *ctx, pl_store *s, const pl_plan *p, const char *out_d
         goto out_pop;
     }
     s->in_tx = 1;
-    if (is_pg(s->db)) { /* one writer at a time on a shared database */
+    if (is_pg(s->db)) { /* one writer at a time on a shared database, waiting the statement timeout at most */
+        CPLErrorReset();
         OGRLayerH r = GDALDatasetExecuteSQL(s->ds, "SELECT pg_advisory_xact_lock(7480612025)", NULL, NULL);
         if (r)
             GDALDatasetReleaseResultSet(s->ds, r);
+        else if (CPLGetLastErrorType() >= CE_Failure) {
+            rc = pl_error(ctx, PL_IO, "%s: the store's write lock was not had within %d s (another run holds it?): %s",
+                          s->db, s->timeout_s < 2 ? 2 : s->timeout_s, pl_libmsg(ctx));
+            goto out_pop;
+        }
     }
     OGRLayerH runs = runs_layer(ctx, s->ds, 1);
     if (!runs) {

@@ -2,13 +2,13 @@
 # tests/e2e/25-atomic.sh - end-to-end tests, section 25:
 #   hard to break (issue 27): the plan folder old or new under kill -9 at
 #   every file operation of a run, the run store checked before anything is
-#   computed, no wait for ever (a silent server, named pipes), input paths
-#   that are not files
+#   computed, no wait for ever (a silent server, a lock held on a real
+#   PostgreSQL, named pipes), input paths that are not files
 # Prints TAP lines; tests/e2e/run.sh runs it with the others (or alone:
 # PLANNER=bin/planner sh tests/e2e/25-atomic.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=22   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=23   # the tests this file runs, declared: one that vanishes is a failure
 
 # Two small scenarios writing one folder: A is data/square.yaml; B the same
 # with the square's ceiling at 100 m, so that its zones, conflicts, routes,
@@ -250,6 +250,43 @@ fresh ok
 ev "25.22 the same run on a good store: exit 0, B's folder, run 2 recorded, nothing left beside" "
     [ $? -eq 0 ] && [ \"\$(sqlite3 '$RESULT/ok/runs.sqlite' 'SELECT count(*) FROM runs')\" = 2 ] &&
     [ -z \"\$(ls -A '$RESULT/ok' | grep '^\.plan\.')\" ] && same '$RESULT/ok/plan' '$RESULT/refB'"
+
+# ---- 25.23 the statement timeout on a real PostgreSQL (loopback) ---------------
+# another client holds the store's write lock (the advisory lock a run takes)
+# for 20 s: a run with --db-timeout 2 gives up after 2 s, naming the lock,
+# and the old plan stays
+PGBIN=/usr/lib/postgresql/15/bin
+if [ -x "$PGBIN/initdb" ] && [ -f /usr/share/postgresql/15/extension/postgis.control ]; then
+    PGD=$(mktemp -d /tmp/planner-pg.XXXXXX)
+    PGPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+    [ "$(id -u)" = 0 ] && chown postgres "$PGD"
+    as_pg "$PGBIN/initdb" -A trust -U postgres -D "$PGD/data" >/dev/null 2>&1 &&
+    as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -w -l "$PGD/log" \
+        -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGD" start >/dev/null 2>&1 &&
+    psql -h 127.0.0.1 -p $PGPORT -U postgres -d postgres -qc 'CREATE DATABASE plan' >/dev/null 2>&1 &&
+    psql -h 127.0.0.1 -p $PGPORT -U postgres -d plan -qc 'CREATE EXTENSION postgis' >/dev/null 2>&1
+    PGC="PG:host=127.0.0.1 port=$PGPORT user=postgres dbname=plan"
+    psql -h 127.0.0.1 -p $PGPORT -U postgres -d plan -qc 'SELECT pg_advisory_lock(7480612025); SELECT pg_sleep(20)' \
+        >/dev/null 2>&1 &
+    HOLD=$!
+    sleep 1
+    fresh pglock
+    D=$RESULT/pglock
+    t0=$(date +%s.%N)
+    timeout 30 "$PLANNER" run "$IN/b.yaml" -o "$D/plan" --db "$PGC" --db-timeout 2 >/dev/null 2>"$D/err"
+    rc=$?
+    t1=$(date +%s.%N)
+    ev "25.23 PostGIS, the store's lock held by another client: exit 2 after the 2 s statement timeout ($(secs $t0 $t1) s), naming it, the old plan untouched" "
+        [ $rc -eq 2 ] && near $(secs $t0 $t1) 4 3 && grep -q 'write lock was not had within 2 s' '$D/err' &&
+        same '$D/plan' '$RESULT/refA' && [ -z \"\$(ls -A '$D' | grep '^\.plan\.')\" ]"
+    kill "$HOLD" 2>/dev/null
+    as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -m immediate stop >/dev/null 2>&1
+    wait "$HOLD" 2>/dev/null
+    rm -rf "$PGD"
+else
+    skip "25.23 the statement timeout on a real PostgreSQL" "PostgreSQL 15 with PostGIS is not installed ('make deps')"
+fi
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/25-atomic.sh)"
 echo "1..$n"
