@@ -83,6 +83,9 @@ pl_xform **pl_ctx_xforms(pl_ctx *ctx);
 /* fn(ctx) runs when the ctx is freed, before its PROJ context: crs.c hands
  * its cache's destructor, so the ctx calls no CRS code by name. */
 void pl_ctx_on_free(pl_ctx *ctx, void (*fn)(pl_ctx *));
+/* The number of the file operation about to be done, counted from 1 over
+ * the ctx's life (pl_fault_step). */
+int pl_ctx_next_step(pl_ctx *ctx);
 
 /* ==== util.c: strings, buffers, JSON writing ============================ */
 typedef struct pl_buf {
@@ -127,6 +130,39 @@ void pl_file_sync_dir(const char *path);
 void pl_file_remove_stale(const char *dir, const char *base);
 /* Tests only: pause at WHERE when PLANNER_FAULT_PAUSE=WHERE:MS is set. */
 void pl_fault_pause(const char *where);
+/* Tests only: one file operation of a run, WHAT about to be done; killed
+ * (SIGKILL) there when PLANNER_FAULT_STEP is its number, named on stderr
+ * when PLANNER_FAULT_STEP=list. */
+void pl_fault_step(pl_ctx *ctx, const char *what);
+/* Folders replaced whole: whoever looks at final (a person, QGIS, a run
+ * killed at any instant, kill -9 included) finds the old folder or the new
+ * one, each complete, never a mix.  pl_dir_stage makes the new folder
+ * beside final, ".BASE.tmpPID.K" (*tmp, owned by the caller: free it);
+ * pl_file_write_new writes one file into it (created, written, flushed;
+ * its errors name it as, the path it will have, when not NULL);
+ * pl_dir_swap puts it in place in one step, renameat2 RENAME_EXCHANGE
+ * (plain rename when final is new), after which tmp holds the old folder
+ * when *had_old (remove it with pl_dir_remove); where the file system
+ * cannot exchange, three renames (final aside as ".BASE.oldPID", tmp in,
+ * the old to tmp), and a run killed between the first two leaves final
+ * missing with the old folder aside, which pl_dir_remove_stale puts back.
+ * pl_dir_unswap undoes a swap.  pl_dir_remove_stale removes what killed
+ * runs left beside final (and restores final, above), each named on
+ * stderr; its count.  pl_dir_remove removes a folder and what is in it:
+ * 0 or -1. */
+int pl_dir_stage(pl_ctx *ctx, const char *final, char **tmp);
+int pl_file_write_new(pl_ctx *ctx, const char *path, const char *as, const void *data, size_t n);
+int pl_dir_swap(pl_ctx *ctx, const char *tmp, const char *final, int *had_old);
+int pl_dir_unswap(pl_ctx *ctx, const char *tmp, const char *final, int had_old);
+int pl_dir_remove_stale(const char *final);
+int pl_dir_remove(const char *path);
+/* Every input path, checked before it is opened (a named pipe would hang
+ * the open, a device would be read for ever): PL_OK for a regular file, a
+ * missing path (its opener says so) or, with PL_PATH_GDB, a folder named
+ * *.gdb; else PL_IO with "WHAT 'ID': PATH is a named pipe (FIFO), not a
+ * file" (a socket, a device, a folder), id may be NULL. */
+enum { PL_PATH_GDB = 1 };
+int pl_path_check(pl_ctx *ctx, const char *path, const char *what, const char *id, int flags);
 /* 1 when s (NUL-ended) is valid UTF-8; else 0 and *bad = offset of the
  * first bad byte. */
 int pl_utf8_valid(const unsigned char *s, size_t *bad);
@@ -985,6 +1021,11 @@ enum { PL_PLAN_LAYERS_ONLY = 1, PL_PLAN_SKIP_BAD = 2, PL_PLAN_NO_SITING = 4, PL_
 /* Load a scenario and its layers, build zones and routes, check routes
  * (unless LAYERS_ONLY).  Returns PL_OK and *out, or an error. */
 int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out);
+/* pl_plan_open in two: the scenario file alone (a plan with no layers yet:
+ * where its outputs go can be checked before anything is computed), then
+ * the rest on it (on failure p stays the caller's, to free). */
+int pl_plan_read(pl_ctx *ctx, const char *scenario, pl_plan **out);
+int pl_plan_compute(pl_ctx *ctx, pl_plan *p, int flags);
 void pl_plan_free(pl_ctx *ctx, pl_plan *p);
 /* Returns: number of blocking conflicts over all routes. */
 /* The worst verdict of its routes (PL_V_FREE when it has none). */
@@ -1005,11 +1046,33 @@ typedef struct pl_export_opts {
     const pl_outlayer *layers; /* the PL_EXPORT_N_LAYERS layers from pl_export_layers,
                                   or NULL to make them */
 } pl_export_opts;
-/* Write the run folder: NAME.geojson and NAME.qml per layer, plan.gpkg,
- * plan.kml (asked), plan.svg, plan.png (when possible), report.html,
- * summary.json, into dir (created when missing).  All files are built in
- * memory first and then each is written through a temporary name; nothing
- * is written when any part fails.  Returns PL_OK or an error. */
+/* The run folder, replaced whole (pl_dir_swap): NAME.geojson and NAME.qml
+ * per layer, plan.gpkg, plan.kml (asked), plan.svg, plan.png (when
+ * possible), report.html, summary.json.  All files are built in memory
+ * first; nothing is written when any part fails.  In steps, for a run that
+ * records itself between them: pl_folder_check, before anything is
+ * computed (dir is a plan folder, or new, and its parent writable);
+ * pl_export_stage, the new folder written beside the old (what killed runs
+ * left there removed first, and said), interrupts held until pl_stage_end;
+ * pl_stage_swap, the new folder in place, the old one aside;
+ * pl_stage_unswap, the old one back; pl_stage_end, the folder aside
+ * removed (the old one, or the new one when not swapped), and the held
+ * interrupts released: call it after pl_export_stage whatever happened.
+ * pl_export_run: all of them.  Returns PL_OK or an error. */
+typedef struct pl_stage {
+    char *final;         /* the run folder (a link to it followed) */
+    char *tmp;           /* the new folder beside it; after the swap, the old one */
+    char *made;          /* the first parent folder this run made, or NULL */
+    int swapped;         /* tmp is in place */
+    int had_old;         /* there was a folder to swap with */
+    int holding;         /* interrupts held (held: the mask before) */
+    sigset_t held;
+} pl_stage;
+int pl_folder_check(pl_ctx *ctx, const char *dir);
+int pl_export_stage(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_export_opts *o, pl_stage *st);
+int pl_stage_swap(pl_ctx *ctx, pl_stage *st);
+int pl_stage_unswap(pl_ctx *ctx, pl_stage *st);
+void pl_stage_end(pl_ctx *ctx, pl_stage *st);
 int pl_export_run(pl_ctx *ctx, const pl_plan *p, const char *dir, const pl_export_opts *o);
 #define PL_EXPORT_N_LAYERS 7
 /* The plan's layers as GeoJSON buffers (zones, coverage, conflicts, routes,
@@ -1135,17 +1198,33 @@ int pl_map_png(pl_ctx *ctx, const pl_buf *svg, pl_buf *png);
 int pl_report_html(pl_ctx *ctx, const pl_plan *p, const pl_buf *svg, pl_buf *b);
 
 /* ==== store.c: every run kept ========================================== */
-/* Record a run (its summary, the scenario text and hashes, every layer with
- * run_id) in the store db: a SpatiaLite file (created when missing) or
- * "PG:..." (PostGIS).  layers: as pl_export_layers made them, or NULL to
- * make them.  One transaction: all or nothing.  *run_id: its id. */
+/* A run store: a SpatiaLite file (created when missing) or "PG:..."
+ * (PostGIS).  pl_store_open checks it before anything is computed: a
+ * SpatiaLite file that is there must be readable and writable (its folder
+ * too), pass PRAGMA quick_check, have run_id in its runs table and take a
+ * write transaction, its folder is locked (writers take turns) until
+ * pl_store_close; a missing one must be creatable; PostGIS must answer
+ * within timeout_s seconds (<= 0: PL_STORE_TIMEOUT_S), every statement
+ * too.  pl_store_begin writes a run (its summary, the scenario text and
+ * hashes, every layer with run_id; layers: as pl_export_layers made them,
+ * or NULL to make them) in a transaction it leaves open (*run_id: its
+ * id); pl_store_commit commits it; pl_store_close rolls back what is not
+ * committed and frees s (NULL: nothing).  pl_store_record: all four. */
+#define PL_STORE_TIMEOUT_S 5
+typedef struct pl_store pl_store;
+int pl_store_open(pl_ctx *ctx, const char *db, int timeout_s, pl_store **out);
+int pl_store_begin(pl_ctx *ctx, pl_store *s, const pl_plan *p, const char *out_dir, const pl_outlayer *layers,
+                   long long *run_id);
+int pl_store_commit(pl_ctx *ctx, pl_store *s);
+void pl_store_close(pl_store *s);
 int pl_store_record(pl_ctx *ctx, const pl_plan *p, const char *db, const char *out_dir, const pl_outlayer *layers,
                     long long *run_id);
-/* The runs of a store, one line each, into out. */
-int pl_store_history(pl_ctx *ctx, const char *db, pl_buf *out);
+/* The runs of a store, one line each, into out (PostGIS: timeout_s as
+ * pl_store_open). */
+int pl_store_history(pl_ctx *ctx, const char *db, int timeout_s, pl_buf *out);
 /* What changed from run a to run b: scenario lines, data, sites added and
  * dropped, routes whose verdict changed, coverage. */
-int pl_store_diff(pl_ctx *ctx, const char *db, long long a, long long b, pl_buf *out);
+int pl_store_diff(pl_ctx *ctx, const char *db, int timeout_s, long long a, long long b, pl_buf *out);
 
 /* ==== zonex.c: zone exchange (EUROCAE ED-269 / ED-318) and fences ====== */
 enum { PL_ZONEX_NONE = 0, PL_ZONEX_ED269 = 269, PL_ZONEX_ED318 = 318 };
@@ -1199,6 +1278,12 @@ void pl_plan_store_beside(const char *dir, char *buf, size_t n);
 /* The run folder (pl_export_run), stamped with the scenario file's time so
  * that the same files give the same bytes; layers: made already, or NULL. */
 int pl_plan_write(pl_ctx *ctx, const pl_plan *p, const char *dir, int kml, const pl_outlayer *layers);
+/* The same with the run recorded in store (opened by pl_store_open; NULL:
+ * none) between the folder's writing and its swap, committed after the
+ * swap (a failed commit swaps the old folder back): the store never lists
+ * a run whose folder is not there.  *run_id: the run's id in store. */
+int pl_plan_publish(pl_ctx *ctx, const pl_plan *p, const char *dir, int kml, const pl_outlayer *layers,
+                    pl_store *store, long long *run_id);
 /* The forbidden routes into out (room for every route); their count. */
 size_t pl_plan_blocked(const pl_plan *p, const pl_route **out);
 /* Reroute routes[0..n), margin_m beyond each half-width, into rl, which

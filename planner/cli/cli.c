@@ -39,6 +39,7 @@ static const int v_fw[] = {12, 3}; /* QGroundControl's firmware codes */
 static const char *const w_kml[] = {"kml", NULL};
 static const int v_kml[] = {1};
 static const int v_threads[] = {1, 64};
+static const int v_timeout[] = {2, 3600}; /* libpq waits 2 s at least */
 static const char *const w_lang[] = {"zh", "en", NULL};
 static const int v_lang[] = {PL_LANG_ZH, PL_LANG_EN};
 
@@ -60,6 +61,7 @@ static const option run_opts[] = {
     OPT_OUT, OPT_JSON, OPT_SKIP, OPT_KML,
     {"--db", NULL, O_TEXT, AT(db), "needs a file or PG:connection", NULL, NULL, NULL},
     {"--no-db", NULL, O_FLAG, AT(no_db), NULL, NULL, NULL, NULL},
+    {"--db-timeout", NULL, O_INT, AT(db_timeout_s), NULL, "takes whole seconds from 2 to 3600", NULL, v_timeout},
     OPT_GEOJSON, OPT_MARGIN, OPT_DATE, OPT_LANG, OPT_END};
 static const option check_opts[] = {OPT_OUT, OPT_JSON, OPT_SKIP, OPT_KML, OPT_REROUTE, OPT_GEOJSON, OPT_MARGIN,
                                     OPT_DATE, OPT_LANG, OPT_END};
@@ -98,7 +100,8 @@ typedef struct command {
 
 static const command commands[] = {
     {"run", pl_cmd_run, run_opts,
-     "planner run SCENARIO [-o DIR] [--format kml] [--db FILE|PG:...|--no-db] [--json] [--skip-bad]\n                 [--flight-date YYYY-MM-DD] [--lang zh|en]",
+     "planner run SCENARIO [-o DIR] [--format kml] [--db FILE|PG:...|--no-db] [--db-timeout S] [--json]\n"
+     "                 [--skip-bad] [--flight-date YYYY-MM-DD] [--lang zh|en]",
      "Load the scenario's layers, site the vertiports, check every route against every\n"
      "zone in 3D, reroute blocked routes, and write the plan to DIR (default: the\n"
      "scenario's 'output', else out/NAME):\n"
@@ -109,9 +112,15 @@ static const command commands[] = {
      "  NAME.geojson       zones, routes, conflicts, reroutes, vertiports, candidates,\n"
      "                     coverage (RFC 7946, WGS84 lon/lat), each with NAME.qml\n"
      "  summary.json       totals, layers and per-route results\n"
-     "Files appear only when all are ready. The run is then recorded in the run store\n"
+     "DIR is replaced whole, in one step, when every file is ready: whoever looks (a\n"
+     "run killed at any instant, kill -9 too) finds the old plan or the new one, never a\n"
+     "mix; what a killed run left beside DIR is removed by the next run, which says so.\n"
+     "DIR must be new, empty or a plan folder. The run is recorded in the run store\n"
      "(--db; default runs.sqlite in DIR's parent folder; PG:... for PostGIS; --no-db\n"
-     "to skip): see 'planner history' and 'planner diff'.\n"
+     "to skip): see 'planner history' and 'planner diff'. The store is checked before\n"
+     "anything is computed; a store that cannot be used is exit 2 and nothing written.\n"
+     "--db-timeout S: PostGIS connect and statement timeout, default 5 s (also\n"
+     "PLANNER_DB_TIMEOUT=S, for history and diff too).\n"
      "report.html, plan.svg and the summary read Chinese first with English beside;\n"
      "--lang en: English only (JSON and the other data files are the same either way).\n"
      "Exit 0 when the plan is written (conflicts are in it), 2 on bad input."},
@@ -359,6 +368,15 @@ static int complete(const command *c, pl_opts *o)
     return 0;
 }
 
+/* PLANNER_DB_TIMEOUT: whole seconds from 2 to 3600, else 0 (the default) */
+static int env_timeout(void)
+{
+    const char *e = getenv("PLANNER_DB_TIMEOUT");
+    char *end;
+    long t = e ? strtol(e, &end, 10) : 0;
+    return e && end != e && !*end && t >= 2 && t <= 3600 ? (int)t : 0;
+}
+
 /* history DB, diff DB RUN_A RUN_B: a store, not a scenario */
 static int store_command(pl_ctx *ctx, const command *c, int argc, char **argv)
 {
@@ -374,6 +392,7 @@ static int store_command(pl_ctx *ctx, const command *c, int argc, char **argv)
         return PL_EXIT_BAD;
     }
     so.scenario = argv[2]; /* the store */
+    so.db_timeout_s = env_timeout();
     so.files = argv + 3;
     return c->fn(ctx, &so);
 }
@@ -437,6 +456,7 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
     pl_progress_enable(ctx, !(pe && !strcmp(pe, "0")));
     pl_opts o = {0};
     o.margin_m = PL_REROUTE_MARGIN_M; /* reroute: kept beyond the half-width from every zone */
+    o.db_timeout_s = env_timeout();   /* --db-timeout overrides it */
     if (c->fn == pl_cmd_validate && !(o.files = calloc((size_t)argc, sizeof *o.files)))
         return PL_EXIT_BAD; /* proposal files, gathered in argv order */
     int r = parse(c, argc, argv, &o);

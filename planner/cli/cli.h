@@ -26,6 +26,8 @@ typedef struct pl_opts {
     int zone_format;       /* zones --format ed269|ed318 */
     int firmware;          /* fence --firmware: 12 PX4, 3 ArduPilot (QGC codes) */
     int no_db;             /* run --no-db */
+    int db_timeout_s;      /* run --db-timeout S, else PLANNER_DB_TIMEOUT: PostGIS connect and statement
+                              timeout (0: PL_STORE_TIMEOUT_S) */
     int timing;            /* validate --timing */
     int threads;           /* validate --threads N (0: one per processor) */
     const char *flight_date; /* --flight-date YYYY-MM-DD: the approvals' deadline as a date */

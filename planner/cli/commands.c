@@ -44,6 +44,16 @@ void pl_cli_error(pl_ctx *ctx)
 }
 
 
+/* A plan open: its issues shown, the options the outputs read set. */
+static int plan_ready(const pl_opts *o, int flags, pl_plan *p)
+{
+    if (!(flags & PL_PLAN_LAYERS_ONLY))
+        pl_text_issues(p);
+    p->flight_date = o->flight_date; /* the approvals' deadline, when the date is known */
+    p->lang = o->lang;               /* report.html, plan.svg and the text: zh (default) or en */
+    return PL_EXIT_OK;
+}
+
 int pl_cli_open_plan(pl_ctx *ctx, const pl_opts *o, int flags, pl_plan **p)
 {
     flags |= o->skip_bad ? PL_PLAN_SKIP_BAD : 0;
@@ -58,11 +68,19 @@ int pl_cli_open_plan(pl_ctx *ctx, const pl_opts *o, int flags, pl_plan **p)
         pl_cli_error(ctx);
         return PL_EXIT_BAD;
     }
-    if (!(flags & PL_PLAN_LAYERS_ONLY))
-        pl_text_issues(*p);
-    (*p)->flight_date = o->flight_date; /* the approvals' deadline, when the date is known */
-    (*p)->lang = o->lang;               /* report.html, plan.svg and the text: zh (default) or en */
-    return PL_EXIT_OK;
+    return plan_ready(o, flags, *p);
+}
+
+/* The rest of the plan on *p, read by pl_plan_read: freed on failure. */
+static int compute_plan(pl_ctx *ctx, const pl_opts *o, int flags, pl_plan **p)
+{
+    if (pl_plan_compute(ctx, *p, flags | (o->skip_bad ? PL_PLAN_SKIP_BAD : 0)) != PL_OK) {
+        pl_cli_error(ctx);
+        pl_plan_free(ctx, *p);
+        *p = NULL;
+        return PL_EXIT_BAD;
+    }
+    return plan_ready(o, flags, *p);
 }
 
 /* The layer report (layers), else the check result with the reroutes of
@@ -103,37 +121,54 @@ static int reroutes_find(pl_ctx *ctx, const pl_plan *p, const pl_route **routes,
     return PL_EXIT_OK;
 }
 
+/* run: the scenario read; where it writes checked (the folder, the store:
+ * opened into *store, or NULL with --no-db) before anything is computed;
+ * then the plan computed. */
+static int run_prepare(pl_ctx *ctx, const pl_opts *o, pl_plan **p, char *dir, size_t n_dir, char *db, size_t n_db,
+                       pl_store **store)
+{
+    *store = NULL;
+    if (pl_plan_read(ctx, o->scenario, p) != PL_OK) {
+        pl_cli_error(ctx);
+        return PL_EXIT_BAD;
+    }
+    char dflt[1024];
+    snprintf(dir, n_dir, "%s", pl_plan_out_dir(*p, o->out_dir, dflt, sizeof dflt));
+    if (o->db)
+        snprintf(db, n_db, "%s", o->db);
+    else /* runs.sqlite beside the run folder */
+        pl_plan_store_beside(dir, db, n_db);
+    if (pl_folder_check(ctx, dir) != PL_OK || (!o->no_db && pl_store_open(ctx, db, o->db_timeout_s, store) != PL_OK)) {
+        pl_cli_error(ctx);
+        pl_plan_free(ctx, *p);
+        *p = NULL;
+        return PL_EXIT_BAD;
+    }
+    return compute_plan(ctx, o, PL_PLAN_REROUTE, p);
+}
+
 int pl_cmd_run(pl_ctx *ctx, const pl_opts *o)
 {
     pl_plan *p = NULL;
-    int code = pl_cli_open_plan(ctx, o, PL_PLAN_REROUTE, &p);
-    if (code)
+    pl_store *store = NULL;
+    char dir[1024], db[1100];
+    int code = run_prepare(ctx, o, &p, dir, sizeof dir, db, sizeof db, &store);
+    if (code) {
+        pl_store_close(store);
         return code;
-    char dflt[1024];
-    const char *dir = pl_plan_out_dir(p, o->out_dir, dflt, sizeof dflt);
+    }
     /* the layers once, for the run folder and for the store */
     pl_buf lb[PL_EXPORT_N_LAYERS];
     pl_outlayer ls[PL_EXPORT_N_LAYERS];
     for (int i = 0; i < PL_EXPORT_N_LAYERS; i++)
         pl_buf_init(&lb[i]);
-    if (pl_export_layers(ctx, p, lb, ls) != PL_OK) {
-        pl_cli_error(ctx);
-        code = PL_EXIT_BAD;
-    } else {
-        code = write_plan(ctx, p, dir, o, ls);
-    }
     long long run_id = 0;
-    char dbdflt[1100];
-    const char *db = o->db;
-    if (!code && !o->no_db && !db) { /* runs.sqlite beside the run folder */
-        pl_plan_store_beside(dir, dbdflt, sizeof dbdflt);
-        db = dbdflt;
-    }
-    if (!code && db && !o->no_db && pl_store_record(ctx, p, db, dir, ls, &run_id) != PL_OK) {
+    if (pl_export_layers(ctx, p, lb, ls) != PL_OK ||
+        pl_plan_publish(ctx, p, dir, o->kml, ls, store, &run_id) != PL_OK) {
         pl_cli_error(ctx);
-        fprintf(stderr, "planner: the plan is written to %s/ but the run is not recorded\n", dir);
         code = PL_EXIT_BAD;
     }
+    pl_store_close(store);
     if (!code) {
         if (o->json) {
             code = emit_json(ctx, p, 0, NULL);
@@ -305,7 +340,7 @@ int pl_cmd_history(pl_ctx *ctx, const pl_opts *o)
 {
     pl_buf b;
     pl_buf_init(&b);
-    int rc = pl_store_history(ctx, o->scenario, &b);
+    int rc = pl_store_history(ctx, o->scenario, o->db_timeout_s, &b);
     if (rc == PL_OK)
         fputs(b.s ? b.s : "", stdout);
     else
@@ -328,7 +363,7 @@ int pl_cmd_diff(pl_ctx *ctx, const pl_opts *o)
     }
     pl_buf b;
     pl_buf_init(&b);
-    int rc = pl_store_diff(ctx, o->scenario, id[0], id[1], &b);
+    int rc = pl_store_diff(ctx, o->scenario, o->db_timeout_s, id[0], id[1], &b);
     if (rc == PL_OK)
         fputs(b.s ? b.s : "", stdout);
     else

@@ -27,6 +27,7 @@ struct pl_ctx {
     void (*on_free)(pl_ctx *); /* crs.c's: frees them, before PROJ goes (pl_ctx_on_free) */
     int progress;              /* 1: progress lines on stderr (a terminal) */
     int progress_shown;        /* a progress line is on screen */
+    int n_steps;               /* file operations so far (pl_fault_step) */
 };
 
 static void geos_msg(const char *msg, void *ud)
@@ -116,6 +117,7 @@ void *pl_proj(pl_ctx *ctx) { return ctx->proj; }
 pl_xform **pl_ctx_xforms(pl_ctx *ctx) { return &ctx->xforms; }
 
 void pl_ctx_on_free(pl_ctx *ctx, void (*fn)(pl_ctx *)) { ctx->on_free = fn; }
+int pl_ctx_next_step(pl_ctx *ctx) { return ++ctx->n_steps; }
 
 /* ==== progress on a terminal =========================================== */
 

@@ -1,30 +1,21 @@
 /*
- * util.c - growing text buffers, JSON and XML text writing, SHA-256, files
- * written whole.
+ * util.c - growing text buffers, JSON and XML text writing, SHA-256, UTF-8.
  *
  * Entry points: pl_buf_init, pl_buf_free, pl_buf_puts, pl_buf_putn, pl_fmt_fixed,
  * pl_buf_fixed, pl_buf_printf, pl_buf_xml, pl_buf_xml_chars, pl_buf_json_str,
  * pl_buf_json_strn, pl_buf_num, pl_strdup, pl_str_in, pl_sha256_*,
- * pl_signals_hold, pl_signals_release, pl_file_write, pl_file_write_tmp,
- * pl_file_commit, pl_file_sync_dir, pl_file_remove_stale, pl_fault_pause,
- * pl_utf8_valid.
+ * pl_utf8_valid.  Files and folders written whole, input paths checked:
+ * files.c.
  */
 #include "planner.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <float.h>
-#include <signal.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 void pl_buf_init(pl_buf *b) { memset(b, 0, sizeof *b); }
 
@@ -435,211 +426,6 @@ int pl_sha256_file(const char *path, char out[65])
         return -1;
     pl_sha256_hex(&s, out);
     return 0;
-}
-
-/* ==== interrupts held over the writing of temporary files ============== */
-
-void pl_signals_hold(sigset_t *old)
-{
-    sigset_t s;
-    sigemptyset(&s);
-    sigaddset(&s, SIGINT);
-    sigaddset(&s, SIGTERM);
-    sigaddset(&s, SIGHUP);
-    sigaddset(&s, SIGQUIT);
-    sigprocmask(SIG_BLOCK, &s, old);
-}
-
-void pl_signals_release(const sigset_t *old)
-{
-    sigprocmask(SIG_SETMASK, old, NULL); /* a held interrupt takes effect here */
-}
-
-/* ==== files written whole ================================================ */
-
-/* path's folder into a new string ("." when path has no '/'). */
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return pl_strdup(".");
-    size_t k = slash == path ? 1 : (size_t)(slash - path);
-    char *d = malloc(k + 1);
-    if (d) {
-        memcpy(d, path, k);
-        d[k] = '\0';
-    }
-    return d;
-}
-
-/* 1 when name is a temporary name of ours, ".BASE.tmpPID" or
- * ".BASE.tmpPID.K", for base (NULL: any); *pid = PID. */
-static int tmp_name_of(const char *name, const char *base, long *pid)
-{
-    const char *t = NULL;
-    for (const char *s = name; (s = strstr(s, ".tmp")); s++)
-        t = s; /* the last ".tmp": BASE may hold one */
-    if (name[0] != '.' || !t || t == name)
-        return 0;
-    if (base && ((size_t)(t - name - 1) != strlen(base) || strncmp(name + 1, base, strlen(base))))
-        return 0;
-    char *end;
-    *pid = strtol(t + 4, &end, 10);
-    if (end == t + 4 || *pid <= 0)
-        return 0;
-    if (*end == '.' && end[1] >= '0' && end[1] <= '9')
-        strtoul(end + 1, &end, 10);
-    return *end == '\0';
-}
-
-void pl_file_remove_stale(const char *dir, const char *base)
-{
-    DIR *dh = opendir(dir);
-    struct dirent *e;
-    while (dh && (e = readdir(dh))) {
-        long pid;
-        if (!tmp_name_of(e->d_name, base, &pid) || kill((pid_t)pid, 0) == 0 || errno == EPERM)
-            continue; /* not ours, or its process still runs */
-        char *path = malloc(strlen(dir) + strlen(e->d_name) + 2);
-        if (path) {
-            sprintf(path, "%s/%s", dir, e->d_name);
-            unlink(path);
-        }
-        free(path);
-    }
-    if (dh)
-        closedir(dh);
-}
-
-/* Write n bytes to fd, through short writes and interrupts. */
-static int write_all(int fd, const char *s, size_t n)
-{
-    while (n) {
-        ssize_t k = write(fd, s, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        s += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
-int pl_file_write_tmp(pl_ctx *ctx, const char *path, const void *data, size_t n, char **tmp)
-{
-    *tmp = NULL;
-    char *dir = dir_of(path);
-    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    char *t = dir ? malloc(strlen(dir) + strlen(base) + 48) : NULL;
-    if (!t) {
-        free(dir);
-        return pl_error(ctx, PL_NOMEM, "out of memory");
-    }
-    struct stat st;
-    int fd = -1, keep_mode = stat(path, &st) == 0 && S_ISREG(st.st_mode);
-    for (unsigned k = 0; fd < 0 && k < 1000; k++) { /* the first name free: O_EXCL says */
-        sprintf(t, "%s/.%s.tmp%ld.%u", dir, base, (long)getpid(), k);
-        fd = open(t, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd < 0 && errno != EEXIST)
-            break;
-    }
-    int bad = fd < 0 || (keep_mode && fchmod(fd, st.st_mode & 07777) != 0) ||
-              write_all(fd, data ? data : "", n) != 0 || fsync(fd) != 0;
-    int e = errno;
-    if (fd >= 0 && close(fd) != 0 && !bad)
-        bad = 1, e = errno;
-    free(dir);
-    if (bad) {
-        if (fd >= 0)
-            unlink(t);
-        free(t);
-        return pl_error(ctx, PL_IO, "%s: cannot write: %s", path, strerror(e));
-    }
-    *tmp = t;
-    return PL_OK;
-}
-
-int pl_file_commit(pl_ctx *ctx, const char *tmp, const char *path)
-{
-    if (rename(tmp, path) == 0)
-        return PL_OK;
-    int e = errno;
-    unlink(tmp);
-    return pl_error(ctx, PL_IO, "%s: cannot write: %s", path, strerror(e));
-}
-
-void pl_file_sync_dir(const char *path)
-{
-    char *dir = dir_of(path);
-    int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-    if (fd >= 0) {
-        fsync(fd); /* the renames on the disk; some file systems cannot: no matter */
-        close(fd);
-    }
-    free(dir);
-}
-
-/* Not a regular file (a terminal, a pipe, /dev/stdout): written as it is,
- * there is nothing to replace. */
-static int write_in_place(pl_ctx *ctx, const char *path, const void *data, size_t n)
-{
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    int bad = fd < 0 || write_all(fd, data ? data : "", n) != 0;
-    int e = errno;
-    if (fd >= 0 && close(fd) != 0 && !bad)
-        bad = 1, e = errno;
-    return bad ? pl_error(ctx, PL_IO, "%s: cannot write: %s", path, strerror(e)) : PL_OK;
-}
-
-int pl_file_write(pl_ctx *ctx, const char *path, const void *data, size_t n)
-{
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return S_ISDIR(st.st_mode) ? pl_error(ctx, PL_IO, "%s: cannot write: %s", path, strerror(EISDIR))
-                                   : write_in_place(ctx, path, data, n);
-    /* a link to a file: the file is replaced, the link kept */
-    char *real = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL) : NULL;
-    const char *target = real ? real : path;
-    char *dir = dir_of(target), *tmp = NULL;
-    const char *base = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
-    if (dir)
-        pl_file_remove_stale(dir, base); /* what a killed run left */
-    sigset_t held;
-    pl_signals_hold(&held); /* an interrupt lands once the file is whole */
-    int rc = pl_file_write_tmp(ctx, target, data, n, &tmp);
-    if (rc == PL_OK) {
-        pl_fault_pause("file");
-        rc = pl_file_commit(ctx, tmp, target);
-    }
-    if (rc == PL_OK)
-        pl_file_sync_dir(target);
-    pl_signals_release(&held);
-    free(tmp);
-    free(dir);
-    free(real);
-    return rc;
-}
-
-/* ==== fault injection for the tests ===================================== */
-
-void pl_fault_pause(const char *where)
-{
-    /* PLANNER_FAULT_PAUSE=WHERE:MS stops the run MS milliseconds at WHERE
-     * ("write": a run folder's temporary files written, not yet renamed;
-     * "file": the same for one file of pl_file_write; "store": the run's
-     * rows written, not yet committed), so that a test can interrupt or
-     * kill it there.  Unset, it costs one getenv. */
-    const char *e = getenv("PLANNER_FAULT_PAUSE");
-    size_t k = strlen(where);
-    if (!e || strncmp(e, where, k) || e[k] != ':')
-        return;
-    long ms = strtol(e + k + 1, NULL, 10);
-    if (ms > 0 && ms < 60000) {
-        struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-            ;
-    }
 }
 
 /* ==== UTF-8 ============================================================= */

@@ -537,6 +537,8 @@ static int read_feature(pl_ctx *ctx, const reader *r, OGRFeatureH of, pl_feature
  * scenario when it has one. */
 static int probe_open(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *d)
 {
+    if (pl_path_check(ctx, d->path, "layer", d->id, PL_PATH_GDB) != PL_OK)
+        return PL_IO; /* a named pipe would hang fopen */
     FILE *probe = fopen(d->path, "rb");
     if (!probe && d->path_line)
         return pl_error(ctx, PL_IO, "%s:%d:%d: layer '%s': cannot open %s: %s", sc->file, d->path_line,

@@ -69,6 +69,8 @@ static int src_unit(pl_ctx *ctx, const pl_terrain_decl *d, src *s)
 static int src_open(pl_ctx *ctx, const pl_scenario *sc, src *s)
 {
     const pl_terrain_decl *d = &sc->terrain;
+    if (pl_path_check(ctx, d->path, "terrain", NULL, 0) != PL_OK)
+        return PL_IO; /* a named pipe would hang GDAL's open */
     if (access(d->path, R_OK) != 0)
         return pl_error(ctx, PL_IO, "terrain %s: cannot read: %s", d->path, strerror(errno));
     pl_gdal_errors_push(ctx);

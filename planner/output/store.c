@@ -3,7 +3,21 @@
  * runs.sqlite beside the run folders) or a PostGIS database shared by a team
  * (PG:...), both through GDAL, so one code path serves both.
  *
- * Entry points: pl_store_record, pl_store_history, pl_store_diff.
+ * Entry points: pl_store_open, pl_store_begin, pl_store_commit,
+ * pl_store_close, pl_store_record, pl_store_history, pl_store_diff.
+ *
+ * A run opens and checks its store before it computes anything
+ * (pl_store_open: a SpatiaLite file passes PRAGMA quick_check, its runs
+ * table has run_id, a write transaction can be begun, its folder locked;
+ * PostGIS answers within the timeout), writes its rows in a transaction
+ * (pl_store_begin), swaps its folder in, then commits (pl_store_commit):
+ * killed before the commit, the store has not the run, whatever the
+ * folder; after, the folder is the run's.  So the store never lists a run
+ * whose folder is not there.
+ *
+ * Every PostGIS connection has a connect timeout and a statement timeout
+ * (pl_store_open's timeout_s, default PL_STORE_TIMEOUT_S): a server that
+ * does not answer is an error naming its host, never a wait for ever.
  *
  * Tables: runs (one row per run: when, scenario name, file, SHA-256 of the
  * scenario and of its data files, the scenario text, results) and
@@ -36,22 +50,70 @@
 
 static int is_pg(const char *db) { return !strncmp(db, "PG:", 3); }
 
-/* Open the store; create a SpatiaLite file when asked and missing. */
-static GDALDatasetH store_open(pl_ctx *ctx, const char *db, int create)
+/* The host (and port) a PG: connection string names, into out. */
+static void pg_host(const char *db, char *out, size_t n)
+{
+    const char *h = strstr(db, "host="), *p = strstr(db, "port=");
+    if (h && (h == db + 3 || h[-1] == ' ' || h[-1] == 'r')) /* host= or hostaddr= */
+        snprintf(out, n, "%.*s", (int)strcspn(h + 5, " '"), h + 5);
+    else
+        snprintf(out, n, "localhost (its socket)");
+    if (p && (p == db + 3 || p[-1] == ' ') && strlen(out) + 16 < n)
+        snprintf(out + strlen(out), n - strlen(out), " port %.*s", (int)strcspn(p + 5, " '"), p + 5);
+}
+
+/* db with a connect timeout and a statement timeout of timeout_s seconds
+ * (unless it sets them), as libpq reads them: a new string. */
+static char *pg_with_timeouts(const char *db, int timeout_s)
+{
+    char *c = malloc(strlen(db) + 96);
+    if (!c)
+        return NULL;
+    strcpy(c, db);
+    if (!strstr(db, "connect_timeout="))
+        sprintf(c + strlen(c), " connect_timeout=%d", timeout_s);
+    if (!strstr(db, "options="))
+        sprintf(c + strlen(c), " options='-c statement_timeout=%d'", timeout_s * 1000);
+    return c;
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Open the store; create a SpatiaLite file when asked and missing.  A
+ * PostGIS one with its timeouts (timeout_s). */
+static GDALDatasetH store_open(pl_ctx *ctx, const char *db, int create, int timeout_s)
 {
     struct stat st;
     GDALDatasetH ds = NULL;
     pl_libmsg_clear(ctx);
+    if (timeout_s <= 0)
+        timeout_s = PL_STORE_TIMEOUT_S;
+    timeout_s = timeout_s < 2 ? 2 : timeout_s; /* libpq waits 2 s at least */
+    if (!is_pg(db) && pl_path_check(ctx, db, "run store", NULL, 0) != PL_OK)
+        return NULL; /* a named pipe would hang the open */
     if (is_pg(db)) {
         const char *drv[] = {"PostgreSQL", NULL};
-        ds = GDALOpenEx(db, GDAL_OF_VECTOR | GDAL_OF_UPDATE, drv, NULL, NULL);
-        if (!ds)
-            pl_error(ctx, PL_IO, "%s: cannot open the PostGIS store: %s", db, pl_libmsg(ctx));
+        char *conn = pg_with_timeouts(db, timeout_s), host[256];
+        double t0 = now_s();
+        ds = conn ? GDALOpenEx(conn, GDAL_OF_VECTOR | GDAL_OF_UPDATE, drv, NULL, NULL) : NULL;
+        free(conn);
+        pg_host(db, host, sizeof host);
+        if (!ds && (now_s() - t0 >= timeout_s - 0.5 || strstr(pl_libmsg(ctx), "timeout")))
+            pl_error(ctx, PL_IO, "%s: the PostGIS server %s did not answer within %d s (--db-timeout or "
+                                 "PLANNER_DB_TIMEOUT sets the limit)", db, host, timeout_s);
+        else if (!ds)
+            pl_error(ctx, PL_IO, "%s: cannot open the PostGIS store on %s: %s", db, host, pl_libmsg(ctx));
     } else if (stat(db, &st) == 0) {
         const char *drv[] = {"SQLite", NULL};
         ds = GDALOpenEx(db, GDAL_OF_VECTOR | GDAL_OF_UPDATE, drv, NULL, NULL);
-        if (!ds)
-            pl_error(ctx, PL_IO, "%s: not a run store (SpatiaLite): %s", db, pl_libmsg(ctx));
+        if (!ds) /* GDAL says nothing of a file no driver knows */
+            pl_error(ctx, PL_IO, "%s: not a run store (SpatiaLite): %s", db,
+                     strcmp(pl_libmsg(ctx), "no detail") ? pl_libmsg(ctx) : "not a SQLite database");
     } else if (!create) {
         pl_error(ctx, PL_IO, "%s: no such run store (planner run --db %s makes one)", db, db);
     } else {
@@ -216,14 +278,139 @@ static int fill_run(pl_ctx *ctx, const pl_plan *p, const char *out_dir, long lon
     return PL_OK;
 }
 
-int pl_store_record(pl_ctx *ctx, const pl_plan *p, const char *db, const char *out_dir, const pl_outlayer *layers,
-                    long long *run_id)
+/* ==== the store of a run: checked first, the run's rows, the commit ==== */
+
+struct pl_store {
+    char *db;            /* as given: a file or PG:... */
+    int timeout_s;       /* PostGIS: connect and statement timeout */
+    int lock_fd;         /* the store's folder, locked (SQLite), or -1 */
+    GDALDatasetH ds;     /* open: a store that was there, PostGIS; else made by pl_store_begin */
+    int in_tx;           /* a transaction is open */
+};
+
+/* The store's first row of SQL's answer, as text into out ("" when none);
+ * -1 when the SQL fails. */
+static int sql_text(GDALDatasetH ds, const char *sql, char *out, size_t n)
 {
-    int rc, lock_fd = -1, in_tx = 0;
+    OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+    OGRFeatureH f = r ? OGR_L_GetNextFeature(r) : NULL;
+    snprintf(out, n, "%s", f && OGR_F_IsFieldSetAndNotNull(f, 0) ? OGR_F_GetFieldAsString(f, 0) : "");
+    if (f)
+        OGR_F_Destroy(f);
+    if (r)
+        GDALDatasetReleaseResultSet(ds, r);
+    return r || !CPLGetLastErrorType() ? 0 : -1;
+}
+
+/* An existing SpatiaLite store: readable and writable (its folder too, for
+ * the journal), whole (PRAGMA quick_check), a runs table with run_id, and
+ * a write transaction can begin (BEGIN IMMEDIATE, rolled back). */
+static int check_sqlite(pl_ctx *ctx, pl_store *s)
+{
+    char msg[512], *dir = pl_strdup(s->db);
+    if (!dir)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    int rc = PL_OK;
+    if (access(s->db, R_OK | W_OK) != 0 || access(slash ? dir : ".", W_OK | X_OK) != 0)
+        rc = pl_error(ctx, PL_IO, "%s: the run store cannot be written (%s): %s", s->db,
+                      access(s->db, R_OK | W_OK) ? "the file" : "its folder", strerror(errno));
+    free(dir);
+    if (rc == PL_OK && !(s->ds = store_open(ctx, s->db, 0, s->timeout_s)))
+        return pl_errcode(ctx);
+    CPLErrorReset();
+    int bad = rc == PL_OK && (sql_text(s->ds, "PRAGMA quick_check", msg, sizeof msg) || strcmp(msg, "ok"));
+    for (char *c = msg; *c; c++)
+        *c = *c == '\n' ? ';' : *c; /* one line */
+    if (bad)
+        rc = pl_error(ctx, PL_IO, "%s: the run store is damaged (SQLite's quick_check: %s)", s->db,
+                      *msg ? msg : pl_libmsg(ctx));
+    if (rc == PL_OK && (sql_text(s->ds, "BEGIN IMMEDIATE", msg, sizeof msg) ||
+                        sql_text(s->ds, "ROLLBACK TRANSACTION", msg, sizeof msg)))
+        rc = pl_error(ctx, PL_IO, "%s: the run store cannot be locked for writing: %s", s->db, pl_libmsg(ctx));
+    return rc;
+}
+
+/* A store that is there: its runs table, when it has one, is ours. */
+static int check_schema(pl_ctx *ctx, pl_store *s)
+{
+    OGRLayerH runs = runs_layer(ctx, s->ds, 0);
+    if (runs && OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(runs), RUN_FIELD) < 0)
+        return pl_error(ctx, PL_IO, "%s: its table 'runs' has no column %s: not a run store of the planner", s->db,
+                        RUN_FIELD);
+    return PL_OK;
+}
+
+/* A store still to be made: the nearest folder above it that is there can
+ * be written. */
+static int check_new(pl_ctx *ctx, const char *db)
+{
+    char *d = pl_strdup(db);
+    if (!d)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    const char *up = ".";
+    struct stat st;
+    for (char *slash; (slash = strrchr(d, '/'));) {
+        *(slash == d ? slash + 1 : slash) = '\0';
+        up = d;
+        if (stat(d, &st) == 0 || slash == d)
+            break;
+        up = ".";
+    }
+    int rc = access(up, W_OK | X_OK) == 0 ? PL_OK
+             : pl_error(ctx, PL_IO, "%s: the run store cannot be made: %s cannot be written: %s", db, up,
+                        strerror(errno));
+    free(d);
+    return rc;
+}
+
+int pl_store_open(pl_ctx *ctx, const char *db, int timeout_s, pl_store **out)
+{
+    struct stat st;
+    *out = NULL;
+    pl_store *s = calloc(1, sizeof *s);
+    if (!s || !(s->db = pl_strdup(db))) {
+        free(s);
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    }
+    s->lock_fd = -1;
+    s->timeout_s = timeout_s > 0 ? timeout_s : PL_STORE_TIMEOUT_S;
+    pl_progress(ctx, "opening the run store %s", db);
+    pl_gdal_errors_push(ctx);
+    int rc = PL_OK;
+    if (is_pg(db)) {
+        if (!(s->ds = store_open(ctx, db, 0, s->timeout_s)))
+            rc = pl_errcode(ctx);
+    } else if ((rc = pl_path_check(ctx, db, "run store", NULL, 0)) == PL_OK) {
+        char *dir = pl_strdup(db), *slash = dir ? strrchr(dir, '/') : NULL;
+        if (slash)
+            *(slash == dir ? slash + 1 : slash) = '\0';
+        if (dir && stat(slash ? dir : ".", &st) == 0) /* else locked when made (pl_store_begin) */
+            rc = store_lock(ctx, db, &s->lock_fd);
+        free(dir);
+        if (rc == PL_OK)
+            rc = stat(db, &st) == 0 ? check_sqlite(ctx, s) : check_new(ctx, db);
+    }
+    if (rc == PL_OK && s->ds)
+        rc = check_schema(ctx, s);
+    pl_gdal_errors_pop();
+    pl_progress_end(ctx);
+    if (rc != PL_OK)
+        pl_store_close(s);
+    else
+        *out = s;
+    return rc;
+}
+
+int pl_store_begin(pl_ctx *ctx, pl_store *s, const pl_plan *p, const char *out_dir, const pl_outlayer *layers,
+                   long long *run_id)
+{
+    int rc = PL_OK;
     pl_buf b[PL_EXPORT_N_LAYERS];
     pl_outlayer ls[PL_EXPORT_N_LAYERS];
     char names[PL_EXPORT_N_LAYERS][48];
-    GDALDatasetH ds = NULL;
     for (int i = 0; i < PL_EXPORT_N_LAYERS; i++)
         pl_buf_init(&b[i]);
     if (layers)
@@ -234,26 +421,32 @@ int pl_store_record(pl_ctx *ctx, const pl_plan *p, const char *db, const char *o
         snprintf(names[i], sizeof names[i], PREFIX "%s", ls[i].name);
         ls[i].name = names[i];
     }
-    pl_progress(ctx, "recording the run in %s", db);
-    if ((rc = store_lock(ctx, db, &lock_fd)) != PL_OK)
+    pl_progress(ctx, "recording the run in %s", s->db);
+    pl_fault_step(ctx, "record the run in the store");
+    if (!is_pg(s->db) && s->lock_fd < 0 && (rc = store_lock(ctx, s->db, &s->lock_fd)) != PL_OK)
         goto out;
     pl_gdal_errors_push(ctx);
-    ds = store_open(ctx, db, 1);
-    if (!ds) {
+    if (!s->ds && !(s->ds = store_open(ctx, s->db, 1, s->timeout_s))) {
         rc = pl_errcode(ctx);
         goto out_pop;
     }
-    if (GDALDatasetStartTransaction(ds, FALSE) != OGRERR_NONE) {
-        rc = pl_error(ctx, PL_IO, "%s: cannot start a transaction: %s", db, pl_libmsg(ctx));
+    if (GDALDatasetStartTransaction(s->ds, FALSE) != OGRERR_NONE) {
+        rc = pl_error(ctx, PL_IO, "%s: cannot start a transaction: %s", s->db, pl_libmsg(ctx));
         goto out_pop;
     }
-    in_tx = 1;
-    if (is_pg(db)) { /* one writer at a time on a shared database */
-        OGRLayerH r = GDALDatasetExecuteSQL(ds, "SELECT pg_advisory_xact_lock(7480612025)", NULL, NULL);
+    s->in_tx = 1;
+    if (is_pg(s->db)) { /* one writer at a time on a shared database, waiting the statement timeout at most */
+        CPLErrorReset();
+        OGRLayerH r = GDALDatasetExecuteSQL(s->ds, "SELECT pg_advisory_xact_lock(7480612025)", NULL, NULL);
         if (r)
-            GDALDatasetReleaseResultSet(ds, r);
+            GDALDatasetReleaseResultSet(s->ds, r);
+        else if (CPLGetLastErrorType() >= CE_Failure) {
+            rc = pl_error(ctx, PL_IO, "%s: the store's write lock was not had within %d s (another run holds it?): %s",
+                          s->db, s->timeout_s < 2 ? 2 : s->timeout_s, pl_libmsg(ctx));
+            goto out_pop;
+        }
     }
-    OGRLayerH runs = runs_layer(ctx, ds, 1);
+    OGRLayerH runs = runs_layer(ctx, s->ds, 1);
     if (!runs) {
         rc = pl_errcode(ctx);
         goto out_pop;
@@ -270,29 +463,58 @@ int pl_store_record(pl_ctx *ctx, const pl_plan *p, const char *db, const char *o
     f = OGR_F_Create(OGR_L_GetLayerDefn(runs));
     rc = fill_run(ctx, p, out_dir, id, f);
     if (rc == PL_OK && OGR_L_CreateFeature(runs, f) != OGRERR_NONE)
-        rc = pl_error(ctx, PL_IO, "%s: cannot record the run: %s", db, pl_libmsg(ctx));
+        rc = pl_error(ctx, PL_IO, "%s: cannot record the run: %s", s->db, pl_libmsg(ctx));
     OGR_F_Destroy(f);
     if (rc == PL_OK)
-        rc = pl_ogr_copy(ctx, ds, p->sc->work_crs, ls, PL_EXPORT_N_LAYERS, 0, RUN_FIELD, id);
-    if (rc == PL_OK) {
-        in_tx = 0;
-        pl_fault_pause("store");
-        if (GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
-            rc = pl_error(ctx, PL_IO, "%s: cannot commit the run: %s", db, pl_libmsg(ctx));
-    }
+        rc = pl_ogr_copy(ctx, s->ds, p->sc->work_crs, ls, PL_EXPORT_N_LAYERS, 0, RUN_FIELD, id);
     if (rc == PL_OK)
         *run_id = id;
 out_pop:
-    if (ds && in_tx)
-        GDALDatasetRollbackTransaction(ds);
-    if (ds)
-        GDALClose(ds);
     pl_gdal_errors_pop();
 out:
     pl_progress_end(ctx);
-    store_unlock(lock_fd);
     for (int i = 0; i < PL_EXPORT_N_LAYERS; i++)
         pl_buf_free(&b[i]);
+    return rc;
+}
+
+int pl_store_commit(pl_ctx *ctx, pl_store *s)
+{
+    if (!s->in_tx)
+        return pl_error(ctx, PL_MISUSE, "%s: no run to commit", s->db);
+    pl_fault_pause("store");
+    pl_fault_step(ctx, "commit the store");
+    pl_gdal_errors_push(ctx);
+    s->in_tx = 0;
+    int rc = GDALDatasetCommitTransaction(s->ds) == OGRERR_NONE
+                 ? PL_OK : pl_error(ctx, PL_IO, "%s: cannot commit the run: %s", s->db, pl_libmsg(ctx));
+    pl_gdal_errors_pop();
+    return rc;
+}
+
+void pl_store_close(pl_store *s)
+{
+    if (!s)
+        return;
+    if (s->ds && s->in_tx)
+        GDALDatasetRollbackTransaction(s->ds);
+    if (s->ds)
+        GDALClose(s->ds);
+    store_unlock(s->lock_fd);
+    free(s->db);
+    free(s);
+}
+
+int pl_store_record(pl_ctx *ctx, const pl_plan *p, const char *db, const char *out_dir, const pl_outlayer *layers,
+                    long long *run_id)
+{
+    pl_store *s = NULL;
+    int rc = pl_store_open(ctx, db, 0, &s);
+    if (rc == PL_OK)
+        rc = pl_store_begin(ctx, s, p, out_dir, layers, run_id);
+    if (rc == PL_OK)
+        rc = pl_store_commit(ctx, s);
+    pl_store_close(s);
     return rc;
 }
 
@@ -328,10 +550,10 @@ static OGRFeatureH run_row(pl_ctx *ctx, GDALDatasetH ds, const char *db, long lo
     return f;
 }
 
-int pl_store_history(pl_ctx *ctx, const char *db, pl_buf *out)
+int pl_store_history(pl_ctx *ctx, const char *db, int timeout_s, pl_buf *out)
 {
     pl_gdal_errors_push(ctx);
-    GDALDatasetH ds = store_open(ctx, db, 0);
+    GDALDatasetH ds = store_open(ctx, db, 0, timeout_s);
     int rc = ds ? PL_OK : pl_errcode(ctx);
     OGRLayerH runs = ds ? runs_layer(ctx, ds, 0) : NULL;
     if (ds && !runs)
@@ -474,10 +696,10 @@ static void lines_only(const char *a, const char *b, const char *mark, pl_buf *o
     free(bb);
 }
 
-int pl_store_diff(pl_ctx *ctx, const char *db, long long ra, long long rb, pl_buf *out)
+int pl_store_diff(pl_ctx *ctx, const char *db, int timeout_s, long long ra, long long rb, pl_buf *out)
 {
     pl_gdal_errors_push(ctx);
-    GDALDatasetH ds = store_open(ctx, db, 0);
+    GDALDatasetH ds = store_open(ctx, db, 0, timeout_s);
     OGRFeatureH fa = ds ? run_row(ctx, ds, db, ra) : NULL;
     OGRFeatureH fb = fa ? run_row(ctx, ds, db, rb) : NULL;
     items va = {0}, vb = {0}, xa = {0}, xb = {0};

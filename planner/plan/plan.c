@@ -1,8 +1,10 @@
 /*
  * plan.c - one run: scenario -> layers -> zones, routes -> route check.
  *
- * Entry points: pl_plan_open, pl_plan_free, pl_plan_worst, and the
+ * Entry points: pl_plan_open (or its halves pl_plan_read and
+ * pl_plan_compute), pl_plan_free, pl_plan_worst, and the
  * steps the commands take on an open plan: pl_plan_out_dir, pl_plan_write,
+ * pl_plan_publish,
  * pl_plan_store_beside, pl_plan_blocked, pl_plan_reroutes,
  * pl_plan_reroutes_free, pl_plan_sites_short, pl_plan_validate,
  * pl_batch_free.
@@ -225,15 +227,33 @@ static int plan_crossings(pl_ctx *ctx, pl_plan *p)
     return PL_OK;
 }
 
-int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
+int pl_plan_read(pl_ctx *ctx, const char *scenario, pl_plan **out)
 {
-    int rc;
     *out = NULL;
     pl_plan *p = calloc(1, sizeof *p);
     if (!p)
         return pl_error(ctx, PL_NOMEM, "out of memory");
-    if ((rc = pl_scenario_load(ctx, scenario, &p->sc)) != PL_OK)
-        goto out;
+    int rc = pl_scenario_load(ctx, scenario, &p->sc);
+    if (rc != PL_OK)
+        pl_plan_free(ctx, p);
+    else
+        *out = p;
+    return rc;
+}
+
+int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
+{
+    int rc = pl_plan_read(ctx, scenario, out);
+    if (rc == PL_OK && (rc = pl_plan_compute(ctx, *out, flags)) != PL_OK) {
+        pl_plan_free(ctx, *out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+int pl_plan_compute(pl_ctx *ctx, pl_plan *p, int flags)
+{
+    int rc = PL_OK;
     p->layers = calloc(p->sc->n_layers, sizeof *p->layers);
     if (!p->layers) {
         rc = pl_error(ctx, PL_NOMEM, "out of memory");
@@ -296,10 +316,6 @@ int pl_plan_open(pl_ctx *ctx, const char *scenario, int flags, pl_plan **out)
     }
 out:
     pl_progress_end(ctx);
-    if (rc != PL_OK)
-        pl_plan_free(ctx, p);
-    else
-        *out = p;
     return rc;
 }
 
@@ -369,10 +385,36 @@ static void scenario_stamp(const pl_plan *p, char *out, size_t n)
 
 int pl_plan_write(pl_ctx *ctx, const pl_plan *p, const char *dir, int kml, const pl_outlayer *layers)
 {
+    return pl_plan_publish(ctx, p, dir, kml, layers, NULL, NULL);
+}
+
+/* The order, and why (kill -9 may land between any two steps):
+ *   1. the new folder written beside the old: killed, the old is in place
+ *      and the store as it was; the next run removes the new one;
+ *   2. the run's rows written in the store, not committed: killed, SQLite's
+ *      journal (PostgreSQL: the lost connection) takes them back;
+ *   3. the new folder swapped in (one rename): killed after it, the folder
+ *      is new and the store has not the run - a run not listed, never a
+ *      listed run without its folder;
+ *   4. the store committed: failing, the old folder is swapped back, so a
+ *      run that says it failed has changed nothing;
+ *   5. the old folder removed: killed, the next run removes the rest. */
+int pl_plan_publish(pl_ctx *ctx, const pl_plan *p, const char *dir, int kml, const pl_outlayer *layers,
+                    pl_store *store, long long *run_id)
+{
     char when[32];
     scenario_stamp(p, when, sizeof when);
     pl_export_opts eo = {.kml = kml, .png = 1, .when = when, .layers = layers};
-    return pl_export_run(ctx, p, dir, &eo);
+    pl_stage st;
+    int rc = pl_export_stage(ctx, p, dir, &eo, &st);
+    if (rc == PL_OK && store)
+        rc = pl_store_begin(ctx, store, p, dir, layers, run_id);
+    if (rc == PL_OK)
+        rc = pl_stage_swap(ctx, &st);
+    if (rc == PL_OK && store && (rc = pl_store_commit(ctx, store)) != PL_OK)
+        pl_stage_unswap(ctx, &st); /* not recorded: the old folder back */
+    pl_stage_end(ctx, &st);
+    return rc;
 }
 
 size_t pl_plan_blocked(const pl_plan *p, const pl_route **out)

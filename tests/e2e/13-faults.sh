@@ -42,19 +42,19 @@ for sig in INT TERM; do
     if [ -z "$bad" ]; then ok "13.1 SIG$sig at 10 moments of a run: the outputs whole, no temporary file"
     else notok "13.1 SIG$sig at 10 moments of a run: the outputs whole, no temporary file" "$bad"; fi
 done
-# Aimed: the run paused with its temporary files written, not yet renamed
-# (PLANNER_FAULT_PAUSE), interrupted there: the interrupt waits for the
-# renames, so the folder is whole and no temporary file stays.
+# Aimed: the run paused with its new folder written beside the old one, not
+# yet swapped in (PLANNER_FAULT_PAUSE), interrupted there: the interrupt
+# waits for the swap, so the folder is whole and nothing is left beside it.
 for sig in INT TERM; do
     PLANNER_FAULT_PAUSE=write:3000 env --default-signal=INT "$PLANNER" run "$W" -o "$FT/plan" --db "$FT/runs.sqlite" >/dev/null 2>&1 &
     pid=$!
-    waittmp "$FT/plan" '\.tmp'
-    saw=$(ls -A "$FT/plan" | grep -c '\.tmp')
+    waittmp "$FT" '^\.plan\.tmp'
+    saw=$(ls -A "$FT"/.plan.tmp*/ 2>/dev/null | grep -c .)
     kill -s "$sig" "$pid"
     wait "$pid"
     rc=$?
-    check "13.5 SIG$sig while $saw temporary files wait to be renamed: the run ends by the signal, the folder whole, none left" \
-        sh -c "[ $saw -gt 0 ] && [ $rc -gt 128 ] && [ -z \"\$(ls -A '$FT/plan' | grep tmp)\" ]"
+    check "13.5 SIG$sig while the new folder's $saw files wait to be swapped in: the run ends by the signal, the folder whole, nothing left beside it" \
+        sh -c "[ $saw -gt 0 ] && [ $rc -gt 128 ] && [ -z \"\$(ls -A '$FT' | grep '^\.plan\.')\" ]"
     check "13.5 SIG$sig: the same files and bytes as before" whole
 done
 # the store paused with the run's rows written, not committed, and killed

@@ -195,7 +195,7 @@ static void t2_history(void **state)
     pl_ctx *ctx = pl_ctx_new();
     pl_buf out;
     pl_buf_init(&out);
-    assert_int_equal(pl_store_history(ctx, db, &out), PL_OK);
+    assert_int_equal(pl_store_history(ctx, db, 0, &out), PL_OK);
     char *lines[8] = {0};
     int n = 0;
     for (char *s = out.s, *save = NULL, *t; n < 8 && (t = strtok_r(n ? NULL : s, "\n", &save)); n++)
@@ -239,7 +239,7 @@ static void diff(long long a, long long b, const char *want)
     pl_ctx *ctx = pl_ctx_new();
     pl_buf out;
     pl_buf_init(&out);
-    assert_int_equal(pl_store_diff(ctx, db, a, b, &out), PL_OK);
+    assert_int_equal(pl_store_diff(ctx, db, 0, a, b, &out), PL_OK);
     char head[64];
     snprintf(head, sizeof head, "Run %lld (store, ", a);
     assert_true(!strncmp(out.s, head, strlen(head)));
@@ -323,17 +323,17 @@ static void t6_errors(void **state)
     pl_buf out;
     pl_buf_init(&out);
     char want[512], other[160];
-    assert_int_equal(pl_store_diff(ctx, db, 1, 7, &out), PL_MISUSE);
+    assert_int_equal(pl_store_diff(ctx, db, 0, 1, 7, &out), PL_MISUSE);
     snprintf(want, sizeof want, "%s: no run 7 ('planner history %s' lists them)", db, db);
     assert_error(ctx, PL_MISUSE, want);
     pl_error_clear(ctx);
     snprintf(other, sizeof other, "%s/none.sqlite", dir);
-    assert_int_equal(pl_store_history(ctx, other, &out), PL_IO);
+    assert_int_equal(pl_store_history(ctx, other, 0, &out), PL_IO);
     snprintf(want, sizeof want, "%s: no such run store (planner run --db %s makes one)", other, other);
     assert_error(ctx, PL_IO, want);
     pl_error_clear(ctx);
     snprintf(other, sizeof other, "%s/s.yaml", dir);
-    assert_int_equal(pl_store_history(ctx, other, &out), PL_IO);
+    assert_int_equal(pl_store_history(ctx, other, 0, &out), PL_IO);
     snprintf(want, sizeof want, "%s: not a run store (SpatiaLite)", other);
     assert_error(ctx, PL_IO, want);
     pl_buf_free(&out);

@@ -19,6 +19,10 @@
  *      kept, a temporary name taken, temporary files of dead processes
  *      removed (of the file, or all), the parts (tmp, then commit), errors
  *      naming the path, no temporary file left
+ *  11. folders replaced whole: a new folder swapped in (none before, one
+ *      before: exchanged, and by three renames), undone, what dead
+ *      processes left removed and a folder left aside put back, a live
+ *      process's kept; pl_path_check: pipe, folder, *.gdb, file, missing
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -556,6 +560,104 @@ static void t10_files(void **state)
     rmdir(dir);
 }
 
+/* The one file x of folder d's text. */
+static const char *x_of(const char *d)
+{
+    static char p[256];
+    snprintf(p, sizeof p, "%s/x", d);
+    return got(p);
+}
+
+/* A new folder beside fin holding x = text, swapped in: *had_old. */
+static void swap_in(pl_ctx *ctx, const char *fin, const char *text, char **tmp, int *had_old)
+{
+    char p[256];
+    assert_int_equal(pl_dir_stage(ctx, fin, tmp), PL_OK);
+    snprintf(p, sizeof p, "%s/x", *tmp);
+    assert_int_equal(pl_file_write_new(ctx, p, NULL, text, strlen(text)), PL_OK);
+    assert_int_equal(pl_dir_swap(ctx, *tmp, fin, had_old), PL_OK);
+}
+
+static void t11_folders(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/t_util.XXXXXX", fin[64], p[128], want[256], *tmp = NULL;
+    assert_non_null(mkdtemp(dir));
+    pl_ctx *ctx = pl_ctx_new();
+    snprintf(fin, sizeof fin, "%s/plan", dir);
+    int had_old = -1;
+    /* 11.1 none before: renamed in, nothing beside */
+    swap_in(ctx, fin, "v1", &tmp, &had_old);
+    snprintf(want, sizeof want, "%s/.plan.tmp%ld.0", dir, (long)getpid());
+    assert_string_equal(tmp, want);
+    assert_int_equal(had_old, 0);
+    assert_string_equal(x_of(fin), "v1");
+    assert_string_equal(names(dir), "plan");
+    free(tmp);
+    /* 11.2 one before: exchanged, the old one at tmp until removed */
+    swap_in(ctx, fin, "v2", &tmp, &had_old);
+    assert_int_equal(had_old, 1);
+    assert_string_equal(x_of(fin), "v2");
+    assert_string_equal(x_of(tmp), "v1");
+    assert_int_equal(pl_dir_remove(tmp), 0);
+    assert_string_equal(names(dir), "plan");
+    free(tmp);
+    /* 11.3 three renames where the file system cannot exchange: the same */
+    setenv("PLANNER_NO_EXCHANGE", "1", 1);
+    swap_in(ctx, fin, "v3", &tmp, &had_old);
+    unsetenv("PLANNER_NO_EXCHANGE");
+    assert_int_equal(had_old, 1);
+    assert_string_equal(x_of(fin), "v3");
+    assert_string_equal(x_of(tmp), "v2");
+    /* 11.4 undone: the old one back in place, the new one at tmp */
+    assert_int_equal(pl_dir_unswap(ctx, tmp, fin, had_old), PL_OK);
+    assert_string_equal(x_of(fin), "v2");
+    assert_string_equal(x_of(tmp), "v3");
+    assert_int_equal(pl_dir_remove(tmp), 0);
+    free(tmp);
+    /* 11.5 left by a dead process: its new folder removed; its old one, put
+     * aside when the folder is missing, put back; a live process's kept */
+    long dead = dead_pid();
+    snprintf(p, sizeof p, "%s/.plan.tmp%ld.0", dir, dead);
+    assert_int_equal(mkdir(p, 0777), 0);
+    snprintf(p, sizeof p, "%s/.plan.tmp%ld.0/x", dir, dead);
+    put(p, "half");
+    snprintf(p, sizeof p, "%s/.plan.old%ld", dir, dead);
+    assert_int_equal(rename(fin, p), 0);
+    snprintf(p, sizeof p, "%s/.plan.tmp%ld.5", dir, (long)getpid());
+    assert_int_equal(mkdir(p, 0777), 0);
+    assert_int_equal(pl_dir_remove_stale(fin), 2);
+    snprintf(want, sizeof want, ".plan.tmp%ld.5 plan", (long)getpid());
+    assert_string_equal(names(dir), want);
+    assert_string_equal(x_of(fin), "v2");
+    rmdir(p);
+    /* 11.6 input paths: a pipe and a folder named; a *.gdb folder, a file
+     * and a missing path pass (the opener names a missing one) */
+    snprintf(p, sizeof p, "%s/z.fifo", dir);
+    assert_int_equal(mkfifo(p, 0600), 0);
+    assert_int_equal(pl_path_check(ctx, p, "layer", "zones", PL_PATH_GDB), PL_IO);
+    snprintf(want, sizeof want, "layer 'zones': %s is a named pipe (FIFO), not a file", p);
+    assert_error(ctx, PL_IO, want);
+    pl_error_clear(ctx);
+    unlink(p);
+    assert_int_equal(pl_path_check(ctx, fin, "scenario", NULL, 0), PL_IO);
+    snprintf(want, sizeof want, "scenario %s is a folder, not a file", fin);
+    assert_error(ctx, PL_IO, want);
+    pl_error_clear(ctx);
+    snprintf(p, sizeof p, "%s/z.gdb", dir);
+    assert_int_equal(mkdir(p, 0777), 0);
+    assert_int_equal(pl_path_check(ctx, p, "layer", "zones", PL_PATH_GDB), PL_OK);
+    assert_int_equal(pl_path_check(ctx, p, "layer", "zones", 0), PL_IO);
+    pl_error_clear(ctx);
+    rmdir(p);
+    snprintf(p, sizeof p, "%s/x", fin);
+    assert_int_equal(pl_path_check(ctx, p, "layer", "zones", 0), PL_OK);
+    snprintf(p, sizeof p, "%s/missing", dir);
+    assert_int_equal(pl_path_check(ctx, p, "layer", "zones", 0), PL_OK);
+    pl_ctx_free(ctx);
+    assert_int_equal(pl_dir_remove(dir), 0);
+}
+
 int t_util(void)
 {
     const struct CMUnitTest tests[] = {
@@ -569,6 +671,7 @@ int t_util(void)
         cmocka_unit_test(t8_json_bytes),
         cmocka_unit_test(t9_xml_bytes),
         cmocka_unit_test(t10_files),
+        cmocka_unit_test(t11_folders),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
