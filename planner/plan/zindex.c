@@ -417,28 +417,29 @@ static const void *r_take(rd *r, size_t n)
     r->p += n;
     return q;
 }
+/* n bytes into v (left as it is when the file is short) */
+static void r_copy(rd *r, void *v, size_t n)
+{
+    const void *q = r_take(r, n);
+    if (q)
+        memcpy(v, q, n);
+}
 static uint32_t r_u32(rd *r)
 {
     uint32_t v = 0;
-    const void *q = r_take(r, 4);
-    if (q)
-        memcpy(&v, q, 4);
+    r_copy(r, &v, sizeof v);
     return v;
 }
 static uint64_t r_u64(rd *r)
 {
     uint64_t v = 0;
-    const void *q = r_take(r, 8);
-    if (q)
-        memcpy(&v, q, 8);
+    r_copy(r, &v, sizeof v);
     return v;
 }
 static double r_f64(rd *r)
 {
     double v = 0;
-    const void *q = r_take(r, 8);
-    if (q)
-        memcpy(&v, q, 8);
+    r_copy(r, &v, sizeof v);
     return v;
 }
 /* an array of n items of sz bytes, copied into new memory (NULL: bad or none) */
