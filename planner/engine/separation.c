@@ -6,13 +6,17 @@
  *
  * Entry points: pl_route_separation.
  *
- * The close part of each route is its centreline inside the other's
- * centreline grown by half-width + half-width + separation (outward, the
- * one corridor); the bands of both over their close parts are compared by
- * the one altitude rule.  Around the sites both routes use (discs the
- * caller gives), the routes meet by design: the site's own traffic, not a
- * crossing, so those parts are left out.  Validate (a proposal against the plan's routes)
- * and the plan (its routes among themselves) both ask this.
+ * The close part of each route is its centreline within half-width +
+ * half-width + separation of the other's (the two corridors come closer
+ * than the separation exactly there), found exactly and without drawing a
+ * corridor: segment pairs from an edge index, each pair's meeting in
+ * closed form (pl_geom_capsule_interval); the bands of both over their
+ * close parts are compared by the one altitude rule.  Around the sites
+ * both routes use (discs the caller gives, drawn as pl_geom_buffer_out
+ * draws them), the routes meet by design: the site's own traffic, not a
+ * crossing, so those parts are left out, of the distance and of the close
+ * parts alike.  Validate (a proposal against the plan's routes) and the
+ * plan (its routes among themselves) both ask this.
  */
 #include "corridor.h"
 
