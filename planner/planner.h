@@ -434,6 +434,13 @@ GEOSGeometry *pl_geom_inflate_out(pl_ctx *ctx, const GEOSGeometry *g, double d);
 GEOSGeometry *pl_geom_circle_out(pl_ctx *ctx, double cx, double cy, double r, int n);
 /* Returns: the name of a GEOS type id (static text). */
 const char *pl_geom_type_name(int geos_type_id);
+/* The interval [*t0, *t1] of t in [0, 1] where the point A + t d lies
+ * within w of the segment C-(C + e): its capsule, a rectangle along it and
+ * a disc at each end, each met by the line in one interval in closed form;
+ * the capsule is convex, so their union is one interval.  Returns 1, or 0
+ * when no t is within w. */
+int pl_geom_capsule_interval(const double a[2], const double d[2], const double c[2], const double e[2], double w,
+                             double *t0, double *t1);
 
 /* ==== layers.c: GDAL/OGR input ========================================== */
 enum pl_prop_type { PL_P_NULL, PL_P_INT, PL_P_REAL, PL_P_STR };

@@ -3,7 +3,7 @@
  *
  * Entry points: pl_geom_finite, pl_geom_polygonal, pl_geom_line,
  * pl_geom_point, pl_geom_type_name, pl_geom_buffer_out, pl_geom_inflate_out,
- * pl_geom_circle_out.
+ * pl_geom_circle_out, pl_geom_capsule_interval.
  *
  * Every buffer the engine builds comes from one of three: a corridor or a
  * footprint from pl_geom_buffer_out (round), an obstacle or a search region
@@ -243,4 +243,57 @@ const char *pl_geom_type_name(int t)
                                         "MultiPoint", "MultiLineString", "MultiPolygon",
                                         "GeometryCollection"};
     return t >= 0 && t < 8 ? names[t] : "Unknown";
+}
+
+/* Where |A + t d - C| <= w, as an interval [lo, hi] (unbounded in t: the
+ * caller clamps); 0 when never.  From the line's distance p to C and the
+ * half-chord sqrt((w - p)(w + p)), which keep their digits where the
+ * quadratic's discriminant loses them.  d = 0: every t when A is within w. */
+static int disc_meet(const double a[2], const double d[2], double cx, double cy, double w, double *lo, double *hi)
+{
+    double qa = d[0] * d[0] + d[1] * d[1], ex = a[0] - cx, ey = a[1] - cy;
+    if (qa <= 0) {
+        *lo = -INFINITY, *hi = INFINITY;
+        return sqrt(ex * ex + ey * ey) <= w;
+    }
+    double l = sqrt(qa), p = fabs(ex * d[1] - ey * d[0]) / l;
+    if (!(p <= w))
+        return 0;
+    double tm = -(ex * d[0] + ey * d[1]) / qa, hc = sqrt((w - p) * (w + p)) / l;
+    *lo = tm - hc, *hi = tm + hc;
+    return 1;
+}
+
+/* Where c0 + t c1 lies in [b0, b1], narrowing [*lo, *hi] */
+static void slab(double c0, double c1, double b0, double b1, double *lo, double *hi)
+{
+    if (c1 == 0) {
+        if (c0 < b0 || c0 > b1)
+            *lo = INFINITY, *hi = -INFINITY;
+        return;
+    }
+    double s0 = (b0 - c0) / c1, s1 = (b1 - c0) / c1;
+    *lo = fmax(*lo, fmin(s0, s1));
+    *hi = fmin(*hi, fmax(s0, s1));
+}
+
+int pl_geom_capsule_interval(const double a[2], const double d[2], const double c[2], const double e[2], double w,
+                             double *t0, double *t1)
+{
+    double lo = INFINITY, hi = -INFINITY, l, h;
+    for (int k = 0; k < 2; k++) /* the discs at C and C + e */
+        if (disc_meet(a, d, c[0] + k * e[0], c[1] + k * e[1], w, &l, &h))
+            lo = fmin(lo, l), hi = fmax(hi, h);
+    double L = sqrt(e[0] * e[0] + e[1] * e[1]);
+    if (L > 0) { /* the rectangle: 0 <= along <= L and |across| <= w, both linear in t */
+        double ux = e[0] / L, uy = e[1] / L, rx = a[0] - c[0], ry = a[1] - c[1];
+        l = -INFINITY, h = INFINITY;
+        slab(rx * ux + ry * uy, d[0] * ux + d[1] * uy, 0, L, &l, &h);
+        slab(-rx * uy + ry * ux, -d[0] * uy + d[1] * ux, -w, w, &l, &h);
+        if (l <= h)
+            lo = fmin(lo, l), hi = fmax(hi, h);
+    }
+    *t0 = fmax(lo, 0);
+    *t1 = fmin(hi, 1);
+    return *t0 <= *t1;
 }

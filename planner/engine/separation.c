@@ -6,13 +6,17 @@
  *
  * Entry points: pl_route_separation.
  *
- * The close part of each route is its centreline inside the other's
- * centreline grown by half-width + half-width + separation (outward, the
- * one corridor); the bands of both over their close parts are compared by
- * the one altitude rule.  Around the sites both routes use (discs the
- * caller gives), the routes meet by design: the site's own traffic, not a
- * crossing, so those parts are left out.  Validate (a proposal against the plan's routes)
- * and the plan (its routes among themselves) both ask this.
+ * The close part of each route is its centreline within half-width +
+ * half-width + separation of the other's (the two corridors come closer
+ * than the separation exactly there), found exactly and without drawing a
+ * corridor: segment pairs from an edge index, each pair's meeting in
+ * closed form (pl_geom_capsule_interval); the bands of both over their
+ * close parts are compared by the one altitude rule.  Around the sites
+ * both routes use (discs the caller gives, drawn as pl_geom_buffer_out
+ * draws them), the routes meet by design: the site's own traffic, not a
+ * crossing, so those parts are left out, of the distance and of the close
+ * parts alike.  Validate (a proposal against the plan's routes) and the
+ * plan (its routes among themselves) both ask this.
  */
 #include "corridor.h"
 
@@ -29,100 +33,233 @@ static int windows_overlap(const pl_route *a, const pl_route *b)
     return strcmp(a->time_from, b->time_to) < 0 && strcmp(b->time_from, a->time_to) < 0;
 }
 
-/* g less the discs of radius r around the n points xy (x, y pairs); g
- * itself (a new copy) when n is 0.  NULL on error. */
-static GEOSGeometry *less_discs(pl_ctx *ctx, const GEOSGeometry *g, const double *xy, size_t n, double r)
+/* The discs left out, each drawn once as pl_geom_buffer_out draws a site's
+ * disc (a convex polygon that holds the circle): the polygons, for GEOS,
+ * and their rings' points, for the closed form.  Ring k is points
+ * start[k] .. start[k+1]-1 (closed), sg[k] its orientation (+1 or -1). */
+typedef struct discs {
+    GEOSGeometry **g;
+    double *xy, *sg;
+    size_t *start, n;
+} discs;
+
+static void discs_free(pl_ctx *ctx, discs *d)
+{
+    for (size_t i = 0; d->g && i < d->n; i++)
+        if (d->g[i])
+            GEOSGeom_destroy_r(pl_geos(ctx), d->g[i]);
+    free(d->g);
+    free(d->xy);
+    free(d->sg);
+    free(d->start);
+}
+
+/* Disc k's ring into d (points from start[k]); 0, or -1 on error */
+static int disc_ring(pl_ctx *ctx, discs *d, size_t k)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    const GEOSGeometry *ring = GEOSGeomTypeId_r(h, d->g[k]) == GEOS_POLYGON ? GEOSGetExteriorRing_r(h, d->g[k]) : NULL;
+    const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(h, ring) : NULL;
+    unsigned m = 0;
+    if (!cs || !GEOSCoordSeq_getSize_r(h, cs, &m) || m < 4)
+        return -1;
+    double *xy = realloc(d->xy, 2 * (d->start[k] + m) * sizeof *xy);
+    if (!xy)
+        return -1;
+    d->xy = xy;
+    xy += 2 * d->start[k];
+    if (!GEOSCoordSeq_copyToBuffer_r(h, cs, xy, 0, 0))
+        return -1;
+    double area = 0;
+    for (unsigned i = 0; i + 1 < m; i++)
+        area += xy[2 * i] * xy[2 * i + 3] - xy[2 * i + 2] * xy[2 * i + 1];
+    d->sg[k] = area < 0 ? -1 : 1;
+    d->start[k + 1] = d->start[k] + m;
+    return 0;
+}
+
+/* The discs of radius r around the n points xy (x, y pairs) into d; PL_OK
+ * or the error. */
+static int discs_make(pl_ctx *ctx, const double *xy, size_t n, double r, discs *d)
+{
+    memset(d, 0, sizeof *d);
+    d->g = calloc(n + 1, sizeof *d->g);
+    d->sg = calloc(n + 1, sizeof *d->sg);
+    d->start = calloc(n + 1, sizeof *d->start);
+    if (!d->g || !d->sg || !d->start)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    for (d->n = 0; d->n < n; d->n++) {
+        GEOSGeometry *pt = pl_geom_point(ctx, xy[2 * d->n], xy[2 * d->n + 1]);
+        d->g[d->n] = pt ? pl_geom_buffer_out(ctx, pt, r, 16) : NULL;
+        if (pt)
+            GEOSGeom_destroy_r(pl_geos(ctx), pt);
+        if (!d->g[d->n] || disc_ring(ctx, d, d->n)) {
+            d->n++;
+            return pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_GEOM, "a site's disc: %s", pl_libmsg(ctx));
+        }
+    }
+    return PL_OK;
+}
+
+/* g less the discs (a new geometry: g itself when there are none); NULL on error. */
+static GEOSGeometry *less_discs(pl_ctx *ctx, const GEOSGeometry *g, const discs *d)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     GEOSGeometry *out = GEOSGeom_clone_r(h, g);
-    for (size_t i = 0; out && i < n; i++) {
-        GEOSGeometry *pt = pl_geom_point(ctx, xy[2 * i], xy[2 * i + 1]);
-        GEOSGeometry *disc = pt ? pl_geom_buffer_out(ctx, pt, r, 16) : NULL;
-        GEOSGeometry *d = disc ? GEOSDifference_r(h, out, disc) : NULL;
-        if (pt)
-            GEOSGeom_destroy_r(h, pt);
-        if (disc)
-            GEOSGeom_destroy_r(h, disc);
+    for (size_t i = 0; out && i < d->n; i++) {
+        GEOSGeometry *o = GEOSDifference_r(h, out, d->g[i]);
         GEOSGeom_destroy_r(h, out);
-        out = d;
+        out = o;
     }
     return out;
 }
 
-/* The runs of consecutive segments of r marked in keep (segment i: keep[i])
- * as a LineString (r's own points when every segment is kept) or a
- * MultiLineString; NULL on error. */
-static GEOSGeometry *kept_runs(pl_ctx *ctx, const pl_route *r, const unsigned char *keep)
+/* The interval of t where A + t dv lies in disc k (its convex polygon,
+ * boundary included: what GEOS's difference takes away), clamped to
+ * [0, 1]; 0 when it misses. */
+static int disc_cut(const discs *d, size_t k, const double a[2], const double dv[2], double *t0, double *t1)
 {
-    GEOSContextHandle_t h = pl_geos(ctx);
-    GEOSGeometry **runs = calloc(r->n_pts, sizeof *runs), *out = NULL;
-    size_t n_runs = 0;
-    int bad = !runs;
-    for (size_t i = 0; !bad && i + 1 < r->n_pts;) {
-        size_t j = i;
-        while (j + 1 < r->n_pts && keep[j])
-            j++;
-        if (j > i) /* segments i .. j-1 kept: points i .. j */
-            bad = !(runs[n_runs++] = pl_geom_line(ctx, r->x + i, r->y + i, j - i + 1));
-        i = j + 1;
+    double lo = 0, hi = 1;
+    for (size_t i = d->start[k]; lo <= hi && i + 1 < d->start[k + 1]; i++) {
+        const double *v = d->xy + 2 * i;
+        double fx = v[2] - v[0], fy = v[3] - v[1];
+        /* inside edge i: sg * cross(f, P - v) >= 0, with P = A + t dv: c0 + t c1 >= 0 */
+        double c0 = d->sg[k] * (fx * (a[1] - v[1]) - fy * (a[0] - v[0])), c1 = d->sg[k] * (fx * dv[1] - fy * dv[0]);
+        if (c1 == 0)
+            hi = c0 < 0 ? -1 : hi;
+        else if (c1 > 0)
+            lo = dmax(lo, -c0 / c1);
+        else
+            hi = dmin(hi, -c0 / c1);
     }
-    if (!bad && n_runs == 1)
-        out = runs[0], n_runs = 0;
-    else if (!bad && (out = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, runs, (unsigned)n_runs)))
-        n_runs = 0; /* taken (none: an empty MultiLineString) */
-    for (size_t k = 0; runs && k < n_runs; k++)
-        GEOSGeom_destroy_r(h, runs[k]);
-    free(runs);
-    return out;
+    *t0 = lo, *t1 = hi;
+    return lo <= hi;
 }
 
-/* The parts of routes a and b that may come within w of each other (*pa,
- * *pb, kept_runs): the segments of the longer one for which an edge index
- * of the shorter lists an edge (pl_cor_edges_near: every edge within w,
- * perhaps a few more), and the edges so listed.  Buffered by w, each part
- * meets the other route where the whole corridor does: a point of b within
- * w of a is within w of some segment of a, and that segment comes within w
- * of b, so it is kept (and so is every segment whose drawn corridor, up to
- * 0.5 % wider, could reach b).  PL_OK or the error. */
-static int near_parts(pl_ctx *ctx, const pl_route *a, const pl_route *b, double w, GEOSGeometry **pa,
-                      GEOSGeometry **pb)
+/* A route with, for each of its segments, the intervals of t outside the
+ * discs (segment i: kt[2 ko[i] .. 2 ko[i+1]-1], pairs), and its band over
+ * its close part so far. */
+typedef struct side {
+    const pl_route *r;
+    double *kt;
+    size_t *ko;
+    double lo, hi;
+} side;
+
+static int cmp_lo(const void *a, const void *b)
 {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Each segment's intervals outside the discs into s; -1 when out of memory */
+static int side_make(const pl_route *r, const discs *d, side *s)
+{
+    size_t ns = r->n_pts > 1 ? r->n_pts - 1 : 0;
+    *s = (side){.r = r, .lo = INFINITY, .hi = -INFINITY};
+    s->ko = malloc((ns + 1) * sizeof *s->ko);
+    s->kt = malloc(2 * ns * (d->n + 1) * sizeof *s->kt + 1);
+    double *cut = malloc(2 * (d->n + 1) * sizeof *cut);
+    if (!s->ko || !s->kt || !cut) {
+        free(cut);
+        return -1;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < ns; i++) {
+        double a[2] = {r->x[i], r->y[i]}, dv[2] = {r->x[i + 1] - a[0], r->y[i + 1] - a[1]};
+        size_t nc = 0;
+        for (size_t k = 0; k < d->n; k++)
+            nc += (size_t)disc_cut(d, k, a, dv, &cut[2 * nc], &cut[2 * nc + 1]);
+        qsort(cut, nc, 2 * sizeof *cut, cmp_lo);
+        s->ko[i] = n;
+        double from = 0; /* the part before each cut, after the last */
+        for (size_t c = 0; c <= nc; c++) {
+            double to = c < nc ? cut[2 * c] : 1;
+            if (from < to || (!nc && from == to))
+                s->kt[2 * n] = from, s->kt[2 * n + 1] = to, n++;
+            if (c < nc)
+                from = dmax(from, cut[2 * c + 1]);
+        }
+    }
+    s->ko[ns] = n;
+    free(cut);
+    return 0;
+}
+
+/* The band of route s->r over t0 .. t1 of segment i into s's (altitude
+ * linear along it: its ends hold the least and the most) */
+static void side_band(side *s, size_t i, double t0, double t1)
+{
+    double p[3], q[3];
+    pl_cor_at(s->r, i, t0, p);
+    pl_cor_at(s->r, i, t1, q);
+    s->lo = dmin(s->lo, dmin(p[2], q[2]) - s->r->band_below_m);
+    s->hi = dmax(s->hi, dmax(p[2], q[2]) + s->r->band_above_m);
+}
+
+/* Segment i of p within w of the kept parts of segment j of q (each of
+ * them a segment: the capsule, closed form), on the kept parts of i: into
+ * p's band. */
+static void pair_band(side *p, size_t i, const side *q, size_t j, double w)
+{
+    const pl_route *r = p->r;
+    double a[2] = {r->x[i], r->y[i]}, dv[2] = {r->x[i + 1] - a[0], r->y[i + 1] - a[1]};
+    for (size_t u = q->ko[j]; u < q->ko[j + 1]; u++) {
+        double c0[3], c1[3], t0, t1;
+        pl_cor_at(q->r, j, q->kt[2 * u], c0);
+        pl_cor_at(q->r, j, q->kt[2 * u + 1], c1);
+        double e[2] = {c1[0] - c0[0], c1[1] - c0[1]};
+        if (!pl_geom_capsule_interval(a, dv, c0, e, w, &t0, &t1))
+            continue;
+        for (size_t v = p->ko[i]; v < p->ko[i + 1]; v++) {
+            double lo = dmax(t0, p->kt[2 * v]), hi = dmin(t1, p->kt[2 * v + 1]);
+            if (lo <= hi)
+                side_band(p, i, lo, hi);
+        }
+    }
+}
+
+/* Each route's band over its close part: its centreline outside the discs
+ * within w of the other's outside the discs, exactly, segment pair by
+ * segment pair (two corridors of half-widths h1, h2 come within the
+ * separation of each other exactly where some pair of their centrelines'
+ * segments is within h1 + h2 + separation).  The pairs come from an edge
+ * index of the shorter route (pl_cor_edges_near: every edge within reach,
+ * perhaps a few more), the longer walked once.  PL_OK or the error. */
+static int close_bands(pl_ctx *ctx, const pl_route *a, const pl_route *b, const discs *d, double w, pl_sep *s)
+{
+    side sa, sb;
     int swap = a->n_pts < b->n_pts; /* index the shorter, walk the longer */
-    const pl_route *lg = swap ? b : a, *sh = swap ? a : b;
-    /* the drawn corridor reaches beyond w by at most 0.5 % (pl_geom_buffer_out):
-     * a segment whose drawn corridor could reach the other route is kept */
-    double reach = w * 1.01 + 1e-3;
+    int bad = side_make(a, d, &sa) | side_make(b, d, &sb);
+    side *lg = swap ? &sb : &sa, *sh = swap ? &sa : &sb;
     rings rg = {.edges_only = 1};
     edgelist el;
     pl_cor_edgelist_init(&el);
-    double *xy = malloc(2 * sh->n_pts * sizeof *xy);
-    unsigned char *k_lg = calloc(lg->n_pts, 1), *k_sh = calloc(sh->n_pts + 1, 1);
-    int bad = !xy || !k_lg || !k_sh;
-    for (size_t i = 0; !bad && i < sh->n_pts; i++)
-        xy[2 * i] = sh->x[i], xy[2 * i + 1] = sh->y[i];
-    bad = bad || pl_cor_rings_add_xy(&rg, xy, sh->n_pts) || pl_cor_rings_chunk(&rg);
-    for (size_t i = 0; !bad && i + 1 < lg->n_pts; i++) {
-        bad = pl_cor_edges_near(&rg, lg->x[i], lg->y[i], lg->x[i + 1], lg->y[i + 1], reach, &el);
-        k_lg[i] = el.n > 0;
-        for (size_t q = 0; q < el.n; q++) /* edge j: point j to j+1 (the closing edge: the last) */
-            k_sh[el.a[q] < sh->n_pts - 1 ? el.a[q] : sh->n_pts - 2] = 1;
+    double *xy = bad ? NULL : malloc(2 * sh->r->n_pts * sizeof *xy);
+    bad = bad || !xy;
+    for (size_t i = 0; !bad && i < sh->r->n_pts; i++)
+        xy[2 * i] = sh->r->x[i], xy[2 * i + 1] = sh->r->y[i];
+    bad = bad || pl_cor_rings_add_xy(&rg, xy, sh->r->n_pts) || pl_cor_rings_chunk(&rg);
+    double reach = w * (1 + 1e-9) + 1e-3; /* the index's boxes, with room for rounding */
+    for (size_t i = 0; !bad && i + 1 < lg->r->n_pts; i++) {
+        if (lg->ko[i] == lg->ko[i + 1])
+            continue; /* all of it inside the discs */
+        const pl_route *r = lg->r;
+        bad = pl_cor_edges_near(&rg, r->x[i], r->y[i], r->x[i + 1], r->y[i + 1], reach, &el);
+        for (size_t q = 0; !bad && q < el.n; q++) {
+            size_t j = el.a[q];
+            if (j + 1 >= sh->r->n_pts)
+                continue; /* the ring's closing edge: no segment of the route */
+            pair_band(lg, i, sh, j, w);
+            pair_band(sh, j, lg, i, w);
+        }
     }
-    *pa = *pb = NULL;
-    GEOSGeometry *g_lg = bad ? NULL : kept_runs(ctx, lg, k_lg), *g_sh = g_lg ? kept_runs(ctx, sh, k_sh) : NULL;
+    s->a_lo = sa.lo, s->a_hi = sa.hi, s->b_lo = sb.lo, s->b_hi = sb.hi;
     free(xy);
-    free(k_lg);
-    free(k_sh);
+    free(sa.kt), free(sa.ko), free(sb.kt), free(sb.ko);
     pl_cor_rings_free(&rg);
     pl_cor_edgelist_free(&el);
-    if (!g_sh) {
-        if (g_lg)
-            GEOSGeom_destroy_r(pl_geos(ctx), g_lg);
-        return pl_error(ctx, bad ? PL_NOMEM : PL_GEOM, "routes %s and %s: %s", a->id, b->id,
-                        bad ? "out of memory" : pl_libmsg(ctx));
-    }
-    *pa = swap ? g_sh : g_lg;
-    *pb = swap ? g_lg : g_sh;
-    return PL_OK;
+    return bad ? pl_error(ctx, PL_NOMEM, "routes %s and %s: out of memory", a->id, b->id) : PL_OK;
 }
 
 int pl_route_separation(pl_ctx *ctx, const pl_route *a, const pl_route *b, double lateral_m, const double *excl,
@@ -133,30 +270,19 @@ int pl_route_separation(pl_ctx *ctx, const pl_route *a, const pl_route *b, doubl
     s->need_m = a->half_width_m + b->half_width_m + lateral_m;
     s->a_lo = s->b_lo = INFINITY;
     s->a_hi = s->b_hi = -INFINITY;
-    GEOSGeometry *la_ = less_discs(ctx, a->line, excl, n_excl, r_excl), *lb_ = less_discs(ctx, b->line, excl, n_excl, r_excl);
-    int rc = la_ && lb_ ? PL_OK : pl_error(ctx, PL_GEOM, "routes %s and %s: %s", a->id, b->id, pl_libmsg(ctx));
+    discs d;
+    int rc = discs_make(ctx, excl, n_excl, r_excl, &d);
+    GEOSGeometry *la_ = rc == PL_OK ? less_discs(ctx, a->line, &d) : NULL;
+    GEOSGeometry *lb_ = la_ ? less_discs(ctx, b->line, &d) : NULL;
+    if (rc == PL_OK && !lb_)
+        rc = pl_error(ctx, PL_GEOM, "routes %s and %s: %s", a->id, b->id, pl_libmsg(ctx));
     if (rc == PL_OK && (GEOSisEmpty_r(h, la_) || GEOSisEmpty_r(h, lb_)))
         s->d_m = INFINITY; /* all of one is inside a shared site's area */
     else if (rc == PL_OK && !GEOSDistanceIndexed_r(h, la_, lb_, &s->d_m))
         rc = pl_error(ctx, PL_GEOM, "routes %s and %s: %s", a->id, b->id, pl_libmsg(ctx));
-    GEOSGeometry *near_b = NULL, *near_a = NULL, *cb = NULL, *ca = NULL, *pa = NULL, *pb = NULL, *qa = NULL,
-                 *qb = NULL;
     if (rc == PL_OK && s->d_m < s->need_m && windows_overlap(a, b)) {
-        /* each corridor drawn over the part that can come close only (a
-         * long route's whole corridor is most of the work, for nothing) */
-        rc = near_parts(ctx, a, b, s->need_m, &pa, &pb);
-        qa = pa ? less_discs(ctx, pa, excl, n_excl, r_excl) : NULL;
-        qb = pb ? less_discs(ctx, pb, excl, n_excl, r_excl) : NULL;
-        cb = qb ? pl_corridor(ctx, qb, s->need_m) : NULL, ca = qa ? pl_corridor(ctx, qa, s->need_m) : NULL;
-        near_b = cb ? less_discs(ctx, cb, excl, n_excl, r_excl) : NULL;
-        near_a = ca ? less_discs(ctx, ca, excl, n_excl, r_excl) : NULL;
-        double l1, l2;
-        rc = (!near_a || !near_b) ? pl_error(ctx, PL_GEOM, "routes %s and %s: %s", a->id, b->id, pl_libmsg(ctx))
-                                  : pl_route_band_in(ctx, a, near_b, &s->a_lo, &s->a_hi, &l1);
-        if (rc == PL_OK)
-            rc = pl_route_band_in(ctx, b, near_a, &s->b_lo, &s->b_hi, &l2);
-        s->close = rc == PL_OK && isfinite(s->a_lo) && isfinite(s->b_lo); /* else the buffers' chords missed a
-                                                                             tangent pass: nothing to compare */
+        rc = close_bands(ctx, a, b, &d, s->need_m, s);
+        s->close = rc == PL_OK && isfinite(s->a_lo) && isfinite(s->b_lo); /* else nothing to compare */
     }
     GEOSCoordSequence *np = s->close ? GEOSNearestPoints_r(h, la_, lb_) : NULL;
     if (np) {
@@ -164,9 +290,10 @@ int pl_route_separation(pl_ctx *ctx, const pl_route *a, const pl_route *b, doubl
         GEOSCoordSeq_destroy_r(h, np);
     }
     s->level_conflict = s->close && pl_band_enters(s->a_lo, s->a_hi, s->b_lo, s->b_hi);
-    GEOSGeometry *all[] = {la_, lb_, near_a, near_b, ca, cb, pa, pb, qa, qb};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
-        if (all[i])
-            GEOSGeom_destroy_r(h, all[i]);
+    if (la_)
+        GEOSGeom_destroy_r(h, la_);
+    if (lb_)
+        GEOSGeom_destroy_r(h, lb_);
+    discs_free(ctx, &d);
     return rc;
 }

@@ -23,6 +23,7 @@ static const struct {
     {"rules", t_rules},
     {"terrain", t_terrain},
     {"maplabel", t_maplabel},
+    {"separation", t_separation},
 };
 
 int main(int argc, char **argv)

@@ -21,6 +21,7 @@ int t_store(void);
 int t_rules(void);
 int t_terrain(void);
 int t_maplabel(void);
+int t_separation(void);
 
 /* Assert that a ctx holds error `code` whose message contains `part`. */
 #define assert_error(ctx, code, part)                                             \
