@@ -76,6 +76,41 @@ void pl_proposal_result_free(pl_proposal_result *r)
     pl_buf_free(&r->approvals);
 }
 
+/* The heads of the approvals a worker wrote last (pl_approval_json_head):
+ * a batch's proposals ask for the same few again and again (their class,
+ * the same zones), each head the same bytes for the same plan and strings
+ * (the strings borrowed for the whole batch, so a pointer names its text). */
+#define AP_MEMO 8
+typedef struct pl_approval_memo {
+    struct {
+        const void *key[5]; /* plan, apply_for, zone_id, rule, basis */
+        pl_buf head;
+    } e[AP_MEMO];
+    unsigned next; /* the slot to fill next */
+} pl_approval_memo;
+
+static void ap_memo_free(pl_approval_memo *m)
+{
+    for (size_t i = 0; i < AP_MEMO; i++)
+        pl_buf_free(&m->e[i].head);
+}
+
+/* a's head from the memo (written there first if it is not), or NULL */
+static const pl_buf *ap_memo_head(pl_approval_memo *m, const pl_plan *p, const pl_approval *a)
+{
+    const void *key[5] = {p, a->apply_for, a->zone_id, a->rule, a->basis};
+    for (size_t i = 0; i < AP_MEMO; i++)
+        if (m->e[i].head.n && !memcmp(m->e[i].key, key, sizeof key))
+            return &m->e[i].head;
+    pl_buf *h = &m->e[m->next++ % AP_MEMO].head;
+    h->n = 0;
+    memcpy(m->e[(m->next - 1) % AP_MEMO].key, key, sizeof key);
+    pl_approval_json_head(p, a, h);
+    if (h->oom)
+        pl_buf_free(h); /* empty again: never found */
+    return h->n ? h : NULL;
+}
+
 /* An approval the proposal needs, on its approvals list (validate --json):
  * the entry pl_approval_entry builds, the one the plan's approvals sheet
  * holds for the same thing (its basis the legal basis, not the reason's
@@ -88,7 +123,13 @@ static void add_approval(pl_proposal_result *res, int kind, const pl_route *r, c
     pl_approval a = pl_approval_entry(kind, r, z, from_m, to_m);
     if (res->approvals.n)
         pl_buf_putn(&res->approvals, ",", 1);
-    pl_approval_json(res->plan, &a, &res->approvals);
+    const pl_buf *h = res->memo ? ap_memo_head(res->memo, res->plan, &a) : NULL;
+    if (!h) {
+        pl_approval_json(res->plan, &a, &res->approvals);
+        return;
+    }
+    pl_buf_putn(&res->approvals, h->s, h->n);
+    pl_approval_json_tail(&a, &res->approvals);
 }
 
 /* ==== reasons ============================================================= */
@@ -444,9 +485,11 @@ static void *work(void *arg)
     batch *b = w->b;
     /* a proposal's reasons are written into the worker's scratch buffers
      * (grown once, warm in cache), then kept in blocks of their size */
-    pl_buf sr, sj;
+    pl_buf sr, sj, sa;
     pl_buf_init(&sr);
     pl_buf_init(&sj);
+    pl_buf_init(&sa);
+    pl_approval_memo memo = {0};
     pl_conflict *cv = NULL;
     size_t cap = 0, n = b->props->n;
     /* the reasons' lon/lat: the worker's own transformer (made, or cloned,
@@ -464,20 +507,27 @@ static void *work(void *arg)
         size_t to = from + BLOCK < b->limit ? from + BLOCK : b->limit;
         for (size_t i = from; i < to; i++) {
             pl_proposal_result *res = &b->out[i];
-            sr.n = sj.n = 0;
+            sr.n = sj.n = sa.n = 0;
             if (sr.s)
                 sr.s[0] = '\0';
             if (sj.s)
                 sj.s[0] = '\0';
+            if (sa.s)
+                sa.s[0] = '\0';
             res->reasons = sr;
             res->json = sj;
+            res->approvals = sa;
+            res->memo = &memo;
             res->want = b->want;
             res->plan = b->p;
             w->rc = check_one(w->ctx, b->p, xf, &b->props->a[i], i, b->water, res, &cv, &cap);
+            res->memo = NULL;
             sr = res->reasons;
             sj = res->json;
-            int lost = keep_text(&res->reasons, &sr); /* both, so that res never holds the scratch */
+            sa = res->approvals;
+            int lost = keep_text(&res->reasons, &sr); /* all, so that res never holds the scratch */
             lost |= keep_text(&res->json, &sj);
+            lost |= keep_text(&res->approvals, &sa);
             if (lost && w->rc == PL_OK)
                 w->rc = pl_error(w->ctx, PL_NOMEM, "out of memory");
             if (w->rc != PL_OK) {
@@ -494,6 +544,8 @@ static void *work(void *arg)
     }
     free(cv);
     pl_buf_free(&sr);
+    pl_buf_free(&sa);
+    ap_memo_free(&memo);
     pl_buf_free(&sj);
     return NULL;
 }
