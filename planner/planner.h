@@ -931,6 +931,9 @@ typedef struct pl_proposal_result {
     pl_buf approvals;          /* with PL_WANT_JSON: the approvals it needs, JSON objects joined by commas */
     const struct pl_plan *plan; /* borrowed: the plan it is checked against (authority, flight date) */
     struct pl_approval_memo *memo; /* borrowed: the checking worker's approval heads (validate.c), or NULL */
+    int in_store;              /* its three texts lie in a block of kept texts (a big batch's), not on their own */
+    void *store;               /* owned: such a block (its texts and the next results'), or NULL */
+    size_t store_n;            /* its size in bytes */
     double over_water_m;       /* ground risk: centreline length over water */
     double agl_min_m, agl_max_m, ground_unknown_m; /* true heights, as pl_route_result has them */
 } pl_proposal_result;
