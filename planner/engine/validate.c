@@ -97,12 +97,19 @@ typedef struct pl_approval_memo {
         pl_buf head;
     } e[AP_MEMO];
     unsigned next; /* the slot to fill next */
+    struct {       /* literal reason texts (add_reason_text) and their JSON strings */
+        const char *t;
+        pl_buf js;
+    } lit[AP_MEMO];
+    unsigned lit_next;
 } pl_approval_memo;
 
 static void ap_memo_free(pl_approval_memo *m)
 {
-    for (size_t i = 0; i < AP_MEMO; i++)
+    for (size_t i = 0; i < AP_MEMO; i++) {
         pl_buf_free(&m->e[i].head);
+        pl_buf_free(&m->lit[i].js);
+    }
 }
 
 /* a's head from the memo (written there first if it is not), or NULL */
@@ -144,9 +151,26 @@ static void add_approval(pl_proposal_result *res, int kind, const pl_route *r, c
 
 /* ==== reasons ============================================================= */
 
-/* One reason, its text t (tn bytes) given whole. */
-static void add_reason_textn(pl_proposal_result *res, int verdict, const char *kind, const char *ref,
-                             const char *t, size_t tn)
+/* The JSON string of literal text t (tn bytes) from the memo (escaped
+ * there first if it is not: a literal's pointer names its text), or NULL */
+static const pl_buf *lit_memo_json(pl_approval_memo *m, const char *t, size_t tn)
+{
+    for (size_t i = 0; i < AP_MEMO; i++)
+        if (m->lit[i].t == t && m->lit[i].js.n)
+            return &m->lit[i].js;
+    size_t k = m->lit_next++ % AP_MEMO;
+    pl_buf *js = &m->lit[k].js;
+    js->n = 0;
+    m->lit[k].t = t;
+    pl_buf_json_strn(js, t, tn);
+    if (js->oom)
+        pl_buf_free(js); /* empty again: never found */
+    return js->n ? js : NULL;
+}
+
+/* One reason, its text t (tn bytes) given whole; lit: t is a literal. */
+static void add_reason_any(pl_proposal_result *res, int verdict, const char *kind, const char *ref,
+                           const char *t, size_t tn, int lit)
 {
     /* the severities (a verdict, or info) and kinds are this file's words: no escapes */
     const char *sev = verdict >= PL_V_ADVISORY ? pl_verdict_names[verdict] : "info";
@@ -164,7 +188,11 @@ static void add_reason_textn(pl_proposal_result *res, int verdict, const char *k
         pl_buf_putn(&res->json, "\",\"ref\":", 8);
         pl_buf_json_str(&res->json, ref);
         pl_buf_putn(&res->json, ",\"text\":", 8);
-        pl_buf_json_strn(&res->json, t, tn);
+        const pl_buf *js = lit && res->memo ? lit_memo_json(res->memo, t, tn) : NULL;
+        if (js)
+            pl_buf_putn(&res->json, js->s, js->n);
+        else
+            pl_buf_json_strn(&res->json, t, tn);
         pl_buf_putn(&res->json, "}", 1);
     }
     if (verdict >= PL_V_ADVISORY) {
@@ -174,11 +202,16 @@ static void add_reason_textn(pl_proposal_result *res, int verdict, const char *k
     }
 }
 
-static void add_reason_text(pl_proposal_result *res, int verdict, const char *kind, const char *ref,
-                            const char *t)
+static void add_reason_textn(pl_proposal_result *res, int verdict, const char *kind, const char *ref,
+                             const char *t, size_t tn)
 {
-    add_reason_textn(res, verdict, kind, ref, t, strlen(t));
+    add_reason_any(res, verdict, kind, ref, t, tn, 0);
 }
+
+/* a reason whose text is a string literal (its JSON string kept by the
+ * worker: many proposals give the same) */
+#define add_reason_text(res, verdict, kind, ref, lit) \
+    add_reason_any((res), (verdict), (kind), (ref), "" lit, sizeof(lit) - 1, 1)
 
 static void add_reason(pl_proposal_result *res, int verdict, const char *kind, const char *ref,
                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -190,7 +223,7 @@ static void add_reason(pl_proposal_result *res, int verdict, const char *kind, c
     va_start(ap, fmt);
     vsnprintf(t, sizeof t, fmt, ap);
     va_end(ap);
-    add_reason_text(res, verdict, kind, ref, t);
+    add_reason_textn(res, verdict, kind, ref, t, strlen(t));
 }
 
 /* A reason's text put together piece by piece, without printf (the zone
