@@ -973,6 +973,10 @@ typedef struct pl_proposal_result {
     unsigned want;             /* PL_WANT_*: which of the two pl_validate fills */
     pl_buf approvals;          /* with PL_WANT_JSON: the approvals it needs, JSON objects joined by commas */
     const struct pl_plan *plan; /* borrowed: the plan it is checked against (authority, flight date) */
+    struct pl_approval_memo *memo; /* borrowed: the checking worker's approval heads (validate.c), or NULL */
+    int in_store;              /* its three texts lie in a block of kept texts (a big batch's), not on their own */
+    void *store;               /* owned: such a block (its texts and the next results'), or NULL */
+    size_t store_n;            /* its size in bytes */
     double over_water_m;       /* ground risk: centreline length over water */
     double agl_min_m, agl_max_m, ground_unknown_m; /* true heights, as pl_route_result has them */
 } pl_proposal_result;
@@ -1374,6 +1378,11 @@ pl_approval pl_approval_entry(int kind, const pl_route *r, const pl_zone *z, dou
  * authority, apply_by (p's flight date), documents, from_along_m,
  * to_along_m (null when not known). */
 void pl_approval_json(const pl_plan *p, const pl_approval *a, pl_buf *b);
+/* Its two parts: the head, everything before from_along_m (the same bytes
+ * for the same p and strings of a: validate keeps it for the next route),
+ * and the tail, from_along_m to the closing brace. */
+void pl_approval_json_head(const pl_plan *p, const pl_approval *a, pl_buf *b);
+void pl_approval_json_tail(const pl_approval *a, pl_buf *b);
 /* The approvals route needs (at most cap) into out: every conflict whose
  * verdict is approval, and its class when it always files.  Their count. */
 size_t pl_route_approvals(const pl_plan *p, size_t route, pl_approval *out, size_t cap);

@@ -5,7 +5,7 @@
  * flight, through the unmanned-aircraft operation management platform).
  *
  * Entry points: pl_approval_authority, pl_approval_deadline, pl_approval_entry,
- * pl_approval_json, pl_route_approvals.
+ * pl_approval_json (its head and tail), pl_route_approvals.
  *
  * One entry a thing to apply for, built by pl_approval_entry only: the
  * plan's approvals sheet (pl_route_approvals; routes.geojson, the report)
@@ -81,7 +81,7 @@ pl_approval pl_approval_entry(int kind, const pl_route *r, const pl_zone *z, dou
                          to_m};
 }
 
-void pl_approval_json(const pl_plan *p, const pl_approval *a, pl_buf *b)
+void pl_approval_json_head(const pl_plan *p, const pl_approval *a, pl_buf *b)
 {
     char by[160];
     pl_approval_deadline(p ? p->flight_date : NULL, by, sizeof by);
@@ -94,11 +94,21 @@ void pl_approval_json(const pl_plan *p, const pl_approval *a, pl_buf *b)
         pl_buf_printf(b, ",\"%s\":", k[i]);
         pl_buf_json_str(b, v[i]);
     }
+}
+
+void pl_approval_json_tail(const pl_approval *a, pl_buf *b)
+{
     pl_buf_puts(b, ",\"from_along_m\":");
     pl_buf_num(b, a->from_m, 3);
     pl_buf_puts(b, ",\"to_along_m\":");
     pl_buf_num(b, a->to_m, 3);
     pl_buf_puts(b, "}");
+}
+
+void pl_approval_json(const pl_plan *p, const pl_approval *a, pl_buf *b)
+{
+    pl_approval_json_head(p, a, b);
+    pl_approval_json_tail(a, b);
 }
 
 size_t pl_route_approvals(const pl_plan *p, size_t route, pl_approval *out, size_t cap)

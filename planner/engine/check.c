@@ -160,15 +160,42 @@ static int near_dist(const void *a, const void *b, double *d, void *ud)
     return pg ? GEOSPreparedDistance_r(pl_geos(u->ctx), pg, u->r->line, d) : 0;
 }
 
+/* A route's distance along at each waypoint, then its segments' lengths
+ * (as pl_cor_s_at has them), worked out when a conflict first needs them:
+ * most routes of a batch meet no zone. */
+typedef struct along {
+    double *a;       /* NULL until asked for; buf, or on the heap for many waypoints */
+    double buf[64];
+} along;
+
+/* the distances of r, or NULL when out of memory */
+static const double *along_of(along *al, const pl_route *r)
+{
+    if (al->a)
+        return al->a;
+    double *cum = 2 * r->n_pts <= sizeof al->buf / sizeof *al->buf ? al->buf : malloc(2 * r->n_pts * sizeof *cum);
+    if (!cum)
+        return NULL;
+    cum[0] = 0;
+    for (size_t i = 1; i < r->n_pts; i++) {
+        cum[r->n_pts + i - 1] = pl_cor_seg_len(r, i - 1);
+        cum[i] = cum[i - 1] + cum[r->n_pts + i - 1];
+    }
+    return al->a = cum;
+}
+
 /* Record a conflict of route r with zone z from its pieces: cor where the
  * corridor meets the zone, ins where the centreline is inside (both already
  * filtered by altitude, cor not empty). */
 static int add_conflict(pl_ctx *ctx, const pl_zoneset *zs, const ground *gr, const pl_route *r, size_t idx,
                         const pl_zone *z, int sev, double vlo, double vhi, const pvec *corp, const pvec *insp,
-                        const double *cum, int flags, pl_route_result *res, pl_conflict **cv,
+                        along *al, int flags, pl_route_result *res, pl_conflict **cv,
                         size_t *n_c, size_t *cap)
 {
     const pvec cor = *corp, ins = *insp;
+    const double *cum = along_of(al, r);
+    if (!cum)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
     if (*n_c == *cap) {
         size_t nc = *cap ? *cap * 2 : 16;
         pl_conflict *a = realloc(*cv, nc * sizeof *a);
@@ -382,7 +409,7 @@ static void candidates(const pl_zoneset *zs, const pl_route *r, int flags, pl_zo
 /* The height rule of the route's aircraft type: controlled airspace
  * everywhere above the type's maximum true height. */
 static int height_rule(pl_ctx *ctx, const pl_zoneset *zs, const ground *gr, const pl_route *r, size_t idx,
-                       int flags, const double *cum, pvec *cor, pvec *ins, pl_route_result *res, pl_conflict **cv,
+                       int flags, along *cum, pvec *cor, pvec *ins, pl_route_result *res, pl_conflict **cv,
                        size_t *n_c, size_t *cap)
 {
     for (size_t k = zs->n; r->aircraft && k-- > 0 && !zs->a[k].g;) {
@@ -413,9 +440,12 @@ static int height_rule(pl_ctx *ctx, const pl_zoneset *zs, const ground *gr, cons
  * unknown nothing is claimed here, the true heights say so) and the
  * centreline's least and most true height. */
 static int ground_rule(pl_ctx *ctx, const pl_zoneset *zs, const ground *gr, const pl_route *r, size_t idx,
-                       int flags, const double *cum, pvec *cor, pl_route_result *res, pl_conflict **cv,
+                       int flags, along *al, pl_route_result *res, pvec *cor, pl_conflict **cv,
                        size_t *n_c, size_t *cap)
 {
+    const double *cum = along_of(al, r);
+    if (!cum)
+        return pl_error(ctx, PL_NOMEM, "out of memory");
     pl_cor_ground_agl(r, &gr->line, cum + r->n_pts, &res->agl_min_m, &res->agl_max_m, &res->ground_unknown_m);
     cor->n = 0;
     for (size_t i = 0; i + 1 < r->n_pts; i++)
@@ -427,7 +457,7 @@ static int ground_rule(pl_ctx *ctx, const pl_zoneset *zs, const ground *gr, cons
     if (!cor->n)
         return PL_OK;
     /* the flags without the overlap: the ground is no polygon to draw */
-    return add_conflict(ctx, zs, gr, r, idx, &zs->ground, PL_V_FORBIDDEN, -INFINITY, 0, cor, cor, cum,
+    return add_conflict(ctx, zs, gr, r, idx, &zs->ground, PL_V_FORBIDDEN, -INFINITY, 0, cor, cor, al,
                         flags | PL_CHECK_NO_OVERLAP, res, cv, n_c, cap);
 }
 
@@ -453,14 +483,13 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
     int rc = PL_OK;
     pl_zonelist c = {0};
     pvec cor = {0}, ins = {0};
-    double *cum = malloc(2 * r->n_pts * sizeof *cum); /* as s_at has it */
+    along cum;
+    cum.a = NULL; /* its buf is written when first asked for */
     const pl_zone **excl = NULL;
     size_t n_excl = 0;
     ground gr = {0};
     memset(res, 0, sizeof *res);
     res->clearance_m = res->agl_min_m = res->agl_max_m = res->ground_unknown_m = NAN;
-    if (!cum)
-        return pl_error(ctx, PL_NOMEM, "out of memory");
     if (zs->terrain) {
         if (pl_cor_ground(zs->terrain, r, r->half_width_m, &gr.cor) || pl_cor_ground(zs->terrain, r, 0, &gr.line)) {
             rc = pl_error(ctx, PL_NOMEM, "out of memory");
@@ -468,12 +497,6 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         }
         gr.have = 1;
     }
-    cum[0] = 0;
-    for (size_t i = 1; i < r->n_pts; i++) {
-        cum[r->n_pts + i - 1] = pl_cor_seg_len(r, i - 1);
-        cum[i] = cum[i - 1] + cum[r->n_pts + i - 1];
-    }
-
     candidates(zs, r, flags, &c);
     if ((rc = pl_zonelist_finish(ctx, &c)) != PL_OK)
         goto out;
@@ -516,13 +539,13 @@ int pl_route_check(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, size_t 
         ins.n = kept;
         pl_cor_normalise(&ins);
         if ((rc = alt_filter(ctx, zs, r, z, &gr, vlo, vhi, &ins, &unk)) != PL_OK ||
-            (rc = add_conflict(ctx, zs, &gr, r, idx, z, sev, vlo, vhi, &cor, &ins, cum, flags, res, cv, n_c, cap)))
+            (rc = add_conflict(ctx, zs, &gr, r, idx, z, sev, vlo, vhi, &cor, &ins, &cum, flags, res, cv, n_c, cap)))
             goto out;
     }
 
-    if ((rc = height_rule(ctx, zs, &gr, r, idx, flags, cum, &cor, &ins, res, cv, n_c, cap)) != PL_OK)
+    if ((rc = height_rule(ctx, zs, &gr, r, idx, flags, &cum, &cor, &ins, res, cv, n_c, cap)) != PL_OK)
         goto out;
-    if (gr.have && (rc = ground_rule(ctx, zs, &gr, r, idx, flags, cum, &cor, res, cv, n_c, cap)) != PL_OK)
+    if (gr.have && (rc = ground_rule(ctx, zs, &gr, r, idx, flags, &cum, res, &cor, cv, n_c, cap)) != PL_OK)
         goto out;
     /* medium and large aircraft (and a class not given) have no free
      * airspace: they always file (Art. 62 classes; RULES.md) */
@@ -539,7 +562,8 @@ out:
     free(cor.a);
     free(ins.a);
     free(excl);
-    free(cum);
+    if (cum.a != cum.buf)
+        free(cum.a);
     return rc;
 }
 

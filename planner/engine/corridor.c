@@ -226,6 +226,23 @@ int pl_cor_circle_pieces(const pl_route *r, size_t i, const double c[3], double 
     return 0;
 }
 
+/* Append piece (i, t0, t1) to v, or widen v's last piece from v0 on
+ * when the two meet (overlap or touch): the union is the same, the one
+ * normalise would make of both, with fewer pieces to sort (the capsules of
+ * a shore's consecutive edges overlap).  -1 when out of memory. */
+static inline int pvec_add_merged(pvec *v, size_t v0, size_t i, double t0, double t1)
+{
+    if (v->n > v0) {
+        piece *l = &v->a[v->n - 1];
+        if (l->seg == i && t0 <= l->t1 && t1 >= l->t0) {
+            l->t0 = dmin(l->t0, t0);
+            l->t1 = dmax(l->t1, t1);
+            return 0;
+        }
+    }
+    return pl_cor_pvec_add(v, i, t0, t1);
+}
+
 /* Where on segment i the corridor of half-width w meets the polygon whose
  * rings are rg: the segment within w of it.  Exact: the polygon grown by w
  * is the polygon together with, for every edge, the capsule of radius w
@@ -241,7 +258,7 @@ int pl_cor_corridor_direct(const pl_route *r, size_t i, const rings *rg, double 
     double wq = dmax(w, cl.tol), len = cl.len; /* the clip's edges are among those within w */
     double bx0 = dmin(ax, ax + dx) - wq, bx1 = dmax(ax, ax + dx) + wq;
     double by0 = dmin(ay, ay + dy) - wq, by1 = dmax(ay, ay + dy) + wq;
-    size_t in0 = in->n;
+    size_t in0 = in->n, v0 = v->n;
     edgelist el;
     pl_cor_edgelist_init(&el);
     int rc = pl_cor_edges_near(rg, ax, ay, ax + dx, ay + dy, wq, &el);
@@ -257,7 +274,7 @@ int pl_cor_corridor_direct(const pl_route *r, size_t i, const rings *rg, double 
         clip_edge(&cl, rg->xy + 2 * j);
         double t0, t1;
         if (disc_interval(ax, ay, dx, dy, cx, cy, w, &t0, &t1))
-            rc = pl_cor_pvec_add(v, i, t0, t1);
+            rc = pvec_add_merged(v, v0, i, t0, t1);
         double L = sqrt(ex * ex + ey * ey);
         if (rc || L <= 0)
             continue;
@@ -280,7 +297,7 @@ int pl_cor_corridor_direct(const pl_route *r, size_t i, const rings *rg, double 
             }
         }
         if (lo <= hi)
-            rc = pl_cor_pvec_add(v, i, lo, hi);
+            rc = pvec_add_merged(v, v0, i, lo, hi);
     }
     pl_cor_edgelist_free(&el);
     if (!rc)
