@@ -120,6 +120,27 @@ static int climb_in_surfaces(pl_ctx *ctx, pl_plan *p)
     return PL_OK;
 }
 
+/* The builtup layers' polygons united into *out (NULL: the scenario has
+ * none); a feature that is no area is an error, never left out unsaid. */
+static int builtup_area(pl_ctx *ctx, const pl_plan *p, GEOSGeometry **out)
+{
+    int any = 0;
+    for (size_t i = 0; i < p->n_layers; i++) {
+        const pl_layer *l = p->layers[i];
+        for (size_t k = 0; l->decl->role == PL_ROLE_BUILTUP && k < l->n_feats; k++) {
+            int t = GEOSGeomTypeId_r(pl_geos(ctx), l->a_feats[k].g);
+            if (t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON)
+                return pl_error(ctx, PL_PARSE, "%s: layer '%s': built-up area %s: expected a Polygon or "
+                                "MultiPolygon, got a %s", l->decl->path, l->decl->id, l->a_feats[k].id,
+                                pl_geom_type_name(t));
+            any = 1;
+        }
+    }
+    if (any && !(*out = pl_layers_union(ctx, p->layers, p->n_layers, PL_ROLE_BUILTUP, 0)))
+        return pl_error(ctx, PL_GEOM, "cannot unite the built-up areas: %s", pl_libmsg(ctx));
+    return PL_OK;
+}
+
 /* The planned routes laid out between their ends (network.design), before
  * they are checked: the check, the approvals and every output then speak
  * of the designed alignment; the drawn one's figures stay beside it. */
@@ -130,12 +151,8 @@ static int design_routes(pl_ctx *ctx, pl_plan *p)
     p->designs = calloc(p->routes->n ? p->routes->n : 1, sizeof *p->designs);
     if (!p->designs)
         return pl_error(ctx, PL_NOMEM, "out of memory");
-    GEOSGeometry *builtup = NULL; /* the builtup layers' polygons, when the scenario has any */
-    for (size_t i = 0; i < p->n_layers && !builtup; i++)
-        if (p->layers[i]->decl->role == PL_ROLE_BUILTUP &&
-            !(builtup = pl_layers_union(ctx, p->layers, p->n_layers, PL_ROLE_BUILTUP, 0)))
-            return pl_error(ctx, PL_GEOM, "cannot unite the built-up areas: %s", pl_libmsg(ctx));
-    int rc = PL_OK;
+    GEOSGeometry *builtup = NULL;
+    int rc = builtup_area(ctx, p, &builtup);
     for (size_t i = 0; i < p->routes->n && rc == PL_OK; i++) {
         pl_route *r = &p->routes->a[i];
         if (!r->status || strcmp(r->status, "planned") || r->n_pts < 2)
