@@ -354,8 +354,13 @@ int pl_scn_read_doc(parser *p, struct fy_node *at, const char *name)
         pl_scn_perr(p, at, "include: more than %d files in all", MAX_INCLUDE);
         return -1;
     }
-    if (pl_path_check(p->ctx, name, at ? "include" : "scenario", NULL, 0) != PL_OK)
+    if (pl_path_check(p->ctx, name, at ? "include" : "scenario", NULL, 0) != PL_OK) {
+        if (at) { /* into the parser's list, or the include would be dropped unsaid */
+            pl_scn_perr(p, at, "%s", pl_errmsg(p->ctx));
+            pl_error_clear(p->ctx);
+        }
         return -1; /* a named pipe would hang fopen */
+    }
     FILE *f = fopen(name, "rb");
     if (!f) {
         if (at)
