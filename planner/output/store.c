@@ -333,13 +333,20 @@ static int check_sqlite(pl_ctx *ctx, pl_store *s)
     return rc;
 }
 
-/* A store that is there: its runs table, when it has one, is ours. */
+/* A store that is there: its runs table, when it has one, is ours.  A
+ * SpatiaLite file without one must hold no table either (a new store, or
+ * one whose first run was killed): another program's database is not
+ * written into.  A PostGIS database is shared: its other tables are others'. */
 static int check_schema(pl_ctx *ctx, pl_store *s)
 {
     OGRLayerH runs = runs_layer(ctx, s->ds, 0);
     if (runs && OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(runs), RUN_FIELD) < 0)
         return pl_error(ctx, PL_IO, "%s: its table 'runs' has no column %s: not a run store of the planner", s->db,
                         RUN_FIELD);
+    if (!runs && !is_pg(s->db) && GDALDatasetGetLayerCount(s->ds) > 0)
+        return pl_error(ctx, PL_IO, "%s: holds other tables (%s, ...) and no table 'runs': not a run store of "
+                        "the planner (--db names a new file for one)", s->db,
+                        OGR_L_GetName(GDALDatasetGetLayer(s->ds, 0)));
     return PL_OK;
 }
 
