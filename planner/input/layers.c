@@ -33,8 +33,16 @@ static void gdal_err(CPLErr cls, CPLErrorNum no, const char *msg)
     (void)no;
     if (cls >= CE_Failure) {
         pl_ctx *ctx = CPLGetErrorHandlerUserData();
+        char both[1024];
+        /* GDAL's first failure is the cause ("GeoJSON object too large ...
+         * OGR_GEOJSON_MAX_OBJ_SIZE"), its last the outcome: both kept */
+        const char *was = ctx ? pl_libmsg(ctx) : "";
+        if (ctx && strcmp(was, "no detail") && strcmp(was, msg) && !strstr(was, "; "))
+            snprintf(both, sizeof both, "%s; %s", was, msg);
+        else
+            snprintf(both, sizeof both, "%s", msg);
         if (ctx)
-            pl_libmsg_set(ctx, msg);
+            pl_libmsg_set(ctx, both);
     }
 }
 
