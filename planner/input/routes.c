@@ -30,6 +30,9 @@
  * typing error (1e9, feet as metres of a thousand km): refused, never
  * answered; a limit of sense above Everest, not a rule of the regulation. */
 #define PL_ALT_SANE_M 10000.0
+/* A corridor's half-width or band beyond this (the district is ~80 km
+ * across) is no corridor but a typing error: refused likewise. */
+#define PL_WIDTH_SANE_M 100000.0
 
 static inline double dmin(double a, double b)
 {
@@ -176,6 +179,12 @@ static int build_route(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, co
     if (r->half_width_m <= 0)
         return pl_error(ctx, PL_PARSE, "%s: layer '%s': route %s: half_width_m must be > 0",
                         d->path, d->id, f->id);
+    double widest = fmax(r->half_width_m, fmax(r->band_below_m, r->band_above_m));
+    if (widest > PL_WIDTH_SANE_M) /* a buffer of 1e300 m fails in GEOS, naming no route */
+        return pl_error(ctx, PL_PARSE, "%s: layer '%s': route %s: %s %.6g m is above %.0f km: a unit or typing "
+                        "error? (a limit of sense, not a rule; the route's own value, or route_defaults)", d->path,
+                        d->id, f->id, widest == r->half_width_m ? "half_width_m" : widest == r->band_below_m
+                        ? "band_below_m" : "band_above_m", widest, PL_WIDTH_SANE_M / 1000);
 
     const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, f->g);
     unsigned n = 0;
