@@ -139,7 +139,10 @@ static GDALDatasetH store_open(pl_ctx *ctx, const char *db, int create, int time
     } else if (stat(db, &st) == 0) {
         const char *drv[] = {"SQLite", NULL};
         ds = GDALOpenEx(db, GDAL_OF_VECTOR | GDAL_OF_UPDATE, drv, NULL, NULL);
-        if (!ds) /* GDAL says nothing of a file no driver knows */
+        if (!ds && strstr(pl_libmsg(ctx), "database is locked"))
+            pl_error(ctx, PL_IO, "%s: the run store is locked by another program (SQLite: database is locked); "
+                     "try again when it is done", db);
+        else if (!ds) /* GDAL says nothing of a file no driver knows */
             pl_error(ctx, PL_IO, "%s: not a run store (SpatiaLite): %s", db,
                      strcmp(pl_libmsg(ctx), "no detail") ? pl_libmsg(ctx) : "not a SQLite database");
     } else if (!create) {
