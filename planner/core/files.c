@@ -166,11 +166,15 @@ void pl_file_sync_dir(const char *path)
 }
 
 /* Not a regular file (a terminal, a pipe, /dev/stdout): written as it is,
- * there is nothing to replace. */
+ * there is nothing to replace.  Opened without waiting: a named pipe that
+ * no one reads is an error (ENXIO), not a hang; then written blocking. */
 static int write_in_place(pl_ctx *ctx, const char *path, const void *data, size_t n)
 {
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    int bad = fd < 0 || write_all(fd, data ? data : "", n) != 0;
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0 && errno == ENXIO)
+        return pl_error(ctx, PL_IO, "%s: cannot write: a named pipe that no program reads", path);
+    int bad = fd < 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0 ||
+              write_all(fd, data ? data : "", n) != 0;
     int e = errno;
     if (fd >= 0 && close(fd) != 0 && !bad)
         bad = 1, e = errno;

@@ -28,13 +28,26 @@
 #include <string.h>
 #include <strings.h>
 
+/* No point of the Earth lies farther than this from a projected CRS's
+ * origin (the equator's length, 40075 km): a coordinate beyond is a unit
+ * or typing error, in any projection a working CRS may be. */
+#define PL_EARTH_M 4.0075e7
+
 static void gdal_err(CPLErr cls, CPLErrorNum no, const char *msg)
 {
     (void)no;
     if (cls >= CE_Failure) {
         pl_ctx *ctx = CPLGetErrorHandlerUserData();
+        char both[1024];
+        /* GDAL's first failure is the cause ("GeoJSON object too large ...
+         * OGR_GEOJSON_MAX_OBJ_SIZE"), its last the outcome: both kept */
+        const char *was = ctx ? pl_libmsg(ctx) : "";
+        if (ctx && strcmp(was, "no detail") && strcmp(was, msg) && !strstr(was, "; "))
+            snprintf(both, sizeof both, "%s; %s", was, msg);
+        else
+            snprintf(both, sizeof both, "%s", msg);
         if (ctx)
-            pl_libmsg_set(ctx, msg);
+            pl_libmsg_set(ctx, both);
     }
 }
 
@@ -364,6 +377,15 @@ static int feature_to_work(pl_ctx *ctx, const reader *r, const pl_feature *f, GE
     }
     g = t;
     envelope(ctx, g, e);
+    if (fabs(e[0]) > PL_EARTH_M || fabs(e[1]) > PL_EARTH_M || fabs(e[2]) > PL_EARTH_M || fabs(e[3]) > PL_EARTH_M) {
+        char why[300]; /* the area test below sees only a feature wholly outside: a vertex at 1e300 passed */
+        snprintf(why, sizeof why, "a vertex %.6g m from the working CRS's origin (its box %.6g..%.6g, %.6g..%.6g): "
+                 "no point of the Earth is %.0f km from it; a unit or typing error?",
+                 fmax(fmax(fabs(e[0]), fabs(e[2])), fmax(fabs(e[1]), fabs(e[3]))), e[0], e[2], e[1], e[3],
+                 PL_EARTH_M / 1000);
+        GEOSGeom_destroy_r(h, g);
+        return add_issue(r->l, f->id, "rejected", why) ? -1 : 1;
+    }
     if (area->have && (e[2] < area->box[0] || e[0] > area->box[2] || e[3] < area->box[1] || e[1] > area->box[3])) {
         char why[500];
         snprintf(why, sizeof why, "lies outside the working CRS's area (%.1f..%.1fE, %.1f..%.1fN, a degree "

@@ -11,6 +11,7 @@
  * a line's positions all carry an altitude or none do (none: the route's
  * altitude_m, else the scenario's route_defaults); a mix is refused naming
  * the first position without one; no waypoint lies below the datum (0 m);
+ * none above 10000 m (PL_ALT_SANE_M: no low-altitude flight, a typing error);
  * with a terrain model, none below the lowest ground of its cell
  * (pl_routes_ground_check).  Each refusal names file, layer, route and
  * vertex (1-based) and is an input error (exit 2).
@@ -24,6 +25,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A waypoint higher than this is no low-altitude flight but a unit or
+ * typing error (1e9, feet as metres of a thousand km): refused, never
+ * answered; a limit of sense above Everest, not a rule of the regulation. */
+#define PL_ALT_SANE_M 10000.0
+/* A corridor's half-width or band beyond this (the district is ~80 km
+ * across) is no corridor but a typing error: refused likewise. */
+#define PL_WIDTH_SANE_M 100000.0
 
 static inline double dmin(double a, double b)
 {
@@ -66,9 +75,13 @@ static int num_prop(pl_ctx *ctx, const pl_layer_decl *d, const pl_feature *f, co
     }
     char *end = NULL;
     double v = (p->type == PL_P_STR) ? strtod(p->str, &end) : p->num;
-    if ((end && (end == p->str || *end)) || !isfinite(v) || v < lo)
-        return pl_error(ctx, PL_PARSE, "%s: layer '%s': route %s: %s must be a number >= %g, got '%s'",
-                        d->path, d->id, f->id, key, lo, p->str ? p->str : "?");
+    if ((end && (end == p->str || *end)) || !isfinite(v) || v < lo) {
+        char at_least[40] = "";
+        if (isfinite(lo))
+            snprintf(at_least, sizeof at_least, " >= %g", lo);
+        return pl_error(ctx, PL_PARSE, "%s: layer '%s': route %s: %s must be a number%s, got '%s'",
+                        d->path, d->id, f->id, key, at_least, p->str ? p->str : "?");
+    }
     *out = v;
     return PL_OK;
 }
@@ -102,6 +115,12 @@ static int route_altitudes(pl_ctx *ctx, const pl_layer_decl *d, const pl_feature
             snprintf(why, sizeof why, "altitude %.1f m%s is below the datum (0 m): route altitudes are "
                      "heights above it, never negative", r->alt_m[i],
                      has_z && isfinite(z) ? "" : " (the route's altitude_m, or route_defaults)");
+            return alt_refused(ctx, d->path, d->id, f->id, i + 1, n, why);
+        }
+        if (r->alt_m[i] > PL_ALT_SANE_M) {
+            snprintf(why, sizeof why, "altitude %.6g m%s is above %.0f m, no low-altitude flight: a unit or a "
+                     "typing error? (a limit of sense, not a rule)", r->alt_m[i],
+                     has_z && isfinite(z) ? "" : " (the route's altitude_m, or route_defaults)", PL_ALT_SANE_M);
             return alt_refused(ctx, d->path, d->id, f->id, i + 1, n, why);
         }
     }
@@ -160,6 +179,12 @@ static int build_route(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, co
     if (r->half_width_m <= 0)
         return pl_error(ctx, PL_PARSE, "%s: layer '%s': route %s: half_width_m must be > 0",
                         d->path, d->id, f->id);
+    double widest = fmax(r->half_width_m, fmax(r->band_below_m, r->band_above_m));
+    if (widest > PL_WIDTH_SANE_M) /* a buffer of 1e300 m fails in GEOS, naming no route */
+        return pl_error(ctx, PL_PARSE, "%s: layer '%s': route %s: %s %.6g m is above %.0f km: a unit or typing "
+                        "error? (a limit of sense, not a rule; the route's own value, or route_defaults)", d->path,
+                        d->id, f->id, widest == r->half_width_m ? "half_width_m" : widest == r->band_below_m
+                        ? "band_below_m" : "band_above_m", widest, PL_WIDTH_SANE_M / 1000);
 
     const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, f->g);
     unsigned n = 0;

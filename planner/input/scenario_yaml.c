@@ -303,6 +303,37 @@ static void report_not_utf8(parser *p, const char *name, const pl_buf *text, siz
     p->file = outer;
 }
 
+/* A second document (--- after content, or anything after ...), which
+ * libfyaml never reads: reported.  Returns 1, or 0 when reported. */
+static int one_plain_doc(parser *p, const char *name, const char *s, size_t n)
+{
+    const char *why = NULL;
+    int line = 1, content = 0, started = 0, ended = 0;
+    if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+        s += 3, n -= 3; /* a byte order mark: libfyaml skips it */
+    for (size_t i = 0; !why && i < n; line++) {
+        const char *e = memchr(s + i, '\n', n - i), *l = s + i;
+        size_t k = e ? (size_t)(e - l) : n - i;
+        int start = k >= 3 && !memcmp(l, "---", 3) && (k == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r');
+        int end = k >= 3 && !memcmp(l, "...", 3) && (k == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r');
+        size_t b = strspn(l, " \t\r");
+        int blank = b >= k || l[b] == '#';
+        if (start && (content || started || ended))
+            why = "a second YAML document (---): a scenario is one document, the rest would be left unread";
+        else if (!blank && !start && !end && ended)
+            why = "text after the end of the document (...): it would be left unread";
+        started |= start;
+        ended |= end;
+        content |= !blank && !start && !end && l[0] != '%'; /* %YAML: a directive */
+        i += k + 1;
+    }
+    if (why) {
+        pl_buf_printf(&p->errs, "%s%s:%d:1: %s", p->errs.n ? "\n" : "", name, line - (line > 1), why);
+        p->n_errs++;
+    }
+    return !why;
+}
+
 /* The whole text of the open file f (closed here), checked before libfyaml
  * sees it: YAML is Unicode, and libfyaml 0.7 loops forever on some invalid
  * bytes (upstream issue #101, a directive line; fixed after Debian 12's
@@ -332,6 +363,8 @@ static int text_readable(parser *p, struct fy_node *at, const char *name, FILE *
         report_not_utf8(p, name, &text, nul, bad);
         ok = 0;
     }
+    if (ok && !one_plain_doc(p, name, text.s, text.n))
+        ok = 0;
     if (ok) {
         int why = probe_yaml(text.s, text.n);
         if (why) {
@@ -354,8 +387,13 @@ int pl_scn_read_doc(parser *p, struct fy_node *at, const char *name)
         pl_scn_perr(p, at, "include: more than %d files in all", MAX_INCLUDE);
         return -1;
     }
-    if (pl_path_check(p->ctx, name, at ? "include" : "scenario", NULL, 0) != PL_OK)
+    if (pl_path_check(p->ctx, name, at ? "include" : "scenario", NULL, 0) != PL_OK) {
+        if (at) { /* into the parser's list, or the include would be dropped unsaid */
+            pl_scn_perr(p, at, "%s", pl_errmsg(p->ctx));
+            pl_error_clear(p->ctx);
+        }
         return -1; /* a named pipe would hang fopen */
+    }
     FILE *f = fopen(name, "rb");
     if (!f) {
         if (at)

@@ -63,7 +63,7 @@ static void pg_host(const char *db, char *out, size_t n)
 }
 
 /* db with a connect timeout and a statement timeout of timeout_s seconds
- * (unless it sets them), as libpq reads them: a new string. */
+ * (unless it sets them: pg_own_timeouts checked those), as libpq reads them: a new string. */
 static char *pg_with_timeouts(const char *db, int timeout_s)
 {
     char *c = malloc(strlen(db) + 96);
@@ -75,6 +75,27 @@ static char *pg_with_timeouts(const char *db, int timeout_s)
     if (!strstr(db, "options="))
         sprintf(c + strlen(c), " options='-c statement_timeout=%d'", timeout_s * 1000);
     return c;
+}
+
+/* Timeouts the connection string sets itself: a connect_timeout of 2 to
+ * 3600 s (0 is libpq's "wait for ever"), and options only with a
+ * statement_timeout (else no statement would have one).  PL_OK with
+ * *timeout_s the connect timeout in force, or exit 2 naming the key. */
+static int pg_own_timeouts(pl_ctx *ctx, const char *db, int *timeout_s)
+{
+    const char *ct = strstr(db, "connect_timeout=");
+    if (ct) {
+        char *end = NULL;
+        long v = strtol(ct + 16, &end, 10);
+        if (end == ct + 16 || (*end && *end != ' ') || v < 2 || v > 3600)
+            return pl_error(ctx, PL_PARSE, "%s: connect_timeout must be whole seconds from 2 to 3600 (0 waits for "
+                            "ever); or leave it out and use --db-timeout", db);
+        *timeout_s = (int)v;
+    }
+    if (strstr(db, "options=") && !strstr(db, "statement_timeout"))
+        return pl_error(ctx, PL_PARSE, "%s: options= without -c statement_timeout=MS would leave every statement "
+                        "without a time limit; add it, or leave options out", db);
+    return PL_OK;
 }
 
 static double now_s(void)
@@ -96,6 +117,8 @@ static GDALDatasetH store_open(pl_ctx *ctx, const char *db, int create, int time
     timeout_s = timeout_s < 2 ? 2 : timeout_s; /* libpq waits 2 s at least */
     if (!is_pg(db) && pl_path_check(ctx, db, "run store", NULL, 0) != PL_OK)
         return NULL; /* a named pipe would hang the open */
+    if (is_pg(db) && pg_own_timeouts(ctx, db, &timeout_s) != PL_OK)
+        return NULL;
     if (is_pg(db)) {
         const char *drv[] = {"PostgreSQL", NULL};
         char *conn = pg_with_timeouts(db, timeout_s), host[256];
@@ -106,12 +129,20 @@ static GDALDatasetH store_open(pl_ctx *ctx, const char *db, int create, int time
         if (!ds && (now_s() - t0 >= timeout_s - 0.5 || strstr(pl_libmsg(ctx), "timeout")))
             pl_error(ctx, PL_IO, "%s: the PostGIS server %s did not answer within %d s (--db-timeout or "
                                  "PLANNER_DB_TIMEOUT sets the limit)", db, host, timeout_s);
-        else if (!ds)
-            pl_error(ctx, PL_IO, "%s: cannot open the PostGIS store on %s: %s", db, host, pl_libmsg(ctx));
+        else if (!ds) {
+            char why[1024];
+            snprintf(why, sizeof why, "%s", pl_libmsg(ctx));
+            for (char *c = why; *c; c++) /* libpq's lines: one line */
+                *c = *c == '\n' || *c == '\t' ? ' ' : *c;
+            pl_error(ctx, PL_IO, "%s: cannot open the PostGIS store on %s: %s", db, host, why);
+        }
     } else if (stat(db, &st) == 0) {
         const char *drv[] = {"SQLite", NULL};
         ds = GDALOpenEx(db, GDAL_OF_VECTOR | GDAL_OF_UPDATE, drv, NULL, NULL);
-        if (!ds) /* GDAL says nothing of a file no driver knows */
+        if (!ds && strstr(pl_libmsg(ctx), "database is locked"))
+            pl_error(ctx, PL_IO, "%s: the run store is locked by another program (SQLite: database is locked); "
+                     "try again when it is done", db);
+        else if (!ds) /* GDAL says nothing of a file no driver knows */
             pl_error(ctx, PL_IO, "%s: not a run store (SpatiaLite): %s", db,
                      strcmp(pl_libmsg(ctx), "no detail") ? pl_libmsg(ctx) : "not a SQLite database");
     } else if (!create) {
@@ -333,13 +364,20 @@ static int check_sqlite(pl_ctx *ctx, pl_store *s)
     return rc;
 }
 
-/* A store that is there: its runs table, when it has one, is ours. */
+/* A store that is there: its runs table, when it has one, is ours.  A
+ * SpatiaLite file without one must hold no table either (a new store, or
+ * one whose first run was killed): another program's database is not
+ * written into.  A PostGIS database is shared: its other tables are others'. */
 static int check_schema(pl_ctx *ctx, pl_store *s)
 {
     OGRLayerH runs = runs_layer(ctx, s->ds, 0);
     if (runs && OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(runs), RUN_FIELD) < 0)
         return pl_error(ctx, PL_IO, "%s: its table 'runs' has no column %s: not a run store of the planner", s->db,
                         RUN_FIELD);
+    if (!runs && !is_pg(s->db) && GDALDatasetGetLayerCount(s->ds) > 0)
+        return pl_error(ctx, PL_IO, "%s: holds other tables (%s, ...) and no table 'runs': not a run store of "
+                        "the planner (--db names a new file for one)", s->db,
+                        OGR_L_GetName(GDALDatasetGetLayer(s->ds, 0)));
     return PL_OK;
 }
 

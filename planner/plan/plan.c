@@ -496,6 +496,9 @@ int pl_plan_validate(pl_ctx *ctx, const pl_plan *p, char **files, char **names, 
     b->n_files = n_files;
     double t0 = clock_ms(), t1 = t0, lon, lat; /* set-up: the reasons' lon/lat transformer, made once */
     int rc = pl_proposals_load(ctx, p, files, names, n_files, shift, &b->decls, &b->layers, &b->props);
+    for (size_t i = 0; rc == PL_OK && i < n_files; i++)
+        if (b->layers[i]->n_read == 0) /* else "0 proposals", exit 0: free for nothing read */
+            rc = pl_error(ctx, PL_PARSE, "%s: no proposal in it (no feature read): nothing to validate", b->decls[i].path);
     if (rc == PL_OK)
         rc = pl_export_lonlat(ctx, p, 0, 0, &lon, &lat);
     if (rc == PL_OK && !(b->res = calloc(b->props->n ? b->props->n : 1, sizeof *b->res)))

@@ -718,8 +718,10 @@ static pl_plan *zindex_load(pl_ctx *ctx, pl_scenario *sc, const char *key, const
         *why = errno == ENOENT ? "none yet" : "unreadable";
         return NULL;
     }
-    if (n < ZI_HEAD || memcmp(q, ZI_MAGIC, 8)) {
-        *why = n < ZI_HEAD ? "truncated" : "not an index file";
+    if (memcmp(q, ZI_MAGIC, n < 8 ? n : 8)) {
+        *why = "not an index file"; /* another file: never written over */
+    } else if (n < ZI_HEAD) {
+        *why = "truncated";
     } else if (memcpy(&fmt, q + 8, 4), fmt != ZI_FORMAT) {
         *why = "another format";
     } else if (memcpy(&len, q + 16, 8), len != n - ZI_HEAD) {
@@ -743,6 +745,8 @@ int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const cha
     char key[65];
     const char *why = NULL;
     *out = NULL;
+    if (pl_path_check(ctx, index, "zone index", NULL, 0) != PL_OK)
+        return pl_errcode(ctx); /* a named pipe would hang the read, a device be written */
     int rc = pl_scenario_load(ctx, scenario, &sc);
     if (rc != PL_OK)
         return rc;
@@ -758,6 +762,9 @@ int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const cha
     }
     if (strcmp(why, "corrupt (content)"))
         pl_scenario_free(mine);
+    if (!strcmp(why, "not an index file"))
+        return pl_error(ctx, PL_IO, "zone index %s: not an index file (it does not begin %s): not written over; "
+                        "name another file, or remove this one", index, ZI_MAGIC);
     if ((rc = pl_plan_open(ctx, scenario, flags, out)) != PL_OK)
         return rc;
     if (zindex_write(ctx, *out, key, index) == PL_OK) {
