@@ -488,6 +488,9 @@ typedef struct pl_layer {
  * Returns: PL_OK and *out, or an error naming the file and layer.
  * Ownership: *out is the caller's, pl_layer_free(). */
 int pl_layer_load(pl_ctx *ctx, const pl_scenario *sc, const pl_layer_decl *decl, pl_layer **out);
+/* The equator's length: a coordinate or a radius beyond it, in metres of
+ * any CRS, is a unit or typing error (layers.c, zones.c). */
+#define PL_EARTH_M 4.0075e7
 void pl_layer_free(pl_ctx *ctx, pl_layer *l);
 /* The union of the polygons of every layer of role (features of kind
  * "island" left out when skip_islands): an empty polygon when none, NULL on

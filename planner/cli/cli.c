@@ -368,13 +368,23 @@ static int complete(const command *c, pl_opts *o)
     return 0;
 }
 
-/* PLANNER_DB_TIMEOUT: whole seconds from 2 to 3600, else 0 (the default) */
-static int env_timeout(void)
+/* PLANNER_DB_TIMEOUT: whole seconds from 2 to 3600 into *t (0, the
+ * default, when unset); -1 with a message when it is set to anything else
+ * (a typing error never silently becomes the default). */
+static int env_timeout(int *t)
 {
     const char *e = getenv("PLANNER_DB_TIMEOUT");
-    char *end;
-    long t = e ? strtol(e, &end, 10) : 0;
-    return e && end != e && !*end && t >= 2 && t <= 3600 ? (int)t : 0;
+    char *end = NULL;
+    long v = e && *e ? strtol(e, &end, 10) : 0;
+    *t = 0;
+    if (!e)
+        return 0;
+    if (!*e || *end || v < 2 || v > 3600) {
+        fprintf(stderr, "planner: error: PLANNER_DB_TIMEOUT '%s': expected whole seconds from 2 to 3600\n", e);
+        return -1;
+    }
+    *t = (int)v;
+    return 0;
 }
 
 /* history DB, diff DB RUN_A RUN_B: a store, not a scenario */
@@ -392,7 +402,8 @@ static int store_command(pl_ctx *ctx, const command *c, int argc, char **argv)
         return PL_EXIT_BAD;
     }
     so.scenario = argv[2]; /* the store */
-    so.db_timeout_s = env_timeout();
+    if (env_timeout(&so.db_timeout_s))
+        return PL_EXIT_BAD;
     so.files = argv + 3;
     return c->fn(ctx, &so);
 }
@@ -456,7 +467,8 @@ int pl_cli_main(pl_ctx *ctx, int argc, char **argv)
     pl_progress_enable(ctx, !(pe && !strcmp(pe, "0")));
     pl_opts o = {0};
     o.margin_m = PL_REROUTE_MARGIN_M; /* reroute: kept beyond the half-width from every zone */
-    o.db_timeout_s = env_timeout();   /* --db-timeout overrides it */
+    if (env_timeout(&o.db_timeout_s)) /* --db-timeout overrides it */
+        return PL_EXIT_BAD;
     if (c->fn == pl_cmd_validate && !(o.files = calloc((size_t)argc, sizeof *o.files)))
         return PL_EXIT_BAD; /* proposal files, gathered in argv order */
     int r = parse(c, argc, argv, &o);

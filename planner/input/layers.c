@@ -31,7 +31,6 @@
 /* No point of the Earth lies farther than this from a projected CRS's
  * origin (the equator's length, 40075 km): a coordinate beyond is a unit
  * or typing error, in any projection a working CRS may be. */
-#define PL_EARTH_M 4.0075e7
 
 static void gdal_err(CPLErr cls, CPLErrorNum no, const char *msg)
 {

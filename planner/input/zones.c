@@ -568,6 +568,10 @@ static int build_zone(pl_ctx *ctx, const pl_scenario *sc, const pl_layer *l, con
             return pl_error(ctx, PL_PARSE,
                             "%s: layer '%s': feature %s: a point zone needs radius_m > 0",
                             d->path, d->id, f->id);
+        if (r > PL_EARTH_M) /* a buffer of 1e300 m: every route forbidden, for a typing error */
+            return pl_error(ctx, PL_PARSE,
+                            "%s: layer '%s': feature %s: radius_m %g is more than the equator's %.0f km: "
+                            "a unit or typing error", d->path, d->id, f->id, r, PL_EARTH_M / 1000);
         double cx = 0, cy = 0;
         GEOSGeomGetX_r(h, f->g, &cx);
         GEOSGeomGetY_r(h, f->g, &cy);

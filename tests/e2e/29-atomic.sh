@@ -8,7 +8,7 @@
 # PLANNER=bin/planner sh tests/e2e/29-atomic.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=23   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=24   # the tests this file runs, declared: one that vanishes is a failure
 
 # Two small scenarios writing one folder: A is data/square.yaml; B the same
 # with the square's ceiling at 100 m, so that its zones, conflicts, routes,
@@ -194,6 +194,10 @@ rc=$?
 t1=$(date +%s.%N)
 ev "29.11 history PG: on the silent server, PLANNER_DB_TIMEOUT=3: exit 2 within 3-7 s ($(secs $t0 $t1) s), naming the host" "
     [ $rc -eq 2 ] && near $(secs $t0 $t1) 5 2 && grep -q 'server 127.0.0.1 port $PORT did not answer within 3 s' '$D/herr'"
+PLANNER_DB_TIMEOUT=10s "$PLANNER" history "$PGS" >/dev/null 2>"$D/terr"
+rc=$?
+ev "29.24 PLANNER_DB_TIMEOUT=10s (not whole seconds): exit 2 at once naming it, never the default in its place" "
+    [ $rc -eq 2 ] && [ \"\$(cat '$D/terr')\" = \"planner: error: PLANNER_DB_TIMEOUT '10s': expected whole seconds from 2 to 3600\" ]"
 kill "$LPID" 2>/dev/null
 wait "$LPID" 2>/dev/null
 
