@@ -84,6 +84,32 @@ static double edge_cost(const costs *c, double ax, double ay, double bx, double 
     return cost;
 }
 
+/* Area g grown by the half-width (returned: the caller's; NULL on failure),
+ * and by half-width + margin + t, simplified by t, into bend points of dg
+ * (those inside an obstacle marked unusable). */
+static GEOSGeometry *grow_area(pl_ctx *ctx, const GEOSGeometry *g, const pl_route *r, double margin, double t,
+                               const ob_set *os, dgraph *dg)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    GEOSGeometry *gw = pl_geom_inflate_out(ctx, g, r->half_width_m);
+    GEOSGeometry *gb = pl_geom_inflate_out(ctx, g, r->half_width_m + margin + t);
+    GEOSGeometry *sb = gb ? GEOSTopologyPreserveSimplify_r(h, gb, t) : NULL;
+    size_t before = dg->n;
+    int bad = !gw || !sb || pl_path_add_nodes(ctx, sb, &dg->x, &dg->y, &dg->n, &dg->cap);
+    for (size_t i = before; !bad && i < dg->n; i++) /* bend points inside an obstacle: never used */
+        if (pl_path_inside(ctx, os, dg->x[i], dg->y[i]))
+            dg->x[i] = NAN;
+    if (gb)
+        GEOSGeom_destroy_r(h, gb);
+    if (sb)
+        GEOSGeom_destroy_r(h, sb);
+    if (bad && gw) {
+        GEOSGeom_destroy_r(h, gw);
+        gw = NULL;
+    }
+    return gw;
+}
+
 /* The zones near the ends whose verdict is approval or advisory and whose
  * extent the route's band enters: grown by w into the cost regions, and by
  * w + margin + t, simplified by t, into bend points. */
@@ -107,23 +133,11 @@ static int weighted_zones(pl_ctx *ctx, const pl_zoneset *zs, const pl_route *r, 
         pl_route_band_for(zs, r, z, &lo, &hi);
         if (which < 0 || !z->g || !pl_band_enters(lo, hi, vlo, vhi))
             continue;
-        GEOSGeometry *gw = pl_geom_inflate_out(ctx, z->g, r->half_width_m);
-        GEOSGeometry *gb = pl_geom_inflate_out(ctx, z->g, r->half_width_m + margin + t);
-        GEOSGeometry *sb = gb ? GEOSTopologyPreserveSimplify_r(h, gb, t) : NULL;
-        size_t before = dg->n;
-        if (!gw || !sb || pl_path_add_nodes(ctx, sb, &dg->x, &dg->y, &dg->n, &dg->cap))
+        GEOSGeometry *gw = grow_area(ctx, z->g, r, margin, t, os, dg);
+        if (!gw)
             rc = pl_error(ctx, PL_GEOM, "zone %s: cannot grow it for the design: %s", z->id, pl_libmsg(ctx));
         else
-            grown[which][ng[which]++] = gw, gw = NULL;
-        for (size_t i = before; rc == PL_OK && i < dg->n; i++) /* bend points inside an obstacle: never used */
-            if (pl_path_inside(ctx, os, dg->x[i], dg->y[i]))
-                dg->x[i] = NAN;
-        if (gw)
-            GEOSGeom_destroy_r(h, gw);
-        if (gb)
-            GEOSGeom_destroy_r(h, gb);
-        if (sb)
-            GEOSGeom_destroy_r(h, sb);
+            grown[which][ng[which]++] = gw;
     }
     if (rc == PL_OK && (!grown[0] || !grown[1]))
         rc = pl_error(ctx, PL_NOMEM, "out of memory");
@@ -166,22 +180,15 @@ static int builtup_area(pl_ctx *ctx, const GEOSGeometry *builtup, const pl_route
         GEOSGeom_destroy_r(h, near);
         return PL_OK;
     }
-    GEOSGeometry *gw = near ? pl_geom_inflate_out(ctx, near, r->half_width_m) : NULL;
-    GEOSGeometry *gb = near ? pl_geom_inflate_out(ctx, near, r->half_width_m + margin + t) : NULL;
-    GEOSGeometry *sb = gb ? GEOSTopologyPreserveSimplify_r(h, gb, t) : NULL;
-    size_t before = dg->n;
+    GEOSGeometry *gw = near ? grow_area(ctx, near, r, margin, t, os, dg) : NULL;
     int rc = PL_OK;
-    if (!gw || !sb || !(c->rg[K_BUILTUP] = pl_region_new(ctx, gw)) ||
-        pl_path_add_nodes(ctx, sb, &dg->x, &dg->y, &dg->n, &dg->cap))
+    if (!gw || !(c->rg[K_BUILTUP] = pl_region_new(ctx, gw)))
         rc = pl_error(ctx, PL_GEOM, "route %s: cannot grow the built-up area for the design: %s", r->id,
                       pl_libmsg(ctx));
-    for (size_t i = before; rc == PL_OK && i < dg->n; i++) /* bend points inside an obstacle: never used */
-        if (pl_path_inside(ctx, os, dg->x[i], dg->y[i]))
-            dg->x[i] = NAN;
-    GEOSGeometry *own[4] = {near, gw, gb, sb};
-    for (int k = 0; k < 4; k++)
-        if (own[k])
-            GEOSGeom_destroy_r(h, own[k]);
+    if (near)
+        GEOSGeom_destroy_r(h, near);
+    if (gw)
+        GEOSGeom_destroy_r(h, gw);
     return rc;
 }
 
