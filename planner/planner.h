@@ -1330,9 +1330,10 @@ void pl_batch_free(pl_ctx *ctx, pl_batch *b);
 /* The key of a plan's index: SHA-256 (hex) of the planner's version (or
  * PLANNER_INDEX_VERSION), flags, and a digest of the bytes of the scenario, the files
  * it includes, every layer's and the terrain's files (and those beside
- * them sharing their stem).  0, or -1 when some path is not a regular
+ * them sharing their stem), never the file index itself (NULL: none).  0,
+ * or -1 when some path is not a regular
  * file (a folder dataset, a file missing): then no index is to be used. */
-int pl_zindex_key(const pl_scenario *sc, int flags, char out[65]);
+int pl_zindex_key(const pl_scenario *sc, int flags, const char *index, char out[65]);
 /* Open the plan as pl_plan_open does (flags the same), from the index file
  * when it is whole and its key is the layers' and the planner's; else
  * built from the layers, and the index file written again (whole).  What

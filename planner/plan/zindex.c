@@ -21,7 +21,8 @@
  * the scenario and the files it includes (each file's bytes through
  * file_digest), each layer's file and the files
  * beside it that share its stem (a shapefile's .dbf, .shx, .prj), the
- * terrain raster likewise.  A file whose magic, format, length, checksum or
+ * terrain raster likewise, the index file itself never (it may be named
+ * after the scenario or a layer).  A file whose magic, format, length, checksum or
  * key differ is not trusted: the plan is built from the layers and the file
  * written again, whole (temporary file and rename, pl_file_write).
  */
@@ -89,11 +90,14 @@ static int file_digest(const char *path, uint64_t out[4])
     return bad ? -1 : 0;
 }
 
-/* The files of a dataset: path itself and every file beside it whose name
- * is its stem and a dot (foo.shp: foo.dbf, foo.shx, foo.prj ...), in name
- * order, each name and digest (file_digest) into s.  0, or -1 when path is not a
- * regular file (a folder dataset: its bytes are not all watched). */
-static int hash_dataset(pl_sha256 *s, const char *path)
+/* The files of a dataset: path itself and, when siblings, every file
+ * beside it whose name is its stem and a dot (foo.shp: foo.dbf, foo.shx,
+ * foo.prj ...), in name order, each name and digest (file_digest) into s;
+ * never the file skip (the index itself: named after a layer or the
+ * scenario, foo.idx beside foo.yaml, it would make its own key stale at
+ * every write).  0, or -1 when path is not a regular file (a folder
+ * dataset: its bytes are not all watched). */
+static int hash_dataset(pl_sha256 *s, const char *path, int siblings, const struct stat *skip)
 {
     struct stat pst;
     if (stat(path, &pst) != 0 || !S_ISREG(pst.st_mode))
@@ -110,12 +114,13 @@ static int hash_dataset(pl_sha256 *s, const char *path)
     int n = scandir(dir, &names, NULL, alphasort);
     for (int i = 0; i < n; i++) {
         const char *nm = names[i]->d_name;
-        int mine = !strcmp(nm, base) || (!strncmp(nm, base, stem) && nm[stem] == '.');
+        int mine = !strcmp(nm, base) || (siblings && !strncmp(nm, base, stem) && nm[stem] == '.');
         char f[8192];
         uint64_t h[4];
         snprintf(f, sizeof f, "%s/%s", dir, nm);
         struct stat st;
-        if (mine && stat(f, &st) == 0 && S_ISREG(st.st_mode)) {
+        if (mine && stat(f, &st) == 0 && S_ISREG(st.st_mode) &&
+            !(skip && st.st_dev == skip->st_dev && st.st_ino == skip->st_ino)) {
             pl_sha256_add(s, nm, strlen(nm) + 1);
             if (file_digest(f, h) == 0)
                 pl_sha256_add(s, h, sizeof h);
@@ -128,13 +133,14 @@ static int hash_dataset(pl_sha256 *s, const char *path)
     return n < 0 ? -1 : 0;
 }
 
-int pl_zindex_key(const pl_scenario *sc, int flags, char out[65])
+int pl_zindex_key(const pl_scenario *sc, int flags, const char *index, char out[65])
 {
     pl_sha256 s;
     pl_sha256_init(&s);
     char v[512];
     const char *ov = getenv("PLANNER_INDEX_VERSION");
-    struct stat st;
+    struct stat st, ix;
+    const struct stat *skip = index && stat(index, &ix) == 0 ? &ix : NULL;
     if (ov)
         snprintf(v, sizeof v, "%s", ov);
     else if (stat("/proc/self/exe", &st) == 0)
@@ -146,11 +152,11 @@ int pl_zindex_key(const pl_scenario *sc, int flags, char out[65])
     pl_sha256_add(&s, &flags, sizeof flags);
     int rc = 0;
     for (size_t i = 0; i < sc->n_docs; i++)
-        rc |= hash_dataset(&s, sc->docs[i]);
+        rc |= hash_dataset(&s, sc->docs[i], 0, skip); /* a YAML file is read alone */
     for (size_t i = 0; i < sc->n_layers; i++)
-        rc |= hash_dataset(&s, sc->a_layers[i].path);
+        rc |= hash_dataset(&s, sc->a_layers[i].path, 1, skip);
     if (sc->terrain.path)
-        rc |= hash_dataset(&s, sc->terrain.path);
+        rc |= hash_dataset(&s, sc->terrain.path, 1, skip);
     pl_sha256_hex(&s, out);
     return rc;
 }
@@ -750,7 +756,7 @@ int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const cha
     int rc = pl_scenario_load(ctx, scenario, &sc);
     if (rc != PL_OK)
         return rc;
-    if (pl_zindex_key(sc, flags, key) != 0) { /* a folder dataset, or a file that cannot be read: no index */
+    if (pl_zindex_key(sc, flags, index, key) != 0) { /* a folder dataset, or a file that cannot be read: no index */
         pl_scenario_free(sc);
         pl_buf_printf(note, "zone index %s: not used: a layer is not a file whose bytes can be watched", index);
         return pl_plan_open(ctx, scenario, flags, out);
