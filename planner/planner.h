@@ -435,6 +435,12 @@ GEOSGeometry *pl_geom_circle_out(pl_ctx *ctx, double cx, double cy, double r, in
 /* Returns: the name of a GEOS type id (static text). */
 const char *pl_geom_type_name(int geos_type_id);
 /* The interval [*t0, *t1] of t in [0, 1] where the point A + t d lies
+ * within w of the point C (closed form, digits kept where a line grazes a
+ * large circle; d = 0: all of [0, 1] when A is within w).  Returns 1, or 0
+ * when no t is within w. */
+int pl_geom_disc_interval(const double a[2], const double d[2], const double c[2], double w, double *t0,
+                          double *t1);
+/* The interval [*t0, *t1] of t in [0, 1] where the point A + t d lies
  * within w of the segment C-(C + e): its capsule, a rectangle along it and
  * a disc at each end, each met by the line in one interval in closed form;
  * the capsule is convex, so their union is one interval.  Returns 1, or 0

@@ -3,7 +3,7 @@
  *
  * Entry points: pl_geom_finite, pl_geom_polygonal, pl_geom_line,
  * pl_geom_point, pl_geom_type_name, pl_geom_buffer_out, pl_geom_inflate_out,
- * pl_geom_circle_out, pl_geom_capsule_interval.
+ * pl_geom_circle_out, pl_geom_disc_interval, pl_geom_capsule_interval.
  *
  * Every buffer the engine builds comes from one of three: a corridor or a
  * footprint from pl_geom_buffer_out (round), an obstacle or a search region
@@ -245,6 +245,19 @@ const char *pl_geom_type_name(int t)
     return t >= 0 && t < 8 ? names[t] : "Unknown";
 }
 
+/* min and max of numbers that are never NaN (finite, or the infinities
+ * of an empty or unbounded interval): libm's fmin and fmax are calls that
+ * care for NaN, and the corridor kernel makes millions of these */
+static inline double mn(double x, double y)
+{
+    return x < y ? x : y;
+}
+
+static inline double mx(double x, double y)
+{
+    return x > y ? x : y;
+}
+
 /* Where |A + t d - C| <= w, as an interval [lo, hi] (unbounded in t: the
  * caller clamps); 0 when never.  From the line's distance p to C and the
  * half-chord sqrt((w - p)(w + p)), which keep their digits where the
@@ -264,6 +277,17 @@ static int disc_meet(const double a[2], const double d[2], double cx, double cy,
     return 1;
 }
 
+int pl_geom_disc_interval(const double a[2], const double d[2], const double c[2], double w, double *t0,
+                          double *t1)
+{
+    double lo, hi;
+    if (!disc_meet(a, d, c[0], c[1], w, &lo, &hi))
+        return 0;
+    *t0 = mx(lo, 0);
+    *t1 = mn(hi, 1);
+    return *t0 <= *t1;
+}
+
 /* Where c0 + t c1 lies in [b0, b1], narrowing [*lo, *hi] */
 static void slab(double c0, double c1, double b0, double b1, double *lo, double *hi)
 {
@@ -273,8 +297,8 @@ static void slab(double c0, double c1, double b0, double b1, double *lo, double 
         return;
     }
     double s0 = (b0 - c0) / c1, s1 = (b1 - c0) / c1;
-    *lo = fmax(*lo, fmin(s0, s1));
-    *hi = fmin(*hi, fmax(s0, s1));
+    *lo = mx(*lo, mn(s0, s1));
+    *hi = mn(*hi, mx(s0, s1));
 }
 
 int pl_geom_capsule_interval(const double a[2], const double d[2], const double c[2], const double e[2], double w,
@@ -283,7 +307,7 @@ int pl_geom_capsule_interval(const double a[2], const double d[2], const double 
     double lo = INFINITY, hi = -INFINITY, l, h;
     for (int k = 0; k < 2; k++) /* the discs at C and C + e */
         if (disc_meet(a, d, c[0] + k * e[0], c[1] + k * e[1], w, &l, &h))
-            lo = fmin(lo, l), hi = fmax(hi, h);
+            lo = mn(lo, l), hi = mx(hi, h);
     double L = sqrt(e[0] * e[0] + e[1] * e[1]);
     if (L > 0) { /* the rectangle: 0 <= along <= L and |across| <= w, both linear in t */
         double ux = e[0] / L, uy = e[1] / L, rx = a[0] - c[0], ry = a[1] - c[1];
@@ -291,9 +315,9 @@ int pl_geom_capsule_interval(const double a[2], const double d[2], const double 
         slab(rx * ux + ry * uy, d[0] * ux + d[1] * uy, 0, L, &l, &h);
         slab(-rx * uy + ry * ux, -d[0] * uy + d[1] * ux, -w, w, &l, &h);
         if (l <= h)
-            lo = fmin(lo, l), hi = fmax(hi, h);
+            lo = mn(lo, l), hi = mx(hi, h);
     }
-    *t0 = fmax(lo, 0);
-    *t1 = fmin(hi, 1);
+    *t0 = mx(lo, 0);
+    *t1 = mn(hi, 1);
     return *t0 <= *t1;
 }

@@ -188,40 +188,17 @@ static int clip_direct(const pl_route *r, size_t i, const rings *rg, pvec *v)
     return rc;
 }
 
-/* Interval of t in [0,1] where |A + t d - C| <= w; 0 when empty.  From
- * the line's distance p to C and the half-chord sqrt((w - p)(w + p)), which
- * keep their digits where the quadratic's discriminant loses them (a line
- * grazing a 22 km circle).  d = 0, a vertical segment (one position over
- * its whole climb): all of [0,1] when A lies within w of C. */
-static int disc_interval(double ax, double ay, double dx, double dy, double cx, double cy, double w,
-                         double *t0, double *t1)
-{
-    double qa = dx * dx + dy * dy, ex = ax - cx, ey = ay - cy;
-    if (qa <= 0) {
-        *t0 = 0;
-        *t1 = 1;
-        return sqrt(ex * ex + ey * ey) <= w;
-    }
-    double l = sqrt(qa), p = fabs(ex * dy - ey * dx) / l;
-    if (!(p <= w))
-        return 0;
-    double tm = -(ex * dx + ey * dy) / qa, hc = sqrt((w - p) * (w + p)) / l;
-    *t0 = dmax(0, tm - hc);
-    *t1 = dmin(1, tm + hc);
-    return *t0 <= *t1;
-}
-
 /* A circle zone (c: centre x, y and radius), exactly: segment i's corridor
  * meets it where the centreline is within radius + w of the centre, and is
  * inside it within the radius (closed form: the chord). */
 int pl_cor_circle_pieces(const pl_route *r, size_t i, const double c[3], double w, pvec *cor, pvec *in)
 {
-    double ax = r->x[i], ay = r->y[i], dx = r->x[i + 1] - ax, dy = r->y[i + 1] - ay, t0, t1;
-    if (!disc_interval(ax, ay, dx, dy, c[0], c[1], c[2] + w, &t0, &t1))
+    double a[2] = {r->x[i], r->y[i]}, d[2] = {r->x[i + 1] - a[0], r->y[i + 1] - a[1]}, t0, t1;
+    if (!pl_geom_disc_interval(a, d, c, c[2] + w, &t0, &t1))
         return 0;
     if (pl_cor_pvec_add(cor, i, t0, t1))
         return -1;
-    if (disc_interval(ax, ay, dx, dy, c[0], c[1], c[2], &t0, &t1) && pl_cor_pvec_add(in, i, t0, t1))
+    if (pl_geom_disc_interval(a, d, c, c[2], &t0, &t1) && pl_cor_pvec_add(in, i, t0, t1))
         return -1;
     return 0;
 }
@@ -272,32 +249,9 @@ int pl_cor_corridor_direct(const pl_route *r, size_t i, const rings *rg, double 
         if ((c0s > m_side && c1s > m_side) || (c0s < -m_side && c1s < -m_side))
             continue; /* nor when both its ends lie farther than w on one side of the line */
         clip_edge(&cl, rg->xy + 2 * j);
-        double t0, t1;
-        if (disc_interval(ax, ay, dx, dy, cx, cy, w, &t0, &t1))
+        double a[2] = {ax, ay}, d[2] = {dx, dy}, c[2] = {cx, cy}, e[2] = {ex, ey}, t0, t1;
+        if (pl_geom_capsule_interval(a, d, c, e, w, &t0, &t1)) /* the one closed form (core/geom.c) */
             rc = pvec_add_merged(v, v0, i, t0, t1);
-        double L = sqrt(ex * ex + ey * ey);
-        if (rc || L <= 0)
-            continue;
-        /* the rectangle: 0 <= along <= L and |across| <= w, both linear in t */
-        double ux = ex / L, uy = ey / L;
-        double a0 = (ax - cx) * ux + (ay - cy) * uy, a1 = dx * ux + dy * uy;   /* along = a0 + t a1 */
-        double p0 = -(ax - cx) * uy + (ay - cy) * ux, p1 = -dx * uy + dy * ux; /* across = p0 + t p1 */
-        double lo = 0, hi = 1;
-        double lims[2][3] = {{a0, a1, 0}, {p0, p1, 0}};
-        double bounds[2][2] = {{0, L}, {-w, w}};
-        for (int c = 0; c < 2 && lo <= hi; c++) {
-            double c0 = lims[c][0], c1 = lims[c][1];
-            if (fabs(c1) < 1e-15) {
-                if (c0 < bounds[c][0] || c0 > bounds[c][1])
-                    hi = -1;
-            } else {
-                double s0 = (bounds[c][0] - c0) / c1, s1 = (bounds[c][1] - c0) / c1;
-                lo = dmax(lo, dmin(s0, s1));
-                hi = dmin(hi, dmax(s0, s1));
-            }
-        }
-        if (lo <= hi)
-            rc = pvec_add_merged(v, v0, i, lo, hi);
     }
     pl_cor_edgelist_free(&el);
     if (!rc)
