@@ -1028,6 +1028,8 @@ typedef struct pl_plan {
     struct pl_region *water; /* owned: the water merged for validate (pl_validate_prepare), or NULL */
     int water_done;          /* 1: water is made (NULL then means no water) */
     int lang;               /* PL_LANG_ZH (0, the default) or PL_LANG_EN (--lang): report.html, plan.svg, the text */
+    struct pl_zdefer *zdefer; /* owned: a zone index's zones not read yet (PL_PLAN_ZONES_LATER), read by
+                                 pl_plan_zones_near; NULL once read, and for every other plan */
 } pl_plan;
 
 /* The language of what a person reads (report.html, plan.svg and the text
@@ -1035,7 +1037,8 @@ typedef struct pl_plan {
  * the other machine outputs carry both (verdict, verdict_zh) either way. */
 enum { PL_LANG_ZH = 0, PL_LANG_EN = 1 };
 
-enum { PL_PLAN_LAYERS_ONLY = 1, PL_PLAN_SKIP_BAD = 2, PL_PLAN_NO_SITING = 4, PL_PLAN_REROUTE = 8 };
+enum { PL_PLAN_LAYERS_ONLY = 1, PL_PLAN_SKIP_BAD = 2, PL_PLAN_NO_SITING = 4, PL_PLAN_REROUTE = 8,
+       PL_PLAN_ZONES_LATER = 16 /* pl_plan_open_indexed: the zones read by pl_plan_zones_near */ };
 /* Margin beyond the corridor half-width kept from zones by reroutes. */
 #define PL_REROUTE_MARGIN_M 10.0
 /* Load a scenario and its layers, build zones and routes, check routes
@@ -1324,11 +1327,13 @@ typedef struct pl_batch {
     pl_proposal_result *res;   /* one a proposal */
     size_t counts[PL_V__N];    /* proposals by verdict */
     double read_ms, check_ms;  /* reading the files, checking them (wall time) */
+    double zones_ms;           /* reading a zone index's zones after them (PL_PLAN_ZONES_LATER) */
 } pl_batch;
 /* Read files[0..n_files) (named names[i], NULL: their paths) as proposals (shift: 0 WGS84, 1 GCJ-02, 2 BD-09
  * lon/lat) and validate them on threads (0: one per processor), keeping
- * want (PL_WANT_*) of each result.  PL_OK, or an error. */
-int pl_plan_validate(pl_ctx *ctx, const pl_plan *p, char **files, char **names, size_t n_files, int shift,
+ * want (PL_WANT_*) of each result; a plan whose zones wait (pl_plan_zones_near)
+ * reads them once the proposals are read.  PL_OK, or an error. */
+int pl_plan_validate(pl_ctx *ctx, pl_plan *p, char **files, char **names, size_t n_files, int shift,
                      int threads, int want, pl_batch *b);
 void pl_batch_free(pl_ctx *ctx, pl_batch *b);
 
@@ -1350,6 +1355,15 @@ int pl_zindex_key(const pl_scenario *sc, int flags, const char *index, char out[
  * designs or the siting's reasons). */
 int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const char *index, pl_plan **out,
                          pl_buf *note);
+/* With PL_PLAN_ZONES_LATER in flags, a plan loaded from the index has its
+ * zone set empty but for the terrain until this reads it: for a few
+ * proposals (props: read, in the working CRS) only the zones within reach
+ * of their segments, the only ones their check can meet; for a batch, or
+ * props NULL, every zone.  Nothing to do for any other plan.  PL_OK, or an
+ * error (the index changed on the disk while read). */
+int pl_plan_zones_near(pl_ctx *ctx, pl_plan *p, const pl_routeset *props);
+typedef struct pl_zdefer pl_zdefer;
+void pl_zdefer_free(pl_zdefer *d);
 
 /* ==== engine/approvals.c: what an approval takes ======================== */
 /* What the regulation asks an application to hold (Art. 26, 2024 interim

@@ -38,7 +38,7 @@ static void json_msg(pl_buf *b, const char *m, const char *tmp, const char *labe
 }
 
 /* The answer to one line (n bytes) into out, one line with its newline. */
-static void answer(pl_ctx *ctx, const pl_opts *o, const pl_plan *p, const char *tmp, size_t no, const char *line,
+static void answer(pl_ctx *ctx, const pl_opts *o, pl_plan *p, const char *tmp, size_t no, const char *line,
                    size_t n, pl_buf *out)
 {
     char label[48];

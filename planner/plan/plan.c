@@ -348,6 +348,7 @@ void pl_plan_free(pl_ctx *ctx, pl_plan *p)
     free(p->designs);
     free(p->crossings);
     pl_region_free(p->water);
+    pl_zdefer_free(p->zdefer);
     pl_siting_free(p->siting);
     pl_routes_free(ctx, p->routes);
     pl_zones_free(ctx, p->zones);
@@ -489,7 +490,7 @@ static double clock_ms(void)
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-int pl_plan_validate(pl_ctx *ctx, const pl_plan *p, char **files, char **names, size_t n_files, int shift,
+int pl_plan_validate(pl_ctx *ctx, pl_plan *p, char **files, char **names, size_t n_files, int shift,
                      int threads, int want, pl_batch *b)
 {
     memset(b, 0, sizeof *b);
@@ -499,6 +500,10 @@ int pl_plan_validate(pl_ctx *ctx, const pl_plan *p, char **files, char **names, 
     for (size_t i = 0; rc == PL_OK && i < n_files; i++)
         if (b->layers[i]->n_read == 0) /* else "0 proposals", exit 0: free for nothing read */
             rc = pl_error(ctx, PL_PARSE, "%s: no proposal in it (no feature read): nothing to validate", b->decls[i].path);
+    double tz = clock_ms();
+    if (rc == PL_OK)
+        rc = pl_plan_zones_near(ctx, p, b->props); /* an index's zones: those near the proposals */
+    b->zones_ms = clock_ms() - tz;
     if (rc == PL_OK)
         rc = pl_export_lonlat(ctx, p, 0, 0, &lon, &lat);
     if (rc == PL_OK && !(b->res = calloc(b->props->n ? b->props->n : 1, sizeof *b->res)))
@@ -509,7 +514,7 @@ int pl_plan_validate(pl_ctx *ctx, const pl_plan *p, char **files, char **names, 
     }
     if (rc != PL_OK)
         return pl_errcode(ctx) ? pl_errcode(ctx) : pl_error(ctx, PL_NOMEM, "out of memory");
-    b->read_ms = t1 - t0;
+    b->read_ms = t1 - t0 - b->zones_ms;
     b->check_ms = clock_ms() - t1;
     for (size_t i = 0; i < b->props->n; i++)
         b->counts[b->res[i].verdict]++;

@@ -3,7 +3,8 @@
  * read, kept on the disk so that one proposal does not reread and reindex
  * the world.
  *
- * Entry points: pl_plan_open_indexed, pl_zindex_key.
+ * Entry points: pl_plan_open_indexed, pl_plan_zones_near, pl_zdefer_free,
+ * pl_zindex_key.
  *
  * What it holds: every zone (strings, class, rule, floor and ceiling,
  * layer, geometry as WKB, circle), the terrain model's grid, the plan's
@@ -36,10 +37,14 @@
 #include <sys/stat.h>
 
 #define ZI_MAGIC "PLZINDX1"
-#define ZI_FORMAT 1u
+#define ZI_FORMAT 2u /* 2: each zone record led by its length and envelope */
 #define ZI_HEAD 96 /* magic 8, format 4, spare 4, payload length 8, checksum 8, key 64 */
 #define ZI_NONE 0xffffffffu     /* a NULL string, a layer id that is no layer's */
 #define ZI_AIRCRAFT 0xfffffffeu /* the layer id "aircraft" (height rules) */
+/* proposals of at most this many segments in all read only the zones near
+ * them (pl_plan_zones_near); a batch of more reads them all */
+#define ZI_NEAR_SEGMENTS 64
+#define ZI_ZONE_ROW 48 /* a zone's row in the table: envelope, record offset and length */
 
 /* ==== the key ============================================================= */
 
@@ -230,29 +235,57 @@ static void w_rule(pl_buf *b, const pl_scenario *sc, const pl_zone *z)
     }
 }
 
+/* One zone's record (strings, limits, rule, layer, circle, geometry) into
+ * b; 0 when the file cannot name its rule or layer, or GEOS fails. */
+static int w_zone(pl_ctx *ctx, GEOSWKBWriter *wr, const pl_plan *p, const pl_zone *z, pl_buf *b)
+{
+    const char *s[8] = {z->id, z->name, z->cls, z->alt_ref, z->source, z->license, z->accuracy, z->basis};
+    for (int k = 0; k < 8; k++)
+        w_str(b, s[k]);
+    w_f64(b, z->floor_m);
+    w_f64(b, z->ceiling_m);
+    if (z->rule && !z->aircraft && !(z->rule >= p->sc->a_rules && z->rule < p->sc->a_rules + p->sc->n_rules))
+        return 0; /* a rule the file cannot name: no index */
+    w_rule(b, p->sc, z);
+    uint32_t l = layer_ix(p->sc, z->layer_id);
+    if (l == ZI_NONE)
+        return 0;
+    w_u32(b, l);
+    for (int k = 0; k < 3; k++)
+        w_f64(b, z->circle[k]);
+    return w_geom(ctx, wr, b, z->g);
+}
+
+/* The zones: their count, a table of each one's envelope (no geometry:
+ * the empty box, inf..-inf) and its record's place (offset and length in
+ * the records), the records' length, the records; then the terrain.  A
+ * reader finds the zones it wants in the table, in one sweep of 48 bytes
+ * a zone, and reads only their records. */
 static int w_zones(pl_ctx *ctx, GEOSWKBWriter *wr, const pl_plan *p, pl_buf *b)
 {
     const pl_zoneset *zs = p->zones;
+    pl_buf rec;
+    pl_buf_init(&rec);
     w_u64(b, zs->n);
-    for (size_t i = 0; i < zs->n; i++) {
+    int ok = 1;
+    for (size_t i = 0; i < zs->n && ok; i++) {
         const pl_zone *z = &zs->a[i];
-        const char *s[8] = {z->id, z->name, z->cls, z->alt_ref, z->source, z->license, z->accuracy, z->basis};
-        for (int k = 0; k < 8; k++)
-            w_str(b, s[k]);
-        w_f64(b, z->floor_m);
-        w_f64(b, z->ceiling_m);
-        if (z->rule && !z->aircraft && !(z->rule >= p->sc->a_rules && z->rule < p->sc->a_rules + p->sc->n_rules))
-            return 0; /* a rule the file cannot name: no index */
-        w_rule(b, p->sc, z);
-        uint32_t l = layer_ix(p->sc, z->layer_id);
-        if (l == ZI_NONE)
-            return 0;
-        w_u32(b, l);
-        for (int k = 0; k < 3; k++)
-            w_f64(b, z->circle[k]);
-        if (!w_geom(ctx, wr, b, z->g))
-            return 0;
+        double env[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY}; /* no geometry: everywhere */
+        if (z->g)
+            memcpy(env, z->env, sizeof env);
+        size_t at = rec.n;
+        ok = w_zone(ctx, wr, p, z, &rec);
+        pl_buf_putn(b, env, sizeof env);
+        w_u64(b, at);
+        w_u64(b, rec.n - at);
     }
+    w_u64(b, rec.n);
+    if (ok && rec.n)
+        pl_buf_putn(b, rec.s, rec.n);
+    ok = ok && !rec.oom;
+    pl_buf_free(&rec);
+    if (!ok)
+        return 0;
     const pl_terrain *t = zs->terrain;
     w_u32(b, t != NULL);
     if (t) {
@@ -597,17 +630,114 @@ static void r_zone(pl_ctx *ctx, GEOSWKBReader *wk, rd *r, const pl_scenario *sc,
     z->g = r_geom(ctx, wk, r);
 }
 
-static void r_zones(pl_ctx *ctx, GEOSWKBReader *wk, rd *r, pl_plan *p)
+/* ---- zones: read now, or later only those near the proposals ----------
+ * The first pass steps over the zone records (each led by its length and
+ * envelope) to the terrain and the routes beyond them; the second reads
+ * the records wanted: all of them, or (validate of a few proposals) those
+ * whose envelope comes within reach of a proposal's segment, the only
+ * zones its check can meet (engine/check.c: a zone is a candidate when its
+ * envelope, grown by the half-width and a millimetre, meets a segment).
+ * The zones read keep their order, the height rules (no geometry) all
+ * read, last: the same answers as from every zone. */
+struct pl_zdefer {
+    unsigned char *file;          /* the index file's bytes, owned */
+    const unsigned char *table;   /* per zone: envelope (4 doubles), record offset and length (2 u64) */
+    const unsigned char *rec;     /* the records */
+    size_t n, n_rec;              /* zones; the records' bytes */
+};
+
+void pl_zdefer_free(pl_zdefer *d)
+{
+    if (d)
+        free(d->file);
+    free(d);
+}
+
+/* Step over the zone section (count, table, records) and read the
+ * terrain beyond it; where the table and records lie into d. */
+static void r_zones_skip(rd *r, pl_plan *p, pl_zdefer *d)
 {
     uint64_t n = r_u64(r);
     pl_zoneset *zs = p->zones = calloc(1, sizeof *zs);
-    if (!zs || n > (uint64_t)(r->end - r->p) || !(zs->a = calloc(n + 1, sizeof *zs->a))) {
+    if (!zs || n > (uint64_t)(r->end - r->p) / ZI_ZONE_ROW) {
         r->bad = 1;
         return;
     }
-    for (size_t i = 0; i < n && !r->bad; i++)
-        r_zone(ctx, wk, r, p->sc, &zs->a[zs->n++]);
+    d->n = n;
+    d->table = r_take(r, n * ZI_ZONE_ROW);
+    d->n_rec = r_u64(r);
+    d->rec = r_take(r, d->n_rec);
     r_terrain(r, p->sc, zs);
+}
+
+/* 1 when a zone of envelope e is within reach of a segment of the routes
+ * of rs (NULL: every zone is wanted): its envelope meets the segment's box
+ * grown by the route's half-width and a metre (more than the check's
+ * millimetre: a zone the check could meet is never left out). */
+static int zone_wanted(const double e[4], const pl_routeset *rs)
+{
+    if (!rs || !(e[0] <= e[2])) /* every zone; or one without a geometry (a height rule) */
+        return 1;
+    for (size_t q = 0; q < rs->n; q++) {
+        const pl_route *t = &rs->a[q];
+        double m = t->half_width_m + 1.0;
+        for (size_t i = 0; i + 1 < t->n_pts; i++)
+            if (e[0] <= fmax(t->x[i], t->x[i + 1]) + m && e[2] >= fmin(t->x[i], t->x[i + 1]) - m &&
+                e[1] <= fmax(t->y[i], t->y[i + 1]) + m && e[3] >= fmin(t->y[i], t->y[i + 1]) - m)
+                return 1;
+    }
+    return 0;
+}
+
+/* The second pass: the records wanted (zone_wanted) into p's zone set,
+ * then its ground and index.  PL_OK, or -1 when a record is not whole. */
+static int r_zones_read(pl_ctx *ctx, pl_plan *p, const pl_zdefer *d, const pl_routeset *rs)
+{
+    GEOSWKBReader *wk = GEOSWKBReader_create_r(pl_geos(ctx));
+    pl_zoneset *zs = p->zones;
+    int bad = !wk || !(zs->a = calloc(d->n + 1, sizeof *zs->a));
+    for (size_t i = 0; i < d->n && !bad; i++) {
+        double e[4];
+        uint64_t at, len;
+        memcpy(e, d->table + i * ZI_ZONE_ROW, sizeof e);
+        memcpy(&at, d->table + i * ZI_ZONE_ROW + 32, 8);
+        memcpy(&len, d->table + i * ZI_ZONE_ROW + 40, 8);
+        if (!zone_wanted(e, rs))
+            continue;
+        if (at > d->n_rec || len > d->n_rec - at) {
+            bad = 1;
+            break;
+        }
+        rd one = {.p = d->rec + at, .end = d->rec + at + len};
+        r_zone(ctx, wk, &one, p->sc, &zs->a[zs->n++]);
+        bad = one.bad || one.p != one.end;
+    }
+    if (wk)
+        GEOSWKBReader_destroy_r(pl_geos(ctx), wk);
+    if (!bad && zs->terrain && pl_zones_ground(ctx, p->sc, zs) != PL_OK)
+        bad = 1;
+    if (!bad && pl_zones_index(ctx, zs) != PL_OK)
+        bad = 1;
+    return bad ? -1 : PL_OK;
+}
+
+int pl_plan_zones_near(pl_ctx *ctx, pl_plan *p, const pl_routeset *props)
+{
+    pl_zdefer *d = p->zdefer;
+    if (!d)
+        return PL_OK;
+    size_t segs = 0;
+    for (size_t q = 0; props && q < props->n; q++)
+        segs += props->a[q].n_pts - 1;
+    /* a batch reads every zone (its index pays for itself); a few
+     * proposals, the zones near them */
+    int rc = r_zones_read(ctx, p, d, segs <= ZI_NEAR_SEGMENTS ? props : NULL);
+    p->zdefer = NULL;
+    pl_zdefer_free(d);
+    if (rc != PL_OK)
+        return pl_error(ctx, PL_IO, "the zone index's zones cannot be read (changed on the disk while read?): "
+                        "run again, the index will be rebuilt");
+    return PL_OK;
 }
 
 static void r_routes(pl_ctx *ctx, rd *r, pl_plan *p)
@@ -655,14 +785,21 @@ static void r_routes(pl_ctx *ctx, rd *r, pl_plan *p)
     }
 }
 
-/* The plan from the index's payload, over sc (adopted).  NULL when the
- * payload is not whole (the caller builds the plan from the layers). */
-static pl_plan *zindex_read(pl_ctx *ctx, pl_scenario *sc, const unsigned char *q, size_t n)
+/* The plan from the index file's bytes q (n of them, the payload from
+ * ZI_HEAD), over sc (adopted); q adopted too (kept in the plan while its
+ * zones wait, when defer).  NULL when the payload is not whole (the caller
+ * builds the plan from the layers). */
+static pl_plan *zindex_read(pl_ctx *ctx, pl_scenario *sc, unsigned char *q, size_t n, int defer)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     pl_plan *p = calloc(1, sizeof *p);
+    pl_zdefer *d = calloc(1, sizeof *d);
     GEOSWKBReader *wk = GEOSWKBReader_create_r(h);
-    rd r = {.p = q, .end = q + n, .bad = !p || !wk};
+    rd r = {.p = q + ZI_HEAD, .end = q + n, .bad = !p || !wk || !d};
+    if (d)
+        d->file = q;
+    else
+        free(q);
     if (p)
         p->sc = sc;
     else
@@ -672,17 +809,20 @@ static pl_plan *zindex_read(pl_ctx *ctx, pl_scenario *sc, const unsigned char *q
     if (!r.bad)
         r_layers(ctx, wk, &r, p);
     if (!r.bad)
-        r_zones(ctx, wk, &r, p);
+        r_zones_skip(&r, p, d);
     if (!r.bad)
         r_routes(ctx, &r, p);
     if (wk)
         GEOSWKBReader_destroy_r(h, wk);
     if (!r.bad && r.p != r.end)
         r.bad = 1;
-    if (!r.bad && p->zones->terrain && pl_zones_ground(ctx, p->sc, p->zones) != PL_OK)
+    if (!r.bad && defer) {
+        p->zdefer = d; /* read by pl_plan_zones_near */
+        d = NULL;
+    } else if (!r.bad && r_zones_read(ctx, p, d, NULL) != PL_OK) {
         r.bad = 1;
-    if (!r.bad && pl_zones_index(ctx, p->zones) != PL_OK)
-        r.bad = 1;
+    }
+    pl_zdefer_free(d);
     if (r.bad) {
         pl_plan_free(ctx, p);
         pl_error_clear(ctx);
@@ -713,7 +853,8 @@ static int slurp(const char *path, unsigned char **buf, size_t *n)
 /* The plan from the file at path when it is whole and its key is key;
  * else NULL with why (not there, truncated, corrupt, stale).  sc: adopted
  * when a plan is returned, else left to the caller. */
-static pl_plan *zindex_load(pl_ctx *ctx, pl_scenario *sc, const char *key, const char *path, const char **why)
+static pl_plan *zindex_load(pl_ctx *ctx, pl_scenario *sc, const char *key, const char *path, const char **why,
+                            int defer)
 {
     unsigned char *q;
     size_t n = 0;
@@ -736,9 +877,10 @@ static pl_plan *zindex_load(pl_ctx *ctx, pl_scenario *sc, const char *key, const
         *why = "corrupt (checksum)";
     } else if (memcmp(q + 32, key, 64)) {
         *why = "stale: a layer, the scenario or the planner changed";
-    } else if (!(p = zindex_read(ctx, sc, q + ZI_HEAD, n - ZI_HEAD))) {
-        *why = "corrupt (content)";
-        sc = NULL; /* zindex_read freed it */
+    } else {
+        if (!(p = zindex_read(ctx, sc, q, n, defer)))
+            *why = "corrupt (content)"; /* zindex_read freed sc */
+        return p;                       /* and took q */
     }
     free(q);
     return p;
@@ -750,6 +892,8 @@ int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const cha
     pl_scenario *sc = NULL;
     char key[65];
     const char *why = NULL;
+    int defer = flags & PL_PLAN_ZONES_LATER; /* how to read, not what: no part of the key */
+    flags &= ~PL_PLAN_ZONES_LATER;
     *out = NULL;
     if (pl_path_check(ctx, index, "zone index", NULL, 0) != PL_OK)
         return pl_errcode(ctx); /* a named pipe would hang the read, a device be written */
@@ -762,7 +906,7 @@ int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const cha
         return pl_plan_open(ctx, scenario, flags, out);
     }
     pl_scenario *mine = sc;
-    if ((*out = zindex_load(ctx, sc, key, index, &why))) {
+    if ((*out = zindex_load(ctx, sc, key, index, &why, defer))) {
         pl_buf_printf(note, "zone index %s: loaded", index);
         return PL_OK;
     }
