@@ -11,7 +11,7 @@
 # PLANNER=bin/planner sh tests/e2e/30-serve.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=18   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=21   # the tests this file runs, declared: one that vanishes is a failure
 
 # the validate scenario and its layers, copied: this file changes their bytes
 V=$RESULT/v
@@ -192,6 +192,68 @@ check "30.16 Wuzhong: serve (Feature lines) answers as validate does, byte for b
 val stem --index "$V/validate.idx" --timing
 check "30.18 an index named after the scenario, beside it: loaded on the second run, not rebuilt; validate's bytes" sh -c "
     grep -q 'validate.idx: loaded' '$RESULT/stem.err' && cmp '$RESULT/layer_plain.json' '$RESULT/stem.json'"
+
+# ---- 30.19-30.21 a few proposals read only the zones within reach ----------
+# (zindex.c, pl_plan_zones_near: a zone is read when its envelope comes within
+# half_width_m + 1 m of a segment's box; a batch of more than 64 segments
+# reads every zone).  PT runs along the square's north edge at exactly its
+# half-width, 50 m (y 3452050): the corridor touches SQ, a conflict (touching
+# included, 0 m inside); PF 2 m farther (y 3452052) meets nothing, SQ left
+# unread.  Each alone, from the index and without it: the same bytes.
+python3 - "$RESULT" <<'PY'
+import json, sys
+def one(name, y, path, n=1):
+    feats = [{"type": "Feature", "properties": {"id": "%s%d" % (name, k), "altitude_m": 120, "half_width_m": 50,
+              "aircraft_class": "light"},
+              "geometry": {"type": "LineString", "coordinates": [[499000, y], [503000, y]]}} for k in range(n)]
+    json.dump({"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4549"}},
+               "features": feats}, open(path, "w"))
+one("PT", 3452050, sys.argv[1] + "/pt.geojson")
+one("PF", 3452052, sys.argv[1] + "/pf.geojson")
+one("PB", 3452050, sys.argv[1] + "/pb.geojson", 70)   # 70 segments: every zone read
+PY
+for f in pt pf pb; do
+    "$PLANNER" validate "$V/validate.yaml" "$RESULT/$f.geojson" --json >"$RESULT/${f}_plain.json" 2>/dev/null
+    "$PLANNER" validate "$V/validate.yaml" "$RESULT/$f.geojson" --json --index "$IX" >"$RESULT/${f}_ix.json" 2>/dev/null
+done
+check "30.19 PT along SQ's edge at exactly its half-width: SQ read from the index, its conflict (2000.0 m of corridor overlap) as without it" sh -c "
+    cmp '$RESULT/pt_plain.json' '$RESULT/pt_ix.json' && grep -q '\"ref\": *\"SQ\"' '$RESULT/pt_ix.json'"
+check "30.20 PF 2 m beyond: SQ not read, no zone reason; the same bytes as without the index" sh -c "
+    cmp '$RESULT/pf_plain.json' '$RESULT/pf_ix.json' && ! grep -q '\"ref\": *\"SQ\"' '$RESULT/pf_ix.json'"
+# Wuzhong: 30 lines of 300 m-3 km crossing or passing its zones' edges at random (seed 26),
+# half-widths 5-200 m, altitudes 30-400 m, each validated alone from the index and without
+python3 - "$TOP/geodata" "$RESULT" <<'PY'
+import json, random, sys
+rnd = random.Random(26)
+pts = []
+for name in ("airspace.geojson", "protected.geojson", "eco.geojson"):
+    for f in json.load(open("%s/%s" % (sys.argv[1], name)))["features"]:
+        g = f["geometry"]
+        rings = ([g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"] if g["type"] == "MultiPolygon" else [])
+        for poly in rings:
+            pts += poly[0]
+        if g["type"] == "Point":
+            pts.append(g["coordinates"])
+for k in range(30):
+    x, y = rnd.choice(pts)[:2]
+    d = rnd.uniform(300, 3000) / 111000.0
+    a = rnd.uniform(0, 6.2832)
+    import math
+    line = [[x - d / 2 * math.cos(a), y - d / 2 * math.sin(a)], [x + d / 2 * math.cos(a), y + d / 2 * math.sin(a)]]
+    json.dump({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {
+        "id": "RW%02d" % k, "altitude_m": rnd.choice([30, 60, 120, 150, 300, 400]),
+        "half_width_m": rnd.choice([5, 25, 50, 100, 200])}, "geometry": {"type": "LineString", "coordinates": line}}]},
+        open("%s/rw%02d.geojson" % (sys.argv[2], k), "w"))
+PY
+bad=""
+for k in $(seq -w 0 29); do
+    "$PLANNER" validate "$W" "$RESULT/rw$k.geojson" --json >"$RESULT/rw${k}_plain.json" 2>/dev/null
+    "$PLANNER" validate "$W" "$RESULT/rw$k.geojson" --json --index "$RESULT/w.zindex" >"$RESULT/rw${k}_ix.json" 2>/dev/null
+    cmp -s "$RESULT/rw${k}_plain.json" "$RESULT/rw${k}_ix.json" || bad="$bad rw$k"
+done
+zr=$(grep -l '"kind": *"zone"' "$RESULT"/rw*_ix.json | wc -l)
+check "30.21 PB (70 segments, every zone read) and 30 random Wuzhong lines near zone edges ($zr with a zone reason), each alone: the index's answers are validate's, byte for byte${bad:+ (differ:$bad)}" sh -c "
+    cmp '$RESULT/pb_plain.json' '$RESULT/pb_ix.json' && [ -z '$bad' ] && [ $zr -ge 20 ]"
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/30-serve.sh)"
 echo "1..$n"
