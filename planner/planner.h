@@ -1030,6 +1030,8 @@ typedef struct pl_plan {
     int lang;               /* PL_LANG_ZH (0, the default) or PL_LANG_EN (--lang): report.html, plan.svg, the text */
     struct pl_zdefer *zdefer; /* owned: a zone index's zones not read yet (PL_PLAN_ZONES_LATER), read by
                                  pl_plan_zones_near; NULL once read, and for every other plan */
+    pl_scenario *zones_sc;  /* owned: the scenario the zones' rules and layer ids borrow from when they were
+                               built apart from sc (a damaged index record: pl_plan_zones_near), else NULL */
 } pl_plan;
 
 /* The language of what a person reads (report.html, plan.svg and the text
@@ -1328,6 +1330,7 @@ typedef struct pl_batch {
     size_t counts[PL_V__N];    /* proposals by verdict */
     double read_ms, check_ms;  /* reading the files, checking them (wall time) */
     double zones_ms;           /* reading a zone index's zones after them (PL_PLAN_ZONES_LATER) */
+    pl_buf note;               /* what happened to the zone index then, when anything did (else empty) */
 } pl_batch;
 /* Read files[0..n_files) (named names[i], NULL: their paths) as proposals (shift: 0 WGS84, 1 GCJ-02, 2 BD-09
  * lon/lat) and validate them on threads (0: one per processor), keeping
@@ -1338,13 +1341,6 @@ int pl_plan_validate(pl_ctx *ctx, pl_plan *p, char **files, char **names, size_t
 void pl_batch_free(pl_ctx *ctx, pl_batch *b);
 
 /* ==== zindex.c: the zone index file ==================================== */
-/* The key of a plan's index: SHA-256 (hex) of the planner's version (or
- * PLANNER_INDEX_VERSION), flags, and a digest of the bytes of the scenario, the files
- * it includes, every layer's and the terrain's files (and those beside
- * them sharing their stem), never the file index itself (NULL: none).  0,
- * or -1 when some path is not a regular
- * file (a folder dataset, a file missing): then no index is to be used. */
-int pl_zindex_key(const pl_scenario *sc, int flags, const char *index, char out[65]);
 /* Open the plan as pl_plan_open does (flags the same), from the index file
  * when it is whole and its key is the layers' and the planner's; else
  * built from the layers, and the index file written again (whole).  What
@@ -1359,9 +1355,10 @@ int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const cha
  * zone set empty but for the terrain until this reads it: for a few
  * proposals (props: read, in the working CRS) only the zones within reach
  * of their segments, the only ones their check can meet; for a batch, or
- * props NULL, every zone.  Nothing to do for any other plan.  PL_OK, or an
- * error (the index changed on the disk while read). */
-int pl_plan_zones_near(pl_ctx *ctx, pl_plan *p, const pl_routeset *props);
+ * props NULL, every zone.  A zone record found damaged (its sum): the zones
+ * built from the layers instead, the index written again, and said in
+ * note.  Nothing to do for any other plan.  PL_OK, or an error. */
+int pl_plan_zones_near(pl_ctx *ctx, pl_plan *p, const pl_routeset *props, pl_buf *note);
 typedef struct pl_zdefer pl_zdefer;
 void pl_zdefer_free(pl_zdefer *d);
 

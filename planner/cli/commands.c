@@ -478,6 +478,8 @@ int pl_cmd_validate(pl_ctx *ctx, const pl_opts *o)
         goto out;
     }
     const pl_routeset *props = bt.props;
+    if (bt.note.n)
+        fprintf(stderr, "planner: %s\n", bt.note.s);
     if (o->timing) /* for benchmarks: where the time went, on stderr */
         fprintf(stderr, "timing: layers and zone index %.1f ms, proposals read %.1f ms, %zu checked in %.1f ms "
                         "(%.0f a second)\n",

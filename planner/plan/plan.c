@@ -356,6 +356,7 @@ void pl_plan_free(pl_ctx *ctx, pl_plan *p)
         pl_layer_free(ctx, p->layers[i]);
     free(p->layers);
     pl_scenario_free(p->sc);
+    pl_scenario_free(p->zones_sc);
     free(p);
 }
 
@@ -502,7 +503,7 @@ int pl_plan_validate(pl_ctx *ctx, pl_plan *p, char **files, char **names, size_t
             rc = pl_error(ctx, PL_PARSE, "%s: no proposal in it (no feature read): nothing to validate", b->decls[i].path);
     double tz = clock_ms();
     if (rc == PL_OK)
-        rc = pl_plan_zones_near(ctx, p, b->props); /* an index's zones: those near the proposals */
+        rc = pl_plan_zones_near(ctx, p, b->props, &b->note); /* an index's zones: those near the proposals */
     b->zones_ms = clock_ms() - tz;
     if (rc == PL_OK)
         rc = pl_export_lonlat(ctx, p, 0, 0, &lon, &lat);
@@ -531,5 +532,6 @@ void pl_batch_free(pl_ctx *ctx, pl_batch *b)
         pl_layer_free(ctx, b->layers[i]);
     free(b->layers);
     free(b->decls);
+    pl_buf_free(&b->note);
     memset(b, 0, sizeof *b);
 }

@@ -3,8 +3,7 @@
  * read, kept on the disk so that one proposal does not reread and reindex
  * the world.
  *
- * Entry points: pl_plan_open_indexed, pl_plan_zones_near, pl_zdefer_free,
- * pl_zindex_key.
+ * Entry points: pl_plan_open_indexed, pl_plan_zones_near, pl_zdefer_free.
  *
  * What it holds: every zone (strings, class, rule, floor and ceiling,
  * layer, geometry as WKB, circle), the terrain model's grid, the plan's
@@ -14,173 +13,34 @@
  * and the footprints' rings from them (pl_zones_index): the same zones in
  * the same order, the same coordinates, so the same answers.
  *
- * The file: a header (magic, format, payload length, checksum of the
- * payload, the key) and the payload.  The key is the SHA-256 of the
- * planner's version (PL_VERSION, the format, GEOS's version, the
- * executable's size and time; PLANNER_INDEX_VERSION replaces all that, for
- * tests), the open flags, and the bytes of every file the plan depends on:
- * the scenario and the files it includes (each file's bytes through
- * file_digest), each layer's file and the files
- * beside it that share its stem (a shapefile's .dbf, .shx, .prj), the
- * terrain raster likewise, the index file itself never (it may be named
- * after the scenario or a layer).  A file whose magic, format, length, checksum or
- * key differ is not trusted: the plan is built from the layers and the file
- * written again, whole (temporary file and rename, pl_file_write).
+ * The file: a header (magic, format, payload length, the payload's sum,
+ * the key: zkey.c), the payload (the digests the key was made of, the
+ * transformers, the layers' features, the zones' table, the terrain, the
+ * routes and sites, the records' length), then the zones' records, each
+ * with its own sum in the table.  So a proposal's answer reads the payload
+ * and the records of the zones near it, never the whole file; each byte it
+ * reads is checked.  A file whose magic, format, length, sum or key differ
+ * is not trusted: the plan is built from the layers and the file written
+ * again, whole (temporary file and rename, pl_file_write); a record whose
+ * sum differs, met later, the same (pl_plan_zones_near).
  */
-#include "planner.h"
+#include "zindex.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define ZI_MAGIC "PLZINDX1"
-#define ZI_FORMAT 2u /* 2: each zone record led by its length and envelope */
-#define ZI_HEAD 96 /* magic 8, format 4, spare 4, payload length 8, checksum 8, key 64 */
+#define ZI_HEAD 96 /* magic 8, format 4, spare 4, payload length 8, payload sum 8, key 64 */
 #define ZI_NONE 0xffffffffu     /* a NULL string, a layer id that is no layer's */
 #define ZI_AIRCRAFT 0xfffffffeu /* the layer id "aircraft" (height rules) */
 /* proposals of at most this many segments in all read only the zones near
  * them (pl_plan_zones_near); a batch of more reads them all */
 #define ZI_NEAR_SEGMENTS 64
-#define ZI_ZONE_ROW 48 /* a zone's row in the table: envelope, record offset and length */
-
-/* ==== the key ============================================================= */
-
-static uint64_t fmix(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    return h ^ (h >> 33);
-}
-
-/* A file's bytes digested in four 64-bit lanes (a multiply and a rotate a
- * word, each lane's end and the length mixed), into out: SHA-256 runs at
- * tens of MB/s here and a warm index must not spend its time on it; this
- * finds any changed byte barring a 2^-64-ish accident (the key watches for
- * edits, not for an adversary).  0, or -1 when the file cannot be read. */
-static int file_digest(const char *path, uint64_t out[4])
-{
-    enum { CHUNK = 1 << 20 };
-    FILE *f = fopen(path, "rb");
-    unsigned char *buf = f ? malloc(CHUNK) : NULL;
-    uint64_t l[4] = {0x243f6a8885a308d3ull, 0x13198a2e03707344ull, 0xa4093822299f31d0ull, 0x082efa98ec4e6c89ull};
-    uint64_t len = 0, w;
-    size_t k;
-    if (!buf) {
-        if (f)
-            fclose(f);
-        return -1;
-    }
-    while ((k = fread(buf, 1, CHUNK, f)) > 0) {
-        len += k;
-        size_t i = 0;
-        for (; i + 8 <= k; i += 8) {
-            memcpy(&w, buf + i, 8);
-            uint64_t *h = &l[(i >> 3) & 3];
-            *h = (*h ^ w) * 0x9e3779b97f4a7c15ull;
-            *h = (*h << 29) | (*h >> 35);
-        }
-        for (; i < k; i++) /* the last bytes (a chunk is whole words but the file's end) */
-            l[0] = (l[0] ^ buf[i]) * 0x100000001b3ull;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    free(buf);
-    for (int j = 0; j < 4; j++)
-        out[j] = fmix(l[j] ^ len ^ (uint64_t)j);
-    return bad ? -1 : 0;
-}
-
-/* The files of a dataset: path itself and, when siblings, every file
- * beside it whose name is its stem and a dot (foo.shp: foo.dbf, foo.shx,
- * foo.prj ...), in name order, each name and digest (file_digest) into s;
- * never the file skip (the index itself: named after a layer or the
- * scenario, foo.idx beside foo.yaml, it would make its own key stale at
- * every write).  0, or -1 when path is not a regular file (a folder
- * dataset: its bytes are not all watched). */
-static int hash_dataset(pl_sha256 *s, const char *path, int siblings, const struct stat *skip)
-{
-    struct stat pst;
-    if (stat(path, &pst) != 0 || !S_ISREG(pst.st_mode))
-        return -1;
-    pl_sha256_add(s, path, strlen(path) + 1);
-    const char *slash = strrchr(path, '/');
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
-    if (slash == path)
-        snprintf(dir, sizeof dir, "/");
-    const char *base = slash ? slash + 1 : path, *dot = strrchr(base, '.');
-    size_t stem = dot ? (size_t)(dot - base) : strlen(base);
-    struct dirent **names = NULL;
-    int n = scandir(dir, &names, NULL, alphasort);
-    for (int i = 0; i < n; i++) {
-        const char *nm = names[i]->d_name;
-        int mine = !strcmp(nm, base) || (siblings && !strncmp(nm, base, stem) && nm[stem] == '.');
-        char f[8192];
-        uint64_t h[4];
-        snprintf(f, sizeof f, "%s/%s", dir, nm);
-        struct stat st;
-        if (mine && stat(f, &st) == 0 && S_ISREG(st.st_mode) &&
-            !(skip && st.st_dev == skip->st_dev && st.st_ino == skip->st_ino)) {
-            pl_sha256_add(s, nm, strlen(nm) + 1);
-            if (file_digest(f, h) == 0)
-                pl_sha256_add(s, h, sizeof h);
-            else
-                pl_sha256_add(s, "unreadable", 10);
-        }
-        free(names[i]);
-    }
-    free(names);
-    return n < 0 ? -1 : 0;
-}
-
-int pl_zindex_key(const pl_scenario *sc, int flags, const char *index, char out[65])
-{
-    pl_sha256 s;
-    pl_sha256_init(&s);
-    char v[512];
-    const char *ov = getenv("PLANNER_INDEX_VERSION");
-    struct stat st, ix;
-    const struct stat *skip = index && stat(index, &ix) == 0 ? &ix : NULL;
-    if (ov)
-        snprintf(v, sizeof v, "%s", ov);
-    else if (stat("/proc/self/exe", &st) == 0)
-        snprintf(v, sizeof v, "planner %s index %u geos %s exe %lld %lld.%09ld", PL_VERSION, ZI_FORMAT, GEOSversion(),
-                 (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-    else
-        snprintf(v, sizeof v, "planner %s index %u geos %s", PL_VERSION, ZI_FORMAT, GEOSversion());
-    pl_sha256_add(&s, v, strlen(v) + 1);
-    pl_sha256_add(&s, &flags, sizeof flags);
-    int rc = 0;
-    for (size_t i = 0; i < sc->n_docs; i++)
-        rc |= hash_dataset(&s, sc->docs[i], 0, skip); /* a YAML file is read alone */
-    for (size_t i = 0; i < sc->n_layers; i++)
-        rc |= hash_dataset(&s, sc->a_layers[i].path, 1, skip);
-    if (sc->terrain.path)
-        rc |= hash_dataset(&s, sc->terrain.path, 1, skip);
-    pl_sha256_hex(&s, out);
-    return rc;
-}
-
-/* A checksum of the payload, 8 bytes at a time (not a secret: it finds a
- * file cut short or changed on the disk). */
-static uint64_t checksum(const unsigned char *p, size_t n)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&w, p + i, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-        h ^= h >> 29;
-    }
-    for (; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ull;
-    return h ^ (h >> 31);
-}
+#define ZI_ZONE_ROW 56 /* a zone's row in the table: envelope, record offset, length and sum */
 
 /* ==== writing ============================================================= */
 
@@ -256,16 +116,14 @@ static int w_zone(pl_ctx *ctx, GEOSWKBWriter *wr, const pl_plan *p, const pl_zon
     return w_geom(ctx, wr, b, z->g);
 }
 
-/* The zones: their count, a table of each one's envelope (no geometry:
- * the empty box, inf..-inf) and its record's place (offset and length in
- * the records), the records' length, the records; then the terrain.  A
- * reader finds the zones it wants in the table, in one sweep of 48 bytes
- * a zone, and reads only their records. */
-static int w_zones(pl_ctx *ctx, GEOSWKBWriter *wr, const pl_plan *p, pl_buf *b)
+/* The zones: their count and a table of each one's envelope (no
+ * geometry: the empty box, inf..-inf), its record's place (offset and
+ * length in the records) and sum; the records into rec; then the terrain.
+ * A reader finds the zones it wants in the table, in one sweep of 56 bytes
+ * a zone, and reads and checks only their records. */
+static int w_zones(pl_ctx *ctx, GEOSWKBWriter *wr, const pl_plan *p, pl_buf *b, pl_buf *rec)
 {
     const pl_zoneset *zs = p->zones;
-    pl_buf rec;
-    pl_buf_init(&rec);
     w_u64(b, zs->n);
     int ok = 1;
     for (size_t i = 0; i < zs->n && ok; i++) {
@@ -273,17 +131,13 @@ static int w_zones(pl_ctx *ctx, GEOSWKBWriter *wr, const pl_plan *p, pl_buf *b)
         double env[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY}; /* no geometry: everywhere */
         if (z->g)
             memcpy(env, z->env, sizeof env);
-        size_t at = rec.n;
-        ok = w_zone(ctx, wr, p, z, &rec);
+        size_t at = rec->n;
+        ok = w_zone(ctx, wr, p, z, rec) && !rec->oom;
         pl_buf_putn(b, env, sizeof env);
         w_u64(b, at);
-        w_u64(b, rec.n - at);
+        w_u64(b, ok ? rec->n - at : 0);
+        w_u64(b, ok ? pl_zkey_sum((const unsigned char *)rec->s + at, rec->n - at) : 0);
     }
-    w_u64(b, rec.n);
-    if (ok && rec.n)
-        pl_buf_putn(b, rec.s, rec.n);
-    ok = ok && !rec.oom;
-    pl_buf_free(&rec);
     if (!ok)
         return 0;
     const pl_terrain *t = zs->terrain;
@@ -404,37 +258,59 @@ static void w_crs(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
     }
 }
 
-/* The plan's index into path, whole.  PL_OK, or an error (nothing written). */
-static int zindex_write(pl_ctx *ctx, const pl_plan *p, const char *key, const char *path)
+/* The digests the key was made of, with the files' state then (zkey.c) */
+static void w_keys(pl_buf *b, const pl_zkeys *k)
+{
+    w_u64(b, k ? k->n : 0);
+    for (size_t i = 0; k && i < k->n; i++) {
+        const pl_zkey_file *e = &k->a[i];
+        w_str(b, e->path);
+        int64_t v[9] = {(int64_t)e->dev, (int64_t)e->ino, e->size, e->mtime[0], e->mtime[1], e->ctime[0], e->ctime[1],
+                        e->taken, 0};
+        pl_buf_putn(b, v, sizeof v);
+        pl_buf_putn(b, e->dig, sizeof e->dig);
+    }
+}
+
+/* The plan's index into path, whole: key and the digests it was made of
+ * (keys).  PL_OK, or an error (nothing written). */
+static int zindex_write(pl_ctx *ctx, const pl_plan *p, const char *key, const pl_zkeys *keys, const char *path)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     GEOSWKBWriter *wr = GEOSWKBWriter_create_r(h);
     if (!wr)
         return pl_error(ctx, PL_GEOM, "cannot make a WKB writer: %s", pl_libmsg(ctx));
     GEOSWKBWriter_setOutputDimension_r(h, wr, 3);
-    pl_buf b;
+    pl_buf b, rec;
     pl_buf_init(&b);
+    pl_buf_init(&rec);
     pl_buf_putn(&b, ZI_MAGIC, 8);
     w_u32(&b, ZI_FORMAT);
     w_u32(&b, 0);
-    w_u64(&b, 0); /* payload length and checksum, set below */
+    w_u64(&b, 0); /* payload length and sum, set below */
     w_u64(&b, 0);
     pl_buf_putn(&b, key, 64);
+    w_keys(&b, keys);
     w_crs(ctx, p, &b);
-    int ok = w_layers(ctx, wr, p, &b) && w_zones(ctx, wr, p, &b);
-    if (ok)
+    int ok = w_layers(ctx, wr, p, &b) && w_zones(ctx, wr, p, &b, &rec);
+    if (ok) {
         w_routes(p, &b);
+        w_u64(&b, rec.n); /* the payload's last word: the records' length */
+    }
     GEOSWKBWriter_destroy_r(h, wr);
     int rc = PL_OK;
-    if (!ok || b.oom || b.n < ZI_HEAD)
-        rc = b.oom ? pl_error(ctx, PL_NOMEM, "out of memory")
-                   : pl_error(ctx, PL_GEOM, "%s: the plan cannot be written as an index", path);
+    if (!ok || b.oom || rec.oom || b.n < ZI_HEAD)
+        rc = b.oom || rec.oom ? pl_error(ctx, PL_NOMEM, "out of memory")
+                              : pl_error(ctx, PL_GEOM, "%s: the plan cannot be written as an index", path);
     if (rc == PL_OK) {
-        uint64_t len = b.n - ZI_HEAD, sum = checksum((unsigned char *)b.s + ZI_HEAD, len);
+        uint64_t len = b.n - ZI_HEAD, sum = pl_zkey_sum((unsigned char *)b.s + ZI_HEAD, len);
         memcpy(b.s + 16, &len, 8);
         memcpy(b.s + 24, &sum, 8);
-        rc = pl_file_write(ctx, path, b.s, b.n);
+        if (rec.n)
+            pl_buf_putn(&b, rec.s, rec.n);
+        rc = b.oom ? pl_error(ctx, PL_NOMEM, "out of memory") : pl_file_write(ctx, path, b.s, b.n);
     }
+    pl_buf_free(&rec);
     pl_buf_free(&b);
     return rc;
 }
@@ -640,21 +516,32 @@ static void r_zone(pl_ctx *ctx, GEOSWKBReader *wk, rd *r, const pl_scenario *sc,
  * The zones read keep their order, the height rules (no geometry) all
  * read, last: the same answers as from every zone. */
 struct pl_zdefer {
-    unsigned char *file;          /* the index file's bytes, owned */
-    const unsigned char *table;   /* per zone: envelope (4 doubles), record offset and length (2 u64) */
-    const unsigned char *rec;     /* the records */
-    size_t n, n_rec;              /* zones; the records' bytes */
+    FILE *f;                      /* the index file, open: records are read from it */
+    uint64_t rec_at, n_rec;       /* where the records begin in it, their bytes */
+    unsigned char *payload;       /* owned: the payload read and checked */
+    const unsigned char *table;   /* in it, per zone: envelope (4 doubles), record offset, length, sum */
+    size_t n;                     /* zones */
+    /* to build the plan from the layers and write the index again, should a record be damaged */
+    char *scenario, *index, key[65];
+    int flags;
+    pl_zkeys keys;
 };
 
 void pl_zdefer_free(pl_zdefer *d)
 {
-    if (d)
-        free(d->file);
+    if (!d)
+        return;
+    if (d->f)
+        fclose(d->f);
+    free(d->payload);
+    free(d->scenario);
+    free(d->index);
+    pl_zkeys_free(&d->keys);
     free(d);
 }
 
-/* Step over the zone section (count, table, records) and read the
- * terrain beyond it; where the table and records lie into d. */
+/* Step over the zones' table (after their count) and read the terrain
+ * beyond it; where the table lies into d. */
 static void r_zones_skip(rd *r, pl_plan *p, pl_zdefer *d)
 {
     uint64_t n = r_u64(r);
@@ -665,8 +552,6 @@ static void r_zones_skip(rd *r, pl_plan *p, pl_zdefer *d)
     }
     d->n = n;
     d->table = r_take(r, n * ZI_ZONE_ROW);
-    d->n_rec = r_u64(r);
-    d->rec = r_take(r, d->n_rec);
     r_terrain(r, p->sc, zs);
 }
 
@@ -689,29 +574,54 @@ static int zone_wanted(const double e[4], const pl_routeset *rs)
     return 0;
 }
 
-/* The second pass: the records wanted (zone_wanted) into p's zone set,
- * then its ground and index.  PL_OK, or -1 when a record is not whole. */
+/* n bytes of the file from off into buf; 0, or -1 when they are not all there */
+static int read_at(FILE *f, uint64_t off, void *buf, size_t n)
+{
+    return n == 0 || pread(fileno(f), buf, n, (off_t)off) == (ssize_t)n ? 0 : -1;
+}
+
+/* The records wanted (zone_wanted; rs NULL: all, read at once) into p's
+ * zone set, each checked against its sum, then its ground and index.
+ * PL_OK, or -1 when a record is damaged or not there. */
 static int r_zones_read(pl_ctx *ctx, pl_plan *p, const pl_zdefer *d, const pl_routeset *rs)
 {
     GEOSWKBReader *wk = GEOSWKBReader_create_r(pl_geos(ctx));
     pl_zoneset *zs = p->zones;
-    int bad = !wk || !(zs->a = calloc(d->n + 1, sizeof *zs->a));
+    unsigned char *all = rs ? NULL : malloc(d->n_rec + 1), *one = NULL;
+    int bad = !wk || (!rs && (!all || read_at(d->f, d->rec_at, all, d->n_rec))) ||
+              !(zs->a = calloc(d->n + 1, sizeof *zs->a));
     for (size_t i = 0; i < d->n && !bad; i++) {
         double e[4];
-        uint64_t at, len;
+        uint64_t w[3]; /* offset, length, sum */
         memcpy(e, d->table + i * ZI_ZONE_ROW, sizeof e);
-        memcpy(&at, d->table + i * ZI_ZONE_ROW + 32, 8);
-        memcpy(&len, d->table + i * ZI_ZONE_ROW + 40, 8);
+        memcpy(w, d->table + i * ZI_ZONE_ROW + 32, sizeof w);
         if (!zone_wanted(e, rs))
             continue;
-        if (at > d->n_rec || len > d->n_rec - at) {
+        if (w[0] > d->n_rec || w[1] > d->n_rec - w[0]) {
             bad = 1;
             break;
         }
-        rd one = {.p = d->rec + at, .end = d->rec + at + len};
-        r_zone(ctx, wk, &one, p->sc, &zs->a[zs->n++]);
-        bad = one.bad || one.p != one.end;
+        const unsigned char *q = all ? all + w[0] : NULL;
+        if (!q) {
+            unsigned char *t = realloc(one, w[1] + 1);
+            if (!t || read_at(d->f, d->rec_at + w[0], t, w[1])) {
+                free(t);
+                one = NULL;
+                bad = 1;
+                break;
+            }
+            q = one = t;
+        }
+        if (pl_zkey_sum(q, w[1]) != w[2]) {
+            bad = 1;
+            break;
+        }
+        rd r = {.p = q, .end = q + w[1]};
+        r_zone(ctx, wk, &r, p->sc, &zs->a[zs->n++]);
+        bad = r.bad || r.p != r.end;
     }
+    free(all);
+    free(one);
     if (wk)
         GEOSWKBReader_destroy_r(pl_geos(ctx), wk);
     if (!bad && zs->terrain && pl_zones_ground(ctx, p->sc, zs) != PL_OK)
@@ -721,7 +631,28 @@ static int r_zones_read(pl_ctx *ctx, pl_plan *p, const pl_zdefer *d, const pl_ro
     return bad ? -1 : PL_OK;
 }
 
-int pl_plan_zones_near(pl_ctx *ctx, pl_plan *p, const pl_routeset *props)
+/* A zone record damaged (its sum) or cut: the plan built from the layers
+ * after all, its zones taken into p, the index written again.  PL_OK, or
+ * the build's error. */
+static int zones_rebuilt(pl_ctx *ctx, pl_plan *p, pl_zdefer *d)
+{
+    pl_plan *fresh = NULL;
+    pl_error_clear(ctx);
+    int rc = pl_plan_open(ctx, d->scenario, d->flags, &fresh);
+    if (rc != PL_OK)
+        return rc;
+    if (zindex_write(ctx, fresh, d->key, &d->keys, d->index) != PL_OK)
+        pl_error_clear(ctx); /* answered from the layers; the index stays to be rebuilt next time */
+    pl_zoneset *t = p->zones;
+    p->zones = fresh->zones; /* the same scenario's zones, from its layers */
+    fresh->zones = t;
+    p->zones_sc = fresh->sc; /* which their rules and layer ids borrow from */
+    fresh->sc = NULL;
+    pl_plan_free(ctx, fresh);
+    return PL_OK;
+}
+
+int pl_plan_zones_near(pl_ctx *ctx, pl_plan *p, const pl_routeset *props, pl_buf *note)
 {
     pl_zdefer *d = p->zdefer;
     if (!d)
@@ -732,12 +663,16 @@ int pl_plan_zones_near(pl_ctx *ctx, pl_plan *p, const pl_routeset *props)
     /* a batch reads every zone (its index pays for itself); a few
      * proposals, the zones near them */
     int rc = r_zones_read(ctx, p, d, segs <= ZI_NEAR_SEGMENTS ? props : NULL);
+    if (rc != PL_OK) {
+        pl_zones_free(ctx, p->zones);
+        if (!(p->zones = calloc(1, sizeof *p->zones)))
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+        else if ((rc = zones_rebuilt(ctx, p, d)) == PL_OK && note)
+            pl_buf_printf(note, "zone index %s: rebuilt, a zone record in it was damaged (its sum)", d->index);
+    }
     p->zdefer = NULL;
     pl_zdefer_free(d);
-    if (rc != PL_OK)
-        return pl_error(ctx, PL_IO, "the zone index's zones cannot be read (changed on the disk while read?): "
-                        "run again, the index will be rebuilt");
-    return PL_OK;
+    return rc;
 }
 
 static void r_routes(pl_ctx *ctx, rd *r, pl_plan *p)
@@ -785,21 +720,77 @@ static void r_routes(pl_ctx *ctx, rd *r, pl_plan *p)
     }
 }
 
-/* The plan from the index file's bytes q (n of them, the payload from
- * ZI_HEAD), over sc (adopted); q adopted too (kept in the plan while its
- * zones wait, when defer).  NULL when the payload is not whole (the caller
- * builds the plan from the layers). */
-static pl_plan *zindex_read(pl_ctx *ctx, pl_scenario *sc, unsigned char *q, size_t n, int defer)
+/* The digests of the key written last (zkey.c's pl_zkeys) from r */
+static void r_keys(rd *r, pl_zkeys *k)
+{
+    uint64_t n = r_u64(r);
+    if (n > (uint64_t)(r->end - r->p) / 108 || !(k->a = calloc(n + 1, sizeof *k->a))) {
+        r->bad = 1;
+        return;
+    }
+    k->cap = n + 1;
+    for (size_t i = 0; i < n && !r->bad; i++) {
+        pl_zkey_file *e = &k->a[k->n++];
+        int64_t v[9];
+        e->path = r_str(r);
+        r_copy(r, v, sizeof v);
+        r_copy(r, e->dig, sizeof e->dig);
+        e->dev = (uint64_t)v[0], e->ino = (uint64_t)v[1], e->size = v[2];
+        e->mtime[0] = v[3], e->mtime[1] = v[4], e->ctime[0] = v[5], e->ctime[1] = v[6], e->taken = v[7];
+        if (!e->path)
+            r->bad = 1;
+    }
+}
+
+/* The index file's header and payload: read whole and checked (its
+ * records are read later, by their own sums).  ix: the file, left open in
+ * *f; *payload, *n: the payload (owned).  NULL, or why it is not to be
+ * trusted. */
+static const char *zindex_head(const char *path, FILE **f, unsigned char **payload, uint64_t *n, char key[65],
+                               uint64_t *rec_at, uint64_t *n_rec)
+{
+    unsigned char h[ZI_HEAD];
+    struct stat st;
+    uint32_t fmt;
+    uint64_t sum;
+    *payload = NULL;
+    if (!(*f = fopen(path, "rb")))
+        return errno == ENOENT ? "none yet" : "unreadable";
+    size_t got = fread(h, 1, ZI_HEAD, *f);
+    if (memcmp(h, ZI_MAGIC, got < 8 ? got : 8))
+        return "not an index file"; /* another file: never written over */
+    if (got < ZI_HEAD || fstat(fileno(*f), &st) != 0)
+        return "truncated";
+    memcpy(&fmt, h + 8, 4);
+    memcpy(n, h + 16, 8);
+    memcpy(&sum, h + 24, 8);
+    if (fmt != ZI_FORMAT)
+        return "another format";
+    if (*n < 8 || *n > (uint64_t)st.st_size - ZI_HEAD)
+        return *n < 8 ? "corrupt (length)" : "truncated";
+    if (!(*payload = malloc(*n)) || fread(*payload, 1, *n, *f) != *n)
+        return "unreadable";
+    if (pl_zkey_sum(*payload, *n) != sum)
+        return "corrupt (checksum)";
+    memcpy(n_rec, *payload + *n - 8, 8);
+    *rec_at = ZI_HEAD + *n;
+    if (*n_rec != (uint64_t)st.st_size - *rec_at)
+        return *n_rec > (uint64_t)st.st_size - *rec_at ? "truncated" : "corrupt (length)";
+    memcpy(key, h + 32, 64);
+    key[64] = '\0';
+    return NULL;
+}
+
+/* The plan from the index's payload (after the keys: r), over sc
+ * (adopted); d adopted too: kept in the plan while its zones wait (defer),
+ * else used up.  NULL when the payload is not whole (the caller builds the
+ * plan from the layers). */
+static pl_plan *zindex_read(pl_ctx *ctx, pl_scenario *sc, rd r, pl_zdefer *d, int defer)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     pl_plan *p = calloc(1, sizeof *p);
-    pl_zdefer *d = calloc(1, sizeof *d);
     GEOSWKBReader *wk = GEOSWKBReader_create_r(h);
-    rd r = {.p = q + ZI_HEAD, .end = q + n, .bad = !p || !wk || !d};
-    if (d)
-        d->file = q;
-    else
-        free(q);
+    r.bad |= !p || !wk;
     if (p)
         p->sc = sc;
     else
@@ -814,6 +805,8 @@ static pl_plan *zindex_read(pl_ctx *ctx, pl_scenario *sc, unsigned char *q, size
         r_routes(ctx, &r, p);
     if (wk)
         GEOSWKBReader_destroy_r(h, wk);
+    if (!r.bad && r_u64(&r) != d->n_rec)
+        r.bad = 1;
     if (!r.bad && r.p != r.end)
         r.bad = 1;
     if (!r.bad && defer) {
@@ -831,67 +824,11 @@ static pl_plan *zindex_read(pl_ctx *ctx, pl_scenario *sc, unsigned char *q, size
     return p;
 }
 
-/* ==== the plan, from the index or built =================================== */
-
-/* The whole file into *buf (owned: free).  0, or -1 when it cannot be read. */
-static int slurp(const char *path, unsigned char **buf, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    struct stat st;
-    *buf = NULL;
-    if (!f)
-        return -1;
-    if (fstat(fileno(f), &st) != 0 || st.st_size < 0 || !(*buf = malloc((size_t)st.st_size + 1))) {
-        fclose(f);
-        return -1;
-    }
-    *n = fread(*buf, 1, (size_t)st.st_size, f);
-    fclose(f);
-    return 0;
-}
-
-/* The plan from the file at path when it is whole and its key is key;
- * else NULL with why (not there, truncated, corrupt, stale).  sc: adopted
- * when a plan is returned, else left to the caller. */
-static pl_plan *zindex_load(pl_ctx *ctx, pl_scenario *sc, const char *key, const char *path, const char **why,
-                            int defer)
-{
-    unsigned char *q;
-    size_t n = 0;
-    uint64_t len, sum;
-    uint32_t fmt;
-    pl_plan *p = NULL;
-    if (slurp(path, &q, &n) != 0) {
-        *why = errno == ENOENT ? "none yet" : "unreadable";
-        return NULL;
-    }
-    if (memcmp(q, ZI_MAGIC, n < 8 ? n : 8)) {
-        *why = "not an index file"; /* another file: never written over */
-    } else if (n < ZI_HEAD) {
-        *why = "truncated";
-    } else if (memcpy(&fmt, q + 8, 4), fmt != ZI_FORMAT) {
-        *why = "another format";
-    } else if (memcpy(&len, q + 16, 8), len != n - ZI_HEAD) {
-        *why = len > n - ZI_HEAD ? "truncated" : "corrupt (length)";
-    } else if (memcpy(&sum, q + 24, 8), sum != checksum(q + ZI_HEAD, n - ZI_HEAD)) {
-        *why = "corrupt (checksum)";
-    } else if (memcmp(q + 32, key, 64)) {
-        *why = "stale: a layer, the scenario or the planner changed";
-    } else {
-        if (!(p = zindex_read(ctx, sc, q, n, defer)))
-            *why = "corrupt (content)"; /* zindex_read freed sc */
-        return p;                       /* and took q */
-    }
-    free(q);
-    return p;
-}
-
 int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const char *index, pl_plan **out,
                          pl_buf *note)
 {
     pl_scenario *sc = NULL;
-    char key[65];
-    const char *why = NULL;
+    char key[65], file_key[65];
     int defer = flags & PL_PLAN_ZONES_LATER; /* how to read, not what: no part of the key */
     flags &= ~PL_PLAN_ZONES_LATER;
     *out = NULL;
@@ -900,29 +837,69 @@ int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const cha
     int rc = pl_scenario_load(ctx, scenario, &sc);
     if (rc != PL_OK)
         return rc;
-    if (pl_zindex_key(sc, flags, index, key) != 0) { /* a folder dataset, or a file that cannot be read: no index */
+    pl_zdefer *d = calloc(1, sizeof *d);
+    pl_zkeys old = {0};
+    if (!d || !(d->scenario = strdup(scenario)) || !(d->index = strdup(index))) {
+        pl_zdefer_free(d);
+        pl_scenario_free(sc);
+        return pl_error(ctx, PL_NOMEM, "out of memory");
+    }
+    d->flags = flags;
+    uint64_t n = 0;
+    const char *why = zindex_head(index, &d->f, &d->payload, &n, file_key, &d->rec_at, &d->n_rec);
+    rd r = {0};
+    if (!why) {
+        r = (rd){.p = d->payload, .end = d->payload + n};
+        r_keys(&r, &old);
+        why = r.bad ? "corrupt (content)" : NULL;
+    }
+    int unkeyed = pl_zindex_key(sc, flags, index, why ? NULL : &old, &d->keys, key) != 0;
+    pl_zkeys_free(&old);
+    if (unkeyed) { /* a folder dataset, or a file that cannot be read: no index */
+        pl_zdefer_free(d);
         pl_scenario_free(sc);
         pl_buf_printf(note, "zone index %s: not used: a layer is not a file whose bytes can be watched", index);
         return pl_plan_open(ctx, scenario, flags, out);
     }
-    pl_scenario *mine = sc;
-    if ((*out = zindex_load(ctx, sc, key, index, &why, defer))) {
-        pl_buf_printf(note, "zone index %s: loaded", index);
-        return PL_OK;
+    memcpy(d->key, key, sizeof key);
+    if (!why && memcmp(file_key, key, 64))
+        why = "stale: a layer, the scenario or the planner changed";
+    if (!why) {
+        pl_zkeys keys = d->keys; /* kept apart: zindex_read may use d up */
+        memset(&d->keys, 0, sizeof d->keys);
+        if ((*out = zindex_read(ctx, sc, r, d, defer))) {
+            if ((*out)->zdefer)
+                (*out)->zdefer->keys = keys;
+            else
+                pl_zkeys_free(&keys);
+            pl_buf_printf(note, "zone index %s: loaded", index);
+            return PL_OK;
+        }
+        why = "corrupt (content)"; /* zindex_read freed sc and d */
+        d = calloc(1, sizeof *d);
+        if (d)
+            d->keys = keys;
+        else
+            pl_zkeys_free(&keys);
+        sc = NULL;
     }
-    if (strcmp(why, "corrupt (content)"))
-        pl_scenario_free(mine);
-    if (!strcmp(why, "not an index file"))
+    pl_scenario_free(sc);
+    if (!strcmp(why, "not an index file")) {
+        pl_zdefer_free(d);
         return pl_error(ctx, PL_IO, "zone index %s: not an index file (it does not begin %s): not written over; "
                         "name another file, or remove this one", index, ZI_MAGIC);
-    if ((rc = pl_plan_open(ctx, scenario, flags, out)) != PL_OK)
+    }
+    if ((rc = pl_plan_open(ctx, scenario, flags, out)) != PL_OK) {
+        pl_zdefer_free(d);
         return rc;
-    if (zindex_write(ctx, *out, key, index) == PL_OK) {
+    }
+    if (zindex_write(ctx, *out, key, d ? &d->keys : NULL, index) == PL_OK) {
         pl_buf_printf(note, "zone index %s: %s %s", index, strcmp(why, "none yet") ? "rebuilt, it was" : "built,",
                       why);
     } else {
         pl_buf_printf(note, "zone index %s: not written (%s); answered from the layers", index, pl_errmsg(ctx));
         pl_error_clear(ctx);
     }
+    pl_zdefer_free(d);
     return PL_OK;
 }
