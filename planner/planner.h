@@ -1030,6 +1030,7 @@ typedef struct pl_plan {
     int lang;               /* PL_LANG_ZH (0, the default) or PL_LANG_EN (--lang): report.html, plan.svg, the text */
     struct pl_zdefer *zdefer; /* owned: a zone index's zones not read yet (PL_PLAN_ZONES_LATER), read by
                                  pl_plan_zones_near; NULL once read, and for every other plan */
+    void (*zdefer_free)(struct pl_zdefer *); /* zindex.c's, set with zdefer (plan.c frees it so) */
     pl_scenario *zones_sc;  /* owned: the scenario the zones' rules and layer ids borrow from when they were
                                built apart from sc (a damaged index record: pl_plan_zones_near), else NULL */
 } pl_plan;

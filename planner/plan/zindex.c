@@ -811,6 +811,7 @@ static pl_plan *zindex_read(pl_ctx *ctx, pl_scenario *sc, rd r, pl_zdefer *d, in
         r.bad = 1;
     if (!r.bad && defer) {
         p->zdefer = d; /* read by pl_plan_zones_near */
+        p->zdefer_free = pl_zdefer_free;
         d = NULL;
     } else if (!r.bad && r_zones_read(ctx, p, d, NULL) != PL_OK) {
         r.bad = 1;

@@ -11,7 +11,7 @@
 # PLANNER=bin/planner sh tests/e2e/30-serve.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=22   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=23   # the tests this file runs, declared: one that vanishes is a failure
 
 # the validate scenario and its layers, copied: this file changes their bytes
 V=$RESULT/v
@@ -285,6 +285,28 @@ check "30.22 a zone record damaged (its sum): PT answered from the layers, 'a zo
     grep -q 'v.zindex: rebuilt, a zone record in it was damaged (its sum)' '$RESULT/rec1.err' &&
     cmp '$RESULT/pt_plain.json' '$RESULT/rec1.json' && grep -q 'v.zindex: loaded' '$RESULT/rec2.err' &&
     cmp '$RESULT/pt_plain.json' '$RESULT/rec2.json'"
+
+# the digests kept in the index are taken again for a file whose change
+# time moved: a layer edited in place right after the index was written
+# (the same inode and size, its modification time put back as it was)
+"$PLANNER" validate "$V/validate.yaml" "$V/proposals.geojson" --json --index "$IX" >/dev/null 2>&1
+python3 - "$V/square_4549.geojson" <<'PY'
+import os, sys
+st = os.stat(sys.argv[1])
+with open(sys.argv[1], 'r+b') as f:
+    b = f.read()
+    assert b'"ceiling_m":400' in b
+    f.seek(0)
+    f.write(b.replace(b'"ceiling_m":400', b'"ceiling_m":100'))
+os.utime(sys.argv[1], ns=(st.st_atime_ns, st.st_mtime_ns))
+n = os.stat(sys.argv[1])
+assert (n.st_ino, n.st_size, n.st_mtime_ns) == (st.st_ino, st.st_size, st.st_mtime_ns)
+PY
+val inplace --index "$IX"
+val inplace_plain
+check "30.23 a layer edited in place just after the index was written (same inode, size and modification time): rebuilt, stale; validate's answers (SQ now 0-100 m)" sh -c "
+    grep -q 'v.zindex: rebuilt, it was stale' '$RESULT/inplace.err' && cmp '$RESULT/inplace_plain.json' '$RESULT/inplace.json' &&
+    ! cmp -s '$RESULT/layer_plain.json' '$RESULT/inplace.json'"
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/30-serve.sh)"
 echo "1..$n"
