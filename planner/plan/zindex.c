@@ -35,27 +35,10 @@
 
 #define ZI_MAGIC "PLZINDX1"
 #define ZI_HEAD 96 /* magic 8, format 4, spare 4, payload length 8, payload sum 8, key 64 */
-#define ZI_NONE 0xffffffffu     /* a NULL string, a layer id that is no layer's */
-#define ZI_AIRCRAFT 0xfffffffeu /* the layer id "aircraft" (height rules) */
-/* proposals of at most this many segments in all read only the zones near
- * them (pl_plan_zones_near); a batch of more reads them all */
-#define ZI_NEAR_SEGMENTS 64
-#define ZI_ZONE_ROW 56 /* a zone's row in the table: envelope, record offset, length and sum */
 
 /* ==== writing ============================================================= */
 
-static void w_u32(pl_buf *b, uint32_t v) { pl_buf_putn(b, &v, 4); }
-static void w_u64(pl_buf *b, uint64_t v) { pl_buf_putn(b, &v, 8); }
-static void w_f64(pl_buf *b, double v) { pl_buf_putn(b, &v, 8); }
-static void w_str(pl_buf *b, const char *s)
-{
-    w_u32(b, s ? (uint32_t)strlen(s) : ZI_NONE);
-    if (s)
-        pl_buf_putn(b, s, strlen(s));
-}
-
-/* g as WKB (with Z where it has one); 0 on failure */
-static int w_geom(pl_ctx *ctx, GEOSWKBWriter *wr, pl_buf *b, const GEOSGeometry *g)
+int pl_zi_w_geom(pl_ctx *ctx, GEOSWKBWriter *wr, pl_buf *b, const GEOSGeometry *g)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     size_t n = 0;
@@ -70,9 +53,7 @@ static int w_geom(pl_ctx *ctx, GEOSWKBWriter *wr, pl_buf *b, const GEOSGeometry 
     return 1;
 }
 
-/* k's index among the scenario's layers by its id's address; ZI_AIRCRAFT,
- * or ZI_NONE when it is none of them */
-static uint32_t layer_ix(const pl_scenario *sc, const char *id)
+uint32_t pl_zi_layer_ix(const pl_scenario *sc, const char *id)
 {
     for (size_t k = 0; k < sc->n_layers; k++)
         if (id == sc->a_layers[k].id)
@@ -80,66 +61,10 @@ static uint32_t layer_ix(const pl_scenario *sc, const char *id)
     return id && !strcmp(id, "aircraft") ? ZI_AIRCRAFT : ZI_NONE;
 }
 
-/* rule kind (0 none, 1 the scenario's rules, 2 an aircraft class's) and index */
-static void w_rule(pl_buf *b, const pl_scenario *sc, const pl_zone *z)
-{
-    if (z->aircraft) {
-        w_u32(b, 2);
-        w_u32(b, (uint32_t)(z->aircraft - sc->a_aircraft));
-    } else if (z->rule && z->rule >= sc->a_rules && z->rule < sc->a_rules + sc->n_rules) {
-        w_u32(b, 1);
-        w_u32(b, (uint32_t)(z->rule - sc->a_rules));
-    } else {
-        w_u32(b, 0);
-        w_u32(b, 0);
-    }
-}
-
-/* One zone's record (strings, limits, rule, layer, circle, geometry) into
- * b; 0 when the file cannot name its rule or layer, or GEOS fails. */
-static int w_zone(pl_ctx *ctx, GEOSWKBWriter *wr, const pl_plan *p, const pl_zone *z, pl_buf *b)
-{
-    const char *s[8] = {z->id, z->name, z->cls, z->alt_ref, z->source, z->license, z->accuracy, z->basis};
-    for (int k = 0; k < 8; k++)
-        w_str(b, s[k]);
-    w_f64(b, z->floor_m);
-    w_f64(b, z->ceiling_m);
-    if (z->rule && !z->aircraft && !(z->rule >= p->sc->a_rules && z->rule < p->sc->a_rules + p->sc->n_rules))
-        return 0; /* a rule the file cannot name: no index */
-    w_rule(b, p->sc, z);
-    uint32_t l = layer_ix(p->sc, z->layer_id);
-    if (l == ZI_NONE)
-        return 0;
-    w_u32(b, l);
-    for (int k = 0; k < 3; k++)
-        w_f64(b, z->circle[k]);
-    return w_geom(ctx, wr, b, z->g);
-}
-
-/* The zones: their count and a table of each one's envelope (no
- * geometry: the empty box, inf..-inf), its record's place (offset and
- * length in the records) and sum; the records into rec; then the terrain.
- * A reader finds the zones it wants in the table, in one sweep of 56 bytes
- * a zone, and reads and checks only their records. */
-static int w_zones(pl_ctx *ctx, GEOSWKBWriter *wr, const pl_plan *p, pl_buf *b, pl_buf *rec)
+/* the terrain model's grid (or that there is none) */
+static void w_terrain(const pl_plan *p, pl_buf *b)
 {
     const pl_zoneset *zs = p->zones;
-    w_u64(b, zs->n);
-    int ok = 1;
-    for (size_t i = 0; i < zs->n && ok; i++) {
-        const pl_zone *z = &zs->a[i];
-        double env[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY}; /* no geometry: everywhere */
-        if (z->g)
-            memcpy(env, z->env, sizeof env);
-        size_t at = rec->n;
-        ok = w_zone(ctx, wr, p, z, rec) && !rec->oom;
-        pl_buf_putn(b, env, sizeof env);
-        w_u64(b, at);
-        w_u64(b, ok ? rec->n - at : 0);
-        w_u64(b, ok ? pl_zkey_sum((const unsigned char *)rec->s + at, rec->n - at) : 0);
-    }
-    if (!ok)
-        return 0;
     const pl_terrain *t = zs->terrain;
     w_u32(b, t != NULL);
     if (t) {
@@ -151,7 +76,6 @@ static int w_zones(pl_ctx *ctx, GEOSWKBWriter *wr, const pl_plan *p, pl_buf *b, 
         pl_buf_putn(b, t->lo, t->nx * t->ny * sizeof *t->lo);
         pl_buf_putn(b, t->hi, t->nx * t->ny * sizeof *t->hi);
     }
-    return 1;
 }
 
 static void w_routes(const pl_plan *p, pl_buf *b)
@@ -164,7 +88,7 @@ static void w_routes(const pl_plan *p, pl_buf *b)
                              r->time_from, r->time_to, r->source, r->license, r->accuracy};
         for (int k = 0; k < 10; k++)
             w_str(b, s[k]);
-        w_u32(b, layer_ix(p->sc, r->layer_id));
+        w_u32(b, pl_zi_layer_ix(p->sc, r->layer_id));
         w_u32(b, (uint32_t)r->ac_class);
         double v[4] = {r->half_width_m, r->band_below_m, r->band_above_m, r->length_m};
         pl_buf_putn(b, v, sizeof v);
@@ -199,7 +123,7 @@ static int w_layers(pl_ctx *ctx, GEOSWKBWriter *wr, const pl_plan *p, pl_buf *b)
         for (size_t k = 0; keep && k < l->n_feats; k++) {
             w_str(b, l->a_feats[k].id);
             w_str(b, pl_feature_str(&l->a_feats[k], "kind", NULL));
-            if (!w_geom(ctx, wr, b, l->a_feats[k].g))
+            if (!pl_zi_w_geom(ctx, wr, b, l->a_feats[k].g))
                 return 0;
         }
     }
@@ -273,16 +197,18 @@ static void w_keys(pl_buf *b, const pl_zkeys *k)
 }
 
 /* The plan's index into path, whole: key and the digests it was made of
- * (keys).  PL_OK, or an error (nothing written). */
-static int zindex_write(pl_ctx *ctx, const pl_plan *p, const char *key, const pl_zkeys *keys, const char *path)
+ * (keys); header, payload, the zones' table, their records.  PL_OK, or an
+ * error (nothing written). */
+int pl_zi_write(pl_ctx *ctx, const pl_plan *p, const char *key, const pl_zkeys *keys, const char *path)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     GEOSWKBWriter *wr = GEOSWKBWriter_create_r(h);
     if (!wr)
         return pl_error(ctx, PL_GEOM, "cannot make a WKB writer: %s", pl_libmsg(ctx));
     GEOSWKBWriter_setOutputDimension_r(h, wr, 3);
-    pl_buf b, rec;
+    pl_buf b, table, rec;
     pl_buf_init(&b);
+    pl_buf_init(&table);
     pl_buf_init(&rec);
     pl_buf_putn(&b, ZI_MAGIC, 8);
     w_u32(&b, ZI_FORMAT);
@@ -292,71 +218,36 @@ static int zindex_write(pl_ctx *ctx, const pl_plan *p, const char *key, const pl
     pl_buf_putn(&b, key, 64);
     w_keys(&b, keys);
     w_crs(ctx, p, &b);
-    int ok = w_layers(ctx, wr, p, &b) && w_zones(ctx, wr, p, &b, &rec);
+    int ok = w_layers(ctx, wr, p, &b) && pl_zi_zones_write(ctx, wr, p, &b, &table, &rec);
     if (ok) {
+        w_terrain(p, &b);
         w_routes(p, &b);
-        w_u64(&b, rec.n); /* the payload's last word: the records' length */
+        w_u64(&b, table.n); /* the payload's last words: the table's and the records' lengths */
+        w_u64(&b, rec.n);
     }
     GEOSWKBWriter_destroy_r(h, wr);
     int rc = PL_OK;
-    if (!ok || b.oom || rec.oom || b.n < ZI_HEAD)
-        rc = b.oom || rec.oom ? pl_error(ctx, PL_NOMEM, "out of memory")
-                              : pl_error(ctx, PL_GEOM, "%s: the plan cannot be written as an index", path);
+    if (!ok || b.oom || table.oom || rec.oom || b.n < ZI_HEAD)
+        rc = b.oom || table.oom || rec.oom ? pl_error(ctx, PL_NOMEM, "out of memory")
+                                           : pl_error(ctx, PL_GEOM, "%s: the plan cannot be written as an index", path);
     if (rc == PL_OK) {
         uint64_t len = b.n - ZI_HEAD, sum = pl_zkey_sum((unsigned char *)b.s + ZI_HEAD, len);
         memcpy(b.s + 16, &len, 8);
         memcpy(b.s + 24, &sum, 8);
+        if (table.n)
+            pl_buf_putn(&b, table.s, table.n);
         if (rec.n)
             pl_buf_putn(&b, rec.s, rec.n);
         rc = b.oom ? pl_error(ctx, PL_NOMEM, "out of memory") : pl_file_write(ctx, path, b.s, b.n);
     }
     pl_buf_free(&rec);
+    pl_buf_free(&table);
     pl_buf_free(&b);
     return rc;
 }
 
 /* ==== reading ============================================================= */
 
-typedef struct rd {
-    const unsigned char *p, *end;
-    int bad; /* sticky: read past the end, or a value out of range */
-} rd;
-
-static const void *r_take(rd *r, size_t n)
-{
-    if (r->bad || (size_t)(r->end - r->p) < n) {
-        r->bad = 1;
-        return NULL;
-    }
-    const void *q = r->p;
-    r->p += n;
-    return q;
-}
-/* n bytes into v (left as it is when the file is short) */
-static void r_copy(rd *r, void *v, size_t n)
-{
-    const void *q = r_take(r, n);
-    if (q)
-        memcpy(v, q, n);
-}
-static uint32_t r_u32(rd *r)
-{
-    uint32_t v = 0;
-    r_copy(r, &v, sizeof v);
-    return v;
-}
-static uint64_t r_u64(rd *r)
-{
-    uint64_t v = 0;
-    r_copy(r, &v, sizeof v);
-    return v;
-}
-static double r_f64(rd *r)
-{
-    double v = 0;
-    r_copy(r, &v, sizeof v);
-    return v;
-}
 /* an array of n items of sz bytes, copied into new memory (NULL: bad or none) */
 static void *r_array(rd *r, size_t n, size_t sz)
 {
@@ -374,23 +265,7 @@ static void *r_array(rd *r, size_t n, size_t sz)
     memcpy(a, q, n * sz);
     return a;
 }
-/* a string into new memory; NULL for a NULL string (or when bad) */
-static char *r_str(rd *r)
-{
-    uint32_t n = r_u32(r);
-    if (r->bad || n == ZI_NONE)
-        return NULL;
-    const char *q = r_take(r, n);
-    char *s = q ? malloc((size_t)n + 1) : NULL;
-    if (!s) {
-        r->bad = 1;
-        return NULL;
-    }
-    memcpy(s, q, n);
-    s[n] = '\0';
-    return s;
-}
-static GEOSGeometry *r_geom(pl_ctx *ctx, GEOSWKBReader *wk, rd *r)
+GEOSGeometry *pl_zi_r_geom(pl_ctx *ctx, GEOSWKBReader *wk, rd *r)
 {
     uint64_t n = r_u64(r);
     const unsigned char *q = n ? r_take(r, n) : NULL;
@@ -410,7 +285,7 @@ static void r_crs(pl_ctx *ctx, rd *r, const pl_scenario *sc)
     if (area && !r->bad)
         pl_crs_seed_area(ctx, w, box);
     for (int k = 0; k < 2 && !r->bad; k++) {
-        char *s = r_str(r); /* NULL: not seeded (zindex_write found it is not one pipeline) */
+        char *s = r_str(r); /* NULL: not seeded (pl_zi_write found it is not one pipeline) */
         if (s && pl_crs_seed(ctx, pair[k][0], pair[k][1], s) != PL_OK)
             r->bad = 1;
         free(s);
@@ -446,7 +321,7 @@ static void r_layers(pl_ctx *ctx, GEOSWKBReader *wk, rd *r, pl_plan *p)
                 kind = NULL;
             }
             free(kind);
-            f->g = r_geom(ctx, wk, r);
+            f->g = pl_zi_r_geom(ctx, wk, r);
             if (!f->id || !f->g || (f->n_props && !f->a_props[0].key))
                 r->bad = 1;
         }
@@ -474,205 +349,14 @@ static void r_terrain(rd *r, const pl_scenario *sc, pl_zoneset *zs)
         r->bad = 1;
 }
 
-static void r_zone(pl_ctx *ctx, GEOSWKBReader *wk, rd *r, const pl_scenario *sc, pl_zone *z)
-{
-    char *s[8];
-    for (int k = 0; k < 8; k++)
-        s[k] = r_str(r);
-    if (!r->bad && (!s[0] || !s[1] || !s[2] || !s[3] ||
-                    pl_zone_strings(z, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]) != PL_OK))
-        r->bad = 1;
-    for (int k = 0; k < 8; k++)
-        free(s[k]);
-    z->floor_m = r_f64(r);
-    z->ceiling_m = r_f64(r);
-    uint32_t kind = r_u32(r), ix = r_u32(r), l = r_u32(r);
-    if (kind == 2 && ix < sc->n_aircraft) {
-        z->aircraft = &sc->a_aircraft[ix];
-        z->rule = &z->aircraft->rule;
-    } else if (kind == 1 && ix < sc->n_rules) {
-        z->rule = &sc->a_rules[ix];
-    } else if (kind != 0) {
-        r->bad = 1;
-    }
-    if (l < sc->n_layers)
-        z->layer_id = sc->a_layers[l].id;
-    else if (l == ZI_AIRCRAFT)
-        z->layer_id = "aircraft";
-    else
-        r->bad = 1;
-    for (int k = 0; k < 3; k++)
-        z->circle[k] = r_f64(r);
-    z->g = r_geom(ctx, wk, r);
-}
-
-/* ---- zones: read now, or later only those near the proposals ----------
- * The first pass steps over the zone records (each led by its length and
- * envelope) to the terrain and the routes beyond them; the second reads
- * the records wanted: all of them, or (validate of a few proposals) those
- * whose envelope comes within reach of a proposal's segment, the only
- * zones its check can meet (engine/check.c: a zone is a candidate when its
- * envelope, grown by the half-width and a millimetre, meets a segment).
- * The zones read keep their order, the height rules (no geometry) all
- * read, last: the same answers as from every zone. */
-struct pl_zdefer {
-    FILE *f;                      /* the index file, open: records are read from it */
-    uint64_t rec_at, n_rec;       /* where the records begin in it, their bytes */
-    unsigned char *payload;       /* owned: the payload read and checked */
-    const unsigned char *table;   /* in it, per zone: envelope (4 doubles), record offset, length, sum */
-    size_t n;                     /* zones */
-    /* to build the plan from the layers and write the index again, should a record be damaged */
-    char *scenario, *index, key[65];
-    int flags;
-    pl_zkeys keys;
-};
-
-void pl_zdefer_free(pl_zdefer *d)
-{
-    if (!d)
-        return;
-    if (d->f)
-        fclose(d->f);
-    free(d->payload);
-    free(d->scenario);
-    free(d->index);
-    pl_zkeys_free(&d->keys);
-    free(d);
-}
-
-/* Step over the zones' table (after their count) and read the terrain
- * beyond it; where the table lies into d. */
+/* The zones' count and directory (zzones.c), then the terrain beyond them */
 static void r_zones_skip(rd *r, pl_plan *p, pl_zdefer *d)
 {
-    uint64_t n = r_u64(r);
-    pl_zoneset *zs = p->zones = calloc(1, sizeof *zs);
-    if (!zs || n > (uint64_t)(r->end - r->p) / ZI_ZONE_ROW) {
+    pl_zi_zones_skip(r, d);
+    if (!r->bad && !(p->zones = calloc(1, sizeof *p->zones)))
         r->bad = 1;
-        return;
-    }
-    d->n = n;
-    d->table = r_take(r, n * ZI_ZONE_ROW);
-    r_terrain(r, p->sc, zs);
-}
-
-/* 1 when a zone of envelope e is within reach of a segment of the routes
- * of rs (NULL: every zone is wanted): its envelope meets the segment's box
- * grown by the route's half-width and a metre (more than the check's
- * millimetre: a zone the check could meet is never left out). */
-static int zone_wanted(const double e[4], const pl_routeset *rs)
-{
-    if (!rs || !(e[0] <= e[2])) /* every zone; or one without a geometry (a height rule) */
-        return 1;
-    for (size_t q = 0; q < rs->n; q++) {
-        const pl_route *t = &rs->a[q];
-        double m = t->half_width_m + 1.0;
-        for (size_t i = 0; i + 1 < t->n_pts; i++)
-            if (e[0] <= fmax(t->x[i], t->x[i + 1]) + m && e[2] >= fmin(t->x[i], t->x[i + 1]) - m &&
-                e[1] <= fmax(t->y[i], t->y[i + 1]) + m && e[3] >= fmin(t->y[i], t->y[i + 1]) - m)
-                return 1;
-    }
-    return 0;
-}
-
-/* n bytes of the file from off into buf; 0, or -1 when they are not all there */
-static int read_at(FILE *f, uint64_t off, void *buf, size_t n)
-{
-    return n == 0 || pread(fileno(f), buf, n, (off_t)off) == (ssize_t)n ? 0 : -1;
-}
-
-/* The records wanted (zone_wanted; rs NULL: all, read at once) into p's
- * zone set, each checked against its sum, then its ground and index.
- * PL_OK, or -1 when a record is damaged or not there. */
-static int r_zones_read(pl_ctx *ctx, pl_plan *p, const pl_zdefer *d, const pl_routeset *rs)
-{
-    GEOSWKBReader *wk = GEOSWKBReader_create_r(pl_geos(ctx));
-    pl_zoneset *zs = p->zones;
-    unsigned char *all = rs ? NULL : malloc(d->n_rec + 1), *one = NULL;
-    int bad = !wk || (!rs && (!all || read_at(d->f, d->rec_at, all, d->n_rec))) ||
-              !(zs->a = calloc(d->n + 1, sizeof *zs->a));
-    for (size_t i = 0; i < d->n && !bad; i++) {
-        double e[4];
-        uint64_t w[3]; /* offset, length, sum */
-        memcpy(e, d->table + i * ZI_ZONE_ROW, sizeof e);
-        memcpy(w, d->table + i * ZI_ZONE_ROW + 32, sizeof w);
-        if (!zone_wanted(e, rs))
-            continue;
-        if (w[0] > d->n_rec || w[1] > d->n_rec - w[0]) {
-            bad = 1;
-            break;
-        }
-        const unsigned char *q = all ? all + w[0] : NULL;
-        if (!q) {
-            unsigned char *t = realloc(one, w[1] + 1);
-            if (!t || read_at(d->f, d->rec_at + w[0], t, w[1])) {
-                free(t);
-                one = NULL;
-                bad = 1;
-                break;
-            }
-            q = one = t;
-        }
-        if (pl_zkey_sum(q, w[1]) != w[2]) {
-            bad = 1;
-            break;
-        }
-        rd r = {.p = q, .end = q + w[1]};
-        r_zone(ctx, wk, &r, p->sc, &zs->a[zs->n++]);
-        bad = r.bad || r.p != r.end;
-    }
-    free(all);
-    free(one);
-    if (wk)
-        GEOSWKBReader_destroy_r(pl_geos(ctx), wk);
-    if (!bad && zs->terrain && pl_zones_ground(ctx, p->sc, zs) != PL_OK)
-        bad = 1;
-    if (!bad && pl_zones_index(ctx, zs) != PL_OK)
-        bad = 1;
-    return bad ? -1 : PL_OK;
-}
-
-/* A zone record damaged (its sum) or cut: the plan built from the layers
- * after all, its zones taken into p, the index written again.  PL_OK, or
- * the build's error. */
-static int zones_rebuilt(pl_ctx *ctx, pl_plan *p, pl_zdefer *d)
-{
-    pl_plan *fresh = NULL;
-    pl_error_clear(ctx);
-    int rc = pl_plan_open(ctx, d->scenario, d->flags, &fresh);
-    if (rc != PL_OK)
-        return rc;
-    if (zindex_write(ctx, fresh, d->key, &d->keys, d->index) != PL_OK)
-        pl_error_clear(ctx); /* answered from the layers; the index stays to be rebuilt next time */
-    pl_zoneset *t = p->zones;
-    p->zones = fresh->zones; /* the same scenario's zones, from its layers */
-    fresh->zones = t;
-    p->zones_sc = fresh->sc; /* which their rules and layer ids borrow from */
-    fresh->sc = NULL;
-    pl_plan_free(ctx, fresh);
-    return PL_OK;
-}
-
-int pl_plan_zones_near(pl_ctx *ctx, pl_plan *p, const pl_routeset *props, pl_buf *note)
-{
-    pl_zdefer *d = p->zdefer;
-    if (!d)
-        return PL_OK;
-    size_t segs = 0;
-    for (size_t q = 0; props && q < props->n; q++)
-        segs += props->a[q].n_pts - 1;
-    /* a batch reads every zone (its index pays for itself); a few
-     * proposals, the zones near them */
-    int rc = r_zones_read(ctx, p, d, segs <= ZI_NEAR_SEGMENTS ? props : NULL);
-    if (rc != PL_OK) {
-        pl_zones_free(ctx, p->zones);
-        if (!(p->zones = calloc(1, sizeof *p->zones)))
-            rc = pl_error(ctx, PL_NOMEM, "out of memory");
-        else if ((rc = zones_rebuilt(ctx, p, d)) == PL_OK && note)
-            pl_buf_printf(note, "zone index %s: rebuilt, a zone record in it was damaged (its sum)", d->index);
-    }
-    p->zdefer = NULL;
-    pl_zdefer_free(d);
-    return rc;
+    if (!r->bad)
+        r_terrain(r, p->sc, p->zones);
 }
 
 static void r_routes(pl_ctx *ctx, rd *r, pl_plan *p)
@@ -742,12 +426,12 @@ static void r_keys(rd *r, pl_zkeys *k)
     }
 }
 
-/* The index file's header and payload: read whole and checked (its
- * records are read later, by their own sums).  ix: the file, left open in
- * *f; *payload, *n: the payload (owned).  NULL, or why it is not to be
- * trusted. */
+/* The index file's header and payload: read whole and checked (the
+ * zones' table and records are read later, by their own sums; where they
+ * lie into d).  path: the file, left open in *f; *payload, *n: the
+ * payload (owned).  NULL, or why it is not to be trusted. */
 static const char *zindex_head(const char *path, FILE **f, unsigned char **payload, uint64_t *n, char key[65],
-                               uint64_t *rec_at, uint64_t *n_rec)
+                               pl_zdefer *d)
 {
     unsigned char h[ZI_HEAD];
     struct stat st;
@@ -766,16 +450,19 @@ static const char *zindex_head(const char *path, FILE **f, unsigned char **paylo
     memcpy(&sum, h + 24, 8);
     if (fmt != ZI_FORMAT)
         return "another format";
-    if (*n < 8 || *n > (uint64_t)st.st_size - ZI_HEAD)
-        return *n < 8 ? "corrupt (length)" : "truncated";
+    if (*n < 16 || *n > (uint64_t)st.st_size - ZI_HEAD)
+        return *n < 16 ? "corrupt (length)" : "truncated";
     if (!(*payload = malloc(*n)) || fread(*payload, 1, *n, *f) != *n)
         return "unreadable";
     if (pl_zkey_sum(*payload, *n) != sum)
         return "corrupt (checksum)";
-    memcpy(n_rec, *payload + *n - 8, 8);
-    *rec_at = ZI_HEAD + *n;
-    if (*n_rec != (uint64_t)st.st_size - *rec_at)
-        return *n_rec > (uint64_t)st.st_size - *rec_at ? "truncated" : "corrupt (length)";
+    uint64_t rest = (uint64_t)st.st_size - ZI_HEAD - *n; /* the table and the records */
+    memcpy(&d->n_table, *payload + *n - 16, 8);
+    memcpy(&d->n_rec, *payload + *n - 8, 8);
+    d->table_at = ZI_HEAD + *n;
+    d->rec_at = d->table_at + d->n_table;
+    if (d->n_table > rest || d->n_rec != rest - d->n_table)
+        return d->n_table > rest || d->n_rec > rest - d->n_table ? "truncated" : "corrupt (length)";
     memcpy(key, h + 32, 64);
     key[64] = '\0';
     return NULL;
@@ -805,7 +492,7 @@ static pl_plan *zindex_read(pl_ctx *ctx, pl_scenario *sc, rd r, pl_zdefer *d, in
         r_routes(ctx, &r, p);
     if (wk)
         GEOSWKBReader_destroy_r(h, wk);
-    if (!r.bad && r_u64(&r) != d->n_rec)
+    if (!r.bad && (r_u64(&r) != d->n_table || r_u64(&r) != d->n_rec))
         r.bad = 1;
     if (!r.bad && r.p != r.end)
         r.bad = 1;
@@ -813,7 +500,7 @@ static pl_plan *zindex_read(pl_ctx *ctx, pl_scenario *sc, rd r, pl_zdefer *d, in
         p->zdefer = d; /* read by pl_plan_zones_near */
         p->zdefer_free = pl_zdefer_free;
         d = NULL;
-    } else if (!r.bad && r_zones_read(ctx, p, d, NULL) != PL_OK) {
+    } else if (!r.bad && pl_zi_zones_read(ctx, p, d, NULL) != PL_OK) {
         r.bad = 1;
     }
     pl_zdefer_free(d);
@@ -847,7 +534,7 @@ int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const cha
     }
     d->flags = flags;
     uint64_t n = 0;
-    const char *why = zindex_head(index, &d->f, &d->payload, &n, file_key, &d->rec_at, &d->n_rec);
+    const char *why = zindex_head(index, &d->f, &d->payload, &n, file_key, d);
     rd r = {0};
     if (!why) {
         r = (rd){.p = d->payload, .end = d->payload + n};
@@ -894,7 +581,7 @@ int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const cha
         pl_zdefer_free(d);
         return rc;
     }
-    if (zindex_write(ctx, *out, key, d ? &d->keys : NULL, index) == PL_OK) {
+    if (pl_zi_write(ctx, *out, key, d ? &d->keys : NULL, index) == PL_OK) {
         pl_buf_printf(note, "zone index %s: %s %s", index, strcmp(why, "none yet") ? "rebuilt, it was" : "built,",
                       why);
     } else {

@@ -11,7 +11,7 @@
 # PLANNER=bin/planner sh tests/e2e/30-serve.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=23   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=24   # the tests this file runs, declared: one that vanishes is a failure
 
 # the validate scenario and its layers, copied: this file changes their bytes
 V=$RESULT/v
@@ -91,8 +91,8 @@ check "30.10 the index cut inside its header (40 bytes): truncated, rebuilt" sh 
     grep -q 'v.zindex: rebuilt, it was truncated' '$RESULT/head.err' && cmp '$RESULT/layer_plain.json' '$RESULT/head.json'"
 
 # an index whose header and sum are right but whose payload is cut (the
-# sum recomputed as zkey.c's pl_zkey_sum computes it; the records' length,
-# the payload's last word, and the records kept): the reader refuses it
+# sum recomputed as zkey.c's pl_zkey_sum computes it; the table's and the
+# records' lengths, the payload's last words, and both kept): the reader refuses it
 val fresh2 --index "$IX"
 python3 - "$IX" <<'PY'
 import struct, sys
@@ -115,10 +115,10 @@ b = open(sys.argv[1], 'rb').read()
 n = struct.unpack('<Q', b[16:24])[0]
 payload, records = b[96:96 + n], b[96 + n:]
 assert zsum(payload) == struct.unpack('<Q', b[24:32])[0]   # the sum as the planner computes it
-cut = payload[:n // 2] + payload[-8:]
+cut = payload[:n // 2] + payload[-16:]
 h = bytearray(b[:96])
 h[16:32] = struct.pack('<QQ', len(cut), zsum(cut))
-open(sys.argv[1], 'wb').write(bytes(h) + cut + records)
+open(sys.argv[1], 'wb').write(bytes(h) + cut + records)  # records: the table and the records
 PY
 val content --index "$IX"
 check "30.17 length and checksum right, the content cut: not trusted (corrupt, content), rebuilt; the answers right" sh -c "
@@ -281,10 +281,23 @@ open(sys.argv[1], 'wb').write(bytes(b))
 PY
 "$PLANNER" validate "$V/validate.yaml" "$RESULT/pt.geojson" --json --index "$IX" >"$RESULT/rec1.json" 2>"$RESULT/rec1.err"
 "$PLANNER" validate "$V/validate.yaml" "$RESULT/pt.geojson" --json --index "$IX" --timing >"$RESULT/rec2.json" 2>"$RESULT/rec2.err"
-check "30.22 a zone record damaged (its sum): PT answered from the layers, 'a zone record in it was damaged' said, the index rewritten and loaded next" sh -c "
-    grep -q 'v.zindex: rebuilt, a zone record in it was damaged (its sum)' '$RESULT/rec1.err' &&
+check "30.22 a zone record damaged (its sum): PT answered from the layers, 'a part of it was damaged' said, the index rewritten and loaded next" sh -c "
+    grep -q 'v.zindex: rebuilt, a part of it was damaged (its sum)' '$RESULT/rec1.err' &&
     cmp '$RESULT/pt_plain.json' '$RESULT/rec1.json' && grep -q 'v.zindex: loaded' '$RESULT/rec2.err' &&
     cmp '$RESULT/pt_plain.json' '$RESULT/rec2.json'"
+
+# the same for a byte of the zones' table (its first chunk, just after the
+# payload): the chunk's sum finds it
+python3 - "$IX" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+n = struct.unpack('<Q', b[16:24])[0]
+b[96 + n + 3] ^= 0xff
+open(sys.argv[1], 'wb').write(bytes(b))
+PY
+"$PLANNER" validate "$V/validate.yaml" "$RESULT/pt.geojson" --json --index "$IX" >"$RESULT/tab1.json" 2>"$RESULT/tab1.err"
+check "30.24 a byte of the zones' table turned over: found by its chunk's sum, PT answered from the layers, said" sh -c "
+    grep -q 'v.zindex: rebuilt, a part of it was damaged (its sum)' '$RESULT/tab1.err' && cmp '$RESULT/pt_plain.json' '$RESULT/tab1.json'"
 
 # the digests kept in the index are taken again for a file whose change
 # time moved: a layer edited in place right after the index was written
