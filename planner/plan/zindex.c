@@ -3,7 +3,7 @@
  * read, kept on the disk so that one proposal does not reread and reindex
  * the world.
  *
- * Entry points: pl_plan_open_indexed, pl_plan_zones_near, pl_zdefer_free.
+ * Entry points: pl_plan_open_indexed, pl_plan_zones_near, pl_zi_write.
  *
  * What it holds: every zone (strings, class, rule, floor and ceiling,
  * layer, geometry as WKB, circle), the terrain model's grid, the plan's
@@ -35,31 +35,11 @@
 
 #define ZI_MAGIC "PLZINDX1"
 #define ZI_HEAD 96 /* magic 8, format 4, spare 4, payload length 8, payload sum 8, key 64 */
+/* proposals of at most this many segments in all read only the zones near
+ * them (pl_plan_zones_near); a batch of more reads them all */
+#define ZI_NEAR_SEGMENTS 64
 
 /* ==== writing ============================================================= */
-
-int pl_zi_w_geom(pl_ctx *ctx, GEOSWKBWriter *wr, pl_buf *b, const GEOSGeometry *g)
-{
-    GEOSContextHandle_t h = pl_geos(ctx);
-    size_t n = 0;
-    unsigned char *wkb = g ? GEOSWKBWriter_write_r(h, wr, g, &n) : NULL;
-    if (g && !wkb)
-        return 0;
-    w_u64(b, g ? n : 0);
-    if (wkb) {
-        pl_buf_putn(b, wkb, n);
-        GEOSFree_r(h, wkb);
-    }
-    return 1;
-}
-
-uint32_t pl_zi_layer_ix(const pl_scenario *sc, const char *id)
-{
-    for (size_t k = 0; k < sc->n_layers; k++)
-        if (id == sc->a_layers[k].id)
-            return (uint32_t)k;
-    return id && !strcmp(id, "aircraft") ? ZI_AIRCRAFT : ZI_NONE;
-}
 
 /* the terrain model's grid (or that there is none) */
 static void w_terrain(const pl_plan *p, pl_buf *b)
@@ -264,15 +244,6 @@ static void *r_array(rd *r, size_t n, size_t sz)
     }
     memcpy(a, q, n * sz);
     return a;
-}
-GEOSGeometry *pl_zi_r_geom(pl_ctx *ctx, GEOSWKBReader *wk, rd *r)
-{
-    uint64_t n = r_u64(r);
-    const unsigned char *q = n ? r_take(r, n) : NULL;
-    GEOSGeometry *g = q ? GEOSWKBReader_read_r(pl_geos(ctx), wk, q, n) : NULL;
-    if (n && !g)
-        r->bad = 1;
-    return g;
 }
 
 static void r_crs(pl_ctx *ctx, rd *r, const pl_scenario *sc)
@@ -510,6 +481,51 @@ static pl_plan *zindex_read(pl_ctx *ctx, pl_scenario *sc, rd r, pl_zdefer *d, in
         return NULL;
     }
     return p;
+}
+
+/* A chunk or a zone record damaged (its sum) or cut: the plan built from
+ * the layers after all, the index written again from it, its zones taken
+ * into p (with the scenario they borrow from).  PL_OK, or the build's
+ * error. */
+static int zones_rebuilt(pl_ctx *ctx, pl_plan *p, pl_zdefer *d)
+{
+    pl_plan *fresh = NULL;
+    pl_error_clear(ctx);
+    int rc = pl_plan_open(ctx, d->scenario, d->flags, &fresh);
+    if (rc != PL_OK)
+        return rc;
+    if (pl_zi_write(ctx, fresh, d->key, &d->keys, d->index) != PL_OK)
+        pl_error_clear(ctx); /* answered from the layers; the index stays to be rebuilt next time */
+    pl_zoneset *t = p->zones;
+    p->zones = fresh->zones; /* the same scenario's zones, from its layers */
+    fresh->zones = t;
+    p->zones_sc = fresh->sc; /* which their rules and layer ids borrow from */
+    fresh->sc = NULL;
+    pl_plan_free(ctx, fresh);
+    return PL_OK;
+}
+
+int pl_plan_zones_near(pl_ctx *ctx, pl_plan *p, const pl_routeset *props, pl_buf *note)
+{
+    pl_zdefer *d = p->zdefer;
+    if (!d)
+        return PL_OK;
+    size_t segs = 0;
+    for (size_t q = 0; props && q < props->n; q++)
+        segs += props->a[q].n_pts - 1;
+    /* a batch reads every zone (its index pays for itself); a few
+     * proposals, the zones near them */
+    int rc = pl_zi_zones_read(ctx, p, d, segs <= ZI_NEAR_SEGMENTS ? props : NULL);
+    if (rc != PL_OK) {
+        pl_zones_free(ctx, p->zones);
+        if (!(p->zones = calloc(1, sizeof *p->zones)))
+            rc = pl_error(ctx, PL_NOMEM, "out of memory");
+        else if ((rc = zones_rebuilt(ctx, p, d)) == PL_OK && note)
+            pl_buf_printf(note, "zone index %s: rebuilt, a part of it was damaged (its sum)", d->index);
+    }
+    p->zdefer = NULL;
+    pl_zdefer_free(d);
+    return rc;
 }
 
 int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const char *index, pl_plan **out,

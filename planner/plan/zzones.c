@@ -3,7 +3,8 @@
  * the records apart, read whole or only near a few proposals.
  *
  * Entry points: pl_zi_zones_write, pl_zi_zones_skip, pl_zi_zones_read,
- * pl_plan_zones_near, pl_zdefer_free.
+ * pl_zdefer_free, and the file's geometry and layer words (pl_zi_w_geom,
+ * pl_zi_r_geom, pl_zi_layer_ix).
  *
  * Each zone has a record (strings, limits, rule, layer, circle, geometry
  * as WKB) and a row in the table: its envelope (no geometry: the empty box
@@ -30,11 +31,31 @@
 #define ZI_ROW 64    /* a row: envelope 32, zone index 8, record offset 8, length 8, sum 8 */
 #define ZI_CHUNK 256 /* rows a chunk (16 KB) */
 #define ZI_DIR 56    /* a chunk in the directory: box 32, table offset 8, rows 8, sum 8 */
-/* proposals of at most this many segments in all read only the zones near
- * them (pl_plan_zones_near); a batch of more reads them all */
-#define ZI_NEAR_SEGMENTS 64
 
 /* ==== writing ============================================================= */
+
+int pl_zi_w_geom(pl_ctx *ctx, GEOSWKBWriter *wr, pl_buf *b, const GEOSGeometry *g)
+{
+    GEOSContextHandle_t h = pl_geos(ctx);
+    size_t n = 0;
+    unsigned char *wkb = g ? GEOSWKBWriter_write_r(h, wr, g, &n) : NULL;
+    if (g && !wkb)
+        return 0;
+    w_u64(b, g ? n : 0);
+    if (wkb) {
+        pl_buf_putn(b, wkb, n);
+        GEOSFree_r(h, wkb);
+    }
+    return 1;
+}
+
+uint32_t pl_zi_layer_ix(const pl_scenario *sc, const char *id)
+{
+    for (size_t k = 0; k < sc->n_layers; k++)
+        if (id == sc->a_layers[k].id)
+            return (uint32_t)k;
+    return id && !strcmp(id, "aircraft") ? ZI_AIRCRAFT : ZI_NONE;
+}
 
 /* rule kind (0 none, 1 the scenario's rules, 2 an aircraft class's) and index */
 static void w_rule(pl_buf *b, const pl_scenario *sc, const pl_zone *z)
@@ -174,6 +195,16 @@ int pl_zi_zones_write(pl_ctx *ctx, GEOSWKBWriter *wr, const pl_plan *p, pl_buf *
 }
 
 /* ==== reading ============================================================= */
+
+GEOSGeometry *pl_zi_r_geom(pl_ctx *ctx, GEOSWKBReader *wk, rd *r)
+{
+    uint64_t n = r_u64(r);
+    const unsigned char *q = n ? r_take(r, n) : NULL;
+    GEOSGeometry *g = q ? GEOSWKBReader_read_r(pl_geos(ctx), wk, q, n) : NULL;
+    if (n && !g)
+        r->bad = 1;
+    return g;
+}
 
 void pl_zdefer_free(pl_zdefer *d)
 {
@@ -357,49 +388,4 @@ int pl_zi_zones_read(pl_ctx *ctx, pl_plan *p, const pl_zdefer *d, const pl_route
     if (!bad && pl_zones_index(ctx, zs) != PL_OK)
         bad = 1;
     return bad ? -1 : PL_OK;
-}
-
-/* A chunk or a zone record damaged (its sum) or cut: the plan built from
- * the layers after all, the index written again from it, its zones taken
- * into p (with the scenario they borrow from).  PL_OK, or the build's
- * error. */
-static int zones_rebuilt(pl_ctx *ctx, pl_plan *p, pl_zdefer *d)
-{
-    pl_plan *fresh = NULL;
-    pl_error_clear(ctx);
-    int rc = pl_plan_open(ctx, d->scenario, d->flags, &fresh);
-    if (rc != PL_OK)
-        return rc;
-    if (pl_zi_write(ctx, fresh, d->key, &d->keys, d->index) != PL_OK)
-        pl_error_clear(ctx); /* answered from the layers; the index stays to be rebuilt next time */
-    pl_zoneset *t = p->zones;
-    p->zones = fresh->zones; /* the same scenario's zones, from its layers */
-    fresh->zones = t;
-    p->zones_sc = fresh->sc; /* which their rules and layer ids borrow from */
-    fresh->sc = NULL;
-    pl_plan_free(ctx, fresh);
-    return PL_OK;
-}
-
-int pl_plan_zones_near(pl_ctx *ctx, pl_plan *p, const pl_routeset *props, pl_buf *note)
-{
-    pl_zdefer *d = p->zdefer;
-    if (!d)
-        return PL_OK;
-    size_t segs = 0;
-    for (size_t q = 0; props && q < props->n; q++)
-        segs += props->a[q].n_pts - 1;
-    /* a batch reads every zone (its index pays for itself); a few
-     * proposals, the zones near them */
-    int rc = pl_zi_zones_read(ctx, p, d, segs <= ZI_NEAR_SEGMENTS ? props : NULL);
-    if (rc != PL_OK) {
-        pl_zones_free(ctx, p->zones);
-        if (!(p->zones = calloc(1, sizeof *p->zones)))
-            rc = pl_error(ctx, PL_NOMEM, "out of memory");
-        else if ((rc = zones_rebuilt(ctx, p, d)) == PL_OK && note)
-            pl_buf_printf(note, "zone index %s: rebuilt, a part of it was damaged (its sum)", d->index);
-    }
-    p->zdefer = NULL;
-    pl_zdefer_free(d);
-    return rc;
 }
