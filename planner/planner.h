@@ -1331,9 +1331,10 @@ void pl_batch_free(pl_ctx *ctx, pl_batch *b);
  * PLANNER_INDEX_VERSION), flags, and a digest of the bytes of the scenario, the files
  * it includes, every layer's and the terrain's files (and those beside
  * them sharing their stem), never the file index itself (NULL: none).  0,
- * or -1 when some path is not a regular
- * file (a folder dataset, a file missing): then no index is to be used. */
-int pl_zindex_key(const pl_scenario *sc, int flags, const char *index, char out[65]);
+ * or -1 when some path is not a regular file (a folder dataset, a file
+ * missing) or names other files (a VRT): then no index is to be used, and
+ * *unwatched is the first such path (sc's). */
+int pl_zindex_key(const pl_scenario *sc, int flags, const char *index, char out[65], const char **unwatched);
 /* Open the plan as pl_plan_open does (flags the same), from the index file
  * when it is whole and its key is the layers' and the planner's; else
  * built from the layers, and the index file written again (whole).  What

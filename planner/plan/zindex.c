@@ -90,17 +90,36 @@ static int file_digest(const char *path, uint64_t out[4])
     return bad ? -1 : 0;
 }
 
+/* 1 when the file at path names other files whose bytes it does not hold:
+ * a GDAL VRT (vector or raster: a mosaic of terrain tiles, a layer over a
+ * CSV) or a GDAL web service description.  Its sources could change under
+ * an unchanged key, so such a dataset's bytes are not all watched. */
+static int refers_elsewhere(const char *path)
+{
+    static const char *const tags[] = {"<OGRVRTDataSource", "<VRTDataset", "<GDAL_WMS", "<WCS_GDAL", "<WFS_GDAL"};
+    char head[4096];
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(head, 1, sizeof head, f) : 0;
+    if (f)
+        fclose(f);
+    for (size_t k = 0; k < sizeof tags / sizeof *tags; k++)
+        if (memmem(head, n, tags[k], strlen(tags[k])))
+            return 1;
+    return 0;
+}
+
 /* The files of a dataset: path itself and, when siblings, every file
  * beside it whose name is its stem and a dot (foo.shp: foo.dbf, foo.shx,
  * foo.prj ...), in name order, each name and digest (file_digest) into s;
  * never the file skip (the index itself: named after a layer or the
  * scenario, foo.idx beside foo.yaml, it would make its own key stale at
  * every write).  0, or -1 when path is not a regular file (a folder
- * dataset: its bytes are not all watched). */
+ * dataset) or refers to other files (refers_elsewhere): its bytes are not
+ * all watched. */
 static int hash_dataset(pl_sha256 *s, const char *path, int siblings, const struct stat *skip)
 {
     struct stat pst;
-    if (stat(path, &pst) != 0 || !S_ISREG(pst.st_mode))
+    if (stat(path, &pst) != 0 || !S_ISREG(pst.st_mode) || refers_elsewhere(path))
         return -1;
     pl_sha256_add(s, path, strlen(path) + 1);
     const char *slash = strrchr(path, '/');
@@ -133,7 +152,7 @@ static int hash_dataset(pl_sha256 *s, const char *path, int siblings, const stru
     return n < 0 ? -1 : 0;
 }
 
-int pl_zindex_key(const pl_scenario *sc, int flags, const char *index, char out[65])
+int pl_zindex_key(const pl_scenario *sc, int flags, const char *index, char out[65], const char **unwatched)
 {
     pl_sha256 s;
     pl_sha256_init(&s);
@@ -150,15 +169,17 @@ int pl_zindex_key(const pl_scenario *sc, int flags, const char *index, char out[
         snprintf(v, sizeof v, "planner %s index %u geos %s", PL_VERSION, ZI_FORMAT, GEOSversion());
     pl_sha256_add(&s, v, strlen(v) + 1);
     pl_sha256_add(&s, &flags, sizeof flags);
-    int rc = 0;
+    *unwatched = NULL;
     for (size_t i = 0; i < sc->n_docs; i++)
-        rc |= hash_dataset(&s, sc->docs[i], 0, skip); /* a YAML file is read alone */
+        if (hash_dataset(&s, sc->docs[i], 0, skip) != 0 && !*unwatched) /* a YAML file is read alone */
+            *unwatched = sc->docs[i];
     for (size_t i = 0; i < sc->n_layers; i++)
-        rc |= hash_dataset(&s, sc->a_layers[i].path, 1, skip);
-    if (sc->terrain.path)
-        rc |= hash_dataset(&s, sc->terrain.path, 1, skip);
+        if (hash_dataset(&s, sc->a_layers[i].path, 1, skip) != 0 && !*unwatched)
+            *unwatched = sc->a_layers[i].path;
+    if (sc->terrain.path && hash_dataset(&s, sc->terrain.path, 1, skip) != 0 && !*unwatched)
+        *unwatched = sc->terrain.path;
     pl_sha256_hex(&s, out);
-    return rc;
+    return *unwatched ? -1 : 0;
 }
 
 /* A checksum of the payload, 8 bytes at a time (not a secret: it finds a
@@ -756,9 +777,11 @@ int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const cha
     int rc = pl_scenario_load(ctx, scenario, &sc);
     if (rc != PL_OK)
         return rc;
-    if (pl_zindex_key(sc, flags, index, key) != 0) { /* a folder dataset, or a file that cannot be read: no index */
+    const char *unwatched = NULL;
+    if (pl_zindex_key(sc, flags, index, key, &unwatched) != 0) { /* a folder dataset, a VRT: no index */
+        pl_buf_printf(note, "zone index %s: not used: %s is not a file whose bytes can all be watched (a folder, "
+                      "or a VRT naming other files)", index, unwatched);
         pl_scenario_free(sc);
-        pl_buf_printf(note, "zone index %s: not used: a layer is not a file whose bytes can be watched", index);
         return pl_plan_open(ctx, scenario, flags, out);
     }
     pl_scenario *mine = sc;

@@ -1,0 +1,47 @@
+#!/bin/sh
+# tests/e2e/32-index-trial.sh - end-to-end tests, section 32:
+#   the zone index (validate --index) and planner serve as a user meets them
+#   (issue 26): each test is a bug found by using them, failing before its
+#   fix.  The answers are data/validate.yaml's (its header; 09-proposals.sh
+#   pins them without an index): with SQ's ceiling 300 m, PA (400 m, band
+#   380-420 m) is free; with 400 m it is forbidden, 2000.0 m inside.
+# Prints TAP lines; tests/e2e/run.sh runs it with the others (or alone:
+# PLANNER=bin/planner sh tests/e2e/32-index-trial.sh).
+set -u
+. "$(dirname "$0")/setup"
+PLANNED=1   # the tests this file runs, declared: one that vanishes is a failure
+
+# fresh DIR: a copy of the validate scenario and its layers in RESULT/DIR
+fresh() {
+    mkdir -p "$RESULT/$1"
+    cp "$DATA/validate.yaml" "$DATA/square_4549.geojson" "$DATA/val_routes.geojson" "$DATA/val_vertiports.geojson" \
+        "$DATA/proposals.geojson" "$RESULT/$1/"
+}
+verdict() { jget "$1" "[r['verdict'] for r in d['results'] if r['id'] == '$2'][0]"; }
+
+# ---- 32.1 a VRT layer: its source's bytes are not the VRT's --------------------
+# zones.vrt reads square_4549.geojson; SQ's ceiling 300 -> 400 m in the source
+# (the VRT's bytes unchanged): PA must turn forbidden.  The index used to key
+# the VRT's bytes only, and kept answering "free" from the stale zones.
+fresh vrt
+D=$RESULT/vrt
+cat >"$D/zones.vrt" <<'XML'
+<OGRVRTDataSource>
+  <OGRVRTLayer name="square">
+    <SrcDataSource relativeToVRT="1">square_4549.geojson</SrcDataSource>
+    <SrcLayer>square</SrcLayer>
+  </OGRVRTLayer>
+</OGRVRTDataSource>
+XML
+sed -i 's|path: square_4549.geojson}|path: zones.vrt, crs: "EPSG:4549"}|' "$D/validate.yaml"
+"$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --json --index "$D/v.zindex" >/dev/null 2>&1
+"$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --json --index "$D/v.zindex" >/dev/null 2>&1
+sed -i 's/"ceiling_m":300/"ceiling_m":400/' "$D/square_4549.geojson"
+"$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --json >"$D/plain.json" 2>/dev/null
+"$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --json --index "$D/v.zindex" >"$D/ix.json" 2>"$D/ix.err"
+check "32.1 a VRT layer's source changes (SQ ceiling 300 -> 400 m): no index used (the run names zones.vrt); PA forbidden, validate's bytes" sh -c "
+    cmp '$D/plain.json' '$D/ix.json' && [ '$(verdict "$D/ix.json" PA)' = forbidden ] &&
+    grep -q 'zone index .*v.zindex: not used: .*zones.vrt is not a file' '$D/ix.err' && [ \$(wc -l <'$D/ix.err') -eq 1 ]"
+
+[ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/32-index-trial.sh)"
+echo "1..$n"
