@@ -714,17 +714,19 @@ static pl_plan *zindex_read(pl_ctx *ctx, pl_scenario *sc, const unsigned char *q
 
 /* ==== the plan, from the index or built =================================== */
 
-/* The whole file into *buf (owned: free).  0, or -1 when it cannot be read. */
+/* The whole file into *buf (owned: free).  0, or the errno why it cannot
+ * be read. */
 static int slurp(const char *path, unsigned char **buf, size_t *n)
 {
     FILE *f = fopen(path, "rb");
     struct stat st;
     *buf = NULL;
     if (!f)
-        return -1;
+        return errno ? errno : EIO;
     if (fstat(fileno(f), &st) != 0 || st.st_size < 0 || !(*buf = malloc((size_t)st.st_size + 1))) {
+        int e = errno ? errno : ENOMEM;
         fclose(f);
-        return -1;
+        return e;
     }
     *n = fread(*buf, 1, (size_t)st.st_size, f);
     fclose(f);
@@ -732,17 +734,19 @@ static int slurp(const char *path, unsigned char **buf, size_t *n)
 }
 
 /* The plan from the file at path when it is whole and its key is key;
- * else NULL with why (not there, truncated, corrupt, stale).  sc: adopted
- * when a plan is returned, else left to the caller. */
-static pl_plan *zindex_load(pl_ctx *ctx, pl_scenario *sc, const char *key, const char *path, const char **why)
+ * else NULL with why (not there, unreadable (*err: errno), truncated,
+ * corrupt, stale).  sc: adopted when a plan is returned, else left to the
+ * caller. */
+static pl_plan *zindex_load(pl_ctx *ctx, pl_scenario *sc, const char *key, const char *path, const char **why,
+                            int *err)
 {
     unsigned char *q;
     size_t n = 0;
     uint64_t len, sum;
     uint32_t fmt;
     pl_plan *p = NULL;
-    if (slurp(path, &q, &n) != 0) {
-        *why = errno == ENOENT ? "none yet" : "unreadable";
+    if ((*err = slurp(path, &q, &n)) != 0) {
+        *why = *err == ENOENT ? "none yet" : "unreadable"; /* another's file, perhaps: never written over */
         return NULL;
     }
     if (memcmp(q, ZI_MAGIC, n < 8 ? n : 8)) {
@@ -785,7 +789,8 @@ int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const cha
         return pl_plan_open(ctx, scenario, flags, out);
     }
     pl_scenario *mine = sc;
-    if ((*out = zindex_load(ctx, sc, key, index, &why))) {
+    int err = 0;
+    if ((*out = zindex_load(ctx, sc, key, index, &why, &err))) {
         pl_buf_printf(note, "zone index %s: loaded", index);
         return PL_OK;
     }
@@ -794,6 +799,9 @@ int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const cha
     if (!strcmp(why, "not an index file"))
         return pl_error(ctx, PL_IO, "zone index %s: not an index file (it does not begin %s): not written over; "
                         "name another file, or remove this one", index, ZI_MAGIC);
+    if (!strcmp(why, "unreadable"))
+        return pl_error(ctx, PL_IO, "zone index %s: cannot be read (%s): it may be another's file, not written "
+                        "over; name another file, or make this one readable", index, strerror(err));
     if ((rc = pl_plan_open(ctx, scenario, flags, out)) != PL_OK)
         return rc;
     if (zindex_write(ctx, *out, key, index) == PL_OK) {

@@ -9,7 +9,7 @@
 # PLANNER=bin/planner sh tests/e2e/32-index-trial.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=1   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=2   # the tests this file runs, declared: one that vanishes is a failure
 
 # fresh DIR: a copy of the validate scenario and its layers in RESULT/DIR
 fresh() {
@@ -42,6 +42,24 @@ sed -i 's/"ceiling_m":300/"ceiling_m":400/' "$D/square_4549.geojson"
 check "32.1 a VRT layer's source changes (SQ ceiling 300 -> 400 m): no index used (the run names zones.vrt); PA forbidden, validate's bytes" sh -c "
     cmp '$D/plain.json' '$D/ix.json' && [ '$(verdict "$D/ix.json" PA)' = forbidden ] &&
     grep -q 'zone index .*v.zindex: not used: .*zones.vrt is not a file' '$D/ix.err' && [ \$(wc -l <'$D/ix.err') -eq 1 ]"
+
+# ---- 32.2 an --index FILE that exists and cannot be read ----------------------
+# It may be another user's file: it used to be "rebuilt, it was unreadable",
+# i.e. replaced by an index (rename over it), though its magic was never seen.
+# As root the run drops to nobody (setpriv), the file root's, mode 600.
+fresh unread
+D=$RESULT/unread
+chmod 755 "$D" && chmod 644 "$D"/* && chmod 777 "$D"
+echo 'not the planner'"'"'s: a secret' >"$D/theirs"
+chmod 600 "$D/theirs"
+as_other() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; else chmod 000 "$D/theirs"; "$@"; fi; }
+as_other "$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --json --index "$D/theirs" >"$D/out.json" 2>"$D/err"
+rc=$?
+chmod 600 "$D/theirs"
+check "32.2 an index FILE that cannot be read: exit 2, one line naming it, nothing on stdout, the file kept as it was" sh -c "
+    [ $rc -eq 2 ] && [ ! -s '$D/out.json' ] && [ \$(wc -l <'$D/err') -eq 1 ] &&
+    grep -q '^planner: error: zone index .*theirs: cannot be read (Permission denied)' '$D/err' &&
+    grep -q 'a secret' '$D/theirs' && [ \$(ls -A '$D' | grep -c theirs) -eq 1 ]"
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/32-index-trial.sh)"
 echo "1..$n"
