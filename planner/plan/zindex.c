@@ -13,6 +13,9 @@
  * and the footprints' rings from them (pl_zones_index): the same zones in
  * the same order, the same coordinates, so the same answers.
  *
+ * Each layer's issues (features repaired or rejected) are kept too: a run
+ * from the index warns of them as a run from the layers does.
+ *
  * The file: a header (magic, format, payload length, checksum of the
  * payload, the key) and the payload.  The key is the SHA-256 of the
  * planner's version (PL_VERSION, the format, GEOS's version, the
@@ -36,7 +39,7 @@
 #include <sys/stat.h>
 
 #define ZI_MAGIC "PLZINDX1"
-#define ZI_FORMAT 1u
+#define ZI_FORMAT 2u /* 2: the layers' issues */
 #define ZI_HEAD 96 /* magic 8, format 4, spare 4, payload length 8, checksum 8, key 64 */
 #define ZI_NONE 0xffffffffu     /* a NULL string, a layer id that is no layer's */
 #define ZI_AIRCRAFT 0xfffffffeu /* the layer id "aircraft" (height rules) */
@@ -322,12 +325,20 @@ static void w_routes(const pl_plan *p, pl_buf *b)
         }
 }
 
-/* the water and vertiports layers' features: id, kind, geometry */
+/* every layer's issues (a feature repaired or rejected: the run warns of
+ * them, from the index too), and the water and vertiports layers'
+ * features: id, kind, geometry */
 static int w_layers(pl_ctx *ctx, GEOSWKBWriter *wr, const pl_plan *p, pl_buf *b)
 {
     w_u64(b, p->n_layers);
     for (size_t i = 0; i < p->n_layers; i++) {
         const pl_layer *l = p->layers[i];
+        w_u64(b, l->n_issues);
+        for (size_t k = 0; k < l->n_issues; k++) {
+            w_str(b, l->a_issues[k].fid);
+            w_str(b, l->a_issues[k].what);
+            w_str(b, l->a_issues[k].why);
+        }
         int keep = l->decl->role == PL_ROLE_WATER || l->decl->role == PL_ROLE_VERTIPORTS;
         w_u64(b, keep ? l->n_feats : 0);
         for (size_t k = 0; keep && k < l->n_feats; k++) {
@@ -544,6 +555,17 @@ static void r_layers(pl_ctx *ctx, GEOSWKBReader *wk, rd *r, pl_plan *p)
         p->n_layers++; /* freed with the plan from here on */
         l->decl = &p->sc->a_layers[i];
         uint64_t n = r_u64(r);
+        if (n > (uint64_t)(r->end - r->p) || !(l->a_issues = calloc(n + 1, sizeof *l->a_issues))) {
+            r->bad = 1;
+            break;
+        }
+        for (size_t k = 0; k < n && !r->bad; k++) {
+            pl_issue *is = &l->a_issues[l->n_issues++];
+            is->fid = r_str(r), is->what = r_str(r), is->why = r_str(r);
+            if (!is->fid || !is->what || !is->why)
+                r->bad = 1;
+        }
+        n = r_u64(r);
         if (n > (uint64_t)(r->end - r->p) || !(l->a_feats = calloc(n + 1, sizeof *l->a_feats))) {
             r->bad = 1;
             break;

@@ -9,7 +9,7 @@
 # PLANNER=bin/planner sh tests/e2e/32-index-trial.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=2   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=3   # the tests this file runs, declared: one that vanishes is a failure
 
 # fresh DIR: a copy of the validate scenario and its layers in RESULT/DIR
 fresh() {
@@ -60,6 +60,32 @@ check "32.2 an index FILE that cannot be read: exit 2, one line naming it, nothi
     [ $rc -eq 2 ] && [ ! -s '$D/out.json' ] && [ \$(wc -l <'$D/err') -eq 1 ] &&
     grep -q '^planner: error: zone index .*theirs: cannot be read (Permission denied)' '$D/err' &&
     grep -q 'a secret' '$D/theirs' && [ \$(ls -A '$D' | grep -c theirs) -eq 1 ]"
+
+# ---- 32.3 the layers' warnings, from the index too -------------------------------
+# Two zones rejected (a bow-tie polygon, self-intersecting at (511000,
+# 3451000); a ring of two points), dropped with --skip-bad: the run from the
+# layers warns of each on stderr; a run from the index said nothing (the
+# user, told once, was then answered without them in silence).
+fresh issues
+D=$RESULT/issues
+python3 - "$D/square_4549.geojson" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+sq = d['features'][0]
+bow = json.loads(json.dumps(sq)); bow['properties']['id'] = 'BOW'
+bow['geometry']['coordinates'] = [[[510000, 3450000], [512000, 3452000], [512000, 3450000], [510000, 3452000], [510000, 3450000]]]
+two = json.loads(json.dumps(sq)); two['properties']['id'] = 'TWO'
+two['geometry']['coordinates'] = [[[520000, 3450000], [520001, 3450000]]]
+d['features'] += [bow, two]
+json.dump(d, open(sys.argv[1], 'w'))
+PY
+"$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --json --skip-bad >"$D/plain.json" 2>"$D/plain.err"
+"$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --json --skip-bad --index "$D/v.zindex" >/dev/null 2>&1
+"$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --json --skip-bad --index "$D/v.zindex" >"$D/ix.json" 2>"$D/ix.err"
+"$PLANNER" serve "$D/validate.yaml" --skip-bad --index "$D/v.zindex" </dev/null >/dev/null 2>"$D/serve.err"
+check "32.3 zones rejected (--skip-bad): a run from the index warns of BOW and TWO as the run from the layers does" sh -c "
+    [ \$(grep -c 'warning: .*feature \(BOW\|TWO\) rejected' '$D/plain.err') -eq 2 ] && cmp '$D/plain.err' '$D/ix.err' &&
+    cmp '$D/plain.err' '$D/serve.err' && cmp '$D/plain.json' '$D/ix.json'"
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/32-index-trial.sh)"
 echo "1..$n"
