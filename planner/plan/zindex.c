@@ -124,12 +124,17 @@ static int hash_dataset(pl_sha256 *s, const char *path, int siblings, const stru
     struct stat pst;
     if (stat(path, &pst) != 0 || !S_ISREG(pst.st_mode) || refers_elsewhere(path))
         return -1;
-    pl_sha256_add(s, path, strlen(path) + 1);
     const char *slash = strrchr(path, '/');
     char dir[4096];
     snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
     if (slash == path)
         snprintf(dir, sizeof dir, "/");
+    /* the folder as realpath spells it: the scenario named relative or
+     * absolute, from another working folder or through a symbolic link, is
+     * the same files (the names in it are hashed below) */
+    char *real = realpath(dir, NULL);
+    pl_sha256_add(s, real ? real : dir, strlen(real ? real : dir) + 1);
+    free(real);
     const char *base = slash ? slash + 1 : path, *dot = strrchr(base, '.');
     size_t stem = dot ? (size_t)(dot - base) : strlen(base);
     struct dirent **names = NULL;

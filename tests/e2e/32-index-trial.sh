@@ -9,7 +9,8 @@
 # PLANNER=bin/planner sh tests/e2e/32-index-trial.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=3   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=4   # the tests this file runs, declared: one that vanishes is a failure
+case $PLANNER in /*) ;; *) PLANNER=$(pwd)/$PLANNER ;; esac # some runs start in another folder
 
 # fresh DIR: a copy of the validate scenario and its layers in RESULT/DIR
 fresh() {
@@ -86,6 +87,25 @@ PY
 check "32.3 zones rejected (--skip-bad): a run from the index warns of BOW and TWO as the run from the layers does" sh -c "
     [ \$(grep -c 'warning: .*feature \(BOW\|TWO\) rejected' '$D/plain.err') -eq 2 ] && cmp '$D/plain.err' '$D/ix.err' &&
     cmp '$D/plain.err' '$D/serve.err' && cmp '$D/plain.json' '$D/ix.json'"
+
+# ---- 32.4 the same scenario named another way --------------------------------------
+# Built from the scenario's folder (validate.yaml, relative); then named
+# absolute from another folder, and through a symbolic link to the folder:
+# the same files, so loaded.  The key used to hash the layer paths as
+# spelled: "rebuilt, it was stale: a layer, the scenario or the planner
+# changed" at every switch, though nothing had.
+fresh paths
+D=$RESULT/paths
+ln -s "$D" "$RESULT/link"
+(cd "$D" && "$PLANNER" validate validate.yaml proposals.geojson --json --index v.zindex >rel.json 2>/dev/null)
+(cd / && "$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --json --index "$D/v.zindex" --timing \
+    >"$D/abs.json" 2>"$D/abs.err")
+"$PLANNER" validate "$RESULT/link/validate.yaml" "$D/proposals.geojson" --json --index "$RESULT/link/v.zindex" \
+    --timing >"$D/link.json" 2>"$D/link.err"
+"$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --json >"$D/plain.json" 2>/dev/null
+check "32.4 an index built with a relative scenario path is loaded (not rebuilt) when it is named absolute, or through a symlinked folder" sh -c "
+    grep -q 'v.zindex: loaded' '$D/abs.err' && grep -q 'v.zindex: loaded' '$D/link.err' &&
+    cmp '$D/plain.json' '$D/abs.json' && cmp '$D/plain.json' '$D/link.json'"
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/32-index-trial.sh)"
 echo "1..$n"
