@@ -175,7 +175,8 @@ static const command commands[] = {
      "The layers are read once, at the start (--index FILE: from the zone index when\n"
      "it is current, as validate does); a layer changed while serve runs is not seen\n"
      "until serve is started again.\n"
-     "Exit 0 at the end of the input, 2 when the scenario cannot be opened."},
+     "Exit 0 at the end of the input, 2 when the scenario cannot be opened or an\n"
+     "answer cannot be written."},
     {"reroute", pl_cmd_reroute, reroute_opts, "planner reroute SCENARIO ROUTE [--margin M] [--geojson FILE] [--json]",
      "The shortest path between ROUTE's end points that avoids every forbidden zone\n"
      "at the route's altitude band, zones inflated by its corridor half-width plus\n"

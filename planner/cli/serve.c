@@ -11,9 +11,15 @@
  * line: validate --json's document for it, newlines between its members
  * left out, "file" being "stdin:N".  A line that cannot be read or checked
  * is answered {"line":N,"error":MESSAGE}, and serving goes on.
+ *
+ * The temporary file lives while its line is read, and no longer: serve
+ * killed while it waits for input (Ctrl-C, kill, its reader gone: SIGPIPE)
+ * leaves nothing behind.  An answer that cannot be written (a full disk)
+ * ends serve, exit 2.
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,27 +43,31 @@ static void json_msg(pl_buf *b, const char *m, const char *tmp, const char *labe
     pl_buf_free(&t);
 }
 
-/* The answer to one line (n bytes) into out, one line with its newline. */
-static void answer(pl_ctx *ctx, const pl_opts *o, const pl_plan *p, const char *tmp, size_t no, const char *line,
+/* The answer to one line (n bytes) into out, one line with its newline;
+ * the line read through a file of its own in the folder tmpdir, removed
+ * when it is read. */
+static void answer(pl_ctx *ctx, const pl_opts *o, const pl_plan *p, const char *tmpdir, size_t no, const char *line,
                    size_t n, pl_buf *out)
 {
-    char label[48];
+    char label[48], tmp[4200];
     snprintf(label, sizeof label, "stdin:%zu", no);
+    snprintf(tmp, sizeof tmp, "%s/planner-serve.XXXXXX.geojson", tmpdir);
     pl_error_clear(ctx);
     pl_batch bt = {0};
-    FILE *f = fopen(tmp, "wb");
+    int fd = mkstemps(tmp, 8); /* private (0600), a name no other process has */
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
     int ok = f && fwrite(line, 1, n, f) == n;
-    if (f && fclose(f) != 0)
+    if (f ? fclose(f) != 0 : fd >= 0 && close(fd) != 0)
         ok = 0;
     if (!ok)
-        pl_error(ctx, PL_IO, "%s: cannot write the line to a temporary file", tmp);
-    char *files[1] = {(char *)tmp}, *names[1] = {label};
+        pl_error(ctx, PL_IO, "%s: cannot write the line to a temporary file", fd >= 0 ? tmp : tmpdir);
+    char *files[1] = {tmp}, *names[1] = {label};
     size_t at = out->n;
-    if (ok && pl_plan_validate(ctx, p, files, names, 1, o->shift, 1, PL_WANT_JSON, &bt) == PL_OK) {
+    ok = ok && pl_plan_validate(ctx, p, files, names, 1, o->shift, 1, PL_WANT_JSON, &bt) == PL_OK;
+    if (fd >= 0)
+        unlink(tmp);
+    if (ok)
         ok = pl_export_validate_json(ctx, p, bt.props, bt.res, NULL, out) == PL_OK;
-    } else {
-        ok = 0;
-    }
     if (ok) { /* one line: the document's newlines are all between members */
         size_t w = at;
         for (size_t r = at; r < out->n; r++)
@@ -95,27 +105,19 @@ int pl_cmd_serve(pl_ctx *ctx, const pl_opts *o)
         pl_plan_free(ctx, p);
         return PL_EXIT_BAD;
     }
-    /* each line goes through a file of its own folder, private to this process */
+    /* each line goes through a private file of its own (answer) */
     const char *td = getenv("TMPDIR");
-    char dir[4096], tmp[4200];
-    snprintf(dir, sizeof dir, "%s/planner-serve.XXXXXX", td && *td ? td : "/tmp");
-    if (!mkdtemp(dir)) {
-        fprintf(stderr, "planner: error: %s: cannot make a temporary folder\n", dir);
-        pl_plan_free(ctx, p);
-        return PL_EXIT_BAD;
-    }
-    snprintf(tmp, sizeof tmp, "%s/line.geojson", dir);
     char *line = NULL;
     size_t cap = 0, no = 0;
     ssize_t n;
     pl_buf out;
     pl_buf_init(&out);
-    while ((n = getline(&line, &cap, stdin)) >= 0) {
+    while (code == PL_EXIT_OK && (n = getline(&line, &cap, stdin)) >= 0) {
         no++;
         if (blank(line, (size_t)n))
             continue;
         out.n = 0;
-        answer(ctx, o, p, tmp, no, line, (size_t)n, &out);
+        answer(ctx, o, p, td && *td ? td : "/tmp", no, line, (size_t)n, &out);
         if (out.oom) {
             fputs("{\"error\":\"out of memory\"}\n", stdout);
             pl_buf_free(&out);
@@ -123,12 +125,14 @@ int pl_cmd_serve(pl_ctx *ctx, const pl_opts *o)
         } else {
             fwrite(out.s, 1, out.n, stdout);
         }
-        fflush(stdout);
+        if (fflush(stdout) != 0 || ferror(stdout)) { /* the answers are lost: said, and serve ends */
+            fprintf(stderr, "planner: error: standard output: cannot write the answer to line %zu: %s\n", no,
+                    strerror(errno));
+            code = PL_EXIT_BAD;
+        }
     }
     free(line);
     pl_buf_free(&out);
-    unlink(tmp);
-    rmdir(dir);
     pl_plan_free(ctx, p);
-    return PL_EXIT_OK;
+    return code;
 }

@@ -9,7 +9,7 @@
 # PLANNER=bin/planner sh tests/e2e/32-index-trial.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=4   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=6   # the tests this file runs, declared: one that vanishes is a failure
 case $PLANNER in /*) ;; *) PLANNER=$(pwd)/$PLANNER ;; esac # some runs start in another folder
 
 # fresh DIR: a copy of the validate scenario and its layers in RESULT/DIR
@@ -106,6 +106,38 @@ ln -s "$D" "$RESULT/link"
 check "32.4 an index built with a relative scenario path is loaded (not rebuilt) when it is named absolute, or through a symlinked folder" sh -c "
     grep -q 'v.zindex: loaded' '$D/abs.err' && grep -q 'v.zindex: loaded' '$D/link.err' &&
     cmp '$D/plain.json' '$D/abs.json' && cmp '$D/plain.json' '$D/link.json'"
+
+# ---- 32.5-32.6 serve ended by its reader, by a signal, by a full disk -------------
+# serve used to keep each line in a folder of its own under TMPDIR, removed
+# only at the end of the input: its reader gone (SIGPIPE) or kill while it
+# waits for a line, the folder and the last proposal stayed behind.  And an
+# answer that could not be written (a full disk) was dropped, exit 0.
+fresh serve
+D=$RESULT/serve
+mkdir -p "$D/tmp"
+python3 - "$D/proposals.geojson" "$D/lines.jsonl" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+one = [json.dumps({'type': 'FeatureCollection', 'crs': d['crs'], 'features': [f]}) for f in d['features']]
+open(sys.argv[2], 'w').write('\n'.join(one * 300) + '\n')   # 1800 answers, about 1.8 MB: more than a pipe holds
+PY
+TMPDIR=$D/tmp "$PLANNER" serve "$D/validate.yaml" <"$D/lines.jsonl" 2>"$D/pipe.err" | head -1 >"$D/head.out"
+mkfifo "$D/in"
+TMPDIR=$D/tmp "$PLANNER" serve "$D/validate.yaml" <"$D/in" >"$D/kill.out" 2>/dev/null &
+pid=$!
+exec 3>"$D/in"
+head -1 "$D/lines.jsonl" >&3
+i=0; while [ $i -lt 100 ] && [ ! -s "$D/kill.out" ]; do sleep 0.1; i=$((i + 1)); done
+{ kill -TERM $pid; wait $pid; } 2>/dev/null # (the shell's "Terminated" is no TAP line)
+exec 3>&-
+check "32.5 serve's reader gone (SIGPIPE), or serve killed while it waits for a line: nothing left under TMPDIR" sh -c "
+    grep -q '\"id\":\"PA\"' '$D/head.out' && grep -q '\"id\":\"PA\"' '$D/kill.out' && [ -z \"\$(ls -A '$D/tmp')\" ]"
+TMPDIR=$D/tmp "$PLANNER" serve "$D/validate.yaml" <"$D/lines.jsonl" >/dev/full 2>"$D/full.err"
+rc=$?
+check "32.6 serve's answers cannot be written (/dev/full): exit 2, one line saying so, nothing left under TMPDIR" sh -c "
+    [ $rc -eq 2 ] && [ \$(wc -l <'$D/full.err') -eq 1 ] &&
+    grep -q '^planner: error: standard output: cannot write the answer to line 1: No space left on device' '$D/full.err' &&
+    [ -z \"\$(ls -A '$D/tmp')\" ]"
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/32-index-trial.sh)"
 echo "1..$n"
