@@ -1335,6 +1335,13 @@ void pl_batch_free(pl_ctx *ctx, pl_batch *b);
  * missing) or names other files (a VRT): then no index is to be used, and
  * *unwatched is the first such path (sc's). */
 int pl_zindex_key(const pl_scenario *sc, int flags, const char *index, char out[65], const char **unwatched);
+/* A stamp of the same files (never index) by their names, sizes, inodes
+ * and modification and change times, not their bytes: a few stat calls,
+ * for serve to see, before each proposal, that a file changed since the
+ * plan was opened.  0; 1 when some file's time is since or later (it may
+ * have changed while the plan was read: take the stamp as changed); -1
+ * when some file cannot be watched (as pl_zindex_key). */
+int pl_zindex_stamp(const pl_scenario *sc, const char *index, time_t since, char out[65]);
 /* Open the plan as pl_plan_open does (flags the same), from the index file
  * when it is whole and its key is the layers' and the planner's; else
  * built from the layers, and the index file written again (whole).  What

@@ -172,9 +172,11 @@ static const command commands[] = {
      "on standard output: the document validate --json gives for it, on one line,\n"
      "its \"file\" \"stdin:N\" (N the line number). A line that cannot be answered gets\n"
      "{\"line\":N,\"error\":MESSAGE} and the next line is read. Blank lines are skipped.\n"
-     "The layers are read once, at the start (--index FILE: from the zone index when\n"
-     "it is current, as validate does); a layer changed while serve runs is not seen\n"
-     "until serve is started again.\n"
+     "The layers are read at the start (--index FILE: from the zone index when it is\n"
+     "current, as validate does); before each line the plan's files are looked at\n"
+     "(stat: sizes, inodes, times) and the plan opened again when one changed (a\n"
+     "folder or VRT layer is not watched). A plan that cannot be opened again answers\n"
+     "the line with an error, never from the zones as they were.\n"
      "Exit 0 at the end of the input, 2 when the scenario cannot be opened or an\n"
      "answer cannot be written."},
     {"reroute", pl_cmd_reroute, reroute_opts, "planner reroute SCENARIO ROUTE [--margin M] [--geojson FILE] [--json]",

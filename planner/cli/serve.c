@@ -1,6 +1,8 @@
 /*
- * serve.c - planner serve: the scenario's plan opened once (from the zone
- * index when --index names one), then proposals answered as JSON lines.
+ * serve.c - planner serve: the scenario's plan opened (from the zone index
+ * when --index names one), then proposals answered as JSON lines; before
+ * each line the plan's files are stamped (pl_zindex_stamp: stat, no byte
+ * read) and the plan opened again when they changed.
  *
  * Entry point: pl_cmd_serve.
  *
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* m with every occurrence of tmp replaced by label, as a JSON string into b */
@@ -94,17 +97,70 @@ static int blank(const char *s, size_t n)
     return 1;
 }
 
-int pl_cmd_serve(pl_ctx *ctx, const pl_opts *o)
+/* The plan being served and what its files were when it was opened. */
+typedef struct served {
+    pl_plan *p;     /* NULL: it could not be opened again (the next line tries) */
+    char stamp[65]; /* pl_zindex_stamp of its files */
+    int watched;    /* 0: a file cannot be watched (a folder dataset, a VRT) */
+    int recent;     /* a file's time within 2 s of the open: it may have changed while it was read */
+} served;
+
+/* The plan opened into sv (from the index when --index names one), with
+ * its rings and grids, and its files' stamp.  PL_EXIT_OK, or PL_EXIT_BAD
+ * (the error printed, and kept in ctx). */
+static int open_plan(pl_ctx *ctx, const pl_opts *o, served *sv)
 {
-    pl_plan *p = NULL;
-    int code = pl_cli_open_plan(ctx, o, 0, &p);
+    time_t t0 = time(NULL);
+    sv->p = NULL;
+    int code = pl_cli_open_plan(ctx, o, 0, &sv->p);
     if (code)
         return code;
-    if (pl_validate_prepare(ctx, p) != PL_OK) { /* the rings and grids, once */
+    if (pl_validate_prepare(ctx, sv->p) != PL_OK) { /* the rings and grids, once */
         pl_cli_error(ctx);
-        pl_plan_free(ctx, p);
+        pl_plan_free(ctx, sv->p);
+        sv->p = NULL;
         return PL_EXIT_BAD;
     }
+    int r = pl_zindex_stamp(sv->p->sc, o->index, t0 - 2, sv->stamp);
+    sv->watched = r >= 0;
+    sv->recent = r == 1;
+    return PL_EXIT_OK;
+}
+
+/* Before line no: when a file of the plan changed since it was opened
+ * (said on stderr), may have changed while it was read, or the plan could
+ * not be opened again, it is opened again: a proposal is never answered
+ * from the layers as they were.  1 when sv->p is ready; 0 when it cannot
+ * be opened (the line's error answer is in out). */
+static int plan_current(pl_ctx *ctx, const pl_opts *o, served *sv, size_t no, pl_buf *out)
+{
+    char now[65];
+    int same = sv->p && (!sv->watched || (pl_zindex_stamp(sv->p->sc, o->index, 0, now) >= 0 &&
+                                          !strcmp(now, sv->stamp)));
+    if (same && !sv->recent)
+        return 1;
+    if (sv->p && !same)
+        fprintf(stderr, "planner: serve: line %zu: a file of the plan changed since it was opened: opened again\n",
+                no);
+    pl_plan_free(ctx, sv->p);
+    if (open_plan(ctx, o, sv) == PL_EXIT_OK)
+        return 1;
+    pl_buf_printf(out, "{\"line\":%zu,\"error\":", no);
+    pl_buf t;
+    pl_buf_init(&t);
+    pl_buf_printf(&t, "the plan's files changed and it cannot be opened again: %s", pl_errmsg(ctx));
+    pl_buf_json_str(out, t.s ? t.s : "the plan's files changed and it cannot be opened again");
+    pl_buf_free(&t);
+    pl_buf_puts(out, "}\n");
+    return 0;
+}
+
+int pl_cmd_serve(pl_ctx *ctx, const pl_opts *o)
+{
+    served sv = {0};
+    int code = open_plan(ctx, o, &sv);
+    if (code)
+        return code;
     /* each line goes through a private file of its own (answer) */
     const char *td = getenv("TMPDIR");
     char *line = NULL;
@@ -117,7 +173,8 @@ int pl_cmd_serve(pl_ctx *ctx, const pl_opts *o)
         if (blank(line, (size_t)n))
             continue;
         out.n = 0;
-        answer(ctx, o, p, td && *td ? td : "/tmp", no, line, (size_t)n, &out);
+        if (plan_current(ctx, o, &sv, no, &out))
+            answer(ctx, o, sv.p, td && *td ? td : "/tmp", no, line, (size_t)n, &out);
         if (out.oom) {
             fputs("{\"error\":\"out of memory\"}\n", stdout);
             pl_buf_free(&out);
@@ -133,6 +190,6 @@ int pl_cmd_serve(pl_ctx *ctx, const pl_opts *o)
     }
     free(line);
     pl_buf_free(&out);
-    pl_plan_free(ctx, p);
+    pl_plan_free(ctx, sv.p);
     return code;
 }

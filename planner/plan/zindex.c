@@ -3,7 +3,7 @@
  * read, kept on the disk so that one proposal does not reread and reindex
  * the world.
  *
- * Entry points: pl_plan_open_indexed, pl_zindex_key.
+ * Entry points: pl_plan_open_indexed, pl_zindex_key, pl_zindex_stamp.
  *
  * What it holds: every zone (strings, class, rule, floor and ceiling,
  * layer, geometry as WKB, circle), the terrain model's grid, the plan's
@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define ZI_MAGIC "PLZINDX1"
 #define ZI_FORMAT 2u /* 2: the layers' issues */
@@ -116,10 +117,12 @@ static int refers_elsewhere(const char *path)
  * foo.prj ...), in name order, each name and digest (file_digest) into s;
  * never the file skip (the index itself: named after a layer or the
  * scenario, foo.idx beside foo.yaml, it would make its own key stale at
- * every write).  0, or -1 when path is not a regular file (a folder
- * dataset) or refers to other files (refers_elsewhere): its bytes are not
- * all watched. */
-static int hash_dataset(pl_sha256 *s, const char *path, int siblings, const struct stat *skip)
+ * every write).  bytes 0: each file's size, inode and times instead of
+ * its bytes (pl_zindex_stamp), *recent set when a time is since or later.
+ * 0, or -1 when path is not a regular file (a folder dataset) or refers to
+ * other files (refers_elsewhere): its bytes are not all watched. */
+static int hash_dataset(pl_sha256 *s, const char *path, int siblings, const struct stat *skip, int bytes,
+                        time_t since, int *recent)
 {
     struct stat pst;
     if (stat(path, &pst) != 0 || !S_ISREG(pst.st_mode) || refers_elsewhere(path))
@@ -149,15 +152,40 @@ static int hash_dataset(pl_sha256 *s, const char *path, int siblings, const stru
         if (mine && stat(f, &st) == 0 && S_ISREG(st.st_mode) &&
             !(skip && st.st_dev == skip->st_dev && st.st_ino == skip->st_ino)) {
             pl_sha256_add(s, nm, strlen(nm) + 1);
-            if (file_digest(f, h) == 0)
+            if (!bytes) {
+                int64_t v[7] = {st.st_size, (int64_t)st.st_ino, (int64_t)st.st_dev, st.st_mtim.tv_sec,
+                                st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec};
+                pl_sha256_add(s, v, sizeof v);
+                *recent |= st.st_mtim.tv_sec >= since || st.st_ctim.tv_sec >= since;
+            } else if (file_digest(f, h) == 0) {
                 pl_sha256_add(s, h, sizeof h);
-            else
+            } else {
                 pl_sha256_add(s, "unreadable", 10);
+            }
         }
         free(names[i]);
     }
     free(names);
     return n < 0 ? -1 : 0;
+}
+
+/* The files of sc (its YAML files, each layer's, the terrain's) into s, by
+ * hash_dataset; *unwatched the first whose bytes cannot all be watched. */
+static void hash_files(pl_sha256 *s, const pl_scenario *sc, const struct stat *skip, int bytes, time_t since,
+                       int *recent, const char **unwatched)
+{
+    int r = 0;
+    *unwatched = NULL;
+    for (size_t i = 0; i < sc->n_docs; i++) /* a YAML file is read alone */
+        if (hash_dataset(s, sc->docs[i], 0, skip, bytes, since, &r) != 0 && !*unwatched)
+            *unwatched = sc->docs[i];
+    for (size_t i = 0; i < sc->n_layers; i++)
+        if (hash_dataset(s, sc->a_layers[i].path, 1, skip, bytes, since, &r) != 0 && !*unwatched)
+            *unwatched = sc->a_layers[i].path;
+    if (sc->terrain.path && hash_dataset(s, sc->terrain.path, 1, skip, bytes, since, &r) != 0 && !*unwatched)
+        *unwatched = sc->terrain.path;
+    if (recent)
+        *recent = r;
 }
 
 int pl_zindex_key(const pl_scenario *sc, int flags, const char *index, char out[65], const char **unwatched)
@@ -177,17 +205,22 @@ int pl_zindex_key(const pl_scenario *sc, int flags, const char *index, char out[
         snprintf(v, sizeof v, "planner %s index %u geos %s", PL_VERSION, ZI_FORMAT, GEOSversion());
     pl_sha256_add(&s, v, strlen(v) + 1);
     pl_sha256_add(&s, &flags, sizeof flags);
-    *unwatched = NULL;
-    for (size_t i = 0; i < sc->n_docs; i++)
-        if (hash_dataset(&s, sc->docs[i], 0, skip) != 0 && !*unwatched) /* a YAML file is read alone */
-            *unwatched = sc->docs[i];
-    for (size_t i = 0; i < sc->n_layers; i++)
-        if (hash_dataset(&s, sc->a_layers[i].path, 1, skip) != 0 && !*unwatched)
-            *unwatched = sc->a_layers[i].path;
-    if (sc->terrain.path && hash_dataset(&s, sc->terrain.path, 1, skip) != 0 && !*unwatched)
-        *unwatched = sc->terrain.path;
+    hash_files(&s, sc, skip, 1, 0, NULL, unwatched);
     pl_sha256_hex(&s, out);
     return *unwatched ? -1 : 0;
+}
+
+int pl_zindex_stamp(const pl_scenario *sc, const char *index, time_t since, char out[65])
+{
+    pl_sha256 s;
+    pl_sha256_init(&s);
+    struct stat ix;
+    const struct stat *skip = index && stat(index, &ix) == 0 ? &ix : NULL;
+    const char *unwatched = NULL;
+    int recent = 0;
+    hash_files(&s, sc, skip, 0, since, &recent, &unwatched);
+    pl_sha256_hex(&s, out);
+    return unwatched ? -1 : recent;
 }
 
 /* A checksum of the payload, 8 bytes at a time (not a secret: it finds a

@@ -9,7 +9,7 @@
 # PLANNER=bin/planner sh tests/e2e/32-index-trial.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=6   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=7   # the tests this file runs, declared: one that vanishes is a failure
 case $PLANNER in /*) ;; *) PLANNER=$(pwd)/$PLANNER ;; esac # some runs start in another folder
 
 # fresh DIR: a copy of the validate scenario and its layers in RESULT/DIR
@@ -138,6 +138,50 @@ check "32.6 serve's answers cannot be written (/dev/full): exit 2, one line sayi
     [ $rc -eq 2 ] && [ \$(wc -l <'$D/full.err') -eq 1 ] &&
     grep -q '^planner: error: standard output: cannot write the answer to line 1: No space left on device' '$D/full.err' &&
     [ -z \"\$(ls -A '$D/tmp')\" ]"
+
+# ---- 32.7 a layer edited while serve runs ---------------------------------------------
+# serve used to answer from the plan as it was read at its start, for ever:
+# a zone edited in QGIS while serve ran was not seen (answers from stale
+# zones, nothing said).  Now each line first stats the plan's files (sizes,
+# inodes, times: no byte read) and opens the plan again when one changed.
+# PA at 400 m (band 380-420 m): free under SQ's 300 m ceiling, forbidden
+# (2000.0 m inside) under 400 m; a layer that cannot be read meanwhile: the
+# line is an error naming it, never an answer from the old zones.
+fresh live
+D=$RESULT/live
+python3 - "$D/proposals.geojson" "$D/pa.jsonl" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+open(sys.argv[2], 'w').write(json.dumps({'type': 'FeatureCollection', 'crs': d['crs'], 'features': [d['features'][0]]}) + '\n')
+PY
+cp "$D/square_4549.geojson" "$D/sq300"
+mkfifo "$D/in"
+"$PLANNER" serve "$D/validate.yaml" --index "$D/v.zindex" <"$D/in" >"$D/out" 2>"$D/err" &
+pid=$!
+exec 3>"$D/in"
+ask() { # ask K: send PA as a line, wait (up to 10 s) for the K-th answer line
+    cat "$D/pa.jsonl" >&3
+    i=0; while [ $i -lt 100 ] && [ "$(wc -l <"$D/out")" -lt "$1" ]; do sleep 0.1; i=$((i + 1)); done
+}
+ask 1
+sed 's/"ceiling_m":300/"ceiling_m":400/' "$D/sq300" >"$D/square_4549.geojson"
+ask 2
+echo '{"type": "FeatureCollection", "features": [' >"$D/square_4549.geojson"
+ask 3
+cp "$D/sq300" "$D/square_4549.geojson"
+ask 4
+exec 3>&-
+wait $pid
+rc=$?
+line() { sed -n "$1p" "$D/out"; }
+check "32.7 serve sees a layer edited while it runs: PA free (300 m), forbidden 2000.0 m inside (400 m), an error naming the unreadable layer, free again" sh -c "
+    [ $rc -eq 0 ] && [ \$(wc -l <'$D/out') -eq 4 ] &&
+    line() { sed -n \"\$1p\" '$D/out'; } &&
+    line 1 | grep -q '\"id\":\"PA\",\"file\":\"stdin:1\",\"verdict\":\"free\"' &&
+    line 2 | grep -q '\"id\":\"PA\",\"file\":\"stdin:2\",\"verdict\":\"forbidden\".*2000.0 m inside' &&
+    line 3 | grep -q '^{\"line\":3,\"error\":\"the plan.s files changed and it cannot be opened again: .*square_4549.geojson' &&
+    line 4 | grep -q '\"id\":\"PA\",\"file\":\"stdin:4\",\"verdict\":\"free\"' &&
+    grep -q 'serve: line 2: a file of the plan .*: opened again' '$D/err'"
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/32-index-trial.sh)"
 echo "1..$n"
