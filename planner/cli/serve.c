@@ -62,8 +62,9 @@ static void answer(pl_ctx *ctx, const pl_opts *o, const pl_plan *p, const char *
     int ok = f && fwrite(line, 1, n, f) == n;
     if (f ? fclose(f) != 0 : fd >= 0 && close(fd) != 0)
         ok = 0;
-    if (!ok)
-        pl_error(ctx, PL_IO, "%s: cannot write the line to a temporary file", fd >= 0 ? tmp : tmpdir);
+    if (!ok) /* the folder named, not the file: the label stands for the file in the message */
+        pl_error(ctx, PL_IO, "%s: cannot write the line to a temporary file there: %s", tmpdir,
+                 errno ? strerror(errno) : "short write");
     char *files[1] = {tmp}, *names[1] = {label};
     size_t at = out->n;
     ok = ok && pl_plan_validate(ctx, p, files, names, 1, o->shift, 1, PL_WANT_JSON, &bt) == PL_OK;
@@ -163,6 +164,13 @@ int pl_cmd_serve(pl_ctx *ctx, const pl_opts *o)
         return code;
     /* each line goes through a private file of its own (answer) */
     const char *td = getenv("TMPDIR");
+    td = td && *td ? td : "/tmp";
+    if (access(td, W_OK | X_OK) != 0) { /* said once, at the start, not at every line */
+        fprintf(stderr, "planner: error: %s: serve cannot make its temporary files there (TMPDIR): %s\n", td,
+                strerror(errno));
+        pl_plan_free(ctx, sv.p);
+        return PL_EXIT_BAD;
+    }
     char *line = NULL;
     size_t cap = 0, no = 0;
     ssize_t n;
@@ -174,7 +182,7 @@ int pl_cmd_serve(pl_ctx *ctx, const pl_opts *o)
             continue;
         out.n = 0;
         if (plan_current(ctx, o, &sv, no, &out))
-            answer(ctx, o, sv.p, td && *td ? td : "/tmp", no, line, (size_t)n, &out);
+            answer(ctx, o, sv.p, td, no, line, (size_t)n, &out);
         if (out.oom) {
             fputs("{\"error\":\"out of memory\"}\n", stdout);
             pl_buf_free(&out);

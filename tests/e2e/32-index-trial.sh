@@ -9,7 +9,7 @@
 # PLANNER=bin/planner sh tests/e2e/32-index-trial.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=7   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=8   # the tests this file runs, declared: one that vanishes is a failure
 case $PLANNER in /*) ;; *) PLANNER=$(pwd)/$PLANNER ;; esac # some runs start in another folder
 
 # fresh DIR: a copy of the validate scenario and its layers in RESULT/DIR
@@ -138,6 +138,12 @@ check "32.6 serve's answers cannot be written (/dev/full): exit 2, one line sayi
     [ $rc -eq 2 ] && [ \$(wc -l <'$D/full.err') -eq 1 ] &&
     grep -q '^planner: error: standard output: cannot write the answer to line 1: No space left on device' '$D/full.err' &&
     [ -z \"\$(ls -A '$D/tmp')\" ]"
+
+TMPDIR=$D/no-such-folder "$PLANNER" serve "$D/validate.yaml" <"$D/lines.jsonl" >"$D/notmp.out" 2>"$D/notmp.err"
+rc=$?
+check "32.8 serve's TMPDIR is missing: exit 2 at the start, one line naming it, no answer (not an error at every line)" sh -c "
+    [ $rc -eq 2 ] && [ ! -s '$D/notmp.out' ] && [ \$(wc -l <'$D/notmp.err') -eq 1 ] &&
+    grep -q '^planner: error: .*no-such-folder: serve cannot make its temporary files there (TMPDIR): No such file' '$D/notmp.err'"
 
 # ---- 32.7 a layer edited while serve runs ---------------------------------------------
 # serve used to answer from the plan as it was read at its start, for ever:
