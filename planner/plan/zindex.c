@@ -41,7 +41,7 @@
 
 #define ZI_MAGIC "PLZINDX1"
 #define ZI_FORMAT 2u /* 2: the layers' issues */
-#define ZI_HEAD 96 /* magic 8, format 4, spare 4, payload length 8, checksum 8, key 64 */
+#define ZI_HEAD 96 /* magic 8, format 4, the open flags 4, payload length 8, checksum 8, key 64 */
 #define ZI_NONE 0xffffffffu     /* a NULL string, a layer id that is no layer's */
 #define ZI_AIRCRAFT 0xfffffffeu /* the layer id "aircraft" (height rules) */
 
@@ -442,7 +442,7 @@ static void w_crs(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
 }
 
 /* The plan's index into path, whole.  PL_OK, or an error (nothing written). */
-static int zindex_write(pl_ctx *ctx, const pl_plan *p, const char *key, const char *path)
+static int zindex_write(pl_ctx *ctx, const pl_plan *p, const char *key, int flags, const char *path)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     GEOSWKBWriter *wr = GEOSWKBWriter_create_r(h);
@@ -453,7 +453,7 @@ static int zindex_write(pl_ctx *ctx, const pl_plan *p, const char *key, const ch
     pl_buf_init(&b);
     pl_buf_putn(&b, ZI_MAGIC, 8);
     w_u32(&b, ZI_FORMAT);
-    w_u32(&b, 0);
+    w_u32(&b, (uint32_t)flags); /* in the key too; here to say why a key differs */
     w_u64(&b, 0); /* payload length and checksum, set below */
     w_u64(&b, 0);
     pl_buf_putn(&b, key, 64);
@@ -797,8 +797,8 @@ static int slurp(const char *path, unsigned char **buf, size_t *n)
  * else NULL with why (not there, unreadable (*err: errno), truncated,
  * corrupt, stale).  sc: adopted when a plan is returned, else left to the
  * caller. */
-static pl_plan *zindex_load(pl_ctx *ctx, pl_scenario *sc, const char *key, const char *path, const char **why,
-                            int *err)
+static pl_plan *zindex_load(pl_ctx *ctx, pl_scenario *sc, const char *key, int flags, const char *path,
+                            const char **why, int *err)
 {
     unsigned char *q;
     size_t n = 0;
@@ -820,7 +820,10 @@ static pl_plan *zindex_load(pl_ctx *ctx, pl_scenario *sc, const char *key, const
     } else if (memcpy(&sum, q + 24, 8), sum != checksum(q + ZI_HEAD, n - ZI_HEAD)) {
         *why = "corrupt (checksum)";
     } else if (memcmp(q + 32, key, 64)) {
-        *why = "stale: a layer, the scenario or the planner changed";
+        uint32_t was;
+        memcpy(&was, q + 12, 4);
+        *why = was != (uint32_t)flags ? "stale: built with other options (--skip-bad or not)"
+                                      : "stale: a layer, the scenario or the planner changed";
     } else if (!(p = zindex_read(ctx, sc, q + ZI_HEAD, n - ZI_HEAD))) {
         *why = "corrupt (content)";
         sc = NULL; /* zindex_read freed it */
@@ -850,7 +853,7 @@ int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const cha
     }
     pl_scenario *mine = sc;
     int err = 0;
-    if ((*out = zindex_load(ctx, sc, key, index, &why, &err))) {
+    if ((*out = zindex_load(ctx, sc, key, flags, index, &why, &err))) {
         pl_buf_printf(note, "zone index %s: loaded", index);
         return PL_OK;
     }
@@ -864,7 +867,7 @@ int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const cha
                         "over; name another file, or make this one readable", index, strerror(err));
     if ((rc = pl_plan_open(ctx, scenario, flags, out)) != PL_OK)
         return rc;
-    if (zindex_write(ctx, *out, key, index) == PL_OK) {
+    if (zindex_write(ctx, *out, key, flags, index) == PL_OK) {
         pl_buf_printf(note, "zone index %s: %s %s", index, strcmp(why, "none yet") ? "rebuilt, it was" : "built,",
                       why);
     } else {

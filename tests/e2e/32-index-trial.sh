@@ -9,7 +9,7 @@
 # PLANNER=bin/planner sh tests/e2e/32-index-trial.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=8   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=9   # the tests this file runs, declared: one that vanishes is a failure
 case $PLANNER in /*) ;; *) PLANNER=$(pwd)/$PLANNER ;; esac # some runs start in another folder
 
 # fresh DIR: a copy of the validate scenario and its layers in RESULT/DIR
@@ -188,6 +188,19 @@ check "32.7 serve sees a layer edited while it runs: PA free (300 m), forbidden 
     line 3 | grep -q '^{\"line\":3,\"error\":\"the plan.s files changed and it cannot be opened again: .*square_4549.geojson' &&
     line 4 | grep -q '\"id\":\"PA\",\"file\":\"stdin:4\",\"verdict\":\"free\"' &&
     grep -q 'serve: line 2: a file of the plan .*: opened again' '$D/err'"
+
+# ---- 32.9 an index built with other options ----------------------------------------------
+# serve --skip-bad and validate (without) sharing one index: each rebuilds
+# it, and the run said "stale: a layer, the scenario or the planner
+# changed", sending the user to look for an edit that was never made.
+fresh opts
+D=$RESULT/opts
+"$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --json --skip-bad --index "$D/v.zindex" >/dev/null 2>&1
+"$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --json --index "$D/v.zindex" >"$D/ix.json" 2>"$D/ix.err"
+"$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --json >"$D/plain.json" 2>/dev/null
+check "32.9 an index built with --skip-bad, used without it: rebuilt, the run says it was built with other options; validate's bytes" sh -c "
+    grep -q 'v.zindex: rebuilt, it was stale: built with other options (--skip-bad or not)' '$D/ix.err' &&
+    cmp '$D/plain.json' '$D/ix.json'"
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/32-index-trial.sh)"
 echo "1..$n"
