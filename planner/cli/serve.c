@@ -57,6 +57,7 @@ static void answer(pl_ctx *ctx, const pl_opts *o, const pl_plan *p, const char *
     snprintf(tmp, sizeof tmp, "%s/planner-serve.XXXXXX.geojson", tmpdir);
     pl_error_clear(ctx);
     pl_batch bt = {0};
+    errno = 0;
     int fd = mkstemps(tmp, 8); /* private (0600), a name no other process has */
     FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
     int ok = f && fwrite(line, 1, n, f) == n;
@@ -158,19 +159,18 @@ static int plan_current(pl_ctx *ctx, const pl_opts *o, served *sv, size_t no, pl
 
 int pl_cmd_serve(pl_ctx *ctx, const pl_opts *o)
 {
+    /* each line goes through a private file of its own (answer) */
+    const char *td = getenv("TMPDIR");
+    td = td && *td ? td : "/tmp";
+    if (access(td, W_OK | X_OK) != 0) { /* said once, before the plan is read, not at every line */
+        fprintf(stderr, "planner: error: %s: serve cannot make its temporary files there (TMPDIR): %s\n", td,
+                strerror(errno));
+        return PL_EXIT_BAD;
+    }
     served sv = {0};
     int code = open_plan(ctx, o, &sv);
     if (code)
         return code;
-    /* each line goes through a private file of its own (answer) */
-    const char *td = getenv("TMPDIR");
-    td = td && *td ? td : "/tmp";
-    if (access(td, W_OK | X_OK) != 0) { /* said once, at the start, not at every line */
-        fprintf(stderr, "planner: error: %s: serve cannot make its temporary files there (TMPDIR): %s\n", td,
-                strerror(errno));
-        pl_plan_free(ctx, sv.p);
-        return PL_EXIT_BAD;
-    }
     char *line = NULL;
     size_t cap = 0, no = 0;
     ssize_t n;
