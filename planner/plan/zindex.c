@@ -25,9 +25,11 @@
  * file_digest), each layer's file and the files
  * beside it that share its stem (a shapefile's .dbf, .shx, .prj), the
  * terrain raster likewise, the index file itself never (it may be named
- * after the scenario or a layer).  A file whose magic, format, length, checksum or
- * key differ is not trusted: the plan is built from the layers and the file
- * written again, whole (temporary file and rename, pl_file_write).
+ * after the scenario or a layer); each by its folder's real path and its
+ * name; a VRT (it names other files) is not keyed: no index then.  A
+ * file whose magic, format, length, checksum or key differ is not
+ * trusted: the plan is built from the layers and the file written again,
+ * whole (temporary file and rename, pl_file_write).
  */
 #include "planner.h"
 
@@ -125,8 +127,8 @@ static int hash_dataset(pl_sha256 *s, const char *path, int siblings, const stru
                         time_t since, int *recent)
 {
     struct stat pst;
-    if (stat(path, &pst) != 0 || !S_ISREG(pst.st_mode) || refers_elsewhere(path))
-        return -1;
+    if (stat(path, &pst) != 0 || !S_ISREG(pst.st_mode) || (bytes && refers_elsewhere(path)))
+        return -1; /* (a stamp reads no byte: a layer turned VRT changes its size, its key is read again) */
     const char *slash = strrchr(path, '/');
     char dir[4096];
     snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
@@ -135,7 +137,7 @@ static int hash_dataset(pl_sha256 *s, const char *path, int siblings, const stru
     /* the folder as realpath spells it: the scenario named relative or
      * absolute, from another working folder or through a symbolic link, is
      * the same files (the names in it are hashed below) */
-    char *real = realpath(dir, NULL);
+    char *real = bytes ? realpath(dir, NULL) : NULL;
     pl_sha256_add(s, real ? real : dir, strlen(real ? real : dir) + 1);
     free(real);
     const char *base = slash ? slash + 1 : path, *dot = strrchr(base, '.');
