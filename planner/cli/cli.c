@@ -177,8 +177,8 @@ static const command commands[] = {
      "(stat: sizes, inodes, times) and the plan opened again when one changed (a\n"
      "folder or VRT layer is not watched). A plan that cannot be opened again answers\n"
      "the line with an error, never from the zones as they were.\n"
-     "Exit 0 at the end of the input, 2 when the scenario cannot be opened or an\n"
-     "answer cannot be written."},
+     "Exit 0 at the end of the input, 2 when the scenario cannot be opened, the\n"
+     "input cannot be read or an answer cannot be written."},
     {"reroute", pl_cmd_reroute, reroute_opts, "planner reroute SCENARIO ROUTE [--margin M] [--geojson FILE] [--json]",
      "The shortest path between ROUTE's end points that avoids every forbidden zone\n"
      "at the route's altitude band, zones inflated by its corridor half-width plus\n"

@@ -17,7 +17,7 @@
  * The temporary file lives while its line is read, and no longer: serve
  * killed while it waits for input (Ctrl-C, kill, its reader gone: SIGPIPE)
  * leaves nothing behind.  An answer that cannot be written (a full disk)
- * ends serve, exit 2.
+ * ends serve, exit 2, as does input that cannot be read (not its end).
  */
 #include "cli.h"
 
@@ -195,6 +195,10 @@ int pl_cmd_serve(pl_ctx *ctx, const pl_opts *o)
                     strerror(errno));
             code = PL_EXIT_BAD;
         }
+    }
+    if (code == PL_EXIT_OK && ferror(stdin)) { /* not the end of the input: its lines may not all be answered */
+        fprintf(stderr, "planner: error: standard input: cannot read line %zu: %s\n", no + 1, strerror(errno));
+        code = PL_EXIT_BAD;
     }
     free(line);
     pl_buf_free(&out);

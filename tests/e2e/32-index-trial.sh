@@ -9,7 +9,7 @@
 # PLANNER=bin/planner sh tests/e2e/32-index-trial.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=9   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=10   # the tests this file runs, declared: one that vanishes is a failure
 case $PLANNER in /*) ;; *) PLANNER=$(pwd)/$PLANNER ;; esac # some runs start in another folder
 
 # fresh DIR: a copy of the validate scenario and its layers in RESULT/DIR
@@ -201,6 +201,16 @@ D=$RESULT/opts
 check "32.9 an index built with --skip-bad, used without it: rebuilt, the run says it was built with other options; validate's bytes" sh -c "
     grep -q 'v.zindex: rebuilt, it was stale: built with other options (--skip-bad or not)' '$D/ix.err' &&
     cmp '$D/plain.json' '$D/ix.json'"
+
+# ---- 32.10 serve's input cannot be read ------------------------------------------------
+# A read error on standard input (here a folder, EISDIR; a failing disk is
+# EIO) was taken for the end of the input: exit 0, as if every line had
+# been answered.
+"$PLANNER" serve "$D/validate.yaml" </ >"$D/eisdir.out" 2>"$D/eisdir.err"
+rc=$?
+check "32.10 serve's standard input cannot be read (a folder): exit 2, one line saying so, no answer" sh -c "
+    [ $rc -eq 2 ] && [ ! -s '$D/eisdir.out' ] && [ \$(wc -l <'$D/eisdir.err') -eq 1 ] &&
+    grep -q '^planner: error: standard input: cannot read line 1: Is a directory' '$D/eisdir.err'"
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/32-index-trial.sh)"
 echo "1..$n"
