@@ -18,8 +18,8 @@
  *
  * The file: a header (magic, format, payload length, checksum of the
  * payload, the key) and the payload.  The key is the SHA-256 of the
- * planner's version (PL_VERSION, the format, GEOS's version, the
- * executable's size and time; PLANNER_INDEX_VERSION replaces all that, for
+ * planner's version (PL_VERSION, the format, GEOS's, PROJ's and GDAL's
+ * versions, the executable's size and time; PLANNER_INDEX_VERSION replaces all that, for
  * tests), the open flags, and the bytes of every file the plan depends on:
  * the scenario and the files it includes (each file's bytes through
  * file_digest), each layer's file and the files
@@ -34,6 +34,8 @@
 #include "planner.h"
 
 #include <dirent.h>
+#include <gdal.h>
+#include <proj.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -198,13 +200,18 @@ int pl_zindex_key(const pl_scenario *sc, int flags, const char *index, char out[
     const char *ov = getenv("PLANNER_INDEX_VERSION");
     struct stat st, ix;
     const struct stat *skip = index && stat(index, &ix) == 0 ? &ix : NULL;
+    /* the libraries that read, reproject and repair the layers: a Debian
+     * update of one changes the plan and not the executable's time */
+    char libs[256];
+    snprintf(libs, sizeof libs, "geos %s proj %s gdal %s", GEOSversion(), proj_info().release,
+             GDALVersionInfo("RELEASE_NAME"));
     if (ov)
         snprintf(v, sizeof v, "%s", ov);
     else if (stat("/proc/self/exe", &st) == 0)
-        snprintf(v, sizeof v, "planner %s index %u geos %s exe %lld %lld.%09ld", PL_VERSION, ZI_FORMAT, GEOSversion(),
+        snprintf(v, sizeof v, "planner %s index %u %s exe %lld %lld.%09ld", PL_VERSION, ZI_FORMAT, libs,
                  (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
     else
-        snprintf(v, sizeof v, "planner %s index %u geos %s", PL_VERSION, ZI_FORMAT, GEOSversion());
+        snprintf(v, sizeof v, "planner %s index %u %s", PL_VERSION, ZI_FORMAT, libs);
     pl_sha256_add(&s, v, strlen(v) + 1);
     pl_sha256_add(&s, &flags, sizeof flags);
     hash_files(&s, sc, skip, 1, 0, NULL, unwatched);

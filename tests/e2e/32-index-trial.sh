@@ -9,7 +9,7 @@
 # PLANNER=bin/planner sh tests/e2e/32-index-trial.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=10   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=11   # the tests this file runs, declared: one that vanishes is a failure
 case $PLANNER in /*) ;; *) PLANNER=$(pwd)/$PLANNER ;; esac # some runs start in another folder
 
 # fresh DIR: a copy of the validate scenario and its layers in RESULT/DIR
@@ -211,6 +211,25 @@ rc=$?
 check "32.10 serve's standard input cannot be read (a folder): exit 2, one line saying so, no answer" sh -c "
     [ $rc -eq 2 ] && [ ! -s '$D/eisdir.out' ] && [ \$(wc -l <'$D/eisdir.err') -eq 1 ] &&
     grep -q '^planner: error: standard input: cannot read line 1: Is a directory' '$D/eisdir.err'"
+
+# ---- 32.11 a library of the planner updated -----------------------------------------------
+# The key held GEOS's version but not PROJ's or GDAL's: a Debian update of
+# libgdal (how layers are read) or libproj (how they are reprojected)
+# changes the plan, not the executable, and the index kept answering from
+# the old libraries' plan.  A preloaded GDALVersionInfo stands for the
+# updated GDAL: the index must be rebuilt under it.
+fresh libs
+D=$RESULT/libs
+printf 'const char *GDALVersionInfo(const char *k) { (void)k; return "99.0.0-updated"; }\n' >"$D/v.c"
+if ${CC:-cc} -shared -fPIC -o "$D/v.so" "$D/v.c" 2>/dev/null; then
+    "$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --json --index "$D/v.zindex" >"$D/a.json" 2>/dev/null
+    LD_PRELOAD=$D/v.so "$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --json --index "$D/v.zindex" \
+        >"$D/b.json" 2>"$D/b.err"
+    check "32.11 another GDAL under the same planner executable: the index rebuilt (stale), the same answers" sh -c "
+        grep -q 'v.zindex: rebuilt, it was stale' '$D/b.err' && cmp '$D/a.json' '$D/b.json'"
+else
+    skip "32.11 another GDAL under the same planner executable: the index rebuilt" "no C compiler to build the stand-in"
+fi
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/32-index-trial.sh)"
 echo "1..$n"
