@@ -1338,7 +1338,8 @@ int pl_zindex_key(const pl_scenario *sc, int flags, const char *index, char out[
 /* A stamp of the same files (never index) by their names, sizes, inodes
  * and modification and change times, not their bytes: a few stat calls,
  * for serve to see, before each proposal, that a file changed since the
- * plan was opened.  0; 1 when some file's time is since or later (it may
+ * plan was opened.  0; 1 when some file's change time (ctime: the
+ * kernel's, not an mtime set by touch or tar) is since or later (it may
  * have changed while the plan was read: take the stamp as changed); -1
  * when some file cannot be watched (as pl_zindex_key). */
 int pl_zindex_stamp(const pl_scenario *sc, const char *index, time_t since, char out[65]);

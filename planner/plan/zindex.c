@@ -122,7 +122,8 @@ static int refers_elsewhere(const char *path)
  * never the file skip (the index itself: named after a layer or the
  * scenario, foo.idx beside foo.yaml, it would make its own key stale at
  * every write).  bytes 0: each file's size, inode and times instead of
- * its bytes (pl_zindex_stamp), *recent set when a time is since or later.
+ * its bytes (pl_zindex_stamp), *recent set when its change time (ctime)
+ * is since or later.
  * 0, or -1 when path is not a regular file (a folder dataset) or refers to
  * other files (refers_elsewhere): its bytes are not all watched. */
 static int hash_dataset(pl_sha256 *s, const char *path, int siblings, const struct stat *skip, int bytes,
@@ -160,7 +161,8 @@ static int hash_dataset(pl_sha256 *s, const char *path, int siblings, const stru
                 int64_t v[7] = {st.st_size, (int64_t)st.st_ino, (int64_t)st.st_dev, st.st_mtim.tv_sec,
                                 st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec};
                 pl_sha256_add(s, v, sizeof v);
-                *recent |= st.st_mtim.tv_sec >= since || st.st_ctim.tv_sec >= since;
+                *recent |= st.st_ctim.tv_sec >= since; /* the kernel's time of the change: an mtime may be
+                                                          anything (touch -d, a tar from a fast clock) */
             } else if (file_digest(f, h) == 0) {
                 pl_sha256_add(s, h, sizeof h);
             } else {

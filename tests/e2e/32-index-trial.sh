@@ -9,7 +9,7 @@
 # PLANNER=bin/planner sh tests/e2e/32-index-trial.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=11   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=12   # the tests this file runs, declared: one that vanishes is a failure
 case $PLANNER in /*) ;; *) PLANNER=$(pwd)/$PLANNER ;; esac # some runs start in another folder
 
 # fresh DIR: a copy of the validate scenario and its layers in RESULT/DIR
@@ -19,6 +19,21 @@ fresh() {
         "$DATA/proposals.geojson" "$RESULT/$1/"
 }
 verdict() { jget "$1" "[r['verdict'] for r in d['results'] if r['id'] == '$2'][0]"; }
+
+# 32.12's folder, made first (its files must be 3 s old when it runs): a
+# zone TWO rejected (a ring of two points), so each opening of the plan by
+# serve --skip-bad warns once; the zones file's mtime an hour ahead (touch
+# -d, or a tar made on a machine whose clock was ahead)
+fresh future
+python3 - "$RESULT/future/square_4549.geojson" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+two = json.loads(json.dumps(d['features'][0])); two['properties']['id'] = 'TWO'
+two['geometry']['coordinates'] = [[[520000, 3450000], [520001, 3450000]]]
+d['features'].append(two)
+json.dump(d, open(sys.argv[1], 'w'))
+PY
+touch -d '+1 hour' "$RESULT/future/square_4549.geojson"
 
 # ---- 32.1 a VRT layer: its source's bytes are not the VRT's --------------------
 # zones.vrt reads square_4549.geojson; SQ's ceiling 300 -> 400 m in the source
@@ -230,6 +245,25 @@ if ${CC:-cc} -shared -fPIC -o "$D/v.so" "$D/v.c" 2>/dev/null; then
 else
     skip "32.11 another GDAL under the same planner executable: the index rebuilt" "no C compiler to build the stand-in"
 fi
+
+# ---- 32.12 a layer whose mtime is ahead of the clock ------------------------------------
+# serve takes a file changed within 2 s of its opening the plan as maybe
+# read half-written, and opens the plan again at the next line; it read the
+# mtime for that, so a file whose mtime is in the future made it open the
+# plan again at every line (from the layers, without --index: a cold
+# validate a line).  The change time (ctime, the kernel's) is read now.
+D=$RESULT/future
+t=$(stat -c %Z "$D/square_4549.geojson")
+while [ $(($(date +%s) - t)) -lt 3 ]; do sleep 0.2; done
+python3 - "$D/proposals.geojson" "$D/pa3.jsonl" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+one = json.dumps({'type': 'FeatureCollection', 'crs': d['crs'], 'features': [d['features'][0]]})
+open(sys.argv[2], 'w').write((one + '\n') * 3)
+PY
+"$PLANNER" serve "$D/validate.yaml" --skip-bad <"$D/pa3.jsonl" >"$D/out" 2>"$D/err"
+check "32.12 a zones file whose mtime is an hour ahead: serve opens the plan once for 3 lines (TWO warned of once), 3 answers" sh -c "
+    [ \$(grep -c 'feature TWO rejected' '$D/err') -eq 1 ] && [ \$(grep -c '\"id\":\"PA\"' '$D/out') -eq 3 ]"
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/32-index-trial.sh)"
 echo "1..$n"
