@@ -116,6 +116,45 @@ static int refers_elsewhere(const char *path)
     return 0;
 }
 
+/* SQLite's files beside a database (a GeoPackage): 2 for NAME-shm, an
+ * index of the -wal that holds no data (rebuilt from it), 1 for NAME-wal
+ * and NAME-journal (data); 0 for any other file.  SQLite chowns them when
+ * it opens the database as root (the planner's own reading changes their
+ * ctime), so a change to them is seen by their size and mtime. */
+static int sqlite_side(const char *nm)
+{
+    size_t n = strlen(nm);
+    if (n > 4 && !strcmp(nm + n - 4, "-shm"))
+        return 2;
+    return (n > 4 && !strcmp(nm + n - 4, "-wal")) || (n > 8 && !strcmp(nm + n - 8, "-journal"));
+}
+
+/* One file f (named nm, stat st) into s: its name and, bytes, its digest
+ * (file_digest); else its size, inode, mtime and ctime (pl_zindex_stamp),
+ * *recent set when it changed at since or later (by its ctime, the
+ * kernel's time of the change: an mtime may be anything, touch -d, a tar
+ * from a fast clock).  A -shm, and a -wal with nothing in it, are left out
+ * (sqlite_side): no data. */
+static void hash_file(pl_sha256 *s, const char *f, const char *nm, const struct stat *st, int bytes, time_t since,
+                      int *recent)
+{
+    int side = sqlite_side(nm);
+    uint64_t h[4];
+    if (side == 2 || (side == 1 && st->st_size == 0))
+        return;
+    pl_sha256_add(s, nm, strlen(nm) + 1);
+    if (!bytes) {
+        int64_t v[7] = {st->st_size, (int64_t)st->st_ino, (int64_t)st->st_dev, st->st_mtim.tv_sec,
+                        st->st_mtim.tv_nsec, side ? 0 : st->st_ctim.tv_sec, side ? 0 : st->st_ctim.tv_nsec};
+        pl_sha256_add(s, v, sizeof v);
+        *recent |= (side ? st->st_mtim.tv_sec : st->st_ctim.tv_sec) >= since;
+    } else if (file_digest(f, h) == 0) {
+        pl_sha256_add(s, h, sizeof h);
+    } else {
+        pl_sha256_add(s, "unreadable", 10);
+    }
+}
+
 /* The files of a dataset: path itself and, when siblings, every file
  * beside it whose name is its stem and a dot (foo.shp: foo.dbf, foo.shx,
  * foo.prj ...), in name order, each name and digest (file_digest) into s;
@@ -151,24 +190,11 @@ static int hash_dataset(pl_sha256 *s, const char *path, int siblings, const stru
         const char *nm = names[i]->d_name;
         int mine = !strcmp(nm, base) || (siblings && !strncmp(nm, base, stem) && nm[stem] == '.');
         char f[8192];
-        uint64_t h[4];
         snprintf(f, sizeof f, "%s/%s", dir, nm);
         struct stat st;
         if (mine && stat(f, &st) == 0 && S_ISREG(st.st_mode) &&
-            !(skip && st.st_dev == skip->st_dev && st.st_ino == skip->st_ino)) {
-            pl_sha256_add(s, nm, strlen(nm) + 1);
-            if (!bytes) {
-                int64_t v[7] = {st.st_size, (int64_t)st.st_ino, (int64_t)st.st_dev, st.st_mtim.tv_sec,
-                                st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec};
-                pl_sha256_add(s, v, sizeof v);
-                *recent |= st.st_ctim.tv_sec >= since; /* the kernel's time of the change: an mtime may be
-                                                          anything (touch -d, a tar from a fast clock) */
-            } else if (file_digest(f, h) == 0) {
-                pl_sha256_add(s, h, sizeof h);
-            } else {
-                pl_sha256_add(s, "unreadable", 10);
-            }
-        }
+            !(skip && st.st_dev == skip->st_dev && st.st_ino == skip->st_ino))
+            hash_file(s, f, nm, &st, bytes, since, recent);
         free(names[i]);
     }
     free(names);

@@ -9,7 +9,7 @@
 # PLANNER=bin/planner sh tests/e2e/32-index-trial.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=12   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=13   # the tests this file runs, declared: one that vanishes is a failure
 case $PLANNER in /*) ;; *) PLANNER=$(pwd)/$PLANNER ;; esac # some runs start in another folder
 
 # fresh DIR: a copy of the validate scenario and its layers in RESULT/DIR
@@ -34,6 +34,11 @@ d['features'].append(two)
 json.dump(d, open(sys.argv[1], 'w'))
 PY
 touch -d '+1 hour' "$RESULT/future/square_4549.geojson"
+# 32.13's: the same zones (SQ, TWO) as a GeoPackage in WAL mode
+fresh wal
+sed 's/square_4549.geojson/zones.gpkg/' "$DATA/validate.yaml" >"$RESULT/wal/validate.yaml"
+ogr2ogr -f GPKG "$RESULT/wal/zones.gpkg" "$RESULT/future/square_4549.geojson" -nln zones 2>/dev/null
+python3 -c "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute('pragma journal_mode=wal')" "$RESULT/wal/zones.gpkg"
 
 # ---- 32.1 a VRT layer: its source's bytes are not the VRT's --------------------
 # zones.vrt reads square_4549.geojson; SQ's ceiling 300 -> 400 m in the source
@@ -264,6 +269,69 @@ PY
 "$PLANNER" serve "$D/validate.yaml" --skip-bad <"$D/pa3.jsonl" >"$D/out" 2>"$D/err"
 check "32.12 a zones file whose mtime is an hour ahead: serve opens the plan once for 3 lines (TWO warned of once), 3 answers" sh -c "
     [ \$(grep -c 'feature TWO rejected' '$D/err') -eq 1 ] && [ \$(grep -c '\"id\":\"PA\"' '$D/out') -eq 3 ]"
+
+# ---- 32.13 a GeoPackage layer open in another program (QGIS), in WAL mode -----------------
+# Its -wal holds data (an edit not yet checkpointed into the .gpkg); its
+# -shm holds none (an index of the -wal).  SQLite, opening the database as
+# root, chowns both at every opening, and serve, watching every file beside
+# the layer by its change time, opened the plan again at every line.  Now
+# the -shm and an empty -wal are left out, and a -wal is watched by its
+# size and mtime: an edit committed into the -wal is seen (PA forbidden).
+D=$RESULT/wal
+t=$(stat -c %Z "$D/zones.gpkg")
+while [ $(($(date +%s) - t)) -lt 3 ]; do sleep 0.2; done
+cat >"$D/hold.py" <<'PY'
+import os, sqlite3, sys, time
+d = sys.argv[1]
+c = sqlite3.connect(d + '/zones.gpkg')
+for f in ('ST_IsEmpty', 'ST_MinX', 'ST_MaxX', 'ST_MinY', 'ST_MaxY'):   # the GeoPackage's R-tree triggers
+    c.create_function(f, 1, lambda g: 0)
+c.execute('pragma wal_autocheckpoint=0')
+c.execute('select count(*) from zones').fetchall()
+def wait(name):
+    for _ in range(300):
+        if os.path.exists(d + '/' + name):
+            return
+        time.sleep(0.1)
+open(d + '/ready', 'w').close()
+wait('go')
+c.execute("update zones set ceiling_m = 400 where id = 'SQ'")
+c.commit()
+open(d + '/done', 'w').close()
+wait('stop')
+PY
+python3 "$D/hold.py" "$D" &
+hold=$!
+i=0; while [ $i -lt 100 ] && [ ! -e "$D/ready" ]; do sleep 0.1; i=$((i + 1)); done
+python3 - "$D/proposals.geojson" "$D/pa.jsonl" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+open(sys.argv[2], 'w').write(json.dumps({'type': 'FeatureCollection', 'crs': d['crs'], 'features': [d['features'][0]]}) + '\n')
+PY
+mkfifo "$D/in"
+"$PLANNER" serve "$D/validate.yaml" --skip-bad <"$D/in" >"$D/out" 2>"$D/err" &
+pid=$!
+exec 3>"$D/in"
+ask() { # ask K: send PA as a line, wait (up to 10 s) for the K-th answer line
+    cat "$D/pa.jsonl" >&3
+    i=0; while [ $i -lt 100 ] && [ "$(wc -l <"$D/out")" -lt "$1" ]; do sleep 0.1; i=$((i + 1)); done
+}
+ask 1
+ask 2
+ask 3
+opens=$(grep -c 'feature TWO rejected' "$D/err")
+touch "$D/go"
+i=0; while [ $i -lt 100 ] && [ ! -e "$D/done" ]; do sleep 0.1; i=$((i + 1)); done
+ask 4
+exec 3>&-
+wait $pid
+touch "$D/stop"
+wait $hold
+check "32.13 a WAL GeoPackage held open elsewhere: serve opens the plan once for 3 lines; an edit in the -wal seen at line 4 (PA forbidden)" sh -c "
+    [ $opens -eq 1 ] && [ \$(wc -l <'$D/out') -eq 4 ] &&
+    sed -n 3p '$D/out' | grep -q '\"id\":\"PA\",\"file\":\"stdin:3\",\"verdict\":\"free\"' &&
+    sed -n 4p '$D/out' | grep -q '\"id\":\"PA\",\"file\":\"stdin:4\",\"verdict\":\"forbidden\".*2000.0 m inside' &&
+    grep -q 'serve: line 4: a file of the plan changed since it was opened: opened again' '$D/err'"
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/32-index-trial.sh)"
 echo "1..$n"
