@@ -9,7 +9,7 @@
 # PLANNER=bin/planner sh tests/e2e/32-index-trial.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=13   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=14   # the tests this file runs, declared: one that vanishes is a failure
 case $PLANNER in /*) ;; *) PLANNER=$(pwd)/$PLANNER ;; esac # some runs start in another folder
 
 # fresh DIR: a copy of the validate scenario and its layers in RESULT/DIR
@@ -332,6 +332,22 @@ check "32.13 a WAL GeoPackage held open elsewhere: serve opens the plan once for
     sed -n 3p '$D/out' | grep -q '\"id\":\"PA\",\"file\":\"stdin:3\",\"verdict\":\"free\"' &&
     sed -n 4p '$D/out' | grep -q '\"id\":\"PA\",\"file\":\"stdin:4\",\"verdict\":\"forbidden\".*2000.0 m inside' &&
     grep -q 'serve: line 4: a file of the plan changed since it was opened: opened again' '$D/err'"
+
+# ---- 32.14 validate -o (listed in validate --help) ------------------------------------------
+# validate and reroute took -o DIR and did nothing with it: no folder, no
+# message, the verdict's exit code, so a user waited for files never
+# written.  Now they refuse it (exit 2, nothing written), and --help says
+# which commands -o is for.
+D=$RESULT/opts
+(cd "$D" && "$PLANNER" validate validate.yaml proposals.geojson -o out >"$D/o.out" 2>"$D/o.err")
+rc=$?
+(cd "$D" && "$PLANNER" reroute validate.yaml PR -o out >/dev/null 2>"$D/r.err")
+rr=$?
+check "32.14 validate -o / reroute -o: exit 2, 'unknown option' first, no out folder; --help names -o's commands" sh -c "
+    [ $rc -eq 2 ] && [ $rr -eq 2 ] && [ ! -e '$D/out' ] && [ ! -s '$D/o.out' ] &&
+    head -1 '$D/o.err' | grep -q \"^planner validate: unknown option '-o'\" &&
+    head -1 '$D/r.err' | grep -q \"^planner reroute: unknown option '-o'\" &&
+    grep -q -- '-o, --output DIR  (run, check, site) the output folder; (zones, fence) the output file' '$D/o.err'"
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/32-index-trial.sh)"
 echo "1..$n"
