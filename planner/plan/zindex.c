@@ -883,10 +883,11 @@ int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const cha
         return rc;
     const char *unwatched = NULL;
     if (pl_zindex_key(sc, flags, index, key, &unwatched) != 0) { /* a folder dataset, a VRT: no index */
-        pl_buf_printf(note, "zone index %s: not used: %s is not a file whose bytes can all be watched (a folder, "
-                      "or a VRT naming other files)", index, unwatched);
+        if ((rc = pl_plan_open(ctx, scenario, flags, out)) == PL_OK) /* (a missing file: its error alone) */
+            pl_buf_printf(note, "zone index %s: not used: %s is not a file whose bytes can all be watched (a "
+                          "folder, or a VRT naming other files)", index, unwatched);
         pl_scenario_free(sc);
-        return pl_plan_open(ctx, scenario, flags, out);
+        return rc;
     }
     pl_scenario *mine = sc;
     int err = 0;

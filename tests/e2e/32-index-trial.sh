@@ -9,7 +9,7 @@
 # PLANNER=bin/planner sh tests/e2e/32-index-trial.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=14   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=15   # the tests this file runs, declared: one that vanishes is a failure
 case $PLANNER in /*) ;; *) PLANNER=$(pwd)/$PLANNER ;; esac # some runs start in another folder
 
 # fresh DIR: a copy of the validate scenario and its layers in RESULT/DIR
@@ -348,6 +348,19 @@ check "32.14 validate -o / reroute -o: exit 2, 'unknown option' first, no out fo
     head -1 '$D/o.err' | grep -q \"^planner validate: unknown option '-o'\" &&
     head -1 '$D/r.err' | grep -q \"^planner reroute: unknown option '-o'\" &&
     grep -q -- '-o, --output DIR  (run, check, site) the output folder; (zones, fence) the output file' '$D/o.err'"
+
+# ---- 32.15 a layer file missing, with --index --------------------------------------------
+# The refusal was two lines: "zone index ...: not used: square_4549.geojson
+# is not a file whose bytes can all be watched (a folder, or a VRT ...)",
+# wrong about the file, before the error that names it.  Now the error alone.
+fresh missing
+D=$RESULT/missing
+rm "$D/square_4549.geojson"
+"$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --index "$D/v.zindex" >"$D/out" 2>"$D/err"
+rc=$?
+check "32.15 a layer file missing, with --index: exit 2, one line (the layer cannot be opened, named), no index written" sh -c "
+    [ $rc -eq 2 ] && [ \$(wc -l <'$D/err') -eq 1 ] && [ ! -e '$D/v.zindex' ] &&
+    grep -q \"^planner: error: .*validate.yaml:7:36: layer 'zones': cannot open .*square_4549.geojson: No such file\" '$D/err'"
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/32-index-trial.sh)"
 echo "1..$n"
