@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 #include <geos_c.h>
 
 #define PL_VERSION "0.1.0"
@@ -508,6 +509,8 @@ const pl_prop *pl_feature_prop(const pl_feature *f, const char *key);
 const char *pl_feature_str(const pl_feature *f, const char *key, const char *dflt);
 /* GDAL's failure messages go to ctx's library message between push and
  * pop; push also registers GDAL's drivers on first use. */
+/* GDAL's release, as the library loaded gives it ("3.6.2"): a zone index's key. */
+const char *pl_gdal_release(void);
 void pl_gdal_errors_push(pl_ctx *ctx);
 void pl_gdal_errors_pop(void);
 
@@ -1342,6 +1345,15 @@ int pl_plan_validate(pl_ctx *ctx, pl_plan *p, char **files, char **names, size_t
 void pl_batch_free(pl_ctx *ctx, pl_batch *b);
 
 /* ==== zindex.c: the zone index file ==================================== */
+/* A stamp of the files a plan's index is keyed by (zkey.c; never index)
+ * by their names, sizes, inodes and modification and change times, not
+ * their bytes: a few stat calls, for serve to see, before each proposal,
+ * that a file changed since the plan was opened.  0; 1 when some file's
+ * change time (ctime: the kernel's, not an mtime set by touch or tar) is
+ * since or later (it may have changed while the plan was read: take the
+ * stamp as changed); -1 when some file cannot be watched (a folder
+ * dataset, a VRT naming other files, a file missing). */
+int pl_zindex_stamp(const pl_scenario *sc, const char *index, time_t since, char out[65]);
 /* Open the plan as pl_plan_open does (flags the same), from the index file
  * when it is whole and its key is the layers' and the planner's; else
  * built from the layers, and the index file written again (whole).  What

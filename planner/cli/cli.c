@@ -70,8 +70,8 @@ static const option site_opts[] = {
     {"--explain", NULL, O_TEXT, AT(explain), "needs a value", NULL, NULL, NULL},
     {"--lp", NULL, O_TEXT, AT(lp), "needs a value", NULL, NULL, NULL},
     OPT_GEOJSON, OPT_MARGIN, OPT_LANG, OPT_END};
-static const option validate_opts[] = {
-    OPT_OUT, OPT_JSON, OPT_SKIP, OPT_REROUTE, OPT_GEOJSON, OPT_MARGIN,
+static const option validate_opts[] = { /* no -o: the answer is on stdout, --geojson FILE the proposals */
+    OPT_JSON, OPT_SKIP, OPT_REROUTE, OPT_GEOJSON, OPT_MARGIN,
     {"--input-crs", NULL, O_CHOICE, AT(shift), NULL, "takes wgs84, gcj02 or bd09", w_crs, v_crs},
     {"--timing", NULL, O_FLAG, AT(timing), NULL, NULL, NULL, NULL},
     {"--threads", NULL, O_INT, AT(threads), NULL, "takes a whole number from 1 to 64", NULL, v_threads},
@@ -79,7 +79,7 @@ static const option validate_opts[] = {
 static const option serve_opts[] = {
     OPT_SKIP, OPT_INDEX, OPT_DATE,
     {"--input-crs", NULL, O_CHOICE, AT(shift), NULL, "takes wgs84, gcj02 or bd09", w_crs, v_crs}, OPT_END};
-static const option reroute_opts[] = {OPT_OUT, OPT_JSON, OPT_SKIP, OPT_GEOJSON, OPT_MARGIN, OPT_END};
+static const option reroute_opts[] = {OPT_JSON, OPT_SKIP, OPT_GEOJSON, OPT_MARGIN, OPT_END}; /* no -o, as validate */
 static const option zones_opts[] = {
     OPT_OUT, OPT_JSON, OPT_SKIP,
     {"--format", NULL, O_CHOICE, AT(zone_format), NULL, "takes ed269 or ed318", w_zf, v_zf},
@@ -172,10 +172,13 @@ static const command commands[] = {
      "on standard output: the document validate --json gives for it, on one line,\n"
      "its \"file\" \"stdin:N\" (N the line number). A line that cannot be answered gets\n"
      "{\"line\":N,\"error\":MESSAGE} and the next line is read. Blank lines are skipped.\n"
-     "The layers are read once, at the start (--index FILE: from the zone index when\n"
-     "it is current, as validate does); a layer changed while serve runs is not seen\n"
-     "until serve is started again.\n"
-     "Exit 0 at the end of the input, 2 when the scenario cannot be opened."},
+     "The layers are read at the start (--index FILE: from the zone index when it is\n"
+     "current, as validate does); before each line the plan's files are looked at\n"
+     "(stat: sizes, inodes, times) and the plan opened again when one changed (a\n"
+     "folder or VRT layer is not watched). A plan that cannot be opened again answers\n"
+     "the line with an error, never from the zones as they were.\n"
+     "Exit 0 at the end of the input, 2 when the scenario cannot be opened, the\n"
+     "input cannot be read or an answer cannot be written."},
     {"reroute", pl_cmd_reroute, reroute_opts, "planner reroute SCENARIO ROUTE [--margin M] [--geojson FILE] [--json]",
      "The shortest path between ROUTE's end points that avoids every forbidden zone\n"
      "at the route's altitude band, zones inflated by its corridor half-width plus\n"
@@ -217,7 +220,7 @@ static const char *common_opts =
     "                    deadline as a date and time (Art. 26: 12:00 the day before)\n"
     "  --lang zh|en      (run, check, site) zh, the default: report.html, plan.svg and the\n"
     "                    text read Chinese first with English beside; en: English only\n"
-    "  -o, --output DIR  output folder\n"
+    "  -o, --output DIR  (run, check, site) the output folder; (zones, fence) the output file\n"
     "  --json            machine-readable output on stdout\n"
     "  --skip-bad        drop rejected features (with a warning) instead of stopping\n"
     "  -h, --help        this help\n";

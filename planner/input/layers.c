@@ -3,7 +3,7 @@
  * the working CRS.  With ogrout.c and store.c, the only files that call OGR.
  *
  * Entry points: pl_layer_load, pl_layer_free, pl_feature_prop,
- * pl_feature_str, pl_gdal_errors_push/pop.
+ * pl_feature_str, pl_gdal_errors_push/pop, pl_gdal_release.
  *
  * Per feature: geometry read as ISO WKB into GEOS, axis order made x=east
  * (see below), transformed by PROJ to the working CRS, checked: empty or
@@ -73,6 +73,11 @@ static void drivers_for(const char *path)
     } else {
         GDALAllRegister();
     }
+}
+
+const char *pl_gdal_release(void)
+{
+    return GDALVersionInfo("RELEASE_NAME");
 }
 
 void pl_gdal_errors_push(pl_ctx *ctx)

@@ -92,12 +92,20 @@ static void w_routes(const pl_plan *p, pl_buf *b)
         }
 }
 
-/* the water and vertiports layers' features: id, kind, geometry */
+/* every layer's issues (a feature repaired or rejected: the run warns of
+ * them, from the index too), and the water and vertiports layers'
+ * features: id, kind, geometry */
 static int w_layers(pl_ctx *ctx, GEOSWKBWriter *wr, const pl_plan *p, pl_buf *b)
 {
     w_u64(b, p->n_layers);
     for (size_t i = 0; i < p->n_layers; i++) {
         const pl_layer *l = p->layers[i];
+        w_u64(b, l->n_issues);
+        for (size_t k = 0; k < l->n_issues; k++) {
+            w_str(b, l->a_issues[k].fid);
+            w_str(b, l->a_issues[k].what);
+            w_str(b, l->a_issues[k].why);
+        }
         int keep = l->decl->role == PL_ROLE_WATER || l->decl->role == PL_ROLE_VERTIPORTS;
         w_u64(b, keep ? l->n_feats : 0);
         for (size_t k = 0; keep && k < l->n_feats; k++) {
@@ -177,9 +185,9 @@ static void w_keys(pl_buf *b, const pl_zkeys *k)
 }
 
 /* The plan's index into path, whole: key and the digests it was made of
- * (keys); header, payload, the zones' table, their records.  PL_OK, or an
- * error (nothing written). */
-int pl_zi_write(pl_ctx *ctx, const pl_plan *p, const char *key, const pl_zkeys *keys, const char *path)
+ * (keys), built with flags; header, payload, the zones' table, their
+ * records.  PL_OK, or an error (nothing written). */
+int pl_zi_write(pl_ctx *ctx, const pl_plan *p, const char *key, int flags, const pl_zkeys *keys, const char *path)
 {
     GEOSContextHandle_t h = pl_geos(ctx);
     GEOSWKBWriter *wr = GEOSWKBWriter_create_r(h);
@@ -192,7 +200,7 @@ int pl_zi_write(pl_ctx *ctx, const pl_plan *p, const char *key, const pl_zkeys *
     pl_buf_init(&rec);
     pl_buf_putn(&b, ZI_MAGIC, 8);
     w_u32(&b, ZI_FORMAT);
-    w_u32(&b, 0);
+    w_u32(&b, (uint32_t)flags); /* in the key too; here to say why a key differs */
     w_u64(&b, 0); /* payload length and sum, set below */
     w_u64(&b, 0);
     pl_buf_putn(&b, key, 64);
@@ -278,6 +286,17 @@ static void r_layers(pl_ctx *ctx, GEOSWKBReader *wk, rd *r, pl_plan *p)
         p->n_layers++; /* freed with the plan from here on */
         l->decl = &p->sc->a_layers[i];
         uint64_t n = r_u64(r);
+        if (n > (uint64_t)(r->end - r->p) || !(l->a_issues = calloc(n + 1, sizeof *l->a_issues))) {
+            r->bad = 1;
+            break;
+        }
+        for (size_t k = 0; k < n && !r->bad; k++) {
+            pl_issue *is = &l->a_issues[l->n_issues++];
+            is->fid = r_str(r), is->what = r_str(r), is->why = r_str(r);
+            if (!is->fid || !is->what || !is->why)
+                r->bad = 1;
+        }
+        n = r_u64(r);
         if (n > (uint64_t)(r->end - r->p) || !(l->a_feats = calloc(n + 1, sizeof *l->a_feats))) {
             r->bad = 1;
             break;
@@ -400,22 +419,27 @@ static void r_keys(rd *r, pl_zkeys *k)
 /* The index file's header and payload: read whole and checked (the
  * zones' table and records are read later, by their own sums; where they
  * lie into d).  path: the file, left open in *f; *payload, *n: the
- * payload (owned).  NULL, or why it is not to be trusted. */
+ * payload (owned); *flags: the open flags it was built with.  NULL, or
+ * why it is not to be trusted (unreadable: *err the errno). */
 static const char *zindex_head(const char *path, FILE **f, unsigned char **payload, uint64_t *n, char key[65],
-                               pl_zdefer *d)
+                               uint32_t *flags, int *err, pl_zdefer *d)
 {
     unsigned char h[ZI_HEAD];
     struct stat st;
     uint32_t fmt;
     uint64_t sum;
     *payload = NULL;
-    if (!(*f = fopen(path, "rb")))
-        return errno == ENOENT ? "none yet" : "unreadable";
+    errno = 0;
+    if (!(*f = fopen(path, "rb"))) {
+        *err = errno ? errno : EIO;
+        return *err == ENOENT ? "none yet" : "unreadable"; /* another's file, perhaps: never written over */
+    }
     size_t got = fread(h, 1, ZI_HEAD, *f);
     if (memcmp(h, ZI_MAGIC, got < 8 ? got : 8))
         return "not an index file"; /* another file: never written over */
     if (got < ZI_HEAD || fstat(fileno(*f), &st) != 0)
         return "truncated";
+    memcpy(flags, h + 12, 4);
     memcpy(&fmt, h + 8, 4);
     memcpy(n, h + 16, 8);
     memcpy(&sum, h + 24, 8);
@@ -424,7 +448,7 @@ static const char *zindex_head(const char *path, FILE **f, unsigned char **paylo
     if (*n < 16 || *n > (uint64_t)st.st_size - ZI_HEAD)
         return *n < 16 ? "corrupt (length)" : "truncated";
     if (!(*payload = malloc(*n)) || fread(*payload, 1, *n, *f) != *n)
-        return "unreadable";
+        return "truncated";
     if (pl_zkey_sum(*payload, *n) != sum)
         return "corrupt (checksum)";
     uint64_t rest = (uint64_t)st.st_size - ZI_HEAD - *n; /* the table and the records */
@@ -494,8 +518,13 @@ static int zones_rebuilt(pl_ctx *ctx, pl_plan *p, pl_zdefer *d)
     int rc = pl_plan_open(ctx, d->scenario, d->flags, &fresh);
     if (rc != PL_OK)
         return rc;
-    if (pl_zi_write(ctx, fresh, d->key, &d->keys, d->index) != PL_OK)
+    pl_zkeys keys = {0};
+    const char *unwatched = NULL;
+    char key[65];
+    if (pl_zindex_key(fresh->sc, d->flags, d->index, NULL, &keys, key, &unwatched) != 0 ||
+        pl_zi_write(ctx, fresh, key, d->flags, &keys, d->index) != PL_OK)
         pl_error_clear(ctx); /* answered from the layers; the index stays to be rebuilt next time */
+    pl_zkeys_free(&keys);
     pl_zoneset *t = p->zones;
     p->zones = fresh->zones; /* the same scenario's zones, from its layers */
     fresh->zones = t;
@@ -528,11 +557,46 @@ int pl_plan_zones_near(pl_ctx *ctx, pl_plan *p, const pl_routeset *props, pl_buf
     return rc;
 }
 
+/* The plan from the index at path into *out when it is whole and its key
+ * is the current one (key: hex into key; the digests taken into keys, the
+ * caller's).  sc and d adopted either way (d kept in the plan while its
+ * zones wait, when defer).  NULL when loaded; else why not: "unwatched"
+ * (no key: unwatched the path), "unreadable" (*err the errno), or a
+ * reason to build and write it again. */
+static const char *index_load(pl_ctx *ctx, pl_scenario *sc, int flags, int defer, const char *path, pl_zdefer *d,
+                              pl_zkeys *keys, char key[65], char unwatched[4096], int *err, pl_plan **out)
+{
+    const char *unw = NULL;
+    uint64_t n = 0;
+    uint32_t was = 0;
+    char file_key[65];
+    pl_zkeys old = {0};
+    const char *why = zindex_head(path, &d->f, &d->payload, &n, file_key, &was, err, d);
+    rd r = {0};
+    if (!why) {
+        r = (rd){.p = d->payload, .end = d->payload + n};
+        r_keys(&r, &old);
+        why = r.bad ? "corrupt (content)" : NULL;
+    }
+    int unkeyed = pl_zindex_key(sc, flags, path, why ? NULL : &old, keys, key, &unw) != 0;
+    pl_zkeys_free(&old);
+    if (unkeyed)
+        snprintf(unwatched, 4096, "%s", unw); /* sc's, freed below */
+    if (!unkeyed && !why && memcmp(file_key, key, 64))
+        why = was != (uint32_t)flags ? "stale: built with other options (--skip-bad or not)"
+                                     : "stale: a layer, the scenario or the planner changed";
+    if (unkeyed || why) {
+        pl_zdefer_free(d);
+        pl_scenario_free(sc);
+        return unkeyed ? "unwatched" : why;
+    }
+    return (*out = zindex_read(ctx, sc, r, d, defer)) ? NULL : "corrupt (content)";
+}
+
 int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const char *index, pl_plan **out,
                          pl_buf *note)
 {
     pl_scenario *sc = NULL;
-    char key[65], file_key[65];
     int defer = flags & PL_PLAN_ZONES_LATER; /* how to read, not what: no part of the key */
     flags &= ~PL_PLAN_ZONES_LATER;
     *out = NULL;
@@ -542,68 +606,45 @@ int pl_plan_open_indexed(pl_ctx *ctx, const char *scenario, int flags, const cha
     if (rc != PL_OK)
         return rc;
     pl_zdefer *d = calloc(1, sizeof *d);
-    pl_zkeys old = {0};
     if (!d || !(d->scenario = strdup(scenario)) || !(d->index = strdup(index))) {
         pl_zdefer_free(d);
         pl_scenario_free(sc);
         return pl_error(ctx, PL_NOMEM, "out of memory");
     }
     d->flags = flags;
-    uint64_t n = 0;
-    const char *why = zindex_head(index, &d->f, &d->payload, &n, file_key, d);
-    rd r = {0};
+    pl_zkeys keys = {0};
+    char key[65], unwatched[4096] = "";
+    int err = 0;
+    const char *why = index_load(ctx, sc, flags, defer, index, d, &keys, key, unwatched, &err, out);
     if (!why) {
-        r = (rd){.p = d->payload, .end = d->payload + n};
-        r_keys(&r, &old);
-        why = r.bad ? "corrupt (content)" : NULL;
+        pl_zkeys_free(&keys);
+        pl_buf_printf(note, "zone index %s: loaded", index);
+        return PL_OK;
     }
-    int unkeyed = pl_zindex_key(sc, flags, index, why ? NULL : &old, &d->keys, key) != 0;
-    pl_zkeys_free(&old);
-    if (unkeyed) { /* a folder dataset, or a file that cannot be read: no index */
-        pl_zdefer_free(d);
-        pl_scenario_free(sc);
-        pl_buf_printf(note, "zone index %s: not used: a layer is not a file whose bytes can be watched", index);
-        return pl_plan_open(ctx, scenario, flags, out);
-    }
-    memcpy(d->key, key, sizeof key);
-    if (!why && memcmp(file_key, key, 64))
-        why = "stale: a layer, the scenario or the planner changed";
-    if (!why) {
-        pl_zkeys keys = d->keys; /* kept apart: zindex_read may use d up */
-        memset(&d->keys, 0, sizeof d->keys);
-        if ((*out = zindex_read(ctx, sc, r, d, defer))) {
-            if ((*out)->zdefer)
-                (*out)->zdefer->keys = keys;
-            else
-                pl_zkeys_free(&keys);
-            pl_buf_printf(note, "zone index %s: loaded", index);
-            return PL_OK;
-        }
-        why = "corrupt (content)"; /* zindex_read freed sc and d */
-        d = calloc(1, sizeof *d);
-        if (d)
-            d->keys = keys;
-        else
-            pl_zkeys_free(&keys);
-        sc = NULL;
-    }
-    pl_scenario_free(sc);
-    if (!strcmp(why, "not an index file")) {
-        pl_zdefer_free(d);
-        return pl_error(ctx, PL_IO, "zone index %s: not an index file (it does not begin %s): not written over; "
-                        "name another file, or remove this one", index, ZI_MAGIC);
-    }
-    if ((rc = pl_plan_open(ctx, scenario, flags, out)) != PL_OK) {
-        pl_zdefer_free(d);
+    if (!strcmp(why, "unwatched")) { /* a folder dataset, a VRT: no index (a missing file: its error alone) */
+        pl_zkeys_free(&keys);
+        if ((rc = pl_plan_open(ctx, scenario, flags, out)) == PL_OK)
+            pl_buf_printf(note, "zone index %s: not used: %s is not a file whose bytes can all be watched (a "
+                          "folder, or a VRT naming other files)", index, unwatched);
         return rc;
     }
-    if (pl_zi_write(ctx, *out, key, d ? &d->keys : NULL, index) == PL_OK) {
-        pl_buf_printf(note, "zone index %s: %s %s", index, strcmp(why, "none yet") ? "rebuilt, it was" : "built,",
-                      why);
-    } else {
-        pl_buf_printf(note, "zone index %s: not written (%s); answered from the layers", index, pl_errmsg(ctx));
-        pl_error_clear(ctx);
+    if (!strcmp(why, "not an index file") || !strcmp(why, "unreadable")) {
+        pl_zkeys_free(&keys);
+        if (*why == 'n')
+            return pl_error(ctx, PL_IO, "zone index %s: not an index file (it does not begin %s): not written "
+                            "over; name another file, or remove this one", index, ZI_MAGIC);
+        return pl_error(ctx, PL_IO, "zone index %s: cannot be read (%s): it may be another's file, not written "
+                        "over; name another file, or make this one readable", index, strerror(err));
     }
-    pl_zdefer_free(d);
-    return PL_OK;
+    if ((rc = pl_plan_open(ctx, scenario, flags, out)) == PL_OK) {
+        if (pl_zi_write(ctx, *out, key, flags, &keys, index) == PL_OK) {
+            pl_buf_printf(note, "zone index %s: %s %s", index,
+                          strcmp(why, "none yet") ? "rebuilt, it was" : "built,", why);
+        } else {
+            pl_buf_printf(note, "zone index %s: not written (%s); answered from the layers", index, pl_errmsg(ctx));
+            pl_error_clear(ctx);
+        }
+    }
+    pl_zkeys_free(&keys);
+    return rc;
 }

@@ -34,9 +34,10 @@ typedef struct pl_zkeys {
 /* The key of a plan's index (see zkey.c), hex into out: the digests of
  * old (NULL: none) reused where a file is plainly unchanged, every file's
  * digest noted in now (NULL: not noted).  0, or -1 when some path is not
- * a regular file (a folder dataset, a file missing): no index then. */
+ * a regular file (a folder dataset, a file missing) or names other files
+ * (a VRT): no index then, and *unwatched the first such path (sc's). */
 int pl_zindex_key(const pl_scenario *sc, int flags, const char *index, const pl_zkeys *old, pl_zkeys *now,
-                  char out[65]);
+                  char out[65], const char **unwatched);
 void pl_zkeys_free(pl_zkeys *k);
 /* A 64-bit sum of n bytes (four lanes side by side): damage and edits, not
  * an adversary. */
@@ -116,7 +117,7 @@ GEOSGeometry *pl_zi_r_geom(pl_ctx *ctx, GEOSWKBReader *wk, rd *r);
  * ZI_AIRCRAFT, or ZI_NONE when it is none of them */
 uint32_t pl_zi_layer_ix(const pl_scenario *sc, const char *id);
 /* The plan's index into path, whole (zindex.c).  PL_OK, or an error. */
-int pl_zi_write(pl_ctx *ctx, const pl_plan *p, const char *key, const pl_zkeys *keys, const char *path);
+int pl_zi_write(pl_ctx *ctx, const pl_plan *p, const char *key, int flags, const pl_zkeys *keys, const char *path);
 
 /* ---- the zones (zzones.c) ------------------------------------------------- */
 /* What the payload says of the zones, and what it takes to read them
@@ -129,9 +130,8 @@ struct pl_zdefer {
     const unsigned char *dir;       /* in it: the table's chunks (box, offset, rows, sum) */
     size_t n, n_chunks;             /* zones; chunks */
     /* to build the plan from the layers and write the index again, should a chunk or a record be damaged */
-    char *scenario, *index, key[65];
+    char *scenario, *index;
     int flags;
-    pl_zkeys keys;
 };
 /* The zones' count and table directory (payload), their table and records
  * (apart, after it).  0 when the file cannot name a zone's rule or layer. */

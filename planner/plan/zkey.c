@@ -2,16 +2,20 @@
  * zkey.c - the zone index file's key: what the plan read, and which
  * planner read it.
  *
- * Entry points: pl_zindex_key, pl_zkeys_free, pl_zkey_sum.
+ * Entry points: pl_zindex_key, pl_zindex_stamp, pl_zkeys_free, pl_zkey_sum.
  *
  * The key is the SHA-256 of the planner's version (PL_VERSION, the index
- * format, GEOS's version, the executable's size and time;
- * PLANNER_INDEX_VERSION replaces all that, for tests), the open flags, and
- * the bytes of every file the plan depends on: the scenario and the files
- * it includes, each layer's file and the files beside it that share its
- * stem (a shapefile's .dbf, .shx, .prj), the terrain raster likewise; the
- * index file itself never (it may be named after the scenario or a
- * layer).  Each file's bytes go in as a digest (zkey_digest).
+ * format, GEOS's, PROJ's and GDAL's versions, the executable's size and
+ * time; PLANNER_INDEX_VERSION replaces all that, for tests), the open
+ * flags, and the bytes of every file the plan depends on: the scenario and
+ * the files it includes, each layer's file and the files beside it that
+ * share its stem (a shapefile's .dbf, .shx, .prj), the terrain raster
+ * likewise; each by its folder's real path and its name; the index file
+ * itself never (it may be named after the scenario or a layer).  Each
+ * file's bytes go in as a digest (zkey_digest).  A dataset that names
+ * other files (a VRT) is not keyed: no index then.  pl_zindex_stamp is
+ * the same files' names and states without their bytes (serve, before
+ * each proposal).
  *
  * A digest taken before is taken again unless the file is plainly the
  * same: the same path, device, inode, size, modification and change times
@@ -24,6 +28,7 @@
 #include "zindex.h"
 
 #include <dirent.h>
+#include <proj.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -130,85 +135,166 @@ static int digest_of(const char *path, const struct stat *st, const pl_zkeys *ol
     return 0;
 }
 
+/* 1 when the file at path names other files whose bytes it does not hold:
+ * a GDAL VRT (vector or raster: a mosaic of terrain tiles, a layer over a
+ * CSV) or a GDAL web service description.  Its sources could change under
+ * an unchanged key, so such a dataset's bytes are not all watched. */
+static int refers_elsewhere(const char *path)
+{
+    static const char *const tags[] = {"<OGRVRTDataSource", "<VRTDataset", "<GDAL_WMS", "<WCS_GDAL", "<WFS_GDAL"};
+    char head[4096];
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(head, 1, sizeof head, f) : 0;
+    if (f)
+        fclose(f);
+    for (size_t k = 0; k < sizeof tags / sizeof *tags; k++)
+        if (memmem(head, n, tags[k], strlen(tags[k])))
+            return 1;
+    return 0;
+}
+
+/* SQLite's files beside a database (a GeoPackage): 2 for NAME-shm, an
+ * index of the -wal that holds no data (rebuilt from it), 1 for NAME-wal
+ * and NAME-journal (data); 0 for any other file.  SQLite chowns them when
+ * it opens the database as root (the planner's own reading changes their
+ * ctime), so a change to them is seen by their size and mtime (stamp). */
+static int sqlite_side(const char *nm)
+{
+    size_t n = strlen(nm);
+    if (n > 4 && !strcmp(nm + n - 4, "-shm"))
+        return 2;
+    return (n > 4 && !strcmp(nm + n - 4, "-wal")) || (n > 8 && !strcmp(nm + n - 8, "-journal"));
+}
+
+/* how a dataset's files go into a key or a stamp */
+typedef struct walk {
+    const struct stat *skip; /* the index file: never */
+    const pl_zkeys *old;     /* digests to reuse (key) */
+    pl_zkeys *now;           /* digests taken or reused (key) */
+    int bytes;               /* 1: the key (digests), 0: the stamp (sizes and times) */
+    time_t since;            /* stamp: a change time since then is recent */
+    int recent;              /* stamp: some file's is */
+} walk;
+
+/* One file f (named nm, stat st) into s: its name and its digest (key) or
+ * its size, inode and times (stamp).  A -shm, and a -wal with nothing in
+ * it, are left out (sqlite_side): no data. */
+static void hash_file(pl_sha256 *s, const char *f, const char *nm, const struct stat *st, walk *w)
+{
+    int side = sqlite_side(nm);
+    uint64_t h[4];
+    if (side == 2 || (side == 1 && st->st_size == 0))
+        return;
+    pl_sha256_add(s, nm, strlen(nm) + 1);
+    if (!w->bytes) {
+        int64_t v[7] = {st->st_size, (int64_t)st->st_ino, (int64_t)st->st_dev, st->st_mtim.tv_sec,
+                        st->st_mtim.tv_nsec, side ? 0 : st->st_ctim.tv_sec, side ? 0 : st->st_ctim.tv_nsec};
+        pl_sha256_add(s, v, sizeof v);
+        w->recent |= (side ? st->st_mtim.tv_sec : st->st_ctim.tv_sec) >= w->since;
+    } else if (digest_of(f, st, w->old, w->now, h) == 0) {
+        pl_sha256_add(s, h, sizeof h);
+    } else {
+        pl_sha256_add(s, "unreadable", 10);
+    }
+}
+
 /* The files of a dataset: path itself and, when siblings, every file
  * beside it whose name is its stem and a dot (foo.shp: foo.dbf, foo.shx,
- * foo.prj ...), in name order, each name and digest into s; never the file
- * skip (the index itself: named after a layer or the scenario, foo.idx
- * beside foo.yaml, it would make its own key stale at every write).  0, or
- * -1 when path is not a regular file (a folder dataset: its bytes are not
- * all watched). */
-static int hash_dataset(pl_sha256 *s, const char *path, int siblings, const struct stat *skip, const pl_zkeys *old,
-                        pl_zkeys *now)
+ * foo.prj ...), in name order, into s (hash_file); never the index itself
+ * (named after a layer or the scenario, foo.idx beside foo.yaml, it would
+ * make its own key stale at every write).  The folder goes in as realpath
+ * spells it: the scenario named relative or absolute, from another
+ * working folder or through a symbolic link, is the same files.  0, or -1
+ * when path is not a regular file (a folder dataset) or refers to other
+ * files (refers_elsewhere): its bytes are not all watched. */
+static int hash_dataset(pl_sha256 *s, const char *path, int siblings, walk *w)
 {
     struct stat pst;
-    if (stat(path, &pst) != 0 || !S_ISREG(pst.st_mode))
-        return -1;
-    pl_sha256_add(s, path, strlen(path) + 1);
+    if (stat(path, &pst) != 0 || !S_ISREG(pst.st_mode) || (w->bytes && refers_elsewhere(path)))
+        return -1; /* (a stamp reads no byte: a layer turned VRT changes its size, its key is read again) */
     const char *slash = strrchr(path, '/');
     char dir[4096];
     snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
     if (slash == path)
         snprintf(dir, sizeof dir, "/");
+    char *real = w->bytes ? realpath(dir, NULL) : NULL;
+    pl_sha256_add(s, real ? real : dir, strlen(real ? real : dir) + 1);
+    free(real);
     const char *base = slash ? slash + 1 : path, *dot = strrchr(base, '.');
     size_t stem = dot ? (size_t)(dot - base) : strlen(base);
-    struct dirent **names = NULL;
-    int n = siblings ? scandir(dir, &names, NULL, alphasort) : 0;
     if (!siblings) { /* the file alone */
-        uint64_t h[4];
-        pl_sha256_add(s, base, strlen(base) + 1);
-        if (digest_of(path, &pst, old, now, h) == 0)
-            pl_sha256_add(s, h, sizeof h);
-        else
-            pl_sha256_add(s, "unreadable", 10);
+        hash_file(s, path, base, &pst, w);
+        return 0;
     }
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, NULL, alphasort);
     for (int i = 0; i < n; i++) {
         const char *nm = names[i]->d_name;
         int mine = !strcmp(nm, base) || (!strncmp(nm, base, stem) && nm[stem] == '.');
         char f[8192];
-        uint64_t h[4];
         snprintf(f, sizeof f, "%s/%s", dir, nm);
         struct stat st;
         if (mine && stat(f, &st) == 0 && S_ISREG(st.st_mode) &&
-            !(skip && st.st_dev == skip->st_dev && st.st_ino == skip->st_ino)) {
-            pl_sha256_add(s, nm, strlen(nm) + 1);
-            if (digest_of(f, &st, old, now, h) == 0)
-                pl_sha256_add(s, h, sizeof h);
-            else
-                pl_sha256_add(s, "unreadable", 10);
-        }
+            !(w->skip && st.st_dev == w->skip->st_dev && st.st_ino == w->skip->st_ino))
+            hash_file(s, f, nm, &st, w);
         free(names[i]);
     }
     free(names);
     return n < 0 ? -1 : 0;
 }
 
+/* The files of sc (its YAML files, each layer's, the terrain's) into s, by
+ * hash_dataset; the first whose bytes cannot all be watched, or NULL. */
+static const char *hash_files(pl_sha256 *s, const pl_scenario *sc, walk *w)
+{
+    const char *unwatched = NULL;
+    for (size_t i = 0; i < sc->n_docs; i++) /* a YAML file is read alone */
+        if (hash_dataset(s, sc->docs[i], 0, w) != 0 && !unwatched)
+            unwatched = sc->docs[i];
+    for (size_t i = 0; i < sc->n_layers; i++)
+        if (hash_dataset(s, sc->a_layers[i].path, 1, w) != 0 && !unwatched)
+            unwatched = sc->a_layers[i].path;
+    if (sc->terrain.path && hash_dataset(s, sc->terrain.path, 1, w) != 0 && !unwatched)
+        unwatched = sc->terrain.path;
+    return unwatched;
+}
+
 int pl_zindex_key(const pl_scenario *sc, int flags, const char *index, const pl_zkeys *old, pl_zkeys *now,
-                  char out[65])
+                  char out[65], const char **unwatched)
 {
     pl_sha256 s;
     pl_sha256_init(&s);
     char v[512];
     const char *ov = getenv("PLANNER_INDEX_VERSION");
     struct stat st, ix;
-    const struct stat *skip = index && stat(index, &ix) == 0 ? &ix : NULL;
+    walk w = {.skip = index && stat(index, &ix) == 0 ? &ix : NULL, .old = old, .now = now, .bytes = 1};
+    /* the libraries that read, reproject and repair the layers: a Debian
+     * update of one changes the plan and not the executable's time */
+    char libs[256];
+    snprintf(libs, sizeof libs, "geos %s proj %s gdal %s", GEOSversion(), proj_info().release, pl_gdal_release());
     if (ov)
         snprintf(v, sizeof v, "%s", ov);
     else if (stat("/proc/self/exe", &st) == 0)
-        snprintf(v, sizeof v, "planner %s index %u geos %s exe %lld %lld.%09ld", PL_VERSION, ZI_FORMAT, GEOSversion(),
+        snprintf(v, sizeof v, "planner %s index %u %s exe %lld %lld.%09ld", PL_VERSION, ZI_FORMAT, libs,
                  (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
     else
-        snprintf(v, sizeof v, "planner %s index %u geos %s", PL_VERSION, ZI_FORMAT, GEOSversion());
+        snprintf(v, sizeof v, "planner %s index %u %s", PL_VERSION, ZI_FORMAT, libs);
     pl_sha256_add(&s, v, strlen(v) + 1);
     pl_sha256_add(&s, &flags, sizeof flags);
-    int rc = 0;
-    for (size_t i = 0; i < sc->n_docs; i++)
-        rc |= hash_dataset(&s, sc->docs[i], 0, skip, old, now); /* a YAML file is read alone */
-    for (size_t i = 0; i < sc->n_layers; i++)
-        rc |= hash_dataset(&s, sc->a_layers[i].path, 1, skip, old, now);
-    if (sc->terrain.path)
-        rc |= hash_dataset(&s, sc->terrain.path, 1, skip, old, now);
+    *unwatched = hash_files(&s, sc, &w);
     pl_sha256_hex(&s, out);
-    return rc;
+    return *unwatched ? -1 : 0;
+}
+
+int pl_zindex_stamp(const pl_scenario *sc, const char *index, time_t since, char out[65])
+{
+    pl_sha256 s;
+    pl_sha256_init(&s);
+    struct stat ix;
+    walk w = {.skip = index && stat(index, &ix) == 0 ? &ix : NULL, .since = since};
+    const char *unwatched = hash_files(&s, sc, &w);
+    pl_sha256_hex(&s, out);
+    return unwatched ? -1 : w.recent;
 }
 
 void pl_zkeys_free(pl_zkeys *k)

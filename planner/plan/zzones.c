@@ -215,7 +215,6 @@ void pl_zdefer_free(pl_zdefer *d)
     free(d->payload);
     free(d->scenario);
     free(d->index);
-    pl_zkeys_free(&d->keys);
     free(d);
 }
 
