@@ -153,16 +153,29 @@ static int seed_agrees(pl_ctx *ctx, const char *src, const char *dst, const char
     return ok;
 }
 
+/* The operations kept in the index, from and to the working CRS w: lon/lat
+ * to it (a proposal in 2D; EPSG:4979, lon/lat with heights, is how GDAL
+ * labels a GeoJSON with Z: a 3D proposal, which made PROJ search its
+ * database for 25-30 ms) and back (the reasons' lon/lat). */
+#define ZI_SEEDS 3
+static void seed_pairs(const char *w, const char *pair[ZI_SEEDS][2])
+{
+    pair[0][0] = "EPSG:4326", pair[0][1] = w;
+    pair[1][0] = w, pair[1][1] = "EPSG:4326";
+    pair[2][0] = "EPSG:4979", pair[2][1] = w;
+}
+
 static void w_crs(pl_ctx *ctx, const pl_plan *p, pl_buf *b)
 {
-    const char *w = p->sc->work_crs, *pair[2][2] = {{"EPSG:4326", w}, {w, "EPSG:4326"}};
+    const char *w = p->sc->work_crs, *pair[ZI_SEEDS][2];
+    seed_pairs(w, pair);
     double box[4] = {0, 0, 0, 0};
     int area = pl_crs_area_of_use(ctx, w, box);
     w_u32(b, (uint32_t)area);
     pl_buf_putn(b, box, sizeof box);
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < ZI_SEEDS; k++) {
         char *s = pl_crs_xform(ctx, pair[k][0], pair[k][1]) ? pl_crs_describe(ctx, pair[k][0], pair[k][1]) : NULL;
-        if (s && !(area && seed_agrees(ctx, pair[k][0], pair[k][1], s, box, k)))
+        if (s && !(area && seed_agrees(ctx, pair[k][0], pair[k][1], s, box, k == 1)))
             free(s), s = NULL; /* not seeded: PROJ's database is searched when it is needed */
         pl_error_clear(ctx);
         w_str(b, s);
@@ -256,14 +269,15 @@ static void *r_array(rd *r, size_t n, size_t sz)
 
 static void r_crs(pl_ctx *ctx, rd *r, const pl_scenario *sc)
 {
-    const char *w = sc->work_crs, *pair[2][2] = {{"EPSG:4326", w}, {w, "EPSG:4326"}};
+    const char *w = sc->work_crs, *pair[ZI_SEEDS][2];
+    seed_pairs(w, pair);
     int area = (int)r_u32(r);
     double box[4];
     for (int k = 0; k < 4; k++)
         box[k] = r_f64(r);
     if (area && !r->bad)
         pl_crs_seed_area(ctx, w, box);
-    for (int k = 0; k < 2 && !r->bad; k++) {
+    for (int k = 0; k < ZI_SEEDS && !r->bad; k++) {
         char *s = r_str(r); /* NULL: not seeded (pl_zi_write found it is not one pipeline) */
         if (s && pl_crs_seed(ctx, pair[k][0], pair[k][1], s) != PL_OK)
             r->bad = 1;

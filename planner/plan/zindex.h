@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ZI_FORMAT 4u /* 4: digests noted; the zones' table in spatial chunks and their records after the payload */
+#define ZI_FORMAT 5u /* 5: lon/lat with heights (EPSG:4979) seeded; digests noted; the zones' table in spatial
+                         chunks and their records after the payload */
 #define ZI_NONE 0xffffffffu     /* a NULL string, a layer id that is no layer's */
 #define ZI_AIRCRAFT 0xfffffffeu /* the layer id "aircraft" (height rules) */
 
