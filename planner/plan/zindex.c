@@ -347,6 +347,8 @@ static void r_terrain(rd *r, const pl_scenario *sc, pl_zoneset *zs)
     t->nx = r_u64(r), t->ny = r_u64(r), t->n_unknown = r_u64(r);
     if (t->nx && t->ny > SIZE_MAX / sizeof(float) / t->nx)
         r->bad = 1;
+    if (!(isfinite(t->x0) && isfinite(t->y0) && isfinite(t->cs) && t->cs > 0 && t->nx > 0 && t->ny > 0))
+        r->bad = 1; /* a grid no build makes: never read (a cell of 0 m would never end a walk) */
     t->lo = r->bad ? NULL : r_array(r, t->nx * t->ny, sizeof *t->lo);
     t->hi = r->bad ? NULL : r_array(r, t->nx * t->ny, sizeof *t->hi);
     if (!sc->terrain.path)
@@ -386,7 +388,13 @@ static void r_routes(pl_ctx *ctx, rd *r, pl_plan *p)
         t->x = r_array(r, t->n_pts, sizeof *t->x);
         t->y = r_array(r, t->n_pts, sizeof *t->y);
         t->alt_m = r_array(r, t->n_pts, sizeof *t->alt_m);
-        if (!r->bad && (!t->id || t->n_pts < 2 || !(t->line = pl_geom_line(ctx, t->x, t->y, t->n_pts))))
+        if (!r->bad && (!t->id || t->n_pts < 2 || !(t->half_width_m >= 0 && isfinite(t->half_width_m)) ||
+                        !(isfinite(t->band_below_m) && isfinite(t->band_above_m))))
+            r->bad = 1; /* numbers no build writes (the layers' reader refuses them): never read */
+        for (size_t k = 0; k < t->n_pts && !r->bad; k++)
+            if (!(isfinite(t->x[k]) && isfinite(t->y[k]) && isfinite(t->alt_m[k])))
+                r->bad = 1;
+        if (!r->bad && !(t->line = pl_geom_line(ctx, t->x, t->y, t->n_pts)))
             r->bad = 1;
     }
     if (!r_u32(r) || r->bad)
@@ -523,21 +531,26 @@ static pl_plan *zindex_read(pl_ctx *ctx, pl_scenario *sc, rd r, pl_zdefer *d, in
 
 /* A chunk or a zone record damaged (its sum) or cut: the plan built from
  * the layers after all, the index written again from it, its zones taken
- * into p (with the scenario they borrow from).  PL_OK, or the build's
+ * into p (with the scenario they borrow from).  The key is taken first,
+ * then the layers read, as pl_plan_open_indexed does: a layer edited in
+ * between makes the file stale, never the old zones under the new key.
+ * *written: whether the index was written again.  PL_OK, or the build's
  * error. */
-static int zones_rebuilt(pl_ctx *ctx, pl_plan *p, pl_zdefer *d)
+static int zones_rebuilt(pl_ctx *ctx, pl_plan *p, pl_zdefer *d, int *written)
 {
     pl_plan *fresh = NULL;
-    pl_error_clear(ctx);
-    int rc = pl_plan_open(ctx, d->scenario, d->flags, &fresh);
-    if (rc != PL_OK)
-        return rc;
     pl_zkeys keys = {0};
     const char *unwatched = NULL;
     char key[65];
-    if (pl_zindex_key(fresh->sc, d->flags, d->index, NULL, &keys, key, &unwatched) != 0 ||
-        pl_zi_write(ctx, fresh, key, d->flags, &keys, d->index) != PL_OK)
-        pl_error_clear(ctx); /* answered from the layers; the index stays to be rebuilt next time */
+    pl_error_clear(ctx);
+    int keyed = pl_zindex_key(p->sc, d->flags, d->index, NULL, &keys, key, &unwatched) == 0;
+    int rc = pl_plan_open(ctx, d->scenario, d->flags, &fresh);
+    if (rc != PL_OK) {
+        pl_zkeys_free(&keys);
+        return rc;
+    }
+    *written = keyed && pl_zi_write(ctx, fresh, key, d->flags, &keys, d->index) == PL_OK;
+    pl_error_clear(ctx); /* not written: answered from the layers, the index rebuilt next time */
     pl_zkeys_free(&keys);
     pl_zoneset *t = p->zones;
     p->zones = fresh->zones; /* the same scenario's zones, from its layers */
@@ -554,6 +567,7 @@ int pl_plan_zones_near(pl_ctx *ctx, pl_plan *p, const pl_routeset *props, pl_buf
     if (!d)
         return PL_OK;
     size_t segs = 0;
+    int written = 0;
     for (size_t q = 0; props && q < props->n; q++)
         segs += props->a[q].n_pts - 1;
     /* a batch reads every zone (its index pays for itself); a few
@@ -563,8 +577,9 @@ int pl_plan_zones_near(pl_ctx *ctx, pl_plan *p, const pl_routeset *props, pl_buf
         pl_zones_free(ctx, p->zones);
         if (!(p->zones = calloc(1, sizeof *p->zones)))
             rc = pl_error(ctx, PL_NOMEM, "out of memory");
-        else if ((rc = zones_rebuilt(ctx, p, d)) == PL_OK && note)
-            pl_buf_printf(note, "zone index %s: rebuilt, a part of it was damaged (its sum)", d->index);
+        else if ((rc = zones_rebuilt(ctx, p, d, &written)) == PL_OK && note)
+            pl_buf_printf(note, "zone index %s: %s, a part of it was damaged (its sum)%s", d->index,
+                          written ? "rebuilt" : "not used", written ? "" : "; answered from the layers, not written");
     }
     p->zdefer = NULL;
     pl_zdefer_free(d);

@@ -17,13 +17,18 @@
  * the same files' names and states without their bytes (serve, before
  * each proposal).
  *
- * A digest taken before is taken again unless the file is plainly the
- * same: the same path, device, inode, size, modification and change times
- * (the change time no program can set: any write moves it), and that
- * change time a whole second older than the digest, so that no write in
- * the same tick of the file system's clock can hide behind it (git's
- * "racily clean" rule).  A million zones' GeoPackage is then not read
- * again for every proposal.
+ * A digest taken before is taken again unless the file is big (ZK_REUSE_MIN
+ * bytes or more) and plainly the same: the same path, device, inode,
+ * size, modification and change times (the change time no program can
+ * set: a write() moves it), and that change time a whole second older
+ * than the digest, so that no write in the same tick of the file system's
+ * clock can hide behind it (git's "racily clean" rule).  A million zones'
+ * GeoPackage is then not read again for every proposal.  Not seen by that
+ * rule: more writes to a page already written through a shared memory
+ * mapping (the kernel moves the times at the first only), and a network
+ * file system whose clock lags this machine's by more than the second;
+ * files under ZK_REUSE_MIN, every scenario and most layers, are read every
+ * time, so this concerns only the big ones.
  */
 #include "zindex.h"
 
@@ -33,6 +38,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+
+#define ZK_REUSE_MIN ((int64_t)8 << 20) /* bytes: a file this big may keep its digest (reading 8 MB: a few ms) */
 
 static uint64_t fmix(uint64_t h)
 {
@@ -98,13 +105,14 @@ static int same_stat(const pl_zkey_file *e, const char *path, const struct stat 
 }
 
 /* The digest of the file at path (its stat st) into h: the old one when
- * old holds it plainly unchanged (see the head of this file), else taken
- * now; noted in now either way.  0, or -1 when it cannot be read. */
+ * the file is big and old holds it plainly unchanged (see the head of this
+ * file), else taken now; noted in now either way.  0, or -1 when it cannot be read. */
 static int digest_of(const char *path, const struct stat *st, const pl_zkeys *old, pl_zkeys *now, uint64_t h[4])
 {
     const pl_zkey_file *hit = NULL;
     for (size_t i = 0; old && i < old->n && !hit; i++)
-        if (same_stat(&old->a[i], path, st) && (int64_t)st->st_ctim.tv_sec + 1 < old->a[i].taken)
+        if ((int64_t)st->st_size >= ZK_REUSE_MIN && same_stat(&old->a[i], path, st) &&
+            (int64_t)st->st_ctim.tv_sec + 1 < old->a[i].taken)
             hit = &old->a[i];
     pl_zkey_file e = {0};
     if (hit) {

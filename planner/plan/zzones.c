@@ -361,13 +361,15 @@ int pl_zi_zones_read(pl_ctx *ctx, pl_plan *p, const pl_zdefer *d, const pl_route
         const unsigned char *q = all ? all + a[k].at : NULL;
         if (!q) {
             unsigned char *t = realloc(one, a[k].len + 1);
-            if (!t || read_at(d->f, d->rec_at + a[k].at, t, a[k].len)) {
-                free(t);
-                one = NULL;
+            if (!t) {
                 bad = 1;
                 break;
             }
             q = one = t;
+            if (read_at(d->f, d->rec_at + a[k].at, t, a[k].len)) {
+                bad = 1;
+                break;
+            }
         }
         if (pl_zkey_sum(q, a[k].len) != a[k].sum) {
             bad = 1;

@@ -11,7 +11,7 @@
 # PLANNER=bin/planner sh tests/e2e/30-serve.sh).
 set -u
 . "$(dirname "$0")/setup"
-PLANNED=24   # the tests this file runs, declared: one that vanishes is a failure
+PLANNED=25   # the tests this file runs, declared: one that vanishes is a failure
 
 # the validate scenario and its layers, copied: this file changes their bytes
 V=$RESULT/v
@@ -320,6 +320,39 @@ val inplace_plain
 check "30.23 a layer edited in place just after the index was written (same inode, size and modification time): rebuilt, stale; validate's answers (SQ now 0-100 m)" sh -c "
     grep -q 'v.zindex: rebuilt, it was stale' '$RESULT/inplace.err' && cmp '$RESULT/inplace_plain.json' '$RESULT/inplace.json' &&
     ! cmp -s '$RESULT/layer_plain.json' '$RESULT/inplace.json'"
+
+# a big layer (8 MB or more: zkey.c keeps its digest while its inode, size,
+# modification and change times stand, the change time a second older than
+# the digest): loaded from the index without reading it again; edited in
+# place with its inode, size and modification time kept, it is seen by its
+# change time
+B=$RESULT/big
+mkdir -p "$B"
+cp "$DATA/validate.yaml" "$DATA/val_routes.geojson" "$DATA/val_vertiports.geojson" "$DATA/proposals.geojson" "$B/"
+python3 - "$DATA/square_4549.geojson" "$B/square_4549.geojson" <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+pad = '"pad":"' + 'x' * (9 << 20) + '",'
+open(sys.argv[2], 'w').write(s.replace('"properties":{"id":"SQ",', '"properties":{' + pad + '"id":"SQ",'))
+PY
+sleep 2
+"$PLANNER" validate "$B/validate.yaml" "$B/proposals.geojson" --json --index "$B/b.zindex" >/dev/null 2>&1
+"$PLANNER" validate "$B/validate.yaml" "$B/proposals.geojson" --json --index "$B/b.zindex" --timing >"$B/b1.json" 2>"$B/b1.err"
+python3 - "$B/square_4549.geojson" <<'PY'
+import os, sys
+st = os.stat(sys.argv[1])
+with open(sys.argv[1], 'r+b') as f:
+    b = f.read()
+    f.seek(0)
+    f.write(b.replace(b'"ceiling_m":300', b'"ceiling_m":100'))
+os.utime(sys.argv[1], ns=(st.st_atime_ns, st.st_mtime_ns))
+PY
+"$PLANNER" validate "$B/validate.yaml" "$B/proposals.geojson" --json --index "$B/b.zindex" >"$B/b2.json" 2>"$B/b2.err"
+"$PLANNER" validate "$B/validate.yaml" "$B/proposals.geojson" --json >"$B/b2_plain.json" 2>/dev/null
+check "30.25 a 9 MB layer: loaded from the index with its digest kept; edited in place (inode, size and modification time kept): rebuilt, stale; validate's answers" sh -c "
+    grep -q 'b.zindex: loaded' '$B/b1.err' && grep -q 'b.zindex: rebuilt, it was stale' '$B/b2.err' &&
+    cmp '$B/b2_plain.json' '$B/b2.json' && ! cmp -s '$B/b1.json' '$B/b2.json'"
+rm -rf "$B"
 
 [ "$n" -eq "$PLANNED" ] || notok "the plan: $n tests ran, $PLANNED declared (PLANNED at the top of tests/e2e/30-serve.sh)"
 echo "1..$n"
