@@ -241,14 +241,16 @@ check "32.10 serve's standard input cannot be read (a folder): exit 2, one line 
 fresh libs
 D=$RESULT/libs
 printf 'const char *GDALVersionInfo(const char *k) { (void)k; return "99.0.0-updated"; }\n' >"$D/v.c"
-if ! ldd "$PLANNER" 2>/dev/null | grep -q libasan && ${CC:-cc} -shared -fPIC -o "$D/v.so" "$D/v.c" 2>/dev/null; then
+# a sanitizer build's runtime must come first among the preloaded libraries
+asan=$(ldd "$PLANNER" 2>/dev/null | awk '/libasan/ {print $3}')
+if ${CC:-cc} -shared -fPIC -o "$D/v.so" "$D/v.c" 2>/dev/null; then
     "$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --json --index "$D/v.zindex" >"$D/a.json" 2>/dev/null
-    LD_PRELOAD=$D/v.so "$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --json --index "$D/v.zindex" \
+    LD_PRELOAD="${asan:+$asan }$D/v.so" "$PLANNER" validate "$D/validate.yaml" "$D/proposals.geojson" --json --index "$D/v.zindex" \
         >"$D/b.json" 2>"$D/b.err"
     check "32.11 another GDAL under the same planner executable: the index rebuilt (stale), the same answers" sh -c "
         grep -q 'v.zindex: rebuilt, it was stale' '$D/b.err' && cmp '$D/a.json' '$D/b.json'"
 else
-    skip "32.11 another GDAL under the same planner executable: the index rebuilt" "no C compiler to build the stand-in, or a sanitizer build (its runtime must load first)"
+    skip "32.11 another GDAL under the same planner executable: the index rebuilt" "no C compiler to build the stand-in"
 fi
 
 # ---- 32.12 a layer whose mtime is ahead of the clock ------------------------------------
